@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is needed, then builds and runs every test
+# twice (warnings as errors; then under AddressSanitizer + UndefinedBehaviorSanitizer),
+# and gives the libFuzzer target a short run.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+bash ci/setup.sh
+
+echo "== build (warnings are errors)"
+bash ci/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAEGIS_WERROR=ON
+echo "== tests"
+ctest --test-dir build --output-on-failure -j2
+
+echo "== build with ASan + UBSan"
+bash ci/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DAEGIS_WERROR=ON -DAEGIS_SANITIZE=ON
+echo "== tests under ASan + UBSan"
+ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j2
+
+echo "== libFuzzer smoke run (manifest reader, 20 s)"
+TARGETS=aegis_manifest_fuzzer bash ci/build.sh build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DAEGIS_FUZZ=ON
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp tests/fuzz/corpus/manifest/* "$work/"
+./build-fuzz/tests/aegis_manifest_fuzzer -max_total_time=20 -rss_limit_mb=1024 -timeout=10 "$work" 2>&1 | tail -3
+echo "== all tests passed"

@@ -1,0 +1,147 @@
+// The aegis binary as users run it: exit codes, several outputs in one run, directories,
+// stdin, the policy flag, and hostile inputs end to end.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+namespace aegis {
+namespace {
+
+using testing::RunAegis;
+using testing::TempDir;
+using testing::WriteFile;
+
+constexpr const char* kBad = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: m}\nspec: {containers: []}\n";
+constexpr const char* kGood =
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: g, namespace: m}\nspec:\n  initContainers:\n"
+    "    - {name: verify-and-fetch, volumeMounts: [{name: k, mountPath: /etc/cosign}]}\n"
+    "  volumes: [{name: k, secret: {secretName: cosign-public-key}}]\n";
+
+TEST(Cli, ExitCodes) {
+  TempDir d;
+  WriteFile(d.File("good.yaml"), kGood);
+  WriteFile(d.File("bad.yaml"), kBad);
+  EXPECT_EQ(RunAegis("lint good.yaml", d.path()).exit_code, 0);
+  EXPECT_EQ(RunAegis("lint bad.yaml", d.path()).exit_code, 1);
+  EXPECT_EQ(RunAegis("lint missing.yaml", d.path()).exit_code, 2);
+  EXPECT_EQ(RunAegis("lint", d.path()).exit_code, 2);
+  EXPECT_EQ(RunAegis("lint --format xml good.yaml", d.path()).exit_code, 2);
+  EXPECT_EQ(RunAegis("lint --bogus good.yaml", d.path()).exit_code, 2);
+  EXPECT_EQ(RunAegis("frobnicate", d.path()).exit_code, 2);
+  EXPECT_EQ(RunAegis("lint --help", d.path()).exit_code, 0);
+}
+
+TEST(Cli, HelpDocumentsExitCodes) {
+  auto r = RunAegis("lint --help");
+  EXPECT_NE(r.out.find("Exit codes: 0 clean; 1"), std::string::npos) << r.out;
+}
+
+TEST(Cli, SeveralFormatOutputPairsInOneRun) {
+  TempDir d;
+  WriteFile(d.File("bad.yaml"), kBad);
+  auto r = RunAegis("lint bad.yaml -f json -o out.json -f sarif -o out.sarif -f junit -o out.xml -f text", d.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("bad.yaml:4:7: error: Pod m/p: no initContainer whose name matches /verify/ [AEGIS001]"),
+            std::string::npos)
+      << r.out;
+  auto json = nlohmann::json::parse(testing::ReadFile(d.File("out.json")));
+  EXPECT_EQ(json["findings"].size(), 2u);
+  auto sarif = nlohmann::json::parse(testing::ReadFile(d.File("out.sarif")));
+  EXPECT_EQ(sarif["runs"][0]["results"].size(), 2u);
+  EXPECT_NE(testing::ReadFile(d.File("out.xml")).find("<testsuites"), std::string::npos);
+}
+
+TEST(Cli, TwoFormatsOnStdoutIsAUsageError) {
+  TempDir d;
+  WriteFile(d.File("bad.yaml"), kBad);
+  auto r = RunAegis("lint bad.yaml -f json -f sarif", d.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("several formats would go to standard output"), std::string::npos);
+}
+
+TEST(Cli, UnwritableOutputIsAnErrorAndLeavesNoPartialFile) {
+  TempDir d;
+  WriteFile(d.File("bad.yaml"), kBad);
+  auto r = RunAegis("lint bad.yaml -f json -o nodir/out.json", d.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("nodir/out.json"), std::string::npos) << r.err;
+}
+
+TEST(Cli, DirectoriesAreRecursiveAndOnlyManifestExtensions) {
+  TempDir d;
+  std::filesystem::create_directories(d.File("a/b"));
+  WriteFile(d.File("a/b/bad.yml"), kBad);
+  WriteFile(d.File("a/good.yaml"), kGood);
+  WriteFile(d.File("a/b/notes.txt"), "not: [yaml");
+  WriteFile(d.File("a/obj.json"), R"({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "j"}, "spec": {}})");
+  auto r = RunAegis("lint a -f json", d.path());
+  EXPECT_EQ(r.exit_code, 1);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["summary"]["files"], 3);
+  EXPECT_EQ(j["summary"]["objects"], 3);
+  EXPECT_EQ(j["objects"][0]["file"], "a/b/bad.yml");
+}
+
+TEST(Cli, StdinAndFilesMix) {
+  TempDir d;
+  WriteFile(d.File("good.yaml"), kGood);
+  auto r = RunAegis("lint good.yaml - -f json", d.path(), kBad);
+  EXPECT_EQ(r.exit_code, 1);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["findings"][0]["file"], "<stdin>");
+}
+
+TEST(Cli, SyntaxErrorInOneFileStillLintsTheOthers) {
+  TempDir d;
+  WriteFile(d.File("a-broken.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: x\n");
+  WriteFile(d.File("b-bad.yaml"), kBad);
+  auto r = RunAegis("lint a-broken.yaml b-bad.yaml", d.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("a-broken.yaml:4:1: error: invalid YAML"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("b-bad.yaml:4:7: error: Pod m/p"), std::string::npos) << r.out;
+}
+
+TEST(Cli, PolicyFlagReadsConstraintsFromADirectory) {
+  TempDir d;
+  std::filesystem::create_directories(d.File("policy"));
+  WriteFile(d.File("policy/c.yaml"),
+            "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: AegisSignedPod\nmetadata: {name: audit}\n"
+            "spec: {enforcementAction: dryrun}\n");
+  WriteFile(d.File("bad.yaml"), kBad);
+  auto r = RunAegis("lint --policy policy bad.yaml", d.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("warning: [audit] Pod m/p"), std::string::npos) << r.out;
+  EXPECT_EQ(RunAegis("lint --policy policy --fail-on-warn bad.yaml", d.path()).exit_code, 1);
+  WriteFile(d.File("policy/c.yaml"),
+            "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: AegisSignedPod\nmetadata: {name: x}\n"
+            "spec:\n  parameters:\n    initContainerPattern: \"(unclosed\"\n");
+  auto bad = RunAegis("lint --policy policy bad.yaml", d.path());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("policy/c.yaml:6:27: invalid RE2 pattern"), std::string::npos) << bad.err;
+  EXPECT_EQ(RunAegis("lint --policy bad.yaml bad.yaml", d.path()).exit_code, 2);  // no constraint in it
+}
+
+TEST(Cli, HostileInputsGiveClearErrorsNotCrashes) {
+  TempDir d;
+  WriteFile(d.File("nonutf8.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: \"\xff\xfe\"}\n");
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b', p = 'a'; c <= 'j'; ++c, ++p) {
+    bomb += std::string(1, c) + ": &" + c + " [*" + p + ", *" + p + ", *" + p + ", *" + p + ", *" + p + ", *" + p +
+            ", *" + p + ", *" + p + ", *" + p + ", *" + p + "]\n";
+  }
+  WriteFile(d.File("bomb.yaml"), bomb);
+  WriteFile(d.File("tabs.yaml"), "apiVersion: v1\nkind: Pod\nspec:\n\tinitContainers: []\n");
+  WriteFile(d.File("crlf-bom.yaml"), std::string("\xEF\xBB\xBF") + "apiVersion: v1\r\nkind: Pod\r\nmetadata: {name: c}\r\nspec: {}\r\n");
+  auto r = RunAegis("lint nonutf8.yaml bomb.yaml tabs.yaml crlf-bom.yaml", d.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("nonutf8.yaml:3:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bomb.yaml:"), std::string::npos);
+  EXPECT_NE(r.out.find("excessive aliasing"), std::string::npos);
+  EXPECT_NE(r.out.find("tabs.yaml:4:1: error: invalid YAML"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("crlf-bom.yaml:4:7: error: Pod default/c"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace aegis

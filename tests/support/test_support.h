@@ -1,0 +1,41 @@
+// Helpers shared by the test suites: paths, temp dirs, running the aegis binary.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace aegis::testing {
+
+std::string SourcePath(const std::string& relative);  // under the repository root
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& content);
+
+// A fresh directory, removed when the object goes away.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a shell command line (cwd = `dir` when non-empty), optionally feeding `stdin_data`.
+RunResult RunShell(const std::string& command, const std::string& dir = "", const std::string& stdin_data = "");
+
+// Runs the aegis binary with `args` (a shell-quoted argument string).
+RunResult RunAegis(const std::string& args, const std::string& dir = "", const std::string& stdin_data = "");
+
+bool HaveCommand(const std::string& name);
+
+}  // namespace aegis::testing

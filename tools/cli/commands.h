@@ -1,0 +1,26 @@
+// The `aegis` subcommands as a table: each entry wires flags into a call into the core.
+#pragma once
+
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace aegis::cli {
+
+// Exit codes shared by the subcommands (docs: README, "Exit codes").
+enum ExitCode : int { kExitClean = 0, kExitFindings = 1, kExitUsage = 2 };
+
+struct Command {
+  const char* name;
+  const char* help;
+  // Declares the subcommand's flags; the callback stores the exit code in `exit_code`.
+  void (*setup)(CLI::App& sub, int& exit_code);
+};
+
+const std::vector<Command>& Commands();
+
+void SetupLint(CLI::App& sub, int& exit_code);
+
+}  // namespace aegis::cli

@@ -1,0 +1,138 @@
+// `aegis lint`: flags → LintOptions → Linter → reports.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "lint/linter.h"
+#include "report/report.h"
+#include "util/file_io.h"
+
+namespace aegis::cli {
+namespace {
+
+struct LintFlags {
+  std::vector<std::string> paths;
+  std::string policy;
+  std::string namespace_ = "default";
+  std::vector<std::string> formats;
+  std::vector<std::string> outputs;
+  std::string color = "auto";
+  bool fail_on_warn = false;
+  bool quiet = false;
+  bool list_skipped = false;
+  size_t jobs = 0;
+};
+
+void PrintError(const Error& e) { std::cerr << "aegis lint: error: " << e.Describe() << "\n"; }
+
+bool UseColor(const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* term = std::getenv("TERM");
+  return isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr &&
+         (term == nullptr || std::string_view(term) != "dumb");
+}
+
+struct Output {
+  Format format;
+  std::string path;  // "" or "-": standard output
+};
+
+Expected<std::vector<Output>> PairOutputs(const LintFlags& f) {
+  std::vector<std::string> formats = f.formats.empty() ? std::vector<std::string>{"text"} : f.formats;
+  if (f.outputs.size() > formats.size()) {
+    return Error{ErrorKind::kUsage, {}, {}, "more --output than --format flags (pair them: --format F --output FILE)"};
+  }
+  std::vector<Output> out;
+  int to_stdout = 0;
+  for (size_t i = 0; i < formats.size(); ++i) {
+    auto fmt = ParseFormat(formats[i]);
+    if (!fmt) return fmt.error();
+    std::string path = i < f.outputs.size() ? f.outputs[i] : "-";
+    if (path == "-") ++to_stdout;
+    out.push_back({*fmt, path});
+  }
+  if (to_stdout > 1) {
+    return Error{ErrorKind::kUsage, {}, {}, "several formats would go to standard output: give each an --output FILE"};
+  }
+  return out;
+}
+
+int RunLint(const LintFlags& f) {
+  auto outputs = PairOutputs(f);
+  if (!outputs) {
+    PrintError(outputs.error());
+    return kExitUsage;
+  }
+  auto loaded = f.policy.empty() ? BuiltinConstraints() : LoadConstraints(f.policy);
+  if (!loaded) {
+    PrintError(loaded.error());
+    return kExitUsage;
+  }
+  Linter linter(LintOptions{loaded->constraints, f.namespace_, f.list_skipped, f.jobs});
+  for (auto& w : loaded->warnings) linter.AddDiagnostic({Diagnostic::Level::kWarning, std::move(w)});
+
+  ExpandedInputs inputs = ExpandInputs(f.paths);
+  for (auto& e : inputs.errors) linter.AddInputError(std::move(e));
+  for (const auto& path : inputs.files) {
+    auto text = ReadInput(path);
+    if (!text) {
+      linter.AddInputError(text.error());
+      continue;
+    }
+    linter.LintText(path == "-" ? "<stdin>" : path, *text);
+  }
+  LintResult result = linter.Finish();
+
+  int code = kExitClean;
+  for (const Output& o : *outputs) {
+    bool to_stdout = o.path == "-";
+    ReportOptions opts{o.format == Format::kText && to_stdout && UseColor(f.color), f.quiet, f.fail_on_warn};
+    std::string report = RenderReport(o.format, result, opts);
+    if (to_stdout) {
+      std::fwrite(report.data(), 1, report.size(), stdout);
+      std::fflush(stdout);
+    } else if (auto st = WriteFileAtomically(o.path, report); !st) {
+      PrintError(st.error());
+      code = kExitUsage;
+    }
+  }
+  if (code != kExitClean || result.InputErrors() > 0) return kExitUsage;
+  if (result.Count(Severity::kError) > 0) return kExitFindings;
+  if (f.fail_on_warn && result.Count(Severity::kWarning) > 0) return kExitFindings;
+  return kExitClean;
+}
+
+}  // namespace
+
+void SetupLint(CLI::App& sub, int& exit_code) {
+  auto flags = std::make_shared<LintFlags>();
+  sub.add_option("paths", flags->paths, "Files, directories (recursive: .yaml, .yml, .json) or - for stdin")
+      ->required();
+  sub.add_option("-p,--policy", flags->policy,
+                 "AegisSignedPod Constraint YAML (file or directory); default: the built-in policy");
+  sub.add_option("-n,--namespace", flags->namespace_, "Namespace for objects that have none")
+      ->capture_default_str();
+  sub.add_option("-f,--format", flags->formats, "Output format: text, json, sarif, junit, github (repeatable)");
+  sub.add_option("-o,--output", flags->outputs, "Write the matching --format to FILE (repeatable; - for stdout)");
+  sub.add_option("--color", flags->color, "Colour text output: auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  sub.add_flag("--fail-on-warn", flags->fail_on_warn, "Exit 1 on warnings (warn/dryrun constraints) too");
+  sub.add_flag("-q,--quiet", flags->quiet, "Text: only findings and errors, no notes or summary");
+  sub.add_flag("--list-skipped", flags->list_skipped, "Add a note for each object of a kind the policy does not check");
+  sub.add_option("-j,--jobs", flags->jobs, "Threads for parsing large inputs (default: one per core)");
+  sub.footer(
+      "Exit codes: 0 clean; 1 deny findings (or any finding with --fail-on-warn);\n"
+      "2 usage error, unreadable or invalid input.");
+  sub.callback([flags, &exit_code] { exit_code = RunLint(*flags); });
+}
+
+}  // namespace aegis::cli

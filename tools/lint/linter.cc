@@ -1,0 +1,194 @@
+#include "lint/linter.h"
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "manifest/pod_spec.h"
+#include "policy/rules.h"
+#include "yaml/reader.h"
+#include "yaml/split.h"
+
+namespace aegis {
+namespace {
+
+constexpr size_t kParallelThreshold = 1 << 20;  // below 1 MiB a thread costs more than it saves
+
+Diagnostic Note(const std::string& file, Mark mark, std::string message) {
+  return {Diagnostic::Level::kNote, Error{ErrorKind::kSyntax, file, mark, std::move(message)}};
+}
+
+}  // namespace
+
+size_t LintResult::Count(Severity s) const {
+  return static_cast<size_t>(
+      std::count_if(findings.begin(), findings.end(), [s](const Finding& f) { return f.severity == s; }));
+}
+
+size_t LintResult::InputErrors() const {
+  return static_cast<size_t>(std::count_if(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) {
+    return d.level == Diagnostic::Level::kError;
+  }));
+}
+
+Linter::Linter(LintOptions options) : options_(std::move(options)) {
+  result_.constraints = options_.constraints;
+  if (options_.threads == 0) options_.threads = std::max(1U, std::thread::hardware_concurrency());
+}
+
+void Linter::AddInputError(Error e) { AddDiagnostic({Diagnostic::Level::kError, std::move(e)}); }
+
+void Linter::AddDiagnostic(Diagnostic d) { result_.diagnostics.push_back(std::move(d)); }
+
+void Linter::LintText(const std::string& file, std::string_view text) {
+  ++result_.files;
+  size_t parts = text.size() < kParallelThreshold ? 1 : options_.threads;
+  std::vector<yaml::Chunk> chunks = yaml::SplitAtDocuments(text, parts);
+  std::vector<Partial> partials(chunks.size());
+  std::vector<std::thread> workers;
+  for (size_t i = 1; i < chunks.size(); ++i) {
+    workers.emplace_back([&, i] { LintChunk(file, chunks[i].text, chunks[i].first_line, 0, partials[i]); });
+  }
+  LintChunk(file, chunks[0].text, chunks[0].first_line, 0, partials[0]);
+  for (auto& w : workers) w.join();
+  // Merge in order; a syntax error ends the stream, as a sequential parse would.
+  size_t doc_base = 0;
+  for (auto& p : partials) {
+    for (auto& d : p.diagnostics) {
+      // Notes about skipped documents carry chunk-local document numbers: rebase them.
+      if (d.level == Diagnostic::Level::kNote && d.where.message.starts_with("document ")) {
+        size_t n = std::stoul(d.where.message.substr(9));
+        d.where.message = fmt::format("document {}{}", n + doc_base,
+                                      d.where.message.substr(d.where.message.find(' ', 9)));
+      }
+    }
+    doc_base += p.documents;
+    bool failed = p.failed;
+    Merge(std::move(p));
+    if (failed) break;
+  }
+}
+
+void Linter::LintChunk(const std::string& file, std::string_view text, uint32_t first_line, size_t first_doc,
+                       Partial& out) const {
+  yaml::StreamReader reader(file, text, {}, first_line);
+  yaml::Document doc;
+  for (;;) {
+    auto more = reader.Next(doc);
+    if (!more) {
+      out.diagnostics.push_back({Diagnostic::Level::kError, more.error()});
+      out.failed = true;
+      return;
+    }
+    if (!*more) return;
+    ++out.documents;
+    DocumentObjects objs = ObjectsOf(doc.root(), options_.default_namespace);
+    for (const auto& s : objs.skipped) {
+      out.diagnostics.push_back(Note(file, s.mark, fmt::format("document {} {}", first_doc + doc.index() + 1, s.reason)));
+    }
+    for (const ObjectRef& obj : objs.objects) LintObject(file, obj, out);
+  }
+}
+
+void Linter::LintObject(const std::string& file, const ObjectRef& obj, Partial& out) const {
+  if (obj.kind == "Namespace" && obj.group.empty() && !obj.name.empty()) {
+    out.namespaces[obj.name] = LabelsOf(obj.labels);
+  }
+  size_t index = out.objects.size();
+  out.objects.push_back(
+      ObjectRecord{file, obj.mark, obj.api_version, obj.kind, obj.namespace_, obj.name, ObjectStatus::kNotChecked});
+
+  PodSpecs specs = LocatePodSpecs(obj);
+  if (specs.coverage == Coverage::kDelegated) {
+    out.diagnostics.push_back(Note(file, obj.mark,
+                                   fmt::format("{} uses spec.workloadRef: not checked here (the referenced workload "
+                                               "is checked instead)",
+                                               obj.Display())));
+  }
+  if (specs.coverage != Coverage::kChecked) {
+    if (options_.list_skipped && specs.coverage == Coverage::kNotChecked) {
+      out.diagnostics.push_back(
+          Note(file, obj.mark, fmt::format("{} ({}): kind not checked by the policy", obj.Display(), obj.api_version)));
+    }
+    return;
+  }
+
+  std::vector<size_t> applied;
+  bool has_pending = false;
+  for (size_t ci = 0; ci < options_.constraints.size(); ++ci) {
+    const Constraint& c = options_.constraints[ci];
+    MatchResult m = MatchObject(c.match, obj);
+    if (m == MatchResult::kNoMatch || !ParameterNamespacesAllow(c.parameters, obj)) continue;
+    if (m == MatchResult::kNeedsNamespace) {
+      out.pending.push_back({index, ci, obj.namespace_});
+      has_pending = true;
+    }
+    applied.push_back(ci);
+    Severity sev = c.action == EnforcementAction::kDeny ? Severity::kError : Severity::kWarning;
+    for (const PodSpecRef& ps : specs.specs) {
+      std::string subject = obj.Display();
+      if (!ps.component.empty()) subject += fmt::format(" ({})", ps.component);
+      for (auto& v : CheckPodSpec(ps.spec, ps.path, c.parameters, subject)) {
+        out.findings.push_back(Finding{index, ci, file, ps.mark, ps.component, std::string(v.rule_id),
+                                       std::move(v.message), sev, c.action});
+      }
+    }
+  }
+  out.objects[index].status = applied.empty() ? ObjectStatus::kOutOfScope : ObjectStatus::kChecked;
+  if (has_pending) out.applied[index] = std::move(applied);
+}
+
+void Linter::Merge(Partial&& p) {
+  size_t base = result_.objects.size();
+  std::move(p.objects.begin(), p.objects.end(), std::back_inserter(result_.objects));
+  for (auto& f : p.findings) {
+    f.object += base;
+    result_.findings.push_back(std::move(f));
+  }
+  std::move(p.diagnostics.begin(), p.diagnostics.end(), std::back_inserter(result_.diagnostics));
+  for (auto& pend : p.pending) {
+    pend.object += base;
+    pending_.push_back(std::move(pend));
+  }
+  for (auto& [obj, constraints] : p.applied) applied_[obj + base] = std::move(constraints);
+  for (auto& [name, labels] : p.namespaces) namespaces_[name] = std::move(labels);
+}
+
+LintResult Linter::Finish() {
+  // namespaceSelector: drop (object, constraint) pairs whose Namespace does not match.
+  std::set<std::pair<size_t, size_t>> dropped;
+  std::set<std::pair<size_t, std::string>> unknown_reported;
+  for (const Pending& p : pending_) {
+    const Constraint& c = options_.constraints[p.constraint];
+    auto ns = namespaces_.find(p.namespace_);
+    if (ns == namespaces_.end()) {
+      if (unknown_reported.insert({p.constraint, p.namespace_}).second) {
+        result_.diagnostics.push_back(
+            {Diagnostic::Level::kWarning,
+             Error{ErrorKind::kPolicy, c.file, c.mark,
+                   fmt::format("constraint {}: namespaceSelector could not be evaluated for namespace {} (no "
+                               "Namespace object in the input); its objects were checked anyway",
+                               c.name, p.namespace_)}});
+      }
+      continue;
+    }
+    if (!SelectorMatches(*c.match.namespace_selector, ns->second)) dropped.insert({p.object, p.constraint});
+  }
+  if (!dropped.empty()) {
+    auto& f = result_.findings;
+    f.erase(std::remove_if(f.begin(), f.end(),
+                           [&](const Finding& x) { return dropped.count({x.object, x.constraint}) > 0; }),
+            f.end());
+    // An object stays checked while some constraint still applies to it.
+    for (auto& [object, constraints] : applied_) {
+      bool any = std::any_of(constraints.begin(), constraints.end(),
+                             [&, o = object](size_t ci) { return dropped.count({o, ci}) == 0; });
+      if (!any) result_.objects[object].status = ObjectStatus::kOutOfScope;
+    }
+  }
+  return std::move(result_);
+}
+
+}  // namespace aegis

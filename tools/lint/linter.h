@@ -1,0 +1,68 @@
+// Lints manifest streams against AegisSignedPod constraints (docs/POLICY.md).
+//
+// Streaming: one document's tree per worker is alive at a time. Large inputs are split
+// at document markers and parsed on every core; the chunks' results are merged in input
+// order, so the output does not depend on the split. Findings that depend on a
+// namespaceSelector wait until every input has been read (the Namespace may come later).
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "lint/lint_result.h"
+#include "manifest/object.h"
+#include "policy/match.h"
+
+namespace aegis {
+
+struct LintOptions {
+  std::vector<Constraint> constraints;
+  std::string default_namespace = "default";
+  bool list_skipped = false;  // a note for every object of a kind that is not checked
+  size_t threads = 0;         // 0: one per core
+};
+
+class Linter {
+ public:
+  explicit Linter(LintOptions options);
+
+  // Lints one input; `file` names it in findings ("<stdin>" for standard input).
+  void LintText(const std::string& file, std::string_view text);
+  // Records an input that could not be read, or a note/warning about the run.
+  void AddInputError(Error e);
+  void AddDiagnostic(Diagnostic d);
+  // Resolves namespaceSelectors and returns everything found.
+  LintResult Finish();
+
+ private:
+  struct Pending {
+    size_t object;
+    size_t constraint;
+    std::string namespace_;
+  };
+  // What one chunk of input produced; object indexes are local to the chunk.
+  struct Partial {
+    std::vector<ObjectRecord> objects;
+    std::vector<Finding> findings;
+    std::vector<Diagnostic> diagnostics;
+    std::vector<Pending> pending;
+    std::map<size_t, std::vector<size_t>> applied;
+    std::map<std::string, Labels> namespaces;
+    size_t documents = 0;
+    bool failed = false;  // stopped at a syntax error
+  };
+
+  void LintChunk(const std::string& file, std::string_view text, uint32_t first_line, size_t first_doc,
+                 Partial& out) const;
+  void LintObject(const std::string& file, const ObjectRef& obj, Partial& out) const;
+  void Merge(Partial&& p);
+
+  LintOptions options_;
+  LintResult result_;
+  std::vector<Pending> pending_;
+  std::map<size_t, std::vector<size_t>> applied_;  // object → constraints, for pending objects
+  std::map<std::string, Labels> namespaces_;       // Namespace objects seen in the input
+};
+
+}  // namespace aegis

@@ -1,0 +1,87 @@
+#include "manifest/pod_spec.h"
+
+#include <array>
+#include <initializer_list>
+#include <string_view>
+
+namespace aegis {
+namespace {
+
+struct KindRow {
+  std::string_view group;
+  std::string_view kind;
+  std::initializer_list<std::string_view> path;  // empty: InferenceService components
+  std::string_view path_text;
+};
+
+// docs/POLICY.md's table, one row per (group, kind).
+const std::array<KindRow, 13> kRows = {{
+    {"", "Pod", {"spec"}, "spec"},
+    {"", "PodTemplate", {"template", "spec"}, "template.spec"},
+    {"", "ReplicationController", {"spec", "template", "spec"}, "spec.template.spec"},
+    {"apps", "Deployment", {"spec", "template", "spec"}, "spec.template.spec"},
+    {"apps", "StatefulSet", {"spec", "template", "spec"}, "spec.template.spec"},
+    {"apps", "DaemonSet", {"spec", "template", "spec"}, "spec.template.spec"},
+    {"apps", "ReplicaSet", {"spec", "template", "spec"}, "spec.template.spec"},
+    {"batch", "Job", {"spec", "template", "spec"}, "spec.template.spec"},
+    {"batch", "CronJob", {"spec", "jobTemplate", "spec", "template", "spec"}, "spec.jobTemplate.spec.template.spec"},
+    {"argoproj.io", "Rollout", {"spec", "template", "spec"}, "spec.template.spec"},
+    {"serving.knative.dev", "Service", {"spec", "template", "spec"}, "spec.template.spec"},
+    {"serving.kserve.io", "InferenceService", {}, "spec.predictor"},
+    {"serving.kubeflow.org", "InferenceService", {}, "spec.predictor"},
+}};
+
+const KindRow* FindRow(const std::string& group, const std::string& kind) {
+  for (const auto& row : kRows) {
+    if (row.group == group && row.kind == kind) return &row;
+  }
+  return nullptr;
+}
+
+PodSpecRef MakeRef(const ObjectRef& obj, std::string component, std::string path, const yaml::Node* n) {
+  PodSpecRef ref{std::move(component), std::move(path), nullptr, obj.mark};
+  if (n != nullptr && n->IsMapping()) {
+    ref.spec = n;
+    ref.mark = n->mark();
+  }
+  return ref;
+}
+
+}  // namespace
+
+bool IsCheckedKind(const std::string& group, const std::string& kind) { return FindRow(group, kind) != nullptr; }
+
+PodSpecs LocatePodSpecs(const ObjectRef& obj) {
+  PodSpecs out;
+  const KindRow* row = FindRow(obj.group, obj.kind);
+  if (row == nullptr) return out;
+  out.coverage = Coverage::kChecked;
+  if (obj.kind == "InferenceService") {
+    const yaml::Node* spec = obj.root->Get("spec");
+    for (std::string_view c : {"predictor", "transformer", "explainer"}) {
+      const yaml::Node* comp = spec != nullptr ? spec->Get(c) : nullptr;
+      // The predictor is required; transformer and explainer are checked when present.
+      if (comp == nullptr || comp->IsNull()) {
+        if (c != "predictor") continue;
+      }
+      out.specs.push_back(MakeRef(obj, std::string(c), "spec." + std::string(c), comp));
+    }
+    return out;
+  }
+  if (obj.kind == "Rollout") {
+    const yaml::Node* ref = obj.root->Path({"spec", "workloadRef"});
+    if (ref != nullptr && !ref->IsNull()) {
+      out.coverage = Coverage::kDelegated;
+      return out;
+    }
+  }
+  const yaml::Node* n = obj.root;
+  for (auto key : row->path) {
+    n = n->Get(key);
+    if (n == nullptr) break;
+  }
+  out.specs.push_back(MakeRef(obj, "", std::string(row->path_text), n));
+  return out;
+}
+
+}  // namespace aegis

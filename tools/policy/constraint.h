@@ -1,0 +1,86 @@
+// An AegisSignedPod Constraint: parameters, match and enforcementAction (docs/POLICY.md).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/expected.h"
+#include "yaml/node.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace aegis {
+
+enum class EnforcementAction { kDeny, kWarn, kDryrun };
+std::string_view ToString(EnforcementAction a);
+
+struct LabelRequirement {
+  std::string key;
+  std::string op;  // In, NotIn, Exists, DoesNotExist
+  std::vector<std::string> values;
+};
+
+struct LabelSelector {
+  std::vector<std::pair<std::string, std::string>> match_labels;
+  std::vector<LabelRequirement> expressions;
+};
+
+struct KindSelector {
+  std::vector<std::string> api_groups;
+  std::vector<std::string> kinds;
+};
+
+struct Match {
+  std::vector<KindSelector> kinds;             // empty: every kind
+  std::vector<std::string> namespaces;         // globs; empty: every namespace
+  std::vector<std::string> excluded_namespaces;
+  std::optional<LabelSelector> label_selector;
+  std::optional<LabelSelector> namespace_selector;
+  std::string scope;  // "", "*", "Cluster", "Namespaced"
+  std::string name;   // glob, "" = any
+};
+
+struct Parameters {
+  std::optional<std::vector<std::string>> namespaces;  // absent: every namespace
+  std::string init_container_pattern = "verify";
+  std::shared_ptr<const re2::RE2> pattern;  // compiled init_container_pattern
+  std::string secret_name = "cosign-public-key";
+  bool require_mount = true;
+  bool allow_vault_verification = false;
+};
+
+struct Constraint {
+  std::string name;
+  std::string file;
+  Mark mark;
+  EnforcementAction action = EnforcementAction::kDeny;
+  Match match;
+  Parameters parameters;
+};
+
+// Defaults of every parameter, pattern compiled.
+Parameters DefaultParameters();
+
+// Compiles an RE2 pattern the way Gatekeeper's regex.match (Go RE2) accepts it.
+Expected<std::shared_ptr<const re2::RE2>> CompilePattern(const std::string& pattern);
+
+struct LoadedConstraints {
+  std::vector<Constraint> constraints;
+  std::vector<Error> warnings;  // e.g. unknown parameters (Gatekeeper prunes them)
+};
+
+// Reads every AegisSignedPod constraint in a YAML stream; other objects are ignored.
+Expected<LoadedConstraints> ParseConstraints(const std::string& file, std::string_view text);
+
+// Reads --policy FILE|DIR: every constraint in every manifest file. At least one required.
+Expected<LoadedConstraints> LoadConstraints(const std::string& path);
+
+// The repository's own constraint (policies/constraint-enforce.yaml), embedded at build time.
+Expected<LoadedConstraints> BuiltinConstraints();
+
+}  // namespace aegis

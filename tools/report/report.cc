@@ -1,0 +1,57 @@
+#include "report/report.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "util/strings.h"
+
+namespace aegis {
+
+Expected<Format> ParseFormat(std::string_view name) {
+  if (name == "text") return Format::kText;
+  if (name == "json") return Format::kJson;
+  if (name == "sarif") return Format::kSarif;
+  if (name == "junit") return Format::kJunit;
+  if (name == "github") return Format::kGithub;
+  return Error{ErrorKind::kUsage, {}, {},
+               fmt::format("unknown format {} (text, json, sarif, junit or github)", Quote(name))};
+}
+
+std::string RenderReport(Format format, const LintResult& result, const ReportOptions& options) {
+  switch (format) {
+    case Format::kText: return RenderText(result, options);
+    case Format::kJson: return RenderJson(result);
+    case Format::kSarif: return RenderSarif(result);
+    case Format::kJunit: return RenderJunit(result, options);
+    case Format::kGithub: return RenderGithub(result);
+  }
+  return {};
+}
+
+std::string_view ToString(ObjectStatus s) {
+  switch (s) {
+    case ObjectStatus::kChecked: return "checked";
+    case ObjectStatus::kOutOfScope: return "out-of-scope";
+    case ObjectStatus::kNotChecked: return "not-checked";
+  }
+  return "not-checked";
+}
+
+std::string_view ToString(Diagnostic::Level l) {
+  switch (l) {
+    case Diagnostic::Level::kError: return "error";
+    case Diagnostic::Level::kWarning: return "warning";
+    case Diagnostic::Level::kNote: return "note";
+  }
+  return "note";
+}
+
+std::string_view SeverityName(const Finding& f) { return f.severity == Severity::kError ? "error" : "warning"; }
+
+size_t CheckedObjects(const LintResult& r) {
+  return static_cast<size_t>(std::count_if(r.objects.begin(), r.objects.end(),
+                                           [](const ObjectRecord& o) { return o.status == ObjectStatus::kChecked; }));
+}
+
+}  // namespace aegis

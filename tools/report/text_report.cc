@@ -1,0 +1,58 @@
+// Compiler-style text: `file:line:col: error: message [AEGIS001]`, a fix hint, a summary.
+#include <fmt/format.h>
+
+#include "policy/rules.h"
+#include "report/report.h"
+
+namespace aegis {
+namespace {
+
+struct Palette {
+  bool on;
+  std::string Paint(std::string_view code, std::string_view text) const {
+    return on ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
+  }
+  std::string Level(std::string_view level) const {
+    if (level == "error") return Paint("1;31", "error");
+    if (level == "warning") return Paint("1;35", "warning");
+    return Paint("1;36", level);
+  }
+};
+
+std::string Where(const std::string& file, const Mark& m) {
+  if (m.line == 0) return file;
+  return fmt::format("{}:{}:{}", file, m.line, m.column);
+}
+
+std::string Plural(size_t n, std::string_view word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string RenderText(const LintResult& r, const ReportOptions& o) {
+  Palette p{o.color};
+  std::string out;
+  for (const Finding& f : r.findings) {
+    std::string audit = f.action == EnforcementAction::kDryrun ? "[audit] " : "";
+    out += fmt::format("{}: {}: {}{} [{}]\n", p.Paint("1", Where(f.file, f.mark)), p.Level(SeverityName(f)), audit,
+                       f.message, f.rule_id);
+    out += fmt::format("    fix: {}\n", Rule(f.rule_id).hint);
+  }
+  for (const Diagnostic& d : r.diagnostics) {
+    if (o.quiet && d.level == Diagnostic::Level::kNote) continue;
+    out += fmt::format("{}: {}: {}\n", p.Paint("1", Where(d.where.file, d.where.mark)), p.Level(ToString(d.level)),
+                       d.where.message);
+  }
+  if (o.quiet) return out;
+  size_t errors = r.Count(Severity::kError), warnings = r.Count(Severity::kWarning);
+  std::string head = errors + warnings == 0 ? std::string("no findings")
+                                            : fmt::format("{}, {}", Plural(errors, "error"), Plural(warnings, "warning"));
+  out += fmt::format("aegis lint: {} in {} ({} in {})", head, Plural(CheckedObjects(r), "checked object"),
+                     Plural(r.objects.size(), "object"), Plural(r.files, "file"));
+  if (size_t bad = r.InputErrors(); bad > 0) out += fmt::format("; {}", Plural(bad, "input error"));
+  out += "\n";
+  return out;
+}
+
+}  // namespace aegis

@@ -1,0 +1,16 @@
+#include "util/error.h"
+
+#include <fmt/format.h>
+
+namespace aegis {
+
+std::string Error::Describe() const {
+  std::string where = file;
+  if (!file.empty() && mark.line > 0) {
+    where += fmt::format(":{}", mark.line);
+    if (mark.column > 0) where += fmt::format(":{}", mark.column);
+  }
+  return where.empty() ? message : where + ": " + message;
+}
+
+}  // namespace aegis

@@ -1,0 +1,33 @@
+// Errors as values: what went wrong, where (file:line:col), and of which kind.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace aegis {
+
+// Position in a text file; line and column are 1-based, 0 means "unknown".
+struct Mark {
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
+enum class ErrorKind {
+  kUsage,   // bad flags or arguments
+  kIo,      // unreadable file, missing path
+  kSyntax,  // not valid YAML/JSON
+  kPolicy,  // constraint or parameter invalid
+  kLimit,   // input exceeds a safety limit (alias bomb, nesting)
+};
+
+struct Error {
+  ErrorKind kind = ErrorKind::kIo;
+  std::string file;  // may be empty when not about a file
+  Mark mark;
+  std::string message;
+
+  // "file:line:col: message" (omits the parts that are unknown).
+  std::string Describe() const;
+};
+
+}  // namespace aegis

@@ -1,0 +1,43 @@
+#include "util/strings.h"
+
+#include <fmt/format.h>
+
+namespace aegis {
+
+bool WildcardMatches(std::string_view pattern, std::string_view value) {
+  if (!pattern.empty() && pattern.back() == '*') {
+    return value.starts_with(pattern.substr(0, pattern.size() - 1));
+  }
+  if (!pattern.empty() && pattern.front() == '*') {
+    return value.ends_with(pattern.substr(1));
+  }
+  return pattern == value;
+}
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace aegis

@@ -1,0 +1,19 @@
+// Small string helpers shared by every layer.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aegis {
+
+// Gatekeeper's util.Wildcard: "kube-*" is a prefix glob, "*-system" a suffix glob,
+// anything else must match exactly.
+bool WildcardMatches(std::string_view pattern, std::string_view value);
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+
+// Quote for human messages: "name" with control characters escaped.
+std::string Quote(std::string_view s);
+
+}  // namespace aegis
