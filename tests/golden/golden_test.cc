@@ -1,4 +1,4 @@
-// Golden CLI cases: each folder under tests/golden/lint holds `cmd` (the arguments,
+// Golden CLI cases: each folder tests/golden/<command>/<case> holds `cmd` (the arguments,
 // run from that folder), optional `stdin`, and the expected `stdout` and `exit` code.
 // AEGIS_UPDATE_GOLDEN=1 rewrites the expectations (review the diff before committing).
 #include <gtest/gtest.h>
@@ -21,7 +21,7 @@ std::string Trim(std::string s) {
 class GoldenTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(GoldenTest, OutputAndExitCodeMatch) {
-  std::string dir = testing::SourcePath("tests/golden/lint/" + GetParam());
+  std::string dir = testing::SourcePath("tests/golden/" + GetParam());
   std::string args = Trim(testing::ReadFile(dir + "/cmd"));
   std::string in = fs::exists(dir + "/stdin") ? testing::ReadFile(dir + "/stdin") : "";
   auto r = testing::RunAegis(args, dir, in);
@@ -36,16 +36,22 @@ TEST_P(GoldenTest, OutputAndExitCodeMatch) {
 
 std::vector<std::string> Cases() {
   std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(testing::SourcePath("tests/golden/lint"))) {
-    if (e.is_directory() && fs::exists(e.path() / "cmd")) out.push_back(e.path().filename().string());
+  for (const auto& group : fs::directory_iterator(testing::SourcePath("tests/golden"))) {
+    if (!group.is_directory()) continue;
+    for (const auto& e : fs::directory_iterator(group.path())) {
+      if (e.is_directory() && fs::exists(e.path() / "cmd")) {
+        out.push_back(group.path().filename().string() + "/" + e.path().filename().string());
+      }
+    }
   }
   std::sort(out.begin(), out.end());
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Lint, GoldenTest, ::testing::ValuesIn(Cases()), [](const auto& param_info) {
+INSTANTIATE_TEST_SUITE_P(Golden, GoldenTest, ::testing::ValuesIn(Cases()), [](const auto& param_info) {
   std::string n = param_info.param;
   std::replace(n.begin(), n.end(), '-', '_');
+  std::replace(n.begin(), n.end(), '/', '_');
   return n;
 });
 

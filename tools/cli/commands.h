@@ -22,5 +22,6 @@ struct Command {
 const std::vector<Command>& Commands();
 
 void SetupLint(CLI::App& sub, int& exit_code);
+void SetupPolicy(CLI::App& sub, int& exit_code);
 
 }  // namespace aegis::cli

@@ -136,8 +136,8 @@ class Parser {
       const yaml::Node* k = n->key_at(i);
       const yaml::Node* v = n->value_at(i);
       std::string key = k->scalar();
+      if (v->IsNull()) continue;  // the API server prunes nulls: the default applies
       if (key == "namespaces") {
-        if (v->IsNull()) continue;
         auto ns = Strings(v, "parameter namespaces");
         if (!ns) return ns.error();
         p.namespaces = *ns;
@@ -223,6 +223,10 @@ Parameters DefaultParameters() {
   Parameters p;
   p.pattern = *CompilePattern(p.init_container_pattern);
   return p;
+}
+
+Expected<Constraint> ParseConstraint(const std::string& file, const ObjectRef& obj, std::vector<Error>& warnings) {
+  return Parser(file).ParseConstraint(obj, warnings);
 }
 
 Expected<LoadedConstraints> ParseConstraints(const std::string& file, std::string_view text) {

@@ -74,6 +74,11 @@ struct LoadedConstraints {
   std::vector<Error> warnings;  // e.g. unknown parameters (Gatekeeper prunes them)
 };
 
+struct ObjectRef;
+
+// Parses one AegisSignedPod object; unknown parameters are appended to `warnings`.
+Expected<Constraint> ParseConstraint(const std::string& file, const ObjectRef& obj, std::vector<Error>& warnings);
+
 // Reads every AegisSignedPod constraint in a YAML stream; other objects are ignored.
 Expected<LoadedConstraints> ParseConstraints(const std::string& file, std::string_view text);
 

@@ -19,11 +19,6 @@ struct Palette {
   }
 };
 
-std::string Where(const std::string& file, const Mark& m) {
-  if (m.line == 0) return file;
-  return fmt::format("{}:{}:{}", file, m.line, m.column);
-}
-
 std::string Plural(size_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
@@ -35,13 +30,13 @@ std::string RenderText(const LintResult& r, const ReportOptions& o) {
   std::string out;
   for (const Finding& f : r.findings) {
     std::string audit = f.action == EnforcementAction::kDryrun ? "[audit] " : "";
-    out += fmt::format("{}: {}: {}{} [{}]\n", p.Paint("1", Where(f.file, f.mark)), p.Level(SeverityName(f)), audit,
+    out += fmt::format("{}: {}: {}{} [{}]\n", p.Paint("1", Error{ErrorKind::kPolicy, f.file, f.mark, {}}.Location()), p.Level(SeverityName(f)), audit,
                        f.message, f.rule_id);
     out += fmt::format("    fix: {}\n", Rule(f.rule_id).hint);
   }
   for (const Diagnostic& d : r.diagnostics) {
     if (o.quiet && d.level == Diagnostic::Level::kNote) continue;
-    out += fmt::format("{}: {}: {}\n", p.Paint("1", Where(d.where.file, d.where.mark)), p.Level(ToString(d.level)),
+    out += fmt::format("{}: {}: {}\n", p.Paint("1", d.where.Location()), p.Level(ToString(d.level)),
                        d.where.message);
   }
   if (o.quiet) return out;

@@ -26,7 +26,9 @@ struct Error {
   Mark mark;
   std::string message;
 
-  // "file:line:col: message" (omits the parts that are unknown).
+  // "file:line:col" (omits the parts that are unknown; empty when there is no file).
+  std::string Location() const;
+  // "file:line:col: message".
   std::string Describe() const;
 };
 

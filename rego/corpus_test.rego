@@ -1,0 +1,452 @@
+# Generated from tests/corpus by tests/policygen (aegis_gen_policy_tests). Do not edit:
+# change the corpus and regenerate. One test per (object, constraint whose match selects it).
+package aegissignedpod
+
+import future.keywords.if
+import future.keywords.in
+
+corpus_ids(violations) := {[v.details.component, v.details.id] | some v in violations}
+
+# defaults / defaults: InferenceService isvc-good
+test_corpus_defaults_isvc_good if {
+	vs := violation with input as {"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"namespace":"models","object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":""},"name":"isvc-good","namespace":"models"},"spec":{"predictor":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"key"}]}],"model":{"modelFormat":{"name":"triton"}},"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == set()
+}
+
+# defaults / defaults: InferenceService isvc-transformer
+test_corpus_defaults_isvc_transformer if {
+	vs := violation with input as {"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"namespace":"models","object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"transformer:AEGIS001 transformer:AEGIS002"},"name":"isvc-transformer","namespace":"models"},"spec":{"predictor":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"key"}]}],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]},"transformer":{"containers":[{"image":"transformer","name":"kserve-container"}]}}}}}
+	corpus_ids(vs) == {["transformer", "AEGIS001"], ["transformer", "AEGIS002"]}
+}
+
+# defaults / defaults: InferenceService isvc-explainer
+test_corpus_defaults_isvc_explainer if {
+	vs := violation with input as {"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"namespace":"models","object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS001 predictor:AEGIS002 explainer:AEGIS003"},"name":"isvc-explainer","namespace":"models"},"spec":{"explainer":{"initContainers":[{"name":"verify"}],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]},"predictor":{"storageUri":"s3://models/resnet"}}}}}
+	corpus_ids(vs) == {["explainer", "AEGIS003"], ["predictor", "AEGIS001"], ["predictor", "AEGIS002"]}
+}
+
+# defaults / defaults: InferenceService isvc-legacy-group
+test_corpus_defaults_isvc_legacy_group if {
+	vs := violation with input as {"review":{"kind":{"group":"serving.kubeflow.org","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kubeflow.org/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS001 predictor:AEGIS002"},"name":"isvc-legacy-group"},"spec":{"predictor":{"tensorflow":{"storageUri":"gs://bucket/model"}}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS001"], ["predictor", "AEGIS002"]}
+}
+
+# defaults / defaults: InferenceService isvc-no-predictor
+test_corpus_defaults_isvc_no_predictor if {
+	vs := violation with input as {"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS001"},"name":"isvc-no-predictor"},"spec":{}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS001"]}
+}
+
+# defaults / defaults: Deployment from-json
+test_corpus_defaults_from_json if {
+	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"namespace":"models","object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"from-json","namespace":"models"},"spec":{"template":{"spec":{"containers":[{"image":"triton","name":"s"}]}}}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# defaults / defaults: Pod pod-good
+test_corpus_defaults_pod_good if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"models","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"pod-good","namespace":"models"},"spec":{"containers":[{"image":"triton","name":"server"}],"initContainers":[{"image":"verifier","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"cosign-key","readOnly":true}]}],"volumes":[{"name":"cosign-key","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# defaults / defaults: Pod pod-bare
+test_corpus_defaults_pod_bare if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"models","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"pod-bare","namespace":"models"},"spec":{"containers":[{"image":"triton","name":"server"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# defaults / defaults: PodTemplate podtemplate-bad
+test_corpus_defaults_podtemplate_bad if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"PodTemplate","version":"v1"},"object":{"apiVersion":"v1","kind":"PodTemplate","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"podtemplate-bad"},"template":{"spec":{"containers":[{"image":"s","name":"s"}],"initContainers":[{"image":"v","name":"verify"}]}}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# defaults / defaults: ReplicationController rc-bad
+test_corpus_defaults_rc_bad if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"ReplicationController","version":"v1"},"object":{"apiVersion":"v1","kind":"ReplicationController","metadata":{"annotations":{"aegis.dev/expect":"AEGIS003"},"name":"rc-bad"},"spec":{"template":{"spec":{"containers":[{"image":"s","name":"s"}],"initContainers":[{"image":"v","name":"verify-and-fetch"}],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}}}
+	corpus_ids(vs) == {["", "AEGIS003"]}
+}
+
+# defaults / defaults: Deployment deploy-good
+test_corpus_defaults_deploy_good if {
+	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":""},"name":"deploy-good"},"spec":{"template":{"spec":{"containers":[{"name":"s"}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"key"}]}],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}}}
+	corpus_ids(vs) == set()
+}
+
+# defaults / defaults: StatefulSet sts-bad
+test_corpus_defaults_sts_bad if {
+	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"StatefulSet","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"sts-bad"},"spec":{"template":{"spec":{"containers":[{"name":"s"}]}}}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# defaults / defaults: DaemonSet ds-bad
+test_corpus_defaults_ds_bad if {
+	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"DaemonSet","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001"},"name":"ds-bad"},"spec":{"template":{"spec":{"containers":[{"name":"s"}],"initContainers":[{"name":"fetch-model"}],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}}}
+	corpus_ids(vs) == {["", "AEGIS001"]}
+}
+
+# defaults / defaults: ReplicaSet rs-good
+test_corpus_defaults_rs_good if {
+	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"ReplicaSet","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"annotations":{"aegis.dev/expect":""},"name":"rs-good"},"spec":{"template":{"spec":{"containers":[{"name":"s"}],"initContainers":[{"name":"model-verify-step","volumeMounts":[{"mountPath":"/etc/cosign","name":"key"}]}],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}}}
+	corpus_ids(vs) == set()
+}
+
+# defaults / defaults: Job job-bad
+test_corpus_defaults_job_bad if {
+	vs := violation with input as {"review":{"kind":{"group":"batch","kind":"Job","version":"v1"},"object":{"apiVersion":"batch/v1","kind":"Job","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"job-bad"},"spec":{"template":{"spec":{"containers":[{"name":"s"}],"restartPolicy":"Never"}}}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# defaults / defaults: CronJob cronjob-good
+test_corpus_defaults_cronjob_good if {
+	vs := violation with input as {"review":{"kind":{"group":"batch","kind":"CronJob","version":"v1"},"object":{"apiVersion":"batch/v1","kind":"CronJob","metadata":{"annotations":{"aegis.dev/expect":""},"name":"cronjob-good"},"spec":{"jobTemplate":{"spec":{"template":{"spec":{"containers":[{"name":"s"}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"key"}]}],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}},"schedule":"0 * * * *"}}}}
+	corpus_ids(vs) == set()
+}
+
+# defaults / defaults: CronJob cronjob-bad
+test_corpus_defaults_cronjob_bad if {
+	vs := violation with input as {"review":{"kind":{"group":"batch","kind":"CronJob","version":"v1"},"object":{"apiVersion":"batch/v1","kind":"CronJob","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"cronjob-bad"},"spec":{"jobTemplate":{"spec":{"template":{"spec":{"containers":[{"name":"s"}]}}}},"schedule":"0 * * * *"}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# defaults / defaults: Rollout rollout-bad
+test_corpus_defaults_rollout_bad if {
+	vs := violation with input as {"review":{"kind":{"group":"argoproj.io","kind":"Rollout","version":"v1alpha1"},"object":{"apiVersion":"argoproj.io/v1alpha1","kind":"Rollout","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"rollout-bad"},"spec":{"template":{"spec":{"containers":[{"name":"s"}]}}}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# defaults / defaults: Rollout rollout-workloadref
+test_corpus_defaults_rollout_workloadref if {
+	vs := violation with input as {"review":{"kind":{"group":"argoproj.io","kind":"Rollout","version":"v1alpha1"},"object":{"apiVersion":"argoproj.io/v1alpha1","kind":"Rollout","metadata":{"annotations":{"aegis.dev/expect":"","aegis.dev/expect-status":"not-checked"},"name":"rollout-workloadref"},"spec":{"workloadRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"deploy-good"}}}}}
+	corpus_ids(vs) == set()
+}
+
+# defaults / defaults: Service knative-bad
+test_corpus_defaults_knative_bad if {
+	vs := violation with input as {"review":{"kind":{"group":"serving.knative.dev","kind":"Service","version":"v1"},"object":{"apiVersion":"serving.knative.dev/v1","kind":"Service","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"knative-bad"},"spec":{"template":{"spec":{"containers":[{"image":"s"}],"initContainers":[{"name":"verify"}]}}}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# defaults / defaults: Service core-service-not-checked
+test_corpus_defaults_core_service_not_checked if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Service","version":"v1"},"object":{"apiVersion":"v1","kind":"Service","metadata":{"annotations":{"aegis.dev/expect":"","aegis.dev/expect-status":"not-checked"},"name":"core-service-not-checked"},"spec":{"ports":[{"port":80}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# defaults / defaults: ConfigMap configmap-not-checked
+test_corpus_defaults_configmap_not_checked if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"ConfigMap","version":"v1"},"object":{"apiVersion":"v1","data":{"a":"b"},"kind":"ConfigMap","metadata":{"annotations":{"aegis.dev/expect":"","aegis.dev/expect-status":"not-checked"},"name":"configmap-not-checked"}}}}
+	corpus_ids(vs) == set()
+}
+
+# defaults / defaults: Deployment other-group-not-checked
+test_corpus_defaults_other_group_not_checked if {
+	vs := violation with input as {"review":{"kind":{"group":"extensions","kind":"Deployment","version":"v1beta1"},"object":{"apiVersion":"extensions/v1beta1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":"","aegis.dev/expect-status":"not-checked"},"name":"other-group-not-checked"},"spec":{}}}}
+	corpus_ids(vs) == set()
+}
+
+# defaults / defaults: Pod projected-secret
+test_corpus_defaults_projected_secret if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"projected-secret"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"trust"}]}],"volumes":[{"name":"trust","projected":{"sources":[{"configMap":{"name":"ca"}},{"secret":{"name":"cosign-public-key"}}]}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# defaults / defaults: Pod projected-other-secret
+test_corpus_defaults_projected_other_secret if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"projected-other-secret"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"trust"}]}],"volumes":[{"name":"trust","projected":{"sources":[{"secret":{"name":"something-else"}}]}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# defaults / defaults: Pod mounts-wrong-volume
+test_corpus_defaults_mounts_wrong_volume if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS003"},"name":"mounts-wrong-volume"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/models","name":"model"}]},{"name":"unrelated","volumeMounts":[{"mountPath":"/etc/cosign","name":"key"}]}],"volumes":[{"emptyDir":{},"name":"model"},{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS003"]}
+}
+
+# defaults / defaults: Pod key-in-main-container-only
+test_corpus_defaults_key_in_main_container_only if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS003"},"name":"key-in-main-container-only"},"spec":{"containers":[{"name":"s","volumeMounts":[{"mountPath":"/etc/cosign","name":"key"}]}],"initContainers":[{"name":"verify-and-fetch"}],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS003"]}
+}
+
+# defaults / defaults: Pod second-verifier-mounts
+test_corpus_defaults_second_verifier_mounts if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"second-verifier-mounts"},"spec":{"initContainers":[{"name":"verify-a"},{"name":"verify-b","volumeMounts":[{"mountPath":"/etc/cosign","name":"key"}]}],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# defaults / defaults: Deployment no-template
+test_corpus_defaults_no_template if {
+	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001"},"name":"no-template"},"spec":{"replicas":1}}}}
+	corpus_ids(vs) == {["", "AEGIS001"]}
+}
+
+# defaults / defaults: Deployment null-spec
+test_corpus_defaults_null_spec if {
+	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001"},"name":"null-spec"},"spec":null}}}
+	corpus_ids(vs) == {["", "AEGIS001"]}
+}
+
+# defaults / defaults: Pod scalar-spec
+test_corpus_defaults_scalar_spec if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001"},"name":"scalar-spec"},"spec":3}}}
+	corpus_ids(vs) == {["", "AEGIS001"]}
+}
+
+# defaults / defaults: Pod init-containers-string
+test_corpus_defaults_init_containers_string if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"init-containers-string"},"spec":{"initContainers":"verify-and-fetch","volumes":3}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# defaults / defaults: Pod init-containers-mapping
+test_corpus_defaults_init_containers_mapping if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"init-containers-mapping"},"spec":{"initContainers":{"verify":{"name":"verify"}},"volumes":{"key":{"secret":{"secretName":"cosign-public-key"}}}}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# defaults / defaults: Pod init-name-not-string
+test_corpus_defaults_init_name_not_string if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001"},"name":"init-name-not-string"},"spec":{"initContainers":[{"name":42},{"name":["verify"]},"verify"],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"]}
+}
+
+# defaults / defaults: Pod secret-name-wrong-type
+test_corpus_defaults_secret_name_wrong_type if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"secret-name-wrong-type"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"key"}]}],"volumes":[{"name":"key","secret":{"secretName":["cosign-public-key"]}},7,null]}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# defaults / defaults: Pod merge-key-template
+test_corpus_defaults_merge_key_template if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"merge-key-template"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"key"}]}],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# defaults / defaults: Pod quoted-keys-and-values
+test_corpus_defaults_quoted_keys_and_values if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"quoted-keys-and-values"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"key"}]}],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# defaults / defaults: Pod verifier-mounts-volume-without-name
+test_corpus_defaults_verifier_mounts_volume_without_name if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS003"},"name":"verifier-mounts-volume-without-name"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign"}]}],"volumes":[{"secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS003"]}
+}
+
+# defaults / defaults: Pod in-a-list
+test_corpus_defaults_in_a_list if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"in-a-list"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# defaults / defaults: Deployment also-in-a-list
+test_corpus_defaults_also_in_a_list if {
+	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"also-in-a-list"},"spec":{"template":{"spec":{"initContainers":[{"name":"verify"}]}}}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# enforcement / enforce: Pod conforming-to-enforce-only
+test_corpus_enforcement_conforming_to_enforce_only_enforce if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"models","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"audit@AEGIS001 warn@AEGIS002"},"name":"conforming-to-enforce-only","namespace":"models"},"spec":{"initContainers":[{"name":"verify","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# enforcement / enforce: Pod bare-everywhere
+test_corpus_enforcement_bare_everywhere_enforce if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"web","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"enforce@AEGIS001 enforce@AEGIS002 audit@AEGIS001 audit@AEGIS002"},"name":"bare-everywhere","namespace":"web"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# enforcement / enforce: Pod conforming-to-all
+test_corpus_enforcement_conforming_to_all_enforce if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"models","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"conforming-to-all","namespace":"models"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"},{"name":"o"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"name":"o","secret":{"secretName":"other-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# enforcement / audit: Pod conforming-to-enforce-only
+test_corpus_enforcement_conforming_to_enforce_only_audit if {
+	vs := violation with input as {"parameters":{"initContainerPattern":"^verify-and-fetch$"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"models","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"audit@AEGIS001 warn@AEGIS002"},"name":"conforming-to-enforce-only","namespace":"models"},"spec":{"initContainers":[{"name":"verify","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"]}
+}
+
+# enforcement / audit: Pod bare-everywhere
+test_corpus_enforcement_bare_everywhere_audit if {
+	vs := violation with input as {"parameters":{"initContainerPattern":"^verify-and-fetch$"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"web","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"enforce@AEGIS001 enforce@AEGIS002 audit@AEGIS001 audit@AEGIS002"},"name":"bare-everywhere","namespace":"web"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# enforcement / audit: Pod conforming-to-all
+test_corpus_enforcement_conforming_to_all_audit if {
+	vs := violation with input as {"parameters":{"initContainerPattern":"^verify-and-fetch$"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"models","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"conforming-to-all","namespace":"models"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"},{"name":"o"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"name":"o","secret":{"secretName":"other-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# enforcement / warn: Pod conforming-to-enforce-only
+test_corpus_enforcement_conforming_to_enforce_only_warn if {
+	vs := violation with input as {"parameters":{"secretName":"other-key"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"models","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"audit@AEGIS001 warn@AEGIS002"},"name":"conforming-to-enforce-only","namespace":"models"},"spec":{"initContainers":[{"name":"verify","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# enforcement / warn: Pod conforming-to-all
+test_corpus_enforcement_conforming_to_all_warn if {
+	vs := violation with input as {"parameters":{"secretName":"other-key"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"models","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"conforming-to-all","namespace":"models"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"},{"name":"o"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"name":"o","secret":{"secretName":"other-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# match-kinds / match-kinds: Deployment deployment-matched
+test_corpus_match_kinds_deployment_matched if {
+	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"deployment-matched"},"spec":{"template":{"spec":{"containers":[{"name":"s"}]}}}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# match-kinds / match-kinds: InferenceService any-group-wildcard
+test_corpus_match_kinds_any_group_wildcard if {
+	vs := violation with input as {"review":{"kind":{"group":"serving.kubeflow.org","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kubeflow.org/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS001 predictor:AEGIS002"},"name":"any-group-wildcard"},"spec":{"predictor":{"containers":[{"name":"s"}]}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS001"], ["predictor", "AEGIS002"]}
+}
+
+# match-labels / match-labels: Pod all-selected
+test_corpus_match_labels_all_selected if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"labels":{"owner":"ml","serving":"model","tier":"gpu"},"name":"all-selected"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# match-labels / match-labels: Pod notin-passes-other-value
+test_corpus_match_labels_notin_passes_other_value if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"labels":{"owner":"ml","serving":"model","stage":"prod","tier":"cpu"},"name":"notin-passes-other-value"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# match-namespaces / match-namespaces: Pod prefix-glob
+test_corpus_match_namespaces_prefix_glob if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"team-vision","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"prefix-glob","namespace":"team-vision"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# match-namespaces / match-namespaces: Pod exact
+test_corpus_match_namespaces_exact if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"models","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"exact","namespace":"models"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# match-namespaces / match-namespaces: Pod no-namespace-defaults
+test_corpus_match_namespaces_no_namespace_defaults if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"no-namespace-defaults"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# match-nsselector / match-nsselector: Pod in-enforced-namespace
+test_corpus_match_nsselector_in_enforced_namespace if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"models","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"in-enforced-namespace","namespace":"models"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# match-nsselector / match-nsselector: Namespace models
+test_corpus_match_nsselector_models if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Namespace","version":"v1"},"object":{"apiVersion":"v1","kind":"Namespace","metadata":{"annotations":{"aegis.dev/expect":"","aegis.dev/expect-status":"not-checked"},"labels":{"aegis.dev/enforce":"true"},"name":"models"}}}}
+	corpus_ids(vs) == set()
+}
+
+# match-nsselector / match-nsselector: Namespace web
+test_corpus_match_nsselector_web if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Namespace","version":"v1"},"object":{"apiVersion":"v1","kind":"Namespace","metadata":{"annotations":{"aegis.dev/expect":"","aegis.dev/expect-status":"not-checked"},"name":"web"}}}}
+	corpus_ids(vs) == set()
+}
+
+# match-nsselector / match-nsselector: Pod namespace-not-in-input-is-checked
+test_corpus_match_nsselector_namespace_not_in_input_is_checked if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"elsewhere","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"namespace-not-in-input-is-checked","namespace":"elsewhere"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# params-namespaces / params-namespaces: Pod in-listed-namespace
+test_corpus_params_namespaces_in_listed_namespace if {
+	vs := violation with input as {"parameters":{"namespaces":["models","default"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"models","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"in-listed-namespace","namespace":"models"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# params-namespaces / params-namespaces: Pod in-other-namespace
+test_corpus_params_namespaces_in_other_namespace if {
+	vs := violation with input as {"parameters":{"namespaces":["models","default"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"web","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"","aegis.dev/expect-status":"out-of-scope"},"name":"in-other-namespace","namespace":"web"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-namespaces / params-namespaces: Pod no-namespace-is-default
+test_corpus_params_namespaces_no_namespace_is_default if {
+	vs := violation with input as {"parameters":{"namespaces":["models","default"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"no-namespace-is-default"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# params-namespaces / params-namespaces: Pod parameter-is-not-a-glob
+test_corpus_params_namespaces_parameter_is_not_a_glob if {
+	vs := violation with input as {"parameters":{"namespaces":["models","default"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"models-2","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"","aegis.dev/expect-status":"out-of-scope"},"name":"parameter-is-not-a-glob","namespace":"models-2"},"spec":{"containers":[{"name":"s"}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-pattern / params-pattern: Pod uppercase-name-matches
+test_corpus_params_pattern_uppercase_name_matches if {
+	vs := violation with input as {"parameters":{"initContainerPattern":"(?i)^verify-","requireMount":false,"secretName":"model-signing-key"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"uppercase-name-matches"},"spec":{"initContainers":[{"name":"VERIFY-and-fetch"}],"volumes":[{"name":"k","secret":{"secretName":"model-signing-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-pattern / params-pattern: Pod anchored-pattern-rejects-suffix
+test_corpus_params_pattern_anchored_pattern_rejects_suffix if {
+	vs := violation with input as {"parameters":{"initContainerPattern":"(?i)^verify-","requireMount":false,"secretName":"model-signing-key"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001"},"name":"anchored-pattern-rejects-suffix"},"spec":{"initContainers":[{"name":"model-verify-and-fetch"}],"volumes":[{"name":"k","secret":{"secretName":"model-signing-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"]}
+}
+
+# params-pattern / params-pattern: Pod default-secret-name-not-enough
+test_corpus_params_pattern_default_secret_name_not_enough if {
+	vs := violation with input as {"parameters":{"initContainerPattern":"(?i)^verify-","requireMount":false,"secretName":"model-signing-key"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"default-secret-name-not-enough"},"spec":{"initContainers":[{"name":"verify-and-fetch"}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# params-pattern / params-pattern: Pod unmounted-is-fine-without-requiremount
+test_corpus_params_pattern_unmounted_is_fine_without_requiremount if {
+	vs := violation with input as {"parameters":{"initContainerPattern":"(?i)^verify-","requireMount":false,"secretName":"model-signing-key"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"unmounted-is-fine-without-requiremount"},"spec":{"initContainers":[{"name":"verify-x"}],"volumes":[{"name":"k","projected":{"sources":[{"secret":{"name":"model-signing-key"}}]}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-vault / params-vault: Pod vault-value
+test_corpus_params_vault_vault_value if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"vault-value"},"spec":{"initContainers":[{"env":[{"name":"VAULT_ADDR","value":"https://vault.example:8200"}],"name":"verify-and-fetch"}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-vault / params-vault: Pod vault-value-from
+test_corpus_params_vault_vault_value_from if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"vault-value-from"},"spec":{"initContainers":[{"env":[{"name":"VAULT_ADDR","valueFrom":{"configMapKeyRef":{"key":"addr","name":"vault"}}}],"name":"verify-and-fetch"}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-vault / params-vault: Pod vault-addr-without-value
+test_corpus_params_vault_vault_addr_without_value if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"vault-addr-without-value"},"spec":{"initContainers":[{"env":[{"name":"VAULT_ADDR"}],"name":"verify-and-fetch"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# params-vault / params-vault: Pod vault-on-other-container
+test_corpus_params_vault_vault_on_other_container if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"vault-on-other-container"},"spec":{"initContainers":[{"name":"verify-and-fetch"},{"env":[{"name":"VAULT_ADDR","value":"https://vault"}],"name":"setup"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# params-vault / params-vault: Pod vault-without-verifier
+test_corpus_params_vault_vault_without_verifier if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"vault-without-verifier"},"spec":{"initContainers":[{"env":[{"name":"VAULT_ADDR","value":"https://vault"}],"name":"setup"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# params-vault / params-vault: Pod vault-and-unmounted-key
+test_corpus_params_vault_vault_and_unmounted_key if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"vault-and-unmounted-key"},"spec":{"initContainers":[{"env":[{"name":"VAULT_ADDR","value":"https://vault"}],"name":"verify-and-fetch"}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-vault / params-vault: Pod key-path-still-works
+test_corpus_params_vault_key_path_still_works if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"key-path-still-works"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}

@@ -1,0 +1,91 @@
+// `aegis policy export|check`: generate the Gatekeeper objects, validate hand-edited ones.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "policy/export.h"
+#include "policy/policy_check.h"
+#include "report/report.h"
+#include "util/strings.h"
+
+namespace aegis::cli {
+namespace {
+
+struct ExportFlags {
+  std::vector<std::string> namespaces;
+  std::string pattern = "verify";
+  std::string secret_name = "cosign-public-key";
+  bool require_mount = true;
+  bool allow_vault = false;
+  std::string enforcement = "deny";
+  std::string only;  // "", "template", "constraint"
+};
+
+int RunExport(const ExportFlags& f) {
+  if (auto re = CompilePattern(f.pattern); !re) {
+    std::cerr << "aegis policy export: error: " << re.error().message << "\n";
+    return kExitUsage;
+  }
+  ExportOptions o;
+  if (!f.namespaces.empty()) o.namespaces = f.namespaces;
+  o.pattern = f.pattern;
+  o.secret_name = f.secret_name;
+  o.require_mount = f.require_mount;
+  o.allow_vault = f.allow_vault;
+  o.action = f.enforcement == "dryrun" ? EnforcementAction::kDryrun
+             : f.enforcement == "warn" ? EnforcementAction::kWarn
+                                       : EnforcementAction::kDeny;
+  std::string out;
+  if (f.only != "constraint") out += TemplateYaml();
+  if (f.only.empty()) out += "---\n";
+  if (f.only != "template") out += ConstraintYaml(o);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitClean;
+}
+
+int RunCheck(const std::vector<std::string>& paths) {
+  PolicyCheckResult r = CheckPolicyFiles(paths);
+  for (const Diagnostic& d : r.diagnostics) {
+    std::string where = d.where.Location();
+    std::cout << (where.empty() ? "aegis policy check" : where) << ": " << ToString(d.level) << ": " << d.where.message
+              << "\n";
+  }
+  std::cout << fmt::format("aegis policy check: {} error{} in {} file{} ({} template{}, {} constraint{})\n", r.Errors(),
+                           r.Errors() == 1 ? "" : "s", r.files, r.files == 1 ? "" : "s", r.templates,
+                           r.templates == 1 ? "" : "s", r.constraints, r.constraints == 1 ? "" : "s");
+  if (r.InputInvalid()) return kExitUsage;
+  return r.Errors() > 0 ? kExitFindings : kExitClean;
+}
+
+}  // namespace
+
+void SetupPolicy(CLI::App& sub, int& exit_code) {
+  sub.require_subcommand(1);
+  auto flags = std::make_shared<ExportFlags>();
+  CLI::App* exp = sub.add_subcommand("export", "Print the ConstraintTemplate and a Constraint, ready for kubectl apply");
+  exp->add_option("--namespaces", flags->namespaces, "Only check objects in these namespaces (parameter namespaces)")
+      ->delimiter(',');
+  exp->add_option("--pattern", flags->pattern, "RE2 pattern for the verify initContainer's name")->capture_default_str();
+  exp->add_option("--secret-name", flags->secret_name, "Secret holding the public key")->capture_default_str();
+  exp->add_option("--require-mount", flags->require_mount, "The verifier must mount the key volume (true|false)")
+      ->capture_default_str();
+  exp->add_flag("--allow-vault", flags->allow_vault, "A verifier declaring VAULT_ADDR needs no key volume");
+  exp->add_option("--enforcement", flags->enforcement, "deny, dryrun or warn")
+      ->check(CLI::IsMember({"deny", "dryrun", "warn"}))
+      ->capture_default_str();
+  exp->add_option("--only", flags->only, "Print only the template or only the constraint")
+      ->check(CLI::IsMember({"template", "constraint"}));
+  exp->callback([flags, &exit_code] { exit_code = RunExport(*flags); });
+
+  auto paths = std::make_shared<std::vector<std::string>>();
+  CLI::App* check = sub.add_subcommand("check", "Validate ConstraintTemplates and Constraints (files or directories)");
+  check->add_option("paths", *paths, "Files or directories")->required();
+  check->footer("Exit codes: 0 valid; 1 problems found; 2 usage error, unreadable or invalid YAML.");
+  check->callback([paths, &exit_code] { exit_code = RunCheck(*paths); });
+}
+
+}  // namespace aegis::cli

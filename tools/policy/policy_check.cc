@@ -1,0 +1,219 @@
+#include "policy/policy_check.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "manifest/object.h"
+#include "policy/constraint.h"
+#include "util/file_io.h"
+#include "yaml/reader.h"
+
+namespace aegis {
+namespace {
+
+struct Template {
+  std::string file;
+  Mark mark;
+  std::string name;
+  std::string crd_kind;
+  std::set<std::string> declared;  // parameters in the openAPIV3Schema
+  bool open_schema = false;        // x-kubernetes-preserve-unknown-fields
+};
+
+class Checker {
+ public:
+  explicit Checker(PolicyCheckResult& out) : out_(out) {}
+
+  void Error(const std::string& file, Mark mark, std::string msg, ErrorKind kind = ErrorKind::kPolicy) {
+    out_.diagnostics.push_back({Diagnostic::Level::kError, aegis::Error{kind, file, mark, std::move(msg)}});
+  }
+  void Warn(const std::string& file, Mark mark, std::string msg) {
+    out_.diagnostics.push_back({Diagnostic::Level::kWarning, aegis::Error{ErrorKind::kPolicy, file, mark, std::move(msg)}});
+  }
+
+  void CheckTemplate(const std::string& file, const ObjectRef& obj) {
+    ++out_.templates;
+    Template t{file, obj.mark, obj.name, {}, {}, false};
+    const yaml::Node* crd = obj.root->Path({"spec", "crd", "spec"});
+    const yaml::Node* kind = crd != nullptr ? crd->Path({"names", "kind"}) : nullptr;
+    if (kind == nullptr || !kind->IsString()) {
+      Error(file, obj.mark, "ConstraintTemplate has no spec.crd.spec.names.kind");
+    } else {
+      t.crd_kind = kind->scalar();
+      std::string lower = t.crd_kind;
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (t.name != lower) {
+        Error(file, kind->mark(),
+              fmt::format("metadata.name {} must be the lowercase CRD kind {} (Gatekeeper rejects the template)",
+                          t.name, lower));
+      }
+    }
+    const yaml::Node* schema = crd != nullptr ? crd->Path({"validation", "openAPIV3Schema"}) : nullptr;
+    if (schema != nullptr) {
+      const yaml::Node* preserve = schema->Get("x-kubernetes-preserve-unknown-fields");
+      t.open_schema = preserve != nullptr && preserve->AsBool() == true;
+      if (const yaml::Node* props = schema->Get("properties"); props != nullptr && props->IsMapping()) {
+        for (size_t i = 0; i < props->pair_count(); ++i) t.declared.insert(props->key_at(i)->scalar());
+      }
+    }
+    const yaml::Node* targets = obj.root->Path({"spec", "targets"});
+    const yaml::Node* rego = nullptr;
+    if (targets == nullptr || !targets->IsSequence() || targets->size() != 1) {
+      Error(file, obj.mark, "spec.targets must hold exactly one target (admission.k8s.gatekeeper.sh)");
+    } else {
+      const yaml::Node* target = targets->at(0)->Get("target");
+      if (target == nullptr || target->scalar() != "admission.k8s.gatekeeper.sh") {
+        Error(file, targets->at(0)->mark(), "the target must be admission.k8s.gatekeeper.sh");
+      }
+      rego = targets->at(0)->Get("rego");
+    }
+    if (rego == nullptr || !rego->IsString()) {
+      Error(file, obj.mark, "the template has no rego");
+    } else {
+      CheckRego(file, t, *rego);
+    }
+    templates_[t.crd_kind] = std::move(t);
+  }
+
+  void CheckConstraint(const std::string& file, const ObjectRef& obj) {
+    ++out_.constraints;
+    auto it = templates_.find(obj.kind);
+    bool builtin = obj.kind == "AegisSignedPod";
+    if (it == templates_.end() && !builtin) {
+      Error(file, obj.mark,
+            fmt::format("no ConstraintTemplate with CRD kind {} among the checked files", obj.kind));
+      return;
+    }
+    if (builtin) {
+      std::vector<aegis::Error> warnings;
+      auto c = ParseConstraint(file, obj, warnings);
+      if (!c) Error(file, c.error().mark, c.error().message);
+      // Without a template in the files, the parameters are checked against Aegis' own
+      // template. An unknown parameter is a warning for lint; here it is what we look for.
+      if (it == templates_.end()) {
+        for (auto& w : warnings) Error(w.file, w.mark, w.message);
+      }
+    }
+    if (it != templates_.end() && !it->second.open_schema) {
+      const yaml::Node* params = obj.root->Path({"spec", "parameters"});
+      if (params != nullptr && params->IsMapping()) {
+        for (size_t i = 0; i < params->pair_count(); ++i) {
+          const std::string& key = params->key_at(i)->scalar();
+          if (!it->second.declared.count(key)) {
+            Error(file, params->key_at(i)->mark(),
+                  fmt::format("parameter {} is not declared by template {} (Gatekeeper prunes it)", key,
+                              it->second.name));
+          }
+        }
+      }
+    }
+  }
+
+ private:
+  void CheckRego(const std::string& file, const Template& t, const yaml::Node& rego) {
+    const std::string& text = rego.scalar();
+    // A literal block scalar's content starts on the line after its indicator.
+    uint32_t first = rego.mark().line + (rego.style() == yaml::ScalarStyle::kLiteral ? 1 : 0);
+    auto line_of = [&](size_t offset) {
+      return Mark{first + static_cast<uint32_t>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n')), 0};
+    };
+    std::string package;
+    if (!re2::RE2::PartialMatch(text, R"((?m)^package\s+([A-Za-z0-9_.]+))", &package)) {
+      Error(file, rego.mark(), "the rego has no package declaration");
+    } else if (package != t.name) {
+      size_t at = text.find("package");
+      Error(file, line_of(at),
+            fmt::format("rego package {} must be the template name {} (Gatekeeper rejects the template)", package,
+                        t.name));
+    }
+    if (size_t at = text.find("import rego.v1"); at != std::string::npos) {
+      Error(file, line_of(at), "Gatekeeper refuses `import rego.v1`: use OPA v0 syntax with future.keywords");
+    }
+    if (!re2::RE2::PartialMatch(text, R"((?m)^violation\s*\[)")) {
+      Error(file, rego.mark(), "the rego defines no violation[{\"msg\": …}] rule");
+    }
+    if (t.open_schema) return;
+    // Parameters the Rego reads: input.parameters.X, input.parameters["X"], and
+    // object.get(params, "X", …) / params.X where `params` aliases input.parameters.
+    static const re2::RE2 kUses(
+        R"re((?:input\.parameters|\bparams)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*"([^"]+)"\s*\])|object\.get\(\s*(?:input\.parameters|params)\s*,\s*"([^"]+)")re");
+    std::set<std::string> reported;
+    re2::StringPiece rest(text);
+    std::string a, b, c;
+    while (re2::RE2::FindAndConsume(&rest, kUses, &a, &b, &c)) {
+      std::string name = !a.empty() ? a : (!b.empty() ? b : c);
+      if (name.empty() || t.declared.count(name) || !reported.insert(name).second) continue;
+      size_t offset = static_cast<size_t>(rest.data() - text.data());
+      Error(file, line_of(offset > 0 ? offset - 1 : 0),
+            fmt::format("the rego uses parameter {} but the openAPIV3Schema does not declare it (Gatekeeper prunes "
+                        "undeclared parameters, so it is always undefined)",
+                        name));
+    }
+  }
+
+  PolicyCheckResult& out_;
+  std::map<std::string, Template> templates_;
+};
+
+}  // namespace
+
+size_t PolicyCheckResult::Errors() const {
+  return static_cast<size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
+                                           [](const Diagnostic& d) { return d.level == Diagnostic::Level::kError; }));
+}
+
+bool PolicyCheckResult::InputInvalid() const {
+  return std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) {
+    return d.where.kind == ErrorKind::kIo || d.where.kind == ErrorKind::kSyntax || d.where.kind == ErrorKind::kLimit;
+  });
+}
+
+PolicyCheckResult CheckPolicyFiles(const std::vector<std::string>& paths) {
+  PolicyCheckResult out;
+  Checker checker(out);
+  auto inputs = ExpandInputs(paths);
+  for (auto& e : inputs.errors) out.diagnostics.push_back({Diagnostic::Level::kError, e});
+  // Templates first, so constraints can be checked against templates in any file order.
+  struct Loaded {
+    std::string file;
+    std::vector<yaml::Document> docs;
+  };
+  std::vector<Loaded> loaded;
+  for (const auto& file : inputs.files) {
+    ++out.files;
+    auto text = ReadInput(file);
+    if (!text) {
+      out.diagnostics.push_back({Diagnostic::Level::kError, text.error()});
+      continue;
+    }
+    auto docs = yaml::ReadAll(file, *text);
+    if (!docs) {
+      out.diagnostics.push_back({Diagnostic::Level::kError, docs.error()});
+      continue;
+    }
+    loaded.push_back({file, std::move(*docs)});
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& l : loaded) {
+      for (const auto& doc : l.docs) {
+        for (const ObjectRef& obj : ObjectsOf(doc.root(), "default").objects) {
+          bool is_template = obj.kind == "ConstraintTemplate" && obj.group == "templates.gatekeeper.sh";
+          if (pass == 0 && is_template) checker.CheckTemplate(l.file, obj);
+          if (pass == 1 && obj.group == "constraints.gatekeeper.sh") checker.CheckConstraint(l.file, obj);
+        }
+      }
+    }
+  }
+  if (out.templates + out.constraints == 0 && out.Errors() == 0) {
+    out.diagnostics.push_back({Diagnostic::Level::kError,
+                               Error{ErrorKind::kPolicy, {}, {}, "no ConstraintTemplate or Constraint found"}});
+  }
+  return out;
+}
+
+}  // namespace aegis
