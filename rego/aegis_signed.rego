@@ -14,13 +14,20 @@ default params := {}
 
 params := input.parameters if is_object(input.parameters)
 
-pattern := object.get(params, "initContainerPattern", "verify")
+# A null parameter counts as absent: the API server prunes nulls from structural schemas.
+has_param(name) if params[name] != null
 
-secret_name := object.get(params, "secretName", "cosign-public-key")
+param(name, fallback) := params[name] if has_param(name)
 
-require_mount := object.get(params, "requireMount", true)
+param(name, fallback) := fallback if not has_param(name)
 
-allow_vault := object.get(params, "allowVaultVerification", false)
+pattern := param("initContainerPattern", "verify")
+
+secret_name := param("secretName", "cosign-public-key")
+
+require_mount := param("requireMount", true)
+
+allow_vault := param("allowVaultVerification", false)
 
 # ---------------------------------------------------------------------------
 # The object: kind, name, namespace (an object without one is in the request's namespace,
@@ -67,12 +74,9 @@ obj_name := obj.metadata.generateName if {
 }
 
 # The `namespaces` parameter: absent means every namespace; exact names otherwise.
-in_scope if not has_namespaces_param
+in_scope if not has_param("namespaces")
 
 in_scope if obj_namespace in params.namespaces
-
-# A null parameter counts as absent: the API server prunes nulls from structural schemas.
-has_namespaces_param if params.namespaces != null
 
 # ---------------------------------------------------------------------------
 # Where the pod specs live: component name ("" for a plain workload) -> path.

@@ -138,15 +138,16 @@ class Checker {
       Error(file, rego.mark(), "the rego defines no violation[{\"msg\": …}] rule");
     }
     if (t.open_schema) return;
-    // Parameters the Rego reads: input.parameters.X, input.parameters["X"], and
-    // object.get(params, "X", …) / params.X where `params` aliases input.parameters.
+    // Parameters the Rego reads: input.parameters.X, input.parameters["X"],
+    // object.get(params, "X", …) / params.X where `params` aliases input.parameters, and
+    // the param("X", …) / has_param("X") helpers of Aegis' own template.
     static const re2::RE2 kUses(
-        R"re((?:input\.parameters|\bparams)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*"([^"]+)"\s*\])|object\.get\(\s*(?:input\.parameters|params)\s*,\s*"([^"]+)")re");
+        R"re((?:input\.parameters|\bparams)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*"([^"]+)"\s*\])|object\.get\(\s*(?:input\.parameters|params)\s*,\s*"([^"]+)"|\b(?:has_)?param\(\s*"([^"]+)")re");
     std::set<std::string> reported;
     re2::StringPiece rest(text);
-    std::string a, b, c;
-    while (re2::RE2::FindAndConsume(&rest, kUses, &a, &b, &c)) {
-      std::string name = !a.empty() ? a : (!b.empty() ? b : c);
+    std::string a, b, c, d;
+    while (re2::RE2::FindAndConsume(&rest, kUses, &a, &b, &c, &d)) {
+      std::string name = !a.empty() ? a : !b.empty() ? b : !c.empty() ? c : d;
       if (name.empty() || t.declared.count(name) || !reported.insert(name).second) continue;
       size_t offset = static_cast<size_t>(rest.data() - text.data());
       Error(file, line_of(offset > 0 ? offset - 1 : 0),
