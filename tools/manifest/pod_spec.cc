@@ -49,8 +49,6 @@ PodSpecRef MakeRef(const ObjectRef& obj, std::string component, std::string path
 
 }  // namespace
 
-bool IsCheckedKind(const std::string& group, const std::string& kind) { return FindRow(group, kind) != nullptr; }
-
 PodSpecs LocatePodSpecs(const ObjectRef& obj) {
   PodSpecs out;
   const KindRow* row = FindRow(obj.group, obj.kind);

@@ -28,7 +28,4 @@ struct PodSpecs {
 
 PodSpecs LocatePodSpecs(const ObjectRef& obj);
 
-// True when group/kind is in POLICY.md's table.
-bool IsCheckedKind(const std::string& group, const std::string& kind);
-
 }  // namespace aegis

@@ -14,15 +14,6 @@ bool WildcardMatches(std::string_view pattern, std::string_view value) {
   return pattern == value;
 }
 
-std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += sep;
-    out += parts[i];
-  }
-  return out;
-}
-
 std::string Quote(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {

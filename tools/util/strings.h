@@ -11,8 +11,6 @@ namespace aegis {
 // anything else must match exactly.
 bool WildcardMatches(std::string_view pattern, std::string_view value);
 
-std::string Join(const std::vector<std::string>& parts, std::string_view sep);
-
 // Quote for human messages: "name" with control characters escaped.
 std::string Quote(std::string_view s);
 

@@ -31,7 +31,6 @@ class Node {
   // Where the node starts in its file (1-based).
   const Mark& mark() const { return mark_; }
   ScalarStyle style() const { return style_; }
-  bool flow() const { return flow_; }
 
   // Raw scalar text (empty for collections and null).
   const std::string& scalar() const { return value_; }
@@ -63,7 +62,6 @@ class Node {
 
   NodeType type_ = NodeType::kNull;
   ScalarStyle style_ = ScalarStyle::kPlain;
-  bool flow_ = false;
   bool explicit_string_ = false;  // tagged !!str
   Mark mark_;
   std::string value_;
@@ -81,7 +79,6 @@ class Document {
   Document& operator=(Document&&) = default;
 
   const Node* root() const { return root_; }
-  const Mark& start() const { return start_; }
   // Zero-based index of the document in its stream.
   size_t index() const { return index_; }
 
@@ -89,7 +86,6 @@ class Document {
   friend class DocumentBuilder;
   std::deque<Node> nodes_;
   const Node* root_ = nullptr;
-  Mark start_;
   size_t index_ = 0;
 };
 

@@ -13,9 +13,8 @@ namespace aegis::yaml {
 class DocumentBuilder {
  public:
   DocumentBuilder(const std::string& file, const ReaderLimits& limits, uint32_t first_line, Document& doc,
-                  const yaml_mark_t& start, size_t index)
+                  size_t index)
       : file_(file), limits_(limits), first_line_(first_line), doc_(doc) {
-    doc_.start_ = ToMark(start);
     doc_.index_ = index;
   }
 
@@ -107,8 +106,6 @@ Expected<bool> DocumentBuilder::Add(const yaml_event_t& ev) {
       Node& n = NewNode(ev.start_mark);
       bool seq = ev.type == YAML_SEQUENCE_START_EVENT;
       n.type_ = seq ? NodeType::kSequence : NodeType::kMapping;
-      n.flow_ = seq ? ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
-                    : ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
       auto anchor = Str(seq ? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor);
       stack_.push_back(Open{&n, std::string(anchor), 1});
       return false;
@@ -208,7 +205,7 @@ Expected<bool> StreamReader::Next(Document& doc) {
         impl_->finished = true;
         return false;
       case YAML_DOCUMENT_START_EVENT:
-        builder.emplace(impl_->file, impl_->limits, impl_->first_line, doc, ev.start_mark, impl_->next_index++);
+        builder.emplace(impl_->file, impl_->limits, impl_->first_line, doc, impl_->next_index++);
         break;
       case YAML_DOCUMENT_END_EVENT:
         return true;
