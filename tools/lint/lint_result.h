@@ -35,6 +35,7 @@ struct Finding {
   std::string component; // InferenceService component, else ""
   std::string rule_id;
   std::string message;
+  std::string hint;  // one-line fix
   Severity severity = Severity::kError;
   EnforcementAction action = EnforcementAction::kDeny;
 };

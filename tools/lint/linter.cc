@@ -132,7 +132,7 @@ void Linter::LintObject(const std::string& file, const ObjectRef& obj, Partial& 
       if (!ps.component.empty()) subject += fmt::format(" ({})", ps.component);
       for (auto& v : CheckPodSpec(ps.spec, ps.path, c.parameters, subject)) {
         out.findings.push_back(Finding{index, ci, file, ps.mark, ps.component, std::string(v.rule_id),
-                                       std::move(v.message), sev, c.action});
+                                       std::move(v.message), std::move(v.hint), sev, c.action});
       }
     }
   }

@@ -98,7 +98,8 @@ std::vector<Violation> CheckPodSpec(const yaml::Node* spec, std::string_view spe
                                     const std::string& subject) {
   std::vector<Violation> out;
   if (spec == nullptr) {
-    out.push_back({"AEGIS001", fmt::format("{}: no pod spec at {}", subject, spec_path)});
+    out.push_back({"AEGIS001", fmt::format("{}: no pod spec at {}", subject, spec_path),
+                   fmt::format("give the object a pod spec at {}", spec_path)});
     return out;
   }
   std::vector<const yaml::Node*> verifiers;
@@ -114,18 +115,25 @@ std::vector<Violation> CheckPodSpec(const yaml::Node* spec, std::string_view spe
   bool has_init = !verifiers.empty();
   bool has_volume = volumes.any || vault;
   if (!has_init) {
-    out.push_back({"AEGIS001", fmt::format("{}: no initContainer whose name matches /{}/", subject,
-                                           p.init_container_pattern)});
+    out.push_back({"AEGIS001",
+                   fmt::format("{}: no initContainer whose name matches /{}/", subject, p.init_container_pattern),
+                   fmt::format("add an initContainer whose name matches /{}/ (aegis render injects verify-and-fetch)",
+                               p.init_container_pattern)});
   }
   if (!has_volume) {
-    out.push_back({"AEGIS002", fmt::format("{}: no volume from secret {}", subject, p.secret_name)});
+    out.push_back({"AEGIS002", fmt::format("{}: no volume from secret {}", subject, p.secret_name),
+                   fmt::format("add a volume with secret.secretName: {}", p.secret_name)});
   }
   if (p.require_mount && has_init && has_volume && !vault) {
     bool mounted = std::any_of(verifiers.begin(), verifiers.end(),
                                [&](const yaml::Node* c) { return MountsAny(c, volumes.names); });
     if (!mounted) {
-      out.push_back({"AEGIS003", fmt::format("{}: no initContainer matching /{}/ mounts a volume from secret {}",
-                                             subject, p.init_container_pattern, p.secret_name)});
+      out.push_back({"AEGIS003",
+                     fmt::format("{}: no initContainer matching /{}/ mounts a volume from secret {}", subject,
+                                 p.init_container_pattern, p.secret_name),
+                     fmt::format("mount the volume holding secret {} into the verify initContainer (mountPath: "
+                                 "/etc/cosign, readOnly: true)",
+                                 p.secret_name)});
     }
   }
   return out;

@@ -24,6 +24,7 @@ const RuleInfo& Rule(std::string_view id);
 struct Violation {
   std::string_view rule_id;
   std::string message;
+  std::string hint;  // one-line fix naming this constraint's pattern and secret
 };
 
 // Checks one pod spec (nullptr when the pod spec path is missing). `subject` names the

@@ -45,7 +45,7 @@ std::string RenderGithub(const LintResult& r) {
   std::string out;
   for (const Finding& f : r.findings) {
     std::string title = fmt::format("{} {}", f.rule_id, Rule(f.rule_id).name);
-    std::string message = fmt::format("{}\nfix: {}", f.message, Rule(f.rule_id).hint);
+    std::string message = fmt::format("{}\nfix: {}", f.message, f.hint);
     out += Command(SeverityName(f), f.file, f.mark, title, message);
   }
   for (const Diagnostic& d : r.diagnostics) {

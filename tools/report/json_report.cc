@@ -29,7 +29,7 @@ std::string RenderJson(const LintResult& r) {
                         {"enforcementAction", ToString(f.action)},
                         {"constraint", r.constraints[f.constraint].name},
                         {"message", f.message},
-                        {"hint", Rule(f.rule_id).hint}});
+                        {"hint", f.hint}});
   }
   json objects = json::array();
   for (const ObjectRecord& o : r.objects) {

@@ -32,7 +32,7 @@ std::string RenderText(const LintResult& r, const ReportOptions& o) {
     std::string audit = f.action == EnforcementAction::kDryrun ? "[audit] " : "";
     out += fmt::format("{}: {}: {}{} [{}]\n", p.Paint("1", Error{ErrorKind::kPolicy, f.file, f.mark, {}}.Location()), p.Level(SeverityName(f)), audit,
                        f.message, f.rule_id);
-    out += fmt::format("    fix: {}\n", Rule(f.rule_id).hint);
+    out += fmt::format("    fix: {}\n", f.hint);
   }
   for (const Diagnostic& d : r.diagnostics) {
     if (o.quiet && d.level == Diagnostic::Level::kNote) continue;
