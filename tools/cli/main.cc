@@ -11,8 +11,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", AEGIS_VERSION);
   app.require_subcommand(1);
   int exit_code = aegis::cli::kExitClean;
-  for (const auto& c : aegis::cli::Commands()) c.setup(*app.add_subcommand(c.name, c.help), exit_code);
   try {
+    for (const auto& c : aegis::cli::Commands()) c.setup(*app.add_subcommand(c.name, c.help), exit_code);
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);  // prints help, version or the usage error
