@@ -18,9 +18,13 @@ good_spec := {
 
 review(o, k) := {"review": {"object": o, "kind": k}}
 
-msgs(inp) := {v.msg | vs := violation with input as inp; some v in vs}
+msgs(inp) := {v.msg | some v in found} if {
+	found := violation with input as inp
+}
 
-ids(inp) := {v.details.id | vs := violation with input as inp; some v in vs}
+ids(inp) := {v.details.id | some v in found} if {
+	found := violation with input as inp
+}
 
 test_messages_name_object_and_what_is_missing if {
 	msgs(review(bare_pod, pod_kind)) == {
