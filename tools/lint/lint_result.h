@@ -51,6 +51,7 @@ struct LintResult {
   std::vector<ObjectRecord> objects;
   std::vector<Finding> findings;
   std::vector<Diagnostic> diagnostics;
+  std::vector<std::string> inputs;  // the inputs in the order they were read
   size_t files = 0;
 
   size_t Count(Severity s) const;

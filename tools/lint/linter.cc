@@ -44,6 +44,7 @@ void Linter::AddDiagnostic(Diagnostic d) { result_.diagnostics.push_back(std::mo
 
 void Linter::LintText(const std::string& file, std::string_view text) {
   ++result_.files;
+  result_.inputs.push_back(file);
   size_t parts = text.size() < kParallelThreshold ? 1 : options_.threads;
   std::vector<yaml::Chunk> chunks = yaml::SplitAtDocuments(text, parts);
   std::vector<Partial> partials(chunks.size());

@@ -1,4 +1,7 @@
 // Compiler-style text: `file:line:col: error: message [AEGIS001]`, a fix hint, a summary.
+#include <algorithm>
+#include <map>
+
 #include <fmt/format.h>
 
 #include "policy/rules.h"
@@ -27,18 +30,40 @@ std::string Plural(size_t n, std::string_view word) {
 
 std::string RenderText(const LintResult& r, const ReportOptions& o) {
   Palette p{o.color};
-  std::string out;
+  // Compiler order: files as they were read (anything else, e.g. the policy, first), then
+  // by position; findings before notes at the same position.
+  std::map<std::string, size_t> rank;
+  for (size_t i = 0; i < r.inputs.size(); ++i) rank.emplace(r.inputs[i], i + 1);
+  struct Entry {
+    size_t file;
+    Mark mark;
+    std::string text;
+  };
+  std::vector<Entry> entries;
+  auto file_rank = [&](const std::string& f) {
+    auto it = rank.find(f);
+    return it == rank.end() ? size_t{0} : it->second;
+  };
   for (const Finding& f : r.findings) {
     std::string audit = f.action == EnforcementAction::kDryrun ? "[audit] " : "";
-    out += fmt::format("{}: {}: {}{} [{}]\n", p.Paint("1", Error{ErrorKind::kPolicy, f.file, f.mark, {}}.Location()), p.Level(SeverityName(f)), audit,
-                       f.message, f.rule_id);
-    out += fmt::format("    fix: {}\n", f.hint);
+    std::string where = Error{ErrorKind::kPolicy, f.file, f.mark, {}}.Location();
+    entries.push_back({file_rank(f.file), f.mark,
+                       fmt::format("{}: {}: {}{} [{}]\n    fix: {}\n", p.Paint("1", where), p.Level(SeverityName(f)),
+                                   audit, f.message, f.rule_id, f.hint)});
   }
   for (const Diagnostic& d : r.diagnostics) {
     if (o.quiet && d.level == Diagnostic::Level::kNote) continue;
-    out += fmt::format("{}: {}: {}\n", p.Paint("1", d.where.Location()), p.Level(ToString(d.level)),
-                       d.where.message);
+    entries.push_back({file_rank(d.where.file), d.where.mark,
+                       fmt::format("{}: {}: {}\n", p.Paint("1", d.where.Location()), p.Level(ToString(d.level)),
+                                   d.where.message)});
   }
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    if (a.file != b.file) return a.file < b.file;
+    if (a.mark.line != b.mark.line) return a.mark.line < b.mark.line;
+    return a.mark.column < b.mark.column;
+  });
+  std::string out;
+  for (const Entry& e : entries) out += e.text;
   if (o.quiet) return out;
   size_t errors = r.Count(Severity::kError), warnings = r.Count(Severity::kWarning);
   std::string head = errors + warnings == 0 ? std::string("no findings")
