@@ -23,5 +23,6 @@ const std::vector<Command>& Commands();
 
 void SetupLint(CLI::App& sub, int& exit_code);
 void SetupPolicy(CLI::App& sub, int& exit_code);
+void SetupRender(CLI::App& sub, int& exit_code);
 
 }  // namespace aegis::cli

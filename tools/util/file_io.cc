@@ -92,6 +92,9 @@ Status WriteFileAtomically(const std::string& path, const std::string& content) 
     }
   }
   std::error_code ec;
+  if (auto st = fs::status(target, ec); !ec && fs::exists(st)) {
+    fs::permissions(tmp, st.permissions(), ec);  // keep the file's mode
+  }
   fs::rename(tmp, target, ec);
   if (ec) {
     fs::remove(tmp, ec);

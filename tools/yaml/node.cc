@@ -91,6 +91,15 @@ const Node* Node::GetDepth(std::string_view key, int depth) const {
   return nullptr;
 }
 
+const Node* Node::KeyNode(std::string_view key) const {
+  if (type_ != NodeType::kMapping) return nullptr;
+  const Node* found = nullptr;
+  for (size_t i = 0; i + 1 < items_.size(); i += 2) {
+    if (items_[i]->type_ == NodeType::kScalar && items_[i]->value_ == key && items_[i]->IsString()) found = items_[i];
+  }
+  return found;
+}
+
 const Node* Node::Path(std::initializer_list<std::string_view> keys) const {
   const Node* n = this;
   for (auto k : keys) {

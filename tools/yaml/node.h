@@ -28,9 +28,12 @@ class Node {
   bool IsSequence() const { return type_ == NodeType::kSequence; }
   bool IsMapping() const { return type_ == NodeType::kMapping; }
 
-  // Where the node starts in its file (1-based).
+  // Where the node starts and ends in its file (1-based; column in characters).
   const Mark& mark() const { return mark_; }
+  const Mark& end_mark() const { return end_; }
   ScalarStyle style() const { return style_; }
+  bool flow() const { return flow_; }          // a {…} or […] collection
+  bool anchored() const { return anchored_; }  // has an &anchor (aliases may share it)
 
   // Raw scalar text (empty for collections and null).
   const std::string& scalar() const { return value_; }
@@ -49,6 +52,8 @@ class Node {
 
   // Mapping access: the value for `key` (a string key), or nullptr.
   const Node* Get(std::string_view key) const;
+  // The key node of an explicit entry (merge keys are not searched), or nullptr.
+  const Node* KeyNode(std::string_view key) const;
   // Walks a path of mapping keys; nullptr as soon as a step is missing.
   const Node* Path(std::initializer_list<std::string_view> keys) const;
   // Mapping entries as (key, value) pairs, in source order, merge keys unexpanded.
@@ -63,7 +68,10 @@ class Node {
   NodeType type_ = NodeType::kNull;
   ScalarStyle style_ = ScalarStyle::kPlain;
   bool explicit_string_ = false;  // tagged !!str
+  bool flow_ = false;
+  bool anchored_ = false;
   Mark mark_;
+  Mark end_;
   std::string value_;
   std::vector<const Node*> items_;  // sequence items, or key,value,key,value…
 };

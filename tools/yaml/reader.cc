@@ -96,6 +96,8 @@ Expected<bool> DocumentBuilder::Add(const yaml_event_t& ev) {
       bool plain = n.style_ == ScalarStyle::kPlain && !n.explicit_string_;
       n.type_ = (plain && IsNullScalar(value)) || tag == kNullTag ? NodeType::kNull : NodeType::kScalar;
       n.value_.assign(value);
+      n.end_ = ToMark(ev.end_mark);
+      n.anchored_ = ev.data.scalar.anchor != nullptr;
       return Attach(&n, 1, reinterpret_cast<const char*>(ev.data.scalar.anchor));
     }
     case YAML_SEQUENCE_START_EVENT:
@@ -106,7 +108,10 @@ Expected<bool> DocumentBuilder::Add(const yaml_event_t& ev) {
       Node& n = NewNode(ev.start_mark);
       bool seq = ev.type == YAML_SEQUENCE_START_EVENT;
       n.type_ = seq ? NodeType::kSequence : NodeType::kMapping;
+      n.flow_ = seq ? ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+                    : ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
       auto anchor = Str(seq ? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor);
+      n.anchored_ = !anchor.empty();
       stack_.push_back(Open{&n, std::string(anchor), 1});
       return false;
     }
@@ -114,6 +119,7 @@ Expected<bool> DocumentBuilder::Add(const yaml_event_t& ev) {
     case YAML_MAPPING_END_EVENT: {
       Open done = std::move(stack_.back());
       stack_.pop_back();
+      done.node->end_ = ToMark(ev.end_mark);
       return Attach(done.node, done.weight, done.anchor.empty() ? nullptr : done.anchor.c_str());
     }
     case YAML_ALIAS_EVENT: {

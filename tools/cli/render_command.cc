@@ -1,0 +1,148 @@
+// `aegis render`: make workloads conform (stdout, --in-place, --diff) or print a canary
+// template. All or nothing: when any object cannot be rendered, nothing is written.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <re2/re2.h>
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "render/renderer.h"
+#include "render/templates.h"
+#include "util/diff.h"
+#include "util/file_io.h"
+
+namespace aegis::cli {
+namespace {
+
+struct RenderFlags {
+  std::vector<std::string> paths;
+  render::RenderSettings settings;
+  std::string secret_name;
+  std::string policy;
+  bool in_place = false;
+  bool diff = false;
+  render::TemplateOptions tmpl;
+};
+
+void Print(const Diagnostic& d) {
+  std::string where = d.where.Location();
+  std::cerr << (where.empty() ? "aegis render" : where) << ": " << (d.level == Diagnostic::Level::kError ? "error" : "note")
+            << ": " << d.where.message << "\n";
+}
+
+int Fail(const Error& e) {
+  std::cerr << "aegis render: error: " << e.Describe() << "\n";
+  return kExitUsage;
+}
+
+int RunRender(RenderFlags f) {
+  auto loaded = f.policy.empty() ? BuiltinConstraints() : LoadConstraints(f.policy);
+  if (!loaded) return Fail(loaded.error());
+  const auto& constraints = loaded->constraints;
+  // Names follow the policy: the secret of the (first) constraint unless given.
+  f.settings.secret_name = f.secret_name.empty() ? constraints.front().parameters.secret_name : f.secret_name;
+  for (const Constraint& c : constraints) {
+    if (!re2::RE2::PartialMatch(f.settings.init_name, *c.parameters.pattern)) {
+      return Fail(Error{ErrorKind::kUsage, {}, {},
+                        fmt::format("--init-name {} does not match /{}/ of constraint {}: the result would not conform",
+                                    f.settings.init_name, c.parameters.init_container_pattern, c.name)});
+    }
+  }
+  if (f.settings.image.find("@sha256:") == std::string::npos) {
+    std::cerr << "aegis render: warning: verifier image " << f.settings.image
+              << " is not pinned by digest (use IMAGE@sha256:…)\n";
+  }
+  if (!f.tmpl.kind.empty()) {
+    if (!f.paths.empty() || f.in_place || f.diff) {
+      return Fail(Error{ErrorKind::kUsage, {}, {}, "--template takes no input files, --in-place or --diff"});
+    }
+    auto out = render::RenderTemplate(f.tmpl, f.settings, constraints);
+    if (!out) return Fail(out.error());
+    std::fwrite(out->data(), 1, out->size(), stdout);
+    return kExitClean;
+  }
+  if (f.paths.empty()) return Fail(Error{ErrorKind::kUsage, {}, {}, "give input files, directories or -, or --template"});
+  if (f.in_place && f.diff) return Fail(Error{ErrorKind::kUsage, {}, {}, "--in-place and --diff exclude each other"});
+
+  ExpandedInputs inputs = ExpandInputs(f.paths);
+  bool failed = !inputs.errors.empty();
+  for (const auto& e : inputs.errors) Print({Diagnostic::Level::kError, e});
+  std::vector<render::RenderedFile> results;
+  for (const auto& path : inputs.files) {
+    if (path == "-" && f.in_place) return Fail(Error{ErrorKind::kUsage, {}, {}, "--in-place cannot rewrite standard input"});
+    auto text = ReadInput(path);
+    if (!text) {
+      Print({Diagnostic::Level::kError, text.error()});
+      failed = true;
+      continue;
+    }
+    results.push_back(render::RenderText(path == "-" ? "<stdin>" : path, std::move(*text), f.settings, constraints));
+    for (const auto& d : results.back().diagnostics) Print(d);
+    failed = failed || results.back().failed;
+  }
+  if (failed) {
+    std::cerr << "aegis render: nothing written: fix the errors above\n";
+    return kExitUsage;
+  }
+  if (f.diff) {
+    bool changed = false;
+    for (const auto& r : results) {
+      std::string d = UnifiedDiff(r.original, r.rendered, "a/" + r.file, "b/" + r.file);
+      std::fwrite(d.data(), 1, d.size(), stdout);
+      changed = changed || !d.empty();
+    }
+    return changed ? kExitFindings : kExitClean;
+  }
+  if (f.in_place) {
+    for (const auto& r : results) {
+      if (r.rendered == r.original) continue;
+      if (auto st = WriteFileAtomically(r.file, r.rendered); !st) return Fail(st.error());
+      std::cerr << "aegis render: rewrote " << r.file << "\n";
+    }
+    return kExitClean;
+  }
+  std::string out;
+  for (const auto& r : results) {
+    if (!out.empty() && out.back() != '\n') out += '\n';
+    if (!out.empty() && !r.rendered.starts_with("---")) out += "---\n";
+    out += r.rendered;
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitClean;
+}
+
+}  // namespace
+
+void SetupRender(CLI::App& sub, int& exit_code) {
+  auto f = std::make_shared<RenderFlags>();
+  sub.add_option("paths", f->paths, "Files, directories (recursive: .yaml, .yml, .json) or - for stdin");
+  sub.add_option("--artifact", f->settings.artifact,
+                 "Model artifact URI (default per object: annotation aegis/artifact-uri, or KServe storageUri)");
+  sub.add_option("--image", f->settings.image, "Verifier image (pin it by digest)")->capture_default_str();
+  sub.add_option("--secret-name", f->secret_name, "Secret with the public key (default: the policy's secretName)");
+  sub.add_option("--key-dir", f->settings.key_dir, "Where the verifier mounts the key")->capture_default_str();
+  sub.add_option("--model-dir", f->settings.model_dir,
+                 "Model directory for workloads that are neither KServe (/mnt/models) nor Triton (its --model-repository)")
+      ->capture_default_str();
+  sub.add_option("--init-name", f->settings.init_name, "Name of the verify initContainer (must match the policy)")
+      ->capture_default_str();
+  sub.add_option("-p,--policy", f->policy, "AegisSignedPod Constraint YAML (file or directory); default: built-in");
+  sub.add_flag("-i,--in-place", f->in_place, "Rewrite the files (comments and layout kept)");
+  sub.add_flag("--diff", f->diff, "Print a unified diff; exit 1 when something would change");
+  sub.add_option("--template", f->tmpl.kind, "Print a canary manifest: kserve, triton or pod")
+      ->check(CLI::IsMember({"kserve", "triton", "pod"}));
+  sub.add_option("--name", f->tmpl.name, "Template: object name")->capture_default_str();
+  sub.add_option("--namespace", f->tmpl.namespace_, "Template: namespace")->capture_default_str();
+  sub.add_option("--server-image", f->tmpl.server_image, "Template: model server image")->capture_default_str();
+  sub.add_option("--gpus", f->tmpl.gpus, "Template: nvidia.com/gpu limit (0: none)")->capture_default_str();
+  sub.add_option("--service-account", f->tmpl.service_account, "Template: service account")->capture_default_str();
+  sub.footer(
+      "Exit codes: 0 rendered (or nothing to change); 1 with --diff when something would change;\n"
+      "2 usage error, unreadable or invalid input, or an object that cannot be rendered (nothing written).");
+  sub.callback([f, &exit_code] { exit_code = RunRender(*f); });
+}
+
+}  // namespace aegis::cli

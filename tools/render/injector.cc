@@ -1,0 +1,421 @@
+#include "render/injector.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "manifest/pod_spec.h"
+#include "render/emit.h"
+
+namespace aegis::render {
+namespace {
+
+using yaml::Node;
+
+const char* const kFrameworks[] = {"sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx",
+                                   "huggingface", "pmml", "lightgbm", "paddle", "alibi", "art"};
+
+std::optional<std::string_view> StringAt(const Node* m, std::string_view key) {
+  const Node* n = m != nullptr && m->IsMapping() ? m->Get(key) : nullptr;
+  return n != nullptr ? n->AsString() : std::nullopt;
+}
+
+struct Mount {
+  std::string volume;
+  std::string path;
+  bool read_only;
+  bool any_path;  // an existing mount of the volume at any path will do
+};
+
+class Injector {
+ public:
+  Injector(const ObjectRef& obj, const std::string& file, const yaml::TextIndex& index, const RenderSettings& s,
+           const re2::RE2& pattern)
+      : obj_(obj), file_(file), idx_(index), s_(s), pattern_(pattern) {
+    style_.eol = std::string(idx_.Eol());
+  }
+
+  Expected<ObjectEdits> Run();
+
+ private:
+  Error Fail(const Node* at, const std::string& what) const {
+    Mark m = at != nullptr ? at->mark() : obj_.mark;
+    return Error{ErrorKind::kPolicy, file_, m, fmt::format("{}: {}", subject_, what)};
+  }
+
+  bool StartsLine(const Node* n) const {
+    return idx_.Offset(n->mark()) == idx_.LineStart(n->mark().line) + idx_.Indent(n->mark().line);
+  }
+  // Where to insert lines before `line`: above the comment lines that belong to it.
+  size_t InsertionPoint(uint32_t line, size_t indent) const {
+    while (line > 1 && idx_.IsBlankOrComment(line - 1) && !idx_.Line(line - 1).empty() &&
+           idx_.Indent(line - 1) == indent) {
+      --line;
+    }
+    return idx_.LineStart(line);
+  }
+  bool JsonStyle(const Node* map) const {
+    return map->pair_count() > 0 && map->key_at(0)->style() == yaml::ScalarStyle::kDoubleQuoted;
+  }
+
+  Status InsertKey(const Node* map, const std::string& key, const YNode& value);
+  Status PrependItems(const Node* seq, const std::vector<YNode>& items);
+  Status AddToList(const Node* map, const std::string& key, const std::vector<YNode>& items);
+  Status DeleteKeyLine(const Node* map, const std::string& key);
+  Status EnsureMounts(const Node* container, const std::vector<Mount>& mounts, std::string_view what);
+  Status InjectPodSpec(const PodSpecRef& ps, const std::string& artifact);
+  void DetectStyle(const Node* spec, const Node* parent_key);
+  std::string ModelDir(const std::vector<const Node*>& containers) const;
+  std::vector<const Node*> ServingContainers(const PodSpecRef& ps) const;
+  Expected<std::string> Artifact();
+
+  const ObjectRef& obj_;
+  const std::string& file_;
+  const yaml::TextIndex& idx_;
+  const RenderSettings& s_;
+  const re2::RE2& pattern_;
+  std::string subject_;
+  Style style_;
+  ObjectEdits out_;
+};
+
+Status Injector::InsertKey(const Node* map, const std::string& key, const YNode& value) {
+  if (map->anchored()) return Fail(map, "cannot edit a mapping that has an anchor (aliases share it)");
+  if (map->flow()) {
+    size_t at = idx_.Offset(map->mark()) + 1;  // just after '{'
+    std::string entry = JsonStyle(map) ? fmt::format("\"{}\": {}", key, EmitJson(value))
+                                       : fmt::format("{}: {}", key, EmitFlow(value));
+    out_.edits.push_back({at, 0, entry + (map->pair_count() > 0 ? ", " : "")});
+    return Ok{};
+  }
+  for (size_t i = 0; i < map->pair_count(); ++i) {
+    const Node* k = map->key_at(i);
+    if (!StartsLine(k)) continue;
+    size_t indent = k->mark().column - 1;
+    out_.edits.push_back({InsertionPoint(k->mark().line, indent), 0, EmitKey(key, value, indent, style_)});
+    return Ok{};
+  }
+  return Fail(map, fmt::format("cannot add {}: no key of this mapping starts a line (edit it by hand)", key));
+}
+
+Status Injector::PrependItems(const Node* seq, const std::vector<YNode>& items) {
+  if (seq->anchored()) return Fail(seq, "cannot edit a list that has an anchor (aliases share it)");
+  if (seq->flow()) {
+    bool json = seq->size() > 0 && seq->at(0)->IsMapping() && JsonStyle(seq->at(0));
+    std::string text;
+    for (const YNode& item : items) text += (json ? EmitJson(item) : EmitFlow(item)) + ", ";
+    if (seq->size() == 0) text.resize(text.size() - 2);
+    out_.edits.push_back({idx_.Offset(seq->mark()) + 1, 0, text});
+    return Ok{};
+  }
+  if (!StartsLine(seq)) return Fail(seq, "cannot edit a list whose first '-' does not start a line");
+  size_t dash = seq->mark().column - 1;
+  Style style = style_;
+  if (seq->size() > 0 && seq->at(0)->mark().line == seq->mark().line) {
+    style.item_offset = seq->at(0)->mark().column - seq->mark().column;
+  }
+  std::string text;
+  for (const YNode& item : items) text += EmitItem(item, dash, style);
+  out_.edits.push_back({InsertionPoint(seq->mark().line, dash), 0, text});
+  return Ok{};
+}
+
+Status Injector::AddToList(const Node* map, const std::string& key, const std::vector<YNode>& items) {
+  const Node* value = map->Get(key);
+  const Node* key_node = map->KeyNode(key);
+  if (value != nullptr && key_node == nullptr) return Fail(map, fmt::format("{} comes from a merge key (<<)", key));
+  if (value == nullptr) return InsertKey(map, key, Seq(items));
+  if (value->IsSequence()) return PrependItems(value, items);
+  if (!value->IsNull()) return Fail(value, fmt::format("{} is not a list", key));
+  // `key:` or `key: null` — replace that line with the filled-in key.
+  uint32_t line = key_node->mark().line;
+  if (map->flow() || !StartsLine(key_node) || value->end_mark().line > line + 1) {
+    return Fail(value, fmt::format("cannot replace the empty {} here (edit it by hand)", key));
+  }
+  size_t start = idx_.LineStart(line);
+  size_t end = idx_.LineStart(line + 1);
+  out_.edits.push_back({start, end - start, EmitKey(key, Seq(items), key_node->mark().column - 1, style_)});
+  return Ok{};
+}
+
+Status Injector::DeleteKeyLine(const Node* map, const std::string& key) {
+  const Node* key_node = map->KeyNode(key);
+  const Node* value = map->Get(key);
+  if (key_node == nullptr || value == nullptr) return Ok{};
+  uint32_t line = key_node->mark().line;
+  bool single_line = value->IsScalar() && value->end_mark().line == line;
+  if (map->flow() || map->anchored() || !StartsLine(key_node) || !single_line || map->pair_count() < 2) {
+    return Fail(key_node, fmt::format("cannot remove {} safely (edit it by hand)", key));
+  }
+  size_t start = idx_.LineStart(line);
+  out_.edits.push_back({start, idx_.LineStart(line + 1) - start, ""});
+  return Ok{};
+}
+
+Status Injector::EnsureMounts(const Node* container, const std::vector<Mount>& wanted, std::string_view what) {
+  const Node* mounts = container->Get("volumeMounts");
+  if (mounts != nullptr && !mounts->IsSequence() && !mounts->IsNull()) {
+    return Fail(mounts, fmt::format("volumeMounts of {} is not a list", what));
+  }
+  std::vector<YNode> add;
+  std::vector<const Node*> existing =
+      mounts != nullptr && mounts->IsSequence() ? mounts->items() : std::vector<const Node*>{};
+  for (const Mount& w : wanted) {
+    bool present = std::any_of(existing.begin(), existing.end(), [&](const Node* m) {
+      auto name = StringAt(m, "name");
+      auto path = StringAt(m, "mountPath");
+      return name && *name == w.volume && (w.any_path || (path && *path == w.path));
+    });
+    if (present) continue;
+    for (const Node* m : existing) {
+      auto name = StringAt(m, "name");
+      if (StringAt(m, "mountPath") == std::optional<std::string_view>(w.path)) {
+        return Fail(m, fmt::format("mount path {} in {} is taken by volume {} (render would mount {} there)", w.path,
+                                   what, name ? std::string(*name) : "?", w.volume));
+      }
+    }
+    std::vector<std::pair<std::string, YNode>> fields = {{"name", Str(w.volume)}, {"mountPath", Str(w.path)}};
+    if (w.read_only) fields.emplace_back("readOnly", Raw("true"));
+    add.push_back(Map(std::move(fields)));
+  }
+  if (add.empty()) return Ok{};
+  if (container->anchored()) return Fail(container, fmt::format("{} has an anchor (aliases share it)", what));
+  return AddToList(container, "volumeMounts", add);
+}
+
+void Injector::DetectStyle(const Node* spec, const Node* parent_key) {
+  if (parent_key != nullptr && spec->mark().column > parent_key->mark().column) {
+    style_.map_step = spec->mark().column - parent_key->mark().column;
+  }
+  for (const char* key : {"containers", "initContainers", "volumes"}) {
+    const Node* k = spec->KeyNode(key);
+    const Node* seq = spec->Get(key);
+    if (k == nullptr || seq == nullptr || !seq->IsSequence() || seq->flow() || seq->size() == 0) continue;
+    style_.seq_indent = seq->mark().column >= k->mark().column ? seq->mark().column - k->mark().column : 0;
+    if (seq->at(0)->mark().line == seq->mark().line) style_.item_offset = seq->at(0)->mark().column - seq->mark().column;
+    return;
+  }
+}
+
+bool RunsTriton(const Node* c) {
+  if (auto image = StringAt(c, "image"); image && image->find("tritonserver") != std::string_view::npos) return true;
+  for (const char* key : {"command", "args"}) {
+    const Node* list = c->Get(key);
+    if (list == nullptr || !list->IsSequence()) continue;
+    for (const Node* a : list->items()) {
+      if (a->IsString() && a->scalar().find("tritonserver") != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+std::string Injector::ModelDir(const std::vector<const Node*>& containers) const {
+  for (const Node* c : containers) {
+    for (const char* key : {"command", "args"}) {
+      const Node* list = c->Get(key);
+      if (list == nullptr || !list->IsSequence()) continue;
+      for (size_t i = 0; i < list->size(); ++i) {
+        const std::string& a = list->at(i)->scalar();
+        for (std::string_view flag : {"--model-repository", "--model-store"}) {
+          if (a.starts_with(std::string(flag) + "=")) return a.substr(flag.size() + 1);
+          if (a == flag && i + 1 < list->size()) return list->at(i + 1)->scalar();
+        }
+      }
+    }
+  }
+  return s_.model_dir;
+}
+
+std::vector<const Node*> Injector::ServingContainers(const PodSpecRef& ps) const {
+  std::vector<const Node*> all;
+  if (!ps.component.empty()) {
+    for (const char* key : kFrameworks) {
+      if (const Node* c = ps.spec->Get(key); c != nullptr && c->IsMapping()) all.push_back(c);
+    }
+    if (const Node* model = ps.spec->Get("model"); model != nullptr && model->IsMapping()) all.push_back(model);
+  }
+  if (const Node* cs = ps.spec->Get("containers"); cs != nullptr && cs->IsSequence()) {
+    for (const Node* c : cs->items())
+      if (c->IsMapping()) all.push_back(c);
+  }
+  std::vector<const Node*> triton;
+  std::copy_if(all.begin(), all.end(), std::back_inserter(triton), RunsTriton);
+  return ps.component.empty() && !triton.empty() ? triton : all;
+}
+
+Expected<std::string> Injector::Artifact() {
+  if (!s_.artifact.empty()) return s_.artifact;
+  if (auto a = StringAt(obj_.root->Path({"metadata", "annotations"}), kArtifactAnnotation)) return std::string(*a);
+  if (obj_.kind == "InferenceService") {
+    const Node* predictor = obj_.root->Path({"spec", "predictor"});
+    std::vector<const Node*> places = {predictor};
+    for (const char* key : kFrameworks) places.push_back(predictor != nullptr ? predictor->Get(key) : nullptr);
+    places.push_back(predictor != nullptr ? predictor->Get("model") : nullptr);
+    for (const Node* p : places) {
+      if (auto uri = StringAt(p, "storageUri")) {
+        out_.notes.push_back(fmt::format("{}: storageUri {} moved to the verifier's artifact argument", subject_, *uri));
+        return std::string(*uri);
+      }
+    }
+  }
+  return Fail(nullptr, fmt::format("no artifact to verify: pass --artifact, or annotate metadata.annotations[{}]",
+                                   kArtifactAnnotation));
+}
+
+Status Injector::InjectPodSpec(const PodSpecRef& ps, const std::string& artifact) {
+  std::string where = ps.component.empty() ? subject_ : fmt::format("{} ({})", subject_, ps.component);
+  if (ps.spec == nullptr) return Fail(nullptr, fmt::format("no pod spec at {} to render into", ps.path));
+  if (ps.spec->anchored()) return Fail(ps.spec, "the pod spec has an anchor (aliases share it): edit it by hand");
+  const Node* parent = obj_.root;
+  const Node* parent_key = nullptr;
+  size_t dot = 0, start = 0;
+  std::string path = ps.path;
+  while ((dot = path.find('.', start)) != std::string::npos) {
+    parent = parent->Get(path.substr(start, dot - start));
+    start = dot + 1;
+  }
+  parent_key = parent != nullptr ? parent->KeyNode(path.substr(start)) : nullptr;
+  DetectStyle(ps.spec, parent_key);
+
+  std::vector<const Node*> serving = ServingContainers(ps);
+  std::string model_dir = ps.component.empty() ? ModelDir(serving) : "/mnt/models";
+
+  // The key volume: reuse any volume sourcing the secret.
+  const Node* vols = ps.spec->Get("volumes");
+  if (vols != nullptr && !vols->IsSequence() && !vols->IsNull()) return Fail(vols, "volumes is not a list");
+  std::vector<const Node*> volume_items = vols != nullptr && vols->IsSequence() ? vols->items() : std::vector<const Node*>{};
+  auto volume_named = [&](std::string_view name) -> const Node* {
+    for (const Node* v : volume_items)
+      if (StringAt(v, "name") == std::optional<std::string_view>(name)) return v;
+    return nullptr;
+  };
+  std::string key_volume;
+  for (const Node* v : volume_items) {
+    bool direct = StringAt(v->IsMapping() ? v->Get("secret") : nullptr, "secretName") ==
+                  std::optional<std::string_view>(s_.secret_name);
+    bool projected = false;
+    if (const Node* src = v->IsMapping() ? v->Path({"projected", "sources"}) : nullptr; src && src->IsSequence()) {
+      for (const Node* e : src->items())
+        projected = projected || StringAt(e->IsMapping() ? e->Get("secret") : nullptr, "name") ==
+                                     std::optional<std::string_view>(s_.secret_name);
+    }
+    if ((direct || projected) && StringAt(v, "name")) {
+      key_volume = std::string(*StringAt(v, "name"));
+      break;
+    }
+  }
+  std::vector<YNode> new_volumes;
+  if (key_volume.empty()) {
+    key_volume = s_.secret_name;
+    if (const Node* taken = volume_named(key_volume)) {
+      return Fail(taken, fmt::format("volume {} already exists with another source (render would make it secret {})",
+                                     key_volume, s_.secret_name));
+    }
+    new_volumes.push_back(Map({{"name", Str(key_volume)},
+                               {"secret", Map({{"secretName", Str(s_.secret_name)}, {"defaultMode", Octal(0444)}})}}));
+  }
+
+  // The verifier: an existing one is kept and completed; else a new one goes first.
+  const Node* verifier = nullptr;
+  const Node* inits = ps.spec->Get("initContainers");
+  if (inits != nullptr && inits->IsSequence()) {
+    for (const Node* c : inits->items()) {
+      auto name = StringAt(c, "name");
+      if (name && re2::RE2::PartialMatch(*name, pattern_)) {
+        verifier = c;
+        break;
+      }
+    }
+  }
+  std::string model_volume = s_.model_volume;
+  if (verifier != nullptr) {
+    if (const Node* mounts = verifier->Get("volumeMounts"); mounts != nullptr && mounts->IsSequence()) {
+      for (const Node* m : mounts->items()) {
+        if (StringAt(m, "mountPath") == std::optional<std::string_view>(model_dir) && StringAt(m, "name")) {
+          model_volume = std::string(*StringAt(m, "name"));
+        }
+      }
+    }
+  }
+  if (volume_named(model_volume) == nullptr) {
+    new_volumes.push_back(Map({{"name", Str(model_volume)}, {"emptyDir", Map({})}}));
+  }
+
+  Mount key_mount{key_volume, s_.key_dir, true, true};
+  Mount model_mount{model_volume, model_dir, false, false};
+  if (verifier != nullptr) {
+    auto st = EnsureMounts(verifier, {model_mount, key_mount}, "the verify initContainer");
+    if (!st) return st;
+  } else {
+    std::vector<YNode> args;
+    if (s_.key_dir != "/etc/cosign") args.push_back(Quoted("--key=" + s_.key_dir));
+    args.push_back(Quoted(artifact));
+    args.push_back(Quoted(model_dir));
+    YNode init = Map({
+        {"name", Str(s_.init_name)},
+        {"image", Str(s_.image)},
+        {"args", Seq(args, true)},
+        {"terminationMessagePolicy", Raw("FallbackToLogsOnError")},
+        {"volumeMounts", Seq({Map({{"name", Str(model_volume)}, {"mountPath", Str(model_dir)}}),
+                              Map({{"name", Str(key_volume)}, {"mountPath", Str(s_.key_dir)}, {"readOnly", Raw("true")}})})},
+        {"securityContext", Map({{"runAsNonRoot", Raw("true")},
+                                 {"runAsUser", Raw("65532")},
+                                 {"allowPrivilegeEscalation", Raw("false")},
+                                 {"readOnlyRootFilesystem", Raw("true")},
+                                 {"capabilities", Map({{"drop", Seq({Quoted("ALL")}, true)}})}})},
+        {"resources", Map({{"requests", Map({{"cpu", Raw("100m")}, {"memory", Raw("64Mi")}}, true)},
+                           {"limits", Map({{"cpu", Quoted("1")}, {"memory", Raw("256Mi")}}, true)}})},
+    });
+    auto st = AddToList(ps.spec, "initContainers", {init});
+    if (!st) return st;
+  }
+  if (!new_volumes.empty()) {
+    auto st = AddToList(ps.spec, "volumes", new_volumes);
+    if (!st) return st;
+  }
+  if (serving.empty()) out_.notes.push_back(fmt::format("{}: no serving container to mount the model into", where));
+  for (const Node* c : serving) {
+    auto name = StringAt(c, "name");
+    std::string what = fmt::format("container {}", name ? std::string(*name) : "model");
+    auto st = EnsureMounts(c, {Mount{model_volume, model_dir, true, false}}, what);
+    if (!st) return st;
+  }
+  if (!ps.component.empty()) {
+    // KServe's storage-initializer must not download the model a second time.
+    std::vector<const Node*> places = {ps.spec, ps.spec->Get("model")};
+    for (const char* key : kFrameworks) places.push_back(ps.spec->Get(key));
+    for (const Node* p : places) {
+      if (p == nullptr || !p->IsMapping() || p->Get("storageUri") == nullptr) continue;
+      auto st = DeleteKeyLine(p, "storageUri");
+      if (!st) return st;
+      out_.notes.push_back(fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer",
+                                       where));
+    }
+  }
+  return Ok{};
+}
+
+Expected<ObjectEdits> Injector::Run() {
+  subject_ = obj_.Display();
+  PodSpecs specs = LocatePodSpecs(obj_);
+  if (specs.coverage != Coverage::kChecked) return out_;
+  if (obj_.root->anchored()) return Fail(obj_.root, "the object has an anchor: edit it by hand");
+  auto artifact = Artifact();
+  if (!artifact) return artifact.error();
+  for (const PodSpecRef& ps : specs.specs) {
+    auto st = InjectPodSpec(ps, *artifact);
+    if (!st) return st.error();
+  }
+  return out_;
+}
+
+}  // namespace
+
+Expected<ObjectEdits> InjectObject(const ObjectRef& obj, const std::string& file, const yaml::TextIndex& index,
+                                   const RenderSettings& settings, const re2::RE2& pattern) {
+  return Injector(obj, file, index, settings, pattern).Run();
+}
+
+}  // namespace aegis::render

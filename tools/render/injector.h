@@ -1,0 +1,44 @@
+// Computes the text edits that make one object conform (docs/RENDER.md): the verify
+// initContainer, the key volume, the model volume and its mounts — reusing what exists,
+// refusing conflicts, anchors and merge keys in the touched area.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "manifest/object.h"
+#include "render/edit.h"
+#include "util/expected.h"
+#include "yaml/text_index.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace aegis::render {
+
+inline constexpr std::string_view kDefaultImage = "localhost/aegis/verify-and-fetch:0.1.0";
+inline constexpr std::string_view kArtifactAnnotation = "aegis/artifact-uri";
+
+struct RenderSettings {
+  std::string artifact;  // --artifact; empty: per object (annotation, storageUri)
+  std::string image = std::string(kDefaultImage);
+  std::string secret_name = "cosign-public-key";
+  std::string key_dir = "/etc/cosign";
+  std::string model_dir = "/models";  // for workloads that are neither KServe nor Triton
+  std::string init_name = "verify-and-fetch";
+  std::string model_volume = "model";
+};
+
+struct ObjectEdits {
+  std::vector<Edit> edits;
+  std::vector<std::string> notes;  // what render decided, e.g. storageUri moved
+};
+
+// Edits for one object of a checked kind; an Error (with file:line) when it cannot be made
+// to conform safely. `pattern` is the policy's initContainerPattern.
+Expected<ObjectEdits> InjectObject(const ObjectRef& obj, const std::string& file, const yaml::TextIndex& index,
+                                   const RenderSettings& settings, const re2::RE2& pattern);
+
+}  // namespace aegis::render

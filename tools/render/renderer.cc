@@ -1,0 +1,71 @@
+#include "render/renderer.h"
+
+#include <re2/re2.h>
+
+#include <fmt/format.h>
+
+#include "lint/linter.h"
+#include "yaml/reader.h"
+
+namespace aegis::render {
+namespace {
+
+Diagnostic Problem(Error e) { return {Diagnostic::Level::kError, std::move(e)}; }
+
+}  // namespace
+
+RenderedFile RenderText(const std::string& file, std::string text, const RenderSettings& settings,
+                        const std::vector<Constraint>& constraints) {
+  RenderedFile out{file, std::move(text), {}, {}, false};
+  auto docs = yaml::ReadAll(file, out.original);
+  if (!docs) {
+    out.diagnostics.push_back(Problem(docs.error()));
+    out.failed = true;
+    return out;
+  }
+  yaml::TextIndex index(out.original);
+  const re2::RE2& pattern = *constraints.front().parameters.pattern;
+  std::vector<Edit> edits;
+  for (const auto& doc : *docs) {
+    for (const ObjectRef& obj : ObjectsOf(doc.root(), "default").objects) {
+      auto e = InjectObject(obj, file, index, settings, pattern);
+      if (!e) {
+        out.diagnostics.push_back(Problem(e.error()));
+        out.failed = true;
+        continue;
+      }
+      for (auto& n : e->notes) {
+        out.diagnostics.push_back({Diagnostic::Level::kNote, Error{ErrorKind::kPolicy, file, obj.mark, n}});
+      }
+      std::move(e->edits.begin(), e->edits.end(), std::back_inserter(edits));
+    }
+  }
+  if (out.failed) return out;
+  auto rendered = ApplyEdits(out.original, std::move(edits));
+  if (!rendered) {
+    out.diagnostics.push_back(Problem(Error{ErrorKind::kPolicy, file, {}, "edits overlap: edit this file by hand"}));
+    out.failed = true;
+    return out;
+  }
+  out.rendered = std::move(*rendered);
+  if (out.rendered == out.original) return out;
+  // Check our own work: the result must parse and lint clean under the same policy.
+  Linter linter(LintOptions{constraints, "default", false, 1});
+  linter.LintText(file, out.rendered);
+  LintResult check = linter.Finish();
+  for (const auto& d : check.diagnostics) {
+    if (d.level != Diagnostic::Level::kError) continue;
+    out.diagnostics.push_back(Problem(Error{ErrorKind::kPolicy, file, d.where.mark,
+                                            "render produced invalid YAML (a bug; nothing written): " + d.where.message}));
+    out.failed = true;
+  }
+  for (const auto& f : check.findings) {
+    out.diagnostics.push_back(Problem(Error{ErrorKind::kPolicy, file, f.mark,
+                                            "the rendered object still violates the policy (nothing written): " +
+                                                f.message}));
+    out.failed = true;
+  }
+  return out;
+}
+
+}  // namespace aegis::render

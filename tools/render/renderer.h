@@ -1,0 +1,26 @@
+// Renders whole inputs: every checked workload in a stream is made to conform with text
+// edits; the result is re-parsed and linted before anything is written.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lint/lint_result.h"
+#include "policy/constraint.h"
+#include "render/injector.h"
+
+namespace aegis::render {
+
+struct RenderedFile {
+  std::string file;
+  std::string original;
+  std::string rendered;          // == original when nothing had to change
+  std::vector<Diagnostic> diagnostics;  // errors (nothing may be written) and notes
+  bool failed = false;
+};
+
+RenderedFile RenderText(const std::string& file, std::string text, const RenderSettings& settings,
+                        const std::vector<Constraint>& constraints);
+
+}  // namespace aegis::render

@@ -1,0 +1,34 @@
+// Maps (line, column) marks to byte offsets in a text: libyaml counts columns (and its
+// own index) in characters, edits need bytes.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "util/error.h"
+
+namespace aegis::yaml {
+
+class TextIndex {
+ public:
+  explicit TextIndex(std::string_view text);
+
+  size_t LineStart(uint32_t line) const;  // 1-based line; past the end: text size
+  size_t Offset(const Mark& m) const;     // byte offset of a 1-based (line, column)
+  uint32_t Lines() const { return static_cast<uint32_t>(starts_.size()); }
+  std::string_view Line(uint32_t line) const;  // without its line break
+  // Column (0-based, bytes) of the first non-blank character of a line.
+  size_t Indent(uint32_t line) const;
+  // Whether the line holds only blanks or a comment.
+  bool IsBlankOrComment(uint32_t line) const;
+  // The line break the text uses ("\r\n" if its first line break is one).
+  std::string_view Eol() const { return crlf_ ? "\r\n" : "\n"; }
+
+ private:
+  std::string_view text_;
+  std::vector<size_t> starts_;
+  bool crlf_ = false;
+};
+
+}  // namespace aegis::yaml
