@@ -27,13 +27,13 @@ test_corpus_defaults_isvc_explainer if {
 
 # defaults / defaults: InferenceService isvc-legacy-group
 test_corpus_defaults_isvc_legacy_group if {
-	vs := violation with input as {"review":{"kind":{"group":"serving.kubeflow.org","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kubeflow.org/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS001 predictor:AEGIS002"},"name":"isvc-legacy-group"},"spec":{"predictor":{"tensorflow":{"storageUri":"gs://bucket/model"}}}}}}
+	vs := violation with input as {"review":{"kind":{"group":"serving.kubeflow.org","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kubeflow.org/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS001 predictor:AEGIS002","aegis.dev/render-error":"cannot remove storageUri safely"},"name":"isvc-legacy-group"},"spec":{"predictor":{"tensorflow":{"storageUri":"gs://bucket/model"}}}}}}
 	corpus_ids(vs) == {["predictor", "AEGIS001"], ["predictor", "AEGIS002"]}
 }
 
 # defaults / defaults: InferenceService isvc-no-predictor
 test_corpus_defaults_isvc_no_predictor if {
-	vs := violation with input as {"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS001"},"name":"isvc-no-predictor"},"spec":{}}}}
+	vs := violation with input as {"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS001","aegis.dev/render-error":"no pod spec at spec.predictor"},"name":"isvc-no-predictor"},"spec":{}}}}
 	corpus_ids(vs) == {["predictor", "AEGIS001"]}
 }
 
@@ -177,31 +177,31 @@ test_corpus_defaults_second_verifier_mounts if {
 
 # defaults / defaults: Deployment no-template
 test_corpus_defaults_no_template if {
-	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001"},"name":"no-template"},"spec":{"replicas":1}}}}
+	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001","aegis.dev/render-error":"no pod spec at spec.template.spec"},"name":"no-template"},"spec":{"replicas":1}}}}
 	corpus_ids(vs) == {["", "AEGIS001"]}
 }
 
 # defaults / defaults: Deployment null-spec
 test_corpus_defaults_null_spec if {
-	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001"},"name":"null-spec"},"spec":null}}}
+	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001","aegis.dev/render-error":"no pod spec at spec.template.spec"},"name":"null-spec"},"spec":null}}}
 	corpus_ids(vs) == {["", "AEGIS001"]}
 }
 
 # defaults / defaults: Pod scalar-spec
 test_corpus_defaults_scalar_spec if {
-	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001"},"name":"scalar-spec"},"spec":3}}}
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001","aegis.dev/render-error":"no pod spec at spec"},"name":"scalar-spec"},"spec":3}}}
 	corpus_ids(vs) == {["", "AEGIS001"]}
 }
 
 # defaults / defaults: Pod init-containers-string
 test_corpus_defaults_init_containers_string if {
-	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"init-containers-string"},"spec":{"initContainers":"verify-and-fetch","volumes":3}}}}
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002","aegis.dev/render-error":"volumes is not a list"},"name":"init-containers-string"},"spec":{"initContainers":"verify-and-fetch","volumes":3}}}}
 	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
 }
 
 # defaults / defaults: Pod init-containers-mapping
 test_corpus_defaults_init_containers_mapping if {
-	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"init-containers-mapping"},"spec":{"initContainers":{"verify":{"name":"verify"}},"volumes":{"key":{"secret":{"secretName":"cosign-public-key"}}}}}}}
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002","aegis.dev/render-error":"volumes is not a list"},"name":"init-containers-mapping"},"spec":{"initContainers":{"verify":{"name":"verify"}},"volumes":{"key":{"secret":{"secretName":"cosign-public-key"}}}}}}}
 	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
 }
 
@@ -219,7 +219,7 @@ test_corpus_defaults_secret_name_wrong_type if {
 
 # defaults / defaults: Pod merge-key-template
 test_corpus_defaults_merge_key_template if {
-	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"merge-key-template"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"key"}]}],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"","aegis.dev/render-error":"has an anchor"},"name":"merge-key-template"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"key"}]}],"volumes":[{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}
 	corpus_ids(vs) == set()
 }
 
@@ -231,7 +231,7 @@ test_corpus_defaults_quoted_keys_and_values if {
 
 # defaults / defaults: Pod verifier-mounts-volume-without-name
 test_corpus_defaults_verifier_mounts_volume_without_name if {
-	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS003"},"name":"verifier-mounts-volume-without-name"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign"}]}],"volumes":[{"secret":{"secretName":"cosign-public-key"}}]}}}}
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS003","aegis.dev/render-error":"mount path /etc/cosign in the verify initContainer is taken"},"name":"verifier-mounts-volume-without-name"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign"}]}],"volumes":[{"secret":{"secretName":"cosign-public-key"}}]}}}}
 	corpus_ids(vs) == {["", "AEGIS003"]}
 }
 

@@ -63,7 +63,7 @@ class Injector {
   Status InsertKey(const Node* map, const std::string& key, const YNode& value);
   Status PrependItems(const Node* seq, const std::vector<YNode>& items);
   Status AddToList(const Node* map, const std::string& key, const std::vector<YNode>& items);
-  Status DeleteKeyLine(const Node* map, const std::string& key);
+  Status DeleteKeyLine(const Node* map, const std::string& key, bool refilled);
   Status EnsureMounts(const Node* container, const std::vector<Mount>& mounts, std::string_view what);
   Status InjectPodSpec(const PodSpecRef& ps, const std::string& artifact);
   void DetectStyle(const Node* spec, const Node* parent_key);
@@ -95,6 +95,16 @@ Status Injector::InsertKey(const Node* map, const std::string& key, const YNode&
     if (!StartsLine(k)) continue;
     size_t indent = k->mark().column - 1;
     out_.edits.push_back({InsertionPoint(k->mark().line, indent), 0, EmitKey(key, value, indent, style_)});
+    return Ok{};
+  }
+  // Every key shares a line with something before it (`- name: x`): add after the last
+  // entry when that entry is a one-line scalar.
+  const Node* last_key = map->pair_count() > 0 ? map->key_at(map->pair_count() - 1) : nullptr;
+  const Node* last = map->pair_count() > 0 ? map->value_at(map->pair_count() - 1) : nullptr;
+  if (last != nullptr && (last->IsScalar() || last->IsNull() || last->flow()) &&
+      last->end_mark().line == last_key->mark().line) {
+    size_t indent = last_key->mark().column - 1;
+    out_.edits.push_back({idx_.LineStart(last_key->mark().line + 1), 0, EmitKey(key, value, indent, style_)});
     return Ok{};
   }
   return Fail(map, fmt::format("cannot add {}: no key of this mapping starts a line (edit it by hand)", key));
@@ -140,13 +150,14 @@ Status Injector::AddToList(const Node* map, const std::string& key, const std::v
   return Ok{};
 }
 
-Status Injector::DeleteKeyLine(const Node* map, const std::string& key) {
+// `refilled`: render is adding keys to this same mapping, so it may lose its last key.
+Status Injector::DeleteKeyLine(const Node* map, const std::string& key, bool refilled) {
   const Node* key_node = map->KeyNode(key);
   const Node* value = map->Get(key);
   if (key_node == nullptr || value == nullptr) return Ok{};
   uint32_t line = key_node->mark().line;
   bool single_line = value->IsScalar() && value->end_mark().line == line;
-  if (map->flow() || map->anchored() || !StartsLine(key_node) || !single_line || map->pair_count() < 2) {
+  if (map->flow() || map->anchored() || !StartsLine(key_node) || !single_line || (map->pair_count() < 2 && !refilled)) {
     return Fail(key_node, fmt::format("cannot remove {} safely (edit it by hand)", key));
   }
   size_t start = idx_.LineStart(line);
@@ -388,7 +399,7 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps, const std::string& artifact
     for (const char* key : kFrameworks) places.push_back(ps.spec->Get(key));
     for (const Node* p : places) {
       if (p == nullptr || !p->IsMapping() || p->Get("storageUri") == nullptr) continue;
-      auto st = DeleteKeyLine(p, "storageUri");
+      auto st = DeleteKeyLine(p, "storageUri", p == ps.spec && verifier == nullptr);
       if (!st) return st;
       out_.notes.push_back(fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer",
                                        where));
