@@ -20,3 +20,15 @@ code=$?
 set -e
 echo "(exit code $code)"
 [ "$code" -eq 1 ]
+
+echo
+echo "== aegis render: make the known-bad examples conform, then lint the result"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$aegis" render --artifact s3://aegis-models/resnet50/model.tar.gz manifests/known-bad >"$work/rendered.yaml"
+"$aegis" render --diff --artifact s3://aegis-models/resnet50/model.tar.gz manifests/known-bad/unmounted-key.yaml || true
+"$aegis" lint "$work/rendered.yaml"
+
+echo
+echo "== aegis render --template kserve (the canary InferenceService; manifests/ holds these)"
+"$aegis" render --template kserve --artifact s3://aegis-models/resnet50/model.tar.gz --name triton-canary | head -12

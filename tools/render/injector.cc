@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -63,13 +64,15 @@ class Injector {
   Status InsertKey(const Node* map, const std::string& key, const YNode& value);
   Status PrependItems(const Node* seq, const std::vector<YNode>& items);
   Status AddToList(const Node* map, const std::string& key, const std::vector<YNode>& items);
-  Status DeleteKeyLine(const Node* map, const std::string& key, bool refilled);
+  Status DeleteKeyLine(const Node* map, const std::string& key);
   Status EnsureMounts(const Node* container, const std::vector<Mount>& mounts, std::string_view what);
-  Status InjectPodSpec(const PodSpecRef& ps, const std::string& artifact);
+  Status InjectPodSpec(const PodSpecRef& ps);
   void DetectStyle(const Node* spec, const Node* parent_key);
   std::string ModelDir(const std::vector<const Node*>& containers) const;
   std::vector<const Node*> ServingContainers(const PodSpecRef& ps) const;
+  // The artifact URI, looked up when first needed (a conforming object needs none).
   Expected<std::string> Artifact();
+  Expected<std::string> LookUpArtifact();
 
   const ObjectRef& obj_;
   const std::string& file_;
@@ -79,10 +82,13 @@ class Injector {
   std::string subject_;
   Style style_;
   ObjectEdits out_;
+  std::optional<Expected<std::string>> artifact_;
+  std::set<const Node*> grown_;  // mappings render adds keys to
 };
 
 Status Injector::InsertKey(const Node* map, const std::string& key, const YNode& value) {
   if (map->anchored()) return Fail(map, "cannot edit a mapping that has an anchor (aliases share it)");
+  grown_.insert(map);
   if (map->flow()) {
     size_t at = idx_.Offset(map->mark()) + 1;  // just after '{'
     std::string entry = JsonStyle(map) ? fmt::format("\"{}\": {}", key, EmitJson(value))
@@ -150,8 +156,9 @@ Status Injector::AddToList(const Node* map, const std::string& key, const std::v
   return Ok{};
 }
 
-// `refilled`: render is adding keys to this same mapping, so it may lose its last key.
-Status Injector::DeleteKeyLine(const Node* map, const std::string& key, bool refilled) {
+Status Injector::DeleteKeyLine(const Node* map, const std::string& key) {
+  // A mapping render adds keys to may lose its last original key.
+  bool refilled = grown_.count(map) > 0;
   const Node* key_node = map->KeyNode(key);
   const Node* value = map->Get(key);
   if (key_node == nullptr || value == nullptr) return Ok{};
@@ -257,6 +264,11 @@ std::vector<const Node*> Injector::ServingContainers(const PodSpecRef& ps) const
 }
 
 Expected<std::string> Injector::Artifact() {
+  if (!artifact_) artifact_ = LookUpArtifact();
+  return *artifact_;
+}
+
+Expected<std::string> Injector::LookUpArtifact() {
   if (!s_.artifact.empty()) return s_.artifact;
   if (auto a = StringAt(obj_.root->Path({"metadata", "annotations"}), kArtifactAnnotation)) return std::string(*a);
   if (obj_.kind == "InferenceService") {
@@ -275,7 +287,7 @@ Expected<std::string> Injector::Artifact() {
                                    kArtifactAnnotation));
 }
 
-Status Injector::InjectPodSpec(const PodSpecRef& ps, const std::string& artifact) {
+Status Injector::InjectPodSpec(const PodSpecRef& ps) {
   std::string where = ps.component.empty() ? subject_ : fmt::format("{} ({})", subject_, ps.component);
   if (ps.spec == nullptr) return Fail(nullptr, fmt::format("no pod spec at {} to render into", ps.path));
   if (ps.spec->anchored()) return Fail(ps.spec, "the pod spec has an anchor (aliases share it): edit it by hand");
@@ -359,16 +371,25 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps, const std::string& artifact
   if (verifier != nullptr) {
     auto st = EnsureMounts(verifier, {model_mount, key_mount}, "the verify initContainer");
     if (!st) return st;
+    if (verifier->Get("args") == nullptr && verifier->Get("command") == nullptr) {
+      // A verifier told nothing would fetch nothing: give it the artifact and model directory.
+      auto artifact = Artifact();
+      if (!artifact) return artifact.error();
+      st = InsertKey(verifier, "args", Seq({Quoted(*artifact), Quoted(model_dir)}, true));
+      if (!st) return st;
+    }
   } else {
+    auto artifact = Artifact();
+    if (!artifact) return artifact.error();
     std::vector<YNode> args;
     if (s_.key_dir != "/etc/cosign") args.push_back(Quoted("--key=" + s_.key_dir));
-    args.push_back(Quoted(artifact));
+    args.push_back(Quoted(*artifact));
     args.push_back(Quoted(model_dir));
     YNode init = Map({
         {"name", Str(s_.init_name)},
         {"image", Str(s_.image)},
         {"args", Seq(args, true)},
-        {"terminationMessagePolicy", Raw("FallbackToLogsOnError")},
+        {"terminationMessagePolicy", Str("FallbackToLogsOnError")},
         {"volumeMounts", Seq({Map({{"name", Str(model_volume)}, {"mountPath", Str(model_dir)}}),
                               Map({{"name", Str(key_volume)}, {"mountPath", Str(s_.key_dir)}, {"readOnly", Raw("true")}})})},
         {"securityContext", Map({{"runAsNonRoot", Raw("true")},
@@ -376,8 +397,8 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps, const std::string& artifact
                                  {"allowPrivilegeEscalation", Raw("false")},
                                  {"readOnlyRootFilesystem", Raw("true")},
                                  {"capabilities", Map({{"drop", Seq({Quoted("ALL")}, true)}})}})},
-        {"resources", Map({{"requests", Map({{"cpu", Raw("100m")}, {"memory", Raw("64Mi")}}, true)},
-                           {"limits", Map({{"cpu", Quoted("1")}, {"memory", Raw("256Mi")}}, true)}})},
+        {"resources", Map({{"requests", Map({{"cpu", Str("100m")}, {"memory", Str("64Mi")}}, true)},
+                           {"limits", Map({{"cpu", Quoted("1")}, {"memory", Str("256Mi")}}, true)}})},
     });
     auto st = AddToList(ps.spec, "initContainers", {init});
     if (!st) return st;
@@ -399,7 +420,7 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps, const std::string& artifact
     for (const char* key : kFrameworks) places.push_back(ps.spec->Get(key));
     for (const Node* p : places) {
       if (p == nullptr || !p->IsMapping() || p->Get("storageUri") == nullptr) continue;
-      auto st = DeleteKeyLine(p, "storageUri", p == ps.spec && verifier == nullptr);
+      auto st = DeleteKeyLine(p, "storageUri");
       if (!st) return st;
       out_.notes.push_back(fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer",
                                        where));
@@ -413,10 +434,8 @@ Expected<ObjectEdits> Injector::Run() {
   PodSpecs specs = LocatePodSpecs(obj_);
   if (specs.coverage != Coverage::kChecked) return out_;
   if (obj_.root->anchored()) return Fail(obj_.root, "the object has an anchor: edit it by hand");
-  auto artifact = Artifact();
-  if (!artifact) return artifact.error();
   for (const PodSpecRef& ps : specs.specs) {
-    auto st = InjectPodSpec(ps, *artifact);
+    auto st = InjectPodSpec(ps);
     if (!st) return st.error();
   }
   return out_;

@@ -1,0 +1,193 @@
+// `aegis render` as users run it: --in-place keeps everything else byte-for-byte (and the
+// file mode), --diff is a pre-commit check, conflicts write nothing, templates are the
+// shipped manifests, and real producers' output renders through stdin.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+namespace aegis {
+namespace {
+
+using testing::ReadFile;
+using testing::RunAegis;
+using testing::TempDir;
+using testing::WriteFile;
+
+constexpr const char* kBare =
+    "# keep me\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p   # and me\n  namespace: models\nspec:\n"
+    "  containers:\n  - name: s\n    image: 's:1'\n";
+
+TEST(RenderCli, InPlaceWritesExactlyWhatStdoutShowsAndKeepsTheMode) {
+  TempDir d;
+  WriteFile(d.File("pod.yaml"), kBare);
+  chmod(d.File("pod.yaml").c_str(), 0640);
+  auto shown = RunAegis("render --artifact s3://m/a.tgz pod.yaml", d.path());
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  auto r = RunAegis("render --in-place --artifact s3://m/a.tgz pod.yaml", d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(d.File("pod.yaml")), shown.out);
+  EXPECT_NE(shown.out.find("# keep me\n"), std::string::npos);
+  EXPECT_NE(shown.out.find("  name: p   # and me\n"), std::string::npos);
+  EXPECT_NE(shown.out.find("    image: 's:1'\n"), std::string::npos);
+  struct stat st {};
+  stat(d.File("pod.yaml").c_str(), &st);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);
+  EXPECT_EQ(RunAegis("lint pod.yaml", d.path()).exit_code, 0);
+}
+
+TEST(RenderCli, DiffIsAPreCommitCheck) {
+  TempDir d;
+  WriteFile(d.File("pod.yaml"), kBare);
+  auto diff = RunAegis("render --diff --artifact s3://m/a.tgz pod.yaml", d.path());
+  EXPECT_EQ(diff.exit_code, 1);
+  EXPECT_TRUE(diff.out.starts_with("--- a/pod.yaml\n+++ b/pod.yaml\n@@ ")) << diff.out;
+  EXPECT_EQ(ReadFile(d.File("pod.yaml")), kBare);  // --diff writes nothing
+  // Applying the diff's result makes the check pass, also without --artifact.
+  ASSERT_EQ(RunAegis("render -i --artifact s3://m/a.tgz pod.yaml", d.path()).exit_code, 0);
+  auto clean = RunAegis("render --diff pod.yaml", d.path());
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_EQ(clean.out, "");
+}
+
+TEST(RenderCli, ConflictsWriteNothingAnywhere) {
+  TempDir d;
+  std::string clash =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: clash}\nspec:\n  containers: [{name: s}]\n  volumes:\n"
+      "  - name: cosign-public-key\n    emptyDir: {}\n";
+  WriteFile(d.File("a-fine.yaml"), kBare);
+  WriteFile(d.File("b-clash.yaml"), clash);
+  auto r = RunAegis("render -i --artifact s3://m/a.tgz a-fine.yaml b-clash.yaml", d.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("b-clash.yaml:7:5: error: Pod default/clash: volume cosign-public-key already exists"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(ReadFile(d.File("a-fine.yaml")), kBare);  // all or nothing
+  EXPECT_EQ(ReadFile(d.File("b-clash.yaml")), clash);
+  for (const auto& e : std::filesystem::directory_iterator(d.path())) {
+    EXPECT_EQ(e.path().string().find(".aegis-tmp"), std::string::npos) << "temp file left: " << e.path();
+  }
+}
+
+TEST(RenderCli, UsageErrors) {
+  TempDir d;
+  WriteFile(d.File("pod.yaml"), kBare);
+  EXPECT_EQ(RunAegis("render -i --artifact s3://m/a.tgz -", d.path(), kBare).exit_code, 2);
+  EXPECT_EQ(RunAegis("render -i --diff --artifact s3://m/a.tgz pod.yaml", d.path()).exit_code, 2);
+  EXPECT_EQ(RunAegis("render", d.path()).exit_code, 2);
+  EXPECT_EQ(RunAegis("render --template helm --artifact x", d.path()).exit_code, 2);
+  EXPECT_EQ(RunAegis("render --template pod", d.path()).exit_code, 2);  // needs --artifact
+  auto bad = RunAegis("render --artifact s3://m/a.tgz --init-name fetch pod.yaml", d.path());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("does not match /verify/"), std::string::npos);
+  EXPECT_EQ(ReadFile(d.File("pod.yaml")), kBare);
+}
+
+TEST(RenderCli, UnpinnedImageWarnsPinnedDoesNot) {
+  TempDir d;
+  WriteFile(d.File("pod.yaml"), kBare);
+  auto unpinned = RunAegis("render --artifact s3://m/a.tgz pod.yaml", d.path());
+  EXPECT_NE(unpinned.err.find("is not pinned by digest"), std::string::npos);
+  auto pinned = RunAegis(
+      "render --artifact s3://m/a.tgz --image r/v@sha256:1111111111111111111111111111111111111111111111111111111111111111 "
+      "pod.yaml",
+      d.path());
+  EXPECT_EQ(pinned.err.find("not pinned"), std::string::npos) << pinned.err;
+  EXPECT_NE(pinned.out.find("image: \"r/v@sha256:1111"), std::string::npos) << pinned.out;
+}
+
+TEST(RenderCli, PolicyNamesFollowTheConstraint) {
+  TempDir d;
+  WriteFile(d.File("pod.yaml"), kBare);
+  WriteFile(d.File("c.yaml"),
+            "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: AegisSignedPod\nmetadata: {name: c}\n"
+            "spec: {parameters: {secretName: model-signing-key, initContainerPattern: \"^fetch-\"}}\n");
+  EXPECT_EQ(RunAegis("render --policy c.yaml --artifact s3://m/a.tgz pod.yaml", d.path()).exit_code, 2);
+  auto r = RunAegis("render --policy c.yaml --init-name fetch-verified --artifact s3://m/a.tgz pod.yaml", d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("secretName: model-signing-key"), std::string::npos);
+  WriteFile(d.File("out.yaml"), r.out);
+  EXPECT_EQ(RunAegis("lint --policy c.yaml out.yaml", d.path()).exit_code, 0);
+}
+
+// The examples under manifests/ are exactly what these template commands print.
+TEST(RenderCli, ManifestsAreTheTemplatesOutput) {
+  const std::string art = "--artifact s3://aegis-models/resnet50/model.tar.gz";
+  const std::pair<const char*, std::string> cases[] = {
+      {"manifests/kserve/inferenceservice-canary.yaml", "render --template kserve " + art + " --name triton-canary"},
+      {"manifests/triton/deployment-canary.yaml", "render --template triton " + art + " --name triton-canary"},
+      {"manifests/pod/pod-canary.yaml", "render --template pod " + art + " --name model-canary --gpus 0"},
+  };
+  for (const auto& [file, args] : cases) {
+    auto r = RunAegis(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, ReadFile(testing::SourcePath(file))) << file << " differs from `aegis " << args << "`";
+  }
+}
+
+TEST(RenderCli, TemplatesAreConformingAndCorrected) {
+  for (const char* kind : {"kserve", "triton", "pod"}) {
+    auto r = RunAegis(std::string("render --template ") + kind + " --artifact s3://m/a.tgz");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("aegis/canary: positive"), std::string::npos) << kind;
+    auto lint = RunAegis("lint -", "", r.out);
+    EXPECT_EQ(lint.exit_code, 0) << kind << "\n" << lint.out;
+  }
+  auto k = RunAegis("render --template kserve --artifact s3://m/a.tgz");
+  EXPECT_NE(k.out.find("apiVersion: serving.kserve.io/v1beta1"), std::string::npos);
+  EXPECT_EQ(k.out.find("podSpec"), std::string::npos);
+  EXPECT_EQ(k.out.find("storageUri"), std::string::npos);
+  EXPECT_NE(k.out.find("  predictor:\n    initContainers:\n"), std::string::npos) << k.out;
+  EXPECT_NE(k.out.find("    model:\n      volumeMounts:\n      - name: model\n        mountPath: /mnt/models\n"),
+            std::string::npos)
+      << k.out;
+}
+
+class RenderProducersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!testing::HaveCommand("kubectl")) GTEST_SKIP() << "kubectl is not installed: real-producer tests not run";
+  }
+};
+
+TEST_F(RenderProducersTest, KustomizeOutputRendersThroughStdin) {
+  TempDir d;
+  WriteFile(d.File("kustomization.yaml"), "namespace: models\ncommonLabels: {team: ml}\nresources: [deploy.yaml, svc.yaml]\n");
+  WriteFile(d.File("deploy.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: triton}\nspec:\n  selector: {matchLabels: {app: t}}\n"
+            "  template:\n    metadata: {labels: {app: t}}\n    spec:\n      containers:\n      - name: triton\n"
+            "        image: nvcr.io/nvidia/tritonserver:24.08-py3\n        args: [tritonserver, --model-store=/srv/models]\n");
+  WriteFile(d.File("svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: triton}\nspec: {ports: [{port: 8000}]}\n");
+  auto built = testing::RunShell("kubectl kustomize .", d.path());
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  auto r = RunAegis("render --artifact s3://m/a.tgz -", "", built.out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("mountPath: /srv/models"), std::string::npos) << r.out;
+  auto lint = RunAegis("lint -", "", r.out);
+  EXPECT_EQ(lint.exit_code, 0) << lint.out;
+  EXPECT_NE(lint.out.find("no findings in 1 checked object (2 objects"), std::string::npos) << lint.out;
+  EXPECT_EQ(RunAegis("render -", "", r.out).out, r.out);  // idempotent, no --artifact needed
+}
+
+TEST_F(RenderProducersTest, KubectlCreateDryRunRendersThroughStdin) {
+  for (const char* format : {"yaml", "json"}) {
+    auto made = testing::RunShell(std::string("kubectl create deployment triton --image=nvcr.io/nvidia/tritonserver "
+                                              "--dry-run=client -o ") + format);
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    auto r = RunAegis("render --artifact s3://m/a.tgz -", "", made.out);
+    ASSERT_EQ(r.exit_code, 0) << format << ": " << r.err;
+    auto lint = RunAegis("lint -", "", r.out);
+    EXPECT_EQ(lint.exit_code, 0) << format << "\n" << r.out << lint.out;
+    if (std::string(format) == "json") {
+      EXPECT_TRUE(nlohmann::json::accept(r.out)) << "JSON in, JSON out:\n" << r.out;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace aegis
