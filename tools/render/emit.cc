@@ -77,7 +77,7 @@ YNode Map(std::vector<std::pair<std::string, YNode>> entries, bool flow) {
   YNode n;
   n.kind = YNode::Kind::kMap;
   n.flow = flow;
-  n.map = std::move(entries);
+  for (auto& [k, v] : entries) n.map.push_back(YEntry{std::move(k), std::move(v)});
   return n;
 }
 YNode Seq(std::vector<YNode> items, bool flow) {

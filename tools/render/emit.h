@@ -10,14 +10,21 @@
 
 namespace aegis::render {
 
+struct YEntry;
+
 struct YNode {
   enum class Kind { kScalar, kMap, kSeq };
   Kind kind = Kind::kScalar;
   bool flow = false;  // emit {…}/[…] inline
   std::string text;   // scalar, already rendered as YAML
   std::string json;   // the same scalar as JSON
-  std::vector<std::pair<std::string, YNode>> map;
+  std::vector<YEntry> map;
   std::vector<YNode> seq;
+};
+
+struct YEntry {
+  std::string key;
+  YNode value;
 };
 
 YNode Str(std::string_view s);     // plain if unambiguous, else quoted
