@@ -27,7 +27,7 @@ Expected<std::string> RenderOne(const std::string& file, const std::string& text
   for (const auto& doc : *docs) {
     for (const ObjectRef& obj : ObjectsOf(doc.root(), "default").objects) {
       if (n++ != index) continue;
-      auto e = InjectObject(obj, file, idx, s, *c.parameters.pattern);
+      auto e = InjectObject(obj, file, text, idx, s, *c.parameters.pattern);
       if (!e) return e.error();
       return ApplyEdits(text, e->edits);
     }

@@ -32,9 +32,9 @@ struct Mount {
 
 class Injector {
  public:
-  Injector(const ObjectRef& obj, const std::string& file, const yaml::TextIndex& index, const RenderSettings& s,
-           const re2::RE2& pattern)
-      : obj_(obj), file_(file), idx_(index), s_(s), pattern_(pattern) {
+  Injector(const ObjectRef& obj, const std::string& file, std::string_view text, const yaml::TextIndex& index,
+           const RenderSettings& s, const re2::RE2& pattern)
+      : obj_(obj), file_(file), text_(text), idx_(index), s_(s), pattern_(pattern) {
     style_.eol = std::string(idx_.Eol());
   }
 
@@ -57,6 +57,15 @@ class Injector {
     }
     return idx_.LineStart(line);
   }
+  // Inserts whole lines after `line`; a last line without a line break gets one first.
+  void InsertAfterLine(uint32_t line, std::string text) {
+    size_t at = idx_.LineStart(line + 1);
+    if (at == text_.size() && at > 0 && text_[at - 1] != '\n' && !eof_broken_) {
+      text = style_.eol + text;
+      eof_broken_ = true;  // once: later insertions at the end follow this one
+    }
+    out_.edits.push_back({at, 0, std::move(text)});
+  }
   bool JsonStyle(const Node* map) const {
     return map->pair_count() > 0 && map->key_at(0)->style() == yaml::ScalarStyle::kDoubleQuoted;
   }
@@ -76,6 +85,7 @@ class Injector {
 
   const ObjectRef& obj_;
   const std::string& file_;
+  std::string_view text_;
   const yaml::TextIndex& idx_;
   const RenderSettings& s_;
   const re2::RE2& pattern_;
@@ -84,6 +94,7 @@ class Injector {
   ObjectEdits out_;
   std::optional<Expected<std::string>> artifact_;
   std::set<const Node*> grown_;  // mappings render adds keys to
+  bool eof_broken_ = false;       // a line break was added after a last unterminated line
 };
 
 Status Injector::InsertKey(const Node* map, const std::string& key, const YNode& value) {
@@ -109,8 +120,7 @@ Status Injector::InsertKey(const Node* map, const std::string& key, const YNode&
   const Node* last = map->pair_count() > 0 ? map->value_at(map->pair_count() - 1) : nullptr;
   if (last != nullptr && (last->IsScalar() || last->IsNull() || last->flow()) &&
       last->end_mark().line == last_key->mark().line) {
-    size_t indent = last_key->mark().column - 1;
-    out_.edits.push_back({idx_.LineStart(last_key->mark().line + 1), 0, EmitKey(key, value, indent, style_)});
+    InsertAfterLine(last_key->mark().line, EmitKey(key, value, last_key->mark().column - 1, style_));
     return Ok{};
   }
   return Fail(map, fmt::format("cannot add {}: no key of this mapping starts a line (edit it by hand)", key));
@@ -443,9 +453,10 @@ Expected<ObjectEdits> Injector::Run() {
 
 }  // namespace
 
-Expected<ObjectEdits> InjectObject(const ObjectRef& obj, const std::string& file, const yaml::TextIndex& index,
-                                   const RenderSettings& settings, const re2::RE2& pattern) {
-  return Injector(obj, file, index, settings, pattern).Run();
+Expected<ObjectEdits> InjectObject(const ObjectRef& obj, const std::string& file, std::string_view text,
+                                   const yaml::TextIndex& index, const RenderSettings& settings,
+                                   const re2::RE2& pattern) {
+  return Injector(obj, file, text, index, settings, pattern).Run();
 }
 
 }  // namespace aegis::render

@@ -38,7 +38,8 @@ struct ObjectEdits {
 
 // Edits for one object of a checked kind; an Error (with file:line) when it cannot be made
 // to conform safely. `pattern` is the policy's initContainerPattern.
-Expected<ObjectEdits> InjectObject(const ObjectRef& obj, const std::string& file, const yaml::TextIndex& index,
-                                   const RenderSettings& settings, const re2::RE2& pattern);
+Expected<ObjectEdits> InjectObject(const ObjectRef& obj, const std::string& file, std::string_view text,
+                                   const yaml::TextIndex& index, const RenderSettings& settings,
+                                   const re2::RE2& pattern);
 
 }  // namespace aegis::render

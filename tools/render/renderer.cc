@@ -28,7 +28,7 @@ RenderedFile RenderText(const std::string& file, std::string text, const RenderS
   std::vector<Edit> edits;
   for (const auto& doc : *docs) {
     for (const ObjectRef& obj : ObjectsOf(doc.root(), "default").objects) {
-      auto e = InjectObject(obj, file, index, settings, pattern);
+      auto e = InjectObject(obj, file, out.original, index, settings, pattern);
       if (!e) {
         out.diagnostics.push_back(Problem(e.error()));
         out.failed = true;
