@@ -17,7 +17,7 @@ params := input.parameters if is_object(input.parameters)
 # A null parameter counts as absent: the API server prunes nulls from structural schemas.
 has_param(name) if params[name] != null
 
-param(name, fallback) := params[name] if has_param(name)
+param(name, _) := params[name] if has_param(name)
 
 param(name, fallback) := fallback if not has_param(name)
 

@@ -6,6 +6,7 @@
 
 #include "lint/linter.h"
 #include "yaml/reader.h"
+#include "yaml/text_index.h"
 
 namespace aegis::render {
 namespace {
@@ -17,16 +18,20 @@ Diagnostic Problem(Error e) { return {Diagnostic::Level::kError, std::move(e)}; 
 RenderedFile RenderText(const std::string& file, std::string text, const RenderSettings& settings,
                         const std::vector<Constraint>& constraints) {
   RenderedFile out{file, std::move(text), {}, {}, false};
-  auto docs = yaml::ReadAll(file, out.original);
-  if (!docs) {
-    out.diagnostics.push_back(Problem(docs.error()));
-    out.failed = true;
-    return out;
-  }
+  // One document's tree at a time: edits are byte offsets and outlive the tree.
   yaml::TextIndex index(out.original);
   const re2::RE2& pattern = *constraints.front().parameters.pattern;
   std::vector<Edit> edits;
-  for (const auto& doc : *docs) {
+  yaml::StreamReader reader(file, out.original);
+  yaml::Document doc;
+  for (;;) {
+    auto more = reader.Next(doc);
+    if (!more) {
+      out.diagnostics.push_back(Problem(more.error()));
+      out.failed = true;
+      return out;
+    }
+    if (!*more) break;
     for (const ObjectRef& obj : ObjectsOf(doc.root(), "default").objects) {
       auto e = InjectObject(obj, file, out.original, index, settings, pattern);
       if (!e) {
@@ -50,7 +55,7 @@ RenderedFile RenderText(const std::string& file, std::string text, const RenderS
   out.rendered = std::move(*rendered);
   if (out.rendered == out.original) return out;
   // Check our own work: the result must parse and lint clean under the same policy.
-  Linter linter(LintOptions{constraints, "default", false, 1});
+  Linter linter(LintOptions{constraints, "default", false, 0});
   linter.LintText(file, out.rendered);
   LintResult check = linter.Finish();
   for (const auto& d : check.diagnostics) {
