@@ -18,6 +18,7 @@ enum class ErrorKind {
   kSyntax,  // not valid YAML/JSON
   kPolicy,  // constraint or parameter invalid
   kLimit,   // input exceeds a safety limit (alias bomb, nesting)
+  kArchive, // archive rejected: unsafe entry, limits exceeded, corrupt
 };
 
 struct Error {

@@ -1,0 +1,228 @@
+// Safe extraction against real archives written here with libarchive's writer: the valid
+// formats extract faithfully; each hostile kind is rejected as an archive error, leaves no
+// staging directory and creates nothing outside it.
+#include <gtest/gtest.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include "support/test_support.h"
+#include "verifier/extract.h"
+
+// Archive entries below list only the fields that matter; the rest take their defaults.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace aegis::verifier {
+namespace {
+namespace fs = std::filesystem;
+
+struct E {
+  std::string path;
+  mode_t type = AE_IFREG;
+  unsigned perm = 0644;
+  std::string data;
+  std::string link;      // symlink target
+  std::string hardlink;  // hardlink target
+};
+
+enum class Fmt { kTar, kTarGz, kTarZst, kZip };
+
+void Write(const std::string& file, Fmt fmt, const std::vector<E>& entries) {
+  struct archive* a = archive_write_new();
+  if (fmt == Fmt::kZip) {
+    archive_write_set_format_zip(a);
+  } else {
+    archive_write_set_format_pax_restricted(a);
+    if (fmt == Fmt::kTarGz) archive_write_add_filter_gzip(a);
+    if (fmt == Fmt::kTarZst) archive_write_add_filter_zstd(a);
+  }
+  ASSERT_EQ(archive_write_open_filename(a, file.c_str()), ARCHIVE_OK) << archive_error_string(a);
+  for (const E& x : entries) {
+    struct archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, x.path.c_str());
+    archive_entry_set_filetype(e, x.type);
+    archive_entry_set_perm(e, x.perm);
+    archive_entry_set_size(e, static_cast<la_int64_t>(x.type == AE_IFREG && x.hardlink.empty() ? x.data.size() : 0));
+    if (!x.link.empty()) archive_entry_set_symlink(e, x.link.c_str());
+    if (!x.hardlink.empty()) archive_entry_set_hardlink(e, x.hardlink.c_str());
+    if (x.type == AE_IFCHR || x.type == AE_IFBLK) archive_entry_set_rdev(e, makedev(1, 3));
+    ASSERT_EQ(archive_write_header(a, e), ARCHIVE_OK) << x.path << ": " << archive_error_string(a);
+    if (!x.data.empty() && x.hardlink.empty()) {
+      ASSERT_EQ(archive_write_data(a, x.data.data(), x.data.size()), static_cast<la_ssize_t>(x.data.size()));
+    }
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+}
+
+class ExtractTest : public ::testing::Test {
+ protected:
+  std::string Archive(Fmt fmt, const std::vector<E>& entries) {
+    std::string p = dir_.File("in.archive");
+    Write(p, fmt, entries);
+    return p;
+  }
+  std::string Staging() const { return dir_.File("out/staging"); }
+  void SetUp() override { fs::create_directories(dir_.File("out")); }
+
+  // The archive is rejected, nothing is left in out/, nothing escaped to the temp dir.
+  void ExpectRejected(const std::string& archive, const std::string& why, const ExtractLimits& limits = {}) {
+    auto r = ExtractArchive(archive, Staging(), limits);
+    ASSERT_FALSE(r.ok()) << "accepted: " << why;
+    EXPECT_EQ(r.error().kind, ErrorKind::kArchive) << r.error().Describe();
+    EXPECT_NE(r.error().message.find(why), std::string::npos) << r.error().message;
+    EXPECT_TRUE(fs::is_empty(dir_.File("out"))) << "staging left behind";
+    for (const auto& e : fs::directory_iterator(dir_.path())) {
+      std::string name = e.path().filename().string();
+      EXPECT_TRUE(name == "in.archive" || name == "out") << "escaped: " << name;
+    }
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(ExtractTest, ValidArchivesExtractFaithfullyInEveryFormat) {
+  for (Fmt fmt : {Fmt::kTar, Fmt::kTarGz, Fmt::kTarZst, Fmt::kZip}) {
+    SCOPED_TRACE(static_cast<int>(fmt));
+    fs::remove_all(Staging());
+    std::string a = Archive(fmt, {{"model/", AE_IFDIR, 0755},
+                                  {"model/config.pbtxt", AE_IFREG, 0666, "name: \"resnet\"\n"},
+                                  {"model/1/model.onnx", AE_IFREG, 0644, std::string(100000, 'w')},
+                                  {"model/run.sh", AE_IFREG, 0777, "#!/bin/sh\n"},
+                                  {"model/latest", AE_IFLNK, 0777, "", "1"},
+                                  {"model/1/same.onnx", AE_IFREG, 0644, "", "", "model/1/model.onnx"}});
+    auto r = ExtractArchive(a, Staging());
+    ASSERT_TRUE(r.ok()) << r.error().Describe();
+    EXPECT_EQ(r->entries, 6u);
+    EXPECT_EQ(testing::ReadFile(Staging() + "/model/config.pbtxt"), "name: \"resnet\"\n");
+    EXPECT_EQ(fs::file_size(Staging() + "/model/1/model.onnx"), 100000u);
+    EXPECT_EQ(fs::read_symlink(Staging() + "/model/latest"), "1");
+    // Zip has no hardlinks: libarchive's zip writer stores that entry as a plain file.
+    EXPECT_EQ(fs::hard_link_count(Staging() + "/model/1/model.onnx"), fmt == Fmt::kZip ? 1u : 2u);
+    struct stat st {};
+    stat((Staging() + "/model/config.pbtxt").c_str(), &st);
+    EXPECT_EQ(st.st_mode & 0777, 0644u) << "group/other write must be dropped";
+    stat((Staging() + "/model/run.sh").c_str(), &st);
+    EXPECT_EQ(st.st_mode & 0777, 0755u);
+  }
+}
+
+TEST_F(ExtractTest, ImplicitDirectoriesAndDotSlashNamesAreFine) {
+  auto r = ExtractArchive(Archive(Fmt::kTarGz, {{"./a/b/c.bin", AE_IFREG, 0644, "x"}, {"./a/", AE_IFDIR}}), Staging());
+  ASSERT_TRUE(r.ok()) << r.error().Describe();
+  EXPECT_TRUE(fs::is_regular_file(Staging() + "/a/b/c.bin"));
+}
+
+struct Hostile {
+  const char* name;
+  Fmt fmt;
+  std::vector<E> entries;
+  const char* why;
+};
+
+const std::vector<Hostile>& HostileArchives() {
+  static const std::vector<Hostile> kCases = {
+      {"dotdot", Fmt::kTar, {{"../evil", AE_IFREG, 0644, "x"}}, "`..` in path"},
+      {"nested_dotdot", Fmt::kTar, {{"a/../../evil", AE_IFREG, 0644, "x"}}, "`..` in path"},
+      {"absolute", Fmt::kTar, {{"/tmp/aegis-evil", AE_IFREG, 0644, "x"}}, "absolute path"},
+      {"symlink_escape", Fmt::kTar, {{"link", AE_IFLNK, 0777, "", "../../etc"}}, "leaves the tree"},
+      {"symlink_deep_escape", Fmt::kTar, {{"a/b/link", AE_IFLNK, 0777, "", "../../../x"}}, "leaves the tree"},
+      {"symlink_absolute", Fmt::kTar, {{"link", AE_IFLNK, 0777, "", "/etc/passwd"}}, "absolute path /etc/passwd"},
+      {"write_through_inner_symlink", Fmt::kTar,
+       {{"d/", AE_IFDIR}, {"s", AE_IFLNK, 0777, "", "d"}, {"s/x", AE_IFREG, 0644, "x"}}, "passes through the symlink s"},
+      {"write_through_symlink_twice", Fmt::kTar,
+       {{"s", AE_IFLNK, 0777, "", "."}, {"s/s/x", AE_IFREG, 0644, "x"}}, "passes through the symlink s"},
+      {"hardlink_escape", Fmt::kTar, {{"h", AE_IFREG, 0644, "", "", "../../etc/passwd"}}, "hardlink target `..`"},
+      {"hardlink_absolute", Fmt::kTar, {{"h", AE_IFREG, 0644, "", "", "/etc/passwd"}}, "hardlink target absolute"},
+      {"hardlink_to_symlink", Fmt::kTar,
+       {{"s", AE_IFLNK, 0777, "", "x"}, {"h", AE_IFREG, 0644, "", "", "s"}}, "not a regular file"},
+      {"hardlink_to_missing", Fmt::kTar, {{"h", AE_IFREG, 0644, "", "", "nowhere"}}, "not a regular file"},
+      {"hardlink_to_directory", Fmt::kTar, {{"d/", AE_IFDIR}, {"h", AE_IFREG, 0644, "", "", "d"}}, "not a regular file"},
+      {"char_device", Fmt::kTar, {{"null", AE_IFCHR, 0666}}, "device, FIFO or socket"},
+      {"block_device", Fmt::kTar, {{"sda", AE_IFBLK, 0660}}, "device, FIFO or socket"},
+      {"fifo", Fmt::kTar, {{"pipe", AE_IFIFO, 0644}}, "device, FIFO or socket"},
+      {"setuid", Fmt::kTar, {{"su", AE_IFREG, 04755, "x"}}, "setuid/setgid"},
+      {"setgid", Fmt::kTar, {{"sg", AE_IFREG, 02755, "x"}}, "setuid/setgid"},
+      {"duplicate_file", Fmt::kTar, {{"f", AE_IFREG, 0644, "a"}, {"f", AE_IFREG, 0644, "b"}}, "duplicate path"},
+      {"file_replaces_directory", Fmt::kTar, {{"a/", AE_IFDIR}, {"a/x", AE_IFREG, 0644, "x"}, {"a", AE_IFREG, 0644, "y"}},
+       "duplicate path"},
+      {"directory_under_file", Fmt::kTar, {{"a", AE_IFREG, 0644, "x"}, {"a/b", AE_IFREG, 0644, "y"}},
+       "a is a file, not a directory"},
+      {"symlink_replaces_file", Fmt::kTar, {{"f", AE_IFREG, 0644, "x"}, {"f", AE_IFLNK, 0777, "", "g"}}, "duplicate path"},
+      {"overlong_name", Fmt::kTar, {{std::string(1500, 'n'), AE_IFREG, 0644, "x"}}, "name longer than"},
+      {"zip_dotdot", Fmt::kZip, {{"../evil", AE_IFREG, 0644, "x"}}, "`..` in path"},
+      {"zip_absolute", Fmt::kZip, {{"/tmp/aegis-evil", AE_IFREG, 0644, "x"}}, "absolute path"},
+      {"zip_symlink_escape", Fmt::kZip, {{"link", AE_IFLNK, 0777, "", "../../../etc/passwd"}}, "leaves the tree"},
+      {"zip_setuid", Fmt::kZip, {{"su", AE_IFREG, 04755, "x"}}, "setuid/setgid"},
+      {"targz_dotdot", Fmt::kTarGz, {{"ok", AE_IFREG, 0644, "x"}, {"../evil", AE_IFREG, 0644, "x"}}, "`..` in path"},
+      {"tarzst_symlink_escape", Fmt::kTarZst, {{"l", AE_IFLNK, 0777, "", "../x"}}, "leaves the tree"},
+  };
+  return kCases;
+}
+
+class HostileTest : public ExtractTest, public ::testing::WithParamInterface<Hostile> {};
+
+TEST_P(HostileTest, IsRejectedWithNothingLeftBehind) {
+  const Hostile& h = GetParam();
+  ExpectRejected(Archive(h.fmt, h.entries), h.why);
+}
+
+INSTANTIATE_TEST_SUITE_P(Extract, HostileTest, ::testing::ValuesIn(HostileArchives()),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST_F(ExtractTest, DecompressionBombIsStoppedEarly) {
+  std::string a = Archive(Fmt::kTarGz, {{"zeros", AE_IFREG, 0644, std::string(64u << 20, '\0')}});
+  ASSERT_LT(fs::file_size(a), 1u << 20);
+  ExpectRejected(a, "decompression bomb");
+}
+
+TEST_F(ExtractTest, LimitsAreEnforced) {
+  ExtractLimits few;
+  few.max_entries = 3;
+  ExpectRejected(Archive(Fmt::kTar, {{"a", AE_IFREG, 0644, "1"}, {"b", AE_IFREG, 0644, "2"}, {"c", AE_IFREG, 0644, "3"},
+                                     {"d", AE_IFREG, 0644, "4"}}),
+                 "more than 3 entries", few);
+  ExtractLimits small;
+  small.max_file_bytes = 1000;
+  ExpectRejected(Archive(Fmt::kTar, {{"big", AE_IFREG, 0644, std::string(1001, 'x')}}), "file limit", small);
+  ExtractLimits total;
+  total.max_total_bytes = 1500;
+  ExpectRejected(Archive(Fmt::kTar, {{"a", AE_IFREG, 0644, std::string(1000, 'x')}, {"b", AE_IFREG, 0644, std::string(1000, 'y')}}),
+                 "byte limit", total);
+}
+
+TEST_F(ExtractTest, TruncatedAndCorruptArchivesAreRejected) {
+  std::string a = Archive(Fmt::kTarGz, {{"f", AE_IFREG, 0644, std::string(300000, 'r')}, {"g", AE_IFREG, 0644, "x"}});
+  std::string bytes = testing::ReadFile(a);
+  testing::WriteFile(a, bytes.substr(0, bytes.size() / 2));
+  ExpectRejected(a, "corrupt");
+
+  std::string t = Archive(Fmt::kTar, {{"f", AE_IFREG, 0644, "data"}});
+  std::string tar = testing::ReadFile(t);
+  for (size_t i = 148; i < 156; ++i) tar[i] = 'Z';  // the header checksum
+  testing::WriteFile(t, tar);
+  ExpectRejected(t, "not a tar, tar.gz, tar.zst or zip archive");
+
+  testing::WriteFile(dir_.File("in.archive"), "this is not an archive at all, just some text\n");
+  auto r = ExtractArchive(dir_.File("in.archive"), Staging());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kArchive);
+  EXPECT_FALSE(fs::exists(Staging()));
+}
+
+TEST_F(ExtractTest, ExistingStagingDirectoryIsNotReused) {
+  fs::create_directories(Staging());
+  auto r = ExtractArchive(Archive(Fmt::kTar, {{"f", AE_IFREG, 0644, "x"}}), Staging());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kIo);
+}
+
+}  // namespace
+}  // namespace aegis::verifier
