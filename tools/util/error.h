@@ -19,6 +19,8 @@ enum class ErrorKind {
   kPolicy,  // constraint or parameter invalid
   kLimit,   // input exceeds a safety limit (alias bomb, nesting)
   kArchive, // archive rejected: unsafe entry, limits exceeded, corrupt
+  kSignature,  // signature invalid, key mismatch, digest or pin mismatch
+  kTrust,      // no trust material (no usable key)
 };
 
 struct Error {

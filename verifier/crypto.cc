@@ -1,0 +1,93 @@
+#include "verifier/crypto.h"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace aegis::verifier {
+namespace {
+
+using MdCtx = std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)>;
+
+MdCtx NewCtx(const EVP_MD* md) {
+  MdCtx ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), md, nullptr);
+  return ctx;
+}
+
+std::string Finish(EVP_MD_CTX* ctx) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(ctx, out, &n);
+  return std::string(reinterpret_cast<char*>(out), n);
+}
+
+}  // namespace
+
+Expected<std::string> Base64Decode(std::string_view text) {
+  std::string clean;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '/' || c == '=';
+    if (!ok) return Error{ErrorKind::kSignature, {}, {}, "not base64"};
+    clean += c;
+  }
+  if (clean.empty() || clean.size() % 4 != 0) return Error{ErrorKind::kSignature, {}, {}, "not base64 (length)"};
+  std::vector<unsigned char> out(clean.size() / 4 * 3);
+  int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
+  if (n < 0) return Error{ErrorKind::kSignature, {}, {}, "not base64"};
+  size_t len = static_cast<size_t>(n);
+  for (size_t i = clean.size(); i > 0 && clean[i - 1] == '='; --i) --len;  // EVP_DecodeBlock keeps padding bytes
+  return std::string(reinterpret_cast<char*>(out.data()), len);
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  std::vector<unsigned char> out(4 * ((bytes.size() + 2) / 3) + 1);
+  int n = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  return std::string(reinterpret_cast<char*>(out.data()), static_cast<size_t>(n));
+}
+
+std::string Hex(std::string_view bytes) {
+  std::string out;
+  for (char c : bytes) out += fmt::format("{:02x}", static_cast<unsigned char>(c));
+  return out;
+}
+
+struct MultiHasher::Impl {
+  MdCtx s256 = NewCtx(EVP_sha256());
+  MdCtx s384 = NewCtx(EVP_sha384());
+  MdCtx s512 = NewCtx(EVP_sha512());
+};
+
+MultiHasher::MultiHasher() : impl_(std::make_unique<Impl>()) {}
+MultiHasher::~MultiHasher() = default;
+
+void MultiHasher::Update(std::string_view data) {
+  for (EVP_MD_CTX* c : {impl_->s256.get(), impl_->s384.get(), impl_->s512.get()}) EVP_DigestUpdate(c, data.data(), data.size());
+}
+
+Digests MultiHasher::Final() { return {Finish(impl_->s256.get()), Finish(impl_->s384.get()), Finish(impl_->s512.get())}; }
+
+std::string Sha256(std::string_view data) {
+  MdCtx ctx = NewCtx(EVP_sha256());
+  EVP_DigestUpdate(ctx.get(), data.data(), data.size());
+  return Finish(ctx.get());
+}
+
+Expected<std::string> Sha256File(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return Error{ErrorKind::kIo, path, {}, "cannot open"};
+  MdCtx ctx = NewCtx(EVP_sha256());
+  char buf[1 << 16];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) EVP_DigestUpdate(ctx.get(), buf, n);
+  bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return Error{ErrorKind::kIo, path, {}, "read error"};
+  return Finish(ctx.get());
+}
+
+}  // namespace aegis::verifier

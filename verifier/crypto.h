@@ -1,0 +1,39 @@
+// Small crypto helpers over OpenSSL: base64, hex, streaming digests.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "util/expected.h"
+
+namespace aegis::verifier {
+
+// Standard alphabet; whitespace and line breaks are ignored; padding required.
+Expected<std::string> Base64Decode(std::string_view text);
+std::string Base64Encode(std::string_view bytes);
+std::string Hex(std::string_view bytes);
+
+// The digests every signature format may need, computed in one pass over the artifact.
+struct Digests {
+  std::string sha256, sha384, sha512;  // raw bytes
+};
+
+class MultiHasher {
+ public:
+  MultiHasher();
+  ~MultiHasher();
+  MultiHasher(const MultiHasher&) = delete;
+  MultiHasher& operator=(const MultiHasher&) = delete;
+  void Update(std::string_view data);
+  Digests Final();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+std::string Sha256(std::string_view data);
+Expected<std::string> Sha256File(const std::string& path);  // raw bytes
+
+}  // namespace aegis::verifier

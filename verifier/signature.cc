@@ -1,0 +1,179 @@
+#include "verifier/signature.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace aegis::verifier {
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Error Bad(std::string msg) { return Error{ErrorKind::kSignature, {}, {}, std::move(msg)}; }
+
+std::string StringAt(const json& j, std::initializer_list<const char*> path) {
+  const json* cur = &j;
+  for (const char* k : path) {
+    if (!cur->is_object() || !cur->contains(k)) return {};
+    cur = &(*cur)[k];
+  }
+  return cur->is_string() ? cur->get<std::string>() : std::string();
+}
+
+// DSSE pre-authentication encoding: the bytes that are actually signed.
+std::string Pae(std::string_view type, std::string_view payload) {
+  return fmt::format("DSSEv1 {} {} {} ", type.size(), type, payload.size()) + std::string(payload);
+}
+
+Expected<Verified> AnyKey(const std::vector<TrustedKey>& keys, std::string_view hint,
+                          const std::function<bool(const TrustedKey&)>& check) {
+  for (const TrustedKey* k : OrderByHint(keys, hint)) {
+    if (check(*k)) return Verified{k->source, {}};
+  }
+  return Bad(fmt::format("signature does not verify with any of the {} trusted key(s)", keys.size()));
+}
+
+}  // namespace
+
+Expected<SignatureFile> ParseSignatureFile(std::string_view text) {
+  SignatureFile s;
+  json j = json::parse(text, nullptr, false);
+  if (!j.is_discarded() && j.is_object()) {
+    std::string media = StringAt(j, {"mediaType"});
+    if (!media.starts_with("application/vnd.dev.sigstore.bundle")) return Bad("JSON signature file is not a sigstore bundle");
+    s.hint = StringAt(j, {"verificationMaterial", "publicKey", "hint"});
+    s.has_tlog = j.contains("verificationMaterial") && j["verificationMaterial"].is_object() &&
+                 j["verificationMaterial"].contains("tlogEntries");
+    if (j.contains("messageSignature")) {
+      s.format = SignatureFile::Format::kBundleMessage;
+      auto sig = Base64Decode(StringAt(j, {"messageSignature", "signature"}));
+      if (!sig) return Bad("bundle messageSignature.signature is not base64");
+      s.signature = *sig;
+      s.digest_algorithm = StringAt(j, {"messageSignature", "messageDigest", "algorithm"});
+      std::string d = StringAt(j, {"messageSignature", "messageDigest", "digest"});
+      if (!d.empty()) {
+        auto raw = Base64Decode(d);
+        if (!raw) return Bad("bundle messageDigest.digest is not base64");
+        s.digest = *raw;
+      }
+      return s;
+    }
+    if (j.contains("dsseEnvelope") && j["dsseEnvelope"].is_object()) {
+      s.format = SignatureFile::Format::kModelSigning;
+      const json& env = j["dsseEnvelope"];
+      s.payload_type = StringAt(env, {"payloadType"});
+      auto payload = Base64Decode(StringAt(env, {"payload"}));
+      if (!payload) return Bad("DSSE payload is not base64");
+      s.payload = *payload;
+      if (env.contains("signatures") && env["signatures"].is_array()) {
+        for (const json& sig : env["signatures"]) {
+          auto raw = Base64Decode(StringAt(sig, {"sig"}));
+          if (raw) s.dsse_signatures.push_back(*raw);
+        }
+      }
+      if (s.dsse_signatures.empty()) return Bad("DSSE envelope has no signature");
+      return s;
+    }
+    return Bad("sigstore bundle has neither messageSignature nor dsseEnvelope");
+  }
+  auto raw = Base64Decode(text);
+  if (!raw) return Bad("signature file is neither a sigstore bundle nor base64");
+  s.format = SignatureFile::Format::kLegacy;
+  s.signature = *raw;
+  return s;
+}
+
+Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artifact, const std::vector<TrustedKey>& keys) {
+  if (sig.format == SignatureFile::Format::kModelSigning) return Bad("a model-signing bundle signs a model tree, not an archive");
+  if (sig.format == SignatureFile::Format::kBundleMessage && !sig.digest.empty()) {
+    if (sig.digest_algorithm != "SHA2_256") return Bad(fmt::format("unsupported bundle digest algorithm {}", sig.digest_algorithm));
+    if (sig.digest != artifact.sha256) return Bad("the bundle's messageDigest does not match the artifact");
+  }
+  auto v = AnyKey(keys, sig.hint, [&](const TrustedKey& k) { return VerifyDigests(k, artifact, sig.signature); });
+  if (v) {
+    if (sig.format == SignatureFile::Format::kLegacy) v->notes = "legacy detached signature: binds no metadata";
+    if (sig.has_tlog) v->notes = "transparency log entries ignored (offline key verification)";
+  }
+  return v;
+}
+
+Expected<Verified> VerifyModelTree(const SignatureFile& sig, const std::string& path,
+                                   const std::vector<TrustedKey>& keys, const std::vector<std::string>& ignore) {
+  if (sig.format != SignatureFile::Format::kModelSigning) return Bad("not a model-signing bundle");
+  if (sig.payload_type != "application/vnd.in-toto+json") return Bad("DSSE payload is not an in-toto statement");
+  // The signature first: nothing in the payload is looked at before it is authenticated.
+  std::string pae = Pae(sig.payload_type, sig.payload);
+  bool ok = false;
+  Expected<Verified> v = Bad("no signature");
+  for (const std::string& s : sig.dsse_signatures) {
+    v = AnyKey(keys, sig.hint, [&](const TrustedKey& k) { return VerifyMessage(k, pae, s); });
+    if (v) {
+      ok = true;
+      break;
+    }
+  }
+  if (!ok) return v;
+  json st = json::parse(sig.payload, nullptr, false);
+  if (st.is_discarded() || StringAt(st, {"_type"}) != "https://in-toto.io/Statement/v1" ||
+      StringAt(st, {"predicateType"}) != "https://model_signing/signature/v1.0") {
+    return Bad("the statement is not a model_signing v1.0 in-toto statement");
+  }
+  if (StringAt(st, {"predicate", "serialization", "method"}) != "files" ||
+      StringAt(st, {"predicate", "serialization", "hash_type"}) != "sha256") {
+    return Bad("unsupported model_signing serialization (need method files, hash_type sha256)");
+  }
+  const json& resources = st["predicate"]["resources"];
+  if (!resources.is_array() || resources.empty()) return Bad("the statement lists no resources");
+  std::map<std::string, std::string> want;  // name -> hex digest
+  std::string concat;
+  for (const json& r : resources) {
+    std::string name = StringAt(r, {"name"}), digest = StringAt(r, {"digest"});
+    if (StringAt(r, {"algorithm"}) != "sha256" || name.empty() || digest.size() != 64) return Bad("malformed resource entry");
+    if (!want.emplace(name, digest).second) return Bad(fmt::format("resource {} listed twice", name));
+  }
+  for (const auto& [name, digest] : want) {  // resources sorted by name
+    std::string raw;
+    for (size_t i = 0; i < 64; i += 2) raw += static_cast<char>(std::stoi(digest.substr(i, 2), nullptr, 16));
+    concat += raw;
+  }
+  if (Hex(Sha256(concat)) != StringAt(st["subject"][0], {"digest", "sha256"})) {
+    return Bad("the subject digest does not match the resources");
+  }
+  // The tree: every regular file except model.sig and ignored paths, exactly the resources.
+  std::map<std::string, std::string> have;
+  std::error_code ec;
+  if (fs::is_regular_file(fs::symlink_status(path, ec))) {
+    have["."] = path;
+  } else {
+    std::set<std::string> skip(ignore.begin(), ignore.end());
+    skip.insert("model.sig");
+    for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::string rel = fs::relative(it->path(), path).string();
+      if (skip.count(rel)) {
+        if (it->is_directory()) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_symlink()) return Bad(fmt::format("{} is a symlink (the signature does not allow symlinks)", rel));
+      if (it->is_regular_file()) have[rel] = it->path().string();
+    }
+    if (ec) return Error{ErrorKind::kIo, path, {}, "cannot list the model tree: " + ec.message()};
+  }
+  for (const auto& [name, file] : have) {
+    if (!want.count(name)) return Bad(fmt::format("{} is in the tree but not signed", name));
+  }
+  for (const auto& [name, digest] : want) {
+    auto f = have.find(name);
+    if (f == have.end()) return Bad(fmt::format("{} is signed but missing from the tree", name));
+    auto d = Sha256File(f->second);
+    if (!d) return d.error();
+    if (Hex(*d) != digest) return Bad(fmt::format("{} does not match its signed digest", name));
+  }
+  return v;
+}
+
+}  // namespace aegis::verifier

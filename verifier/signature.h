@@ -1,0 +1,46 @@
+// Signature files (docs/SIGNATURES.md): A — sigstore bundle with a message signature
+// (cosign sign-blob --bundle), B — legacy base64 `.sig`, D — OpenSSF model-signing bundle
+// (DSSE in-toto statement over a model tree). Verification never trusts what the file says
+// about itself: digests are recomputed, keys come from the trusted set only.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/expected.h"
+#include "verifier/crypto.h"
+#include "verifier/keys.h"
+
+namespace aegis::verifier {
+
+struct SignatureFile {
+  enum class Format { kBundleMessage, kLegacy, kModelSigning };
+  Format format = Format::kLegacy;
+  std::string signature;       // raw (A, B)
+  std::string digest_algorithm;  // A: messageDigest.algorithm
+  std::string digest;            // A: raw messageDigest.digest
+  std::string hint;              // A/D: verificationMaterial.publicKey.hint (unauthenticated)
+  bool has_tlog = false;         // A: tlogEntries present (ignored offline)
+  std::string payload_type;      // D
+  std::string payload;           // D: raw in-toto statement
+  std::vector<std::string> dsse_signatures;  // D: raw
+};
+
+// Parses any of the three formats; kSignature when it is none of them.
+Expected<SignatureFile> ParseSignatureFile(std::string_view text);
+
+struct Verified {
+  std::string key;    // source of the key that verified
+  std::string notes;  // e.g. "transparency log entries ignored (offline key verification)"
+};
+
+// Formats A and B against the artifact's digests (computed while it was downloaded).
+Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artifact, const std::vector<TrustedKey>& keys);
+
+// Format D against a model tree (a directory, or a single file whose resource is ".").
+// `ignore` lists relative paths excluded from the tree (model.sig always is).
+Expected<Verified> VerifyModelTree(const SignatureFile& sig, const std::string& path,
+                                   const std::vector<TrustedKey>& keys, const std::vector<std::string>& ignore = {});
+
+}  // namespace aegis::verifier
