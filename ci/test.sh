@@ -18,11 +18,16 @@ bash ci/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DAEGIS_WERROR=ON -DAEGIS_S
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j2
 
-echo "== libFuzzer smoke run (manifest reader, 20 s)"
-TARGETS=aegis_manifest_fuzzer bash ci/build.sh build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DAEGIS_FUZZ=ON
+echo "== libFuzzer smoke runs (manifest reader + render 20 s, signature files 10 s, archives 10 s)"
+TARGETS="aegis_manifest_fuzzer aegis_signature_fuzzer aegis_archive_fuzzer" bash ci/build.sh build-fuzz \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DAEGIS_FUZZ=ON
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp tests/fuzz/corpus/manifest/* "$work/"
-./build-fuzz/tests/aegis_manifest_fuzzer -max_total_time=20 -rss_limit_mb=1024 -timeout=10 "$work" 2>&1 | tail -3
+for pair in manifest:20 signature:10 archive:10; do
+  name=${pair%%:*}
+  mkdir -p "$work/$name"
+  cp tests/fuzz/corpus/"$name"/* "$work/$name/"
+  ./build-fuzz/tests/aegis_"$name"_fuzzer -max_total_time="${pair##*:}" -rss_limit_mb=1024 -timeout=10 \
+    "$work/$name" 2>&1 | tail -1
+done
 echo "== all tests passed"

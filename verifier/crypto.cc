@@ -36,12 +36,15 @@ Expected<std::string> Base64Decode(std::string_view text) {
     clean += c;
   }
   if (clean.empty() || clean.size() % 4 != 0) return Error{ErrorKind::kSignature, {}, {}, "not base64 (length)"};
+  // '=' only as one or two final padding characters.
+  size_t pad = clean.size() - clean.find_last_not_of('=') - 1;
+  if (clean.find_last_not_of('=') == std::string::npos || pad > 2 || clean.find('=') < clean.size() - pad) {
+    return Error{ErrorKind::kSignature, {}, {}, "not base64 (padding)"};
+  }
   std::vector<unsigned char> out(clean.size() / 4 * 3);
   int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
-  if (n < 0) return Error{ErrorKind::kSignature, {}, {}, "not base64"};
-  size_t len = static_cast<size_t>(n);
-  for (size_t i = clean.size(); i > 0 && clean[i - 1] == '='; --i) --len;  // EVP_DecodeBlock keeps padding bytes
-  return std::string(reinterpret_cast<char*>(out.data()), len);
+  if (n < 0 || static_cast<size_t>(n) < pad) return Error{ErrorKind::kSignature, {}, {}, "not base64"};
+  return std::string(reinterpret_cast<char*>(out.data()), static_cast<size_t>(n) - pad);  // EVP_DecodeBlock counts padding
 }
 
 std::string Base64Encode(std::string_view bytes) {

@@ -229,3 +229,18 @@ TEST_F(ModelSigningTest, EditedPayloadAndWrongKeyFail) {
 
 }  // namespace
 }  // namespace aegis::verifier
+
+namespace aegis::verifier {
+namespace {
+
+// Found by the signature fuzzer: padding-only input underflowed the decoded length.
+TEST(Base64, PaddingIsValidatedStrictly) {
+  for (const char* bad : {"====", "A===", "=AAA", "AA=A", "AAA", "AA==AA=="}) EXPECT_FALSE(Base64Decode(bad).ok()) << bad;
+  EXPECT_EQ(*Base64Decode("QUJD"), "ABC");
+  EXPECT_EQ(*Base64Decode("QUI="), "AB");
+  EXPECT_EQ(*Base64Decode("QQ==\n"), "A");
+  EXPECT_EQ(Base64Encode("AB"), "QUI=");
+}
+
+}  // namespace
+}  // namespace aegis::verifier

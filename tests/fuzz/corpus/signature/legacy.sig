@@ -1,0 +1,1 @@
+MEUCIQDkXq9oY1q8gFZ0xw==
