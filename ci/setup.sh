@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libyaml-dev libre2-dev libfmt-dev nlohmann-json3-dev libcli11-dev libgtest-dev libarchive-dev libssl-dev openssl
+  libyaml-dev libre2-dev libfmt-dev nlohmann-json3-dev libcli11-dev libgtest-dev libarchive-dev libssl-dev openssl libcurl4-openssl-dev
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes for the fuzz build
   time                       # /usr/bin/time for the benchmark's peak RSS
 )

@@ -72,6 +72,8 @@ void MultiHasher::Update(std::string_view data) {
   for (EVP_MD_CTX* c : {impl_->s256.get(), impl_->s384.get(), impl_->s512.get()}) EVP_DigestUpdate(c, data.data(), data.size());
 }
 
+void MultiHasher::Reset() { impl_ = std::make_unique<Impl>(); }
+
 Digests MultiHasher::Final() { return {Finish(impl_->s256.get()), Finish(impl_->s384.get()), Finish(impl_->s512.get())}; }
 
 std::string Sha256(std::string_view data) {

@@ -26,6 +26,7 @@ class MultiHasher {
   MultiHasher(const MultiHasher&) = delete;
   MultiHasher& operator=(const MultiHasher&) = delete;
   void Update(std::string_view data);
+  void Reset();  // start over (a download that restarted from byte 0)
   Digests Final();
 
  private:

@@ -21,6 +21,8 @@ enum class ErrorKind {
   kArchive, // archive rejected: unsafe entry, limits exceeded, corrupt
   kSignature,  // signature invalid, key mismatch, digest or pin mismatch
   kTrust,      // no trust material (no usable key)
+  kNotFound,   // artifact or signature not found (404, NoSuchKey)
+  kNetwork,    // network or storage error after retries (5xx, timeouts, truncated, 403)
 };
 
 struct Error {

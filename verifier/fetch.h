@@ -1,0 +1,45 @@
+// Downloads one URL to a file while hashing it (one pass, constant memory), the way an
+// initContainer must: bounded timeouts, retries with exponential backoff and jitter on
+// connection errors, 5xx and 429 (Retry-After honoured), never on other 4xx, and resume
+// with Range after a broken transfer when the server allows it.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "util/expected.h"
+#include "verifier/crypto.h"
+
+namespace aegis::verifier {
+
+struct FetchOptions {
+  int max_attempts = 5;
+  std::chrono::milliseconds initial_backoff{250};
+  std::chrono::milliseconds max_backoff{8000};
+  std::chrono::seconds max_retry_after{60};  // a longer Retry-After is capped
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds stall_timeout{30};     // less than 1 byte/s for this long aborts
+  std::chrono::seconds total_timeout{3600};
+  std::string ca_bundle;                      // PEM file; empty: the system's
+  bool insecure_skip_tls_verify = false;      // callers warn loudly
+  std::vector<std::string> headers;           // extra request headers
+  std::string aws_sigv4;                      // CURLOPT_AWS_SIGV4 provider string, or empty
+  std::string aws_credentials;                // "KEY:SECRET" for SigV4 (never logged)
+  // Waits between attempts; tests replace it to avoid sleeping.
+  std::function<void(std::chrono::milliseconds)> sleep;
+};
+
+struct FetchResult {
+  uint64_t bytes = 0;
+  Digests digests;
+  int attempts = 0;
+  bool resumed = false;
+};
+
+// Errors: kNotFound (404), kNetwork (everything remote, after retries), kIo (local).
+// On error `out_path` is removed.
+Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path, const FetchOptions& options = {});
+
+}  // namespace aegis::verifier
