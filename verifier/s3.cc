@@ -1,0 +1,101 @@
+#include "verifier/s3.h"
+
+#include <cstdlib>
+#include <fstream>
+
+#include <fmt/format.h>
+
+namespace aegis::verifier {
+namespace {
+
+std::string Trim(std::string s) {
+  size_t a = s.find_first_not_of(" \t\r");
+  size_t b = s.find_last_not_of(" \t\r");
+  return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+}
+
+bool Truthy(const std::optional<std::string>& v) {
+  return v && (*v == "1" || *v == "true" || *v == "True" || *v == "TRUE");
+}
+
+}  // namespace
+
+Env ProcessEnv() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Expected<S3Location> ResolveS3(const std::string& uri, const Env& env) {
+  if (!uri.starts_with("s3://")) return Error{ErrorKind::kUsage, {}, {}, fmt::format("not an s3:// URI: {}", uri)};
+  std::string rest = uri.substr(5);
+  size_t slash = rest.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 >= rest.size()) {
+    return Error{ErrorKind::kUsage, {}, {}, fmt::format("expected s3://BUCKET/KEY, got {}", uri)};
+  }
+  std::string bucket = rest.substr(0, slash), key = rest.substr(slash + 1);
+  S3Location loc;
+  loc.region = env("AWS_REGION").value_or(env("AWS_DEFAULT_REGION").value_or("us-east-1"));
+  std::optional<std::string> endpoint = env("AWS_ENDPOINT_URL_S3");
+  if (!endpoint) endpoint = env("AWS_ENDPOINT_URL");
+  if (!endpoint) {
+    if (auto kserve = env("S3_ENDPOINT")) {
+      // KServe's form: a host[:port] and S3_USE_HTTPS ("0" means plain HTTP).
+      bool https = !(env("S3_USE_HTTPS") == std::optional<std::string>("0"));
+      endpoint = kserve->find("://") == std::string::npos ? (https ? "https://" : "http://") + *kserve : *kserve;
+    }
+  }
+  if (endpoint) {
+    while (!endpoint->empty() && endpoint->back() == '/') endpoint->pop_back();
+    // Custom endpoints (MinIO, Ceph, s3rver) are path-style unless asked otherwise.
+    loc.path_style = !Truthy(env("S3_USER_VIRTUAL_BUCKET"));
+    if (loc.path_style) {
+      loc.url = fmt::format("{}/{}/{}", *endpoint, bucket, key);
+    } else {
+      size_t scheme = endpoint->find("://") + 3;
+      loc.url = fmt::format("{}{}.{}/{}", endpoint->substr(0, scheme), bucket, endpoint->substr(scheme), key);
+    }
+    return loc;
+  }
+  loc.url = fmt::format("https://{}.s3.{}.amazonaws.com/{}", bucket, loc.region, key);
+  return loc;
+}
+
+std::optional<AwsCredentials> StaticCredentials(const Env& env) {
+  auto id = env("AWS_ACCESS_KEY_ID"), secret = env("AWS_SECRET_ACCESS_KEY");
+  if (id && secret) return AwsCredentials{*id, *secret, env("AWS_SESSION_TOKEN").value_or(""), "environment"};
+  std::string path;
+  if (auto f = env("AWS_SHARED_CREDENTIALS_FILE")) {
+    path = *f;
+  } else if (auto home = env("HOME")) {
+    path = *home + "/.aws/credentials";
+  } else {
+    return std::nullopt;
+  }
+  std::string profile = env("AWS_PROFILE").value_or("default");
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  AwsCredentials c;
+  bool in_profile = false;
+  for (std::string line; std::getline(in, line);) {
+    line = Trim(line);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    if (line.front() == '[' && line.back() == ']') {
+      in_profile = Trim(line.substr(1, line.size() - 2)) == profile;
+      continue;
+    }
+    size_t eq = line.find('=');
+    if (!in_profile || eq == std::string::npos) continue;
+    std::string k = Trim(line.substr(0, eq)), v = Trim(line.substr(eq + 1));
+    if (k == "aws_access_key_id") c.access_key_id = v;
+    if (k == "aws_secret_access_key") c.secret_access_key = v;
+    if (k == "aws_session_token") c.session_token = v;
+  }
+  if (c.access_key_id.empty() || c.secret_access_key.empty()) return std::nullopt;
+  c.source = fmt::format("shared credentials file (profile {})", profile);
+  return c;
+}
+
+}  // namespace aegis::verifier

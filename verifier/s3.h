@@ -1,0 +1,39 @@
+// Where an s3:// URI is fetched from and with which credentials (docs/VERIFIER.md,
+// "Fetching"): endpoint overrides (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, KServe's
+// S3_ENDPOINT + S3_USE_HTTPS), path-style for custom endpoints, virtual-hosted for AWS; the
+// static credential sources (environment, shared credentials file + profile).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "util/expected.h"
+
+namespace aegis::verifier {
+
+// Reads an environment variable (tests pass a fake).
+using Env = std::function<std::optional<std::string>(const std::string&)>;
+Env ProcessEnv();
+
+struct S3Location {
+  std::string url;     // what to GET
+  std::string region;  // for SigV4
+  bool path_style = false;
+};
+
+// s3://bucket/key → URL. kUsage for a malformed URI.
+Expected<S3Location> ResolveS3(const std::string& uri, const Env& env);
+
+struct AwsCredentials {
+  std::string access_key_id;
+  std::string secret_access_key;  // never logged
+  std::string session_token;      // never logged; sent as x-amz-security-token
+  std::string source;             // "environment", "shared credentials file (profile p)"
+};
+
+// Environment first, then the shared credentials file (AWS_SHARED_CREDENTIALS_FILE or
+// ~/.aws/credentials, profile AWS_PROFILE or "default"). nullopt when neither has them.
+std::optional<AwsCredentials> StaticCredentials(const Env& env);
+
+}  // namespace aegis::verifier
