@@ -8,6 +8,7 @@ packages=(
   libyaml-dev libre2-dev libfmt-dev nlohmann-json3-dev libcli11-dev libgtest-dev libarchive-dev libssl-dev openssl libcurl4-openssl-dev
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes for the fuzz build
   time                       # /usr/bin/time for the benchmark's peak RSS
+  curl                       # seeds the test S3 server with its own SigV4 signer
 )
 
 missing=()
@@ -19,6 +20,17 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Node.js for the test S3 server (tests/s3: pinned @20minutes/s3rver 5.0.0).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "ci/setup.sh: installing nodejs npm"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -f "$root/tests/s3/node_modules/@20minutes/s3rver/package.json" ]; then
+  echo "ci/setup.sh: npm ci in tests/s3"
+  (cd "$root/tests/s3" && npm ci --no-audit --no-fund --engine-strict=false >/dev/null 2>&1)
 fi
 if ! command -v kubectl >/dev/null; then
   echo "ci/setup.sh: note: kubectl is not installed (Debian has no package for it); the real-producer tests will be SKIPPED"

@@ -99,3 +99,32 @@ std::optional<AwsCredentials> StaticCredentials(const Env& env) {
 }
 
 }  // namespace aegis::verifier
+
+namespace aegis::verifier {
+
+Expected<FetchResult> FetchS3(const std::string& uri, const std::string& out_path, const Env& env,
+                              FetchOptions options, bool anonymous) {
+  auto loc = ResolveS3(uri, env);
+  if (!loc) return loc.error();
+  auto creds = StaticCredentials(env);
+  if (!creds && !anonymous) {
+    return Error{ErrorKind::kUsage, uri, {},
+                 "no AWS credentials (environment or shared credentials file); anonymous access must be asked for"};
+  }
+  if (creds) {
+    options.aws_sigv4 = fmt::format("aws:amz:{}:s3", loc->region);
+    options.aws_credentials = creds->access_key_id + ":" + creds->secret_access_key;
+    // SHA-256 of the empty body of a GET.
+    options.headers.push_back("x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    if (!creds->session_token.empty()) options.headers.push_back("x-amz-security-token: " + creds->session_token);
+  }
+  auto r = Fetch(loc->url, out_path, options);
+  if (!r) {
+    Error e = r.error();
+    e.file = uri;  // the s3:// name, never a signed URL
+    return e;
+  }
+  return r;
+}
+
+}  // namespace aegis::verifier

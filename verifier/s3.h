@@ -37,3 +37,15 @@ struct AwsCredentials {
 std::optional<AwsCredentials> StaticCredentials(const Env& env);
 
 }  // namespace aegis::verifier
+
+#include "verifier/fetch.h"
+
+namespace aegis::verifier {
+
+// GETs an s3:// object with SigV4 (curl's signer plus the x-amz-content-sha256 and
+// x-amz-security-token headers it does not add itself). Without credentials it fails with
+// kUsage unless `anonymous` (KServe's awsAnonymousCredential).
+Expected<FetchResult> FetchS3(const std::string& uri, const std::string& out_path, const Env& env,
+                              FetchOptions options, bool anonymous = false);
+
+}  // namespace aegis::verifier

@@ -1,0 +1,129 @@
+// Fetching from the real, signature-checking S3 server (@20minutes/s3rver 5.0.0, see
+// tests/s3/README.md). Objects are put there with the curl CLI's own SigV4 signer.
+// SKIPPED with the reason when node or the npm package is missing.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "support/child_process.h"
+#include "support/test_support.h"
+#include "verifier/s3.h"
+
+namespace aegis::verifier {
+namespace {
+namespace fs = std::filesystem;
+
+const std::string kKey = "AKIAAEGISTEST";
+const std::string kSecret = "aegis-test-secret";
+
+class S3ServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string pkg = testing::SourcePath("tests/s3/node_modules/@20minutes/s3rver/package.json");
+    if (!testing::HaveCommand("node") || !fs::exists(pkg) || !testing::HaveCommand("curl")) {
+      skip_ = "node, curl or tests/s3/node_modules (npm ci --prefix tests/s3) missing";
+      return;
+    }
+    data_ = new testing::TempDir();
+    server_ = new testing::ChildProcess({"node", "serve.js", data_->path()}, testing::SourcePath("tests/s3"));
+    auto line = server_->ReadLine(30000);
+    if (!line || !line->starts_with("READY ")) {
+      skip_ = "s3rver did not start";
+      return;
+    }
+    endpoint_ = "http://127.0.0.1:" + line->substr(6);
+    testing::WriteFile(data_->File("model.tar.gz"), std::string(150000, 'z') + "signed model");
+    auto put = testing::RunShell("curl -sf --aws-sigv4 aws:amz:us-east-1:s3 --user " + kKey + ":" + kSecret +
+                                 " -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -T model.tar.gz " + endpoint_ +
+                                 "/models/resnet/model.tar.gz",
+                                 data_->path());
+    if (put.exit_code != 0) skip_ = "could not seed the bucket: " + put.err;
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete data_;
+  }
+  void SetUp() override {
+    if (!skip_.empty()) GTEST_SKIP() << skip_;
+  }
+  Env EnvOf(std::map<std::string, std::string> vars) {
+    vars.emplace("AWS_ENDPOINT_URL_S3", endpoint_);
+    return [vars](const std::string& n) -> std::optional<std::string> {
+      auto it = vars.find(n);
+      return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+  }
+  FetchOptions Options() {
+    FetchOptions o;
+    o.max_attempts = 2;
+    o.sleep = [](std::chrono::milliseconds) {};
+    return o;
+  }
+  std::string Out() { return dir_.File("artifact"); }
+
+  static inline testing::TempDir* data_ = nullptr;
+  static inline testing::ChildProcess* server_ = nullptr;
+  static inline std::string endpoint_;
+  static inline std::string skip_;
+  testing::TempDir dir_;
+};
+
+TEST_F(S3ServerTest, SignedGetWithEnvironmentCredentials) {
+  auto r = FetchS3("s3://models/resnet/model.tar.gz", Out(),
+                   EnvOf({{"AWS_ACCESS_KEY_ID", kKey}, {"AWS_SECRET_ACCESS_KEY", kSecret}}), Options());
+  ASSERT_TRUE(r.ok()) << r.error().Describe();
+  EXPECT_EQ(testing::ReadFile(Out()), std::string(150000, 'z') + "signed model");
+  EXPECT_EQ(r->digests.sha256, Sha256(testing::ReadFile(Out())));
+}
+
+TEST_F(S3ServerTest, WrongSecretIsRefusedSoSigningIsReal) {
+  auto r = FetchS3("s3://models/resnet/model.tar.gz", Out(),
+                   EnvOf({{"AWS_ACCESS_KEY_ID", kKey}, {"AWS_SECRET_ACCESS_KEY", "not-the-secret"}}), Options());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kNetwork);
+  EXPECT_NE(r.error().message.find("HTTP 403"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.find("not-the-secret"), std::string::npos);  // never echo a secret
+  EXPECT_FALSE(fs::exists(Out()));
+}
+
+TEST_F(S3ServerTest, MissingObjectIsNotFound) {
+  auto r = FetchS3("s3://models/nope.tar.gz", Out(),
+                   EnvOf({{"AWS_ACCESS_KEY_ID", kKey}, {"AWS_SECRET_ACCESS_KEY", kSecret}}), Options());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(r.error().file, "s3://models/nope.tar.gz");
+}
+
+TEST_F(S3ServerTest, SessionTokenAndSharedCredentialsFile) {
+  testing::WriteFile(dir_.File("credentials"), "[ci]\naws_access_key_id = " + kKey + "\naws_secret_access_key = " +
+                                                   kSecret + "\naws_session_token = FwoGZXIvYXdzEXAMPLETOKEN\n");
+  auto r = FetchS3("s3://models/resnet/model.tar.gz", Out(),
+                   EnvOf({{"AWS_SHARED_CREDENTIALS_FILE", dir_.File("credentials")}, {"AWS_PROFILE", "ci"}}), Options());
+  ASSERT_TRUE(r.ok()) << r.error().Describe();
+}
+
+TEST_F(S3ServerTest, KserveEndpointForm) {
+  std::string hostport = endpoint_.substr(7);
+  auto env = [&](const std::string& n) -> std::optional<std::string> {
+    if (n == "S3_ENDPOINT") return hostport;
+    if (n == "S3_USE_HTTPS") return std::string("0");
+    if (n == "AWS_ACCESS_KEY_ID") return kKey;
+    if (n == "AWS_SECRET_ACCESS_KEY") return kSecret;
+    return std::nullopt;
+  };
+  auto r = FetchS3("s3://models/resnet/model.tar.gz", Out(), env, Options());
+  ASSERT_TRUE(r.ok()) << r.error().Describe();
+}
+
+TEST_F(S3ServerTest, NoCredentialsIsAConfigurationError) {
+  auto r = FetchS3("s3://models/resnet/model.tar.gz", Out(), EnvOf({}), Options());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kUsage);
+  // Asked for explicitly, the request goes unsigned (s3rver serves it like a public bucket).
+  auto anon = FetchS3("s3://models/resnet/model.tar.gz", Out(), EnvOf({}), Options(), /*anonymous=*/true);
+  ASSERT_TRUE(anon.ok()) << anon.error().Describe();
+}
+
+}  // namespace
+}  // namespace aegis::verifier
