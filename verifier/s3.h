@@ -1,7 +1,8 @@
 // Where an s3:// URI is fetched from and with which credentials (docs/VERIFIER.md,
 // "Fetching"): endpoint overrides (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, KServe's
 // S3_ENDPOINT + S3_USE_HTTPS), path-style for custom endpoints, virtual-hosted for AWS; the
-// static credential sources (environment, shared credentials file + profile).
+// static credential sources (environment, shared credentials file + profile), and the
+// signed GET itself. Web identity (STS) and container credentials are still to come.
 #pragma once
 
 #include <functional>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "util/expected.h"
+#include "verifier/fetch.h"
 
 namespace aegis::verifier {
 
@@ -37,8 +39,6 @@ struct AwsCredentials {
 std::optional<AwsCredentials> StaticCredentials(const Env& env);
 
 }  // namespace aegis::verifier
-
-#include "verifier/fetch.h"
 
 namespace aegis::verifier {
 
