@@ -74,6 +74,29 @@ TEST(RenderCli, ConflictsWriteNothingAnywhere) {
   }
 }
 
+TEST(RenderCli, EveryKindOfConflictLeavesTheFileUntouched) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"mount path /models in container s is taken by volume scratch",
+       "apiVersion: v1\nkind: Pod\nmetadata: {name: m}\nspec:\n  containers:\n  - name: s\n    volumeMounts:\n"
+       "    - {name: scratch, mountPath: /models}\n  volumes:\n  - {name: scratch, emptyDir: {}}\n"},
+      {"volume cosign-public-key already exists with another source",
+       "apiVersion: v1\nkind: Pod\nmetadata: {name: v}\nspec:\n  containers: [{name: s}]\n  volumes:\n"
+       "  - {name: cosign-public-key, configMap: {name: x}}\n"},
+      {"has an anchor",
+       "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: &shared\n  containers: [{name: s}]\n"},
+      {"volumes is not a list", "apiVersion: v1\nkind: Pod\nmetadata: {name: t}\nspec:\n  containers: []\n  volumes: 3\n"},
+  };
+  for (const auto& [why, text] : cases) {
+    TempDir d;
+    WriteFile(d.File("pod.yaml"), text);
+    auto r = RunAegis("render -i --artifact s3://m/a.tgz pod.yaml", d.path());
+    EXPECT_EQ(r.exit_code, 2) << why;
+    EXPECT_NE(r.err.find(why), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("pod.yaml:"), std::string::npos) << r.err;
+    EXPECT_EQ(ReadFile(d.File("pod.yaml")), text) << why;
+  }
+}
+
 TEST(RenderCli, UsageErrors) {
   TempDir d;
   WriteFile(d.File("pod.yaml"), kBare);
