@@ -180,3 +180,37 @@ Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path,
 }
 
 }  // namespace aegis::verifier
+
+namespace aegis::verifier {
+namespace {
+size_t Append(char* data, size_t size, size_t n, void* user) {
+  auto* s = static_cast<std::string*>(user);
+  if (s->size() + size * n > (1u << 20)) return 0;  // credential answers are small
+  s->append(data, size * n);
+  return size * n;
+}
+}  // namespace
+
+Expected<HttpText> RequestText(const std::string& url, const std::vector<std::string>& headers,
+                               const std::string& post_form, std::chrono::seconds timeout) {
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+  curl_slist* list = nullptr;
+  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  std::unique_ptr<curl_slist, void (*)(curl_slist*)> hold(list, curl_slist_free_all);
+  HttpText out;
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(std::chrono::milliseconds(timeout).count()));
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Append);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &out.body);
+  if (list != nullptr) curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+  if (!post_form.empty()) curl_easy_setopt(c, CURLOPT_POSTFIELDS, post_form.c_str());
+  CURLcode code = curl_easy_perform(c);
+  if (code != CURLE_OK) return Error{ErrorKind::kNetwork, {}, {}, curl_easy_strerror(code)};
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
+  return out;
+}
+
+}  // namespace aegis::verifier

@@ -43,3 +43,17 @@ struct FetchResult {
 Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path, const FetchOptions& options = {});
 
 }  // namespace aegis::verifier
+
+namespace aegis::verifier {
+
+struct HttpText {
+  long status = 0;
+  std::string body;
+};
+
+// A small request whose answer is kept in memory (credential endpoints): GET, or POST with
+// a form body. kNetwork on connection failure; any HTTP status is returned.
+Expected<HttpText> RequestText(const std::string& url, const std::vector<std::string>& headers = {},
+                               const std::string& post_form = "", std::chrono::seconds timeout = std::chrono::seconds(20));
+
+}  // namespace aegis::verifier

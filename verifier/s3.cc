@@ -2,6 +2,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
+
+#include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
 
@@ -9,8 +12,8 @@ namespace aegis::verifier {
 namespace {
 
 std::string Trim(std::string s) {
-  size_t a = s.find_first_not_of(" \t\r");
-  size_t b = s.find_last_not_of(" \t\r");
+  size_t a = s.find_first_not_of(" \t\r\n");
+  size_t b = s.find_last_not_of(" \t\r\n");
   return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
 }
 
@@ -101,15 +104,115 @@ std::optional<AwsCredentials> StaticCredentials(const Env& env) {
 }  // namespace aegis::verifier
 
 namespace aegis::verifier {
+namespace {
+
+// The text of <Tag>…</Tag> in an STS XML answer.
+std::string XmlText(const std::string& xml, const std::string& tag) {
+  size_t a = xml.find("<" + tag + ">");
+  if (a == std::string::npos) return {};
+  a += tag.size() + 2;
+  size_t b = xml.find("</" + tag + ">", a);
+  return b == std::string::npos ? std::string() : xml.substr(a, b - a);
+}
+
+std::string FormEscape(const std::string& v) {
+  std::string out;
+  for (char ch : v) {
+    auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    else out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+std::optional<std::string> ReadSmallFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return Trim(s);
+}
+
+Expected<AwsCredentials> WebIdentity(const Env& env, const std::string& role, const std::string& token_file) {
+  auto token = ReadSmallFile(token_file);
+  if (!token || token->empty()) {
+    return Error{ErrorKind::kUsage, token_file, {}, "AWS_WEB_IDENTITY_TOKEN_FILE cannot be read"};
+  }
+  std::string region = env("AWS_REGION").value_or(env("AWS_DEFAULT_REGION").value_or("us-east-1"));
+  std::string endpoint = env("AWS_ENDPOINT_URL_STS").value_or(fmt::format("https://sts.{}.amazonaws.com", region));
+  std::string form = fmt::format("Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn={}&RoleSessionName={}"
+                                 "&WebIdentityToken={}",
+                                 FormEscape(role), FormEscape(env("AWS_ROLE_SESSION_NAME").value_or("aegis-verify-and-fetch")),
+                                 FormEscape(*token));
+  auto r = RequestText(endpoint + "/", {"Content-Type: application/x-www-form-urlencoded"}, form);
+  if (!r) return Error{ErrorKind::kNetwork, endpoint, {}, "STS AssumeRoleWithWebIdentity: " + r.error().message};
+  if (r->status != 200) {
+    std::string code = XmlText(r->body, "Code");
+    return Error{ErrorKind::kNetwork, endpoint, {},
+                 fmt::format("STS AssumeRoleWithWebIdentity failed: HTTP {}{}", r->status, code.empty() ? "" : " " + code)};
+  }
+  AwsCredentials c{XmlText(r->body, "AccessKeyId"), XmlText(r->body, "SecretAccessKey"), XmlText(r->body, "SessionToken"),
+                   "web identity (" + role + ")"};
+  if (c.access_key_id.empty() || c.secret_access_key.empty()) {
+    return Error{ErrorKind::kNetwork, endpoint, {}, "STS answered without credentials"};
+  }
+  return c;
+}
+
+Expected<AwsCredentials> Container(const Env& env, const std::string& url) {
+  std::vector<std::string> headers;
+  std::optional<std::string> token = env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+  if (auto file = env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
+    token = ReadSmallFile(*file);
+    if (!token) return Error{ErrorKind::kUsage, *file, {}, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE cannot be read"};
+  }
+  if (token) headers.push_back("Authorization: " + *token);
+  auto r = RequestText(url, headers);
+  if (!r) return Error{ErrorKind::kNetwork, url, {}, "container credentials: " + r.error().message};
+  if (r->status != 200) {
+    return Error{ErrorKind::kNetwork, url, {}, fmt::format("container credentials endpoint answered HTTP {}", r->status)};
+  }
+  auto j = nlohmann::json::parse(r->body, nullptr, false);
+  auto str = [&](const char* k) { return j.is_object() && j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; };
+  AwsCredentials c{str("AccessKeyId"), str("SecretAccessKey"), str("Token"), "container credentials"};
+  if (c.access_key_id.empty() || c.secret_access_key.empty()) {
+    return Error{ErrorKind::kNetwork, url, {}, "container credentials endpoint answered without credentials"};
+  }
+  return c;
+}
+
+}  // namespace
+
+Expected<std::optional<AwsCredentials>> ResolveCredentials(const Env& env) {
+  if (auto c = StaticCredentials(env)) return std::optional<AwsCredentials>(*c);
+  auto role = env("AWS_ROLE_ARN"), token_file = env("AWS_WEB_IDENTITY_TOKEN_FILE");
+  if (role && token_file) {
+    auto c = WebIdentity(env, *role, *token_file);
+    if (!c) return c.error();
+    return std::optional<AwsCredentials>(*c);
+  }
+  std::optional<std::string> url = env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  if (!url) {
+    if (auto rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) url = "http://169.254.170.2" + *rel;
+  }
+  if (url) {
+    auto c = Container(env, *url);
+    if (!c) return c.error();
+    return std::optional<AwsCredentials>(*c);
+  }
+  return std::optional<AwsCredentials>();
+}
 
 Expected<FetchResult> FetchS3(const std::string& uri, const std::string& out_path, const Env& env,
                               FetchOptions options, bool anonymous) {
   auto loc = ResolveS3(uri, env);
   if (!loc) return loc.error();
-  auto creds = StaticCredentials(env);
+  auto resolved = ResolveCredentials(env);
+  if (!resolved) return resolved.error();
+  const std::optional<AwsCredentials>& creds = *resolved;
   if (!creds && !anonymous) {
     return Error{ErrorKind::kUsage, uri, {},
-                 "no AWS credentials (environment or shared credentials file); anonymous access must be asked for"};
+                 "no AWS credentials (environment, shared file, web identity or container credentials); "
+                 "anonymous access must be asked for"};
   }
   if (creds) {
     options.aws_sigv4 = fmt::format("aws:amz:{}:s3", loc->region);

@@ -2,7 +2,7 @@
 // "Fetching"): endpoint overrides (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, KServe's
 // S3_ENDPOINT + S3_USE_HTTPS), path-style for custom endpoints, virtual-hosted for AWS; the
 // static credential sources (environment, shared credentials file + profile), and the
-// signed GET itself. Web identity (STS) and container credentials are still to come.
+// signed GET itself, with the credential chain of the AWS SDKs.
 #pragma once
 
 #include <functional>
@@ -37,6 +37,14 @@ struct AwsCredentials {
 // Environment first, then the shared credentials file (AWS_SHARED_CREDENTIALS_FILE or
 // ~/.aws/credentials, profile AWS_PROFILE or "default"). nullopt when neither has them.
 std::optional<AwsCredentials> StaticCredentials(const Env& env);
+
+// The whole chain, in the AWS SDKs' order: environment, shared credentials file, web
+// identity (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE → STS AssumeRoleWithWebIdentity,
+// an unsigned request; STS endpoint from AWS_ENDPOINT_URL_STS or the regional one),
+// container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI or _RELATIVE_URI, with
+// AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or _TOKEN: EKS Pod Identity, ECS). nullopt when
+// no source is configured; an Error when a configured source fails (never showing tokens).
+Expected<std::optional<AwsCredentials>> ResolveCredentials(const Env& env);
 
 }  // namespace aegis::verifier
 

@@ -112,6 +112,16 @@ void HttpServer::Serve() {
       }
       pos = end + 2;
     }
+    size_t head_end = raw.find("\r\n\r\n");
+    if (head_end != std::string::npos) req.body = raw.substr(head_end + 4);
+    if (auto cl = req.headers.find("content-length"); cl != req.headers.end()) {
+      size_t want = std::min<size_t>(std::stoul(cl->second), 1 << 20);
+      while (req.body.size() < want) {
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        req.body.append(buf, static_cast<size_t>(n));
+      }
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       log_.push_back(req);

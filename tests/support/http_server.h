@@ -17,6 +17,7 @@ struct HttpRequest {
   std::string method;
   std::string target;  // path and query
   std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;                            // up to Content-Length
 };
 
 class HttpConnection {

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "support/child_process.h"
+#include "support/http_server.h"
 #include "support/test_support.h"
 #include "verifier/s3.h"
 
@@ -101,6 +102,22 @@ TEST_F(S3ServerTest, SessionTokenAndSharedCredentialsFile) {
   auto r = FetchS3("s3://models/resnet/model.tar.gz", Out(),
                    EnvOf({{"AWS_SHARED_CREDENTIALS_FILE", dir_.File("credentials")}, {"AWS_PROFILE", "ci"}}), Options());
   ASSERT_TRUE(r.ok()) << r.error().Describe();
+}
+
+TEST_F(S3ServerTest, WebIdentityCredentialsFromStsSignTheGet) {
+  testing::HttpServer sts([](const testing::HttpRequest&, testing::HttpConnection& c) {
+    c.Respond(200, "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>" +
+                       kKey + "</AccessKeyId><SecretAccessKey>" + kSecret +
+                       "</SecretAccessKey><SessionToken>sts-token</SessionToken></Credentials>"
+                       "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>");
+  });
+  testing::WriteFile(dir_.File("sa-token"), "eyJ.projected.token\n");
+  auto r = FetchS3("s3://models/resnet/model.tar.gz", Out(),
+                   EnvOf({{"AWS_ROLE_ARN", "arn:aws:iam::1:role/fetcher"}, {"AWS_WEB_IDENTITY_TOKEN_FILE", dir_.File("sa-token")},
+                          {"AWS_ENDPOINT_URL_STS", sts.Url("")}}),
+                   Options());
+  ASSERT_TRUE(r.ok()) << r.error().Describe();
+  EXPECT_EQ(sts.requests(), 1);
 }
 
 TEST_F(S3ServerTest, KserveEndpointForm) {
