@@ -16,7 +16,6 @@ class TextIndex {
 
   size_t LineStart(uint32_t line) const;  // 1-based line; past the end: text size
   size_t Offset(const Mark& m) const;     // byte offset of a 1-based (line, column)
-  uint32_t Lines() const { return static_cast<uint32_t>(starts_.size()); }
   std::string_view Line(uint32_t line) const;  // without its line break
   // Column (0-based, bytes) of the first non-blank character of a line.
   size_t Indent(uint32_t line) const;
