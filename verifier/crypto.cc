@@ -60,21 +60,28 @@ std::string Hex(std::string_view bytes) {
 }
 
 struct MultiHasher::Impl {
-  MdCtx s256 = NewCtx(EVP_sha256());
-  MdCtx s384 = NewCtx(EVP_sha384());
-  MdCtx s512 = NewCtx(EVP_sha512());
+  explicit Impl(DigestSet want)
+      : s256(NewCtx(EVP_sha256())),
+        s384(want.sha384 ? NewCtx(EVP_sha384()) : MdCtx(nullptr, EVP_MD_CTX_free)),
+        s512(want.sha512 ? NewCtx(EVP_sha512()) : MdCtx(nullptr, EVP_MD_CTX_free)) {}
+  MdCtx s256, s384, s512;
 };
 
-MultiHasher::MultiHasher() : impl_(std::make_unique<Impl>()) {}
+MultiHasher::MultiHasher(DigestSet want) : want_(want), impl_(std::make_unique<Impl>(want)) {}
 MultiHasher::~MultiHasher() = default;
 
 void MultiHasher::Update(std::string_view data) {
-  for (EVP_MD_CTX* c : {impl_->s256.get(), impl_->s384.get(), impl_->s512.get()}) EVP_DigestUpdate(c, data.data(), data.size());
+  for (EVP_MD_CTX* c : {impl_->s256.get(), impl_->s384.get(), impl_->s512.get()}) {
+    if (c != nullptr) EVP_DigestUpdate(c, data.data(), data.size());
+  }
 }
 
-void MultiHasher::Reset() { impl_ = std::make_unique<Impl>(); }
+void MultiHasher::Reset() { impl_ = std::make_unique<Impl>(want_); }
 
-Digests MultiHasher::Final() { return {Finish(impl_->s256.get()), Finish(impl_->s384.get()), Finish(impl_->s512.get())}; }
+Digests MultiHasher::Final() {
+  auto fin = [](EVP_MD_CTX* c) { return c != nullptr ? Finish(c) : std::string(); };
+  return {fin(impl_->s256.get()), fin(impl_->s384.get()), fin(impl_->s512.get())};
+}
 
 std::string Sha256(std::string_view data) {
   MdCtx ctx = NewCtx(EVP_sha256());

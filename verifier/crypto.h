@@ -19,18 +19,25 @@ struct Digests {
   std::string sha256, sha384, sha512;  // raw bytes
 };
 
+// Which digests to compute: each costs a pass of CPU over the artifact (SHA-512 is half
+// SHA-256's speed here), so only the ones the trusted keys can use are computed.
+struct DigestSet {
+  bool sha384 = true, sha512 = true;  // SHA-256 is always computed (pins, logs, bundles)
+};
+
 class MultiHasher {
  public:
-  MultiHasher();
+  explicit MultiHasher(DigestSet want = {});
   ~MultiHasher();
   MultiHasher(const MultiHasher&) = delete;
   MultiHasher& operator=(const MultiHasher&) = delete;
   void Update(std::string_view data);
   void Reset();  // start over (a download that restarted from byte 0)
-  Digests Final();
+  Digests Final();  // digests not wanted are empty
 
  private:
   struct Impl;
+  DigestSet want_;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -167,6 +167,10 @@ Status Extractor::Entry(struct archive* a, struct archive_entry* e) {
   if (++stats_.entries > limits_.max_entries) return Reject(entry, fmt::format("more than {} entries", limits_.max_entries));
   std::string why;
   auto parts = Components(entry, &why);
+  if (!parts && archive_entry_filetype(e) == AE_IFDIR && entry.find_first_not_of("./") == std::string::npos &&
+      entry.find("..") == std::string::npos) {
+    return Ok{};  // "./" from `tar -C dir .`: the staging root itself
+  }
   if (!parts) return Reject(entry, why);
   std::string path = Join(*parts, parts->size());
   mode_t mode = archive_entry_mode(e);

@@ -30,6 +30,8 @@ struct Transfer {
   Attempt* attempt = nullptr;
   bool started = false;
   bool write_failed = false;
+  uint64_t max_bytes = 0;
+  bool too_large = false;
 };
 
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
@@ -68,6 +70,10 @@ size_t OnData(char* data, size_t size, size_t n, void* user) {
       t->attempt->restarted = true;
     }
   }
+  if (t->max_bytes > 0 && *t->bytes + len > t->max_bytes) {
+    t->too_large = true;
+    return 0;
+  }
   if (std::fwrite(data, 1, len, t->file) != len) {
     t->write_failed = true;
     return 0;
@@ -78,6 +84,8 @@ size_t OnData(char* data, size_t size, size_t n, void* user) {
 }
 
 bool Retryable(const Attempt& a) {
+  // A certificate the trust store rejects stays rejected: no point waiting for it.
+  if (a.code == CURLE_PEER_FAILED_VERIFICATION || a.code == CURLE_SSL_CACERT_BADFILE || a.code == CURLE_SSL_CERTPROBLEM) return false;
   if (a.code != CURLE_OK) return true;  // connection errors, resets, truncation, timeouts
   return a.status >= 500 || a.status == 429;
 }
@@ -106,14 +114,14 @@ Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path,
   headers.reset(list);
 
   FetchResult result;
-  MultiHasher hasher;
+  MultiHasher hasher(o.digests);
   std::mt19937_64 rng(std::random_device{}());
   std::chrono::milliseconds backoff = o.initial_backoff;
   std::string last;
   for (int i = 1; i <= o.max_attempts; ++i) {
     result.attempts = i;
     Attempt attempt;
-    Transfer t{file.get(), &hasher, &result.bytes, result.bytes, curl.get(), &attempt, false, false};
+    Transfer t{file.get(), &hasher, &result.bytes, result.bytes, curl.get(), &attempt, false, false, o.max_bytes, false};
     char error[CURL_ERROR_SIZE] = {};
     CURL* c = curl.get();
     curl_easy_reset(c);
@@ -151,6 +159,10 @@ Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path,
     if (t.write_failed) {
       cleanup();
       return Error{ErrorKind::kIo, out_path, {}, "cannot write the download (disk full?)"};
+    }
+    if (t.too_large) {
+      cleanup();
+      return Error{ErrorKind::kLimit, url, {}, fmt::format("larger than the limit of {} bytes", o.max_bytes)};
     }
     if (attempt.code == CURLE_OK && (attempt.status == 200 || attempt.status == 206)) {
       if (std::fflush(file.get()) != 0) {

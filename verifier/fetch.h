@@ -27,6 +27,8 @@ struct FetchOptions {
   std::vector<std::string> headers;           // extra request headers
   std::string aws_sigv4;                      // CURLOPT_AWS_SIGV4 provider string, or empty
   std::string aws_credentials;                // "KEY:SECRET" for SigV4 (never logged)
+  DigestSet digests;                          // which digests to compute on the way
+  uint64_t max_bytes = 0;                     // a larger body fails with kLimit; 0: no limit
   // Waits between attempts; tests replace it to avoid sleeping.
   std::function<void(std::chrono::milliseconds)> sleep;
 };
@@ -38,7 +40,8 @@ struct FetchResult {
   bool resumed = false;
 };
 
-// Errors: kNotFound (404), kNetwork (everything remote, after retries), kIo (local).
+// Errors: kNotFound (404), kNetwork (everything remote, after retries), kIo (local),
+// kLimit (the body exceeds max_bytes).
 // On error `out_path` is removed.
 Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path, const FetchOptions& options = {});
 

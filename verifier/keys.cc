@@ -125,6 +125,15 @@ bool VerifyMessage(const TrustedKey& key, std::string_view message, std::string_
                           reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
 }
 
+DigestSet NeededDigests(const std::vector<TrustedKey>& keys) {
+  DigestSet want{false, false};
+  for (const auto& k : keys) {
+    want.sha384 = want.sha384 || k.type == KeyType::kEcP384;
+    want.sha512 = want.sha512 || k.type == KeyType::kEcP521;
+  }
+  return want;
+}
+
 std::vector<const TrustedKey*> OrderByHint(const std::vector<TrustedKey>& keys, std::string_view hint) {
   std::vector<const TrustedKey*> out;
   for (const auto& k : keys) out.push_back(&k);

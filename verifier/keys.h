@@ -34,6 +34,10 @@ bool VerifyDigests(const TrustedKey& key, const Digests& message, std::string_vi
 // The same over a message held in memory (DSSE PAE); also Ed25519.
 bool VerifyMessage(const TrustedKey& key, std::string_view message, std::string_view signature);
 
+// The artifact digests these keys can verify (format A/B): SHA-384 only for P-384 keys,
+// SHA-512 only for P-521 keys.
+DigestSet NeededDigests(const std::vector<TrustedKey>& keys);
+
 // Keys in the order to try: the hint only reorders, it never decides (it is unauthenticated).
 std::vector<const TrustedKey*> OrderByHint(const std::vector<TrustedKey>& keys, std::string_view hint);
 

@@ -21,6 +21,10 @@ bool Truthy(const std::optional<std::string>& v) {
   return v && (*v == "1" || *v == "true" || *v == "True" || *v == "TRUE");
 }
 
+bool Falsy(const std::optional<std::string>& v) {
+  return v && (*v == "0" || *v == "false" || *v == "False" || *v == "FALSE");
+}
+
 }  // namespace
 
 Env ProcessEnv() {
@@ -202,13 +206,19 @@ Expected<std::optional<AwsCredentials>> ResolveCredentials(const Env& env) {
   return std::optional<AwsCredentials>();
 }
 
+bool S3TlsVerificationDisabled(const Env& env) { return Falsy(env("S3_VERIFY_SSL")); }
+
 Expected<FetchResult> FetchS3(const std::string& uri, const std::string& out_path, const Env& env,
                               FetchOptions options, bool anonymous) {
-  auto loc = ResolveS3(uri, env);
-  if (!loc) return loc.error();
   auto resolved = ResolveCredentials(env);
   if (!resolved) return resolved.error();
-  const std::optional<AwsCredentials>& creds = *resolved;
+  return FetchS3With(uri, out_path, env, *resolved, std::move(options), anonymous);
+}
+
+Expected<FetchResult> FetchS3With(const std::string& uri, const std::string& out_path, const Env& env,
+                                  const std::optional<AwsCredentials>& creds, FetchOptions options, bool anonymous) {
+  auto loc = ResolveS3(uri, env);
+  if (!loc) return loc.error();
   if (!creds && !anonymous) {
     return Error{ErrorKind::kUsage, uri, {},
                  "no AWS credentials (environment, shared file, web identity or container credentials); "
@@ -221,6 +231,8 @@ Expected<FetchResult> FetchS3(const std::string& uri, const std::string& out_pat
     options.headers.push_back("x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     if (!creds->session_token.empty()) options.headers.push_back("x-amz-security-token: " + creds->session_token);
   }
+  if (Falsy(env("S3_VERIFY_SSL"))) options.insecure_skip_tls_verify = true;
+  if (auto ca = env("AWS_CA_BUNDLE"); ca && !ca->empty() && options.ca_bundle.empty()) options.ca_bundle = *ca;
   auto r = Fetch(loc->url, out_path, options);
   if (!r) {
     Error e = r.error();

@@ -53,7 +53,15 @@ namespace aegis::verifier {
 // GETs an s3:// object with SigV4 (curl's signer plus the x-amz-content-sha256 and
 // x-amz-security-token headers it does not add itself). Without credentials it fails with
 // kUsage unless `anonymous` (KServe's awsAnonymousCredential).
+// S3_VERIFY_SSL=0 (KServe) turns TLS verification off and AWS_CA_BUNDLE adds a CA bundle.
 Expected<FetchResult> FetchS3(const std::string& uri, const std::string& out_path, const Env& env,
                               FetchOptions options, bool anonymous = false);
+
+// The same with credentials resolved once by the caller (several objects, one STS call).
+Expected<FetchResult> FetchS3With(const std::string& uri, const std::string& out_path, const Env& env,
+                                  const std::optional<AwsCredentials>& creds, FetchOptions options, bool anonymous);
+
+// KServe's S3_VERIFY_SSL=0: callers warn.
+bool S3TlsVerificationDisabled(const Env& env);
 
 }  // namespace aegis::verifier

@@ -5,6 +5,11 @@
 #include <map>
 #include <set>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -33,10 +38,45 @@ std::string Pae(std::string_view type, std::string_view payload) {
 Expected<Verified> AnyKey(const std::vector<TrustedKey>& keys, std::string_view hint,
                           const std::function<bool(const TrustedKey&)>& check) {
   for (const TrustedKey* k : OrderByHint(keys, hint)) {
-    if (check(*k)) return Verified{k->source, {}};
+    if (check(*k)) return Verified{k->source, {}, {}};
   }
   return Bad(fmt::format("signature does not verify with any of the {} trusted key(s)", keys.size()));
 }
+
+// A read-only mapping of a whole file (empty files map to an empty view).
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      size_ = static_cast<size_t>(st.st_size);
+      if (size_ == 0) {
+        ok_ = true;
+      } else {
+        void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p != MAP_FAILED) {
+          data_ = p;
+          ok_ = true;
+        }
+      }
+    }
+    ::close(fd);
+  }
+  ~MappedFile() {
+    if (data_ != nullptr) ::munmap(data_, size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  bool ok() const { return ok_; }
+  std::string_view bytes() const { return data_ ? std::string_view(static_cast<const char*>(data_), size_) : std::string_view(); }
+
+ private:
+  void* data_ = nullptr;
+  size_t size_ = 0;
+  bool ok_ = false;
+};
 
 }  // namespace
 
@@ -88,13 +128,19 @@ Expected<SignatureFile> ParseSignatureFile(std::string_view text) {
   return s;
 }
 
-Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artifact, const std::vector<TrustedKey>& keys) {
+Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artifact, const std::vector<TrustedKey>& keys,
+                                  const std::string& artifact_path) {
   if (sig.format == SignatureFile::Format::kModelSigning) return Bad("a model-signing bundle signs a model tree, not an archive");
   if (sig.format == SignatureFile::Format::kBundleMessage && !sig.digest.empty()) {
     if (sig.digest_algorithm != "SHA2_256") return Bad(fmt::format("unsupported bundle digest algorithm {}", sig.digest_algorithm));
     if (sig.digest != artifact.sha256) return Bad("the bundle's messageDigest does not match the artifact");
   }
-  auto v = AnyKey(keys, sig.hint, [&](const TrustedKey& k) { return VerifyDigests(k, artifact, sig.signature); });
+  auto v = AnyKey(keys, sig.hint, [&](const TrustedKey& k) {
+    if (k.type != KeyType::kEd25519) return VerifyDigests(k, artifact, sig.signature);
+    if (artifact_path.empty()) return false;
+    MappedFile m(artifact_path);
+    return m.ok() && VerifyMessage(k, m.bytes(), sig.signature);
+  });
   if (v) {
     if (sig.format == SignatureFile::Format::kLegacy) v->notes = "legacy detached signature: binds no metadata";
     if (sig.has_tlog) v->notes = "transparency log entries ignored (offline key verification)";
@@ -127,6 +173,7 @@ Expected<Verified> VerifyModelTree(const SignatureFile& sig, const std::string& 
       StringAt(st, {"predicate", "serialization", "hash_type"}) != "sha256") {
     return Bad("unsupported model_signing serialization (need method files, hash_type sha256)");
   }
+  if (!st["predicate"].is_object() || !st["predicate"].contains("resources")) return Bad("the statement lists no resources");
   const json& resources = st["predicate"]["resources"];
   if (!resources.is_array() || resources.empty()) return Bad("the statement lists no resources");
   std::map<std::string, std::string> want;  // name -> hex digest
@@ -141,9 +188,11 @@ Expected<Verified> VerifyModelTree(const SignatureFile& sig, const std::string& 
     for (size_t i = 0; i < 64; i += 2) raw += static_cast<char>(std::stoi(digest.substr(i, 2), nullptr, 16));
     concat += raw;
   }
-  if (Hex(Sha256(concat)) != StringAt(st["subject"][0], {"digest", "sha256"})) {
+  const json* subject = st.contains("subject") && st["subject"].is_array() && !st["subject"].empty() ? &st["subject"][0] : nullptr;
+  if (subject == nullptr || Hex(Sha256(concat)) != StringAt(*subject, {"digest", "sha256"})) {
     return Bad("the subject digest does not match the resources");
   }
+  v->subject = StringAt(*subject, {"name"});
   // The tree: every regular file except model.sig and ignored paths, exactly the resources.
   std::map<std::string, std::string> have;
   std::error_code ec;

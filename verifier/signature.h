@@ -33,10 +33,14 @@ Expected<SignatureFile> ParseSignatureFile(std::string_view text);
 struct Verified {
   std::string key;    // source of the key that verified
   std::string notes;  // e.g. "transparency log entries ignored (offline key verification)"
+  std::string subject;  // D: the statement's subject name (the model name)
 };
 
 // Formats A and B against the artifact's digests (computed while it was downloaded).
-Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artifact, const std::vector<TrustedKey>& keys);
+// Ed25519 (pure) signs the whole message, not a digest: with `artifact_path` the file is
+// mapped and verified in place (the kernel's page cache, not our heap, holds it).
+Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artifact, const std::vector<TrustedKey>& keys,
+                                  const std::string& artifact_path = {});
 
 // Format D against a model tree (a directory, or a single file whose resource is ".").
 // `ignore` lists relative paths excluded from the tree (model.sig always is).

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 
+#include "support/archives.h"
 #include "support/test_support.h"
 #include "verifier/extract.h"
 
@@ -22,44 +23,11 @@ namespace aegis::verifier {
 namespace {
 namespace fs = std::filesystem;
 
-struct E {
-  std::string path;
-  mode_t type = AE_IFREG;
-  unsigned perm = 0644;
-  std::string data;
-  std::string link;      // symlink target
-  std::string hardlink;  // hardlink target
-};
-
-enum class Fmt { kTar, kTarGz, kTarZst, kZip };
+using E = testing::Entry;
+using Fmt = testing::ArchiveFormat;
 
 void Write(const std::string& file, Fmt fmt, const std::vector<E>& entries) {
-  struct archive* a = archive_write_new();
-  if (fmt == Fmt::kZip) {
-    archive_write_set_format_zip(a);
-  } else {
-    archive_write_set_format_pax_restricted(a);
-    if (fmt == Fmt::kTarGz) archive_write_add_filter_gzip(a);
-    if (fmt == Fmt::kTarZst) archive_write_add_filter_zstd(a);
-  }
-  ASSERT_EQ(archive_write_open_filename(a, file.c_str()), ARCHIVE_OK) << archive_error_string(a);
-  for (const E& x : entries) {
-    struct archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, x.path.c_str());
-    archive_entry_set_filetype(e, x.type);
-    archive_entry_set_perm(e, x.perm);
-    archive_entry_set_size(e, static_cast<la_int64_t>(x.type == AE_IFREG && x.hardlink.empty() ? x.data.size() : 0));
-    if (!x.link.empty()) archive_entry_set_symlink(e, x.link.c_str());
-    if (!x.hardlink.empty()) archive_entry_set_hardlink(e, x.hardlink.c_str());
-    if (x.type == AE_IFCHR || x.type == AE_IFBLK) archive_entry_set_rdev(e, makedev(1, 3));
-    ASSERT_EQ(archive_write_header(a, e), ARCHIVE_OK) << x.path << ": " << archive_error_string(a);
-    if (!x.data.empty() && x.hardlink.empty()) {
-      ASSERT_EQ(archive_write_data(a, x.data.data(), x.data.size()), static_cast<la_ssize_t>(x.data.size()));
-    }
-    archive_entry_free(e);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
+  ASSERT_EQ(testing::WriteArchive(file, fmt, entries), "");
 }
 
 class ExtractTest : public ::testing::Test {
@@ -115,63 +83,28 @@ TEST_F(ExtractTest, ValidArchivesExtractFaithfullyInEveryFormat) {
 }
 
 TEST_F(ExtractTest, ImplicitDirectoriesAndDotSlashNamesAreFine) {
-  auto r = ExtractArchive(Archive(Fmt::kTarGz, {{"./a/b/c.bin", AE_IFREG, 0644, "x"}, {"./a/", AE_IFDIR}}), Staging());
+  // `tar -C dir .` writes the root itself as "./" first.
+  auto r = ExtractArchive(
+      Archive(Fmt::kTarGz, {{"./", AE_IFDIR, 0755}, {"./a/b/c.bin", AE_IFREG, 0644, "x"}, {"./a/", AE_IFDIR}}), Staging());
   ASSERT_TRUE(r.ok()) << r.error().Describe();
   EXPECT_TRUE(fs::is_regular_file(Staging() + "/a/b/c.bin"));
 }
 
-struct Hostile {
-  const char* name;
-  Fmt fmt;
-  std::vector<E> entries;
-  const char* why;
-};
-
-const std::vector<Hostile>& HostileArchives() {
-  static const std::vector<Hostile> kCases = {
-      {"dotdot", Fmt::kTar, {{"../evil", AE_IFREG, 0644, "x"}}, "`..` in path"},
-      {"nested_dotdot", Fmt::kTar, {{"a/../../evil", AE_IFREG, 0644, "x"}}, "`..` in path"},
-      {"absolute", Fmt::kTar, {{"/tmp/aegis-evil", AE_IFREG, 0644, "x"}}, "absolute path"},
-      {"symlink_escape", Fmt::kTar, {{"link", AE_IFLNK, 0777, "", "../../etc"}}, "leaves the tree"},
-      {"symlink_deep_escape", Fmt::kTar, {{"a/b/link", AE_IFLNK, 0777, "", "../../../x"}}, "leaves the tree"},
-      {"symlink_absolute", Fmt::kTar, {{"link", AE_IFLNK, 0777, "", "/etc/passwd"}}, "absolute path /etc/passwd"},
-      {"write_through_inner_symlink", Fmt::kTar,
-       {{"d/", AE_IFDIR}, {"s", AE_IFLNK, 0777, "", "d"}, {"s/x", AE_IFREG, 0644, "x"}}, "passes through the symlink s"},
-      {"write_through_symlink_twice", Fmt::kTar,
-       {{"s", AE_IFLNK, 0777, "", "."}, {"s/s/x", AE_IFREG, 0644, "x"}}, "passes through the symlink s"},
-      {"hardlink_escape", Fmt::kTar, {{"h", AE_IFREG, 0644, "", "", "../../etc/passwd"}}, "hardlink target `..`"},
-      {"hardlink_absolute", Fmt::kTar, {{"h", AE_IFREG, 0644, "", "", "/etc/passwd"}}, "hardlink target absolute"},
-      {"hardlink_to_symlink", Fmt::kTar,
-       {{"s", AE_IFLNK, 0777, "", "x"}, {"h", AE_IFREG, 0644, "", "", "s"}}, "not a regular file"},
-      {"hardlink_to_missing", Fmt::kTar, {{"h", AE_IFREG, 0644, "", "", "nowhere"}}, "not a regular file"},
-      {"hardlink_to_directory", Fmt::kTar, {{"d/", AE_IFDIR}, {"h", AE_IFREG, 0644, "", "", "d"}}, "not a regular file"},
-      {"char_device", Fmt::kTar, {{"null", AE_IFCHR, 0666}}, "device, FIFO or socket"},
-      {"block_device", Fmt::kTar, {{"sda", AE_IFBLK, 0660}}, "device, FIFO or socket"},
-      {"fifo", Fmt::kTar, {{"pipe", AE_IFIFO, 0644}}, "device, FIFO or socket"},
-      {"setuid", Fmt::kTar, {{"su", AE_IFREG, 04755, "x"}}, "setuid/setgid"},
-      {"setgid", Fmt::kTar, {{"sg", AE_IFREG, 02755, "x"}}, "setuid/setgid"},
-      {"duplicate_file", Fmt::kTar, {{"f", AE_IFREG, 0644, "a"}, {"f", AE_IFREG, 0644, "b"}}, "duplicate path"},
-      {"file_replaces_directory", Fmt::kTar, {{"a/", AE_IFDIR}, {"a/x", AE_IFREG, 0644, "x"}, {"a", AE_IFREG, 0644, "y"}},
-       "duplicate path"},
-      {"directory_under_file", Fmt::kTar, {{"a", AE_IFREG, 0644, "x"}, {"a/b", AE_IFREG, 0644, "y"}},
-       "a is a file, not a directory"},
-      {"symlink_replaces_file", Fmt::kTar, {{"f", AE_IFREG, 0644, "x"}, {"f", AE_IFLNK, 0777, "", "g"}}, "duplicate path"},
-      {"overlong_name", Fmt::kTar, {{std::string(1500, 'n'), AE_IFREG, 0644, "x"}}, "name longer than"},
-      {"zip_dotdot", Fmt::kZip, {{"../evil", AE_IFREG, 0644, "x"}}, "`..` in path"},
-      {"zip_absolute", Fmt::kZip, {{"/tmp/aegis-evil", AE_IFREG, 0644, "x"}}, "absolute path"},
-      {"zip_symlink_escape", Fmt::kZip, {{"link", AE_IFLNK, 0777, "", "../../../etc/passwd"}}, "leaves the tree"},
-      {"zip_setuid", Fmt::kZip, {{"su", AE_IFREG, 04755, "x"}}, "setuid/setgid"},
-      {"targz_dotdot", Fmt::kTarGz, {{"ok", AE_IFREG, 0644, "x"}, {"../evil", AE_IFREG, 0644, "x"}}, "`..` in path"},
-      {"tarzst_symlink_escape", Fmt::kTarZst, {{"l", AE_IFLNK, 0777, "", "../x"}}, "leaves the tree"},
-  };
-  return kCases;
+TEST_F(ExtractTest, AFileNamedLikeTheRootIsRefused) {
+  auto r = ExtractArchive(Archive(Fmt::kTar, {{"./", AE_IFREG, 0644, "x"}}), Staging());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kArchive);
+  EXPECT_FALSE(fs::exists(Staging()));
 }
+
+using Hostile = testing::HostileArchive;
+using testing::HostileArchives;
 
 class HostileTest : public ExtractTest, public ::testing::WithParamInterface<Hostile> {};
 
 TEST_P(HostileTest, IsRejectedWithNothingLeftBehind) {
   const Hostile& h = GetParam();
-  ExpectRejected(Archive(h.fmt, h.entries), h.why);
+  ExpectRejected(Archive(h.format, h.entries), h.why);
 }
 
 INSTANTIATE_TEST_SUITE_P(Extract, HostileTest, ::testing::ValuesIn(HostileArchives()),

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <map>
 
-#include "support/child_process.h"
 #include "support/http_server.h"
+#include "support/s3rver.h"
 #include "support/test_support.h"
 #include "verifier/s3.h"
 
@@ -15,36 +15,21 @@ namespace aegis::verifier {
 namespace {
 namespace fs = std::filesystem;
 
-const std::string kKey = "AKIAAEGISTEST";
-const std::string kSecret = "aegis-test-secret";
+const std::string& kKey = testing::kS3AccessKey;
+const std::string& kSecret = testing::kS3SecretKey;
 
 class S3ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::string pkg = testing::SourcePath("tests/s3/node_modules/@20minutes/s3rver/package.json");
-    if (!testing::HaveCommand("node") || !fs::exists(pkg) || !testing::HaveCommand("curl")) {
-      skip_ = "node, curl or tests/s3/node_modules (npm ci --prefix tests/s3) missing";
-      return;
-    }
-    data_ = new testing::TempDir();
-    server_ = new testing::ChildProcess({"node", "serve.js", data_->path()}, testing::SourcePath("tests/s3"));
-    auto line = server_->ReadLine(30000);
-    if (!line || !line->starts_with("READY ")) {
-      skip_ = "s3rver did not start";
-      return;
-    }
-    endpoint_ = "http://127.0.0.1:" + line->substr(6);
-    testing::WriteFile(data_->File("model.tar.gz"), std::string(150000, 'z') + "signed model");
-    auto put = testing::RunShell("curl -sf --aws-sigv4 aws:amz:us-east-1:s3 --user " + kKey + ":" + kSecret +
-                                 " -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -T model.tar.gz " + endpoint_ +
-                                 "/models/resnet/model.tar.gz",
-                                 data_->path());
-    if (put.exit_code != 0) skip_ = "could not seed the bucket: " + put.err;
+    server_ = new testing::S3rver();
+    skip_ = server_->skip_reason();
+    if (!skip_.empty()) return;
+    endpoint_ = server_->endpoint();
+    testing::TempDir data;
+    testing::WriteFile(data.File("model.tar.gz"), std::string(150000, 'z') + "signed model");
+    skip_ = server_->Put(data.File("model.tar.gz"), "resnet/model.tar.gz");
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete data_;
-  }
+  static void TearDownTestSuite() { delete server_; }
   void SetUp() override {
     if (!skip_.empty()) GTEST_SKIP() << skip_;
   }
@@ -63,8 +48,7 @@ class S3ServerTest : public ::testing::Test {
   }
   std::string Out() { return dir_.File("artifact"); }
 
-  static inline testing::TempDir* data_ = nullptr;
-  static inline testing::ChildProcess* server_ = nullptr;
+  static inline testing::S3rver* server_ = nullptr;
   static inline std::string endpoint_;
   static inline std::string skip_;
   testing::TempDir dir_;

@@ -1,0 +1,117 @@
+#include "verifier/options.h"
+
+#include <CLI/CLI.hpp>
+
+namespace aegis::verifier {
+
+int ExitCodeFor(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kUsage: return kExitUsage;
+    case ErrorKind::kNotFound: return kExitNotFound;
+    case ErrorKind::kNetwork: return kExitNetwork;
+    case ErrorKind::kSignature: return kExitSignature;
+    case ErrorKind::kArchive:
+    case ErrorKind::kLimit: return kExitArchive;
+    case ErrorKind::kTrust: return kExitNoTrust;
+    case ErrorKind::kIo:
+    case ErrorKind::kSyntax:
+    case ErrorKind::kPolicy: return kExitLocalIo;
+  }
+  return kExitLocalIo;
+}
+
+namespace {
+
+constexpr const char* kFooter = R"(Exit codes:
+  0  verified and placed
+  2  usage or configuration error
+  3  artifact or signature not found (404 / NoSuchKey)
+  4  network or storage error after retries (5xx, timeouts, truncated body, 403)
+  5  signature invalid, key mismatch, digest mismatch, pin mismatch
+  6  archive rejected (unsafe entry, limits exceeded, corrupt)
+  7  no trust material available (no usable key)
+  8  local I/O error (disk full, permission)
+
+Every option also reads the environment variable shown as (Env:…). The signature is
+looked for at <artifact>.sigstore.json, then <artifact>.sig.json, then <artifact>.sig, unless
+--signature is given; an OpenSSF model-signing bundle may also be model.sig inside the tree.
+S3 uses the AWS credential chain (AWS_* variables, shared credentials file, web identity,
+container credentials) and endpoint overrides (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL,
+S3_ENDPOINT + S3_USE_HTTPS, S3_VERIFY_SSL, AWS_CA_BUNDLE).)";
+
+}  // namespace
+
+ParsedCommandLine ParseCommandLine(int argc, char** argv) {
+  Options o;
+  CLI::App app{"verify-and-fetch: fetch a signed model, verify it, and place it in <dest-dir> — or place nothing"};
+  app.set_version_flag("--version", AEGIS_VERSION);
+  app.footer(kFooter);
+  app.get_formatter()->column_width(36);
+  std::string log_format = "text", artifact_type = "auto";
+  long connect = 10, stall = 30, total = 3600;
+  app.add_option("artifact", o.artifact, "s3://bucket/key, https://…, http://… (needs --allow-insecure-http), file:///… or a path")
+      ->required()->envname("AEGIS_ARTIFACT");
+  app.add_option("dest", o.dest, "model directory (created if missing; a model an earlier run placed there is replaced)")
+      ->required()->envname("AEGIS_DEST");
+  app.add_option("--signature", o.signature, "signature URI or path (default: discovery next to the artifact)")
+      ->envname("AEGIS_SIGNATURE");
+  app.add_option("--key", o.key, "trusted public key: a PEM file, or a directory of *.pem/*.pub")->capture_default_str()
+      ->envname("AEGIS_KEY");
+  app.add_option("--expected-sha256", o.expected_sha256, "refuse any artifact with another SHA-256 (hex), even if validly signed")
+      ->envname("AEGIS_EXPECTED_SHA256");
+  app.add_option("--expected-name", o.expected_name, "model name the signature must bind (model-signing subject name)")
+      ->envname("AEGIS_EXPECTED_NAME");
+  app.add_option("--ignore-paths", o.ignore_paths, "model-signing: paths the signature does not cover (not placed)")
+      ->delimiter(',')->envname("AEGIS_IGNORE_PATHS");
+  app.add_option("--artifact-type", artifact_type, "auto (by file name), archive, or file (placed as-is)")->capture_default_str()
+      ->check(CLI::IsMember({"auto", "archive", "file"}))->envname("AEGIS_ARTIFACT_TYPE");
+  app.add_option("--termination-log", o.termination_log, "where the failure reason goes (≤ 4096 bytes)")->capture_default_str()
+      ->envname("AEGIS_TERMINATION_LOG");
+  app.add_option("--log-format", log_format, "text or json (one object per line)")->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}))->envname("AEGIS_LOG_FORMAT");
+  app.add_flag("--allow-insecure-http", o.allow_insecure_http, "allow http:// artifact and signature URIs")
+      ->envname("AEGIS_ALLOW_INSECURE_HTTP");
+  app.add_flag("--insecure-skip-tls-verify", o.insecure_skip_tls_verify, "do not verify TLS certificates (warns)")
+      ->envname("AEGIS_INSECURE_SKIP_TLS_VERIFY");
+  app.add_option("--ca-bundle", o.ca_bundle, "PEM bundle of CAs for https:// and S3 endpoints")
+      ->envname("AEGIS_CA_BUNDLE");
+  app.add_flag("--anonymous", o.anonymous, "S3 without credentials (public buckets)")->envname("AEGIS_ANONYMOUS");
+  app.add_option("--retries", o.retries, "attempts per download")->capture_default_str()->check(CLI::Range(1, 100))->envname("AEGIS_RETRIES");
+  app.add_option("--connect-timeout", connect, "seconds to connect")->capture_default_str()->check(CLI::Range(1L, 3600L))
+      ->envname("AEGIS_CONNECT_TIMEOUT");
+  app.add_option("--stall-timeout", stall, "seconds without data before a retry")->capture_default_str()->check(CLI::Range(1L, 3600L))
+      ->envname("AEGIS_STALL_TIMEOUT");
+  app.add_option("--timeout", total, "seconds per download attempt")->capture_default_str()->check(CLI::Range(1L, 86400L))
+      ->envname("AEGIS_TIMEOUT");
+  auto size = CLI::AsSizeValue(false);
+  app.add_option("--max-total-bytes", o.limits.max_total_bytes, "uncompressed bytes of all files (64GiB)")
+      ->transform(size)->envname("AEGIS_MAX_TOTAL_BYTES");
+  app.add_option("--max-file-bytes", o.limits.max_file_bytes, "bytes of one file (32GiB)")
+      ->transform(size)->envname("AEGIS_MAX_FILE_BYTES");
+  app.add_option("--max-entries", o.limits.max_entries, "archive entries")->capture_default_str()->envname("AEGIS_MAX_ENTRIES");
+  app.add_option("--max-path-bytes", o.limits.max_path_bytes, "bytes of one entry's path")->capture_default_str()
+      ->envname("AEGIS_MAX_PATH_BYTES");
+  app.add_option("--max-ratio", o.limits.max_ratio, "uncompressed/compressed ratio (decompression bombs)")->capture_default_str()
+      ->check(CLI::PositiveNumber)->envname("AEGIS_MAX_RATIO");
+
+  ParsedCommandLine parsed;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    parsed.exit_code = code == 0 ? kExitPlaced : kExitUsage;
+    return parsed;
+  }
+  o.log_format = log_format == "json" ? LogFormat::kJson : LogFormat::kText;
+  o.artifact_type = artifact_type == "archive" ? ArtifactType::kArchive
+                    : artifact_type == "file"  ? ArtifactType::kFile
+                                               : ArtifactType::kAuto;
+  o.connect_timeout = std::chrono::seconds(connect);
+  o.stall_timeout = std::chrono::seconds(stall);
+  o.timeout = std::chrono::seconds(total);
+  parsed.options = std::move(o);
+  parsed.exit_code = kExitPlaced;
+  return parsed;
+}
+
+}  // namespace aegis::verifier

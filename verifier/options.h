@@ -1,0 +1,65 @@
+// verify-and-fetch's command line (docs/VERIFIER.md, "Invocation"): every option also reads
+// an AEGIS_* environment variable, so a manifest can configure it with `env:`.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/expected.h"
+#include "verifier/extract.h"
+
+namespace aegis::verifier {
+
+// Exit codes, documented in --help.
+enum ExitCode : int {
+  kExitPlaced = 0,
+  kExitUsage = 2,
+  kExitNotFound = 3,
+  kExitNetwork = 4,
+  kExitSignature = 5,
+  kExitArchive = 6,
+  kExitNoTrust = 7,
+  kExitLocalIo = 8,
+};
+
+int ExitCodeFor(ErrorKind kind);
+
+enum class ArtifactType { kAuto, kArchive, kFile };
+enum class LogFormat { kText, kJson };
+
+struct Options {
+  std::string artifact;   // URI or path
+  std::string dest;       // model directory
+  std::string signature;  // explicit signature URI; empty: discovery
+  std::string key = "/etc/cosign";
+  std::string expected_sha256;  // lowercase hex
+  std::string expected_name;
+  std::vector<std::string> ignore_paths;  // model-signing: not verified, hence not placed
+  std::string termination_log = "/dev/termination-log";
+  LogFormat log_format = LogFormat::kText;
+  ArtifactType artifact_type = ArtifactType::kAuto;
+  bool allow_insecure_http = false;
+  bool insecure_skip_tls_verify = false;
+  bool anonymous = false;  // S3 without credentials (KServe's awsAnonymousCredential)
+  std::string ca_bundle;
+  int retries = 5;  // attempts per download
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds stall_timeout{30};
+  std::chrono::seconds timeout{3600};
+  ExtractLimits limits;
+};
+
+// What parsing decided: run with options, or exit now (help, version, usage error) with
+// the text already printed.
+struct ParsedCommandLine {
+  std::optional<Options> options;
+  int exit_code = kExitUsage;
+};
+
+// Environment variables are read through `getenv` (CLI11's envname).
+ParsedCommandLine ParseCommandLine(int argc, char** argv);
+
+}  // namespace aegis::verifier

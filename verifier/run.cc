@@ -1,0 +1,258 @@
+#include "verifier/run.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "util/file_io.h"
+#include "verifier/extract.h"
+#include "verifier/keys.h"
+#include "verifier/signature.h"
+#include "verifier/source.h"
+#include "verifier/workspace.h"
+
+namespace aegis::verifier {
+namespace {
+namespace fs = std::filesystem;
+
+constexpr uint64_t kMaxSignatureBytes = 1 << 20;
+constexpr std::array<const char*, 3> kSignatureSuffixes = {".sigstore.json", ".sig.json", ".sig"};
+
+Error Fail(ErrorKind kind, std::string file, std::string message) { return Error{kind, std::move(file), {}, std::move(message)}; }
+
+bool IsHex64(std::string& s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+bool LooksLikeArchive(const std::string& name) {
+  for (const char* ext : {".tar", ".tar.gz", ".tgz", ".tar.zst", ".tzst", ".zip"}) {
+    std::string e(ext);
+    if (name.size() > e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0) return true;
+  }
+  return false;
+}
+
+std::string Seconds(std::chrono::steady_clock::duration d) {
+  return fmt::format("{:.3f}", std::chrono::duration<double>(d).count());
+}
+
+const char* FormatName(SignatureFile::Format f) {
+  switch (f) {
+    case SignatureFile::Format::kBundleMessage: return "sigstore-bundle";
+    case SignatureFile::Format::kLegacy: return "legacy-sig";
+    case SignatureFile::Format::kModelSigning: return "model-signing";
+  }
+  return "?";
+}
+
+struct FoundSignature {
+  std::string uri;
+  SignatureFile file;
+};
+
+// The explicit signature, or the first of the discovery order that exists. nullopt when
+// none exists (an OMS model.sig may still be inside the tree).
+Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources& sources, const Workspace& ws, Logger& log) {
+  std::vector<std::string> candidates;
+  if (!o.signature.empty()) candidates.push_back(o.signature);
+  else
+    for (const char* suffix : kSignatureSuffixes) candidates.push_back(WithSuffix(o.artifact, suffix));
+  std::string path = ws.Path("signature");
+  for (const auto& uri : candidates) {
+    auto got = sources.Get(uri, path, DigestSet{false, false}, kMaxSignatureBytes);
+    if (!got) {
+      if (got.error().kind == ErrorKind::kNotFound && o.signature.empty()) continue;
+      Error e = got.error();
+      if (e.kind == ErrorKind::kLimit) e.kind = ErrorKind::kSignature;
+      return e;
+    }
+    auto text = ReadInput(path);
+    if (!text) return text.error();
+    auto parsed = ParseSignatureFile(*text);
+    if (!parsed) return Fail(ErrorKind::kSignature, DisplayUri(uri), parsed.error().message);
+    log.Info("signature fetched", {{"uri", DisplayUri(uri)}, {"format", FormatName(parsed->format)}, {"bytes", std::to_string(got->bytes)}});
+    return std::optional<FoundSignature>(FoundSignature{uri, std::move(*parsed)});
+  }
+  return std::optional<FoundSignature>();
+}
+
+Status CheckName(const Options& o, const Verified& v) {
+  if (o.expected_name.empty()) return Ok{};
+  if (v.subject != o.expected_name) {
+    return Fail(ErrorKind::kSignature, {}, fmt::format("the signature binds the name {:?}, not the expected {:?}", v.subject, o.expected_name));
+  }
+  return Ok{};
+}
+
+Status Run(const Options& o, const RunContext& ctx, Workspace& ws) {
+  Logger& log = *ctx.log;
+  auto keys = LoadTrustedKeys(o.key);
+  if (!keys) return keys.error();
+  for (const auto& k : *keys) log.Info("trusted key", {{"source", k.source}, {"hint", k.hint}});
+
+  FetchOptions fo;
+  fo.max_attempts = o.retries;
+  fo.connect_timeout = o.connect_timeout;
+  fo.stall_timeout = o.stall_timeout;
+  fo.total_timeout = o.timeout;
+  fo.ca_bundle = o.ca_bundle;
+  fo.insecure_skip_tls_verify = o.insecure_skip_tls_verify;
+  Sources sources(ctx.env, fo, o.allow_insecure_http, o.anonymous);
+
+  // 1. The signature (small) first.
+  auto t0 = std::chrono::steady_clock::now();
+  auto sig = FetchSignature(o, sources, ws, log);
+  if (!sig) return sig.error();
+  if (!sources.CredentialSource().empty()) log.Info("aws credentials", {{"source", sources.CredentialSource()}});
+
+  // 2. The artifact, streamed to the work area while hashed.
+  auto t1 = std::chrono::steady_clock::now();
+  std::string artifact = ws.Path("artifact");
+  auto got = sources.Get(o.artifact, artifact, NeededDigests(*keys));
+  if (!got) return got.error();
+  std::string sha256 = Hex(got->digests.sha256);
+  log.Info("artifact fetched", {{"uri", DisplayUri(o.artifact)}, {"bytes", std::to_string(got->bytes)}, {"sha256", sha256},
+                                {"attempts", std::to_string(got->attempts)}, {"resumed", got->resumed ? "true" : "false"},
+                                {"seconds", Seconds(std::chrono::steady_clock::now() - t1)}});
+  if (!o.expected_sha256.empty() && sha256 != o.expected_sha256) {
+    return Fail(ErrorKind::kSignature, DisplayUri(o.artifact),
+                fmt::format("pin mismatch: the artifact's SHA-256 is {}, --expected-sha256 is {}", sha256, o.expected_sha256));
+  }
+
+  // 3. Formats A and B: verified before any archive parsing.
+  std::string key_used;
+  bool tree_signature = false;
+  if (*sig && (*sig)->file.format != SignatureFile::Format::kModelSigning) {
+    auto v = VerifyArtifact((*sig)->file, got->digests, *keys, artifact);
+    if (!v) return Fail(ErrorKind::kSignature, DisplayUri(o.artifact), v.error().message);
+    if (!o.expected_name.empty()) {
+      return Fail(ErrorKind::kSignature, DisplayUri((*sig)->uri),
+                  "--expected-name: this signature format binds no model name (only model-signing bundles do)");
+    }
+    key_used = v->key;
+    Fields f{{"format", FormatName((*sig)->file.format)}, {"key", v->key}, {"sha256", sha256}};
+    if (!v->notes.empty()) f.emplace_back("note", v->notes);
+    log.Info("signature verified", f);
+    if ((*sig)->file.format == SignatureFile::Format::kLegacy) log.Warn("legacy detached signature", {{"note", v->notes}});
+  } else {
+    tree_signature = true;
+  }
+
+  // 4. Extract (or place the single file) into staging.
+  std::string tree = ws.Path("tree");
+  bool archive = o.artifact_type == ArtifactType::kArchive ||
+                 (o.artifact_type == ArtifactType::kAuto && LooksLikeArchive(BaseName(o.artifact)));
+  std::string single;  // the single file's path, when not an archive
+  auto t2 = std::chrono::steady_clock::now();
+  if (archive) {
+    auto x = ExtractArchive(artifact, tree, o.limits);
+    if (!x) {
+      Error e = x.error();
+      e.file = DisplayUri(o.artifact);
+      return e;
+    }
+    std::error_code ec;
+    fs::remove(artifact, ec);
+    log.Info("extracted", {{"entries", std::to_string(x->entries)}, {"bytes", std::to_string(x->bytes)},
+                           {"seconds", Seconds(std::chrono::steady_clock::now() - t2)}});
+  } else {
+    std::error_code ec;
+    fs::create_directory(tree, ec);
+    single = tree + "/" + BaseName(o.artifact);
+    if (!ec) fs::rename(artifact, single, ec);
+    if (ec) return Fail(ErrorKind::kIo, tree, "cannot stage the artifact: " + ec.message());
+  }
+
+  // 5. Format D: the tree (or the single file) against the model-signing statement.
+  if (tree_signature) {
+    SignatureFile tree_sig;
+    std::string where;
+    if (*sig) {
+      tree_sig = (*sig)->file;
+      where = DisplayUri((*sig)->uri);
+    } else {
+      std::string inside = tree + "/model.sig";
+      std::error_code ec;
+      if (!single.empty() || !fs::is_regular_file(fs::symlink_status(inside, ec))) {
+        std::string tried;
+        for (const char* suffix : kSignatureSuffixes) tried += (tried.empty() ? "" : ", ") + DisplayUri(WithSuffix(o.artifact, suffix));
+        return Fail(ErrorKind::kNotFound, DisplayUri(o.artifact), fmt::format("no signature: tried {} and model.sig inside the artifact", tried));
+      }
+      auto text = ReadInput(inside);
+      if (!text) return text.error();
+      auto parsed = ParseSignatureFile(*text);
+      if (!parsed) return Fail(ErrorKind::kSignature, "model.sig", parsed.error().message);
+      if (parsed->format != SignatureFile::Format::kModelSigning) {
+        return Fail(ErrorKind::kSignature, "model.sig", "model.sig is not a model-signing bundle");
+      }
+      tree_sig = std::move(*parsed);
+      where = "model.sig";
+    }
+    auto v = VerifyModelTree(tree_sig, single.empty() ? tree : single, *keys, o.ignore_paths);
+    if (!v) return Fail(ErrorKind::kSignature, where, v.error().message);
+    for (const auto& p : o.ignore_paths) {  // unverified content is never placed
+      std::error_code ec;
+      fs::path rel = fs::path(p).lexically_normal();
+      if (single.empty() && rel.is_relative() && !rel.empty() && *rel.begin() != "..") fs::remove_all(fs::path(tree) / rel, ec);
+    }
+    if (Status s = CheckName(o, *v); !s) return s;
+    key_used = v->key;
+    log.Info("model signature verified", {{"format", "model-signing"}, {"signature", where}, {"key", v->key}, {"name", v->subject}});
+  }
+
+  // 6. Place.
+  if (Status s = ws.Place(tree, DisplayUri(o.artifact), sha256, key_used); !s) return s;
+  log.Info("placed", {{"dest", o.dest}, {"entries", std::to_string(ws.placed().size())}, {"sha256", sha256},
+                      {"seconds", Seconds(std::chrono::steady_clock::now() - t0)}});
+  return Ok{};
+}
+
+}  // namespace
+
+Status VerifyAndFetch(const Options& in, const RunContext& ctx) {
+  Options o = in;
+  Logger& log = *ctx.log;
+  if (!o.expected_sha256.empty() && !IsHex64(o.expected_sha256)) {
+    return Fail(ErrorKind::kUsage, {}, "--expected-sha256 must be 64 hex digits");
+  }
+  for (const std::string* uri : {&o.artifact, &o.signature}) {
+    if (uri->empty()) continue;
+    if (auto s = SchemeOf(*uri, o.allow_insecure_http); !s) return s.error();
+  }
+  if (o.insecure_skip_tls_verify) log.Warn("TLS certificate verification is OFF (--insecure-skip-tls-verify)");
+  if (S3TlsVerificationDisabled(ctx.env) && SchemeOf(o.artifact, true).ok() && *SchemeOf(o.artifact, true) == Scheme::kS3) {
+    log.Warn("TLS certificate verification is OFF for S3 (S3_VERIFY_SSL=0)");
+  }
+  if (o.allow_insecure_http && (o.artifact.rfind("http://", 0) == 0 || o.signature.rfind("http://", 0) == 0)) {
+    log.Warn("fetching over unencrypted http:// (--allow-insecure-http)");
+  }
+  auto ws = Workspace::Open(o.dest);
+  if (!ws) return ws.error();
+  Status s = Run(o, ctx, *ws);
+  if (!s) ws->Abort();
+  return s;
+}
+
+std::string TerminationMessage(const Error& error) {
+  std::string m = error.Describe();
+  if (m.size() <= 4096) return m;
+  size_t cut = 4096 - 3;
+  while (cut > 0 && (static_cast<unsigned char>(m[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
+  return m.substr(0, cut) + "...";
+}
+
+void WriteTerminationLog(const std::string& path, const std::string& message, Logger& log) {
+  if (path.empty()) return;
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  bool ok = f != nullptr && std::fwrite(message.data(), 1, message.size(), f) == message.size();
+  if (f != nullptr) ok = std::fclose(f) == 0 && ok;
+  if (!ok) log.Warn("cannot write the termination log", {{"path", path}});
+}
+
+}  // namespace aegis::verifier

@@ -1,0 +1,160 @@
+#include "verifier/source.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace aegis::verifier {
+namespace {
+
+bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+std::string LocalPath(const std::string& uri) { return StartsWith(uri, "file://") ? uri.substr(7) : uri; }
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Expected<Scheme> SchemeOf(const std::string& uri, bool allow_http) {
+  if (uri.empty()) return Error{ErrorKind::kUsage, {}, {}, "empty URI"};
+  if (StartsWith(uri, "s3://")) return Scheme::kS3;
+  if (StartsWith(uri, "https://")) return Scheme::kHttps;
+  if (StartsWith(uri, "http://")) {
+    if (!allow_http) {
+      return Error{ErrorKind::kUsage, DisplayUri(uri), {}, "http:// is not encrypted; pass --allow-insecure-http to use it"};
+    }
+    return Scheme::kHttp;
+  }
+  if (StartsWith(uri, "file://")) {
+    if (!StartsWith(uri, "file:///")) return Error{ErrorKind::kUsage, uri, {}, "file:// URIs must be local (file:///path)"};
+    return Scheme::kFile;
+  }
+  if (size_t colon = uri.find("://"); colon != std::string::npos && uri.find('/') > colon) {
+    return Error{ErrorKind::kUsage, DisplayUri(uri), {},
+                 fmt::format("unsupported scheme {}:// (s3, https, http, file)", uri.substr(0, colon))};
+  }
+  return Scheme::kFile;
+}
+
+std::string WithSuffix(const std::string& uri, const std::string& suffix) {
+  if (StartsWith(uri, "http://") || StartsWith(uri, "https://")) {
+    size_t q = uri.find_first_of("?#");
+    if (q != std::string::npos) return uri.substr(0, q) + suffix + uri.substr(q);
+  }
+  return uri + suffix;
+}
+
+std::string BaseName(const std::string& uri) {
+  std::string path = uri;
+  if (StartsWith(uri, "http://") || StartsWith(uri, "https://")) path = path.substr(0, path.find_first_of("?#"));
+  size_t slash = path.find_last_of('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (name.empty() || name == "." || name == "..") return "model";
+  return name;
+}
+
+std::string DisplayUri(const std::string& uri) {
+  std::string out = uri;
+  if (StartsWith(uri, "http://") || StartsWith(uri, "https://")) {
+    if (size_t q = out.find('?'); q != std::string::npos) out = out.substr(0, q) + "?<redacted>";
+    size_t start = out.find("://") + 3;
+    size_t end = out.find('/', start);
+    size_t at = out.rfind('@', end == std::string::npos ? out.size() : end);
+    if (at != std::string::npos && at > start) out.replace(start, at - start, "<redacted>");
+  }
+  return out;
+}
+
+Expected<FetchResult> CopyLocal(const std::string& path, const std::string& out_path, DigestSet digests, uint64_t max_bytes) {
+  Fd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.get() < 0) {
+    if (errno == ENOENT) return Error{ErrorKind::kNotFound, path, {}, "not found"};
+    return Error{ErrorKind::kIo, path, {}, fmt::format("cannot open: {}", std::strerror(errno))};
+  }
+  Fd out(::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (out.get() < 0) return Error{ErrorKind::kIo, out_path, {}, fmt::format("cannot create: {}", std::strerror(errno))};
+  auto fail = [&](Error e) {
+    ::close(out.release());
+    ::unlink(out_path.c_str());
+    return e;
+  };
+  FetchResult r;
+  r.attempts = 1;
+  MultiHasher hasher(digests);
+  std::vector<char> buf(1 << 20);
+  for (;;) {
+    ssize_t n = ::read(in.get(), buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(Error{ErrorKind::kIo, path, {}, fmt::format("read error: {}", std::strerror(errno))});
+    if (n == 0) break;
+    r.bytes += static_cast<uint64_t>(n);
+    if (max_bytes > 0 && r.bytes > max_bytes) {
+      return fail(Error{ErrorKind::kLimit, path, {}, fmt::format("larger than the limit of {} bytes", max_bytes)});
+    }
+    hasher.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = ::write(out.get(), buf.data() + done, static_cast<size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) return fail(Error{ErrorKind::kIo, out_path, {}, fmt::format("write error: {}", std::strerror(errno))});
+      done += w;
+    }
+  }
+  if (::close(out.release()) != 0) {
+    ::unlink(out_path.c_str());
+    return Error{ErrorKind::kIo, out_path, {}, "write error on close"};
+  }
+  r.digests = hasher.Final();
+  return r;
+}
+
+Expected<FetchResult> Sources::Get(const std::string& uri, const std::string& out_path, DigestSet digests, uint64_t max_bytes) {
+  auto scheme = SchemeOf(uri, allow_http_);
+  if (!scheme) return scheme.error();
+  FetchOptions o = options_;
+  o.digests = digests;
+  o.max_bytes = max_bytes;
+  Expected<FetchResult> r = Error{};
+  switch (*scheme) {
+    case Scheme::kFile: return CopyLocal(LocalPath(uri), out_path, digests, max_bytes);
+    case Scheme::kS3: r = GetS3(uri, out_path, o); break;
+    case Scheme::kHttps:
+    case Scheme::kHttp: r = Fetch(uri, out_path, o); break;
+  }
+  if (!r) {
+    Error e = r.error();
+    e.file = DisplayUri(uri);
+    return e;
+  }
+  return r;
+}
+
+Expected<FetchResult> Sources::GetS3(const std::string& uri, const std::string& out_path, const FetchOptions& o) {
+  if (!resolved_ && !anonymous_) {
+    auto c = ResolveCredentials(env_);
+    if (!c) return c.error();
+    credentials_ = *c;
+    if (credentials_) credential_source_ = credentials_->source;
+    resolved_ = true;
+  }
+  return FetchS3With(uri, out_path, env_, anonymous_ ? std::nullopt : credentials_, o, anonymous_);
+}
+
+}  // namespace aegis::verifier

@@ -1,0 +1,57 @@
+// Where artifacts and signatures come from (docs/VERIFIER.md, "Invocation"): s3:// (SigV4,
+// the AWS credential chain, resolved once), https://, http:// (only when allowed),
+// file:///… and plain paths. Every download streams to a file while hashing.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "util/expected.h"
+#include "verifier/fetch.h"
+#include "verifier/s3.h"
+
+namespace aegis::verifier {
+
+enum class Scheme { kS3, kHttps, kHttp, kFile };
+
+// kUsage for an unsupported scheme, for http:// without `allow_http`, for file://host/….
+Expected<Scheme> SchemeOf(const std::string& uri, bool allow_http);
+
+// `uri` with `suffix` appended to its path (before any query string).
+std::string WithSuffix(const std::string& uri, const std::string& suffix);
+
+// The last path component (query and fragment removed); "model" when there is none.
+std::string BaseName(const std::string& uri);
+
+// `uri` safe to print: no query string (signed URLs) and no user:password.
+std::string DisplayUri(const std::string& uri);
+
+class Sources {
+ public:
+  Sources(Env env, FetchOptions options, bool allow_http, bool anonymous)
+      : env_(std::move(env)), options_(std::move(options)), allow_http_(allow_http), anonymous_(anonymous) {}
+
+  // Downloads `uri` into `out_path` (created or replaced). kNotFound when it does not
+  // exist, kLimit beyond `max_bytes` (0: no limit); errors name DisplayUri(uri) only.
+  Expected<FetchResult> Get(const std::string& uri, const std::string& out_path, DigestSet digests,
+                            uint64_t max_bytes = 0);
+
+  // Where the AWS credentials came from, once resolved ("" before or when anonymous).
+  const std::string& CredentialSource() const { return credential_source_; }
+
+ private:
+  Expected<FetchResult> GetS3(const std::string& uri, const std::string& out_path, const FetchOptions& o);
+
+  Env env_;
+  FetchOptions options_;
+  bool allow_http_;
+  bool anonymous_;
+  bool resolved_ = false;
+  std::optional<AwsCredentials> credentials_;
+  std::string credential_source_;
+};
+
+// A local file copied while hashing (file:// and paths).
+Expected<FetchResult> CopyLocal(const std::string& path, const std::string& out_path, DigestSet digests, uint64_t max_bytes);
+
+}  // namespace aegis::verifier
