@@ -150,6 +150,37 @@ TEST_F(SignatureTest, Ed25519AndPkcs1PublicKeys) {
   EXPECT_TRUE(VerifyDigests(rsa[0], DigestsOf("artifact.tar.gz"), ReadFile(d_.File("r.sig"))));
 }
 
+TEST_F(SignatureTest, Ed25519LegacySignatureOverTheWholeArtifactFile) {
+  // Pure Ed25519 signs the message itself, not a digest: the artifact file is mapped.
+  Sh("openssl genpkey -algorithm ED25519 -out ed.key && openssl pkey -in ed.key -pubout -out ed.pub && "
+     "openssl pkeyutl -sign -inkey ed.key -rawin -in artifact.tar.gz | base64 -w0 > artifact.tar.gz.sig");
+  auto sig = ParseSignatureFile(ReadFile(d_.File("artifact.tar.gz.sig")));
+  ASSERT_TRUE(sig.ok());
+  auto keys = Keys("ed.pub");
+  auto v = VerifyArtifact(*sig, DigestsOf("artifact.tar.gz"), keys, d_.File("artifact.tar.gz"));
+  ASSERT_TRUE(v.ok()) << v.error().Describe();
+  EXPECT_FALSE(VerifyArtifact(*sig, DigestsOf("artifact.tar.gz"), keys).ok()) << "without the file there is nothing to check";
+  WriteFile(d_.File("artifact.tar.gz"), ReadFile(d_.File("artifact.tar.gz")) + "x");
+  EXPECT_FALSE(VerifyArtifact(*sig, DigestsOf("artifact.tar.gz"), keys, d_.File("artifact.tar.gz")).ok());
+}
+
+TEST_F(SignatureTest, OnlyTheDigestsTheKeysNeedAreComputed) {
+  Sh("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out a.key && openssl pkey -in a.key -pubout -out a.pub");
+  Sh("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out b.key && openssl pkey -in b.key -pubout -out b.pub");
+  DigestSet p256 = NeededDigests(Keys("a.pub"));
+  EXPECT_FALSE(p256.sha384 || p256.sha512);
+  std::vector<TrustedKey> both = Keys("a.pub");
+  both.push_back(Keys("b.pub")[0]);
+  DigestSet mixed = NeededDigests(both);
+  EXPECT_TRUE(mixed.sha384);
+  EXPECT_FALSE(mixed.sha512);
+  MultiHasher h(p256);
+  h.Update("abc");
+  Digests d = h.Final();
+  EXPECT_EQ(Hex(d.sha256), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_TRUE(d.sha384.empty() && d.sha512.empty());
+}
+
 TEST_F(SignatureTest, NoUsableKeyIsATrustError) {
   fs::create_directories(d_.File("empty"));
   EXPECT_EQ(LoadTrustedKeys(d_.File("empty")).error().kind, ErrorKind::kTrust);
