@@ -204,7 +204,7 @@ size_t Append(char* data, size_t size, size_t n, void* user) {
 }  // namespace
 
 Expected<HttpText> RequestText(const std::string& url, const std::vector<std::string>& headers,
-                               const std::string& post_form, std::chrono::seconds timeout) {
+                               const std::string& post_body, std::chrono::seconds timeout, const std::string& ca_bundle) {
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
   curl_slist* list = nullptr;
   for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
@@ -218,7 +218,8 @@ Expected<HttpText> RequestText(const std::string& url, const std::vector<std::st
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Append);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &out.body);
   if (list != nullptr) curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-  if (!post_form.empty()) curl_easy_setopt(c, CURLOPT_POSTFIELDS, post_form.c_str());
+  if (!post_body.empty()) curl_easy_setopt(c, CURLOPT_POSTFIELDS, post_body.c_str());
+  if (!ca_bundle.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ca_bundle.c_str());
   CURLcode code = curl_easy_perform(c);
   if (code != CURLE_OK) return Error{ErrorKind::kNetwork, {}, {}, curl_easy_strerror(code)};
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);

@@ -54,9 +54,11 @@ struct HttpText {
   std::string body;
 };
 
-// A small request whose answer is kept in memory (credential endpoints): GET, or POST with
-// a form body. kNetwork on connection failure; any HTTP status is returned.
+// A small request whose answer is kept in memory (credential endpoints, Vault): GET, or
+// POST with a body (its Content-Type among `headers`). kNetwork on connection failure; any
+// HTTP status is returned. `ca_bundle`: PEM file of trusted CAs (empty: the system's).
 Expected<HttpText> RequestText(const std::string& url, const std::vector<std::string>& headers = {},
-                               const std::string& post_form = "", std::chrono::seconds timeout = std::chrono::seconds(20));
+                               const std::string& post_body = "", std::chrono::seconds timeout = std::chrono::seconds(20),
+                               const std::string& ca_bundle = "");
 
 }  // namespace aegis::verifier

@@ -22,6 +22,13 @@ namespace fs = std::filesystem;
 Expected<TrustedKey> ReadKey(const std::string& path) {
   auto text = ReadInput(path);
   if (!text) return text.error();
+  return ParsePublicKey(*text, path);
+}
+
+}  // namespace
+
+Expected<TrustedKey> ParsePublicKey(const std::string& pem, const std::string& path) {
+  const std::string* text = &pem;
   std::unique_ptr<BIO, int (*)(BIO*)> bio(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())), BIO_free);
   EVP_PKEY* k = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
   if (k == nullptr) {  // PKCS#1 "RSA PUBLIC KEY"
@@ -59,6 +66,8 @@ Expected<TrustedKey> ReadKey(const std::string& path) {
   }
   return key;
 }
+
+namespace {
 
 bool VerifyOne(EVP_PKEY* k, const EVP_MD* md, int padding, std::string_view digest, std::string_view sig) {
   std::unique_ptr<EVP_PKEY_CTX, void (*)(EVP_PKEY_CTX*)> ctx(EVP_PKEY_CTX_new(k, nullptr), EVP_PKEY_CTX_free);

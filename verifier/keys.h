@@ -23,6 +23,9 @@ struct TrustedKey {
   std::string hint;  // base64 SHA-256 of the SPKI DER, as sigstore bundles carry it
 };
 
+// One PEM public key (SPKI or PKCS#1 RSA); `source` names it in errors and logs.
+Expected<TrustedKey> ParsePublicKey(const std::string& pem, const std::string& source);
+
 // A file, or every *.pem / *.pub in a directory (rotation). kTrust when none is usable.
 Expected<std::vector<TrustedKey>> LoadTrustedKeys(const std::string& file_or_dir);
 

@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   for (const char* secret : {"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "VAULT_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN"}) {
     if (auto v = env(secret)) log.AddSecret(*v);
   }
-  aegis::Status s = VerifyAndFetch(o, RunContext{env, &log});
+  auto s = VerifyAndFetch(o, RunContext{env, &log});
   if (s) return kExitPlaced;
   std::string reason = log.Mask(TerminationMessage(s.error()));
   int code = ExitCodeFor(s.error().kind);

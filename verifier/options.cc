@@ -1,5 +1,7 @@
 #include "verifier/options.h"
 
+#include <cstdlib>
+
 #include <CLI/CLI.hpp>
 
 namespace aegis::verifier {
@@ -29,7 +31,7 @@ constexpr const char* kFooter = R"(Exit codes:
   4  network or storage error after retries (5xx, timeouts, truncated body, 403)
   5  signature invalid, key mismatch, digest mismatch, pin mismatch
   6  archive rejected (unsafe entry, limits exceeded, corrupt)
-  7  no trust material available (no usable key)
+  7  no trust material available (no usable key, no Vault)
   8  local I/O error (disk full, permission)
 
 Every option also reads the environment variable shown as (Env:…). The signature is
@@ -37,7 +39,9 @@ looked for at <artifact>.sigstore.json, then <artifact>.sig.json, then <artifact
 --signature is given; an OpenSSF model-signing bundle may also be model.sig inside the tree.
 S3 uses the AWS credential chain (AWS_* variables, shared credentials file, web identity,
 container credentials) and endpoint overrides (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL,
-S3_ENDPOINT + S3_USE_HTTPS, S3_VERIFY_SSL, AWS_CA_BUNDLE).)";
+S3_ENDPOINT + S3_USE_HTTPS, S3_VERIFY_SSL, AWS_CA_BUNDLE). Without a usable --key, Vault
+transit verifies (--vault-addr/VAULT_ADDR and --vault-key; token from VAULT_TOKEN,
+--vault-token-file or Kubernetes auth with --vault-role).)";
 
 }  // namespace
 
@@ -57,6 +61,22 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       ->envname("AEGIS_SIGNATURE");
   app.add_option("--key", o.key, "trusted public key: a PEM file, or a directory of *.pem/*.pub")->capture_default_str()
       ->envname("AEGIS_KEY");
+  app.add_option("--vault-addr", o.vault.addr, "Vault address (also VAULT_ADDR); used when no --key is usable")
+      ->envname("AEGIS_VAULT_ADDR");
+  app.add_option("--vault-key", o.vault.key, "Vault transit key name")->envname("AEGIS_VAULT_KEY");
+  app.add_option("--vault-transit-mount", o.vault.transit_mount, "Vault transit mount path")->capture_default_str()
+      ->envname("AEGIS_VAULT_TRANSIT_MOUNT");
+  app.add_option("--vault-token-file", o.vault.token_file, "file holding a Vault token (else VAULT_TOKEN, else --vault-role)")
+      ->envname("AEGIS_VAULT_TOKEN_FILE");
+  app.add_option("--vault-role", o.vault.role, "Vault Kubernetes auth role (logs in with the service account token)")
+      ->envname("AEGIS_VAULT_ROLE");
+  app.add_option("--vault-auth-mount", o.vault.auth_mount, "Vault Kubernetes auth mount path")->capture_default_str()
+      ->envname("AEGIS_VAULT_AUTH_MOUNT");
+  app.add_option("--vault-jwt-file", o.vault.jwt_file, "service account token for Vault's Kubernetes auth")->capture_default_str()
+      ->envname("AEGIS_VAULT_JWT_FILE");
+  app.add_option("--vault-namespace", o.vault.vault_namespace, "X-Vault-Namespace (also VAULT_NAMESPACE)")
+      ->envname("AEGIS_VAULT_NAMESPACE");
+  app.add_option("--vault-cacert", o.vault.ca_cert, "CA bundle for Vault's TLS (also VAULT_CACERT)")->envname("AEGIS_VAULT_CACERT");
   app.add_option("--expected-sha256", o.expected_sha256, "refuse any artifact with another SHA-256 (hex), even if validly signed")
       ->envname("AEGIS_EXPECTED_SHA256");
   app.add_option("--expected-name", o.expected_name, "model name the signature must bind (model-signing subject name)")
@@ -102,6 +122,15 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
     parsed.exit_code = code == 0 ? kExitPlaced : kExitUsage;
     return parsed;
   }
+  // Vault's own variables, as the vault CLI reads them.
+  auto from_env = [](std::string& field, const char* name) {
+    const char* v = std::getenv(name);
+    if (field.empty() && v != nullptr) field = v;
+  };
+  from_env(o.vault.addr, "VAULT_ADDR");
+  from_env(o.vault.token, "VAULT_TOKEN");
+  from_env(o.vault.vault_namespace, "VAULT_NAMESPACE");
+  from_env(o.vault.ca_cert, "VAULT_CACERT");
   o.log_format = log_format == "json" ? LogFormat::kJson : LogFormat::kText;
   o.artifact_type = artifact_type == "archive" ? ArtifactType::kArchive
                     : artifact_type == "file"  ? ArtifactType::kFile

@@ -10,6 +10,7 @@
 
 #include "util/expected.h"
 #include "verifier/extract.h"
+#include "verifier/vault.h"
 
 namespace aegis::verifier {
 
@@ -35,6 +36,7 @@ struct Options {
   std::string dest;       // model directory
   std::string signature;  // explicit signature URI; empty: discovery
   std::string key = "/etc/cosign";
+  VaultConfig vault;  // used when no key is usable
   std::string expected_sha256;  // lowercase hex
   std::string expected_name;
   std::vector<std::string> ignore_paths;  // model-signing: not verified, hence not placed

@@ -12,6 +12,7 @@
 #include "util/file_io.h"
 #include "verifier/extract.h"
 #include "verifier/keys.h"
+#include "verifier/trust.h"
 #include "verifier/signature.h"
 #include "verifier/source.h"
 #include "verifier/workspace.h"
@@ -46,6 +47,7 @@ const char* FormatName(SignatureFile::Format f) {
   switch (f) {
     case SignatureFile::Format::kBundleMessage: return "sigstore-bundle";
     case SignatureFile::Format::kLegacy: return "legacy-sig";
+    case SignatureFile::Format::kVault: return "vault";
     case SignatureFile::Format::kModelSigning: return "model-signing";
   }
   return "?";
@@ -90,11 +92,17 @@ Status CheckName(const Options& o, const Verified& v) {
   return Ok{};
 }
 
-Status Run(const Options& o, const RunContext& ctx, Workspace& ws) {
+Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws) {
   Logger& log = *ctx.log;
-  auto keys = LoadTrustedKeys(o.key);
-  if (!keys) return keys.error();
-  for (const auto& k : *keys) log.Info("trusted key", {{"source", k.source}, {"hint", k.hint}});
+  auto trust = ResolveTrust(o.key, o.vault);
+  if (!trust) return trust.error();
+  if (trust->vault) {
+    log.AddSecret(trust->vault->token());
+    log.Info("trust", {{"vault", trust->vault->config().addr}, {"key", trust->vault->config().key}});
+  }
+  for (const auto& k : trust->keys) log.Info("trusted key", {{"source", k.source}, {"hint", k.hint}});
+  RunSummary summary;
+  summary.artifact = DisplayUri(o.artifact);
 
   FetchOptions fo;
   fo.max_attempts = o.retries;
@@ -114,7 +122,7 @@ Status Run(const Options& o, const RunContext& ctx, Workspace& ws) {
   // 2. The artifact, streamed to the work area while hashed.
   auto t1 = std::chrono::steady_clock::now();
   std::string artifact = ws.Path("artifact");
-  auto got = sources.Get(o.artifact, artifact, NeededDigests(*keys));
+  auto got = sources.Get(o.artifact, artifact, NeededDigests(*trust));
   if (!got) return got.error();
   std::string sha256 = Hex(got->digests.sha256);
   log.Info("artifact fetched", {{"uri", DisplayUri(o.artifact)}, {"bytes", std::to_string(got->bytes)}, {"sha256", sha256},
@@ -129,13 +137,20 @@ Status Run(const Options& o, const RunContext& ctx, Workspace& ws) {
   std::string key_used;
   bool tree_signature = false;
   if (*sig && (*sig)->file.format != SignatureFile::Format::kModelSigning) {
-    auto v = VerifyArtifact((*sig)->file, got->digests, *keys, artifact);
-    if (!v) return Fail(ErrorKind::kSignature, DisplayUri(o.artifact), v.error().message);
+    auto v = VerifyArtifactWith(*trust, (*sig)->file, got->digests, artifact);
+    if (!v) {
+      Error e = v.error();
+      if (e.kind == ErrorKind::kSignature) e.file = DisplayUri(o.artifact);
+      return e;
+    }
     if (!o.expected_name.empty()) {
       return Fail(ErrorKind::kSignature, DisplayUri((*sig)->uri),
                   "--expected-name: this signature format binds no model name (only model-signing bundles do)");
     }
     key_used = v->key;
+    summary.notes = v->notes;
+    summary.format = FormatName((*sig)->file.format);
+    summary.signature = DisplayUri((*sig)->uri);
     Fields f{{"format", FormatName((*sig)->file.format)}, {"key", v->key}, {"sha256", sha256}};
     if (!v->notes.empty()) f.emplace_back("note", v->notes);
     log.Info("signature verified", f);
@@ -194,28 +209,38 @@ Status Run(const Options& o, const RunContext& ctx, Workspace& ws) {
       tree_sig = std::move(*parsed);
       where = "model.sig";
     }
-    auto v = VerifyModelTree(tree_sig, single.empty() ? tree : single, *keys, o.ignore_paths);
-    if (!v) return Fail(ErrorKind::kSignature, where, v.error().message);
+    auto v = VerifyTreeWith(*trust, tree_sig, single.empty() ? tree : single, o.ignore_paths);
+    if (!v) {
+      Error e = v.error();
+      if (e.kind == ErrorKind::kSignature) e.file = where;
+      return e;
+    }
+    summary.format = "model-signing";
+    summary.signature = where;
     for (const auto& p : o.ignore_paths) {  // unverified content is never placed
       std::error_code ec;
       fs::path rel = fs::path(p).lexically_normal();
       if (single.empty() && rel.is_relative() && !rel.empty() && *rel.begin() != "..") fs::remove_all(fs::path(tree) / rel, ec);
     }
-    if (Status s = CheckName(o, *v); !s) return s;
+    if (Status s = CheckName(o, *v); !s) return s.error();
     key_used = v->key;
     log.Info("model signature verified", {{"format", "model-signing"}, {"signature", where}, {"key", v->key}, {"name", v->subject}});
   }
 
   // 6. Place.
-  if (Status s = ws.Place(tree, DisplayUri(o.artifact), sha256, key_used); !s) return s;
+  if (Status s = ws.Place(tree, DisplayUri(o.artifact), sha256, key_used); !s) return s.error();
   log.Info("placed", {{"dest", o.dest}, {"entries", std::to_string(ws.placed().size())}, {"sha256", sha256},
                       {"seconds", Seconds(std::chrono::steady_clock::now() - t0)}});
-  return Ok{};
+  summary.sha256 = sha256;
+  summary.bytes = got->bytes;
+  summary.key = key_used;
+  summary.placed = ws.placed();
+  return summary;
 }
 
 }  // namespace
 
-Status VerifyAndFetch(const Options& in, const RunContext& ctx) {
+Expected<RunSummary> VerifyAndFetch(const Options& in, const RunContext& ctx) {
   Options o = in;
   Logger& log = *ctx.log;
   if (!o.expected_sha256.empty() && !IsHex64(o.expected_sha256)) {
@@ -234,7 +259,7 @@ Status VerifyAndFetch(const Options& in, const RunContext& ctx) {
   }
   auto ws = Workspace::Open(o.dest);
   if (!ws) return ws.error();
-  Status s = Run(o, ctx, *ws);
+  auto s = Run(o, ctx, *ws);
   if (!s) ws->Abort();
   return s;
 }

@@ -3,7 +3,9 @@
 // (formats A, B), extraction to staging, tree verification (format D), placement.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "util/expected.h"
 #include "verifier/log.h"
@@ -18,8 +20,20 @@ struct RunContext {
   Logger* log = nullptr;
 };
 
+// What a successful run verified and placed.
+struct RunSummary {
+  std::string artifact;   // as displayed (no query string)
+  std::string signature;  // where the signature came from
+  std::string format;     // sigstore-bundle, legacy-sig, vault, model-signing
+  std::string sha256;     // hex, of the artifact
+  uint64_t bytes = 0;
+  std::string key;        // what verified it
+  std::string notes;
+  std::vector<std::string> placed;  // top-level entries in <dest-dir>
+};
+
 // Verifies and places the model, or leaves <dest-dir> without model content.
-Status VerifyAndFetch(const Options& options, const RunContext& context);
+Expected<RunSummary> VerifyAndFetch(const Options& options, const RunContext& context);
 
 // The reason for the termination log: at most 4096 bytes, cut at a UTF-8 boundary.
 std::string TerminationMessage(const Error& error);

@@ -8,14 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "util/strings.h"
+
 namespace aegis::verifier {
 namespace {
-
-std::string Trim(std::string s) {
-  size_t a = s.find_first_not_of(" \t\r\n");
-  size_t b = s.find_last_not_of(" \t\r\n");
-  return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
-}
 
 bool Truthy(const std::optional<std::string>& v) {
   return v && (*v == "1" || *v == "true" || *v == "True" || *v == "TRUE");

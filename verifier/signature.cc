@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "verifier/vault.h"
+
 namespace aegis::verifier {
 namespace {
 namespace fs = std::filesystem;
@@ -84,6 +86,15 @@ Expected<SignatureFile> ParseSignatureFile(std::string_view text) {
   SignatureFile s;
   json j = json::parse(text, nullptr, false);
   if (!j.is_discarded() && j.is_object()) {
+    std::string vault = StringAt(j, {"data", "signature"});
+    if (vault.rfind("vault:", 0) == 0) {
+      auto v = ParseVaultSignature(vault);
+      if (!v) return v.error();
+      s.format = SignatureFile::Format::kVault;
+      s.vault_signature = vault;
+      s.signature = v->raw;
+      return s;
+    }
     std::string media = StringAt(j, {"mediaType"});
     if (!media.starts_with("application/vnd.dev.sigstore.bundle")) return Bad("JSON signature file is not a sigstore bundle");
     s.hint = StringAt(j, {"verificationMaterial", "publicKey", "hint"});
@@ -132,10 +143,19 @@ Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artif
                                   const std::string& artifact_path) {
   if (sig.format == SignatureFile::Format::kModelSigning) return Bad("a model-signing bundle signs a model tree, not an archive");
   if (sig.format == SignatureFile::Format::kBundleMessage && !sig.digest.empty()) {
-    if (sig.digest_algorithm != "SHA2_256") return Bad(fmt::format("unsupported bundle digest algorithm {}", sig.digest_algorithm));
-    if (sig.digest != artifact.sha256) return Bad("the bundle's messageDigest does not match the artifact");
+    const std::string* mine = sig.digest_algorithm == "SHA2_256"   ? &artifact.sha256
+                              : sig.digest_algorithm == "SHA2_384" ? &artifact.sha384
+                              : sig.digest_algorithm == "SHA2_512" ? &artifact.sha512
+                                                                   : nullptr;
+    if (mine == nullptr) return Bad(fmt::format("unsupported bundle digest algorithm {}", sig.digest_algorithm));
+    if (mine->empty()) {
+      return Bad(fmt::format("the bundle's digest is {}, which no trusted key uses", sig.digest_algorithm));
+    }
+    if (sig.digest != *mine) return Bad("the bundle's messageDigest does not match the artifact");
   }
   auto v = AnyKey(keys, sig.hint, [&](const TrustedKey& k) {
+    // The seed's Vault signature: Vault hashed the 32 digest bytes it was given as input.
+    if (sig.format == SignatureFile::Format::kVault) return VerifyMessage(k, artifact.sha256, sig.signature);
     if (k.type != KeyType::kEd25519) return VerifyDigests(k, artifact, sig.signature);
     if (artifact_path.empty()) return false;
     MappedFile m(artifact_path);

@@ -1,6 +1,7 @@
 // Signature files (docs/SIGNATURES.md): A — sigstore bundle with a message signature
-// (cosign sign-blob --bundle), B — legacy base64 `.sig`, D — OpenSSF model-signing bundle
-// (DSSE in-toto statement over a model tree). Verification never trusts what the file says
+// (cosign sign-blob --bundle), B — legacy base64 `.sig`, C — Vault transit sign response
+// (`.sig.json`, signed without `prehashed` over the raw SHA-256 digest), D — OpenSSF
+// model-signing bundle (DSSE in-toto statement over a model tree). Verification never trusts what the file says
 // about itself: digests are recomputed, keys come from the trusted set only.
 #pragma once
 
@@ -15,9 +16,10 @@
 namespace aegis::verifier {
 
 struct SignatureFile {
-  enum class Format { kBundleMessage, kLegacy, kModelSigning };
+  enum class Format { kBundleMessage, kLegacy, kVault, kModelSigning };
   Format format = Format::kLegacy;
-  std::string signature;       // raw (A, B)
+  std::string signature;       // raw (A, B, C)
+  std::string vault_signature;  // C: "vault:vN:…" as Vault returned it
   std::string digest_algorithm;  // A: messageDigest.algorithm
   std::string digest;            // A: raw messageDigest.digest
   std::string hint;              // A/D: verificationMaterial.publicKey.hint (unauthenticated)
@@ -27,7 +29,7 @@ struct SignatureFile {
   std::vector<std::string> dsse_signatures;  // D: raw
 };
 
-// Parses any of the three formats; kSignature when it is none of them.
+// Parses any of the four formats; kSignature when it is none of them.
 Expected<SignatureFile> ParseSignatureFile(std::string_view text);
 
 struct Verified {
@@ -36,7 +38,7 @@ struct Verified {
   std::string subject;  // D: the statement's subject name (the model name)
 };
 
-// Formats A and B against the artifact's digests (computed while it was downloaded).
+// Formats A, B and C against the artifact's digests (computed while it was downloaded).
 // Ed25519 (pure) signs the whole message, not a digest: with `artifact_path` the file is
 // mapped and verified in place (the kernel's page cache, not our heap, holds it).
 Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artifact, const std::vector<TrustedKey>& keys,

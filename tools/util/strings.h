@@ -11,6 +11,9 @@ namespace aegis {
 // anything else must match exactly.
 bool WildcardMatches(std::string_view pattern, std::string_view value);
 
+// Without leading and trailing whitespace (spaces, tabs, CR, LF).
+std::string Trim(std::string_view s);
+
 // Quote for human messages: "name" with control characters escaped.
 std::string Quote(std::string_view s);
 

@@ -1,0 +1,102 @@
+#include "verifier/trust.h"
+
+#include <fmt/format.h>
+
+namespace aegis::verifier {
+namespace {
+
+Error Bad(std::string msg) { return Error{ErrorKind::kSignature, {}, {}, std::move(msg)}; }
+
+std::string VaultName(const Vault& v, int version) {
+  return fmt::format("vault transit key {} v{} at {}", v.config().key, version, v.config().addr);
+}
+
+// Vault's transit public keys as trusted keys (newest first).
+Expected<std::vector<TrustedKey>> VaultKeys(const Vault& vault) {
+  auto info = vault.ReadKey();
+  if (!info) return info.error();
+  std::vector<TrustedKey> keys;
+  for (auto it = info->public_keys.rbegin(); it != info->public_keys.rend(); ++it) {
+    auto k = ParsePublicKey(it->second, VaultName(vault, it->first));
+    if (k) keys.push_back(*k);
+  }
+  if (keys.empty()) return Error{ErrorKind::kTrust, vault.config().addr, {}, "the Vault transit key has no usable public key"};
+  return keys;
+}
+
+}  // namespace
+
+std::string Trust::Describe() const {
+  if (vault) return fmt::format("vault transit key {} at {}", vault->config().key, vault->config().addr);
+  std::string out;
+  for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k.source;
+  return out;
+}
+
+Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault) {
+  auto keys = LoadTrustedKeys(key_path);
+  if (keys) return Trust{*keys, std::nullopt};
+  if (!vault.configured()) return keys.error();
+  auto v = Vault::Connect(vault);
+  if (!v) return v.error();
+  return Trust{{}, std::move(*v)};
+}
+
+DigestSet NeededDigests(const Trust& trust) {
+  return trust.vault ? DigestSet{false, false} : NeededDigests(trust.keys);
+}
+
+Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& sig, const Digests& artifact,
+                                      const std::string& artifact_path) {
+  if (!trust.vault) return VerifyArtifact(sig, artifact, trust.keys, artifact_path);
+  if (sig.format == SignatureFile::Format::kModelSigning) return Bad("a model-signing bundle signs a model tree, not an archive");
+  if (sig.format == SignatureFile::Format::kBundleMessage && !sig.digest.empty() &&
+      (sig.digest_algorithm != "SHA2_256" || sig.digest != artifact.sha256)) {
+    return Bad("the bundle's messageDigest does not match the artifact");
+  }
+  const Vault& vault = *trust.vault;
+  auto info = vault.ReadKey();
+  if (!info) return info.error();
+  bool rsa = info->type.rfind("rsa", 0) == 0;
+  std::vector<std::string> algorithms = rsa ? std::vector<std::string>{"pkcs1v15", "pss"} : std::vector<std::string>{""};
+  VaultSignRequest req;
+  req.input = Base64Encode(artifact.sha256);
+  std::vector<std::pair<int, std::string>> attempts;  // version, "vault:vN:…"
+  if (sig.format == SignatureFile::Format::kVault) {
+    // The seed's .sig.json: signed without prehashed over the 32 digest bytes.
+    auto parsed = ParseVaultSignature(sig.vault_signature);
+    if (!parsed) return parsed.error();
+    attempts.emplace_back(parsed->version, sig.vault_signature);
+  } else {
+    // A DER signature over the artifact: Vault's prehashed form; the key version is not
+    // recorded, so the hint picks it first and every version is tried.
+    req.prehashed = true;
+    std::vector<int> versions;
+    for (auto it = info->public_keys.rbegin(); it != info->public_keys.rend(); ++it) {
+      auto k = ParsePublicKey(it->second, "vault");
+      bool hinted = k && !sig.hint.empty() && k->hint == sig.hint;
+      versions.insert(hinted ? versions.begin() : versions.end(), it->first);
+    }
+    if (versions.empty() && info->latest_version > 0) versions.push_back(info->latest_version);
+    for (int v : versions) attempts.emplace_back(v, fmt::format("vault:v{}:{}", v, Base64Encode(sig.signature)));
+  }
+  for (const auto& [version, signature] : attempts) {
+    for (const auto& alg : algorithms) {
+      req.signature_algorithm = alg;
+      auto valid = vault.Verify(req, signature);
+      if (!valid) return valid.error();
+      if (*valid) return Verified{VaultName(vault, version), alg.empty() ? "" : "signature algorithm " + alg, {}};
+    }
+  }
+  return Bad(fmt::format("Vault transit key {} says the signature is not valid", vault.config().key));
+}
+
+Expected<Verified> VerifyTreeWith(const Trust& trust, const SignatureFile& sig, const std::string& path,
+                                  const std::vector<std::string>& ignore) {
+  if (!trust.vault) return VerifyModelTree(sig, path, trust.keys, ignore);
+  auto keys = VaultKeys(*trust.vault);
+  if (!keys) return keys.error();
+  return VerifyModelTree(sig, path, *keys, ignore);
+}
+
+}  // namespace aegis::verifier

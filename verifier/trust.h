@@ -1,0 +1,40 @@
+// Where trust comes from: the mounted public keys (a file or a directory), or Vault
+// transit when no key is usable and Vault is configured. Both verify every format; for
+// Vault, A/B/C go through POST /v1/transit/verify and D (which signs a DSSE envelope, not
+// a digest) uses the transit key's public keys read from Vault.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/expected.h"
+#include "verifier/keys.h"
+#include "verifier/signature.h"
+#include "verifier/vault.h"
+
+namespace aegis::verifier {
+
+struct Trust {
+  std::vector<TrustedKey> keys;  // empty when Vault decides
+  std::optional<Vault> vault;
+
+  std::string Describe() const;  // for logs: key files, or "vault transit key K at ADDR"
+};
+
+// Keys from `key_path` when usable; otherwise Vault when configured; otherwise the key
+// error (kTrust, exit 7).
+Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault);
+
+// The artifact digests to compute on the way.
+DigestSet NeededDigests(const Trust& trust);
+
+// Formats A, B, C.
+Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& sig, const Digests& artifact,
+                                      const std::string& artifact_path);
+
+// Format D.
+Expected<Verified> VerifyTreeWith(const Trust& trust, const SignatureFile& sig, const std::string& path,
+                                  const std::vector<std::string>& ignore);
+
+}  // namespace aegis::verifier
