@@ -42,6 +42,7 @@ class MultiHasher {
 };
 
 std::string Sha256(std::string_view data);
+Expected<Digests> DigestFile(const std::string& path, DigestSet want = {});  // kIo when unreadable
 Expected<std::string> Sha256File(const std::string& path);  // raw bytes
 
 }  // namespace aegis::verifier

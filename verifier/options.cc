@@ -45,6 +45,36 @@ transit verifies (--vault-addr/VAULT_ADDR and --vault-key; token from VAULT_TOKE
 
 }  // namespace
 
+void AddVaultOptions(CLI::App& app, VaultConfig& vault) {
+  app.add_option("--vault-addr", vault.addr, "Vault address (also VAULT_ADDR); used when no --key is usable")
+      ->envname("AEGIS_VAULT_ADDR");
+  app.add_option("--vault-key", vault.key, "Vault transit key name")->envname("AEGIS_VAULT_KEY");
+  app.add_option("--vault-transit-mount", vault.transit_mount, "Vault transit mount path")->capture_default_str()
+      ->envname("AEGIS_VAULT_TRANSIT_MOUNT");
+  app.add_option("--vault-token-file", vault.token_file, "file holding a Vault token (else VAULT_TOKEN, else --vault-role)")
+      ->envname("AEGIS_VAULT_TOKEN_FILE");
+  app.add_option("--vault-role", vault.role, "Vault Kubernetes auth role (logs in with the service account token)")
+      ->envname("AEGIS_VAULT_ROLE");
+  app.add_option("--vault-auth-mount", vault.auth_mount, "Vault Kubernetes auth mount path")->capture_default_str()
+      ->envname("AEGIS_VAULT_AUTH_MOUNT");
+  app.add_option("--vault-jwt-file", vault.jwt_file, "service account token for Vault's Kubernetes auth")->capture_default_str()
+      ->envname("AEGIS_VAULT_JWT_FILE");
+  app.add_option("--vault-namespace", vault.vault_namespace, "X-Vault-Namespace (also VAULT_NAMESPACE)")
+      ->envname("AEGIS_VAULT_NAMESPACE");
+  app.add_option("--vault-cacert", vault.ca_cert, "CA bundle for Vault's TLS (also VAULT_CACERT)")->envname("AEGIS_VAULT_CACERT");
+}
+
+void VaultFromEnvironment(VaultConfig& vault) {
+  auto from_env = [](std::string& field, const char* name) {
+    const char* v = std::getenv(name);
+    if (field.empty() && v != nullptr) field = v;
+  };
+  from_env(vault.addr, "VAULT_ADDR");
+  from_env(vault.token, "VAULT_TOKEN");
+  from_env(vault.vault_namespace, "VAULT_NAMESPACE");
+  from_env(vault.ca_cert, "VAULT_CACERT");
+}
+
 ParsedCommandLine ParseCommandLine(int argc, char** argv) {
   Options o;
   CLI::App app{"verify-and-fetch: fetch a signed model, verify it, and place it in <dest-dir> — or place nothing"};
@@ -61,22 +91,7 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       ->envname("AEGIS_SIGNATURE");
   app.add_option("--key", o.key, "trusted public key: a PEM file, or a directory of *.pem/*.pub")->capture_default_str()
       ->envname("AEGIS_KEY");
-  app.add_option("--vault-addr", o.vault.addr, "Vault address (also VAULT_ADDR); used when no --key is usable")
-      ->envname("AEGIS_VAULT_ADDR");
-  app.add_option("--vault-key", o.vault.key, "Vault transit key name")->envname("AEGIS_VAULT_KEY");
-  app.add_option("--vault-transit-mount", o.vault.transit_mount, "Vault transit mount path")->capture_default_str()
-      ->envname("AEGIS_VAULT_TRANSIT_MOUNT");
-  app.add_option("--vault-token-file", o.vault.token_file, "file holding a Vault token (else VAULT_TOKEN, else --vault-role)")
-      ->envname("AEGIS_VAULT_TOKEN_FILE");
-  app.add_option("--vault-role", o.vault.role, "Vault Kubernetes auth role (logs in with the service account token)")
-      ->envname("AEGIS_VAULT_ROLE");
-  app.add_option("--vault-auth-mount", o.vault.auth_mount, "Vault Kubernetes auth mount path")->capture_default_str()
-      ->envname("AEGIS_VAULT_AUTH_MOUNT");
-  app.add_option("--vault-jwt-file", o.vault.jwt_file, "service account token for Vault's Kubernetes auth")->capture_default_str()
-      ->envname("AEGIS_VAULT_JWT_FILE");
-  app.add_option("--vault-namespace", o.vault.vault_namespace, "X-Vault-Namespace (also VAULT_NAMESPACE)")
-      ->envname("AEGIS_VAULT_NAMESPACE");
-  app.add_option("--vault-cacert", o.vault.ca_cert, "CA bundle for Vault's TLS (also VAULT_CACERT)")->envname("AEGIS_VAULT_CACERT");
+  AddVaultOptions(app, o.vault);
   app.add_option("--expected-sha256", o.expected_sha256, "refuse any artifact with another SHA-256 (hex), even if validly signed")
       ->envname("AEGIS_EXPECTED_SHA256");
   app.add_option("--expected-name", o.expected_name, "model name the signature must bind (model-signing subject name)")
@@ -122,15 +137,7 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
     parsed.exit_code = code == 0 ? kExitPlaced : kExitUsage;
     return parsed;
   }
-  // Vault's own variables, as the vault CLI reads them.
-  auto from_env = [](std::string& field, const char* name) {
-    const char* v = std::getenv(name);
-    if (field.empty() && v != nullptr) field = v;
-  };
-  from_env(o.vault.addr, "VAULT_ADDR");
-  from_env(o.vault.token, "VAULT_TOKEN");
-  from_env(o.vault.vault_namespace, "VAULT_NAMESPACE");
-  from_env(o.vault.ca_cert, "VAULT_CACERT");
+  VaultFromEnvironment(o.vault);
   o.log_format = log_format == "json" ? LogFormat::kJson : LogFormat::kText;
   o.artifact_type = artifact_type == "archive" ? ArtifactType::kArchive
                     : artifact_type == "file"  ? ArtifactType::kFile

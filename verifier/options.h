@@ -12,6 +12,10 @@
 #include "verifier/extract.h"
 #include "verifier/vault.h"
 
+namespace CLI {
+class App;
+}
+
 namespace aegis::verifier {
 
 // Exit codes, documented in --help.
@@ -60,6 +64,12 @@ struct ParsedCommandLine {
   std::optional<Options> options;
   int exit_code = kExitUsage;
 };
+
+// The --vault-* flags (with AEGIS_VAULT_* variables), shared with `aegis verify`/`sign`.
+void AddVaultOptions(CLI::App& app, VaultConfig& vault);
+// Vault's own variables where the flags left a field empty: VAULT_ADDR, VAULT_TOKEN,
+// VAULT_NAMESPACE, VAULT_CACERT (as the vault CLI reads them).
+void VaultFromEnvironment(VaultConfig& vault);
 
 // Environment variables are read through `getenv` (CLI11's envname).
 ParsedCommandLine ParseCommandLine(int argc, char** argv);

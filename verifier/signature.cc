@@ -221,8 +221,10 @@ Expected<Verified> VerifyModelTree(const SignatureFile& sig, const std::string& 
   } else {
     std::set<std::string> skip(ignore.begin(), ignore.end());
     skip.insert("model.sig");
-    for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      std::string rel = fs::relative(it->path(), path).string();
+    fs::path root = fs::path(path).lexically_normal();
+    if (!root.has_filename()) root = root.parent_path();
+    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::string rel = it->path().lexically_relative(root).generic_string();  // fs::relative would resolve symlinks
       if (skip.count(rel)) {
         if (it->is_directory()) it.disable_recursion_pending();
         continue;

@@ -24,5 +24,8 @@ const std::vector<Command>& Commands();
 void SetupLint(CLI::App& sub, int& exit_code);
 void SetupPolicy(CLI::App& sub, int& exit_code);
 void SetupRender(CLI::App& sub, int& exit_code);
+void SetupSign(CLI::App& sub, int& exit_code);
+void SetupVerify(CLI::App& sub, int& exit_code);
+void SetupPack(CLI::App& sub, int& exit_code);
 
 }  // namespace aegis::cli

@@ -1,0 +1,93 @@
+// `aegis sign`: the producer side. Writes a cosign-compatible bundle (format A) for an
+// artifact, or an OpenSSF model-signing bundle (format D) for a model directory, signed with
+// a PEM private key or a Vault transit key.
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "sign/bundle.h"
+#include "sign/signer.h"
+#include "util/file_io.h"
+#include "util/strings.h"
+#include "verifier/options.h"
+
+namespace aegis::cli {
+namespace {
+namespace fs = std::filesystem;
+
+struct SignFlags {
+  std::string artifact;
+  std::string key;
+  std::string password_file;
+  std::string output;
+  bool oms = false;
+  std::vector<std::string> ignore_paths;
+  verifier::VaultConfig vault;
+};
+
+int Fail(const Error& e) {
+  std::cerr << "aegis sign: error: " << e.Describe() << "\n";
+  return verifier::ExitCodeFor(e.kind);
+}
+
+int RunSign(SignFlags f) {
+  verifier::VaultFromEnvironment(f.vault);
+  if (f.key.empty() == !f.vault.configured()) {
+    return Fail(Error{ErrorKind::kUsage, {}, {}, "give exactly one of --key or --vault-addr with --vault-key"});
+  }
+  Expected<std::unique_ptr<sign::Signer>> signer = Error{};
+  if (!f.key.empty()) {
+    std::string password;
+    if (!f.password_file.empty()) {
+      auto p = ReadInput(f.password_file);
+      if (!p) return Fail(p.error());
+      password = *p;
+      while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+    } else if (const char* env = std::getenv("AEGIS_PASSWORD")) {
+      password = env;
+    }
+    signer = sign::LoadKeySigner(f.key, password);
+  } else {
+    signer = sign::ConnectVaultSigner(f.vault);
+  }
+  if (!signer) return Fail(signer.error());
+  std::error_code ec;
+  bool is_dir = fs::is_directory(f.artifact, ec);
+  if (!fs::exists(f.artifact, ec)) return Fail(Error{ErrorKind::kIo, f.artifact, {}, "no such file or directory"});
+  Expected<std::string> text = Error{};
+  std::string out = f.output;
+  if (f.oms) {
+    text = sign::SignModelBundle(**signer, f.artifact, f.ignore_paths);
+    if (out.empty()) out = is_dir ? (fs::path(f.artifact) / "model.sig").string() : f.artifact + ".sigstore.json";
+  } else {
+    if (is_dir) return Fail(Error{ErrorKind::kUsage, f.artifact, {}, "a directory: use --oms, or pack it first (aegis pack)"});
+    text = sign::SignArtifactBundle(**signer, f.artifact);
+    if (out.empty()) out = f.artifact + ".sigstore.json";
+  }
+  if (!text) return Fail(text.error());
+  if (Status s = WriteFileAtomically(out, *text); !s) return Fail(s.error());
+  std::cerr << "aegis sign: signed " << f.artifact << " with " << (*signer)->Describe() << " ("
+            << (f.oms ? "model-signing bundle" : "sigstore bundle") << ")\n";
+  std::cout << out << "\n";
+  return kExitClean;
+}
+
+}  // namespace
+
+void SetupSign(CLI::App& sub, int& exit_code) {
+  auto f = std::make_shared<SignFlags>();
+  sub.add_option("artifact", f->artifact, "artifact file, or a model directory with --oms")->required();
+  sub.add_option("--key", f->key, "PEM private key (PKCS#8, SEC1 or PKCS#1; EC, RSA or Ed25519)");
+  sub.add_option("--password-file", f->password_file, "password of an encrypted key (else AEGIS_PASSWORD)");
+  sub.add_option("-o,--output", f->output, "where to write (default <artifact>.sigstore.json, or <dir>/model.sig with --oms)");
+  sub.add_flag("--oms", f->oms, "write an OpenSSF model-signing bundle over the model's files");
+  sub.add_option("--ignore-paths", f->ignore_paths, "--oms: paths left out of the signature")->delimiter(',');
+  verifier::AddVaultOptions(sub, f->vault);
+  sub.callback([f, &exit_code] { exit_code = RunSign(*f); });
+}
+
+}  // namespace aegis::cli

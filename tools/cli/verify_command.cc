@@ -1,0 +1,135 @@
+// `aegis verify`: the initContainer's engine for CI gates and humans. An artifact (path or
+// URI) is checked exactly as verify-and-fetch would before placing it — signature,
+// pins, archive safety — in a temporary directory that is removed afterwards; a local
+// model directory is checked against its model-signing bundle. Same exit codes.
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "util/file_io.h"
+#include "verifier/options.h"
+#include "verifier/run.h"
+#include "verifier/signature.h"
+#include "verifier/trust.h"
+
+namespace aegis::cli {
+namespace {
+namespace fs = std::filesystem;
+using verifier::RunSummary;
+
+struct VerifyFlags {
+  verifier::Options o;
+  std::string format = "text";
+  bool verbose = false;
+};
+
+// A model directory with its model-signing bundle (model.sig inside, or --signature).
+Expected<RunSummary> VerifyTree(const verifier::Options& o) {
+  std::string sig_path = o.signature.empty() ? (fs::path(o.artifact) / "model.sig").string() : o.signature;
+  auto text = ReadInput(sig_path);
+  if (!text) return Error{ErrorKind::kNotFound, sig_path, {}, "no model-signing bundle"};
+  auto sig = verifier::ParseSignatureFile(*text);
+  if (!sig) return Error{ErrorKind::kSignature, sig_path, {}, sig.error().message};
+  if (sig->format != verifier::SignatureFile::Format::kModelSigning) {
+    return Error{ErrorKind::kSignature, sig_path, {}, "a directory needs a model-signing bundle"};
+  }
+  auto trust = verifier::ResolveTrust(o.key, o.vault);
+  if (!trust) return trust.error();
+  auto v = verifier::VerifyTreeWith(*trust, *sig, o.artifact, o.ignore_paths);
+  if (!v) {
+    Error e = v.error();
+    if (e.kind == ErrorKind::kSignature) e.file = sig_path;
+    return e;
+  }
+  if (!o.expected_name.empty() && v->subject != o.expected_name) {
+    return Error{ErrorKind::kSignature, sig_path, {}, fmt::format("the signature binds the name {:?}, not the expected {:?}", v->subject, o.expected_name)};
+  }
+  RunSummary s;
+  s.artifact = o.artifact;
+  s.signature = sig_path;
+  s.format = "model-signing";
+  s.key = v->key;
+  return s;
+}
+
+Expected<RunSummary> VerifyArtifact(verifier::Options o, bool verbose) {
+  std::string tmpl = (fs::temp_directory_path() / "aegis-verify-XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) return Error{ErrorKind::kIo, tmpl, {}, "cannot create a temporary directory"};
+  o.dest = tmpl + "/model";
+  o.termination_log.clear();
+  std::ofstream null_stream;  // never opened: discards everything
+  verifier::Logger log(verbose ? std::cerr : null_stream, o.log_format == verifier::LogFormat::kJson);
+  auto r = verifier::VerifyAndFetch(o, verifier::RunContext{verifier::ProcessEnv(), &log});
+  std::error_code ec;
+  fs::remove_all(tmpl, ec);
+  return r;
+}
+
+int Report(const VerifyFlags& f, const Expected<RunSummary>& r) {
+  int code = r ? kExitClean : verifier::ExitCodeFor(r.error().kind);
+  if (f.format == "json") {
+    nlohmann::json j = {{"verified", r.ok()}, {"artifact", f.o.artifact}, {"exitCode", code}};
+    if (r) {
+      j.update({{"format", r->format}, {"signature", r->signature}, {"key", r->key}});
+      if (!r->sha256.empty()) j["sha256"] = r->sha256;
+      if (!r->notes.empty()) j["notes"] = r->notes;
+    } else {
+      j["error"] = r.error().Describe();
+    }
+    std::cout << j.dump(2) << "\n";
+    return code;
+  }
+  if (!r) {
+    std::cerr << "aegis verify: FAILED: " << r.error().Describe() << "\n";
+    return code;
+  }
+  std::cout << "verified: " << f.o.artifact << "\n  format: " << r->format << "\n  signature: " << r->signature
+            << "\n  key: " << r->key << "\n";
+  if (!r->sha256.empty()) std::cout << "  sha256: " << r->sha256 << "\n";
+  if (!r->notes.empty()) std::cout << "  note: " << r->notes << "\n";
+  return code;
+}
+
+}  // namespace
+
+void SetupVerify(CLI::App& sub, int& exit_code) {
+  auto f = std::make_shared<VerifyFlags>();
+  verifier::Options& o = f->o;
+  o.key = "";
+  sub.add_option("artifact", o.artifact, "artifact path or URI (s3://, https://, file://), or a model directory")->required();
+  sub.add_option("--signature", o.signature, "signature path or URI (default: discovery as verify-and-fetch)");
+  sub.add_option("--key", o.key, "trusted public key file or directory");
+  verifier::AddVaultOptions(sub, o.vault);
+  sub.add_option("--expected-sha256", o.expected_sha256, "refuse any other artifact digest");
+  sub.add_option("--expected-name", o.expected_name, "model name the model-signing bundle must bind");
+  sub.add_option("--ignore-paths", o.ignore_paths, "model-signing: paths not covered by the signature")->delimiter(',');
+  sub.add_flag("--allow-insecure-http", o.allow_insecure_http, "allow http:// URIs");
+  sub.add_option("--ca-bundle", o.ca_bundle, "CA bundle for https:// and S3 endpoints");
+  sub.add_flag("--anonymous", o.anonymous, "S3 without credentials");
+  sub.add_option("--format", f->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  sub.add_flag("-v,--verbose", f->verbose, "show the verifier's log on stderr");
+  sub.footer("Exit codes are verify-and-fetch's: 0 verified, 2 usage, 3 not found, 4 network, 5 signature invalid,\n"
+             "6 archive rejected, 7 no trust material, 8 local I/O.");
+  sub.callback([f, &exit_code] {
+    verifier::VaultFromEnvironment(f->o.vault);
+    if (f->o.key.empty() && !f->o.vault.configured()) {
+      exit_code = Report(*f, Error{ErrorKind::kTrust, {}, {}, "no trust material: give --key, or --vault-addr with --vault-key"});
+      return;
+    }
+    if (f->o.key.empty()) f->o.key = "/nonexistent/aegis-no-key";  // Vault decides
+    std::error_code ec;
+    bool dir = fs::is_directory(f->o.artifact, ec);
+    exit_code = Report(*f, dir ? VerifyTree(f->o) : VerifyArtifact(f->o, f->verbose));
+  });
+}
+
+}  // namespace aegis::cli

@@ -1,0 +1,103 @@
+#include "sign/bundle.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace aegis::sign {
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+using verifier::Base64Encode;
+
+constexpr const char* kBundleType = "application/vnd.dev.sigstore.bundle.v0.3+json";
+constexpr const char* kInToto = "application/vnd.in-toto+json";
+
+verifier::DigestSet SetFor(const std::string& algorithm) {
+  return {algorithm == "SHA2_384", algorithm == "SHA2_512"};
+}
+
+}  // namespace
+
+Expected<std::string> SignArtifactBundle(const Signer& signer, const std::string& artifact) {
+  std::string algorithm = signer.DigestAlgorithm();
+  auto digests = verifier::DigestFile(artifact, SetFor(algorithm));
+  if (!digests) return digests.error();
+  auto sig = signer.SignArtifact(*digests, artifact);
+  if (!sig) return sig.error();
+  const std::string& digest = algorithm == "SHA2_384" ? digests->sha384 : algorithm == "SHA2_512" ? digests->sha512 : digests->sha256;
+  json b = {{"mediaType", kBundleType},
+            {"verificationMaterial", {{"publicKey", {{"hint", signer.PublicKey().hint}}}}},
+            {"messageSignature",
+             {{"messageDigest", {{"algorithm", algorithm}, {"digest", Base64Encode(digest)}}}, {"signature", Base64Encode(*sig)}}}};
+  return b.dump() + "\n";
+}
+
+Expected<std::string> ModelStatement(const std::string& model_path, const std::vector<std::string>& ignore) {
+  std::error_code ec;
+  fs::path root = fs::path(model_path).lexically_normal();
+  if (!root.has_filename()) root = root.parent_path();
+  std::map<std::string, std::string> files;  // name → path
+  auto st = fs::symlink_status(root, ec);
+  if (ec || !fs::exists(st)) return Error{ErrorKind::kIo, model_path, {}, "no such model file or directory"};
+  if (fs::is_regular_file(st)) {
+    files["."] = root.string();
+  } else if (fs::is_directory(st)) {
+    std::set<std::string> skip(ignore.begin(), ignore.end());
+    skip.insert("model.sig");
+    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::string rel = it->path().lexically_relative(root).generic_string();
+      if (skip.count(rel)) {
+        if (it->is_directory()) it.disable_recursion_pending();
+        continue;
+      }
+      auto s = it->symlink_status();
+      if (fs::is_symlink(s)) return Error{ErrorKind::kUsage, it->path().string(), {}, "symlinks cannot be signed (allow_symlinks: false)"};
+      if (fs::is_directory(s)) continue;
+      if (!fs::is_regular_file(s)) return Error{ErrorKind::kUsage, it->path().string(), {}, "not a regular file"};
+      files[rel] = it->path().string();
+    }
+    if (ec) return Error{ErrorKind::kIo, model_path, {}, "cannot list: " + ec.message()};
+  } else {
+    return Error{ErrorKind::kUsage, model_path, {}, "not a regular file or directory"};
+  }
+  if (files.empty()) return Error{ErrorKind::kUsage, model_path, {}, "the model has no files to sign"};
+  json resources = json::array();
+  std::string concat;
+  for (const auto& [name, path] : files) {  // std::map: sorted by name
+    auto d = verifier::DigestFile(path, {false, false});
+    if (!d) return d.error();
+    concat += d->sha256;
+    resources.push_back({{"algorithm", "sha256"}, {"digest", verifier::Hex(d->sha256)}, {"name", name}});
+  }
+  json serialization = {{"method", "files"}, {"hash_type", "sha256"}, {"allow_symlinks", false}};
+  if (!ignore.empty()) serialization["ignore_paths"] = ignore;
+  std::string name = fs::absolute(root).lexically_normal().filename().string();
+  if (name.empty()) name = fs::absolute(root).lexically_normal().parent_path().filename().string();
+  json statement = {{"_type", "https://in-toto.io/Statement/v1"},
+                    {"subject", {{{"name", name}, {"digest", {{"sha256", verifier::Hex(verifier::Sha256(concat))}}}}}},
+                    {"predicateType", "https://model_signing/signature/v1.0"},
+                    {"predicate", {{"serialization", serialization}, {"resources", resources}}}};
+  return statement.dump(2);
+}
+
+Expected<std::string> SignModelBundle(const Signer& signer, const std::string& model_path, const std::vector<std::string>& ignore) {
+  auto statement = ModelStatement(model_path, ignore);
+  if (!statement) return statement.error();
+  std::string pae = fmt::format("DSSEv1 {} {} {} ", std::string_view(kInToto).size(), kInToto, statement->size()) + *statement;
+  auto sig = signer.SignMessage(pae);
+  if (!sig) return sig.error();
+  json b = {{"mediaType", kBundleType},
+            {"verificationMaterial",
+             {{"publicKey", {{"rawBytes", Base64Encode(signer.PublicKeyPem())}, {"keyDetails", KeyDetails(signer.PublicKey().type)}}}}},
+            {"dsseEnvelope",
+             {{"payload", Base64Encode(*statement)}, {"payloadType", kInToto}, {"signatures", {{{"sig", Base64Encode(*sig)}, {"keyid", nullptr}}}}}}};
+  return b.dump(2) + "\n";
+}
+
+}  // namespace aegis::sign
