@@ -142,6 +142,12 @@ TEST_F(SignTest, VaultTransitSignsWhatOpensslAndVerifyAndFetchAccept) {
                               dir_.path());
     EXPECT_EQ(via_vault.exit_code, 0) << via_vault.err;
     fs::remove_all(dir_.File("out2"));
+    auto gate = RunShell(std::string("VAULT_TOKEN=") + VaultServer::kToken + " " + AEGIS_BIN + " verify model.tar.gz --format json --vault-addr " +
+                             vault.addr() + " --vault-key " + key,
+                         dir_.path());
+    EXPECT_EQ(gate.exit_code, 0) << gate.out << gate.err;
+    EXPECT_NE(gate.out.find("vault transit key"), std::string::npos) << gate.out;
+    EXPECT_EQ(gate.out.find(VaultServer::kToken), std::string::npos);
   }
   bool prehashed = false;
   for (const auto& r : vault.Log()) {
