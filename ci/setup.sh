@@ -9,7 +9,11 @@ packages=(
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes for the fuzz build
   time                       # /usr/bin/time for the benchmark's peak RSS
   curl                       # seeds the test S3 server with its own SigV4 signer
+  ca-certificates            # the CA bundle shipped in the verifier image
 )
+# The verifier image (ci/image) and its pod-like end-to-end test; installed with their
+# recommended packages (conmon, netavark, …) as podman needs them.
+container_packages=(buildah podman runc skopeo busybox-static)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -20,6 +24,16 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+missing=()
+for p in "${container_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "ci/setup.sh: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # Node.js for the test S3 server (tests/s3: pinned @20minutes/s3rver 5.0.0).
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

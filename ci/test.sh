@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is needed, then builds and runs every test
-# twice (warnings as errors; then under AddressSanitizer + UndefinedBehaviorSanitizer),
-# and gives the libFuzzer target a short run.
+# twice (warnings as errors, incl. the pod-like image test with podman; then under
+# AddressSanitizer + UndefinedBehaviorSanitizer), gives the libFuzzer targets a short run,
+# and builds, installs and exercises the Debian package.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -30,4 +31,6 @@ for pair in manifest:20 signature:10 archive:10; do
   ./build-fuzz/tests/aegis_"$name"_fuzzer -max_total_time="${pair##*:}" -rss_limit_mb=1024 -timeout=10 \
     "$work/$name" 2>&1 | tail -1
 done
+echo "== Debian package: build, install with apt, lint the installed examples from /usr/share/aegis"
+bash ci/package.sh build-release
 echo "== all tests passed"

@@ -77,7 +77,7 @@ void VaultFromEnvironment(VaultConfig& vault) {
 
 ParsedCommandLine ParseCommandLine(int argc, char** argv) {
   Options o;
-  CLI::App app{"verify-and-fetch: fetch a signed model, verify it, and place it in <dest-dir> — or place nothing"};
+  CLI::App app{"verify-and-fetch: fetch a signed model, verify it, and place it in <dest-dir> — or place nothing", "verify-and-fetch"};
   app.set_version_flag("--version", AEGIS_VERSION);
   app.footer(kFooter);
   app.get_formatter()->column_width(36);

@@ -145,3 +145,36 @@ TEST(Cli, HostileInputsGiveClearErrorsNotCrashes) {
 
 }  // namespace
 }  // namespace aegis
+
+namespace aegis::testing {
+namespace {
+
+// The CI gate examples in ci/examples run their `aegis lint` lines exactly as written
+// (deploy/ replaced by the shipped canaries), so the examples cannot rot.
+TEST(CiExamples, LintCommandsRunAsWritten) {
+  int ran = 0;
+  for (const char* example : {"ci/examples/github-actions.yml", "ci/examples/gitlab-ci.yml"}) {
+    std::string text = ReadFile(SourcePath(example));
+    for (size_t at = text.find("aegis lint "); at != std::string::npos; at = text.find("aegis lint ", at + 1)) {
+      std::string line = text.substr(at + 6, text.find('\n', at) - at - 6);
+      size_t deploy = line.find("deploy/");
+      ASSERT_NE(deploy, std::string::npos) << line;
+      line.replace(deploy, 7, SourcePath("manifests/triton"));
+      TempDir dir;
+      auto r = RunAegis(line, dir.path());
+      EXPECT_EQ(r.exit_code, 0) << example << ": aegis " << line << "\n" << r.err;
+      if (line.find("sarif") != std::string::npos) {
+        auto sarif = nlohmann::json::parse(ReadFile(dir.File("aegis.sarif")));
+        EXPECT_EQ(sarif["version"], "2.1.0");
+      }
+      if (line.find("junit") != std::string::npos) {
+        EXPECT_NE(ReadFile(dir.File("aegis-junit.xml")).find("<testsuite"), std::string::npos);
+      }
+      ++ran;
+    }
+  }
+  EXPECT_EQ(ran, 2);
+}
+
+}  // namespace
+}  // namespace aegis::testing

@@ -7,7 +7,7 @@
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"aegis: policy and tooling that keeps unsigned ML models out of Kubernetes model servers"};
+  CLI::App app{"aegis: policy and tooling that keeps unsigned ML models out of Kubernetes model servers", "aegis"};
   app.set_version_flag("--version", AEGIS_VERSION);
   app.require_subcommand(1);
   int exit_code = aegis::cli::kExitClean;

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the Debian package from a Release build, installs it with apt (as a user would),
+# and runs the installed aegis on the installed examples from the installed location.
+#   ci/package.sh [BUILD_DIR]   (default build-release)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+build=${1:-build-release}
+bash ci/build.sh "$build" -DCMAKE_BUILD_TYPE=Release -DAEGIS_TESTS=OFF >/dev/null
+(cd "$build" && cpack -G DEB >/dev/null)
+version=$(sed -n 's/^project(aegis VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+deb="$build/aegis_${version}_amd64.deb"
+[ -f "$deb" ] || { echo "package.sh: $deb was not produced" >&2; exit 1; }
+echo "== $deb"
+dpkg-deb --field "$deb" Package Version Architecture Depends
+apt-get install -y "./$deb" >/dev/null 2>&1 || apt-get install -y "$(pwd)/$deb"
+fail() { echo "package.sh: FAIL: $*" >&2; exit 1; }
+[ "$(command -v aegis)" = /usr/bin/aegis ] || fail "aegis is not /usr/bin/aegis"
+[ "$(command -v verify-and-fetch)" = /usr/bin/verify-and-fetch ] || fail "verify-and-fetch is not installed"
+cd /  # nothing from the source tree
+aegis lint /usr/share/aegis/manifests/kserve /usr/share/aegis/manifests/triton /usr/share/aegis/manifests/pod ||
+  fail "the installed canary manifests do not pass the installed policy"
+set +e
+aegis lint -q /usr/share/aegis/manifests/known-bad
+code=$?
+set -e
+[ $code -eq 1 ] || fail "known-bad examples: expected exit 1, got $code"
+aegis policy check /usr/share/aegis/policies/constrainttemplate.yaml /usr/share/aegis/policies/constraint-enforce.yaml ||
+  fail "installed policies do not check"
+verify-and-fetch --version >/dev/null
+for page in aegis aegis-lint aegis-sign verify-and-fetch; do
+  [ -f "/usr/share/man/man1/$page.1" ] || [ -f "/usr/share/man/man1/$page.1.gz" ] || fail "man page $page missing"
+done
+bash -c 'source /usr/share/bash-completion/completions/aegis && complete -p aegis' >/dev/null || fail "bash completion"
+[ -f /usr/share/zsh/vendor-completions/_aegis ] || fail "zsh completion missing"
+echo "package.sh: installed $deb; aegis lint works from /usr/share/aegis"
+apt-get remove -y aegis >/dev/null 2>&1
