@@ -10,7 +10,9 @@ int ExitCodeFor(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::kUsage: return kExitUsage;
     case ErrorKind::kNotFound: return kExitNotFound;
-    case ErrorKind::kNetwork: return kExitNetwork;
+    case ErrorKind::kNetwork:
+    case ErrorKind::kForbidden:
+    case ErrorKind::kTimeout: return kExitNetwork;
     case ErrorKind::kSignature: return kExitSignature;
     case ErrorKind::kArchive:
     case ErrorKind::kLimit: return kExitArchive;

@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -15,7 +18,8 @@ namespace aegis::testing {
 bool HttpConnection::Send(const std::string& bytes) {
   size_t off = 0;
   while (off < bytes.size()) {
-    ssize_t n = send(fd_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+    ssize_t n = ssl_ != nullptr ? SSL_write(ssl_, bytes.data() + off, static_cast<int>(bytes.size() - off))
+                                : send(fd_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
     if (n <= 0) return false;
     off += static_cast<size_t>(n);
   }
@@ -44,7 +48,22 @@ void HttpConnection::WaitForClientClose(int max_seconds) {
   }
 }
 
-HttpServer::HttpServer(Handler handler) : handler_(std::move(handler)) {
+HttpServer::HttpServer(Handler handler) : handler_(std::move(handler)) { Start(); }
+
+HttpServer::HttpServer(Handler handler, const TlsConfig& tls) : handler_(std::move(handler)) {
+  ctx_ = SSL_CTX_new(TLS_server_method());
+  if (SSL_CTX_use_certificate_chain_file(ctx_, tls.cert_file.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(ctx_, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    throw std::runtime_error("test HTTPS server: cannot load the certificate");
+  }
+  if (!tls.client_ca_file.empty()) {
+    SSL_CTX_load_verify_locations(ctx_, tls.client_ca_file.c_str(), nullptr);
+    SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });  // checked per request below
+  }
+  Start();
+}
+
+void HttpServer::Start() {
   listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -66,10 +85,11 @@ HttpServer::~HttpServer() {
   shutdown(listen_fd_, SHUT_RDWR);
   close(listen_fd_);
   thread_.join();
+  if (ctx_ != nullptr) SSL_CTX_free(ctx_);
 }
 
 std::string HttpServer::Url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + path;
+  return (ctx_ != nullptr ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_) + path;
 }
 
 std::vector<HttpRequest> HttpServer::Log() const {
@@ -83,14 +103,39 @@ void HttpServer::Serve() {
     if (poll(&p, 1, 100) <= 0) continue;
     int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
+    timeval tv{5, 0};  // a client that never speaks does not block the server
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    SSL* ssl = nullptr;
+    std::string client_cn;
+    if (ctx_ != nullptr) {
+      ssl = SSL_new(ctx_);
+      SSL_set_fd(ssl, fd);
+      if (SSL_accept(ssl) != 1) {
+        SSL_free(ssl);
+        close(fd);
+        continue;
+      }
+      if (X509* peer = SSL_get1_peer_certificate(ssl)) {
+        if (SSL_get_verify_result(ssl) == X509_V_OK) {
+          char cn[256] = {};
+          X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, cn, sizeof cn);
+          client_cn = cn;
+        }
+        X509_free(peer);
+      }
+    }
+    auto receive = [&](char* b, size_t n) -> ssize_t {
+      return ssl != nullptr ? SSL_read(ssl, b, static_cast<int>(n)) : recv(fd, b, n, 0);
+    };
     std::string raw;
     char buf[4096];
     while (raw.find("\r\n\r\n") == std::string::npos && raw.size() < 65536) {
-      ssize_t n = recv(fd, buf, sizeof buf, 0);
+      ssize_t n = receive(buf, sizeof buf);
       if (n <= 0) break;
       raw.append(buf, static_cast<size_t>(n));
     }
     HttpRequest req;
+    req.client_cn = client_cn;
     size_t line_end = raw.find("\r\n");
     std::string first = raw.substr(0, line_end);
     size_t s1 = first.find(' '), s2 = first.rfind(' ');
@@ -117,7 +162,7 @@ void HttpServer::Serve() {
     if (auto cl = req.headers.find("content-length"); cl != req.headers.end()) {
       size_t want = std::min<size_t>(std::stoul(cl->second), 1 << 20);
       while (req.body.size() < want) {
-        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        ssize_t n = receive(buf, sizeof buf);
         if (n <= 0) break;
         req.body.append(buf, static_cast<size_t>(n));
       }
@@ -127,8 +172,12 @@ void HttpServer::Serve() {
       log_.push_back(req);
     }
     ++requests_;
-    HttpConnection conn(fd);
+    HttpConnection conn(fd, ssl);
     handler_(req, conn);
+    if (ssl != nullptr) {
+      if (conn.fd() >= 0) SSL_shutdown(ssl);
+      SSL_free(ssl);
+    }
     if (conn.fd() >= 0) close(conn.fd());
   }
 }

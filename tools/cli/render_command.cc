@@ -134,6 +134,9 @@ void SetupRender(CLI::App& sub, int& exit_code) {
   sub.add_flag("--diff", f->diff, "Print a unified diff; exit 1 when something would change");
   sub.add_option("--template", f->tmpl.kind, "Print a canary manifest: kserve, triton or pod")
       ->check(CLI::IsMember({"kserve", "triton", "pod"}));
+  sub.add_option("--canary-role", f->tmpl.role, "--template: the aegis/canary label: positive, tampered (an artifact that must fail) or violating (no verifier)")
+      ->check(CLI::IsMember({"positive", "tampered", "violating"}))
+      ->capture_default_str();
   sub.add_option("--name", f->tmpl.name, "Template: object name")->capture_default_str();
   sub.add_option("--namespace", f->tmpl.namespace_, "Template: namespace")->capture_default_str();
   sub.add_option("--server-image", f->tmpl.server_image, "Template: model server image")->capture_default_str();

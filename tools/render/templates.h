@@ -18,6 +18,10 @@ struct TemplateOptions {
   std::string server_image = "nvcr.io/nvidia/tritonserver:24.08-py3";
   int gpus = 1;
   std::string service_account = "model-fetcher";
+  // The `aegis/canary` label (aegis canary): positive and tampered canaries are rendered
+  // (the tampered one with an artifact whose signature does not verify); a violating one
+  // is the bare workload, without verifier or key.
+  std::string role = "positive";
 };
 
 Expected<std::string> RenderTemplate(const TemplateOptions& t, const RenderSettings& settings,

@@ -23,6 +23,8 @@ enum class ErrorKind {
   kTrust,      // no trust material (no usable key)
   kNotFound,   // artifact or signature not found (404, NoSuchKey)
   kNetwork,    // network or storage error after retries (5xx, timeouts, truncated, 403)
+  kForbidden,  // the server refused our identity (401/403 from the Kubernetes API)
+  kTimeout,    // waited as long as allowed for a state that did not come
 };
 
 struct Error {
