@@ -10,6 +10,7 @@ const std::vector<Command>& Commands() {
       {"sign", "Sign an artifact (sigstore bundle) or a model directory (OpenSSF model signing)", SetupSign},
       {"verify", "Verify an artifact or model directory exactly as the verify-and-fetch initContainer would", SetupVerify},
       {"pack", "Pack a model directory into a deterministic tar.gz", SetupPack},
+      {"canary", "Check the canary acceptance criteria against a live cluster", SetupCanary},
   };
   return kCommands;
 }

@@ -27,5 +27,6 @@ void SetupRender(CLI::App& sub, int& exit_code);
 void SetupSign(CLI::App& sub, int& exit_code);
 void SetupVerify(CLI::App& sub, int& exit_code);
 void SetupPack(CLI::App& sub, int& exit_code);
+void SetupCanary(CLI::App& sub, int& exit_code);
 
 }  // namespace aegis::cli

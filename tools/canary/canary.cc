@@ -1,0 +1,203 @@
+#include "canary/canary.h"
+
+#include <algorithm>
+#include <cctype>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "policy/constraint.h"
+#include "render/templates.h"
+#include "yaml/reader.h"
+#include "yaml/to_json.h"
+
+namespace aegis::canary {
+namespace {
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kConstraints = "/apis/constraints.gatekeeper.sh/v1beta1/aegissignedpod";
+
+std::string Escape(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += ch;
+    else out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+std::string PodsPath(const std::string& ns) { return "/api/v1/namespaces/" + Escape(ns) + "/pods"; }
+
+// The canary pods of the namespace (label aegis/canary, plus the user's selector).
+Expected<std::vector<json>> ListPods(kube::KubeApi& api, const CanaryOptions& o, const std::vector<std::string>& only) {
+  std::string selector = "aegis/canary";
+  if (!o.selector.empty()) selector += "," + o.selector;
+  auto body = kube::Expect2xx(api.Request("GET", PodsPath(o.namespace_) + "?labelSelector=" + Escape(selector)), "list pods");
+  if (!body) return body.error();
+  std::vector<json> pods;
+  for (const auto& p : body->value("items", json::array())) {
+    std::string name = p.value("metadata", json::object()).value("name", "");
+    if (only.empty() || std::find(only.begin(), only.end(), name) != only.end()) pods.push_back(p);
+  }
+  return pods;
+}
+
+// AegisSignedPod constraints; an empty list when the kind does not exist (no Gatekeeper).
+Expected<std::vector<json>> ListConstraints(kube::KubeApi& api, const CanaryOptions& o) {
+  if (!o.constraint.empty()) {
+    auto c = kube::Expect2xx(api.Request("GET", std::string(kConstraints) + "/" + Escape(o.constraint)), "read constraint " + o.constraint);
+    if (!c && c.error().kind == ErrorKind::kNotFound) return std::vector<json>{};
+    if (!c) return c.error();
+    return std::vector<json>{*c};
+  }
+  auto list = kube::Expect2xx(api.Request("GET", kConstraints), "list AegisSignedPod constraints");
+  if (!list && list.error().kind == ErrorKind::kNotFound) return std::vector<json>{};
+  if (!list) return list.error();
+  std::vector<json> out;
+  for (const auto& c : list->value("items", json::array())) out.push_back(c);
+  return out;
+}
+
+// The canary pod of a role, as JSON, from the render templates.
+Expected<json> CanaryPod(const CanaryOptions& o, Role role, const std::string& name) {
+  render::TemplateOptions t;
+  t.kind = "pod";
+  t.name = name;
+  t.namespace_ = o.namespace_;
+  t.server_image = o.server_image;
+  t.gpus = 0;
+  t.role = RoleLabel(role);
+  render::RenderSettings s = o.settings;
+  s.artifact = role == Role::kTampered ? o.tampered_artifact : o.artifact;
+  auto constraints = BuiltinConstraints();
+  if (!constraints) return constraints.error();
+  auto yaml_text = render::RenderTemplate(t, s, constraints->constraints);
+  if (!yaml_text) return yaml_text.error();
+  auto docs = yaml::ReadAll("<template>", *yaml_text);
+  if (!docs) return docs.error();
+  return yaml::ToJson(docs->front().root());
+}
+
+std::string Suffix() {
+  std::random_device rd;
+  return fmt::format("{:05x}", rd() & 0xfffff);
+}
+
+}  // namespace
+
+int ExitCodeOf(const CanaryResult& r) {
+  if (r.interrupted) return kCanaryInterrupted;
+  if (r.error) {
+    switch (r.error->kind) {
+      case ErrorKind::kNetwork: return kCanaryUnreachable;
+      case ErrorKind::kForbidden: return kCanaryForbidden;
+      case ErrorKind::kTimeout: return kCanaryTimeout;
+      default: return kCanaryUsage;
+    }
+  }
+  bool timed_out = false;
+  for (const auto& c : r.criteria) {
+    if (c.verdict == Verdict::kFail && !c.timed_out) return kCanaryFail;
+    timed_out = timed_out || c.timed_out;
+  }
+  return timed_out ? kCanaryTimeout : kCanaryPass;
+}
+
+CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::function<void(std::chrono::milliseconds)>& sleep,
+                       const std::atomic<bool>& stop) {
+  CanaryResult result;
+  Observed observed;
+  auto cleanup = [&] {
+    for (const auto& name : result.created) {
+      auto r = api.Request("DELETE", PodsPath(o.namespace_) + "/" + Escape(name));
+      if (r && (r->status < 300 || r->status == 404)) result.deleted.push_back(name);
+    }
+  };
+  if (o.apply) {
+    if (o.artifact.empty() || o.tampered_artifact.empty()) {
+      result.error = Error{ErrorKind::kUsage, {}, {}, "--apply needs --artifact and --tampered-artifact"};
+      return result;
+    }
+    std::string suffix = Suffix();
+    for (Role role : o.roles) {
+      std::string name = fmt::format("aegis-canary-{}-{}", RoleLabel(role), suffix);
+      auto pod = CanaryPod(o, role, name);
+      if (!pod) {
+        result.error = pod.error();
+        cleanup();
+        return result;
+      }
+      auto r = api.Request("POST", PodsPath(o.namespace_), &*pod);
+      if (r && r->status == 403 && role == Role::kViolating && r->body.is_object() &&
+          r->body.value("message", "").find("admission webhook") != std::string::npos) {
+        observed.denied.emplace_back(name, r->body.value("message", ""));  // Gatekeeper in deny mode
+        continue;
+      }
+      auto created = kube::Expect2xx(r, "create pod " + name);
+      if (!created) {
+        result.error = created.error();
+        cleanup();
+        return result;
+      }
+      result.created.push_back(name);
+    }
+  }
+  auto deadline = Clock::now() + o.timeout;
+  for (;;) {
+    auto pods = ListPods(api, o, o.apply ? result.created : std::vector<std::string>{});
+    if (!pods) {
+      result.error = pods.error();
+      break;
+    }
+    observed.pods = *pods;
+    bool need_constraints = std::find(o.roles.begin(), o.roles.end(), Role::kViolating) != o.roles.end();
+    if (need_constraints) {
+      auto cons = ListConstraints(api, o);
+      if (!cons) {
+        result.error = cons.error();
+        break;
+      }
+      observed.constraints = *cons;
+    }
+    observed.probes.clear();
+    if (!o.probe_path.empty()) {
+      for (const auto& p : observed.pods) {
+        if (p["metadata"].value("labels", json::object()).value("aegis/canary", "") != "positive") continue;
+        std::string name = p["metadata"].value("name", "");
+        auto r = api.Request("GET", fmt::format("{}/{}:{}/proxy{}", PodsPath(o.namespace_), Escape(name), o.probe_port, o.probe_path));
+        observed.probes.emplace_back(name, r && r->status >= 200 && r->status < 300);
+      }
+    }
+    result.criteria.clear();
+    bool pending = false;
+    for (Role role : o.roles) {
+      result.criteria.push_back(Judge(role, observed));
+      pending = pending || result.criteria.back().verdict == Verdict::kPending;
+    }
+    if (!pending) break;
+    if (stop.load()) {
+      result.interrupted = true;
+      break;
+    }
+    if (Clock::now() >= deadline) {
+      for (auto& c : result.criteria) {
+        if (c.verdict != Verdict::kPending) continue;
+        c.verdict = Verdict::kFail;
+        c.timed_out = true;
+        c.reason = fmt::format("timed out after {}s: {}", o.timeout.count(), c.reason);
+      }
+      break;
+    }
+    sleep(o.poll);
+    if (stop.load()) {
+      result.interrupted = true;
+      break;
+    }
+  }
+  cleanup();
+  return result;
+}
+
+}  // namespace aegis::canary

@@ -1,0 +1,237 @@
+#include "canary/criteria.h"
+
+#include <fmt/format.h>
+
+namespace aegis::canary {
+namespace {
+using nlohmann::json;
+
+std::string Str(const json& j, std::initializer_list<const char*> path) {
+  const json* cur = &j;
+  for (const char* k : path) {
+    if (!cur->is_object() || !cur->contains(k)) return {};
+    cur = &(*cur)[k];
+  }
+  if (cur->is_string()) return cur->get<std::string>();
+  if (cur->is_number_integer()) return std::to_string(cur->get<long long>());
+  return {};
+}
+
+std::string Name(const json& pod) { return Str(pod, {"metadata", "name"}); }
+
+bool Ready(const json& pod) {
+  const json& conds = pod.value("status", json::object()).value("conditions", json::array());
+  for (const auto& c : conds) {
+    if (Str(c, {"type"}) == "Ready") return Str(c, {"status"}) == "True";
+  }
+  return false;
+}
+
+// The init container status of the verifier; nullptr when not reported yet.
+const json* VerifyStatus(const json& pod) {
+  const json* spec = VerifyInitContainer(pod);
+  if (spec == nullptr || !pod.contains("status") || !pod["status"].contains("initContainerStatuses")) return nullptr;
+  for (const auto& s : pod["status"]["initContainerStatuses"]) {
+    if (Str(s, {"name"}) == Str(*spec, {"name"})) return &s;
+  }
+  return nullptr;
+}
+
+// state.terminated, else lastState.terminated.
+const json* Terminated(const json& status) {
+  for (const char* which : {"state", "lastState"}) {
+    if (status.contains(which) && status[which].is_object() && status[which].contains("terminated") &&
+        status[which]["terminated"].is_object()) {
+      return &status[which]["terminated"];
+    }
+  }
+  return nullptr;
+}
+
+bool HasKeyVolume(const json& pod) {
+  for (const auto& v : pod.value("spec", json::object()).value("volumes", json::array())) {
+    if (Str(v, {"secret", "secretName"}) == "cosign-public-key") return true;
+  }
+  return false;
+}
+
+std::vector<json> PodsOf(Role role, const Observed& o) {
+  std::vector<json> out;
+  for (const auto& p : o.pods) {
+    if (Str(p, {"metadata", "labels", "aegis/canary"}) == RoleLabel(role)) out.push_back(p);
+  }
+  return out;
+}
+
+void Combine(Criterion& c, const std::vector<Verdict>& verdicts) {
+  bool pending = false;
+  for (Verdict v : verdicts) {
+    if (v == Verdict::kFail) {
+      c.verdict = Verdict::kFail;
+      return;
+    }
+    pending = pending || v == Verdict::kPending;
+  }
+  c.verdict = pending ? Verdict::kPending : Verdict::kPass;
+}
+
+Criterion Positive(const Observed& o) {
+  Criterion c;
+  c.role = Role::kPositive;
+  std::vector<Verdict> vs;
+  for (const auto& pod : PodsOf(Role::kPositive, o)) {
+    std::string name = Name(pod);
+    if (VerifyInitContainer(pod) == nullptr) {
+      c.evidence.push_back(fmt::format("pod {}: no initContainer matching /verify/", name));
+      vs.push_back(Verdict::kFail);
+      continue;
+    }
+    const json* st = VerifyStatus(pod);
+    const json* t = st != nullptr ? Terminated(*st) : nullptr;
+    if (t == nullptr) {
+      c.evidence.push_back(fmt::format("pod {}: verify initContainer has not finished", name));
+      vs.push_back(Verdict::kPending);
+      continue;
+    }
+    std::string code = Str(*t, {"exitCode"});
+    if (code != "0") {
+      c.evidence.push_back(fmt::format("pod {}: verify initContainer exited {}: {}", name, code, Str(*t, {"message"})));
+      vs.push_back(Verdict::kFail);
+      continue;
+    }
+    if (!Ready(pod)) {
+      c.evidence.push_back(fmt::format("pod {}: verified (exit 0), not Ready yet", name));
+      vs.push_back(Verdict::kPending);
+      continue;
+    }
+    std::string line = fmt::format("pod {}: verify initContainer exit 0, Ready", name);
+    Verdict v = Verdict::kPass;
+    for (const auto& [probed, ok] : o.probes) {
+      if (probed != name) continue;
+      line += ok ? ", readiness endpoint answered through the pod proxy" : ", readiness endpoint did NOT answer";
+      if (!ok) v = Verdict::kFail;
+    }
+    c.evidence.push_back(line);
+    vs.push_back(v);
+  }
+  if (vs.empty()) {
+    c.verdict = Verdict::kFail;
+    c.reason = "no pod labelled aegis/canary=positive";
+    return c;
+  }
+  Combine(c, vs);
+  c.reason = c.verdict == Verdict::kPass ? "the verified pod starts" : c.verdict == Verdict::kFail ? "a positive canary did not start verified" : "waiting for the positive canary";
+  return c;
+}
+
+Criterion Tampered(const Observed& o) {
+  Criterion c;
+  c.role = Role::kTampered;
+  std::vector<Verdict> vs;
+  for (const auto& pod : PodsOf(Role::kTampered, o)) {
+    std::string name = Name(pod);
+    if (VerifyInitContainer(pod) == nullptr) {
+      c.evidence.push_back(fmt::format("pod {}: no initContainer matching /verify/ (not a tampered canary)", name));
+      vs.push_back(Verdict::kFail);
+      continue;
+    }
+    if (Ready(pod)) {
+      c.evidence.push_back(fmt::format("pod {}: became Ready with a tampered artifact", name));
+      vs.push_back(Verdict::kFail);
+      continue;
+    }
+    const json* st = VerifyStatus(pod);
+    const json* t = st != nullptr ? Terminated(*st) : nullptr;
+    if (t == nullptr) {
+      c.evidence.push_back(fmt::format("pod {}: verify initContainer has not finished", name));
+      vs.push_back(Verdict::kPending);
+      continue;
+    }
+    std::string code = Str(*t, {"exitCode"});
+    if (code == "0") {
+      c.evidence.push_back(fmt::format("pod {}: verify initContainer exited 0 on a tampered artifact", name));
+      vs.push_back(Verdict::kFail);
+      continue;
+    }
+    c.evidence.push_back(fmt::format("pod {}: verify initContainer exited {} ({}): {}", name, code, Str(*t, {"reason"}), Str(*t, {"message"})));
+    vs.push_back(Verdict::kPass);
+  }
+  if (vs.empty()) {
+    c.verdict = Verdict::kFail;
+    c.reason = "no pod labelled aegis/canary=tampered";
+    return c;
+  }
+  Combine(c, vs);
+  c.reason = c.verdict == Verdict::kPass ? "verification failure stops the pod" : c.verdict == Verdict::kFail ? "a tampered canary was not stopped" : "waiting for the tampered canary's verifier";
+  return c;
+}
+
+Criterion Violating(const Observed& o) {
+  Criterion c;
+  c.role = Role::kViolating;
+  std::vector<Verdict> vs;
+  for (const auto& [name, message] : o.denied) {
+    c.evidence.push_back(fmt::format("pod {}: denied at admission: {}", name, message));
+    vs.push_back(Verdict::kPass);
+  }
+  for (const auto& pod : PodsOf(Role::kViolating, o)) {
+    std::string name = Name(pod), ns = Str(pod, {"metadata", "namespace"});
+    if (VerifyInitContainer(pod) != nullptr && HasKeyVolume(pod)) {
+      c.evidence.push_back(fmt::format("pod {}: has a verify initContainer and the key volume: it does not violate the policy", name));
+      vs.push_back(Verdict::kFail);
+      continue;
+    }
+    bool listed = false;
+    for (const auto& con : o.constraints) {
+      for (const auto& v : con.value("status", json::object()).value("violations", json::array())) {
+        if (Str(v, {"kind"}) == "Pod" && Str(v, {"name"}) == name && (Str(v, {"namespace"}).empty() || Str(v, {"namespace"}) == ns)) {
+          c.evidence.push_back(fmt::format("pod {}: reported by {} ({}, totalViolations {}): {}", name, Str(con, {"metadata", "name"}),
+                                           Str(v, {"enforcementAction"}), Str(con, {"status", "totalViolations"}), Str(v, {"message"})));
+          listed = true;
+        }
+      }
+    }
+    if (!listed) c.evidence.push_back(fmt::format("pod {}: not (yet) in any AegisSignedPod constraint's status.violations", name));
+    vs.push_back(listed ? Verdict::kPass : Verdict::kPending);
+  }
+  if (vs.empty()) {
+    c.verdict = Verdict::kFail;
+    c.reason = "no pod labelled aegis/canary=violating";
+    return c;
+  }
+  Combine(c, vs);
+  c.reason = c.verdict == Verdict::kPass ? "Gatekeeper reports the violating pod" : c.verdict == Verdict::kFail ? "the violating canary is not a violation" : "waiting for Gatekeeper's next audit";
+  return c;
+}
+
+}  // namespace
+
+const char* RoleLabel(Role r) {
+  switch (r) {
+    case Role::kPositive: return "positive";
+    case Role::kViolating: return "violating";
+    case Role::kTampered: return "tampered";
+  }
+  return "";
+}
+
+int CriterionNumber(Role r) { return r == Role::kPositive ? 1 : r == Role::kViolating ? 2 : 3; }
+
+const json* VerifyInitContainer(const json& pod) {
+  if (!pod.contains("spec") || !pod["spec"].is_object() || !pod["spec"].contains("initContainers")) return nullptr;
+  for (const auto& ic : pod["spec"]["initContainers"]) {
+    if (Str(ic, {"name"}).find("verify") != std::string::npos) return &ic;
+  }
+  return nullptr;
+}
+
+Criterion Judge(Role role, const Observed& o) {
+  switch (role) {
+    case Role::kPositive: return Positive(o);
+    case Role::kViolating: return Violating(o);
+    case Role::kTampered: return Tampered(o);
+  }
+  return {};
+}
+
+}  // namespace aegis::canary

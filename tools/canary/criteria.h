@@ -1,0 +1,48 @@
+// The seed's canary acceptance criteria, judged from the objects the API server returns
+// (Pods with their init container statuses; AegisSignedPod Constraints with their audit
+// status). Pure functions: the runner fetches, these decide.
+//   1 positive:  the verify initContainer terminated with exit 0 and the pod is Ready
+//                (optionally: the server's readiness endpoint answers through the pod proxy).
+//   2 violating: the pod (no verify initContainer or no key) is listed in a Constraint's
+//                status.violations[] by Gatekeeper's audit.
+//   3 tampered:  the verify initContainer exited non-zero (state or lastState), with the
+//                termination-log message, and the pod never became Ready.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace aegis::canary {
+
+enum class Role { kPositive, kViolating, kTampered };
+const char* RoleLabel(Role r);  // the aegis/canary label value
+int CriterionNumber(Role r);    // 1, 2, 3
+
+enum class Verdict { kPass, kFail, kPending };
+
+struct Criterion {
+  Role role = Role::kPositive;
+  Verdict verdict = Verdict::kPending;
+  std::string reason;                 // why it passed, failed or is still pending
+  std::vector<std::string> evidence;  // pod names, exit codes, messages, violation entries
+  bool timed_out = false;
+};
+
+// `pods`: the items of a PodList; `constraints`: AegisSignedPod objects; `denied`: names of
+// violating pods the API server refused at admission (Gatekeeper in deny mode), with the
+// message; `probes`: pod name → readiness endpoint answered 2xx (absent: not probed).
+struct Observed {
+  std::vector<nlohmann::json> pods;
+  std::vector<nlohmann::json> constraints;
+  std::vector<std::pair<std::string, std::string>> denied;
+  std::vector<std::pair<std::string, bool>> probes;
+};
+
+Criterion Judge(Role role, const Observed& observed);
+
+// The verify initContainer of a pod spec (name matching /verify/), or nullptr.
+const nlohmann::json* VerifyInitContainer(const nlohmann::json& pod);
+
+}  // namespace aegis::canary

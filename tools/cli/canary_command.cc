@@ -1,0 +1,105 @@
+// `aegis canary`: the seed's canary acceptance criteria, checked against a live cluster.
+#include <signal.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "canary/canary.h"
+#include "canary/report.h"
+#include "cli/commands.h"
+#include "kube/access.h"
+
+namespace aegis::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+
+struct CanaryFlags {
+  canary::CanaryOptions o;
+  kube::AccessOptions access;
+  std::vector<std::string> roles;
+  std::string format = "text";
+  std::string output;
+  long timeout = 300;
+  double poll = 2.0;
+};
+
+int RunCanaryCommand(CanaryFlags& f) {
+  auto getenv = [](const std::string& n) -> std::optional<std::string> {
+    const char* v = std::getenv(n.c_str());
+    return v ? std::optional<std::string>(v) : std::nullopt;
+  };
+  if (auto dir = getenv("AEGIS_SERVICE_ACCOUNT_DIR")) f.access.service_account_dir = *dir;
+  auto access = kube::ResolveAccess(f.access, getenv);
+  if (!access) {
+    std::cerr << "aegis canary: error: " << access.error().Describe() << "\n";
+    return canary::kCanaryUsage;
+  }
+  if (access->insecure) std::cerr << "aegis canary: warning: TLS verification of the API server is OFF (insecure-skip-tls-verify)\n";
+  if (!f.roles.empty()) {
+    f.o.roles.clear();
+    for (const auto& r : f.roles) {
+      f.o.roles.push_back(r == "positive" ? canary::Role::kPositive : r == "violating" ? canary::Role::kViolating : canary::Role::kTampered);
+    }
+  }
+  f.o.timeout = std::chrono::seconds(f.timeout);
+  f.o.poll = std::chrono::milliseconds(static_cast<long>(f.poll * 1000));
+  auto api = kube::ConnectHttp(*access);
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  auto sleep = [](std::chrono::milliseconds d) {
+    auto until = std::chrono::steady_clock::now() + d;
+    while (!g_stop && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  };
+  canary::CanaryResult r = canary::RunCanary(f.o, *api, sleep, g_stop);
+  std::string text = f.format == "json" ? canary::JsonReport(r, f.o) : f.format == "junit" ? canary::JunitReport(r, f.o) : canary::TextReport(r, f.o);
+  if (f.output.empty()) {
+    std::cout << text;
+  } else {
+    std::FILE* out = std::fopen(f.output.c_str(), "w");
+    if (out == nullptr || std::fwrite(text.data(), 1, text.size(), out) != text.size()) {
+      std::cerr << "aegis canary: error: cannot write " << f.output << "\n";
+      if (out) std::fclose(out);
+      return canary::kCanaryUsage;
+    }
+    std::fclose(out);
+    std::cerr << canary::TextReport(r, f.o);
+  }
+  return canary::ExitCodeOf(r);
+}
+
+}  // namespace
+
+void SetupCanary(CLI::App& sub, int& exit_code) {
+  auto f = std::make_shared<CanaryFlags>();
+  sub.add_option("-n,--namespace", f->o.namespace_, "namespace of the canary pods")->capture_default_str();
+  sub.add_option("-l,--selector", f->o.selector, "label selector narrowing the canary pods");
+  sub.add_option("--constraint", f->o.constraint, "AegisSignedPod constraint to read (default: all)");
+  sub.add_option("--criteria", f->roles, "criteria to check: positive, violating, tampered (default: all)")
+      ->delimiter(',')->check(CLI::IsMember({"positive", "violating", "tampered"}));
+  sub.add_option("--timeout", f->timeout, "seconds to wait for pods and the next audit")->capture_default_str();
+  sub.add_option("--poll-interval", f->poll, "seconds between polls")->capture_default_str();
+  sub.add_option("--probe-path", f->o.probe_path, "readiness endpoint of the positive canary, via the pod proxy (e.g. /v2/health/ready)");
+  sub.add_option("--probe-port", f->o.probe_port, "port of --probe-path")->capture_default_str();
+  sub.add_flag("--apply", f->o.apply, "create the three canary pods, check them, delete them");
+  sub.add_option("--artifact", f->o.artifact, "--apply: the signed model (positive canary)");
+  sub.add_option("--tampered-artifact", f->o.tampered_artifact, "--apply: an artifact whose signature does not verify");
+  sub.add_option("--image", f->o.settings.image, "--apply: verifier image")->capture_default_str();
+  sub.add_option("--server-image", f->o.server_image, "--apply: model server image")->capture_default_str();
+  sub.add_option("--kubeconfig", f->access.kubeconfig, "kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)");
+  sub.add_option("--context", f->access.context, "kubeconfig context");
+  sub.add_option("--format", f->format, "text, json or junit")->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
+  sub.add_option("-o,--output", f->output, "write the report to a file (text summary on stderr)");
+  sub.footer("Exit codes: 0 every selected criterion passed, 1 a criterion failed, 2 usage/configuration,\n"
+             "3 cannot reach the cluster, 4 forbidden (401/403), 5 timed out waiting, 130 interrupted (canaries cleaned up).");
+  sub.callback([f, &exit_code] { exit_code = RunCanaryCommand(*f); });
+}
+
+}  // namespace aegis::cli
