@@ -15,26 +15,22 @@ packages=(
 # recommended packages (conmon, netavark, …) as podman needs them.
 container_packages=(buildah podman runc skopeo busybox-static)
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
+# install_missing [APT_FLAGS…] -- PACKAGES…: apt-get install only what is not installed yet.
+install_missing() {
+  local flags=() missing=()
+  while [ "$1" != -- ]; do flags+=("$1"); shift; done
+  shift
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
   echo "ci/setup.sh: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-missing=()
-for p in "${container_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "ci/setup.sh: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+  apt-get install -y -qq "${flags[@]}" "${missing[@]}" >/dev/null
+}
+install_missing --no-install-recommends -- "${packages[@]}"
+install_missing -- "${container_packages[@]}"
 # Node.js for the test S3 server (tests/s3: pinned @20minutes/s3rver 5.0.0).
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "ci/setup.sh: installing nodejs npm"

@@ -63,16 +63,28 @@ std::vector<json> PodsOf(Role role, const Observed& o) {
   return out;
 }
 
-void Combine(Criterion& c, const std::vector<Verdict>& verdicts) {
-  bool pending = false;
+struct Reasons {
+  const char* pass;
+  const char* fail;
+  const char* pending;
+};
+
+// The criterion's verdict over its pods' verdicts: any fail fails, any pending waits; no
+// pod of the role at all is a fail.
+Criterion Conclude(Criterion c, const std::vector<Verdict>& verdicts, const Reasons& why) {
+  if (verdicts.empty()) {
+    c.verdict = Verdict::kFail;
+    c.reason = fmt::format("no pod labelled aegis/canary={}", RoleLabel(c.role));
+    return c;
+  }
+  bool pending = false, failed = false;
   for (Verdict v : verdicts) {
-    if (v == Verdict::kFail) {
-      c.verdict = Verdict::kFail;
-      return;
-    }
+    failed = failed || v == Verdict::kFail;
     pending = pending || v == Verdict::kPending;
   }
-  c.verdict = pending ? Verdict::kPending : Verdict::kPass;
+  c.verdict = failed ? Verdict::kFail : pending ? Verdict::kPending : Verdict::kPass;
+  c.reason = failed ? why.fail : pending ? why.pending : why.pass;
+  return c;
 }
 
 Criterion Positive(const Observed& o) {
@@ -114,14 +126,7 @@ Criterion Positive(const Observed& o) {
     c.evidence.push_back(line);
     vs.push_back(v);
   }
-  if (vs.empty()) {
-    c.verdict = Verdict::kFail;
-    c.reason = "no pod labelled aegis/canary=positive";
-    return c;
-  }
-  Combine(c, vs);
-  c.reason = c.verdict == Verdict::kPass ? "the verified pod starts" : c.verdict == Verdict::kFail ? "a positive canary did not start verified" : "waiting for the positive canary";
-  return c;
+  return Conclude(c, vs, {"the verified pod starts", "a positive canary did not start verified", "waiting for the positive canary"});
 }
 
 Criterion Tampered(const Observed& o) {
@@ -156,14 +161,7 @@ Criterion Tampered(const Observed& o) {
     c.evidence.push_back(fmt::format("pod {}: verify initContainer exited {} ({}): {}", name, code, Str(*t, {"reason"}), Str(*t, {"message"})));
     vs.push_back(Verdict::kPass);
   }
-  if (vs.empty()) {
-    c.verdict = Verdict::kFail;
-    c.reason = "no pod labelled aegis/canary=tampered";
-    return c;
-  }
-  Combine(c, vs);
-  c.reason = c.verdict == Verdict::kPass ? "verification failure stops the pod" : c.verdict == Verdict::kFail ? "a tampered canary was not stopped" : "waiting for the tampered canary's verifier";
-  return c;
+  return Conclude(c, vs, {"verification failure stops the pod", "a tampered canary was not stopped", "waiting for the tampered canary's verifier"});
 }
 
 Criterion Violating(const Observed& o) {
@@ -194,14 +192,7 @@ Criterion Violating(const Observed& o) {
     if (!listed) c.evidence.push_back(fmt::format("pod {}: not (yet) in any AegisSignedPod constraint's status.violations", name));
     vs.push_back(listed ? Verdict::kPass : Verdict::kPending);
   }
-  if (vs.empty()) {
-    c.verdict = Verdict::kFail;
-    c.reason = "no pod labelled aegis/canary=violating";
-    return c;
-  }
-  Combine(c, vs);
-  c.reason = c.verdict == Verdict::kPass ? "Gatekeeper reports the violating pod" : c.verdict == Verdict::kFail ? "the violating canary is not a violation" : "waiting for Gatekeeper's next audit";
-  return c;
+  return Conclude(c, vs, {"Gatekeeper reports the violating pod", "the violating canary is not a violation", "waiting for Gatekeeper's next audit"});
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "canary/report.h"
 
+#include "report/report.h"
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -21,19 +23,6 @@ const char* VerdictName(const Criterion& c) {
   return c.verdict == Verdict::kPass ? "PASS" : c.verdict == Verdict::kFail ? "FAIL" : "PENDING";
 }
 
-std::string Xml(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -66,17 +55,17 @@ std::string JunitReport(const CanaryResult& r, const CanaryOptions& o) {
   int errors = r.error ? 1 : 0;
   std::string out = fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"aegis canary\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n"
                                 "  <testsuite name=\"canary {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",
-                                r.criteria.size() + static_cast<size_t>(errors), failures, errors, Xml(o.namespace_),
+                                r.criteria.size() + static_cast<size_t>(errors), failures, errors, XmlEscape(o.namespace_),
                                 r.criteria.size() + static_cast<size_t>(errors), failures, errors);
   if (r.error) {
-    out += fmt::format("    <testcase name=\"cluster access\"><error message=\"{}\"/></testcase>\n", Xml(r.error->Describe()));
+    out += fmt::format("    <testcase name=\"cluster access\"><error message=\"{}\"/></testcase>\n", XmlEscape(r.error->Describe()));
   }
   for (const auto& c : r.criteria) {
-    out += fmt::format("    <testcase classname=\"canary.{}\" name=\"criterion {}: {}\">\n", RoleLabel(c.role), CriterionNumber(c.role), Xml(Title(c.role)));
+    out += fmt::format("    <testcase classname=\"canary.{}\" name=\"criterion {}: {}\">\n", RoleLabel(c.role), CriterionNumber(c.role), XmlEscape(Title(c.role)));
     std::string evidence;
     for (const auto& e : c.evidence) evidence += e + "\n";
-    if (c.verdict != Verdict::kPass) out += fmt::format("      <failure message=\"{}\">{}</failure>\n", Xml(c.reason), Xml(evidence));
-    else out += fmt::format("      <system-out>{}</system-out>\n", Xml(evidence));
+    if (c.verdict != Verdict::kPass) out += fmt::format("      <failure message=\"{}\">{}</failure>\n", XmlEscape(c.reason), XmlEscape(evidence));
+    else out += fmt::format("      <system-out>{}</system-out>\n", XmlEscape(evidence));
     out += "    </testcase>\n";
   }
   return out + "  </testsuite>\n</testsuites>\n";

@@ -7,26 +7,6 @@
 namespace aegis {
 namespace {
 
-std::string Xml(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 forbids most control characters, even escaped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-          out += ' ';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -46,15 +26,15 @@ std::string RenderJunit(const LintResult& r, const ReportOptions& o) {
                                      f->message, f->rule_id);
       (f->severity == Severity::kError || o.fail_on_warn ? failing : passing) += line;
     }
-    cases += fmt::format("    <testcase classname=\"{}\" name=\"{} {}/{}\" file=\"{}\" line=\"{}\">\n", Xml(obj.file),
-                         Xml(obj.kind), Xml(obj.namespace_), Xml(obj.name), Xml(obj.file), obj.mark.line);
+    cases += fmt::format("    <testcase classname=\"{}\" name=\"{} {}/{}\" file=\"{}\" line=\"{}\">\n", XmlEscape(obj.file),
+                         XmlEscape(obj.kind), XmlEscape(obj.namespace_), XmlEscape(obj.name), XmlEscape(obj.file), obj.mark.line);
     if (!failing.empty()) {
       ++failures;
       size_t first = failing.find('\n');
       cases += fmt::format("      <failure type=\"aegis.policy\" message=\"{}\">{}</failure>\n",
-                           Xml(failing.substr(0, first)), Xml(failing));
+                           XmlEscape(failing.substr(0, first)), XmlEscape(failing));
     }
-    if (!passing.empty()) cases += fmt::format("      <system-out>{}</system-out>\n", Xml(passing));
+    if (!passing.empty()) cases += fmt::format("      <system-out>{}</system-out>\n", XmlEscape(passing));
     cases += "    </testcase>\n";
   }
   for (const Diagnostic& d : r.diagnostics) {
@@ -64,7 +44,7 @@ std::string RenderJunit(const LintResult& r, const ReportOptions& o) {
     cases += fmt::format(
         "    <testcase classname=\"{}\" name=\"read input\" file=\"{}\" line=\"{}\">\n"
         "      <error type=\"aegis.input\" message=\"{}\">{}</error>\n    </testcase>\n",
-        Xml(d.where.file), Xml(d.where.file), d.where.mark.line, Xml(d.where.message), Xml(d.where.Describe()));
+        XmlEscape(d.where.file), XmlEscape(d.where.file), d.where.mark.line, XmlEscape(d.where.message), XmlEscape(d.where.Describe()));
   }
   std::string counts = fmt::format("tests=\"{}\" failures=\"{}\" errors=\"{}\"", tests, failures, errors);
   return fmt::format(

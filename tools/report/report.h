@@ -34,4 +34,7 @@ std::string_view ToString(Diagnostic::Level l);
 std::string_view SeverityName(const Finding& f);  // "error" or "warning"
 size_t CheckedObjects(const LintResult& r);
 
+// Text for XML attributes and content: entities escaped, forbidden control characters dropped.
+std::string XmlEscape(std::string_view s);
+
 }  // namespace aegis
