@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Builds the Debian package from a Release build, installs it with apt (as a user would),
 # and runs the installed aegis on the installed examples from the installed location.
-#   ci/package.sh [BUILD_DIR]   (default build-release)
+#   ci/package.sh [BUILD_DIR]   (default: configures build-release, Release; an existing
+#                                build directory is reused as configured, e.g. CI's `build`)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 build=${1:-build-release}
-bash ci/build.sh "$build" -DCMAKE_BUILD_TYPE=Release -DAEGIS_TESTS=OFF >/dev/null
+if [ -f "$build/CMakeCache.txt" ]; then
+  cmake --build "$build" --target aegis verify-and-fetch aegis_docs >/dev/null
+else
+  bash ci/build.sh "$build" -DCMAKE_BUILD_TYPE=Release -DAEGIS_TESTS=OFF >/dev/null
+fi
 (cd "$build" && cpack -G DEB >/dev/null)
 version=$(sed -n 's/^project(aegis VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 deb="$build/aegis_${version}_amd64.deb"

@@ -28,6 +28,7 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Keeps unsigned or tampered ML models out 
 set(CPACK_PACKAGE_DESCRIPTION "aegis lints manifests against the signed-model Gatekeeper policy, renders the verify-and-fetch initContainer into workloads, and signs, packs and verifies models; verify-and-fetch is the initContainer itself.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_STRIP_FILES TRUE)  # also when packaged from a RelWithDebInfo build
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends: from the binaries' shared libraries (dpkg-shlibdeps)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ca-certificates")
