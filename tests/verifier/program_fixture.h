@@ -1,0 +1,124 @@
+// The fixture of the verify-and-fetch program tests: keys made once by the openssl CLI,
+// signed model archives, and running the program with a clean environment.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <archive_entry.h>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "support/archives.h"
+#include "support/test_support.h"
+
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace aegis::testing {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+inline std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+// Bytes that do not compress (like model weights), so archives have a real size.
+inline std::string Weights(size_t n) {
+  std::string out(n, '\0');
+  uint64_t x = 0x9E3779B97F4A7C15ULL;
+  for (char& c : out) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  return out;
+}
+
+class ProgramTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    keys_ = new TempDir();
+    for (const char* name : {"key", "other"}) {
+      auto r = RunShell(std::string("openssl ecparam -name prime256v1 -genkey -noout -out ") + name +
+                            ".pem && openssl ec -in " + name + ".pem -pubout -out " + name + "-pub.pem",
+                        keys_->path());
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+  }
+  static void TearDownTestSuite() { delete keys_; }
+
+  static std::string PrivateKey() { return keys_->File("key.pem"); }
+  static std::string PublicKey() { return keys_->File("key-pub.pem"); }
+  static std::string OtherPublicKey() { return keys_->File("other-pub.pem"); }
+
+  std::string Dest() const { return dir_.File("model"); }
+  std::string TerminationLog() const { return dir_.File("termination-log"); }
+
+  // Runs the program with a clean environment plus `env` ("NAME=value …").
+  RunResult Run(const std::string& args, const std::string& env = "") {
+    std::string cmd = "env -i PATH=/usr/bin:/bin HOME=" + dir_.path() + " " + env + " " + VAF_BIN +
+                      " --termination-log " + TerminationLog() + " " + args;
+    return RunShell(cmd, dir_.path());
+  }
+
+  // The DER signature over `file` made by openssl, base64.
+  std::string OpensslSignature(const std::string& file, const std::string& key) {
+    auto r = RunShell("openssl dgst -sha256 -sign " + key + " " + Quote(file) + " | base64 -w0");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  }
+  std::string OpensslDigest(const std::string& file) {
+    auto r = RunShell("openssl dgst -sha256 -binary " + Quote(file) + " | base64 -w0");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  }
+  std::string OpensslHex(const std::string& file) {
+    auto r = RunShell("openssl dgst -sha256 -r " + Quote(file) + " | cut -d' ' -f1");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out.substr(0, 64);
+  }
+  // Format A, as cosign sign-blob --bundle writes it.
+  std::string Bundle(const std::string& file, const std::string& key = PrivateKey()) {
+    json b = {{"mediaType", "application/vnd.dev.sigstore.bundle.v0.3+json"},
+              {"verificationMaterial", {{"publicKey", {{"hint", "not-checked"}}}}},
+              {"messageSignature",
+               {{"messageDigest", {{"algorithm", "SHA2_256"}, {"digest", OpensslDigest(file)}}},
+                {"signature", OpensslSignature(file, key)}}}};
+    return b.dump();
+  }
+  void SignBundle(const std::string& file) { WriteFile(file + ".sigstore.json", Bundle(file)); }
+
+  // A valid model archive in the work dir, signed with a bundle.
+  std::string Model(const std::string& name = "model.tar.gz") {
+    std::string path = dir_.File(name);
+    EXPECT_EQ(WriteArchive(path, ArchiveFormat::kTarGz,
+                           {{"resnet/", AE_IFDIR, 0755},
+                            {"resnet/config.pbtxt", AE_IFREG, 0644, "name: \"resnet\"\n"},
+                            {"resnet/1/model.onnx", AE_IFREG, 0644, Weights(200000)}}),
+              "");
+    SignBundle(path);
+    return path;
+  }
+
+  // No model content and no work area in the model directory.
+  void ExpectNoModel() {
+    if (!fs::exists(Dest())) return;
+    for (const auto& e : fs::directory_iterator(Dest())) ADD_FAILURE() << "left in the model directory: " << e.path();
+  }
+  std::string Reason() { return fs::exists(TerminationLog()) ? ReadFile(TerminationLog()) : ""; }
+
+  void ExpectFailure(const RunResult& r, int code, const std::string& reason) {
+    EXPECT_EQ(r.exit_code, code) << r.err;
+    ExpectNoModel();
+    EXPECT_NE(Reason().find(reason), std::string::npos) << "termination log: " << Reason() << "\nstderr: " << r.err;
+    EXPECT_LE(Reason().size(), 4096u);
+  }
+
+  static inline TempDir* keys_ = nullptr;
+  TempDir dir_;
+};
+
+}  // namespace aegis::testing

@@ -1,0 +1,244 @@
+// verify-and-fetch against real network peers: an in-test HTTP server scripting the faults
+// object stores show, a real TLS server (openssl s_server) with a test CA, and the real
+// signature-checking S3 server. Each failure gives its exit code and places nothing.
+#include <atomic>
+#include <memory>
+
+#include "support/child_process.h"
+#include "support/http_server.h"
+#include "support/s3rver.h"
+#include "verifier/program_fixture.h"
+
+namespace aegis::testing {
+namespace {
+
+// ---- Network faults (an in-test HTTP server scripting what object stores do) ----
+
+class NetworkFaultTest : public ProgramTest {
+ protected:
+  void SetUp() override {
+    std::string model = Model();
+    body_ = ReadFile(model);
+    bundle_ = ReadFile(model + ".sigstore.json");
+  }
+  // Serves the bundle; the artifact through `artifact`.
+  std::unique_ptr<HttpServer> Serve(std::function<void(const HttpRequest&, HttpConnection&)> artifact) {
+    return std::make_unique<HttpServer>([this, artifact](const HttpRequest& req, HttpConnection& c) {
+      std::string path = req.target.substr(0, req.target.find('?'));
+      if (path == "/m.tar.gz.sigstore.json") return c.Respond(200, bundle_);
+      if (path == "/m.tar.gz") return artifact(req, c);
+      c.Respond(404, "");
+    });
+  }
+  RunResult Fetch(const HttpServer& s, const std::string& extra = "") {
+    return Run("--key " + PublicKey() + " --allow-insecure-http --retries 3 " + extra + " " + s.Url("/m.tar.gz") + " model");
+  }
+  void Whole(const HttpRequest&, HttpConnection& c) { c.Respond(200, body_); }
+  std::string body_, bundle_;
+};
+
+TEST_F(NetworkFaultTest, NotFoundIs3AndForbiddenIs4WithoutRetries) {
+  auto missing = Serve([](const HttpRequest&, HttpConnection& c) { c.Respond(404, "<Error><Code>NoSuchKey</Code></Error>"); });
+  ExpectFailure(Fetch(*missing), 3, "not found");
+  auto forbidden = Serve([](const HttpRequest&, HttpConnection& c) { c.Respond(403, "<Error><Code>AccessDenied</Code></Error>"); });
+  ExpectFailure(Fetch(*forbidden), 4, "HTTP 403");
+  EXPECT_EQ(forbidden->requests(), 2) << "the bundle, then one artifact request: 4xx is not retried";
+}
+
+TEST_F(NetworkFaultTest, ServerErrorsThenSuccessPlacesTheModel) {
+  std::atomic<int> n{0};
+  auto s = Serve([&](const HttpRequest& req, HttpConnection& c) {
+    if (n++ < 2) return c.Respond(500, "InternalError");
+    Whole(req, c);
+  });
+  auto r = Fetch(*s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("attempts=3"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(Dest() + "/resnet/1/model.onnx"));
+}
+
+TEST_F(NetworkFaultTest, TooManyRequestsWithRetryAfterThenSuccess) {
+  std::atomic<int> n{0};
+  auto s = Serve([&](const HttpRequest& req, HttpConnection& c) {
+    if (n++ == 0) return c.Respond(429, "SlowDown", {"Retry-After: 1"});
+    Whole(req, c);
+  });
+  auto r = Fetch(*s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(NetworkFaultTest, ResetMidBodyEveryTimeIsExit4) {
+  auto s = Serve([&](const HttpRequest&, HttpConnection& c) {
+    c.Send("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body_.size()) + "\r\n\r\n" + body_.substr(0, 1000));
+    c.Reset();
+  });
+  ExpectFailure(Fetch(*s), 4, "after 3 attempt(s)");
+}
+
+TEST_F(NetworkFaultTest, ResetMidBodyOnceResumesWithRange) {
+  std::atomic<int> n{0};
+  auto s = Serve([&](const HttpRequest& req, HttpConnection& c) {
+    if (n++ == 0) {
+      c.Send("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body_.size()) + "\r\n\r\n" + body_.substr(0, 1000));
+      return c.Reset();
+    }
+    auto range = req.headers.find("range");
+    if (range == req.headers.end()) return Whole(req, c);
+    size_t from = std::stoul(range->second.substr(6));
+    c.Send("HTTP/1.1 206 Partial Content\r\nContent-Length: " + std::to_string(body_.size() - from) + "\r\n\r\n" + body_.substr(from));
+  });
+  auto r = Fetch(*s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("resumed=true"), std::string::npos) << r.err;
+}
+
+TEST_F(NetworkFaultTest, TruncatedBodyEveryTimeIsExit4) {
+  auto s = Serve([&](const HttpRequest&, HttpConnection& c) {
+    c.Send("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body_.size()) + "\r\nConnection: close\r\n\r\n" +
+           body_.substr(0, body_.size() - 10));
+  });
+  ExpectFailure(Fetch(*s), 4, "download failed");
+}
+
+TEST_F(NetworkFaultTest, StallPastTheTimeoutIsExit4) {
+  auto s = Serve([&](const HttpRequest&, HttpConnection& c) {
+    c.Send("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body_.size()) + "\r\n\r\n" + body_.substr(0, 100));
+    c.WaitForClientClose(10);
+  });
+  auto r = Run("--key " + PublicKey() + " --allow-insecure-http --retries 1 --stall-timeout 1 " + s->Url("/m.tar.gz") + " model");
+  ExpectFailure(r, 4, "download failed");
+}
+
+TEST_F(NetworkFaultTest, SignedUrlQueryStringsNeverReachTheOutput) {
+  auto s = Serve([&](const HttpRequest&, HttpConnection& c) { c.Respond(500, ""); });
+  std::string url = s->Url("/m.tar.gz") + "?X-Amz-Signature=deadbeefsecretsignature&X-Amz-Credential=AKIA";
+  auto r = Run("--key " + PublicKey() + " --allow-insecure-http --retries 1 --signature " + s->Url("/m.tar.gz.sigstore.json") +
+               " '" + url + "' model");
+  EXPECT_EQ(r.exit_code, 4);
+  for (const std::string* text : {&r.out, &r.err}) EXPECT_EQ(text->find("deadbeefsecretsignature"), std::string::npos) << *text;
+  EXPECT_EQ(Reason().find("deadbeefsecretsignature"), std::string::npos) << Reason();
+}
+
+// ---- HTTPS with a test CA (openssl s_server, an independent TLS implementation) ----
+
+TEST_F(ProgramTest, HttpsNeedsTheCaBundleOrAnExplicitWarnedOptOut) {
+  auto pki = RunShell(
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 "
+      "-subj /CN=aegis-test-ca && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout srv.key "
+      "-out srv.csr -subj /CN=127.0.0.1 && printf 'subjectAltName=IP:127.0.0.1\\n' > ext && openssl x509 -req -in srv.csr "
+      "-CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 -extfile ext",
+      dir_.path());
+  ASSERT_EQ(pki.exit_code, 0) << pki.err;
+  Model();
+  ChildProcess server({"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", "srv.pem", "-key", "srv.key", "-WWW"},
+                      dir_.path());
+  std::optional<std::string> line;
+  while ((line = server.ReadLine(10000)) && !line->starts_with("ACCEPT ")) {
+  }
+  ASSERT_TRUE(line) << "openssl s_server did not start";
+  std::string base = "https://127.0.0.1:" + line->substr(line->rfind(':') + 1);
+  std::string args = "--key " + PublicKey() + " --retries 1 --signature " + base + "/model.tar.gz.sigstore.json " + base +
+                     "/model.tar.gz model";
+  auto untrusted = Run(args);
+  ExpectFailure(untrusted, 4, "certificate");
+  auto trusted = Run("--ca-bundle ca.pem " + args);
+  ASSERT_EQ(trusted.exit_code, 0) << trusted.err;
+  EXPECT_TRUE(fs::exists(Dest() + "/resnet/config.pbtxt"));
+  fs::remove_all(Dest());
+  auto opt_out = Run("--insecure-skip-tls-verify " + args);
+  ASSERT_EQ(opt_out.exit_code, 0) << opt_out.err;
+  EXPECT_NE(opt_out.err.find("warn: TLS certificate verification is OFF"), std::string::npos) << opt_out.err;
+}
+
+// ---- S3: the real signature-checking server ----
+
+class ProgramS3Test : public ProgramTest {
+ protected:
+  static void SetUpTestSuite() {
+    ProgramTest::SetUpTestSuite();
+    s3_ = new S3rver();
+    skip_ = s3_->skip_reason();
+    if (!skip_.empty()) return;
+    TempDir d;
+    WriteArchive(d.File("m.tar.gz"), ArchiveFormat::kTarGz, {{"model.bin", AE_IFREG, 0644, std::string(100000, 'm')}});
+    auto sig = RunShell("openssl dgst -sha256 -sign " + PrivateKey() + " m.tar.gz | base64 -w0 > m.tar.gz.sig", d.path());
+    if (sig.exit_code != 0) skip_ = sig.err;
+    for (const char* f : {"m.tar.gz", "m.tar.gz.sig"}) {
+      if (skip_.empty()) skip_ = s3_->Put(d.File(f), std::string("resnet/") + f);
+    }
+  }
+  static void TearDownTestSuite() {
+    delete s3_;
+    ProgramTest::TearDownTestSuite();
+  }
+  void SetUp() override {
+    if (!skip_.empty()) GTEST_SKIP() << skip_;
+  }
+  std::string Creds(const std::string& secret = kS3SecretKey) {
+    return "AWS_ACCESS_KEY_ID=" + kS3AccessKey + " AWS_SECRET_ACCESS_KEY=" + secret + " AWS_ENDPOINT_URL_S3=" + s3_->endpoint();
+  }
+  void ExpectNoSecret(const RunResult& r, const std::vector<std::string>& secrets) {
+    for (const auto& s : secrets) {
+      EXPECT_EQ(r.out.find(s), std::string::npos) << "stdout shows a secret";
+      EXPECT_EQ(r.err.find(s), std::string::npos) << "stderr shows a secret";
+      EXPECT_EQ(Reason().find(s), std::string::npos) << "the termination log shows a secret";
+      if (fs::exists(Dest() + "/.aegis-verified.json")) {
+        EXPECT_EQ(ReadFile(Dest() + "/.aegis-verified.json").find(s), std::string::npos);
+      }
+    }
+  }
+  static inline S3rver* s3_ = nullptr;
+  static inline std::string skip_;
+};
+
+TEST_F(ProgramS3Test, SignedGetPlacesTheModel) {
+  auto r = Run("--key " + PublicKey() + " s3://models/resnet/m.tar.gz model", Creds());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fs::file_size(Dest() + "/model.bin"), 100000u);
+  EXPECT_NE(r.err.find("source=environment"), std::string::npos) << r.err;
+  ExpectNoSecret(r, {kS3SecretKey});
+}
+
+TEST_F(ProgramS3Test, WrongSecretIsExit4AndNeverShown) {
+  auto r = Run("--key " + PublicKey() + " --retries 1 s3://models/resnet/m.tar.gz model", Creds("wrong-secret-value"));
+  ExpectFailure(r, 4, "HTTP 403");
+  ExpectNoSecret(r, {"wrong-secret-value"});
+}
+
+TEST_F(ProgramS3Test, MissingObjectIsExit3) {
+  ExpectFailure(Run("--key " + PublicKey() + " s3://models/resnet/none.tar.gz model", Creds()), 3, "s3://models/resnet/none.tar.gz");
+}
+
+TEST_F(ProgramS3Test, KserveEndpointVariablesAndSharedCredentialsWithSessionToken) {
+  WriteFile(dir_.File("credentials"), "[serving]\naws_access_key_id = " + kS3AccessKey + "\naws_secret_access_key = " +
+                                          kS3SecretKey + "\naws_session_token = SessionTokenValue123\n");
+  std::string env = "S3_ENDPOINT=" + s3_->endpoint().substr(7) + " S3_USE_HTTPS=0 AWS_SHARED_CREDENTIALS_FILE=" +
+                    dir_.File("credentials") + " AWS_PROFILE=serving";
+  auto r = Run("--key " + PublicKey() + " s3://models/resnet/m.tar.gz model", env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ExpectNoSecret(r, {kS3SecretKey, "SessionTokenValue123"});
+}
+
+TEST_F(ProgramS3Test, WebIdentityTokensAndStsCredentialsNeverAppearInAnyOutput) {
+  const std::string web_token = "eyJhbGciOiJSUzI1NiJ9.web-identity-token-value.sig";
+  const std::string session = "StsSessionTokenValue456";
+  HttpServer sts([&](const HttpRequest&, HttpConnection& c) {
+    c.Respond(200, "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>" +
+                       kS3AccessKey + "</AccessKeyId><SecretAccessKey>" + kS3SecretKey + "</SecretAccessKey><SessionToken>" +
+                       session + "</SessionToken></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>");
+  });
+  WriteFile(dir_.File("token"), web_token + "\n");
+  std::string env = "AWS_ROLE_ARN=arn:aws:iam::1:role/r AWS_WEB_IDENTITY_TOKEN_FILE=" + dir_.File("token") +
+                    " AWS_ENDPOINT_URL_STS=" + sts.Url("") + " AWS_ENDPOINT_URL_S3=" + s3_->endpoint();
+  auto ok = Run("--key " + PublicKey() + " s3://models/resnet/m.tar.gz model", env);
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(sts.requests(), 1) << "credentials are resolved once for the signature and the artifact";
+  ExpectNoSecret(ok, {web_token, session, kS3SecretKey});
+  fs::remove_all(Dest());
+  auto failed = Run("--key " + OtherPublicKey() + " s3://models/resnet/m.tar.gz model", env);
+  ExpectFailure(failed, 5, "does not verify");
+  ExpectNoSecret(failed, {web_token, session, kS3SecretKey});
+}
+
+}  // namespace
+}  // namespace aegis::testing
