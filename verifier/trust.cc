@@ -34,7 +34,11 @@ std::string Trust::Describe() const {
 }
 
 Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault) {
-  auto keys = LoadTrustedKeys(key_path);
+  if (key_path.empty() && !vault.configured()) {
+    return Error{ErrorKind::kTrust, {}, {}, "no trust material: give a public key, or Vault (address and transit key)"};
+  }
+  Expected<std::vector<TrustedKey>> keys = key_path.empty() ? Expected<std::vector<TrustedKey>>(Error{ErrorKind::kTrust, {}, {}, "no key"})
+                                                            : LoadTrustedKeys(key_path);
   if (keys) return Trust{*keys, std::nullopt};
   if (!vault.configured()) return keys.error();
   auto v = Vault::Connect(vault);

@@ -22,8 +22,8 @@ struct Trust {
   std::string Describe() const;  // for logs: key files, or "vault transit key K at ADDR"
 };
 
-// Keys from `key_path` when usable; otherwise Vault when configured; otherwise the key
-// error (kTrust, exit 7).
+// Keys from `key_path` (may be empty: none) when usable; otherwise Vault when configured;
+// otherwise the key error (kTrust, exit 7).
 Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault);
 
 // The artifact digests to compute on the way.
