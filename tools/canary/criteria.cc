@@ -87,81 +87,65 @@ Criterion Conclude(Criterion c, const std::vector<Verdict>& verdicts, const Reas
   return c;
 }
 
-Criterion Positive(const Observed& o) {
-  Criterion c;
-  c.role = Role::kPositive;
-  std::vector<Verdict> vs;
-  for (const auto& pod : PodsOf(Role::kPositive, o)) {
-    std::string name = Name(pod);
-    if (VerifyInitContainer(pod) == nullptr) {
-      c.evidence.push_back(fmt::format("pod {}: no initContainer matching /verify/", name));
-      vs.push_back(Verdict::kFail);
-      continue;
-    }
-    const json* st = VerifyStatus(pod);
-    const json* t = st != nullptr ? Terminated(*st) : nullptr;
-    if (t == nullptr) {
-      c.evidence.push_back(fmt::format("pod {}: verify initContainer has not finished", name));
-      vs.push_back(Verdict::kPending);
-      continue;
-    }
-    std::string code = Str(*t, {"exitCode"});
-    if (code != "0") {
-      c.evidence.push_back(fmt::format("pod {}: verify initContainer exited {}: {}", name, code, Str(*t, {"message"})));
-      vs.push_back(Verdict::kFail);
-      continue;
-    }
-    if (!Ready(pod)) {
-      c.evidence.push_back(fmt::format("pod {}: verified (exit 0), not Ready yet", name));
-      vs.push_back(Verdict::kPending);
-      continue;
-    }
-    std::string line = fmt::format("pod {}: verify initContainer exit 0, Ready", name);
-    Verdict v = Verdict::kPass;
-    for (const auto& [probed, ok] : o.probes) {
-      if (probed != name) continue;
-      line += ok ? ", readiness endpoint answered through the pod proxy" : ", readiness endpoint did NOT answer";
-      if (!ok) v = Verdict::kFail;
-    }
-    c.evidence.push_back(line);
-    vs.push_back(v);
+// One pod's verdict and the line of evidence that explains it.
+struct PodVerdict {
+  Verdict verdict;
+  std::string evidence;
+};
+
+PodVerdict PositivePod(const json& pod, const Observed& o) {
+  std::string name = Name(pod);
+  if (VerifyInitContainer(pod) == nullptr) return {Verdict::kFail, fmt::format("pod {}: no initContainer matching /verify/", name)};
+  const json* st = VerifyStatus(pod);
+  const json* t = st != nullptr ? Terminated(*st) : nullptr;
+  if (t == nullptr) return {Verdict::kPending, fmt::format("pod {}: verify initContainer has not finished", name)};
+  std::string code = Str(*t, {"exitCode"});
+  if (code != "0") return {Verdict::kFail, fmt::format("pod {}: verify initContainer exited {}: {}", name, code, Str(*t, {"message"}))};
+  if (!Ready(pod)) return {Verdict::kPending, fmt::format("pod {}: verified (exit 0), not Ready yet", name)};
+  PodVerdict v{Verdict::kPass, fmt::format("pod {}: verify initContainer exit 0, Ready", name)};
+  for (const auto& [probed, ok] : o.probes) {
+    if (probed != name) continue;
+    v.evidence += ok ? ", readiness endpoint answered through the pod proxy" : ", readiness endpoint did NOT answer";
+    if (!ok) v.verdict = Verdict::kFail;
   }
-  return Conclude(c, vs, {"the verified pod starts", "a positive canary did not start verified", "waiting for the positive canary"});
+  return v;
+}
+
+PodVerdict TamperedPod(const json& pod, const Observed&) {
+  std::string name = Name(pod);
+  if (VerifyInitContainer(pod) == nullptr) {
+    return {Verdict::kFail, fmt::format("pod {}: no initContainer matching /verify/ (not a tampered canary)", name)};
+  }
+  if (Ready(pod)) return {Verdict::kFail, fmt::format("pod {}: became Ready with a tampered artifact", name)};
+  const json* st = VerifyStatus(pod);
+  const json* t = st != nullptr ? Terminated(*st) : nullptr;
+  if (t == nullptr) return {Verdict::kPending, fmt::format("pod {}: verify initContainer has not finished", name)};
+  std::string code = Str(*t, {"exitCode"});
+  if (code == "0") return {Verdict::kFail, fmt::format("pod {}: verify initContainer exited 0 on a tampered artifact", name)};
+  return {Verdict::kPass, fmt::format("pod {}: verify initContainer exited {} ({}): {}", name, code, Str(*t, {"reason"}), Str(*t, {"message"}))};
+}
+
+// Every pod of the role judged by `judge`, concluded into the criterion.
+Criterion PerPod(Role role, const Observed& o, PodVerdict (*judge)(const json&, const Observed&), const Reasons& why) {
+  Criterion c;
+  c.role = role;
+  std::vector<Verdict> vs;
+  for (const auto& pod : PodsOf(role, o)) {
+    PodVerdict v = judge(pod, o);
+    c.evidence.push_back(std::move(v.evidence));
+    vs.push_back(v.verdict);
+  }
+  return Conclude(c, vs, why);
+}
+
+Criterion Positive(const Observed& o) {
+  return PerPod(Role::kPositive, o, PositivePod,
+                {"the verified pod starts", "a positive canary did not start verified", "waiting for the positive canary"});
 }
 
 Criterion Tampered(const Observed& o) {
-  Criterion c;
-  c.role = Role::kTampered;
-  std::vector<Verdict> vs;
-  for (const auto& pod : PodsOf(Role::kTampered, o)) {
-    std::string name = Name(pod);
-    if (VerifyInitContainer(pod) == nullptr) {
-      c.evidence.push_back(fmt::format("pod {}: no initContainer matching /verify/ (not a tampered canary)", name));
-      vs.push_back(Verdict::kFail);
-      continue;
-    }
-    if (Ready(pod)) {
-      c.evidence.push_back(fmt::format("pod {}: became Ready with a tampered artifact", name));
-      vs.push_back(Verdict::kFail);
-      continue;
-    }
-    const json* st = VerifyStatus(pod);
-    const json* t = st != nullptr ? Terminated(*st) : nullptr;
-    if (t == nullptr) {
-      c.evidence.push_back(fmt::format("pod {}: verify initContainer has not finished", name));
-      vs.push_back(Verdict::kPending);
-      continue;
-    }
-    std::string code = Str(*t, {"exitCode"});
-    if (code == "0") {
-      c.evidence.push_back(fmt::format("pod {}: verify initContainer exited 0 on a tampered artifact", name));
-      vs.push_back(Verdict::kFail);
-      continue;
-    }
-    c.evidence.push_back(fmt::format("pod {}: verify initContainer exited {} ({}): {}", name, code, Str(*t, {"reason"}), Str(*t, {"message"})));
-    vs.push_back(Verdict::kPass);
-  }
-  return Conclude(c, vs, {"verification failure stops the pod", "a tampered canary was not stopped", "waiting for the tampered canary's verifier"});
+  return PerPod(Role::kTampered, o, TamperedPod,
+                {"verification failure stops the pod", "a tampered canary was not stopped", "waiting for the tampered canary's verifier"});
 }
 
 Criterion Violating(const Observed& o) {
