@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything Aegis needs to build and test on a fresh Debian 12 machine.
 # Idempotent: apt is only touched when a package is missing. Run as root.
+# `ci/setup.sh --peers` also installs the real peers the interop tests run (ci/peers.sh:
+# OPA, gator, cosign, model_signing, OpenBao, kubernetes-validate; cached per version).
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libyaml-dev libre2-dev libfmt-dev nlohmann-json3-dev libcli11-dev libgtest-dev libarchive-dev libssl-dev openssl libcurl4-openssl-dev
+  libyaml-dev libre2-dev libfmt-dev nlohmann-json3-dev libcli11-dev libgtest-dev libarchive-dev libssl-dev openssl libcurl4-openssl-dev libsodium-dev
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes for the fuzz build
   time                       # /usr/bin/time for the benchmark's peak RSS
   curl                       # seeds the test S3 server with its own SigV4 signer
@@ -44,4 +46,9 @@ if [ ! -f "$root/tests/s3/node_modules/@20minutes/s3rver/package.json" ]; then
 fi
 if ! command -v kubectl >/dev/null; then
   echo "ci/setup.sh: note: kubectl is not installed (Debian has no package for it); the real-producer tests will be SKIPPED"
+fi
+if [ "${1:-}" = --peers ]; then
+  started=$SECONDS
+  bash "$root/ci/peers.sh" 2>&1 | grep -v '^go: downloading'
+  echo "ci/setup.sh: peers ready in $((SECONDS - started)) s"
 fi

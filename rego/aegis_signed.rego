@@ -3,7 +3,11 @@ package aegissignedpod
 # The Aegis signed-model policy (docs/POLICY.md), for Gatekeeper's AegisSignedPod
 # ConstraintTemplate. `aegis lint` implements the same contract in C++; tests/corpus holds
 # the manifests both engines must agree on. OPA v0 syntax (Gatekeeper refuses rego.v1).
+# `violation` must be a partial set rule: `violation contains X if`, which needs the
+# `contains` keyword. Under `if` alone, `violation[X] if` is a single-value object rule and
+# Gatekeeper refuses the template ("missing required rules: [violation]").
 
+import future.keywords.contains
 import future.keywords.if
 import future.keywords.in
 
@@ -205,7 +209,7 @@ details(id, component) := {
 # ---------------------------------------------------------------------------
 # AEGIS001 verify-init: no pod spec at all, or no initContainer matching the pattern.
 
-violation[{"msg": msg, "details": d}] if {
+violation contains {"msg": msg, "details": d} if {
 	in_scope
 	some component, path in spec_paths
 	not is_object(object.get(obj, path, null))
@@ -213,7 +217,7 @@ violation[{"msg": msg, "details": d}] if {
 	d := details("AEGIS001", component)
 }
 
-violation[{"msg": msg, "details": d}] if {
+violation contains {"msg": msg, "details": d} if {
 	in_scope
 	some component, path in spec_paths
 	spec := object.get(obj, path, null)
@@ -224,7 +228,7 @@ violation[{"msg": msg, "details": d}] if {
 }
 
 # AEGIS002 key-volume: no volume sources the key secret (unless the Vault path applies).
-violation[{"msg": msg, "details": d}] if {
+violation contains {"msg": msg, "details": d} if {
 	in_scope
 	some component, path in spec_paths
 	spec := object.get(obj, path, null)
@@ -236,7 +240,7 @@ violation[{"msg": msg, "details": d}] if {
 }
 
 # AEGIS003 key-mounted: the verifier must mount the key volume (when requireMount).
-violation[{"msg": msg, "details": d}] if {
+violation contains {"msg": msg, "details": d} if {
 	in_scope
 	require_mount == true
 	some component, path in spec_paths

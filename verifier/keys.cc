@@ -41,7 +41,7 @@ Expected<TrustedKey> ParsePublicKey(const std::string& pem, const std::string& p
     }
   }
   if (k == nullptr) return Error{ErrorKind::kTrust, path, {}, "not a PEM public key"};
-  TrustedKey key{path, std::shared_ptr<EVP_PKEY>(k, EVP_PKEY_free), KeyType::kEcP256, {}};
+  TrustedKey key{path, std::shared_ptr<EVP_PKEY>(k, EVP_PKEY_free), KeyType::kEcP256, {}, {}};
   switch (EVP_PKEY_get_base_id(k)) {
     case EVP_PKEY_RSA: key.type = KeyType::kRsa; break;
     case EVP_PKEY_ED25519: key.type = KeyType::kEd25519; break;
@@ -63,6 +63,12 @@ Expected<TrustedKey> ParsePublicKey(const std::string& pem, const std::string& p
   if (n > 0) {
     key.hint = Base64Encode(Sha256(std::string_view(reinterpret_cast<char*>(der), static_cast<size_t>(n))));
     OPENSSL_free(der);
+  }
+  std::unique_ptr<BIO, int (*)(BIO*)> out(BIO_new(BIO_s_mem()), BIO_free);
+  if (out && PEM_write_bio_PUBKEY(out.get(), k) == 1) {
+    char* data = nullptr;
+    long len = BIO_get_mem_data(out.get(), &data);
+    key.pem_hint = Hex(Sha256(std::string_view(data, static_cast<size_t>(len))));
   }
   return key;
 }
@@ -146,7 +152,7 @@ DigestSet NeededDigests(const std::vector<TrustedKey>& keys) {
 std::vector<const TrustedKey*> OrderByHint(const std::vector<TrustedKey>& keys, std::string_view hint) {
   std::vector<const TrustedKey*> out;
   for (const auto& k : keys) out.push_back(&k);
-  std::stable_partition(out.begin(), out.end(), [&](const TrustedKey* k) { return !hint.empty() && k->hint == hint; });
+  std::stable_partition(out.begin(), out.end(), [&](const TrustedKey* k) { return !hint.empty() && (k->hint == hint || k->pem_hint == hint); });
   return out;
 }
 

@@ -93,6 +93,9 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       ->envname("AEGIS_SIGNATURE");
   app.add_option("--key", o.key, "trusted public key: a PEM file, or a directory of *.pem/*.pub")->capture_default_str()
       ->envname("AEGIS_KEY");
+  app.add_option("--certificate-chain", o.certificate_chain,
+                 "CA certificates (PEM) that model-signing bundles signed with a certificate must chain to")
+      ->envname("AEGIS_CERTIFICATE_CHAIN");
   AddVaultOptions(app, o.vault);
   app.add_option("--expected-sha256", o.expected_sha256, "refuse any artifact with another SHA-256 (hex), even if validly signed")
       ->envname("AEGIS_EXPECTED_SHA256");

@@ -40,6 +40,7 @@ struct Options {
   std::string dest;       // model directory
   std::string signature;  // explicit signature URI; empty: discovery
   std::string key = "/etc/cosign";
+  std::string certificate_chain;  // CA certificates (PEM) for bundles signed with a certificate
   VaultConfig vault;  // used when no key is usable
   std::string expected_sha256;  // lowercase hex
   std::string expected_name;

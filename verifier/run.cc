@@ -94,7 +94,7 @@ Status CheckName(const Options& o, const Verified& v) {
 
 Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws) {
   Logger& log = *ctx.log;
-  auto trust = ResolveTrust(o.key, o.vault);
+  auto trust = ResolveTrust(o.key, o.vault, o.certificate_chain);
   if (!trust) return trust.error();
   if (trust->vault) {
     log.AddSecret(trust->vault->token());
@@ -217,10 +217,8 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     }
     summary.format = "model-signing";
     summary.signature = where;
-    for (const auto& p : o.ignore_paths) {  // unverified content is never placed
-      std::error_code ec;
-      fs::path rel = fs::path(p).lexically_normal();
-      if (single.empty() && rel.is_relative() && !rel.empty() && *rel.begin() != "..") fs::remove_all(fs::path(tree) / rel, ec);
+    if (single.empty()) {  // unverified content (ignored paths, model.sig, empty dirs) is never placed
+      if (Status s = PruneToSigned(tree, v->signed_files); !s) return s.error();
     }
     if (Status s = CheckName(o, *v); !s) return s.error();
     key_used = v->key;

@@ -40,7 +40,7 @@ std::string Pae(std::string_view type, std::string_view payload) {
 Expected<Verified> AnyKey(const std::vector<TrustedKey>& keys, std::string_view hint,
                           const std::function<bool(const TrustedKey&)>& check) {
   for (const TrustedKey* k : OrderByHint(keys, hint)) {
-    if (check(*k)) return Verified{k->source, {}, {}};
+    if (check(*k)) return Verified{k->source, {}, {}, {}};
   }
   return Bad(fmt::format("signature does not verify with any of the {} trusted key(s)", keys.size()));
 }
@@ -95,9 +95,32 @@ Expected<SignatureFile> ParseSignatureFile(std::string_view text) {
       s.signature = v->raw;
       return s;
     }
+    if (j.contains("base64Signature")) {  // cosign's own bundle (`sign-blob --bundle` before the new format)
+      auto raw = Base64Decode(StringAt(j, {"base64Signature"}));
+      if (!raw || raw->empty()) return Bad("cosign bundle base64Signature is not base64");
+      s.format = SignatureFile::Format::kLegacy;
+      s.signature = *raw;
+      s.has_tlog = j.contains("rekorBundle") && j["rekorBundle"].is_object();
+      return s;
+    }
     std::string media = StringAt(j, {"mediaType"});
     if (!media.starts_with("application/vnd.dev.sigstore.bundle")) return Bad("JSON signature file is not a sigstore bundle");
     s.hint = StringAt(j, {"verificationMaterial", "publicKey", "hint"});
+    if (j.contains("verificationMaterial") && j["verificationMaterial"].is_object()) {
+      const json& vm = j["verificationMaterial"];
+      std::vector<const json*> certs;
+      if (vm.contains("x509CertificateChain") && vm["x509CertificateChain"].is_object() &&
+          vm["x509CertificateChain"].contains("certificates") && vm["x509CertificateChain"]["certificates"].is_array()) {
+        for (const json& c : vm["x509CertificateChain"]["certificates"]) certs.push_back(&c);
+      } else if (vm.contains("certificate")) {
+        certs.push_back(&vm["certificate"]);
+      }
+      for (const json* c : certs) {
+        auto der = Base64Decode(StringAt(*c, {"rawBytes"}));
+        if (!der || der->empty()) return Bad("bundle certificate rawBytes is not base64");
+        s.certificates.push_back(*der);
+      }
+    }
     s.has_tlog = j.contains("verificationMaterial") && j["verificationMaterial"].is_object() &&
                  j["verificationMaterial"].contains("tlogEntries");
     if (j.contains("messageSignature")) {
@@ -213,24 +236,55 @@ Expected<Verified> VerifyModelTree(const SignatureFile& sig, const std::string& 
     return Bad("the subject digest does not match the resources");
   }
   v->subject = StringAt(*subject, {"name"});
-  // The tree: every regular file except model.sig and ignored paths, exactly the resources.
+  // What may be in the tree without being signed (it is then neither verified nor placed):
+  // model.sig, the caller's --ignore-paths, the statement's signed ignore_paths
+  // (model_signing >= 1.1 records them) and the git paths model_signing ignores by default.
+  // A file the statement signs is always verified, even under an ignored path.
+  const json& serialization = st["predicate"]["serialization"];
+  std::set<std::string> skip = {"model.sig", ".git", ".gitattributes", ".github", ".gitignore"};
+  for (const std::string& p : ignore) skip.insert(fs::path(p).lexically_normal().generic_string());
+  if (serialization.contains("ignore_paths")) {
+    const json& signed_ignore = serialization["ignore_paths"];
+    if (!signed_ignore.is_array()) return Bad("serialization.ignore_paths is not a list");
+    for (const json& p : signed_ignore) {
+      if (!p.is_string()) return Bad("serialization.ignore_paths holds a non-string");
+      skip.insert(fs::path(p.get<std::string>()).lexically_normal().generic_string());
+    }
+  }
+  auto ignored = [&](const std::string& rel) {
+    for (fs::path p = rel; !p.empty(); p = p.parent_path()) {
+      if (skip.count(p.generic_string())) return true;
+    }
+    return false;
+  };
+  const bool allow_symlinks = serialization.contains("allow_symlinks") && serialization["allow_symlinks"] == true;
+  // The tree: every file, exactly the resources.
   std::map<std::string, std::string> have;
   std::error_code ec;
   if (fs::is_regular_file(fs::symlink_status(path, ec))) {
     have["."] = path;
   } else {
-    std::set<std::string> skip(ignore.begin(), ignore.end());
-    skip.insert("model.sig");
     fs::path root = fs::path(path).lexically_normal();
     if (!root.has_filename()) root = root.parent_path();
+    const fs::path real_root = fs::weakly_canonical(root, ec);
     for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       std::string rel = it->path().lexically_relative(root).generic_string();  // fs::relative would resolve symlinks
-      if (skip.count(rel)) {
-        if (it->is_directory()) it.disable_recursion_pending();
+      const bool is_signed = want.count(rel) > 0;
+      if (it->is_directory() && !it->is_symlink()) continue;
+      if (!is_signed && ignored(rel)) continue;
+      if (it->is_symlink()) {
+        if (!allow_symlinks) return Bad(fmt::format("{} is a symlink (the signature does not allow symlinks)", rel));
+        std::error_code lec;
+        fs::path target = fs::canonical(it->path(), lec);
+        auto [end, _] = std::mismatch(real_root.begin(), real_root.end(), target.begin(), target.end());
+        if (lec || end != real_root.end() || !fs::is_regular_file(target, lec)) {
+          return Bad(fmt::format("{} is a symlink that does not lead to a file inside the model", rel));
+        }
+        have[rel] = target.string();
         continue;
       }
-      if (it->is_symlink()) return Bad(fmt::format("{} is a symlink (the signature does not allow symlinks)", rel));
-      if (it->is_regular_file()) have[rel] = it->path().string();
+      if (!it->is_regular_file()) return Bad(fmt::format("{} is not a regular file", rel));
+      have[rel] = it->path().string();
     }
     if (ec) return Error{ErrorKind::kIo, path, {}, "cannot list the model tree: " + ec.message()};
   }
@@ -243,6 +297,7 @@ Expected<Verified> VerifyModelTree(const SignatureFile& sig, const std::string& 
     auto d = Sha256File(f->second);
     if (!d) return d.error();
     if (Hex(*d) != digest) return Bad(fmt::format("{} does not match its signed digest", name));
+    v->signed_files.push_back(name);
   }
   return v;
 }

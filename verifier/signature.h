@@ -1,5 +1,6 @@
 // Signature files (docs/SIGNATURES.md): A — sigstore bundle with a message signature
-// (cosign sign-blob --bundle), B — legacy base64 `.sig`, C — Vault transit sign response
+// (cosign sign-blob --bundle), B — legacy base64 `.sig` (or cosign's pre-v3 bundle JSON,
+// `{"base64Signature": …}`: the same signature, no metadata bound), C — Vault transit sign response
 // (`.sig.json`, signed without `prehashed` over the raw SHA-256 digest), D — OpenSSF
 // model-signing bundle (DSSE in-toto statement over a model tree). Verification never trusts what the file says
 // about itself: digests are recomputed, keys come from the trusted set only.
@@ -27,6 +28,7 @@ struct SignatureFile {
   std::string payload_type;      // D
   std::string payload;           // D: raw in-toto statement
   std::vector<std::string> dsse_signatures;  // D: raw
+  std::vector<std::string> certificates;     // DER, leaf first (x509CertificateChain or certificate)
 };
 
 // Parses any of the four formats; kSignature when it is none of them.
@@ -36,6 +38,9 @@ struct Verified {
   std::string key;    // source of the key that verified
   std::string notes;  // e.g. "transparency log entries ignored (offline key verification)"
   std::string subject;  // D: the statement's subject name (the model name)
+  // D: the tree's files the statement signs (relative, '/'-separated); nothing else in
+  // the tree is verified, so nothing else may be placed.
+  std::vector<std::string> signed_files;
 };
 
 // Formats A, B and C against the artifact's digests (computed while it was downloaded).
@@ -45,7 +50,10 @@ Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artif
                                   const std::string& artifact_path = {});
 
 // Format D against a model tree (a directory, or a single file whose resource is ".").
-// `ignore` lists relative paths excluded from the tree (model.sig always is).
+// `ignore` lists relative paths excluded from the tree (model.sig always is), in addition to
+// the statement's own signed `serialization.ignore_paths` (model_signing >= 1.1). Symlinks are
+// refused unless the statement signs `allow_symlinks: true`; then a link to a regular file
+// inside the tree is verified as its target's content (model_signing follows it too).
 Expected<Verified> VerifyModelTree(const SignatureFile& sig, const std::string& path,
                                    const std::vector<TrustedKey>& keys, const std::vector<std::string>& ignore = {});
 

@@ -30,20 +30,35 @@ std::string Trust::Describe() const {
   if (vault) return fmt::format("vault transit key {} at {}", vault->config().key, vault->config().addr);
   std::string out;
   for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k.source;
+  if (roots) out += (out.empty() ? "" : ", ") + fmt::format("CA certificates in {}", roots->file());
   return out;
 }
 
-Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault) {
-  if (key_path.empty() && !vault.configured()) {
-    return Error{ErrorKind::kTrust, {}, {}, "no trust material: give a public key, or Vault (address and transit key)"};
+Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault, const std::string& certificate_chain) {
+  Trust trust;
+  if (!certificate_chain.empty()) {
+    auto roots = CertificateRoots::Load(certificate_chain);
+    if (!roots) return roots.error();
+    trust.roots = std::move(*roots);
   }
-  Expected<std::vector<TrustedKey>> keys = key_path.empty() ? Expected<std::vector<TrustedKey>>(Error{ErrorKind::kTrust, {}, {}, "no key"})
-                                                            : LoadTrustedKeys(key_path);
-  if (keys) return Trust{*keys, std::nullopt};
-  if (!vault.configured()) return keys.error();
-  auto v = Vault::Connect(vault);
-  if (!v) return v.error();
-  return Trust{{}, std::move(*v)};
+  if (key_path.empty() && !vault.configured() && !trust.roots) {
+    return Error{ErrorKind::kTrust, {}, {},
+                 "no trust material: give a public key, CA certificates (--certificate-chain), or Vault (address and transit key)"};
+  }
+  if (!key_path.empty()) {
+    auto keys = LoadTrustedKeys(key_path);
+    if (keys) {
+      trust.keys = std::move(*keys);
+      return trust;
+    }
+    if (!vault.configured() && !trust.roots) return keys.error();
+  }
+  if (vault.configured()) {
+    auto v = Vault::Connect(vault);
+    if (!v) return v.error();
+    trust.vault = std::move(*v);
+  }
+  return trust;
 }
 
 DigestSet NeededDigests(const Trust& trust) {
@@ -52,6 +67,9 @@ DigestSet NeededDigests(const Trust& trust) {
 
 Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& sig, const Digests& artifact,
                                       const std::string& artifact_path) {
+  if (!trust.vault && trust.keys.empty()) {
+    return Error{ErrorKind::kTrust, {}, {}, "no public key is trusted (--key): CA certificates only verify model-signing bundles"};
+  }
   if (!trust.vault) return VerifyArtifact(sig, artifact, trust.keys, artifact_path);
   if (sig.format == SignatureFile::Format::kModelSigning) return Bad("a model-signing bundle signs a model tree, not an archive");
   if (sig.format == SignatureFile::Format::kBundleMessage && !sig.digest.empty() &&
@@ -89,7 +107,7 @@ Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& s
       req.signature_algorithm = alg;
       auto valid = vault.Verify(req, signature);
       if (!valid) return valid.error();
-      if (*valid) return Verified{VaultName(vault, version), alg.empty() ? "" : "signature algorithm " + alg, {}};
+      if (*valid) return Verified{VaultName(vault, version), alg.empty() ? "" : "signature algorithm " + alg, {}, {}};
     }
   }
   return Bad(fmt::format("Vault transit key {} says the signature is not valid", vault.config().key));
@@ -97,6 +115,18 @@ Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& s
 
 Expected<Verified> VerifyTreeWith(const Trust& trust, const SignatureFile& sig, const std::string& path,
                                   const std::vector<std::string>& ignore) {
+  if (!sig.certificates.empty()) {  // signed with a certificate: the CA roots decide, not the keys
+    if (!trust.roots) {
+      return Error{ErrorKind::kTrust, {}, {},
+                   "the bundle is signed with a certificate: give the CA certificates it must chain to (--certificate-chain)"};
+    }
+    auto leaf = trust.roots->VerifyChain(sig.certificates);
+    if (!leaf) return leaf.error();
+    return VerifyModelTree(sig, path, {*leaf}, ignore);
+  }
+  if (!trust.vault && trust.keys.empty()) {
+    return Error{ErrorKind::kTrust, {}, {}, "the bundle carries no certificate and no public key is trusted (--key)"};
+  }
   if (!trust.vault) return VerifyModelTree(sig, path, trust.keys, ignore);
   auto keys = VaultKeys(*trust.vault);
   if (!keys) return keys.error();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "util/expected.h"
+#include "verifier/certificates.h"
 #include "verifier/keys.h"
 #include "verifier/signature.h"
 #include "verifier/vault.h"
@@ -18,13 +19,16 @@ namespace aegis::verifier {
 struct Trust {
   std::vector<TrustedKey> keys;  // empty when Vault decides
   std::optional<Vault> vault;
+  std::optional<CertificateRoots> roots;  // for bundles signed with a certificate (format D)
 
   std::string Describe() const;  // for logs: key files, or "vault transit key K at ADDR"
 };
 
 // Keys from `key_path` (may be empty: none) when usable; otherwise Vault when configured;
-// otherwise the key error (kTrust, exit 7).
-Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault);
+// otherwise the key error (kTrust, exit 7). `certificate_chain` (may be empty) adds CA roots
+// for certificate-signed bundles; with roots, unusable keys are not an error.
+Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault,
+                             const std::string& certificate_chain = {});
 
 // The artifact digests to compute on the way.
 DigestSet NeededDigests(const Trust& trust);

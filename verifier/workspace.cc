@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -149,6 +150,29 @@ Status Workspace::Place(const std::string& tree, const std::string& artifact, co
   work_.clear();
   SyncDir(dest_);
   done_ = true;
+  return Ok{};
+}
+
+Status PruneToSigned(const std::string& tree, const std::vector<std::string>& signed_files) {
+  std::set<std::string> keep;
+  for (const std::string& f : signed_files) {
+    for (fs::path p = f; !p.empty(); p = p.parent_path()) {
+      if (!keep.insert(p.generic_string()).second) break;
+    }
+  }
+  std::error_code ec;
+  std::vector<fs::path> doomed;
+  const fs::path root(tree);
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (keep.count(it->path().lexically_relative(root).generic_string())) continue;
+    doomed.push_back(it->path());
+    if (it->is_directory() && !it->is_symlink()) it.disable_recursion_pending();
+  }
+  if (ec) return Error{ErrorKind::kIo, tree, {}, "cannot list the verified tree: " + ec.message()};
+  for (const fs::path& p : doomed) {
+    fs::remove_all(p, ec);
+    if (ec) return Error{ErrorKind::kIo, p.string(), {}, "cannot remove unsigned content: " + ec.message()};
+  }
   return Ok{};
 }
 

@@ -18,6 +18,11 @@ namespace aegis::verifier {
 
 inline constexpr const char* kMarkerName = ".aegis-verified.json";
 
+// Format D: removes from `tree` everything the signature does not cover (ignored paths,
+// model.sig, empty directories, files of any other type), so that only `signed_files`
+// (relative, '/'-separated) and the directories leading to them remain to be placed.
+Status PruneToSigned(const std::string& tree, const std::vector<std::string>& signed_files);
+
 class Workspace {
  public:
   // Creates `dest` when missing, checks it holds nothing foreign, removes stale work

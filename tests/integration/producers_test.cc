@@ -17,7 +17,7 @@ using testing::WriteFile;
 class ProducersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::HaveCommand("kubectl")) GTEST_SKIP() << "kubectl is not installed: real-producer tests not run";
+    if (!testing::HaveCommand("kubectl")) AEGIS_SKIP_WITHOUT_PEER("kubectl is not installed: real-producer tests not run");
   }
 };
 

@@ -179,8 +179,12 @@ TEST_F(OmsSignTest, BundleHasTheRealModelSigningStructure) {
   // Same shape as model_signing's own output, key for key.
   for (const char* k : {"mediaType", "verificationMaterial", "dsseEnvelope"}) EXPECT_TRUE(mine.contains(k)) << k;
   EXPECT_EQ(mine["mediaType"], real["mediaType"]);
-  EXPECT_EQ(mine["verificationMaterial"]["publicKey"]["keyDetails"], real["verificationMaterial"]["publicKey"]["keyDetails"]);
-  EXPECT_TRUE(mine["verificationMaterial"]["publicKey"].contains("rawBytes"));
+  // model_signing >= 1.1's verification material: the hint is hex SHA-256 of the public key's
+  // PEM (its `verify key` refuses a bundle whose hint names another key); no raw key.
+  auto pem_sha = RunShell("sha256sum pub.pem | cut -c1-64", dir_.path());
+  EXPECT_EQ(mine["verificationMaterial"]["publicKey"]["hint"].get<std::string>() + "\n", pem_sha.out);
+  EXPECT_FALSE(mine["verificationMaterial"]["publicKey"].contains("rawBytes"));
+  EXPECT_TRUE(mine["verificationMaterial"]["tlogEntries"].empty());
   EXPECT_EQ(mine["dsseEnvelope"]["payloadType"], real["dsseEnvelope"]["payloadType"]);
   EXPECT_TRUE(mine["dsseEnvelope"]["signatures"][0]["keyid"].is_null());
   json st = json::parse(ReadFile(Unbase64(mine["dsseEnvelope"]["payload"], dir_.path(), "payload")));
@@ -189,6 +193,9 @@ TEST_F(OmsSignTest, BundleHasTheRealModelSigningStructure) {
   EXPECT_EQ(st["predicateType"], real_st["predicateType"]);
   EXPECT_EQ(st["subject"][0]["name"], "resnet");
   EXPECT_EQ(st["predicate"]["serialization"]["method"], "files");
+  // As model_signing 1.1 records them: the ignored paths (git paths by default, model.sig).
+  EXPECT_EQ(st["predicate"]["serialization"]["ignore_paths"],
+            json::parse(R"([".git", ".gitattributes", ".github", ".gitignore", "README", "model.sig"])"));
   std::vector<std::string> names;
   for (const auto& r : st["predicate"]["resources"]) names.push_back(r["name"]);
   EXPECT_EQ(names, (std::vector<std::string>{"1/model.onnx", "config.pbtxt"}));

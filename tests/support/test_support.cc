@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -54,6 +55,11 @@ RunResult RunShell(const std::string& command, const std::string& dir, const std
 
 RunResult RunAegis(const std::string& args, const std::string& dir, const std::string& stdin_data) {
   return RunShell(std::string("'") + AEGIS_BIN + "' " + args, dir, stdin_data);
+}
+
+bool PeersRequired() {
+  const char* v = std::getenv("AEGIS_REQUIRE_PEERS");
+  return v != nullptr && std::string_view(v) == "1";
 }
 
 bool HaveCommand(const std::string& name) {

@@ -1,6 +1,8 @@
 // Helpers shared by the test suites: paths, temp dirs, running the aegis binary.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
@@ -37,5 +39,20 @@ RunResult RunShell(const std::string& command, const std::string& dir = "", cons
 RunResult RunAegis(const std::string& args, const std::string& dir = "", const std::string& stdin_data = "");
 
 bool HaveCommand(const std::string& name);
+
+// True when a missing peer must fail the test instead of skipping it (AEGIS_REQUIRE_PEERS=1,
+// set by ci/test.sh): only a developer build without peers may skip.
+bool PeersRequired();
+
+}  // namespace aegis::testing
+
+// Skips the test with `reason` in a developer build; fails it when peers are required (CI).
+#define AEGIS_SKIP_WITHOUT_PEER(reason)                                            \
+  do {                                                                              \
+    if (::aegis::testing::PeersRequired()) GTEST_FAIL() << "missing peer: " << reason; \
+    GTEST_SKIP() << reason;                                                         \
+  } while (0)
+
+namespace aegis::testing {
 
 }  // namespace aegis::testing

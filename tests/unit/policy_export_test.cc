@@ -48,7 +48,7 @@ TEST(PolicyExport, RegoIsGatekeeperCompatibleV0) {
   std::string_view rego = RegoSource();
   EXPECT_TRUE(rego.starts_with("package aegissignedpod\n"));
   EXPECT_EQ(rego.find("import rego.v1"), std::string_view::npos);
-  EXPECT_NE(rego.find("violation[{\"msg\": msg, \"details\": d}]"), std::string_view::npos);
+  EXPECT_NE(rego.find("violation contains {\"msg\": msg, \"details\": d} if"), std::string_view::npos);
   for (const char* id : {"\"AEGIS001\"", "\"AEGIS002\"", "\"AEGIS003\""}) EXPECT_NE(rego.find(id), std::string_view::npos);
 }
 

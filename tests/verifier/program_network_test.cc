@@ -172,7 +172,7 @@ class ProgramS3Test : public ProgramTest {
     ProgramTest::TearDownTestSuite();
   }
   void SetUp() override {
-    if (!skip_.empty()) GTEST_SKIP() << skip_;
+    if (!skip_.empty()) AEGIS_SKIP_WITHOUT_PEER(skip_);
   }
   std::string Creds(const std::string& secret = kS3SecretKey) {
     return "AWS_ACCESS_KEY_ID=" + kS3AccessKey + " AWS_SECRET_ACCESS_KEY=" + secret + " AWS_ENDPOINT_URL_S3=" + s3_->endpoint();

@@ -31,7 +31,7 @@ class S3ServerTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { delete server_; }
   void SetUp() override {
-    if (!skip_.empty()) GTEST_SKIP() << skip_;
+    if (!skip_.empty()) AEGIS_SKIP_WITHOUT_PEER(skip_);
   }
   Env EnvOf(std::map<std::string, std::string> vars) {
     vars.emplace("AWS_ENDPOINT_URL_S3", endpoint_);

@@ -37,7 +37,7 @@ const KeyCase kKeys[] = {
 class SignatureTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::HaveCommand("openssl")) GTEST_SKIP() << "the openssl CLI is not installed";
+    if (!testing::HaveCommand("openssl")) AEGIS_SKIP_WITHOUT_PEER("the openssl CLI is not installed");
     WriteFile(d_.File("artifact.tar.gz"), std::string(300000, 'm') + "model bytes");
   }
   void Sh(const std::string& cmd) {

@@ -26,6 +26,7 @@ struct SignFlags {
   std::string output;
   bool oms = false;
   std::vector<std::string> ignore_paths;
+  bool no_ignore_git_paths = false;
   verifier::VaultConfig vault;
 };
 
@@ -49,6 +50,8 @@ int RunSign(SignFlags f) {
       while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
     } else if (const char* env = std::getenv("AEGIS_PASSWORD")) {
       password = env;
+    } else if (const char* cosign = std::getenv("COSIGN_PASSWORD")) {  // as cosign users have it
+      password = cosign;
     }
     signer = sign::LoadKeySigner(f.key, password);
   } else {
@@ -61,7 +64,9 @@ int RunSign(SignFlags f) {
   Expected<std::string> text = Error{};
   std::string out = f.output;
   if (f.oms) {
-    text = sign::SignModelBundle(**signer, f.artifact, f.ignore_paths);
+    std::vector<std::string> ignore = f.ignore_paths;
+    if (!f.no_ignore_git_paths) ignore.insert(ignore.end(), {".git", ".gitattributes", ".github", ".gitignore"});
+    text = sign::SignModelBundle(**signer, f.artifact, ignore);
     if (out.empty()) out = is_dir ? (fs::path(f.artifact) / "model.sig").string() : f.artifact + ".sigstore.json";
   } else {
     if (is_dir) return Fail(Error{ErrorKind::kUsage, f.artifact, {}, "a directory: use --oms, or pack it first (aegis pack)"});
@@ -82,10 +87,12 @@ void SetupSign(CLI::App& sub, int& exit_code) {
   auto f = std::make_shared<SignFlags>();
   sub.add_option("artifact", f->artifact, "artifact file, or a model directory with --oms")->required();
   sub.add_option("--key", f->key, "PEM private key (PKCS#8, SEC1 or PKCS#1; EC, RSA or Ed25519)");
-  sub.add_option("--password-file", f->password_file, "password of an encrypted key (else AEGIS_PASSWORD)");
+  sub.add_option("--password-file", f->password_file, "password of an encrypted key (else AEGIS_PASSWORD, then COSIGN_PASSWORD)");
   sub.add_option("-o,--output", f->output, "where to write (default <artifact>.sigstore.json, or <dir>/model.sig with --oms)");
   sub.add_flag("--oms", f->oms, "write an OpenSSF model-signing bundle over the model's files");
   sub.add_option("--ignore-paths", f->ignore_paths, "--oms: paths left out of the signature")->delimiter(',');
+  sub.add_flag("--no-ignore-git-paths", f->no_ignore_git_paths,
+               "--oms: sign .git, .gitattributes, .github and .gitignore too (left out by default, as model_signing does)");
   verifier::AddVaultOptions(sub, f->vault);
   sub.callback([f, &exit_code] { exit_code = RunSign(*f); });
 }

@@ -42,7 +42,7 @@ Expected<RunSummary> VerifyTree(const verifier::Options& o) {
   if (sig->format != verifier::SignatureFile::Format::kModelSigning) {
     return Error{ErrorKind::kSignature, sig_path, {}, "a directory needs a model-signing bundle"};
   }
-  auto trust = verifier::ResolveTrust(o.key, o.vault);
+  auto trust = verifier::ResolveTrust(o.key, o.vault, o.certificate_chain);
   if (!trust) return trust.error();
   auto v = verifier::VerifyTreeWith(*trust, *sig, o.artifact, o.ignore_paths);
   if (!v) {
@@ -108,6 +108,7 @@ void SetupVerify(CLI::App& sub, int& exit_code) {
   sub.add_option("artifact", o.artifact, "artifact path or URI (s3://, https://, file://), or a model directory")->required();
   sub.add_option("--signature", o.signature, "signature path or URI (default: discovery as verify-and-fetch)");
   sub.add_option("--key", o.key, "trusted public key file or directory");
+  sub.add_option("--certificate-chain", o.certificate_chain, "CA certificates (PEM) for certificate-signed model-signing bundles");
   verifier::AddVaultOptions(sub, o.vault);
   sub.add_option("--expected-sha256", o.expected_sha256, "refuse any other artifact digest");
   sub.add_option("--expected-name", o.expected_name, "model name the model-signing bundle must bind");

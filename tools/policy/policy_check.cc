@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -134,9 +135,7 @@ class Checker {
     if (size_t at = text.find("import rego.v1"); at != std::string::npos) {
       Error(file, line_of(at), "Gatekeeper refuses `import rego.v1`: use OPA v0 syntax with future.keywords");
     }
-    if (!re2::RE2::PartialMatch(text, R"((?m)^violation\s*\[)")) {
-      Error(file, rego.mark(), "the rego defines no violation[{\"msg\": …}] rule");
-    }
+    CheckViolationRules(file, rego, text, line_of);
     if (t.open_schema) return;
     // Parameters the Rego reads: input.parameters.X, input.parameters["X"],
     // object.get(params, "X", …) / params.X where `params` aliases input.parameters, and
@@ -155,6 +154,72 @@ class Checker {
                         "undeclared parameters, so it is always undefined)",
                         name));
     }
+  }
+
+  // Gatekeeper requires `violation` to be a partial set rule. In OPA v0 syntax that is
+  // `violation[X] { … }` or `violation contains X if { … }` (with the contains keyword
+  // imported). Under `import future.keywords.if`, `violation[X] if { … }` is a single-value
+  // object rule (X -> true): OPA compiles it, Gatekeeper refuses the template with
+  // "missing required rules: [violation]".
+  template <typename LineOf>
+  void CheckViolationRules(const std::string& file, const yaml::Node& rego, const std::string& text,
+                           const LineOf& line_of) {
+    const bool has_contains = re2::RE2::PartialMatch(
+        text, R"((?m)^import\s+future\.keywords(\.contains)?\s*$)");
+    static const re2::RE2 kHead(R"((?m)^(violation)\b)");
+    re2::StringPiece rest(text);
+    bool any = false;
+    while (re2::RE2::FindAndConsume(&rest, kHead)) {
+      any = true;
+      const size_t start = static_cast<size_t>(rest.data() - text.data()) - std::string_view("violation").size();
+      const Mark mark = line_of(start);
+      size_t i = start + std::string_view("violation").size();
+      auto skip_space = [&] {
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+      };
+      skip_space();
+      if (text.compare(i, 8, "contains") == 0) {
+        if (!has_contains) {
+          Error(file, mark, "`violation contains …` needs `import future.keywords.contains` (OPA v0 syntax)");
+        }
+        continue;
+      }
+      if (i >= text.size() || text[i] != '[') {
+        Error(file, mark,
+              "violation must be a partial set rule (`violation contains {\"msg\": msg} if { … }`); "
+              "Gatekeeper refuses the template: missing required rules: [violation]");
+        continue;
+      }
+      // Skip the bracketed key (it may hold braces and strings), then look at what follows.
+      int depth = 0;
+      bool in_string = false;
+      for (; i < text.size(); ++i) {
+        char ch = text[i];
+        if (in_string) {
+          if (ch == '\\') ++i;
+          else if (ch == '"') in_string = false;
+        } else if (ch == '"') {
+          in_string = true;
+        } else if (ch == '[' || ch == '{' || ch == '(') {
+          ++depth;
+        } else if (ch == ']' || ch == '}' || ch == ')') {
+          if (--depth == 0) break;
+        }
+      }
+      ++i;
+      skip_space();
+      if (text.compare(i, 2, "if") == 0 && (i + 2 >= text.size() || !std::isalnum(static_cast<unsigned char>(text[i + 2])))) {
+        Error(file, mark,
+              "`violation[…] if` is a single-value object rule, not a partial set: Gatekeeper refuses the template "
+              "(missing required rules: [violation]); write `violation contains {\"msg\": msg} if { … }` with "
+              "`import future.keywords.contains`");
+      } else if (i < text.size() && (text[i] == ':' || text[i] == '=')) {
+        Error(file, mark,
+              "`violation[…] = value` is a partial object rule, not a partial set: Gatekeeper refuses the template "
+              "(missing required rules: [violation])");
+      }
+    }
+    if (!any) Error(file, rego.mark(), "the rego defines no violation rule (`violation contains {\"msg\": …} if`)");
   }
 
   PolicyCheckResult& out_;

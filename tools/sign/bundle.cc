@@ -75,8 +75,11 @@ Expected<std::string> ModelStatement(const std::string& model_path, const std::v
     concat += d->sha256;
     resources.push_back({{"algorithm", "sha256"}, {"digest", verifier::Hex(d->sha256)}, {"name", name}});
   }
-  json serialization = {{"method", "files"}, {"hash_type", "sha256"}, {"allow_symlinks", false}};
-  if (!ignore.empty()) serialization["ignore_paths"] = ignore;
+  // As model_signing >= 1.1 writes it: the ignored paths are signed (model.sig included).
+  std::set<std::string> ignored(ignore.begin(), ignore.end());
+  ignored.insert("model.sig");
+  json serialization = {{"method", "files"}, {"hash_type", "sha256"}, {"allow_symlinks", false},
+                        {"ignore_paths", std::vector<std::string>(ignored.begin(), ignored.end())}};
   std::string name = fs::absolute(root).lexically_normal().filename().string();
   if (name.empty()) name = fs::absolute(root).lexically_normal().parent_path().filename().string();
   json statement = {{"_type", "https://in-toto.io/Statement/v1"},
@@ -93,8 +96,9 @@ Expected<std::string> SignModelBundle(const Signer& signer, const std::string& m
   auto sig = signer.SignMessage(pae);
   if (!sig) return sig.error();
   json b = {{"mediaType", kBundleType},
-            {"verificationMaterial",
-             {{"publicKey", {{"rawBytes", Base64Encode(signer.PublicKeyPem())}, {"keyDetails", KeyDetails(signer.PublicKey().type)}}}}},
+            // model_signing >= 1.1: the hint is hex SHA-256 of the public key's PEM, and
+            // `model_signing verify key` refuses a bundle whose hint names another key.
+            {"verificationMaterial", {{"publicKey", {{"hint", signer.PublicKey().pem_hint}}}, {"tlogEntries", json::array()}}},
             {"dsseEnvelope",
              {{"payload", Base64Encode(*statement)}, {"payloadType", kInToto}, {"signatures", {{{"sig", Base64Encode(*sig)}, {"keyid", nullptr}}}}}}};
   return b.dump(2) + "\n";

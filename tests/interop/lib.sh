@@ -1,0 +1,60 @@
+# Shared by the interop tests: where the real peers are, skip-or-fail when one is missing,
+# a scratch directory, and assertions that say what was expected.
+# Environment: AEGIS_BIN, VAF_BIN (the binaries under test), AEGIS_SOURCE_DIR,
+# AEGIS_PEERS_CACHE (default ~/.cache/aegis-peers), AEGIS_REQUIRE_PEERS=1 (CI: a missing
+# peer is a failure, not a skip).
+set -euo pipefail
+: "${AEGIS_SOURCE_DIR:?}" "${AEGIS_BIN:?}"
+# shellcheck source=peers.env
+. "$AEGIS_SOURCE_DIR/tests/interop/peers.env"
+PEERS=${AEGIS_PEERS_CACHE:-$HOME/.cache/aegis-peers}
+failures=0
+
+# peer TOOL VERSION BINARY: the path of a peer's binary; skips (exit 77) or fails when absent.
+peer() {
+  local path
+  if [ -x "$PEERS/$1-$2/bin/$3" ]; then path="$PEERS/$1-$2/bin/$3"; else path=""; fi
+  if [ -z "$path" ]; then
+    if [ "${AEGIS_REQUIRE_PEERS:-0}" = 1 ]; then
+      echo "FAIL: peer $1 $2 is not installed in $PEERS (run ci/peers.sh)" >&2
+      exit 1
+    fi
+    echo "SKIPPED: peer $1 $2 is not installed in $PEERS (run ci/peers.sh)" >&2
+    exit 77
+  fi
+  echo "$path"
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# pass/fail MESSAGE: one line per check; the script exits 1 at the end when any failed.
+pass() { echo "ok   $*"; }
+fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+
+# expect_ok NAME CMD…: CMD must exit 0 (its output is shown when it does not).
+expect_ok() {
+  local name=$1; shift
+  if "$@" >"$work/out" 2>&1; then pass "$name"; else fail "$name (exit $?)"; sed 's/^/     | /' "$work/out" | tail -20; fi
+}
+# expect_exit NAME CODE CMD…: CMD must exit with CODE.
+expect_exit() {
+  local name=$1 want=$2 rc=0; shift 2
+  "$@" >"$work/out" 2>&1 || rc=$?
+  if [ "$rc" = "$want" ]; then pass "$name (exit $rc)"; else fail "$name: exit $rc, want $want"; sed 's/^/     | /' "$work/out" | tail -20; fi
+}
+# expect_refused NAME CMD…: CMD must exit non-zero.
+expect_refused() {
+  local name=$1 rc=0; shift
+  "$@" >"$work/out" 2>&1 || rc=$?
+  if [ "$rc" != 0 ]; then pass "$name (refused, exit $rc)"; else fail "$name: accepted, must be refused"; sed 's/^/     | /' "$work/out" | tail -20; fi
+}
+# expect_output NAME REGEX: the last command's output must match REGEX (grep -E).
+expect_output() {
+  if grep -Eq -- "$2" "$work/out"; then pass "$1"; else fail "$1: output does not match /$2/"; sed 's/^/     | /' "$work/out" | tail -20; fi
+}
+
+finish() {
+  if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed"; exit 1; fi
+  echo "all checks passed"
+}

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# OpenSSF model signing, both directions, with the real `model_signing` CLI (1.1.x and 1.0.x):
+# - `model_signing sign key` with each option it offers (default git-path ignoring,
+#   --no-ignore-git-paths, --ignore-paths, --allow_symlinks): the archived tree is accepted by
+#   verify-and-fetch and `aegis verify DIR`, exactly the signed files are placed, and every
+#   tampering is refused (exit 5);
+# - `aegis sign --oms` → `model_signing verify key` accepts, and refuses a tampered tree;
+# - certificate mode: `model_signing sign certificate` with an openssl-made CA chain →
+#   `--certificate-chain ROOT` accepts; a foreign CA refuses (5); no CA given refuses (7).
+. "$(dirname "$0")/lib.sh"
+ms_new=$(peer model-signing "$MODEL_SIGNING_NEW" model_signing)
+ms_old_python=$(peer model-signing "$MODEL_SIGNING_OLD" python)
+here=$(cd "$(dirname "$0")" && pwd)
+# ms VERSION ARGS…: the real model_signing CLI of that version (1.0.x through the wrapper
+# that only skips its network-bound Sigstore signer construction, see model_signing_1_0.py).
+ms() {
+  local v=$1; shift
+  if [ "$v" = "$MODEL_SIGNING_NEW" ]; then "$ms_new" "$@"; else "$ms_old_python" "$here/model_signing_1_0.py" "$@"; fi
+}
+: "${VAF_BIN:?}"
+cd "$work"
+
+openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out key.pem
+openssl pkey -in key.pem -pubout -out pub.pem 2>/dev/null
+openssl ecparam -name secp384r1 -genkey -noout 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out other.pem
+openssl pkey -in other.pem -pubout -out other.pub 2>/dev/null
+
+# make_model DIR: a small model repository with git metadata and scratch files.
+make_model() {
+  mkdir -p "$1/1" "$1/tokenizer" "$1/.git/refs" "$1/scratch"
+  printf 'name: "resnet"\nplatform: "onnxruntime_onnx"\n' >"$1/config.pbtxt"
+  head -c 65536 /dev/urandom >"$1/1/model.onnx"
+  printf 'a\nb\n' >"$1/tokenizer/vocab.txt"
+  echo "ref: refs/heads/main" >"$1/.git/HEAD"
+  echo "*.tmp" >"$1/.gitignore"
+  echo "notes" >"$1/extra.txt"
+  echo "tmp" >"$1/scratch/cache.bin"
+}
+
+# vaf NAME DIR [VAF ARGS…]: archive DIR, run verify-and-fetch into $work/dest/NAME.
+vaf() {
+  local name=$1 dir=$2; shift 2
+  tar -czf "$work/$name.tar.gz" -C "$dir" .
+  rm -rf "$work/dest/$name"
+  "$VAF_BIN" --termination-log "$work/$name.termination" "$@" "file://$work/$name.tar.gz" "$work/dest/$name"
+}
+placed() { (cd "$work/dest/$1" && find . -mindepth 1 ! -name .aegis-verified.json | sed 's|^\./||' | sort | tr '\n' ' '); }
+expect_placed() {  # NAME WANT: exactly these entries were placed
+  local got; got=$(placed "$1")
+  if [ "$got" = "$2" ]; then pass "  … placed exactly: $2"; else fail "  … placed '$got', want '$2'"; fi
+}
+# signed BUNDLE: the statement's resources and their directories, as `placed` lists them.
+signed() {
+  python3 - "$1" <<'PY'
+import base64, json, posixpath, sys
+b = json.load(open(sys.argv[1]))
+names = [r["name"] for r in json.loads(base64.b64decode(b["dsseEnvelope"]["payload"]))["predicate"]["resources"]]
+out = set()
+for n in names:
+    while n:
+        out.add(n)
+        n = posixpath.dirname(n)
+print(" ".join(sorted(out)) + " ")
+PY
+}
+# expect_signed_placed NAME BUNDLE: exactly the signed files were placed, and no git path
+# unless the signature covers it.
+expect_signed_placed() { expect_placed "$1" "$(signed "$2")"; }
+
+signed_files="1 1/model.onnx config.pbtxt tokenizer tokenizer/vocab.txt "  # a model without git paths or ignored files
+for v in "$MODEL_SIGNING_NEW" "$MODEL_SIGNING_OLD"; do
+  echo "== model_signing $v ($(ms "$v" --version))"
+
+  # a) defaults: git paths ignored by the signer (1.1 records them in the statement).
+  make_model "m-$v-a"
+  rm -rf "m-$v-a/extra.txt" "m-$v-a/scratch"
+  expect_ok "$v sign key (defaults)" ms "$v" sign key --private_key key.pem --signature "m-$v-a/model.sig" "m-$v-a"
+  expect_ok "$v verify key accepts its own bundle" ms "$v" verify key --signature "m-$v-a/model.sig" --public_key pub.pem "m-$v-a"
+  expect_ok "verify-and-fetch accepts ($v, defaults)" vaf "a-$v" "m-$v-a" --key pub.pem
+  expect_signed_placed "a-$v" "m-$v-a/model.sig"
+  expect_ok "aegis verify DIR accepts ($v, defaults)" "$AEGIS_BIN" verify "m-$v-a" --key pub.pem
+
+  # b) --ignore-paths: a file and a directory. 1.1 signs the list; 1.0 does not, so the
+  #    verifier is told what model_signing verify is told.
+  make_model "m-$v-b"
+  expect_ok "$v sign key --ignore-paths" ms "$v" sign key --private_key key.pem --signature "m-$v-b/model.sig" \
+    --ignore-paths "m-$v-b/extra.txt" --ignore-paths "m-$v-b/scratch" "m-$v-b"
+  if [ "$v" = "$MODEL_SIGNING_NEW" ]; then ignore=(); else ignore=(--ignore-paths extra.txt,scratch); fi
+  expect_ok "verify-and-fetch accepts ($v, ignore paths)" vaf "b-$v" "m-$v-b" --key pub.pem "${ignore[@]}"
+  expect_signed_placed "b-$v" "m-$v-b/model.sig"
+  case " $(placed "b-$v") " in *" extra.txt "*|*" scratch"*) fail "  … an ignored path was placed";; esac
+  expect_ok "aegis verify DIR accepts ($v, ignore paths)" "$AEGIS_BIN" verify "m-$v-b" --key pub.pem "${ignore[@]}"
+
+  # c) --no-ignore-git-paths: git files are signed, hence verified and placed.
+  make_model "m-$v-c"
+  rm -rf "m-$v-c/extra.txt" "m-$v-c/scratch"
+  expect_ok "$v sign key --no-ignore-git-paths" ms "$v" sign key --no-ignore-git-paths --private_key key.pem \
+    --signature "m-$v-c/model.sig" "m-$v-c"
+  expect_ok "verify-and-fetch accepts ($v, git paths signed)" vaf "c-$v" "m-$v-c" --key pub.pem
+  expect_placed "c-$v" ".git .git/HEAD .gitignore $signed_files"  # .git/refs: an empty directory is never placed
+  echo "changed" >"m-$v-c/.gitignore"
+  expect_exit "verify-and-fetch refuses a changed signed git file ($v)" 5 vaf "c2-$v" "m-$v-c" --key pub.pem
+
+  # d) --allow_symlinks (1.1 only; 1.0 has no such option): a link inside the model is
+  #    verified as its target's content. Without the signed option a link is refused.
+  make_model "m-$v-d"
+  rm -rf "m-$v-d/extra.txt" "m-$v-d/scratch"
+  ln -s config.pbtxt "m-$v-d/alias.pbtxt"
+  if [ "$v" = "$MODEL_SIGNING_NEW" ]; then
+    expect_ok "$v sign key --allow_symlinks" ms "$v" sign key --allow_symlinks --private_key key.pem \
+      --signature "m-$v-d/model.sig" "m-$v-d"
+    expect_ok "verify-and-fetch accepts ($v, symlinks allowed)" vaf "d-$v" "m-$v-d" --key pub.pem
+    expect_placed "d-$v" "1 1/model.onnx alias.pbtxt config.pbtxt tokenizer tokenizer/vocab.txt "
+    ln -sf ../../../etc/passwd "m-$v-d/alias.pbtxt"
+    expect_exit "verify-and-fetch refuses a link leaving the model (archive rejected) ($v)" 6 vaf "d2-$v" "m-$v-d" --key pub.pem
+  else
+    mv "m-$v-d/alias.pbtxt" "$work/alias-$v"
+    expect_ok "$v sign key (tree without links)" ms "$v" sign key --private_key key.pem --signature "m-$v-d/model.sig" "m-$v-d"
+    mv "$work/alias-$v" "m-$v-d/alias.pbtxt"
+    expect_exit "verify-and-fetch refuses a symlink the statement does not allow ($v)" 5 vaf "d-$v" "m-$v-d" --key pub.pem
+  fi
+
+  # Tampering with the defaults case: each must be refused by both.
+  t="m-$v-a"
+  tamper() {  # NAME SETUP…: copy the model, apply SETUP in it, expect refusal from both
+    local name=$1; shift
+    rm -rf "$work/t" && cp -a "$t" "$work/t"
+    (cd "$work/t" && eval "$*") || fail "  … could not tamper: $*"
+    expect_exit "verify-and-fetch refuses: $name ($v)" 5 vaf "t-$v" "$work/t" --key pub.pem
+    if [ -d "$work/dest/t-$v" ] && [ -n "$(placed "t-$v")" ]; then fail "  … something was placed"; fi
+    expect_exit "aegis verify refuses: $name ($v)" 5 "$AEGIS_BIN" verify "$work/t" --key pub.pem
+  }
+  tamper "a changed file" "echo x >> config.pbtxt"
+  tamper "an added file" "echo evil > backdoor.py"
+  tamper "a removed file" "rm tokenizer/vocab.txt"
+  tamper "a renamed file" "mv 1/model.onnx 1/model2.onnx"
+  tamper "a statement edited without re-signing" \
+    "python3 -c \"import json,base64;b=json.load(open('model.sig'));p=json.loads(base64.b64decode(b['dsseEnvelope']['payload']));p['predicate']['resources'][0]['digest']='0'*64;b['dsseEnvelope']['payload']=base64.b64encode(json.dumps(p).encode()).decode();json.dump(b,open('model.sig','w'))\""
+  expect_exit "verify-and-fetch refuses a bundle from another key ($v)" 5 vaf "k-$v" "$t" --key other.pub
+done
+
+echo "== aegis sign --oms → model_signing verify key"
+# 1.0.x signs and hashes git paths whatever --ignore-git-paths says (seen above: its bundles
+# list .git/HEAD), so a tree with git metadata matches no 1.1-style signer there; it is given
+# a tree without git paths. 1.1 gets the full tree.
+make_model ours
+rm -rf ours/scratch
+expect_ok "aegis sign --oms --ignore-paths extra.txt" "$AEGIS_BIN" sign --oms ours --key key.pem --ignore-paths extra.txt
+expect_ok "verify-and-fetch accepts aegis' bundle" vaf ours ours --key pub.pem
+expect_placed ours "$signed_files"
+expect_ok "model_signing $MODEL_SIGNING_NEW verify key accepts aegis' bundle" \
+  ms "$MODEL_SIGNING_NEW" verify key --signature ours/model.sig --public_key pub.pem --ignore-paths ours/extra.txt ours
+make_model plain
+rm -rf plain/scratch plain/.git plain/.gitignore
+expect_ok "aegis sign --oms (no git paths)" "$AEGIS_BIN" sign --oms plain --key key.pem --ignore-paths extra.txt
+for v in "$MODEL_SIGNING_NEW" "$MODEL_SIGNING_OLD"; do
+  expect_ok "model_signing $v verify key accepts aegis' bundle (no git paths)" \
+    ms "$v" verify key --signature plain/model.sig --public_key pub.pem --ignore-paths plain/extra.txt plain
+done
+cp -a ours ours-tampered && echo x >>ours-tampered/config.pbtxt
+expect_refused "model_signing verify key refuses the tampered tree" \
+  ms "$MODEL_SIGNING_NEW" verify key --signature ours-tampered/model.sig --public_key pub.pem --ignore-paths ours-tampered/extra.txt ours-tampered
+expect_refused "model_signing verify key refuses aegis' bundle with another key" \
+  ms "$MODEL_SIGNING_NEW" verify key --signature ours/model.sig --public_key other.pub --ignore-paths ours/extra.txt ours
+
+echo "== certificate mode"
+cat >ca.cnf <<'EOF'
+[ca] 
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+[leaf]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = codeSigning
+[server]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, keyEncipherment
+extendedKeyUsage = serverAuth
+EOF
+mkca() {  # NAME: a self-signed root
+  openssl ecparam -name prime256v1 -genkey -noout -out "$1.key" 2>/dev/null
+  openssl req -new -x509 -key "$1.key" -subj "/CN=$1" -days 30 -out "$1.pem" -extensions ca -config ca.cnf 2>/dev/null
+}
+issue() {  # NAME ISSUER EXT: a certificate for NAME signed by ISSUER
+  openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$1.key"
+  openssl req -new -key "$1.key" -subj "/CN=$1" -out "$1.csr" 2>/dev/null
+  openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial -days 10 -out "$1.pem" \
+    -extfile ca.cnf -extensions "$3" 2>/dev/null
+}
+mkca root && issue intermediate root ca && issue signer intermediate leaf && issue webserver intermediate server
+mkca foreign
+for v in "$MODEL_SIGNING_NEW" "$MODEL_SIGNING_OLD"; do
+  make_model "c-$v"
+  rm -rf "c-$v/extra.txt" "c-$v/scratch"
+  expect_ok "$v sign certificate (leaf + intermediate)" ms "$v" sign certificate --private_key signer.key \
+    --signing_certificate signer.pem --certificate_chain intermediate.pem --signature "c-$v/model.sig" "c-$v"
+  expect_ok "$v verify certificate accepts" ms "$v" verify certificate --signature "c-$v/model.sig" \
+    --certificate_chain root.pem "c-$v"
+  expect_ok "verify-and-fetch --certificate-chain root accepts ($v)" vaf "cert-$v" "c-$v" --key "" --certificate-chain root.pem
+  expect_signed_placed "cert-$v" "c-$v/model.sig"
+  expect_ok "aegis verify DIR --certificate-chain accepts ($v)" "$AEGIS_BIN" verify "c-$v" --certificate-chain root.pem
+  expect_exit "verify-and-fetch refuses a foreign CA ($v)" 5 vaf "certf-$v" "c-$v" --key "" --certificate-chain foreign.pem
+  expect_output "  … saying the chain does not verify" "does not chain to a CA"
+  expect_exit "verify-and-fetch without CA certificates: no trust (7) ($v)" 7 vaf "certn-$v" "c-$v" --key pub.pem
+  echo x >>"c-$v/config.pbtxt"
+  expect_exit "verify-and-fetch refuses a tampered certificate-signed tree ($v)" 5 vaf "certt-$v" "c-$v" --key "" --certificate-chain root.pem
+done
+make_model c-server
+rm -rf c-server/extra.txt c-server/scratch
+expect_ok "sign certificate with a TLS server certificate" ms "$MODEL_SIGNING_NEW" sign certificate --private_key webserver.key \
+  --signing_certificate webserver.pem --certificate_chain intermediate.pem --signature c-server/model.sig c-server
+expect_exit "verify-and-fetch refuses a leaf that is not for signing" 5 vaf cert-server c-server --key "" --certificate-chain root.pem
+expect_output "  … saying why" "not for signing"
+finish

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The shipped Rego and ConstraintTemplate under the real engines: `opa test rego/` with the OPA
+# Gatekeeper 3.15 embeds and a current OPA 1.x (v0 syntax via --v0-compatible), `gator verify
+# policies/` with Gatekeeper 3.15 and the newest v3. Then the mistake that once shipped (a
+# `violation[…] if` object rule): real gator refuses it, and `aegis policy check` names it.
+. "$(dirname "$0")/lib.sh"
+opa_old=$(peer opa "$OPA_OLD" opa)
+opa_new=$(peer opa "$OPA_NEW" opa)
+gator_old=$(peer gator "$GATOR_OLD" gator)
+gator_new=$(peer gator "$GATOR_NEW" gator)
+cd "$AEGIS_SOURCE_DIR"
+
+expect_ok "opa $OPA_OLD test rego/" "$opa_old" test rego/
+expect_output "opa $OPA_OLD ran every Rego test" "^PASS: [0-9]+/[0-9]+$"
+expect_ok "opa $OPA_NEW test --v0-compatible rego/" "$opa_new" test --v0-compatible rego/
+expect_output "opa $OPA_NEW ran every Rego test" "^PASS: [0-9]+/[0-9]+$"
+expect_ok "opa $OPA_OLD check --strict rego/aegis_signed.rego" "$opa_old" check --strict rego/aegis_signed.rego
+expect_ok "gator $GATOR_OLD verify policies/" "$gator_old" verify policies/
+expect_ok "gator $GATOR_NEW verify policies/" "$gator_new" verify policies/
+
+# The template Gatekeeper would receive: every shipped constraint against one bad pod.
+cat >"$work/pod.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {name: bare, namespace: models}
+spec:
+  containers: [{name: server, image: server}]
+YAML
+for g in "$gator_old" "$gator_new"; do
+  expect_exit "$(basename "$(dirname "$(dirname "$g")")"): gator test denies a pod without verifier" 1 \
+    "$g" test -f policies/constrainttemplate.yaml -f policies/constraint-enforce.yaml -f "$work/pod.yaml"
+  expect_output "  … with AEGIS001's message" "no initContainer whose name matches /verify/"
+done
+
+# Differential: 5,000 random objects and constraints, aegis lint vs gator test.
+for g in "$gator_old" "$gator_new"; do
+  expect_ok "differential aegis lint vs $(basename "$(dirname "$(dirname "$g")")") test (5,000 objects)" \
+    python3 "$AEGIS_SOURCE_DIR/tests/interop/differential.py" --aegis "$AEGIS_BIN" --gator "$g" \
+    --template policies/constrainttemplate.yaml --count 5000 --constraints 8 --seed "${AEGIS_DIFF_SEED:-20261129}"
+  expect_output "  … zero disagreements" "^zero disagreements$"
+  head -1 "$work/out" | sed 's/^/     /'
+done
+
+# The shipped mistake: partial set rules written as `violation[X] if`.
+mkdir -p "$work/broken"
+sed -e 's/^\( *\)violation contains \(.*\) if {$/\1violation[\2] if {/' -e '/import future.keywords.contains/d' \
+  policies/constrainttemplate.yaml >"$work/broken/constrainttemplate.yaml"
+cp policies/constraint-enforce.yaml "$work/broken/"
+grep -q 'violation\[{"msg": msg, "details": d}\] if {' "$work/broken/constrainttemplate.yaml" || fail "could not build the broken template"
+line=$(grep -n '^ *violation\[' "$work/broken/constrainttemplate.yaml" | head -1 | cut -d: -f1)
+for g in "$gator_old" "$gator_new"; do
+  expect_refused "gator refuses the object-rule violation" "$g" test -f "$work/broken/constrainttemplate.yaml" \
+    -f "$work/broken/constraint-enforce.yaml" -f "$work/pod.yaml"
+  expect_output "  … because violation is missing" "missing required rules: \[violation\]"
+done
+expect_exit "aegis policy check catches it" 1 "$AEGIS_BIN" policy check "$work/broken"
+expect_output "  … with file:line of the rule" "constrainttemplate.yaml:$line: error: .violation\[…\] if. is a single-value object rule"
+finish

@@ -1,0 +1,38 @@
+// Certificate trust for signature bundles signed with an X.509 certificate instead of a bare
+// key (model_signing `sign certificate`: verificationMaterial.x509CertificateChain, leaf
+// first). The roots come from a PEM file the operator mounts; the chain is validated by
+// OpenSSL at the leaf's notBefore (the latest time the signature can have been made, as
+// model_signing verifies it), and the leaf must allow signing (keyUsage digitalSignature or
+// extendedKeyUsage codeSigning).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "util/expected.h"
+#include "verifier/keys.h"
+
+typedef struct x509_store_st X509_STORE;
+
+namespace aegis::verifier {
+
+class CertificateRoots {
+ public:
+  // Every certificate in a PEM file (a CA bundle); kTrust when none can be read.
+  static Expected<CertificateRoots> Load(const std::string& pem_file);
+
+  // The leaf's public key when `chain_der` (leaf, then intermediates) chains to a root;
+  // kSignature with OpenSSL's reason otherwise.
+  Expected<TrustedKey> VerifyChain(const std::vector<std::string>& chain_der) const;
+
+  const std::string& file() const { return file_; }
+  size_t size() const { return count_; }
+
+ private:
+  std::string file_;
+  size_t count_ = 0;
+  std::shared_ptr<X509_STORE> store_;
+};
+
+}  // namespace aegis::verifier
