@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "verifier/model_tree.h"
 #include "verifier/vault.h"
 
 namespace aegis::verifier {
@@ -207,98 +208,10 @@ Expected<Verified> VerifyModelTree(const SignatureFile& sig, const std::string& 
     }
   }
   if (!ok) return v;
-  json st = json::parse(sig.payload, nullptr, false);
-  if (st.is_discarded() || StringAt(st, {"_type"}) != "https://in-toto.io/Statement/v1" ||
-      StringAt(st, {"predicateType"}) != "https://model_signing/signature/v1.0") {
-    return Bad("the statement is not a model_signing v1.0 in-toto statement");
-  }
-  if (StringAt(st, {"predicate", "serialization", "method"}) != "files" ||
-      StringAt(st, {"predicate", "serialization", "hash_type"}) != "sha256") {
-    return Bad("unsupported model_signing serialization (need method files, hash_type sha256)");
-  }
-  if (!st["predicate"].is_object() || !st["predicate"].contains("resources")) return Bad("the statement lists no resources");
-  const json& resources = st["predicate"]["resources"];
-  if (!resources.is_array() || resources.empty()) return Bad("the statement lists no resources");
-  std::map<std::string, std::string> want;  // name -> hex digest
-  std::string concat;
-  for (const json& r : resources) {
-    std::string name = StringAt(r, {"name"}), digest = StringAt(r, {"digest"});
-    if (StringAt(r, {"algorithm"}) != "sha256" || name.empty() || digest.size() != 64) return Bad("malformed resource entry");
-    if (!want.emplace(name, digest).second) return Bad(fmt::format("resource {} listed twice", name));
-  }
-  for (const auto& [name, digest] : want) {  // resources sorted by name
-    std::string raw;
-    for (size_t i = 0; i < 64; i += 2) raw += static_cast<char>(std::stoi(digest.substr(i, 2), nullptr, 16));
-    concat += raw;
-  }
-  const json* subject = st.contains("subject") && st["subject"].is_array() && !st["subject"].empty() ? &st["subject"][0] : nullptr;
-  if (subject == nullptr || Hex(Sha256(concat)) != StringAt(*subject, {"digest", "sha256"})) {
-    return Bad("the subject digest does not match the resources");
-  }
-  v->subject = StringAt(*subject, {"name"});
-  // What may be in the tree without being signed (it is then neither verified nor placed):
-  // model.sig, the caller's --ignore-paths, the statement's signed ignore_paths
-  // (model_signing >= 1.1 records them) and the git paths model_signing ignores by default.
-  // A file the statement signs is always verified, even under an ignored path.
-  const json& serialization = st["predicate"]["serialization"];
-  std::set<std::string> skip = {"model.sig", ".git", ".gitattributes", ".github", ".gitignore"};
-  for (const std::string& p : ignore) skip.insert(fs::path(p).lexically_normal().generic_string());
-  if (serialization.contains("ignore_paths")) {
-    const json& signed_ignore = serialization["ignore_paths"];
-    if (!signed_ignore.is_array()) return Bad("serialization.ignore_paths is not a list");
-    for (const json& p : signed_ignore) {
-      if (!p.is_string()) return Bad("serialization.ignore_paths holds a non-string");
-      skip.insert(fs::path(p.get<std::string>()).lexically_normal().generic_string());
-    }
-  }
-  auto ignored = [&](const std::string& rel) {
-    for (fs::path p = rel; !p.empty(); p = p.parent_path()) {
-      if (skip.count(p.generic_string())) return true;
-    }
-    return false;
-  };
-  const bool allow_symlinks = serialization.contains("allow_symlinks") && serialization["allow_symlinks"] == true;
-  // The tree: every file, exactly the resources.
-  std::map<std::string, std::string> have;
-  std::error_code ec;
-  if (fs::is_regular_file(fs::symlink_status(path, ec))) {
-    have["."] = path;
-  } else {
-    fs::path root = fs::path(path).lexically_normal();
-    if (!root.has_filename()) root = root.parent_path();
-    const fs::path real_root = fs::weakly_canonical(root, ec);
-    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      std::string rel = it->path().lexically_relative(root).generic_string();  // fs::relative would resolve symlinks
-      const bool is_signed = want.count(rel) > 0;
-      if (it->is_directory() && !it->is_symlink()) continue;
-      if (!is_signed && ignored(rel)) continue;
-      if (it->is_symlink()) {
-        if (!allow_symlinks) return Bad(fmt::format("{} is a symlink (the signature does not allow symlinks)", rel));
-        std::error_code lec;
-        fs::path target = fs::canonical(it->path(), lec);
-        auto [end, _] = std::mismatch(real_root.begin(), real_root.end(), target.begin(), target.end());
-        if (lec || end != real_root.end() || !fs::is_regular_file(target, lec)) {
-          return Bad(fmt::format("{} is a symlink that does not lead to a file inside the model", rel));
-        }
-        have[rel] = target.string();
-        continue;
-      }
-      if (!it->is_regular_file()) return Bad(fmt::format("{} is not a regular file", rel));
-      have[rel] = it->path().string();
-    }
-    if (ec) return Error{ErrorKind::kIo, path, {}, "cannot list the model tree: " + ec.message()};
-  }
-  for (const auto& [name, file] : have) {
-    if (!want.count(name)) return Bad(fmt::format("{} is in the tree but not signed", name));
-  }
-  for (const auto& [name, digest] : want) {
-    auto f = have.find(name);
-    if (f == have.end()) return Bad(fmt::format("{} is signed but missing from the tree", name));
-    auto d = Sha256File(f->second);
-    if (!d) return d.error();
-    if (Hex(*d) != digest) return Bad(fmt::format("{} does not match its signed digest", name));
-    v->signed_files.push_back(name);
-  }
+  auto tree = CheckModelTree(sig.payload, path, ignore);
+  if (!tree) return tree.error();
+  v->subject = tree->subject;
+  v->signed_files = std::move(tree->signed_files);
   return v;
 }
 

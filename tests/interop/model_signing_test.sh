@@ -139,6 +139,52 @@ for v in "$MODEL_SIGNING_NEW" "$MODEL_SIGNING_OLD"; do
   expect_exit "verify-and-fetch refuses a bundle from another key ($v)" 5 vaf "k-$v" "$t" --key other.pub
 done
 
+echo "== the serializations model_signing's library exposes (hashing.Config), $MODEL_SIGNING_NEW"
+# Its CLI always signs files + sha256; the Python API also offers shards (byte ranges) and the
+# blake2 and blake3 hashes. Aegis verifies files/shards with sha256/blake2b and refuses blake3
+# (no BLAKE3 in OpenSSL or Debian 12) with the reason.
+make_model api
+rm -rf api/.git api/.gitignore api/extra.txt api/scratch
+head -c 25000 /dev/urandom >api/1/weights.bin
+: >api/empty.txt
+# ms_api sign|verify NAME: model_signing's library with the hashing config NAME. (Its CLI's
+# `verify key` re-hashes with files + sha256 whatever the bundle says, so it refuses these.)
+ms_api() {
+  "$(dirname "$ms_new")/python" - "$work" "$@" <<'PY'
+import pathlib, sys
+import model_signing
+work, action, name = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+H = model_signing.hashing.Config
+config = {"shards-sha256": lambda: H().use_shard_serialization(hashing_algorithm="sha256", shard_size=1000),
+          "shards-blake2": lambda: H().use_shard_serialization(hashing_algorithm="blake2", shard_size=4096),
+          "files-blake2": lambda: H().use_file_serialization(hashing_algorithm="blake2"),
+          "files-blake3": lambda: H().use_file_serialization(hashing_algorithm="blake3")}[name]()
+if action == "sign":
+    (model_signing.signing.Config().use_elliptic_key_signer(private_key=work / "key.pem")
+     .set_hashing_config(config).sign(work / "api", work / f"{name}.sig"))
+else:
+    (model_signing.verifying.Config().use_elliptic_key_verifier(public_key=work / "pub.pem")
+     .set_hashing_config(config).verify(work / "api", work / f"{name}.sig"))
+PY
+}
+for s in shards-sha256 shards-blake2 files-blake2 files-blake3; do ms_api sign "$s" || fail "model_signing could not sign $s"; done
+for s in shards-sha256 shards-blake2 files-blake2; do
+  expect_ok "model_signing's library verifies its $s bundle" ms_api verify "$s"
+  expect_ok "aegis verify accepts $s" "$AEGIS_BIN" verify api --signature "$s.sig" --key pub.pem
+  expect_ok "verify-and-fetch accepts $s (detached bundle)" vaf "api-$s" api --key pub.pem --signature "$work/$s.sig"
+  want="1 1/model.onnx 1/weights.bin config.pbtxt tokenizer tokenizer/vocab.txt "
+  [ "$s" = files-blake2 ] && want="1 1/model.onnx 1/weights.bin config.pbtxt empty.txt tokenizer tokenizer/vocab.txt "
+  expect_placed "api-$s" "$want"  # shards give an empty file no resource: it is not placed
+done
+cp -a api api-t && printf 'x' | dd of=api-t/1/weights.bin bs=1 seek=20000 conv=notrunc 2>/dev/null
+for s in shards-sha256 shards-blake2 files-blake2; do
+  expect_exit "verify-and-fetch refuses a changed shard ($s)" 5 vaf "api-t-$s" api-t --key pub.pem --signature "$work/$s.sig"
+done
+head -c 1000 /dev/urandom >>api-t/1/model.onnx
+expect_exit "aegis verify refuses a file grown by a shard" 5 "$AEGIS_BIN" verify api-t --signature shards-sha256.sig --key pub.pem
+expect_exit "verify-and-fetch refuses blake3 (unsupported) with the reason" 5 vaf api-b3 api --key pub.pem --signature "$work/files-blake3.sig"
+expect_output "  … naming the serialization" "unsupported model_signing serialization.*blake3"
+
 echo "== aegis sign --oms → model_signing verify key"
 # 1.0.x signs and hashes git paths whatever --ignore-git-paths says (seen above: its bundles
 # list .git/HEAD), so a tree with git metadata matches no 1.1-style signer there; it is given
