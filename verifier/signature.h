@@ -49,11 +49,9 @@ struct Verified {
 Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artifact, const std::vector<TrustedKey>& keys,
                                   const std::string& artifact_path = {});
 
-// Format D against a model tree (a directory, or a single file whose resource is ".").
-// `ignore` lists relative paths excluded from the tree (model.sig always is), in addition to
-// the statement's own signed `serialization.ignore_paths` (model_signing >= 1.1). Symlinks are
-// refused unless the statement signs `allow_symlinks: true`; then a link to a regular file
-// inside the tree is verified as its target's content (model_signing follows it too).
+// Format D against a model tree (a directory, or a single file whose resource is "."): the
+// DSSE signature with `keys`, then the statement against the tree (model_tree.h; `ignore`
+// adds the caller's --ignore-paths). `signed_files` says what may be placed.
 Expected<Verified> VerifyModelTree(const SignatureFile& sig, const std::string& path,
                                    const std::vector<TrustedKey>& keys, const std::vector<std::string>& ignore = {});
 

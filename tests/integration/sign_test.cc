@@ -121,6 +121,30 @@ TEST_F(SignTest, UsageErrors) {
   EXPECT_NE(bad.err.find("k.pem"), std::string::npos) << bad.err;
 }
 
+// cosign's encrypted key format, malformed in each part: a clear error naming the file,
+// never a crash (real cosign keys are in tests/interop/cosign_test.sh).
+TEST_F(SignTest, MalformedCosignKeysAreRefusedWithTheFileNamed) {
+  auto key = [&](const std::string& doc) {
+    std::string b64 = RunShell("base64 -w0", dir_.path(), doc).out;
+    WriteFile(dir_.File("c.key"), "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n" + b64 +
+                                      "\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n");
+    return RunShell("COSIGN_PASSWORD=pw " + std::string(AEGIS_BIN) + " sign model.tar.gz --key c.key", dir_.path());
+  };
+  const std::string kdf = R"({"name":"scrypt","params":{"N":32768,"r":8,"p":1},"salt":"c2FsdA=="})";
+  const std::string cipher = R"({"name":"nacl/secretbox","nonce":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})";
+  for (const std::string& doc :
+       {std::string("not json"), R"({"kdf":{"name":"pbkdf2"},"cipher":)" + cipher + R"(,"ciphertext":"AAAA"})",
+        R"({"kdf":{"name":"scrypt","params":{"N":1000,"r":8,"p":1},"salt":"c2FsdA=="},"cipher":)" + cipher + R"(,"ciphertext":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})",
+        R"({"kdf":)" + kdf + R"(,"cipher":{"name":"nacl/secretbox","nonce":"AAAA"},"ciphertext":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})",
+        R"({"kdf":)" + kdf + R"(,"cipher":)" + cipher + R"(,"ciphertext":"AAAA"})",
+        R"({"kdf":)" + kdf + R"(,"cipher":)" + cipher + R"(,"ciphertext":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})"}) {
+    auto r = key(doc);
+    EXPECT_EQ(r.exit_code, 2) << doc << "\n" << r.err;
+    EXPECT_NE(r.err.find("c.key"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir_.File("model.tar.gz.sigstore.json")));
+  }
+}
+
 TEST_F(SignTest, VaultTransitSignsWhatOpensslAndVerifyAndFetchAccept) {
   VaultServer vault;
   vault.AddKey("models", "ecdsa-p256");

