@@ -4,8 +4,8 @@
 A seeded generator writes N random, valid objects over every kind and KServe component of
 docs/POLICY.md and random AegisSignedPod constraints over every parameter (patterns with
 (?i) and anchors, projected secrets, the Vault env path, requireMount) and every `match`
-feature but namespaceSelector (gator reviews an object without its Namespace), in each
-enforcementAction. Both engines evaluate the same template and constraints; their findings
+feature (namespaceSelector against labelled Namespace objects in the input, which both
+`aegis lint` and `gator test` read), in each enforcementAction. Both engines evaluate the same template and constraints; their findings
 are compared as (constraint, kind, namespace, name, component, rule, action). On a
 disagreement the smallest disagreeing object is shrunk (greedy removal of keys and list
 items while the disagreement persists) and printed.
@@ -45,6 +45,15 @@ INIT_NAMES = ["verify", "verify-and-fetch", "Verify-Model", "model-verify", "fet
 SECRETS = ["cosign-public-key", "model-key", "other-secret"]
 PATTERNS = ["verify", "^verify-", "(?i)^verify", "fetch$", "verify|fetch", "^verify-and-fetch$", "(?i)model"]
 LABELS = {"app": ["resnet", "bert", "redis"], "tier": ["gpu", "cpu"], "aegis/skip": ["true"]}
+NS_LABELS = {"serving": ["true", "false"], "team": ["a", "b"]}
+
+
+def make_namespaces(rng):
+    out = []
+    for name in NAMESPACES:
+        labels = {k: rng.choice(v) for k, v in NS_LABELS.items() if rng.random() < 0.7}
+        out.append({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}})
+    return out
 
 
 def pod_spec(rng):
@@ -145,6 +154,15 @@ def make_constraint(rng, index):
                 expr["values"] = rng.sample(LABELS["app"] + LABELS["tier"], 2)
             sel["matchExpressions"] = [expr]
         match["labelSelector"] = sel
+    if rng.random() < 0.25:
+        if rng.random() < 0.5:
+            match["namespaceSelector"] = {"matchLabels": {"serving": "true"}}
+        else:
+            op = rng.choice(["In", "NotIn", "Exists", "DoesNotExist"])
+            expr = {"key": rng.choice(list(NS_LABELS)), "operator": op}
+            if op in ("In", "NotIn"):
+                expr["values"] = ["a", "true"]
+            match["namespaceSelector"] = {"matchExpressions": [expr]}
     if rng.random() < 0.15:
         match["scope"] = rng.choice(["*", "Namespaced", "Cluster"])
     if rng.random() < 0.1:
@@ -266,7 +284,8 @@ def main():
     a = ap.parse_args()
     rng = random.Random(a.seed)
     constraints = [make_constraint(rng, i) for i in range(a.constraints)]
-    objects = [make_object(rng, i) for i in range(a.count)]
+    namespaces = make_namespaces(rng)
+    objects = namespaces + [make_object(rng, i) for i in range(a.count)]
     with tempfile.TemporaryDirectory() as workdir:
         ours = run_aegis(a.aegis, workdir, constraints, objects)
         theirs = run_gator(a.gator, a.template, workdir, constraints, objects)
@@ -285,13 +304,14 @@ def main():
         smallest = min(bad, key=lambda o: len(json.dumps(o)))
 
         def disagrees(o):
-            x = by_object(run_aegis(a.aegis, workdir, constraints, [o])).get(identity(o), set())
-            y = by_object(run_gator(a.gator, a.template, workdir, constraints, [o])).get(identity(o), set())
+            x = by_object(run_aegis(a.aegis, workdir, constraints, namespaces + [o])).get(identity(o), set())
+            y = by_object(run_gator(a.gator, a.template, workdir, constraints, namespaces + [o])).get(identity(o), set())
             return x != y
         small = shrink(smallest, disagrees)
-        x = run_aegis(a.aegis, workdir, constraints, [small])
-        y = run_gator(a.gator, a.template, workdir, constraints, [small])
+        x = run_aegis(a.aegis, workdir, constraints, namespaces + [small])
+        y = run_gator(a.gator, a.template, workdir, constraints, namespaces + [small])
         print("smallest disagreeing object:\n" + json.dumps(small, indent=1))
+        print("namespaces:", json.dumps([n["metadata"] for n in namespaces]))
         print("aegis only:", sorted(x - y))
         print("gator only:", sorted(y - x))
         used = {f[0] for f in x ^ y}

@@ -41,6 +41,14 @@ for g in "$gator_old" "$gator_new"; do
   head -1 "$work/out" | sed 's/^/     /'
 done
 
+# The harness itself can fail: a template whose default pattern is anchored (^verify$)
+# disagrees with aegis lint, and the smallest disagreeing object is printed.
+sed 's/pattern := param("initContainerPattern", "verify")/pattern := param("initContainerPattern", "^verify$")/' \
+  policies/constrainttemplate.yaml >"$work/mutated-template.yaml"
+expect_exit "the differential catches a mutated template" 1 python3 "$AEGIS_SOURCE_DIR/tests/interop/differential.py" \
+  --aegis "$AEGIS_BIN" --gator "$gator_old" --template "$work/mutated-template.yaml" --count 1000 --constraints 6
+expect_output "  … and prints the smallest disagreeing object" "^smallest disagreeing object:"
+
 # The shipped mistake: partial set rules written as `violation[X] if`.
 mkdir -p "$work/broken"
 sed -e 's/^\( *\)violation contains \(.*\) if {$/\1violation[\2] if {/' -e '/import future.keywords.contains/d' \
