@@ -1,4 +1,5 @@
 // verify-and-fetch: the initContainer that places a verified model, or nothing.
+#include <exception>
 #include <iostream>
 
 #include "verifier/log.h"
@@ -15,7 +16,14 @@ int main(int argc, char** argv) {
   for (const char* secret : {"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "VAULT_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN"}) {
     if (auto v = env(secret)) log.AddSecret(*v);
   }
-  auto s = VerifyAndFetch(o, RunContext{env, &log});
+  aegis::Expected<RunSummary> s = aegis::Error{};
+  try {
+    s = VerifyAndFetch(o, RunContext{env, &log});
+  } catch (const std::exception& e) {
+    // Last resort: the work area was removed while unwinding (Workspace aborts in its
+    // destructor), so nothing is placed; say why instead of dying without a message.
+    s = aegis::Error{aegis::ErrorKind::kIo, {}, {}, std::string("internal error: ") + e.what()};
+  }
   if (s) return kExitPlaced;
   std::string reason = log.Mask(TerminationMessage(s.error()));
   int code = ExitCodeFor(s.error().kind);

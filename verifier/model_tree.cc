@@ -173,23 +173,28 @@ Expected<TreeCheck> CheckModelTree(const std::string& payload, const std::string
     };
     for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       std::string rel = it->path().lexically_relative(root).generic_string();  // fs::relative would resolve symlinks
-      if (it->is_directory() && !it->is_symlink()) continue;
+      // The entry's own type, never its target's (a link loop must not throw).
+      std::error_code sec;
+      const fs::file_type type = it->symlink_status(sec).type();
+      if (sec) return Error{ErrorKind::kIo, it->path().string(), {}, "cannot stat: " + sec.message()};
+      if (type == fs::file_type::directory) continue;
       if (!signed_names.count(rel) && ignored(rel)) continue;
-      if (it->is_symlink()) {
+      if (type == fs::file_type::symlink) {
         if (!ser->allow_symlinks) return Bad(fmt::format("{} is a symlink (the signature does not allow symlinks)", rel));
         std::error_code lec;
         fs::path target = fs::canonical(it->path(), lec);
         auto [end, _] = std::mismatch(real_root.begin(), real_root.end(), target.begin(), target.end());
-        if (lec || end != real_root.end() || !fs::is_regular_file(target, lec)) {
+        if (lec || end != real_root.end() || !fs::is_regular_file(fs::symlink_status(target, lec))) {
           return Bad(fmt::format("{} is a symlink that does not lead to a file inside the model", rel));
         }
         have[rel] = target.string();
         continue;
       }
-      if (!it->is_regular_file()) return Bad(fmt::format("{} is not a regular file", rel));
+      if (type != fs::file_type::regular) return Bad(fmt::format("{} is not a regular file", rel));
       // Shard serialization gives an empty file no resource at all (model_signing accepts it
       // unsigned): its existence is not attested, so it is left out, never placed.
-      if (ser->shards && !signed_names.count(rel) && it->file_size() == 0) continue;
+      std::error_code zec;
+      if (ser->shards && !signed_names.count(rel) && fs::file_size(it->path(), zec) == 0 && !zec) continue;
       have[rel] = it->path().string();
     }
     if (ec) return Error{ErrorKind::kIo, path, {}, "cannot list the model tree: " + ec.message()};

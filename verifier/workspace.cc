@@ -166,7 +166,8 @@ Status PruneToSigned(const std::string& tree, const std::vector<std::string>& si
   for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (keep.count(it->path().lexically_relative(root).generic_string())) continue;
     doomed.push_back(it->path());
-    if (it->is_directory() && !it->is_symlink()) it.disable_recursion_pending();
+    std::error_code sec;
+    if (it->symlink_status(sec).type() == fs::file_type::directory) it.disable_recursion_pending();
   }
   if (ec) return Error{ErrorKind::kIo, tree, {}, "cannot list the verified tree: " + ec.message()};
   for (const fs::path& p : doomed) {

@@ -246,6 +246,20 @@ TEST_F(ProgramModelSigningTest, OnlySignedFilesArePlacedWhateverHidesUnderIgnore
   EXPECT_EQ(placed, (std::set<std::string>{".aegis-verified.json", "signme-1", "signme-2"}));
 }
 
+// Link loops in a model tree are refused with a reason, never an uncaught filesystem_error.
+TEST_F(ProgramModelSigningTest, SymlinkLoopsAreRefusedNotACrash) {
+  Pack([](const std::string& t) { fs::create_symlink("loop", t + "/loop"); });
+  ExpectFailure(Run(Key() + "--ignore-paths ignore-me oms.tar.gz model"), 5, "loop is a symlink");
+  fs::remove(dir_.File("oms.tar.gz"));
+  Pack([](const std::string& t) {
+    fs::remove(t + "/model.sig");
+    fs::create_symlink("model.sig", t + "/model.sig");
+  });
+  auto r = Run(Key() + "--ignore-paths ignore-me oms.tar.gz model");
+  EXPECT_TRUE(r.exit_code == 3 || r.exit_code == 5) << r.exit_code << r.err;
+  EXPECT_FALSE(fs::exists(Dest() + "/signme-1"));
+}
+
 TEST_F(ProgramModelSigningTest, EveryTamperedTreeIsExit5) {
   std::string ignore = "--ignore-paths ignore-me ";
   Pack();
