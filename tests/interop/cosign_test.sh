@@ -116,6 +116,17 @@ expect_refused "cosign $COSIGN_V3 verify-blob refuses its own P-384 bundle witho
   cosign_verify "$cosign_v3" p384.pub p384-sigstore-bundle.json model.bin
 expect_ok "  … and accepts it with --signature-digest-algorithm sha384" \
   cosign_verify "$cosign_v3" p384.pub p384-sigstore-bundle.json model.bin --signature-digest-algorithm sha384
+python3 - ours-v3.bin.sigstore.json ours-v3-badsig.json <<'PY'
+import base64, json, sys
+b = json.load(open(sys.argv[1]))
+raw = bytearray(base64.b64decode(b["messageSignature"]["signature"])); raw[-5] ^= 1
+b["messageSignature"]["signature"] = base64.b64encode(bytes(raw)).decode()
+json.dump(b, open(sys.argv[2], "w"))
+PY
+for c in "$cosign_v2" "$cosign_v3"; do
+  expect_refused "$(basename "$(dirname "$(dirname "$c")")") verify-blob refuses aegis' bundle with a changed signature" \
+    cosign_verify "$c" v3.pub ours-v3-badsig.json ours-v3.bin
+done
 expect_refused "cosign verify-blob refuses aegis' bundle under another key" cosign_verify "$cosign_v3" v2.pub ours-v3.bin.sigstore.json ours-v3.bin
 
 echo "== cosign's encrypted key, wrong or missing password"
