@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "util/strings.h"
+
 #include <nlohmann/json.hpp>
 
 #include "util/file_io.h"
@@ -124,8 +126,13 @@ Status Workspace::Place(const std::string& tree, const std::string& artifact, co
   if (ec) return Io(tree, "cannot list the verified tree: " + ec.message());
   std::sort(names.begin(), names.end());
   for (const auto& name : names) {
-    if (name == kMarkerName || name.rfind(kWorkPrefix, 0) == 0 || name == "lost+found") {
-      return Error{ErrorKind::kArchive, artifact, {}, fmt::format("top-level entry {:?} uses a name verify-and-fetch reserves", name)};
+    // The whole ".aegis-" prefix is verify-and-fetch's (marker, work areas, temporaries).
+    if (name.rfind(".aegis-", 0) == 0 || name == "lost+found") {
+      return Error{ErrorKind::kArchive, artifact, {}, fmt::format("top-level entry {} uses a name verify-and-fetch reserves", Quote(name))};
+    }
+    // The marker records the placed names so that a later run can replace them exactly.
+    if (!IsValidUtf8(name)) {
+      return Error{ErrorKind::kArchive, artifact, {}, fmt::format("top-level entry {} is not valid UTF-8", Quote(name))};
     }
   }
   RemovePrevious();
@@ -141,7 +148,7 @@ Status Workspace::Place(const std::string& tree, const std::string& artifact, co
   auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   json marker = {{"artifact", artifact}, {"sha256", sha256}, {"key", key}, {"entries", placed_},
                  {"placedAt", fmt::format("{}", static_cast<long long>(now))}};
-  if (Status s = WriteFileAtomically(dest_ + "/" + kMarkerName, marker.dump(2) + "\n"); !s) {
+  if (Status s = WriteFileAtomically(dest_ + "/" + kMarkerName, marker.dump(2, ' ', false, json::error_handler_t::replace) + "\n"); !s) {
     for (const auto& p : placed_) fs::remove_all(dest_ + "/" + p, ec);
     placed_.clear();
     return s;

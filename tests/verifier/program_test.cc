@@ -161,6 +161,25 @@ std::vector<HostileCase> HostileCases() {
                                "");
                      return std::string("m.tar.gz");
                    }});
+  // The ".aegis-" prefix is reserved whatever follows it (marker, work areas, temporaries).
+  cases.push_back({"reserved_prefix_symlink", [](const std::string& dir) {
+                     EXPECT_EQ(WriteArchive(dir + "/m.tar.gz", ArchiveFormat::kTarGz,
+                                            {{"config.pbtxt", AE_IFREG, 0644, "name: \"m\"\n"},
+                                             {".aegis-verified.json.aegis-tmp", AE_IFLNK, 0777, "", "config.pbtxt"}}),
+                               "");
+                     return std::string("m.tar.gz");
+                   }});
+  cases.push_back({"reserved_prefix_file", [](const std::string& dir) {
+                     EXPECT_EQ(WriteArchive(dir + "/m.tar.gz", ArchiveFormat::kTarGz, {{".aegis-anything", AE_IFREG, 0644, "x"}}), "");
+                     return std::string("m.tar.gz");
+                   }});
+  // The marker must record every placed name so that the next run replaces it exactly.
+  cases.push_back({"non_utf8_top_level_name", [](const std::string& dir) {
+                     // GNU tar keeps the raw bytes (libarchive's writer refuses to).
+                     auto r = RunShell("mkdir t && printf x > \"t/model$(printf '\\377\\376').bin\" && tar czf m.tar.gz -C t . && rm -r t", dir);
+                     EXPECT_EQ(r.exit_code, 0) << r.err;
+                     return std::string("m.tar.gz");
+                   }});
   cases.push_back({"truncated_gzip", [](const std::string& dir) {
                      std::string p = dir + "/m.tar.gz";
                      EXPECT_EQ(WriteArchive(p, ArchiveFormat::kTarGz, {{"f", AE_IFREG, 0644, std::string(300000, 'r')}}), "");

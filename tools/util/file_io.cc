@@ -1,6 +1,8 @@
 #include "util/file_io.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -77,28 +79,50 @@ ExpandedInputs ExpandInputs(const std::vector<std::string>& args) {
 }
 
 Status WriteFileAtomically(const std::string& path, const std::string& content) {
-  fs::path target(path);
-  fs::path tmp = target;
-  tmp += ".aegis-tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return IoError(path, "cannot create temporary file");
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) {
-      std::error_code ignore;
-      fs::remove(tmp, ignore);
-      return IoError(path, "write failed");
-    }
+  // A fresh, unpredictable temporary next to the target, created with O_EXCL (mkstemp): a
+  // planted file or symlink with any name can never be followed or truncated.
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string tmp = (dir / ("." + target.filename().string() + ".aegis-tmp-XXXXXX")).string();
+  const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+  if (fd < 0) return IoError(path, fmt::format("cannot create a temporary file in {}: {}", dir.string(), std::strerror(errno)));
+  auto fail = [&](std::string_view what) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return IoError(path, fmt::format("{}: {}", what, std::strerror(err)));
+  };
+  // The mode: the replaced file's, else what a plain create would give (0666 less umask).
+  struct stat st {};
+  mode_t mode = 0;
+  if (::stat(path.c_str(), &st) == 0) {
+    mode = st.st_mode & 07777;
+  } else {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    mode = 0666 & ~mask;
   }
-  std::error_code ec;
-  if (auto st = fs::status(target, ec); !ec && fs::exists(st)) {
-    fs::permissions(tmp, st.permissions(), ec);  // keep the file's mode
+  if (::fchmod(fd, mode) != 0) return fail("cannot set the temporary file's mode");
+  for (size_t done = 0; done < content.size();) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fail("write failed");
+    done += static_cast<size_t>(n);
   }
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return IoError(path, "cannot replace file");
+  if (::fsync(fd) != 0) return fail("cannot flush the file to disk");
+  if (::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return IoError(path, fmt::format("write failed: {}", std::strerror(err)));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return IoError(path, fmt::format("cannot replace the file: {}", std::strerror(err)));
+  }
+  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    ::fsync(dfd);  // the rename itself survives a crash
+    ::close(dfd);
   }
   return Ok{};
 }

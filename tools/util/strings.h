@@ -17,4 +17,7 @@ std::string Trim(std::string_view s);
 // Quote for human messages: "name" with control characters escaped.
 std::string Quote(std::string_view s);
 
+// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
 }  // namespace aegis

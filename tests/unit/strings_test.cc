@@ -1,0 +1,30 @@
+// util/strings: UTF-8 validation and quoting of names that come from outside.
+#include <gtest/gtest.h>
+
+#include "util/strings.h"
+
+namespace aegis {
+namespace {
+
+TEST(Utf8, AcceptsWellFormedAndRefusesEveryMalformedClass) {
+  for (const char* ok : {"", "model.onnx", "modèle", "模型/权重.bin", "\xF0\x9F\xA4\x96", "\xEF\xBF\xBF"}) {
+    EXPECT_TRUE(IsValidUtf8(ok)) << ok;
+  }
+  for (const char* bad : {"\xFF", "\xC0\xAF",          // invalid byte, overlong '/'
+                          "\xE0\x80\xAF",              // overlong
+                          "\xED\xA0\x80",              // surrogate U+D800
+                          "\xF4\x90\x80\x80",          // past U+10FFFF
+                          "\xC3", "\xE6\xA8", "a\x80"  // truncated, lone continuation
+       }) {
+    EXPECT_FALSE(IsValidUtf8(bad)) << Quote(bad);
+  }
+}
+
+TEST(Quote, EscapesControlsAndTheBytesOfMalformedNamesOnly) {
+  EXPECT_EQ(Quote("modèle \"x\""), "\"modèle \\\"x\\\"\"");
+  EXPECT_EQ(Quote("a\nb"), "\"a\\x0ab\"");
+  EXPECT_EQ(Quote("model\xFF\xFE.bin"), "\"model\\xff\\xfe.bin\"");
+}
+
+}  // namespace
+}  // namespace aegis
