@@ -69,6 +69,28 @@ TEST(Cli, UnwritableOutputIsAnErrorAndLeavesNoPartialFile) {
   EXPECT_NE(r.err.find("nodir/out.json"), std::string::npos) << r.err;
 }
 
+// A repository may hold planted links: an atomic write never follows one, whatever name
+// the old temporary file had, and keeps an existing report's mode.
+TEST(Cli, OutputNeverWritesThroughAPlantedSymlink) {
+  TempDir d;
+  WriteFile(d.File("bad.yaml"), kBad);
+  WriteFile(d.File("victim"), "precious\n");
+  std::filesystem::create_symlink("victim", d.File("report.json.aegis-tmp"));
+  std::filesystem::create_symlink("victim", d.File(".report.json.aegis-tmp-AAAAAA"));
+  auto r = RunAegis("lint bad.yaml -f json -o report.json", d.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(testing::ReadFile(d.File("victim")), "precious\n");
+  EXPECT_NE(testing::ReadFile(d.File("report.json")).find("AEGIS001"), std::string::npos);
+  std::filesystem::permissions(d.File("report.json"), std::filesystem::perms(0640));
+  r = RunAegis("lint bad.yaml -f json -o report.json", d.path());
+  EXPECT_EQ(std::filesystem::status(d.File("report.json")).permissions(), std::filesystem::perms(0640));
+  size_t leftovers = 0;
+  for (const auto& e : std::filesystem::directory_iterator(d.path())) {
+    leftovers += e.path().filename().string().find(".aegis-tmp-") != std::string::npos && !e.is_symlink();
+  }
+  EXPECT_EQ(leftovers, 0u);
+}
+
 TEST(Cli, DirectoriesAreRecursiveAndOnlyManifestExtensions) {
   TempDir d;
   std::filesystem::create_directories(d.File("a/b"));
