@@ -14,6 +14,7 @@ expect_ok "opa $OPA_OLD test rego/" "$opa_old" test rego/
 expect_output "opa $OPA_OLD ran every Rego test" "^PASS: [0-9]+/[0-9]+$"
 expect_ok "opa $OPA_NEW test --v0-compatible rego/" "$opa_new" test --v0-compatible rego/
 expect_output "opa $OPA_NEW ran every Rego test" "^PASS: [0-9]+/[0-9]+$"
+expect_ok "opa $OPA_NEW test rego/ (the same files also parse as Rego v1)" "$opa_new" test rego/
 expect_ok "opa $OPA_OLD check --strict rego/aegis_signed.rego" "$opa_old" check --strict rego/aegis_signed.rego
 expect_ok "gator $GATOR_OLD verify policies/" "$gator_old" verify policies/
 expect_ok "gator $GATOR_NEW verify policies/" "$gator_new" verify policies/
