@@ -19,7 +19,7 @@ bao_pid=$!
 trap 'kill $bao_pid 2>/dev/null; wait $bao_pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do  # readiness: bounded polling, not a fixed sleep
   curl -fsS "$VAULT_ADDR/v1/sys/health" >/dev/null 2>&1 && break
-  kill -0 $bao_pid 2>/dev/null || { cat bao.log; fail "bao server exited"; finish; }
+  kill -0 $bao_pid 2>/dev/null || { grep -vi token bao.log | tail -20; fail "bao server exited"; finish; }
   sleep 0.1
 done
 export BAO_TOKEN="$root_token" VAULT_TOKEN="$root_token"
