@@ -58,14 +58,14 @@ Expected<std::string> DecryptCosignKey(std::string_view pem, const std::string& 
   const uint64_t n = num("/kdf/params/N"_json_pointer), r = num("/kdf/params/r"_json_pointer),
                  p = num("/kdf/params/p"_json_pointer);
   if (!salt || !nonce || !sealed || nonce->size() != crypto_secretbox_NONCEBYTES ||
-      sealed->size() < crypto_secretbox_MACBYTES || n < 2 || (n & (n - 1)) != 0 || n > (1u << 22) || r == 0 ||
+      sealed->size() < crypto_secretbox_MACBYTES || n < 2 || (n & (n - 1)) != 0 || n > (1u << 20) || r == 0 ||
       r > 32 || p == 0 || p > 16) {
     return Bad(path, "malformed cosign private key: bad KDF parameters, salt, nonce or ciphertext");
   }
   if (password.empty()) return Bad(path, "the cosign private key is encrypted: give --password-file (or AEGIS_PASSWORD, COSIGN_PASSWORD)");
   unsigned char key[crypto_secretbox_KEYBYTES];
   if (EVP_PBE_scrypt(password.data(), password.size(), reinterpret_cast<const unsigned char*>(salt->data()), salt->size(),
-                     n, r, p, 1ull << 31, key, sizeof key) != 1) {
+                     n, r, p, 1ull << 28, key, sizeof key) != 1) {
     return Bad(path, "cannot derive the cosign key's decryption key (scrypt)");
   }
   std::string plain(sealed->size() - crypto_secretbox_MACBYTES, '\0');
