@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -89,6 +90,7 @@ class Extractor {
   }
   // The directory holding `parts` (all but the last), opened without following links;
   // missing parents are created (archives need not list their directories).
+  Status CheckSymlinks();
   Expected<Fd> ParentDir(const std::vector<std::string>& parts, const std::string& entry);
   Status Entry(struct archive* a, struct archive_entry* e);
   Status WriteFile(struct archive* a, int dir, const std::string& name, const std::string& entry, mode_t mode);
@@ -250,6 +252,28 @@ Status Extractor::Run(struct archive* a) {
     if (!st) return st;
   }
   if (stats_.entries == 0) return Reject("", "the archive holds no entries");
+  return CheckSymlinks();
+}
+
+// The per-entry check of a symlink is lexical; links can still escape through one another
+// (`d/up -> ..`, then `esc -> d/up/d/up/../../x`), whatever their order in the archive. Once
+// the tree is complete, every link's target is resolved through the real tree and must stay
+// inside; as every link is checked, a path through several links stays inside too.
+Status Extractor::CheckSymlinks() {
+  std::error_code ec;
+  const fs::path root = fs::canonical(staging_, ec);
+  if (ec) return Local(staging_, "cannot resolve the staging directory");
+  for (const auto& [path, kind] : seen_) {
+    if (kind != Kind::kSymlink) continue;
+    // The target text from the link's directory (a dangling link must not count as itself).
+    std::error_code rec;
+    const fs::path link = root / path;
+    const fs::path target = fs::read_symlink(link, rec);
+    const fs::path resolved = rec ? fs::path() : fs::weakly_canonical(link.parent_path() / target, rec);
+    if (rec) return Reject(path, fmt::format("symlink does not resolve: {}", rec.message()));
+    auto [end, _] = std::mismatch(root.begin(), root.end(), resolved.begin(), resolved.end());
+    if (end != root.end()) return Reject(path, "symlink leaves the tree through another symlink");
+  }
   return Ok{};
 }
 

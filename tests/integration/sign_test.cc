@@ -339,6 +339,16 @@ TEST_F(PackTest, RefusesEscapingSymlinksAndSpecialFilesWithoutWritingOutput) {
   fs::create_symlink("/etc/passwd", dir_.File("m/absolute"));
   EXPECT_EQ(RunAegis("pack m out.tar.gz", dir_.path()).exit_code, 2);
   fs::remove(dir_.File("m/absolute"));
+  // A chain: each link inside lexically, together outside.
+  fs::create_directories(dir_.File("m/d"));
+  fs::create_symlink("..", dir_.File("m/d/up"));
+  fs::create_symlink("d/up/d/up/../../x", dir_.File("m/chain"));
+  auto chain = RunAegis("pack m out.tar.gz", dir_.path());
+  EXPECT_EQ(chain.exit_code, 2);
+  EXPECT_NE(chain.err.find("m/chain"), std::string::npos) << chain.err;
+  EXPECT_FALSE(fs::exists(dir_.File("out.tar.gz")));
+  fs::remove(dir_.File("m/chain"));
+  fs::remove(dir_.File("m/d/up"));
   ASSERT_EQ(mkfifo(dir_.File("m/pipe").c_str(), 0644), 0);
   auto fifo = RunAegis("pack m out.tar.gz", dir_.path());
   EXPECT_EQ(fifo.exit_code, 2);

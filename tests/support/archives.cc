@@ -50,6 +50,13 @@ const std::vector<HostileArchive>& HostileArchives() {
       {"absolute", ArchiveFormat::kTar, {{"/tmp/aegis-evil", AE_IFREG, 0644, "x"}}, "absolute path"},
       {"symlink_escape", ArchiveFormat::kTar, {{"link", AE_IFLNK, 0777, "", "../../etc"}}, "leaves the tree"},
       {"symlink_deep_escape", ArchiveFormat::kTar, {{"a/b/link", AE_IFLNK, 0777, "", "../../../x"}}, "leaves the tree"},
+      // Each link is inside lexically; through one another they reach the host's /etc/passwd.
+      {"symlink_chain_escape", ArchiveFormat::kTar,
+       {{"d/", AE_IFDIR}, {"d/up", AE_IFLNK, 0777, "", ".."}, {"esc", AE_IFLNK, 0777, "", "d/up/d/up/d/up/../../../../../../etc/passwd"}},
+       "through another symlink"},
+      {"symlink_chain_escape_reversed", ArchiveFormat::kTar,
+       {{"esc", AE_IFLNK, 0777, "", "d/up/d/up/../../x"}, {"d/", AE_IFDIR}, {"d/up", AE_IFLNK, 0777, "", ".."}},
+       "through another symlink"},
       {"symlink_absolute", ArchiveFormat::kTar, {{"link", AE_IFLNK, 0777, "", "/etc/passwd"}}, "absolute path /etc/passwd"},
       {"write_through_inner_symlink", ArchiveFormat::kTar,
        {{"d/", AE_IFDIR}, {"s", AE_IFLNK, 0777, "", "d"}, {"s/x", AE_IFREG, 0644, "x"}}, "passes through the symlink s"},

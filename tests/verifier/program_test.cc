@@ -265,18 +265,24 @@ TEST_F(ProgramModelSigningTest, OnlySignedFilesArePlacedWhateverHidesUnderIgnore
   EXPECT_EQ(placed, (std::set<std::string>{".aegis-verified.json", "signme-1", "signme-2"}));
 }
 
-// Link loops in a model tree are refused with a reason, never an uncaught filesystem_error.
+// Link loops are refused with a reason, never an uncaught filesystem_error: in an archive at
+// extraction (exit 6), in a local model directory by the tree check (aegis verify DIR, exit 5).
 TEST_F(ProgramModelSigningTest, SymlinkLoopsAreRefusedNotACrash) {
   Pack([](const std::string& t) { fs::create_symlink("loop", t + "/loop"); });
-  ExpectFailure(Run(Key() + "--ignore-paths ignore-me oms.tar.gz model"), 5, "loop is a symlink");
+  ExpectFailure(Run(Key() + "--ignore-paths ignore-me oms.tar.gz model"), 6, "symlink does not resolve");
   fs::remove(dir_.File("oms.tar.gz"));
   Pack([](const std::string& t) {
     fs::remove(t + "/model.sig");
     fs::create_symlink("model.sig", t + "/model.sig");
   });
   auto r = Run(Key() + "--ignore-paths ignore-me oms.tar.gz model");
-  EXPECT_TRUE(r.exit_code == 3 || r.exit_code == 5) << r.exit_code << r.err;
+  EXPECT_EQ(r.exit_code, 6) << r.err;
   EXPECT_FALSE(fs::exists(Dest() + "/signme-1"));
+  fs::copy(Fixture("v1.0.1-elliptic-key"), dir_.File("local"));
+  fs::create_symlink("loop", dir_.File("local/loop"));
+  auto local = testing::RunAegis("verify local " + Key() + "--ignore-paths ignore-me", dir_.path());
+  EXPECT_EQ(local.exit_code, 5) << local.err;
+  EXPECT_NE(local.err.find("loop is a symlink"), std::string::npos) << local.err;
 }
 
 TEST_F(ProgramModelSigningTest, EveryTamperedTreeIsExit5) {

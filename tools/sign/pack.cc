@@ -23,11 +23,18 @@ struct Item {
   fs::file_type type;
 };
 
-// Does a symlink at `rel` with `target` stay inside the tree (lexically)?
-bool StaysInside(const std::string& rel, const std::string& target) {
+// Does the symlink at `link` stay inside the tree `real_root` (canonical)? Lexically first,
+// then through the real tree: links can escape through one another (`d/up -> ..`, then
+// `esc -> d/up/d/up/../../x`), and the archive must not carry such a chain.
+bool StaysInside(const fs::path& real_root, const fs::path& link, const std::string& rel, const std::string& target) {
   if (target.empty() || target.front() == '/') return false;
-  fs::path resolved = (fs::path(rel).parent_path() / target).lexically_normal();
-  return !resolved.empty() && *resolved.begin() != "..";
+  fs::path lexical = (fs::path(rel).parent_path() / target).lexically_normal();
+  if (lexical.empty() || *lexical.begin() == "..") return false;
+  std::error_code ec;
+  const fs::path resolved = fs::weakly_canonical(link.parent_path() / target, ec);
+  if (ec) return false;  // a loop
+  auto [end, _] = std::mismatch(real_root.begin(), real_root.end(), resolved.begin(), resolved.end());
+  return end == real_root.end();
 }
 
 }  // namespace
@@ -37,13 +44,15 @@ Expected<PackStats> PackModel(const std::string& model_dir, const std::string& o
   if (!fs::is_directory(fs::symlink_status(model_dir, ec))) return Error{ErrorKind::kUsage, model_dir, {}, "not a directory"};
   fs::path root = fs::path(model_dir).lexically_normal();
   if (!root.has_filename()) root = root.parent_path();
+  const fs::path real_root = fs::canonical(root, ec);
+  if (ec) return Error{ErrorKind::kIo, model_dir, {}, "cannot resolve: " + ec.message()};
   std::vector<Item> items;
   for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     fs::file_type t = it->symlink_status().type();
     std::string rel = it->path().lexically_relative(root).generic_string();  // never resolves symlinks
     if (t == fs::file_type::symlink) {
       std::string target = fs::read_symlink(it->path(), ec).string();
-      if (ec || !StaysInside(rel, target)) {
+      if (ec || !StaysInside(real_root, it->path(), rel, target)) {
         return Error{ErrorKind::kUsage, it->path().string(), {}, fmt::format("symlink to {:?} leaves the model directory", target)};
       }
     } else if (t != fs::file_type::regular && t != fs::file_type::directory) {
