@@ -174,6 +174,9 @@ Status Extractor::Entry(struct archive* a, struct archive_entry* e) {
     return Ok{};  // "./" from `tar -C dir .`: the staging root itself
   }
   if (!parts) return Reject(entry, why);
+  for (const std::string& c : *parts) {  // the filesystem's NAME_MAX: an archive fault, not a local one
+    if (c.size() > 255) return Reject(entry.substr(0, 64) + "…", "a path component longer than 255 bytes");
+  }
   std::string path = Join(*parts, parts->size());
   mode_t mode = archive_entry_mode(e);
   if (mode & (S_ISUID | S_ISGID)) return Reject(entry, "setuid/setgid bit");

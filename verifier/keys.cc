@@ -43,7 +43,12 @@ Expected<TrustedKey> ParsePublicKey(const std::string& pem, const std::string& p
   if (k == nullptr) return Error{ErrorKind::kTrust, path, {}, "not a PEM public key"};
   TrustedKey key{path, std::shared_ptr<EVP_PKEY>(k, EVP_PKEY_free), KeyType::kEcP256, {}, {}};
   switch (EVP_PKEY_get_base_id(k)) {
-    case EVP_PKEY_RSA: key.type = KeyType::kRsa; break;
+    case EVP_PKEY_RSA:
+      key.type = KeyType::kRsa;
+      if (const int bits = EVP_PKEY_get_bits(k); bits < 2048) {  // factorable: no trust
+        return Error{ErrorKind::kTrust, path, {}, fmt::format("RSA key of {} bits is too weak (2048 at least)", bits)};
+      }
+      break;
     case EVP_PKEY_ED25519: key.type = KeyType::kEd25519; break;
     case EVP_PKEY_EC: {
       char curve[64] = {};

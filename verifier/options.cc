@@ -155,4 +155,10 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
   return parsed;
 }
 
+VaultConfig VaultWithTransport(const Options& o) {
+  VaultConfig v = o.vault;
+  v.allow_insecure_http = o.allow_insecure_http;
+  return v;
+}
+
 }  // namespace aegis::verifier

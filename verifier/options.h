@@ -32,6 +32,10 @@ enum ExitCode : int {
 
 int ExitCodeFor(ErrorKind kind);
 
+struct Options;
+// The Vault settings with the transport rule of the artifact URIs (--allow-insecure-http).
+VaultConfig VaultWithTransport(const Options& o);
+
 enum class ArtifactType { kAuto, kArchive, kFile };
 enum class LogFormat { kText, kJson };
 

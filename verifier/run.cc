@@ -94,7 +94,7 @@ Status CheckName(const Options& o, const Verified& v) {
 
 Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws) {
   Logger& log = *ctx.log;
-  auto trust = ResolveTrust(o.key, o.vault, o.certificate_chain);
+  auto trust = ResolveTrust(o.key, VaultWithTransport(o), o.certificate_chain);
   if (!trust) return trust.error();
   if (trust->vault) {
     log.AddSecret(trust->vault->token());
@@ -181,6 +181,8 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     fs::create_directory(tree, ec);
     single = tree + "/" + BaseName(o.artifact);
     if (!ec) fs::rename(artifact, single, ec);
+    // The download was private to this run; the placed file is read by the server's user.
+    if (!ec) fs::permissions(single, fs::perms(0644), fs::perm_options::replace, ec);
     if (ec) return Fail(ErrorKind::kIo, tree, "cannot stage the artifact: " + ec.message());
   }
 

@@ -1,5 +1,8 @@
 #include "verifier/vault.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -76,6 +79,14 @@ Expected<VaultSignature> ParseVaultSignature(const std::string& text) {
 }
 
 Expected<Vault> Vault::Connect(const VaultConfig& config) {
+  std::string scheme = config.addr.substr(0, config.addr.find("://") == std::string::npos ? 0 : config.addr.find("://"));
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (scheme == "http" && !config.allow_insecure_http) {
+    return Error{ErrorKind::kUsage, {}, {},
+                 "Vault at an http:// address: the token and the verdict would travel unencrypted; use https:// "
+                 "(--vault-cacert for a private CA), or opt in with --allow-insecure-http"};
+  }
+  if (scheme != "http" && scheme != "https") return Error{ErrorKind::kUsage, {}, {}, "the Vault address must be https://HOST[:PORT]"};
   if (!config.token.empty()) return Vault(config, config.token);
   if (!config.token_file.empty()) {
     auto t = ReadInput(config.token_file);

@@ -22,6 +22,7 @@ struct VaultConfig {
   std::string jwt_file = "/var/run/secrets/kubernetes.io/serviceaccount/token";
   std::string vault_namespace;  // X-Vault-Namespace (Enterprise)
   std::string ca_cert;          // VAULT_CACERT
+  bool allow_insecure_http = false;  // http:// only on opt-in (--allow-insecure-http): the token travels in clear
 
   bool configured() const { return !addr.empty() && !key.empty(); }
 };

@@ -152,7 +152,7 @@ TEST_F(SignTest, VaultTransitSignsWhatOpensslAndVerifyAndFetchAccept) {
   for (const char* key : {"models", "models-rsa"}) {
     SCOPED_TRACE(key);
     WriteFile(dir_.File("vault.pem"), vault.PublicKeyPem(key, 1));
-    auto s = RunShell(std::string("VAULT_TOKEN=") + VaultServer::kToken + " " + AEGIS_BIN + " sign model.tar.gz --vault-addr " +
+    auto s = RunShell(std::string("VAULT_TOKEN=") + VaultServer::kToken + " " + AEGIS_BIN + " sign model.tar.gz --allow-insecure-http --vault-addr " +
                           vault.addr() + " --vault-key " + key,
                       dir_.path());
     ASSERT_EQ(s.exit_code, 0) << s.err;
@@ -161,12 +161,12 @@ TEST_F(SignTest, VaultTransitSignsWhatOpensslAndVerifyAndFetchAccept) {
     auto local = Vaf("--key vault.pem");
     EXPECT_EQ(local.exit_code, 0) << local.err;
     auto via_vault = RunShell(std::string("env -i PATH=/usr/bin:/bin VAULT_TOKEN=") + VaultServer::kToken + " " + VAF_BIN +
-                                  " --termination-log tl --key /none --vault-addr " + vault.addr() + " --vault-key " + key +
-                                  " model.tar.gz out2",
+                                  " --termination-log tl --key /none --allow-insecure-http --vault-addr " + vault.addr() +
+                                  " --vault-key " + key + " model.tar.gz out2",
                               dir_.path());
     EXPECT_EQ(via_vault.exit_code, 0) << via_vault.err;
     fs::remove_all(dir_.File("out2"));
-    auto gate = RunShell(std::string("VAULT_TOKEN=") + VaultServer::kToken + " " + AEGIS_BIN + " verify model.tar.gz --format json --vault-addr " +
+    auto gate = RunShell(std::string("VAULT_TOKEN=") + VaultServer::kToken + " " + AEGIS_BIN + " verify model.tar.gz --format json --allow-insecure-http --vault-addr " +
                              vault.addr() + " --vault-key " + key,
                          dir_.path());
     EXPECT_EQ(gate.exit_code, 0) << gate.out << gate.err;
@@ -233,6 +233,9 @@ TEST_F(OmsSignTest, BundleHasTheRealModelSigningStructure) {
 TEST_F(OmsSignTest, VerifyAndFetchAcceptsItAndRejectsTamperedTrees) {
   ASSERT_EQ(RunAegis("sign --oms resnet --key k.pem --ignore-paths README", dir_.path()).exit_code, 0);
   EXPECT_EQ(RunAegis("verify resnet --key pub.pem --ignore-paths README --expected-name resnet", dir_.path()).exit_code, 0);
+  auto pinned = RunAegis("verify resnet --key pub.pem --ignore-paths README --expected-sha256 " + std::string(64, 'a'), dir_.path());
+  EXPECT_EQ(pinned.exit_code, 2) << "a pin that cannot apply is refused, not ignored";
+  EXPECT_NE(pinned.err.find("--expected-sha256"), std::string::npos) << pinned.err;
   fs::remove(dir_.File("resnet/README"));
   ASSERT_EQ(RunAegis("pack resnet model.tar.gz", dir_.path()).exit_code, 0);
   fs::remove(dir_.File("model.tar.gz.sigstore.json"));

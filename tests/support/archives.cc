@@ -57,6 +57,8 @@ const std::vector<HostileArchive>& HostileArchives() {
       {"symlink_chain_escape_reversed", ArchiveFormat::kTar,
        {{"esc", AE_IFLNK, 0777, "", "d/up/d/up/../../x"}, {"d/", AE_IFDIR}, {"d/up", AE_IFLNK, 0777, "", ".."}},
        "through another symlink"},
+      {"component_over_255_bytes", ArchiveFormat::kTar, {{"d/" + std::string(300, 'n'), AE_IFREG, 0644, "x"}},
+       "longer than 255 bytes"},
       {"symlink_absolute", ArchiveFormat::kTar, {{"link", AE_IFLNK, 0777, "", "/etc/passwd"}}, "absolute path /etc/passwd"},
       {"write_through_inner_symlink", ArchiveFormat::kTar,
        {{"d/", AE_IFDIR}, {"s", AE_IFLNK, 0777, "", "d"}, {"s/x", AE_IFREG, 0644, "x"}}, "passes through the symlink s"},

@@ -99,6 +99,8 @@ TEST_F(ProgramTest, SingleFileArtifactIsPlacedAsIs) {
   auto r = Run("--key " + PublicKey() + " model.onnx model");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ReadFile(Dest() + "/model.onnx"), std::string(5000, 'o'));
+  // Readable by the model server, which runs as another user than the verifier.
+  EXPECT_EQ(fs::status(Dest() + "/model.onnx").permissions(), fs::perms(0644));
 }
 
 TEST_F(ProgramTest, TamperingIsExit5AndPlacesNothing) {

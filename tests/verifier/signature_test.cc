@@ -150,6 +150,15 @@ TEST_F(SignatureTest, Ed25519AndPkcs1PublicKeys) {
   EXPECT_TRUE(VerifyDigests(rsa[0], DigestsOf("artifact.tar.gz"), ReadFile(d_.File("r.sig"))));
 }
 
+TEST_F(SignatureTest, RsaKeysUnder2048BitsAreNotTrusted) {
+  Sh("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out weak.key 2>/dev/null && "
+     "openssl pkey -in weak.key -pubout -out weak.pub");
+  auto weak = LoadTrustedKeys(d_.File("weak.pub"));
+  ASSERT_FALSE(weak.ok());
+  EXPECT_EQ(weak.error().kind, ErrorKind::kTrust);
+  EXPECT_NE(weak.error().Describe().find("1024 bits is too weak"), std::string::npos) << weak.error().Describe();
+}
+
 TEST_F(SignatureTest, Ed25519LegacySignatureOverTheWholeArtifactFile) {
   // Pure Ed25519 signs the message itself, not a digest: the artifact file is mapped.
   Sh("openssl genpkey -algorithm ED25519 -out ed.key && openssl pkey -in ed.key -pubout -out ed.pub && "

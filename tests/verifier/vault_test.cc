@@ -61,7 +61,7 @@ class VaultProgramTest : public ::testing::Test {
     WriteFile(dir_.File("m.tar.gz.sigstore.json"), bundle.dump());
   }
   RunResult Run(const std::string& args, const std::string& env = "") {
-    return RunShell("env -i PATH=/usr/bin:/bin " + env + " " + VAF_BIN + " --termination-log tl --key /nonexistent " + args +
+    return RunShell("env -i PATH=/usr/bin:/bin " + env + " " + VAF_BIN + " --termination-log tl --key /nonexistent --allow-insecure-http " + args +
                         " m.tar.gz model",
                     dir_.path());
   }
@@ -102,6 +102,23 @@ TEST_F(VaultProgramTest, SeedSigJsonVerifiesThroughVault) {
   EXPECT_EQ(verify[0].headers["x-vault-token"], VaultServer::kToken);
   EXPECT_NE(r.err.find("format=vault"), std::string::npos) << r.err;
   ExpectNoSecrets(r);
+}
+
+// Same rule as artifact URIs: an http:// Vault is used only on opt-in, since the token and
+// the verdict would travel in clear. Without it nothing reaches the server.
+TEST_F(VaultProgramTest, PlainHttpVaultNeedsTheOptIn) {
+  SeedSignature();
+  const size_t before = vault_.Log().size();
+  for (const std::string& addr : {vault_.addr(), "HTTP://" + vault_.addr().substr(7)}) {
+    auto r = RunShell("env -i PATH=/usr/bin:/bin " + Token() + " " + VAF_BIN + " --termination-log tl --key /nonexistent" +
+                          " --vault-addr " + addr + " --vault-key models m.tar.gz model",
+                      dir_.path());
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("--allow-insecure-http"), std::string::npos) << r.err;
+    ExpectNoSecrets(r);
+  }
+  EXPECT_EQ(vault_.Log().size(), before) << "a request reached the http:// Vault";
+  EXPECT_FALSE(Placed());
 }
 
 TEST_F(VaultProgramTest, SeedSigJsonVerifiesLocallyWithTheMountedPublicKey) {

@@ -34,6 +34,11 @@ struct VerifyFlags {
 
 // A model directory with its model-signing bundle (model.sig inside, or --signature).
 Expected<RunSummary> VerifyTree(const verifier::Options& o) {
+  if (!o.expected_sha256.empty()) {  // silently ignoring a pin would pass what it should refuse
+    return Error{ErrorKind::kUsage, o.artifact, {},
+                 "--expected-sha256 pins an artifact file, not a model directory (pin a directory with --expected-name "
+                 "and its signature, or verify the packed archive)"};
+  }
   std::string sig_path = o.signature.empty() ? (fs::path(o.artifact) / "model.sig").string() : o.signature;
   auto text = ReadInput(sig_path);
   if (!text) return Error{ErrorKind::kNotFound, sig_path, {}, "no model-signing bundle"};
@@ -42,7 +47,7 @@ Expected<RunSummary> VerifyTree(const verifier::Options& o) {
   if (sig->format != verifier::SignatureFile::Format::kModelSigning) {
     return Error{ErrorKind::kSignature, sig_path, {}, "a directory needs a model-signing bundle"};
   }
-  auto trust = verifier::ResolveTrust(o.key, o.vault, o.certificate_chain);
+  auto trust = verifier::ResolveTrust(o.key, verifier::VaultWithTransport(o), o.certificate_chain);
   if (!trust) return trust.error();
   auto v = verifier::VerifyTreeWith(*trust, *sig, o.artifact, o.ignore_paths);
   if (!v) {
