@@ -123,14 +123,19 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       ->envname("AEGIS_STALL_TIMEOUT");
   app.add_option("--timeout", total, "seconds per download attempt")->capture_default_str()->check(CLI::Range(1L, 86400L))
       ->envname("AEGIS_TIMEOUT");
+  // A limit is a positive number: a negative one must not wrap into "no limit".
+  const CLI::Validator positive(
+      [](std::string& v) { return !v.empty() && v.find('-') == std::string::npos ? std::string() : "must be a positive number"; },
+      "POSITIVE");
   auto size = CLI::AsSizeValue(false);
   app.add_option("--max-total-bytes", o.limits.max_total_bytes, "uncompressed bytes of all files (64GiB)")
-      ->transform(size)->envname("AEGIS_MAX_TOTAL_BYTES");
+      ->check(positive)->transform(size)->check(CLI::Range(uint64_t{1}, uint64_t{1} << 62))->envname("AEGIS_MAX_TOTAL_BYTES");
   app.add_option("--max-file-bytes", o.limits.max_file_bytes, "bytes of one file (32GiB)")
-      ->transform(size)->envname("AEGIS_MAX_FILE_BYTES");
-  app.add_option("--max-entries", o.limits.max_entries, "archive entries")->capture_default_str()->envname("AEGIS_MAX_ENTRIES");
+      ->check(positive)->transform(size)->check(CLI::Range(uint64_t{1}, uint64_t{1} << 62))->envname("AEGIS_MAX_FILE_BYTES");
+  app.add_option("--max-entries", o.limits.max_entries, "archive entries")->capture_default_str()
+      ->check(positive)->check(CLI::Range(1.0, 1e9))->envname("AEGIS_MAX_ENTRIES");
   app.add_option("--max-path-bytes", o.limits.max_path_bytes, "bytes of one entry's path")->capture_default_str()
-      ->envname("AEGIS_MAX_PATH_BYTES");
+      ->check(positive)->check(CLI::Range(1.0, 65536.0))->envname("AEGIS_MAX_PATH_BYTES");
   app.add_option("--max-ratio", o.limits.max_ratio, "uncompressed/compressed ratio (decompression bombs)")->capture_default_str()
       ->check(CLI::PositiveNumber)->envname("AEGIS_MAX_RATIO");
 

@@ -238,10 +238,24 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   return summary;
 }
 
+Expected<RunSummary> Checked(Options& o, const RunContext& ctx, Workspace& ws);
+
 }  // namespace
 
 Expected<RunSummary> VerifyAndFetch(const Options& in, const RunContext& ctx) {
   Options o = in;
+  // The work area first: whatever fails after this (a bad pin or scheme too) leaves no model,
+  // not even the previous one (a directory holding anything else is refused untouched).
+  auto ws = Workspace::Open(o.dest);
+  if (!ws) return ws.error();
+  auto s = Checked(o, ctx, *ws);
+  if (!s) ws->Abort();
+  return s;
+}
+
+namespace {
+
+Expected<RunSummary> Checked(Options& o, const RunContext& ctx, Workspace& ws) {
   Logger& log = *ctx.log;
   if (!o.expected_sha256.empty() && !IsHex64(o.expected_sha256)) {
     return Fail(ErrorKind::kUsage, {}, "--expected-sha256 must be 64 hex digits");
@@ -257,12 +271,10 @@ Expected<RunSummary> VerifyAndFetch(const Options& in, const RunContext& ctx) {
   if (o.allow_insecure_http && (o.artifact.rfind("http://", 0) == 0 || o.signature.rfind("http://", 0) == 0)) {
     log.Warn("fetching over unencrypted http:// (--allow-insecure-http)");
   }
-  auto ws = Workspace::Open(o.dest);
-  if (!ws) return ws.error();
-  auto s = Run(o, ctx, *ws);
-  if (!s) ws->Abort();
-  return s;
+  return Run(o, ctx, ws);
 }
+
+}  // namespace
 
 std::string TerminationMessage(const Error& error) {
   std::string m = error.Describe();

@@ -365,6 +365,26 @@ TEST_F(ProgramTest, ConfigurationErrorsAreExit2) {
   auto r = Run(key + "model.tar.gz a-file");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(ReadFile(dir_.File("a-file")), "x");
+  // A limit is positive: negative or zero values must not turn it off.
+  for (const char* flag : {"--max-entries -1", "--max-entries 0", "--max-total-bytes -1", "--max-file-bytes 0",
+                           "--max-path-bytes -5", "--max-total-bytes 99999999999999999999999"}) {
+    auto bad = Run(key + flag + " model.tar.gz model");
+    EXPECT_EQ(bad.exit_code, 2) << flag;
+    EXPECT_NE(bad.err.find(std::string(flag).substr(0, std::string(flag).find(' '))), std::string::npos) << bad.err;
+  }
+}
+
+// "Verified content or nothing" holds for configuration failures too: after a placed model,
+// a run that fails on a bad pin or scheme leaves no model, not even the previous one.
+TEST_F(ProgramTest, EarlyFailuresLeaveNoPreviousModel) {
+  Model();
+  std::string key = "--key " + PublicKey() + " ";
+  for (const char* bad : {"--expected-sha256 abc model.tar.gz model", "ftp://host/m.tar.gz model"}) {
+    ASSERT_EQ(Run(key + "model.tar.gz model").exit_code, 0);
+    ASSERT_TRUE(fs::exists(Dest() + "/resnet"));
+    ExpectFailure(Run(key + bad), 2, "");
+    EXPECT_FALSE(fs::exists(Dest() + "/resnet")) << bad;
+  }
 }
 
 TEST_F(ProgramTest, ForeignContentInTheModelDirectoryIsRefusedAndKept) {
