@@ -99,7 +99,9 @@ Expected<std::vector<TrustedKey>> LoadTrustedKeys(const std::string& file_or_dir
   if (fs::is_directory(file_or_dir, ec)) {
     for (const auto& e : fs::directory_iterator(file_or_dir, ec)) {
       auto ext = e.path().extension().string();
-      if ((ext == ".pem" || ext == ".pub") && !e.is_directory()) files.push_back(e.path().string());
+      std::error_code dec;  // a Secret volume's keys are links; a looping one is a problem, not a crash
+      const bool dir = e.is_directory(dec);
+      if ((ext == ".pem" || ext == ".pub") && !dir) files.push_back(e.path().string());
     }
     std::sort(files.begin(), files.end());
   } else if (fs::exists(file_or_dir, ec)) {

@@ -150,6 +150,21 @@ TEST_F(SignatureTest, Ed25519AndPkcs1PublicKeys) {
   EXPECT_TRUE(VerifyDigests(rsa[0], DigestsOf("artifact.tar.gz"), ReadFile(d_.File("r.sig"))));
 }
 
+// A key directory is a Secret volume (keys are symlinks into ..data): a looping link is
+// reported as one problem, the other keys still load.
+TEST_F(SignatureTest, LoopingKeyLinkInADirectoryIsAProblemNotACrash) {
+  fs::create_directories(d_.File("keys"));
+  Sh("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out k.key && openssl pkey -in k.key -pubout -out keys/good.pem");
+  fs::create_symlink("loop.pem", d_.File("keys/loop.pem"));
+  auto keys = LoadTrustedKeys(d_.File("keys"));
+  ASSERT_TRUE(keys.ok()) << keys.error().Describe();
+  EXPECT_EQ(keys->size(), 1u);
+  fs::remove(d_.File("keys/good.pem"));
+  auto none = LoadTrustedKeys(d_.File("keys"));
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().kind, ErrorKind::kTrust);
+}
+
 TEST_F(SignatureTest, RsaKeysUnder2048BitsAreNotTrusted) {
   Sh("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out weak.key 2>/dev/null && "
      "openssl pkey -in weak.key -pubout -out weak.pub");
