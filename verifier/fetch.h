@@ -25,6 +25,7 @@ struct FetchOptions {
   std::string ca_bundle;                      // PEM file; empty: the system's
   bool insecure_skip_tls_verify = false;      // callers warn loudly
   std::vector<std::string> headers;           // extra request headers
+  bool follow_redirects = true;               // false: a 3xx is the answer (signed requests)
   std::string aws_sigv4;                      // CURLOPT_AWS_SIGV4 provider string, or empty
   std::string aws_credentials;                // "KEY:SECRET" for SigV4 (never logged)
   DigestSet digests;                          // which digests to compute on the way

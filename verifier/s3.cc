@@ -226,6 +226,9 @@ Expected<FetchResult> FetchS3With(const std::string& uri, const std::string& out
     // SHA-256 of the empty body of a GET.
     options.headers.push_back("x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     if (!creds->session_token.empty()) options.headers.push_back("x-amz-security-token: " + creds->session_token);
+    // curl re-sends custom headers (the session token) to wherever a redirect points, and S3
+    // itself redirects only to say "another region": a signed request never follows one.
+    options.follow_redirects = false;
   }
   if (Falsy(env("S3_VERIFY_SSL"))) options.insecure_skip_tls_verify = true;
   if (auto ca = env("AWS_CA_BUNDLE"); ca && !ca->empty() && options.ca_bundle.empty()) options.ca_bundle = *ca;

@@ -1,8 +1,10 @@
 // S3 addressing and static credentials, from the environment forms AWS SDKs and KServe use.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 
+#include "support/http_server.h"
 #include "support/test_support.h"
 #include "verifier/s3.h"
 
@@ -74,6 +76,30 @@ TEST(S3, EnvironmentCredentialsWinOverTheSharedFile) {
   EXPECT_FALSE(StaticCredentials(FakeEnv({{"AWS_SHARED_CREDENTIALS_FILE", d.File("credentials")}, {"AWS_PROFILE", "none"}})));
   EXPECT_FALSE(StaticCredentials(FakeEnv({{"HOME", d.path()}})));
   EXPECT_FALSE(StaticCredentials(FakeEnv({{"AWS_ACCESS_KEY_ID", "only-half"}})));
+}
+
+// A signed S3 request never follows a redirect: curl would re-send the session token (a
+// custom header) to whatever host the Location names.
+TEST(S3, SignedRequestsDoNotFollowRedirectsWithTheSessionToken) {
+  std::atomic<int> elsewhere{0};
+  testing::HttpServer other([&](const testing::HttpRequest&, testing::HttpConnection& c) {
+    ++elsewhere;
+    c.Respond(200, "model");
+  });
+  const std::string location = other.Url("/stolen");
+  testing::HttpServer s3([&](const testing::HttpRequest&, testing::HttpConnection& c) {
+    c.Respond(307, "", {"Location: " + location});
+  });
+  FetchOptions options;
+  options.max_attempts = 1;
+  options.sleep = [](std::chrono::milliseconds) {};
+  testing::TempDir d;
+  AwsCredentials creds{"AKIDEXAMPLE", "secret", "session-token-value", "test"};
+  auto r = FetchS3With("s3://models/m.tar.gz", d.File("m"), FakeEnv({{"AWS_ENDPOINT_URL_S3", s3.Url("")}}), creds, options, false);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kNetwork) << r.error().Describe();
+  EXPECT_EQ(elsewhere.load(), 0) << "the redirect was followed";
+  EXPECT_EQ(r.error().Describe().find("session-token-value"), std::string::npos);
 }
 
 }  // namespace
