@@ -126,8 +126,13 @@ Expected<VaultKeyInfo> Vault::ReadKey() const {
   }
   const json& d = a->body["data"];
   VaultKeyInfo info;
-  info.type = d.value("type", "");
-  info.latest_version = d.value("latest_version", 0);
+  // Typed reads only: json::value() throws when a present field has another type.
+  const json& type = d.value("type", json());
+  info.type = type.is_string() ? type.get<std::string>() : std::string();
+  const json& latest = d.value("latest_version", json());
+  info.latest_version = latest.is_number_integer() && latest.get<int64_t>() > 0 && latest.get<int64_t>() < 1000000
+                            ? static_cast<int>(latest.get<int64_t>())
+                            : 0;
   if (d.contains("keys") && d["keys"].is_object()) {
     for (const auto& [version, k] : d["keys"].items()) {
       if (version.empty() || version.find_first_not_of("0123456789") != std::string::npos || version.size() > 6) continue;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/archives.h"
+#include "support/http_server.h"
 #include "support/test_support.h"
 #include "support/vault_server.h"
 
@@ -118,6 +119,20 @@ TEST_F(VaultProgramTest, PlainHttpVaultNeedsTheOptIn) {
     ExpectNoSecrets(r);
   }
   EXPECT_EQ(vault_.Log().size(), before) << "a request reached the http:// Vault";
+  EXPECT_FALSE(Placed());
+}
+
+// A Vault (or something posing as one) answering fields of unexpected types: a reason and an
+// exit code, never an uncaught nlohmann type_error.
+TEST_F(VaultProgramTest, UnexpectedJsonTypesFromVaultAreAReasonNotACrash) {
+  SeedSignature();
+  testing::HttpServer odd([](const testing::HttpRequest&, testing::HttpConnection& c) {
+    c.Respond(200, R"({"data": {"type": 5, "latest_version": "one", "keys": {"1": {"public_key": 7}}, "valid": "yes"}})",
+              {"Content-Type: application/json"});
+  });
+  auto r = Run("--vault-addr " + odd.Url("").substr(0, odd.Url("").size() - 1) + " --vault-key models", Token());
+  EXPECT_TRUE(r.exit_code == 4 || r.exit_code == 5 || r.exit_code == 7) << r.exit_code << r.err;
+  EXPECT_TRUE(fs::exists(dir_.File("tl"))) << "no termination message";
   EXPECT_FALSE(Placed());
 }
 
