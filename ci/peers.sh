@@ -7,6 +7,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../tests/interop/peers.env
 . "$root/tests/interop/peers.env"
 cache=${AEGIS_PEERS_CACHE:-$HOME/.cache/aegis-peers}
+# The machines ship Go in /usr/local/go and CPython under pyenv; a stripped PATH still finds them.
+command -v go >/dev/null || export PATH="/usr/local/go/bin:$PATH"
+[ -x "$HOME/.pyenv/shims/python3" ] && ! python3 -m venv --help >/dev/null 2>&1 && export PATH="$HOME/.pyenv/shims:$PATH"
+if ! python3 -m venv --help >/dev/null 2>&1; then
+  echo "ci/peers.sh: installing python3-venv"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+fi
 mkdir -p "$cache"
 export GOFLAGS=-mod=mod GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
 
