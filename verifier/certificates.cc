@@ -34,12 +34,13 @@ Expected<CertificateRoots> CertificateRoots::Load(const std::string& pem_file) {
   roots.file_ = pem_file;
   roots.store_.reset(X509_STORE_new(), X509_STORE_free);
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())), BIO_free);
+  size_t count = 0;
   while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
     X509_STORE_add_cert(roots.store_.get(), cert);
     X509_free(cert);
-    ++roots.count_;
+    ++count;
   }
-  if (roots.count_ == 0) return Error{ErrorKind::kTrust, pem_file, {}, "no PEM certificate in the CA file"};
+  if (count == 0) return Error{ErrorKind::kTrust, pem_file, {}, "no PEM certificate in the CA file"};
   return roots;
 }
 

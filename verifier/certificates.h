@@ -27,11 +27,9 @@ class CertificateRoots {
   Expected<TrustedKey> VerifyChain(const std::vector<std::string>& chain_der) const;
 
   const std::string& file() const { return file_; }
-  size_t size() const { return count_; }
 
  private:
   std::string file_;
-  size_t count_ = 0;
   std::shared_ptr<X509_STORE> store_;
 };
 

@@ -1,9 +1,7 @@
 #include "verifier/signature.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <map>
-#include <set>
+#include <functional>
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -19,7 +17,6 @@
 
 namespace aegis::verifier {
 namespace {
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 Error Bad(std::string msg) { return Error{ErrorKind::kSignature, {}, {}, std::move(msg)}; }
