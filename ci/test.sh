@@ -23,10 +23,10 @@ bash ci/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j2
 
-echo "== libFuzzer smoke runs (manifest reader + render 20 s, signature files 10 s, archives 10 s)"
+echo "== libFuzzer smoke runs (manifest reader + render 20 s, signature files 10 s, archives 10 s, verify-then-place 15 s)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for pair in manifest:20 signature:10 archive:10; do
+for pair in manifest:20 signature:10 archive:10 place:15; do
   name=${pair%%:*}
   mkdir -p "$work/$name"
   cp tests/fuzz/corpus/"$name"/* "$work/$name/"

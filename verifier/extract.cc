@@ -93,7 +93,9 @@ class Extractor {
   Status CheckSymlinks();
   Expected<Fd> ParentDir(const std::vector<std::string>& parts, const std::string& entry);
   Status Entry(struct archive* a, struct archive_entry* e);
-  Status WriteFile(struct archive* a, int dir, const std::string& name, const std::string& entry, mode_t mode);
+  // `declared` is the entry's size (a sparse file's trailing hole is only there).
+  Status WriteFile(struct archive* a, int dir, const std::string& name, const std::string& entry, mode_t mode, uint64_t declared);
+  Status Count(const std::string& entry, uint64_t grown, uint64_t file_size);
 
   std::string staging_;
   ExtractLimits limits_;
@@ -121,7 +123,20 @@ Expected<Fd> Extractor::ParentDir(const std::vector<std::string>& parts, const s
   return dir;
 }
 
-Status Extractor::WriteFile(struct archive* a, int dir, const std::string& name, const std::string& entry, mode_t mode) {
+// Adds `grown` bytes to the total and checks every limit (a hole counts as data: it is
+// placed as zeros, and a sparse header must not be a way around the limits).
+Status Extractor::Count(const std::string& entry, uint64_t grown, uint64_t file_size) {
+  stats_.bytes += grown;
+  if (file_size > limits_.max_file_bytes) return Reject(entry, fmt::format("larger than the {} byte file limit", limits_.max_file_bytes));
+  if (stats_.bytes > limits_.max_total_bytes) return Reject(entry, fmt::format("archive expands past the {} byte limit", limits_.max_total_bytes));
+  if (stats_.bytes > limits_.ratio_floor_bytes && stats_.bytes / archive_size_ > limits_.max_ratio) {
+    return Reject(entry, fmt::format("expands more than {}x its compressed size (decompression bomb?)", limits_.max_ratio));
+  }
+  return Ok{};
+}
+
+Status Extractor::WriteFile(struct archive* a, int dir, const std::string& name, const std::string& entry, mode_t mode, uint64_t declared) {
+  if (declared > limits_.max_file_bytes) return Reject(entry, fmt::format("larger than the {} byte file limit", limits_.max_file_bytes));
   Fd out(openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
   if (out.get() < 0) return Local(entry, "cannot create");
   uint64_t written = 0;
@@ -137,12 +152,7 @@ Status Extractor::WriteFile(struct archive* a, int dir, const std::string& name,
     if (end < static_cast<uint64_t>(offset)) return Reject(entry, "data offset overflows");
     uint64_t grown = end > written ? end - written : 0;
     written = std::max(written, end);
-    stats_.bytes += grown;
-    if (written > limits_.max_file_bytes) return Reject(entry, fmt::format("larger than the {} byte file limit", limits_.max_file_bytes));
-    if (stats_.bytes > limits_.max_total_bytes) return Reject(entry, fmt::format("archive expands past the {} byte limit", limits_.max_total_bytes));
-    if (stats_.bytes > limits_.ratio_floor_bytes && stats_.bytes / archive_size_ > limits_.max_ratio) {
-      return Reject(entry, fmt::format("expands more than {}x its compressed size (decompression bomb?)", limits_.max_ratio));
-    }
+    if (Status s = Count(entry, grown, written); !s) return s;
     const char* p = static_cast<const char*>(buf);
     size_t left = size;
     off_t at = static_cast<off_t>(offset);
@@ -153,6 +163,11 @@ Status Extractor::WriteFile(struct archive* a, int dir, const std::string& name,
       at += n;
       left -= static_cast<size_t>(n);
     }
+  }
+  // A sparse file ends in a hole when its declared size is past its last data block.
+  if (declared > written) {
+    if (Status s = Count(entry, declared - written, declared); !s) return s;
+    written = declared;
   }
   if (ftruncate(out.get(), static_cast<off_t>(written)) != 0) return Local(entry, "cannot size");
   return Ok{};
@@ -233,7 +248,8 @@ Status Extractor::Entry(struct archive* a, struct archive_entry* e) {
     seen_[path] = Kind::kSymlink;
     return Ok{};
   }
-  auto st = WriteFile(a, dir->get(), name, entry, static_cast<mode_t>((mode & 0755) | 0600));
+  uint64_t declared = archive_entry_size_is_set(e) && archive_entry_size(e) > 0 ? static_cast<uint64_t>(archive_entry_size(e)) : 0;
+  auto st = WriteFile(a, dir->get(), name, entry, static_cast<mode_t>((mode & 0755) | 0600), declared);
   if (!st) return st;
   seen_[path] = Kind::kFile;
   return Ok{};

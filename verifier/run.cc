@@ -16,6 +16,7 @@
 #include "verifier/signature.h"
 #include "verifier/source.h"
 #include "verifier/workspace.h"
+#include "util/strings.h"
 
 namespace aegis::verifier {
 namespace {
@@ -98,7 +99,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   if (!trust) return trust.error();
   if (trust->vault) {
     log.AddSecret(trust->vault->token());
-    log.Info("trust", {{"vault", trust->vault->config().addr}, {"key", trust->vault->config().key}});
+    log.Info("trust", {{"vault", RedactUri(trust->vault->config().addr)}, {"key", trust->vault->config().key}});
   }
   for (const auto& k : trust->keys) log.Info("trusted key", {{"source", k.source}, {"hint", k.hint}});
   RunSummary summary;

@@ -1,4 +1,5 @@
 #include "verifier/source.h"
+#include "util/strings.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -71,17 +72,7 @@ std::string BaseName(const std::string& uri) {
   return name;
 }
 
-std::string DisplayUri(const std::string& uri) {
-  std::string out = uri;
-  if (StartsWith(uri, "http://") || StartsWith(uri, "https://")) {
-    if (size_t q = out.find('?'); q != std::string::npos) out = out.substr(0, q) + "?<redacted>";
-    size_t start = out.find("://") + 3;
-    size_t end = out.find('/', start);
-    size_t at = out.rfind('@', end == std::string::npos ? out.size() : end);
-    if (at != std::string::npos && at > start) out.replace(start, at - start, "<redacted>");
-  }
-  return out;
-}
+std::string DisplayUri(const std::string& uri) { return RedactUri(uri); }
 
 Expected<FetchResult> CopyLocal(const std::string& path, const std::string& out_path, DigestSet digests, uint64_t max_bytes) {
   Fd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

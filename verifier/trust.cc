@@ -1,4 +1,5 @@
 #include "verifier/trust.h"
+#include "util/strings.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +9,7 @@ namespace {
 Error Bad(std::string msg) { return Error{ErrorKind::kSignature, {}, {}, std::move(msg)}; }
 
 std::string VaultName(const Vault& v, int version) {
-  return fmt::format("vault transit key {} v{} at {}", v.config().key, version, v.config().addr);
+  return fmt::format("vault transit key {} v{} at {}", v.config().key, version, RedactUri(v.config().addr));
 }
 
 // Vault's transit public keys as trusted keys (newest first).
@@ -20,14 +21,14 @@ Expected<std::vector<TrustedKey>> VaultKeys(const Vault& vault) {
     auto k = ParsePublicKey(it->second, VaultName(vault, it->first));
     if (k) keys.push_back(*k);
   }
-  if (keys.empty()) return Error{ErrorKind::kTrust, vault.config().addr, {}, "the Vault transit key has no usable public key"};
+  if (keys.empty()) return Error{ErrorKind::kTrust, RedactUri(vault.config().addr), {}, "the Vault transit key has no usable public key"};
   return keys;
 }
 
 }  // namespace
 
 std::string Trust::Describe() const {
-  if (vault) return fmt::format("vault transit key {} at {}", vault->config().key, vault->config().addr);
+  if (vault) return fmt::format("vault transit key {} at {}", vault->config().key, RedactUri(vault->config().addr));
   std::string out;
   for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k.source;
   if (roots) out += (out.empty() ? "" : ", ") + fmt::format("CA certificates in {}", roots->file());

@@ -47,13 +47,13 @@ Expected<Answer> Call(const VaultConfig& c, const std::string& token, const std:
   std::string addr = c.addr;
   while (!addr.empty() && addr.back() == '/') addr.pop_back();
   auto r = RequestText(addr + path, headers, payload, std::chrono::seconds(20), c.ca_cert);
-  if (!r) return Error{ErrorKind::kNetwork, c.addr, {}, fmt::format("Vault unreachable ({}): {}", path, r.error().message)};
+  if (!r) return Error{ErrorKind::kNetwork, RedactUri(c.addr), {}, fmt::format("Vault unreachable ({}): {}", path, r.error().message)};
   Answer a{r->status, json::parse(r->body, nullptr, false)};
   if (r->status >= 500) {
-    return Error{ErrorKind::kNetwork, c.addr, {}, fmt::format("Vault answered HTTP {} on {}: {}", r->status, path, ErrorsOf(a.body))};
+    return Error{ErrorKind::kNetwork, RedactUri(c.addr), {}, fmt::format("Vault answered HTTP {} on {}: {}", r->status, path, ErrorsOf(a.body))};
   }
   if (r->status == 401 || r->status == 403) {
-    return Error{ErrorKind::kNetwork, c.addr, {}, fmt::format("Vault denied {} (HTTP {}): {}", path, r->status, ErrorsOf(a.body))};
+    return Error{ErrorKind::kNetwork, RedactUri(c.addr), {}, fmt::format("Vault denied {} (HTTP {}): {}", path, r->status, ErrorsOf(a.body))};
   }
   return a;
 }
@@ -105,11 +105,11 @@ Expected<Vault> Vault::Connect(const VaultConfig& config) {
   auto a = Call(config, "", path, &login);
   if (!a) return a.error();
   if (a->status != 200) {
-    return Error{ErrorKind::kUsage, config.addr, {}, fmt::format("Vault login with role {:?} failed (HTTP {}): {}", config.role, a->status, ErrorsOf(a->body))};
+    return Error{ErrorKind::kUsage, RedactUri(config.addr), {}, fmt::format("Vault login with role {:?} failed (HTTP {}): {}", config.role, a->status, ErrorsOf(a->body))};
   }
   const json& auth = a->body.is_object() ? a->body.value("auth", json()) : json();
   if (!auth.is_object() || !auth.value("client_token", json()).is_string()) {
-    return Error{ErrorKind::kNetwork, config.addr, {}, "Vault login answered without auth.client_token"};
+    return Error{ErrorKind::kNetwork, RedactUri(config.addr), {}, "Vault login answered without auth.client_token"};
   }
   return Vault(config, auth["client_token"].get<std::string>());
 }
@@ -119,10 +119,10 @@ Expected<VaultKeyInfo> Vault::ReadKey() const {
   auto a = Call(config_, token_, path, nullptr);
   if (!a) return a.error();
   if (a->status == 404 || a->status == 400) {
-    return Error{ErrorKind::kTrust, config_.addr, {}, fmt::format("Vault transit key {:?} not found: {}", config_.key, ErrorsOf(a->body))};
+    return Error{ErrorKind::kTrust, RedactUri(config_.addr), {}, fmt::format("Vault transit key {:?} not found: {}", config_.key, ErrorsOf(a->body))};
   }
   if (a->status != 200 || !a->body.is_object() || !a->body.value("data", json()).is_object()) {
-    return Error{ErrorKind::kNetwork, config_.addr, {}, fmt::format("unexpected Vault answer HTTP {} on {}", a->status, path)};
+    return Error{ErrorKind::kNetwork, RedactUri(config_.addr), {}, fmt::format("unexpected Vault answer HTTP {} on {}", a->status, path)};
   }
   const json& d = a->body["data"];
   VaultKeyInfo info;
@@ -159,7 +159,7 @@ Expected<std::string> Vault::Sign(const VaultSignRequest& request) const {
   if (!a) return a.error();
   std::string sig = DataString(a->body, "signature");
   if (a->status != 200 || sig.empty()) {
-    return Error{a->status == 400 || a->status == 404 ? ErrorKind::kTrust : ErrorKind::kNetwork, config_.addr, {},
+    return Error{a->status == 400 || a->status == 404 ? ErrorKind::kTrust : ErrorKind::kNetwork, RedactUri(config_.addr), {},
                  fmt::format("Vault could not sign (HTTP {}): {}", a->status, ErrorsOf(a->body))};
   }
   return sig;
@@ -172,11 +172,11 @@ Expected<bool> Vault::Verify(const VaultSignRequest& request, const std::string&
   auto a = Call(config_, token_, path, &body);
   if (!a) return a.error();
   if (a->status == 400 || a->status == 404) {
-    return Error{ErrorKind::kSignature, config_.addr, {}, fmt::format("Vault rejected the verification request: {}", ErrorsOf(a->body))};
+    return Error{ErrorKind::kSignature, RedactUri(config_.addr), {}, fmt::format("Vault rejected the verification request: {}", ErrorsOf(a->body))};
   }
   if (a->status != 200 || !a->body.is_object() || !a->body.value("data", json()).is_object() ||
       !a->body["data"].value("valid", json()).is_boolean()) {
-    return Error{ErrorKind::kNetwork, config_.addr, {}, fmt::format("unexpected Vault answer HTTP {} on {}", a->status, path)};
+    return Error{ErrorKind::kNetwork, RedactUri(config_.addr), {}, fmt::format("unexpected Vault answer HTTP {} on {}", a->status, path)};
   }
   return a->body["data"]["valid"].get<bool>();
 }

@@ -230,6 +230,15 @@ TEST_F(OmsSignTest, BundleHasTheRealModelSigningStructure) {
   EXPECT_EQ(st["subject"][0]["digest"]["sha256"].get<std::string>() + "\n", concat.out);
 }
 
+TEST_F(OmsSignTest, FileNamesThatAreNotUtf8AreRefusedWithTheFileNamed) {
+  WriteFile(dir_.File("resnet/1/w\xff.bin"), "weights");
+  auto s = RunAegis("sign --oms resnet --key k.pem", dir_.path());
+  EXPECT_EQ(s.exit_code, 2) << s.err;  // found by the verify-then-place fuzzer: the statement dump threw
+  EXPECT_NE(s.err.find("not valid UTF-8"), std::string::npos) << s.err;
+  EXPECT_NE(s.err.find("w\\xff.bin"), std::string::npos) << "the file, escaped: " << s.err;
+  EXPECT_FALSE(fs::exists(dir_.File("resnet/model.sig")));
+}
+
 TEST_F(OmsSignTest, VerifyAndFetchAcceptsItAndRejectsTamperedTrees) {
   ASSERT_EQ(RunAegis("sign --oms resnet --key k.pem --ignore-paths README", dir_.path()).exit_code, 0);
   EXPECT_EQ(RunAegis("verify resnet --key pub.pem --ignore-paths README --expected-name resnet", dir_.path()).exit_code, 0);

@@ -9,6 +9,13 @@
 
 namespace aegis::testing {
 
+namespace {
+std::string ErrorOf(struct archive* a) {
+  const char* e = archive_error_string(a);  // null when libarchive set no message
+  return e != nullptr ? e : "libarchive error";
+}
+}  // namespace
+
 std::string WriteArchive(const std::string& file, ArchiveFormat format, const std::vector<Entry>& entries) {
   struct archive* a = archive_write_new();
   if (format == ArchiveFormat::kZip) {
@@ -19,7 +26,7 @@ std::string WriteArchive(const std::string& file, ArchiveFormat format, const st
     if (format == ArchiveFormat::kTarZst) archive_write_add_filter_zstd(a);
   }
   std::string error;
-  if (archive_write_open_filename(a, file.c_str()) != ARCHIVE_OK) error = archive_error_string(a);
+  if (archive_write_open_filename(a, file.c_str()) != ARCHIVE_OK) error = ErrorOf(a);
   for (const Entry& x : entries) {
     if (!error.empty()) break;
     struct archive_entry* e = archive_entry_new();
@@ -31,7 +38,7 @@ std::string WriteArchive(const std::string& file, ArchiveFormat format, const st
     if (!x.hardlink.empty()) archive_entry_set_hardlink(e, x.hardlink.c_str());
     if (x.type == AE_IFCHR || x.type == AE_IFBLK) archive_entry_set_rdev(e, makedev(1, 3));
     if (archive_write_header(a, e) != ARCHIVE_OK) {
-      error = x.path + ": " + archive_error_string(a);
+      error = x.path + ": " + ErrorOf(a);
     } else if (!x.data.empty() && x.hardlink.empty() &&
                archive_write_data(a, x.data.data(), x.data.size()) != static_cast<la_ssize_t>(x.data.size())) {
       error = x.path + ": short write";

@@ -26,5 +26,15 @@ TEST(Quote, EscapesControlsAndTheBytesOfMalformedNamesOnly) {
   EXPECT_EQ(Quote("model\xFF\xFE.bin"), "\"model\\xff\\xfe.bin\"");
 }
 
+TEST(RedactUri, CredentialsAreReplacedWhateverTheSchemeOrItsCase) {
+  EXPECT_EQ(RedactUri("https://user:pw@h/m?X-Amz-Signature=abc"), "https://<redacted>@h/m?<redacted>");
+  EXPECT_EQ(RedactUri("HTTPS://user:pw@h:8200"), "HTTPS://<redacted>@h:8200");
+  EXPECT_EQ(RedactUri("Http://t@h/p#frag"), "Http://<redacted>@h/p#<redacted>");
+  EXPECT_EQ(RedactUri("s3://bucket/key?versionId=1"), "s3://bucket/key?<redacted>");
+  EXPECT_EQ(RedactUri("https://h/a@b"), "https://h/a@b") << "an @ in the path is not userinfo";
+  EXPECT_EQ(RedactUri("/models/m@1.tar"), "/models/m@1.tar") << "a path is not a URI";
+  EXPECT_EQ(RedactUri("https://h/m.tar"), "https://h/m.tar");
+}
+
 }  // namespace
 }  // namespace aegis

@@ -131,6 +131,33 @@ TEST_F(ExtractTest, LimitsAreEnforced) {
                  "byte limit", total);
 }
 
+// GNU tar's sparse format (written by the real `tar --sparse`): data blocks at offsets and a
+// declared size past the last one. The trailing hole is part of the file, and holes count
+// against the limits like the zeros they are.
+TEST_F(ExtractTest, SparseFilesKeepTheirTrailingHoleAndCountAgainstTheLimits) {
+  auto made = testing::RunShell("mkdir src && cd src && printf head > s && truncate -s 3000000 s && printf tail >> s && "
+                                "truncate -s 5000000 s && truncate -s 4000000 hole && tar --sparse --format=gnu -cf ../in.archive s hole && "
+                                "cd .. && rm -r src",
+                                dir_.path());
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  ASSERT_LT(fs::file_size(dir_.File("in.archive")), 100000u) << "the archive holds the data blocks only";
+  auto r = ExtractArchive(dir_.File("in.archive"), Staging(), {});
+  ASSERT_TRUE(r.ok()) << r.error().Describe();
+  EXPECT_EQ(fs::file_size(Staging() + "/s"), 5000000u) << "the trailing hole was dropped";
+  EXPECT_EQ(fs::file_size(Staging() + "/hole"), 4000000u);
+  EXPECT_EQ(testing::ReadFile(Staging() + "/s").substr(3000000, 4), "tail");
+  EXPECT_EQ(r->bytes, 9000000u) << "holes are counted as the bytes they place";
+  fs::remove_all(Staging());
+
+  ExtractLimits file;
+  file.max_file_bytes = 4500000;
+  ExpectRejected(dir_.File("in.archive"), "file limit", file);
+  ExtractLimits total;
+  total.max_total_bytes = 8000000;
+  total.max_ratio = 1000000;
+  ExpectRejected(dir_.File("in.archive"), "byte limit", total);
+}
+
 TEST_F(ExtractTest, TruncatedAndCorruptArchivesAreRejected) {
   std::string a = Archive(Fmt::kTarGz, {{"f", AE_IFREG, 0644, std::string(300000, 'r')}, {"g", AE_IFREG, 0644, "x"}});
   std::string bytes = testing::ReadFile(a);

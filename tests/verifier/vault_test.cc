@@ -136,6 +136,26 @@ TEST_F(VaultProgramTest, UnexpectedJsonTypesFromVaultAreAReasonNotACrash) {
   EXPECT_FALSE(Placed());
 }
 
+// Userinfo in the Vault address (any scheme case) is a credential: never printed, in the
+// log lines, the error or the termination message.
+TEST_F(VaultProgramTest, UserinfoInTheVaultAddressIsNeverPrinted) {
+  SeedSignature();
+  std::string host = vault_.addr().substr(7);
+  for (const std::string& addr : {"HTTP://vaultuser:hunter2pass@" + host, "http://vaultuser:hunter2pass@" + host}) {
+    SCOPED_TRACE(addr);
+    auto ok = Run("--vault-addr " + addr + " --vault-key models", Token());
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    auto missing = Run("--vault-addr " + addr + " --vault-key no-such-key", Token());
+    EXPECT_EQ(missing.exit_code, 7) << missing.err;
+    for (const RunResult* r : {&ok, &missing}) {
+      EXPECT_NE(r->err.find("<redacted>@"), std::string::npos) << r->err;
+      EXPECT_EQ(r->err.find("hunter2pass"), std::string::npos) << r->err;
+      EXPECT_EQ(r->err.find("vaultuser"), std::string::npos) << r->err;
+    }
+    EXPECT_EQ(ReadFile(dir_.File("tl")).find("hunter2pass"), std::string::npos);
+  }
+}
+
 TEST_F(VaultProgramTest, SeedSigJsonVerifiesLocallyWithTheMountedPublicKey) {
   SeedSignature();
   WriteFile(dir_.File("vault.pem"), vault_.PublicKeyPem("models", 1));

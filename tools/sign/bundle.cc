@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/strings.h"
+
 namespace aegis::sign {
 namespace {
 namespace fs = std::filesystem;
@@ -60,6 +62,8 @@ Expected<std::string> ModelStatement(const std::string& model_path, const std::v
       if (fs::is_symlink(s)) return Error{ErrorKind::kUsage, it->path().string(), {}, "symlinks cannot be signed (allow_symlinks: false)"};
       if (fs::is_directory(s)) continue;
       if (!fs::is_regular_file(s)) return Error{ErrorKind::kUsage, it->path().string(), {}, "not a regular file"};
+      // The statement is JSON (UTF-8), and the verifier refuses names it cannot represent.
+      if (!IsValidUtf8(rel)) return Error{ErrorKind::kUsage, Quote(it->path().string()), {}, "the file name is not valid UTF-8 and cannot be signed"};
       files[rel] = it->path().string();
     }
     if (ec) return Error{ErrorKind::kIo, model_path, {}, "cannot list: " + ec.message()};

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "util/file_io.h"
+#include "util/strings.h"
 
 namespace aegis::sign {
 namespace {
@@ -136,7 +137,7 @@ class VaultSigner : public Signer {
   const TrustedKey& PublicKey() const override { return pub_; }
   std::string PublicKeyPem() const override { return pem_; }
   std::string Describe() const override {
-    return fmt::format("vault transit key {} v{} at {}", vault_.config().key, version_, vault_.config().addr);
+    return fmt::format("vault transit key {} v{} at {}", vault_.config().key, version_, RedactUri(vault_.config().addr));
   }
 
  private:
@@ -206,11 +207,11 @@ Expected<std::unique_ptr<Signer>> ConnectVaultSigner(const verifier::VaultConfig
   auto info = vault->ReadKey();
   if (!info) return info.error();
   auto latest = info->public_keys.find(info->latest_version);
-  if (latest == info->public_keys.end()) return Error{ErrorKind::kTrust, config.addr, {}, "the Vault transit key has no public key"};
+  if (latest == info->public_keys.end()) return Error{ErrorKind::kTrust, RedactUri(config.addr), {}, "the Vault transit key has no public key"};
   auto pub = verifier::ParsePublicKey(latest->second, "vault");
   if (!pub) return pub.error();
   if (pub->type != KeyType::kEcP256 && pub->type != KeyType::kRsa) {
-    return Error{ErrorKind::kUsage, config.addr, {}, fmt::format("Vault key type {} is not supported for signing (ecdsa-p256, rsa-*)", info->type)};
+    return Error{ErrorKind::kUsage, RedactUri(config.addr), {}, fmt::format("Vault key type {} is not supported for signing (ecdsa-p256, rsa-*)", info->type)};
   }
   return std::unique_ptr<Signer>(new VaultSigner(std::move(*vault), *pub, latest->second, latest->first));
 }

@@ -73,4 +73,18 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+std::string RedactUri(std::string_view uri) {
+  std::string out(uri);
+  size_t sep = out.find("://");
+  bool scheme = sep != std::string::npos && sep > 0 && std::isalpha(static_cast<unsigned char>(out[0])) &&
+                out.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") == sep;
+  if (!scheme) return out;
+  size_t start = sep + 3;
+  if (size_t q = out.find_first_of("?#", start); q != std::string::npos) out = out.substr(0, q) + (out[q] == '?' ? "?<redacted>" : "#<redacted>");
+  size_t end = out.find('/', start);
+  size_t at = out.rfind('@', end == std::string::npos ? out.size() : end);
+  if (at != std::string::npos && at >= start) out.replace(start, at - start, "<redacted>");
+  return out;
+}
+
 }  // namespace aegis

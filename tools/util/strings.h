@@ -20,4 +20,8 @@ std::string Quote(std::string_view s);
 // True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 
+// A URI as it may be shown: userinfo, query and fragment replaced by "<redacted>" (they
+// carry credentials: presigned URLs, SAS tokens, user:password@). Any scheme, any case.
+std::string RedactUri(std::string_view uri);
+
 }  // namespace aegis
