@@ -177,6 +177,10 @@ Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path,
       cleanup();
       return Error{ErrorKind::kNotFound, url, {}, "not found (HTTP 404)"};
     }
+    if (attempt.code == CURLE_OK && attempt.status == 403) {  // never retried: the identity is refused
+      cleanup();
+      return Error{ErrorKind::kForbidden, url, {}, fmt::format("access denied: {}", last)};
+    }
     if (!Retryable(attempt) || i == o.max_attempts) break;
     std::chrono::milliseconds wait = backoff + std::chrono::milliseconds(rng() % static_cast<uint64_t>(backoff.count() + 1));
     if (attempt.retry_after >= 0) {

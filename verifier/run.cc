@@ -71,6 +71,12 @@ Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources
     auto got = sources.Get(uri, path, DigestSet{false, false}, kMaxSignatureBytes);
     if (!got) {
       if (got.error().kind == ErrorKind::kNotFound && o.signature.empty()) continue;
+      // Real S3 answers 403, not 404, for a missing key when the identity lacks s3:ListBucket;
+      // discovery goes on (the artifact's own fetch tells whether access is really denied).
+      if (got.error().kind == ErrorKind::kForbidden && o.signature.empty()) {
+        log.Info("signature candidate refused", {{"uri", DisplayUri(uri)}, {"note", "HTTP 403 (S3 answers so for a missing key without s3:ListBucket)"}});
+        continue;
+      }
       Error e = got.error();
       if (e.kind == ErrorKind::kLimit) e.kind = ErrorKind::kSignature;
       return e;

@@ -160,6 +160,20 @@ Expected<SignatureFile> ParseSignatureFile(std::string_view text) {
   return s;
 }
 
+Status RefusePaeArtifact(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error{ErrorKind::kIo, path, {}, "cannot open the artifact"};
+  char head[8] = {};
+  ssize_t n = ::read(fd, head, kPaePrefix.size());
+  ::close(fd);
+  if (n == static_cast<ssize_t>(kPaePrefix.size()) && std::string_view(head, kPaePrefix.size()) == kPaePrefix) {
+    return Error{ErrorKind::kSignature, path, {},
+                 "the artifact is a DSSE pre-authentication encoding (it begins \"DSSEv1 \"): a signature over it would be an "
+                 "envelope's signature, which is never accepted as an artifact's (domain separation)"};
+  }
+  return Ok{};
+}
+
 Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artifact, const std::vector<TrustedKey>& keys,
                                   const std::string& artifact_path) {
   if (sig.format == SignatureFile::Format::kModelSigning) return Bad("a model-signing bundle signs a model tree, not an archive");

@@ -49,6 +49,12 @@ struct Verified {
 Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artifact, const std::vector<TrustedKey>& keys,
                                   const std::string& artifact_path = {});
 
+// Domain separation. A DSSE signature is over PAE bytes, which begin "DSSEv1 "; an artifact
+// beginning so could present an envelope's signature as its own (same key, same hash). Such
+// an artifact is never signed or verified as an artifact: kSignature names the file.
+inline constexpr std::string_view kPaePrefix = "DSSEv1 ";
+Status RefusePaeArtifact(const std::string& path);
+
 // Format D against a model tree (a directory, or a single file whose resource is "."): the
 // DSSE signature with `keys`, then the statement against the tree (model_tree.h; `ignore`
 // adds the caller's --ignore-paths). `signed_files` says what may be placed.

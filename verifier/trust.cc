@@ -71,6 +71,9 @@ Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& s
   if (!trust.vault && trust.keys.empty()) {
     return Error{ErrorKind::kTrust, {}, {}, "no public key is trusted (--key): CA certificates only verify model-signing bundles"};
   }
+  if (!artifact_path.empty()) {
+    if (Status s = RefusePaeArtifact(artifact_path); !s) return s.error();
+  }
   if (!trust.vault) return VerifyArtifact(sig, artifact, trust.keys, artifact_path);
   if (sig.format == SignatureFile::Format::kModelSigning) return Bad("a model-signing bundle signs a model tree, not an archive");
   if (sig.format == SignatureFile::Format::kBundleMessage && !sig.digest.empty() &&

@@ -239,6 +239,38 @@ TEST_F(OmsSignTest, FileNamesThatAreNotUtf8AreRefusedWithTheFileNamed) {
   EXPECT_FALSE(fs::exists(dir_.File("resnet/model.sig")));
 }
 
+// Domain separation: a DSSE signature is over PAE(type, payload). Taken out of a model-signing
+// bundle and put into a message-signature bundle for an "artifact" whose bytes are that PAE,
+// it is a valid ECDSA-SHA256 signature over the artifact. Neither side accepts that: the
+// verifier refuses an artifact that is a PAE encoding, and `aegis sign` refuses to sign one.
+TEST_F(OmsSignTest, AnEnvelopeSignatureIsNeverAnArtifactSignature) {
+  Sh("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out k256.pem && openssl pkey -in k256.pem -pubout -out pub256.pem");
+  ASSERT_EQ(RunAegis("sign --oms resnet --key k256.pem", dir_.path()).exit_code, 0);
+  json oms = json::parse(ReadFile(dir_.File("resnet/model.sig")));
+  std::string type = oms["dsseEnvelope"]["payloadType"];
+  std::string payload = ReadFile(Unbase64(oms["dsseEnvelope"]["payload"], dir_.path(), "payload"));
+  WriteFile(dir_.File("model.tar.gz"), "DSSEv1 " + std::to_string(type.size()) + " " + type + " " + std::to_string(payload.size()) + " " + payload);
+  auto digest = RunShell("openssl dgst -sha256 -binary model.tar.gz | base64 -w0", dir_.path());
+  json forged = {{"mediaType", "application/vnd.dev.sigstore.bundle.v0.3+json"},
+                 {"verificationMaterial", {{"publicKey", {{"hint", ""}}}}},
+                 {"messageSignature", {{"messageDigest", {{"algorithm", "SHA2_256"}, {"digest", digest.out}}},
+                                       {"signature", oms["dsseEnvelope"]["signatures"][0]["sig"]}}}};
+  WriteFile(dir_.File("model.tar.gz.sigstore.json"), forged.dump());
+  // The forged bundle is a valid signature over those bytes (openssl agrees)…
+  Unbase64(oms["dsseEnvelope"]["signatures"][0]["sig"], dir_.path(), "sig.der");
+  EXPECT_EQ(RunShell("openssl dgst -sha256 -verify pub256.pem -signature sig.der model.tar.gz", dir_.path()).exit_code, 0);
+  // …and still refused as an artifact signature.
+  auto r = Vaf("--key pub256.pem --artifact-type file");
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("DSSE"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_.File("out/model.tar.gz")));
+  auto verify = RunAegis("verify model.tar.gz --key pub256.pem", dir_.path());
+  EXPECT_EQ(verify.exit_code, 5) << verify.err;
+  auto sign = RunAegis("sign model.tar.gz --key k256.pem --output again.json", dir_.path());
+  EXPECT_EQ(sign.exit_code, 2) << sign.err;
+  EXPECT_NE(sign.err.find("DSSE"), std::string::npos) << sign.err;
+}
+
 TEST_F(OmsSignTest, VerifyAndFetchAcceptsItAndRejectsTamperedTrees) {
   ASSERT_EQ(RunAegis("sign --oms resnet --key k.pem --ignore-paths README", dir_.path()).exit_code, 0);
   EXPECT_EQ(RunAegis("verify resnet --key pub.pem --ignore-paths README --expected-name resnet", dir_.path()).exit_code, 0);

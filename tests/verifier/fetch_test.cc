@@ -67,11 +67,11 @@ TEST_F(FetchTest, NotFoundIsNotRetried) {
   EXPECT_FALSE(fs::exists(Out()));
 }
 
-TEST_F(FetchTest, ForbiddenIsAStorageErrorWithoutRetry) {
+TEST_F(FetchTest, ForbiddenIsItsOwnKindWithoutRetry) {
   HttpServer s([](const HttpRequest&, HttpConnection& c) { c.Respond(403, "<Error><Code>AccessDenied</Code></Error>"); });
   auto r = Fetch(s.Url("/secret"), Out(), Options());
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, ErrorKind::kNetwork);
+  EXPECT_EQ(r.error().kind, ErrorKind::kForbidden);
   EXPECT_NE(r.error().message.find("HTTP 403"), std::string::npos);
   EXPECT_EQ(s.requests(), 1);
   EXPECT_FALSE(fs::exists(Out()));

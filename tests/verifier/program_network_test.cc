@@ -45,6 +45,27 @@ TEST_F(NetworkFaultTest, NotFoundIs3AndForbiddenIs4WithoutRetries) {
   EXPECT_EQ(forbidden->requests(), 2) << "the bundle, then one artifact request: 4xx is not retried";
 }
 
+// S3 without s3:ListBucket answers 403 AccessDenied, not 404, for a key that does not exist
+// (AWS S3 API reference, GetObject, "Permissions"). Discovery treats a 403 on a candidate as
+// "not there" and goes on; a 403 on the artifact itself still ends the run with exit 4.
+TEST_F(NetworkFaultTest, ForbiddenSignatureCandidatesDoNotStopDiscovery) {
+  const std::string denied = "<Error><Code>AccessDenied</Code></Error>";
+  auto s = std::make_unique<HttpServer>([&](const HttpRequest& req, HttpConnection& c) {
+    std::string path = req.target.substr(0, req.target.find('?'));
+    if (path == "/m.tar.gz.sig.json") return c.Respond(200, bundle_);
+    if (path == "/m.tar.gz") return c.Respond(200, body_);
+    c.Respond(403, denied);
+  });
+  auto r = Fetch(*s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("signature candidate refused"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(Dest() + "/resnet/1/model.onnx"));
+
+  // An explicit --signature that is refused is an error, not a reason to look elsewhere.
+  auto explicit_sig = Fetch(*s, "--signature " + s->Url("/m.tar.gz.sigstore.json"));
+  ExpectFailure(explicit_sig, 4, "HTTP 403");
+}
+
 TEST_F(NetworkFaultTest, ServerErrorsThenSuccessPlacesTheModel) {
   std::atomic<int> n{0};
   auto s = Serve([&](const HttpRequest& req, HttpConnection& c) {

@@ -66,7 +66,7 @@ TEST_F(S3ServerTest, WrongSecretIsRefusedSoSigningIsReal) {
   auto r = FetchS3("s3://models/resnet/model.tar.gz", Out(),
                    EnvOf({{"AWS_ACCESS_KEY_ID", kKey}, {"AWS_SECRET_ACCESS_KEY", "not-the-secret"}}), Options());
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, ErrorKind::kNetwork);
+  EXPECT_EQ(r.error().kind, ErrorKind::kForbidden);
   EXPECT_NE(r.error().message.find("HTTP 403"), std::string::npos) << r.error().message;
   EXPECT_EQ(r.error().message.find("not-the-secret"), std::string::npos);  // never echo a secret
   EXPECT_FALSE(fs::exists(Out()));

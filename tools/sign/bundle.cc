@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/strings.h"
+#include "verifier/signature.h"
 
 namespace aegis::sign {
 namespace {
@@ -27,6 +28,11 @@ verifier::DigestSet SetFor(const std::string& algorithm) {
 }  // namespace
 
 Expected<std::string> SignArtifactBundle(const Signer& signer, const std::string& artifact) {
+  if (Status s = verifier::RefusePaeArtifact(artifact); !s) {
+    Error e = s.error();
+    if (e.kind == ErrorKind::kSignature) e.kind = ErrorKind::kUsage;
+    return e;
+  }
   std::string algorithm = signer.DigestAlgorithm();
   auto digests = verifier::DigestFile(artifact, SetFor(algorithm));
   if (!digests) return digests.error();
