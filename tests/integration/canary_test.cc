@@ -92,6 +92,63 @@ TEST_F(CanaryTest, EachCriterionFailsForTheRightReason) {
   EXPECT_NE(r.out.find("it does not violate the policy"), std::string::npos);
 }
 
+// The pods are judged through the policy with the cluster's constraint parameters, not by
+// names hard-coded in the canary: here the verifier must be named exactly model-verifier and
+// mount secret model-keys (a projected source counts), and a helper whose name contains
+// "verify" is not the verifier.
+TEST_F(CanaryTest, CustomConstraintParametersDecideWhichContainerIsTheVerifier) {
+  json constraint = Constraint("custom");
+  constraint["spec"]["parameters"] = {{"initContainerPattern", "^model-verifier$"}, {"secretName", "model-keys"}};
+  api_.AddConstraint(constraint);
+  auto init = [](const std::string& name, int code, bool mount) {
+    json c = {{"name", name}, {"image", "busybox"}};
+    if (mount) c["volumeMounts"] = json::array({{{"name", "keys"}, {"mountPath", "/etc/cosign"}}});
+    json term = {{"exitCode", code}, {"reason", code == 0 ? "Completed" : "Error"}, {"message", code == 0 ? "" : "signature does not verify"}};
+    json status = {{"name", name}, {"state", {{"terminated", term}}}};
+    return std::make_pair(c, status);
+  };
+  auto pod = [&](const std::string& name, const std::string& role, std::vector<std::pair<json, json>> inits, bool ready,
+                 const json& volume) {
+    json p = {{"apiVersion", "v1"}, {"kind", "Pod"},
+              {"metadata", {{"name", name}, {"namespace", "aegis-canary"}, {"labels", {{"aegis/canary", role}}}}},
+              {"spec", {{"containers", json::array({{{"name", "server"}, {"image", "tritonserver"}}})}, {"volumes", json::array({volume})}}},
+              {"status", {{"conditions", json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})}}}};
+    for (auto& [c, st] : inits) {
+      p["spec"]["initContainers"].push_back(c);
+      p["status"]["initContainerStatuses"].push_back(st);
+    }
+    return p;
+  };
+  json projected = {{"name", "keys"}, {"projected", {{"sources", json::array({{{"secret", {{"name", "model-keys"}}}}})}}}};
+  json default_key = {{"name", "keys"}, {"secret", {{"secretName", "cosign-public-key"}}}};
+  // Positive: the helper "verify-helper" exited 0, the real verifier failed: not a pass.
+  api_.AddPod(pod("p", "positive", {init("verify-helper", 0, false), init("model-verifier", 5, true)}, false, projected));
+  // Tampered: the real verifier (projected key) refused the artifact.
+  api_.AddPod(pod("t", "tampered", {init("model-verifier", 5, true)}, false, projected));
+  // Violating under this policy, though it would satisfy the default one.
+  api_.AddPod(pod("v", "violating", {init("verify-and-fetch", 0, true)}, true, default_key));
+  auto r = Canary("--timeout 2");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("FAIL criterion 1 (positive)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pod p: verify initContainer exited 5"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("PASS criterion 3 (tampered)"), std::string::npos) << r.out;
+  // Not yet reported by the audit, but not dismissed as compliant either.
+  EXPECT_EQ(r.out.find("pod v: satisfies the policy"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pod v: not (yet) in any AegisSignedPod constraint's status.violations"), std::string::npos) << r.out;
+
+  // Under the default constraint the same violating pod is compliant: the verdict follows the policy.
+  KubeApiServer plain;
+  plain.AddConstraint(Constraint());
+  plain.AddPod(pod("v", "violating", {init("verify-and-fetch", 0, true)}, true, default_key));
+  WriteFile(dir_.File("kc-plain"), "apiVersion: v1\nkind: Config\ncurrent-context: t\nclusters:\n- name: t\n  cluster:\n    server: " +
+                                       plain.url() + "\n    certificate-authority: " + plain.File("ca.pem") +
+                                       "\ncontexts:\n- name: t\n  context: {cluster: t, user: u, namespace: aegis-canary}\nusers:\n- name: u\n  user:\n" +
+                                       TokenUser());
+  auto d = Canary("--criteria violating --timeout 2", dir_.File("kc-plain"));
+  EXPECT_EQ(d.exit_code, 1) << d.out << d.err;
+  EXPECT_NE(d.out.find("pod v: satisfies the policy"), std::string::npos) << d.out;
+}
+
 TEST_F(CanaryTest, AMissingRoleIsAFailNotAPass) {
   api_.AddPod(PodWithStatus("canary-positive", "positive", true, 0, true));
   api_.AddConstraint(Constraint());

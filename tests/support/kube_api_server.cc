@@ -70,7 +70,8 @@ json PodWithStatus(const std::string& name, const std::string& role, bool with_v
               {"spec", {{"containers", json::array({{{"name", "server"}, {"image", "tritonserver"}}})}}},
               {"status", {{"phase", "Pending"}}}};
   if (with_verifier) {
-    pod["spec"]["initContainers"] = json::array({{{"name", "verify-and-fetch"}, {"image", "localhost/aegis/verify-and-fetch:0.1.0"}}});
+    pod["spec"]["initContainers"] = json::array({{{"name", "verify-and-fetch"}, {"image", "localhost/aegis/verify-and-fetch:0.1.0"},
+                                                  {"volumeMounts", json::array({{{"name", "cosign-public-key"}, {"mountPath", "/etc/cosign"}}})}}});
     pod["spec"]["volumes"] = json::array({{{"name", "cosign-public-key"}, {"secret", {{"secretName", "cosign-public-key"}}}}});
   }
   Finish(pod, exit_code, ready, message);

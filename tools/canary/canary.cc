@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "policy/constraint.h"
+#include "util/json_access.h"
 #include "render/templates.h"
 #include "yaml/reader.h"
 #include "yaml/to_json.h"
@@ -37,8 +38,13 @@ Expected<std::vector<json>> ListPods(kube::KubeApi& api, const CanaryOptions& o,
   auto body = kube::Expect2xx(api.Request("GET", PodsPath(o.namespace_) + "?labelSelector=" + Escape(selector)), "list pods");
   if (!body) return body.error();
   std::vector<json> pods;
-  for (const auto& p : body->value("items", json::array())) {
-    std::string name = p.value("metadata", json::object()).value("name", "");
+  const json* items = body->is_object() && body->contains("items") ? &(*body)["items"] : nullptr;
+  if (items == nullptr || !items->is_array()) {
+    return Error{ErrorKind::kNetwork, {}, {}, "the API server's PodList has no items array"};
+  }
+  for (const auto& p : *items) {
+    if (!p.is_object()) return Error{ErrorKind::kNetwork, {}, {}, "the API server's PodList holds an item that is not an object"};
+    std::string name = JsonStringOr(p, {"metadata", "name"});
     if (only.empty() || std::find(only.begin(), only.end(), name) != only.end()) pods.push_back(p);
   }
   return pods;
@@ -56,12 +62,14 @@ Expected<std::vector<json>> ListConstraints(kube::KubeApi& api, const CanaryOpti
   if (!list && list.error().kind == ErrorKind::kNotFound) return std::vector<json>{};
   if (!list) return list.error();
   std::vector<json> out;
-  for (const auto& c : list->value("items", json::array())) out.push_back(c);
+  const json* items = list->is_object() && list->contains("items") ? &(*list)["items"] : nullptr;
+  if (items == nullptr || !items->is_array()) return Error{ErrorKind::kNetwork, {}, {}, "the API server's constraint list has no items array"};
+  for (const auto& c : *items) out.push_back(c);
   return out;
 }
 
 // The canary pod of a role, as JSON, from the render templates.
-Expected<json> CanaryPod(const CanaryOptions& o, Role role, const std::string& name) {
+Expected<json> CanaryPod(const CanaryOptions& o, Role role, const std::string& name, const std::vector<Constraint>& policy) {
   render::TemplateOptions t;
   t.kind = "pod";
   t.name = name;
@@ -71,9 +79,7 @@ Expected<json> CanaryPod(const CanaryOptions& o, Role role, const std::string& n
   t.role = RoleLabel(role);
   render::RenderSettings s = o.settings;
   s.artifact = role == Role::kTampered ? o.tampered_artifact : o.artifact;
-  auto constraints = BuiltinConstraints();
-  if (!constraints) return constraints.error();
-  auto yaml_text = render::RenderTemplate(t, s, constraints->constraints);
+  auto yaml_text = render::RenderTemplate(t, s, policy);
   if (!yaml_text) return yaml_text.error();
   auto docs = yaml::ReadAll("<template>", *yaml_text);
   if (!docs) return docs.error();
@@ -120,10 +126,21 @@ CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::fu
       result.error = Error{ErrorKind::kUsage, {}, {}, "--apply needs --artifact and --tampered-artifact"};
       return result;
     }
+    // The canaries are rendered for the cluster's own constraints (pattern, secret name).
+    auto cons = ListConstraints(api, o);
+    if (!cons) {
+      result.error = cons.error();
+      return result;
+    }
+    Policy policy = ReadPolicy(*cons);
+    if (!policy.problems.empty()) {
+      result.error = Error{ErrorKind::kPolicy, {}, {}, "cannot read the cluster's constraint: " + policy.problems.front()};
+      return result;
+    }
     std::string suffix = Suffix();
     for (Role role : o.roles) {
       std::string name = fmt::format("aegis-canary-{}-{}", RoleLabel(role), suffix);
-      auto pod = CanaryPod(o, role, name);
+      auto pod = CanaryPod(o, role, name, policy.constraints);
       if (!pod) {
         result.error = pod.error();
         cleanup();
@@ -131,8 +148,8 @@ CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::fu
       }
       auto r = api.Request("POST", PodsPath(o.namespace_), &*pod);
       if (r && r->status == 403 && role == Role::kViolating && r->body.is_object() &&
-          r->body.value("message", "").find("admission webhook") != std::string::npos) {
-        observed.denied.emplace_back(name, r->body.value("message", ""));  // Gatekeeper in deny mode
+          JsonStringOr(r->body, {"message"}).find("admission webhook") != std::string::npos) {
+        observed.denied.emplace_back(name, JsonStringOr(r->body, {"message"}));  // Gatekeeper in deny mode
         continue;
       }
       auto created = kube::Expect2xx(r, "create pod " + name);
@@ -152,20 +169,18 @@ CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::fu
       break;
     }
     observed.pods = *pods;
-    bool need_constraints = std::find(o.roles.begin(), o.roles.end(), Role::kViolating) != o.roles.end();
-    if (need_constraints) {
-      auto cons = ListConstraints(api, o);
-      if (!cons) {
-        result.error = cons.error();
-        break;
-      }
-      observed.constraints = *cons;
+    // Every criterion judges through the policy, so the constraints are read every round.
+    auto cons = ListConstraints(api, o);
+    if (!cons) {
+      result.error = cons.error();
+      break;
     }
+    observed.constraints = *cons;
     observed.probes.clear();
     if (!o.probe_path.empty()) {
       for (const auto& p : observed.pods) {
-        if (p["metadata"].value("labels", json::object()).value("aegis/canary", "") != "positive") continue;
-        std::string name = p["metadata"].value("name", "");
+        if (JsonStringOr(p, {"metadata", "labels", "aegis/canary"}) != "positive") continue;
+        std::string name = JsonStringOr(p, {"metadata", "name"});
         auto r = api.Request("GET", fmt::format("{}/{}:{}/proxy{}", PodsPath(o.namespace_), Escape(name), o.probe_port, o.probe_path));
         observed.probes.emplace_back(name, r && r->status >= 200 && r->status < 300);
       }

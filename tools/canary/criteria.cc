@@ -2,16 +2,55 @@
 
 #include <fmt/format.h>
 
+#include "lint/linter.h"
+#include "policy/rules.h"
+#include "util/json_access.h"
+#include "yaml/reader.h"
+
 namespace aegis::canary {
 namespace {
 using nlohmann::json;
 
-std::string Str(const json& j, std::initializer_list<const char*> path) {
-  const json* cur = &j;
-  for (const char* k : path) {
-    if (!cur->is_object() || !cur->contains(k)) return {};
-    cur = &(*cur)[k];
+// One pod under the policy: the violations lint finds, and the name of the initContainer the
+// policy accepts as the verifier (empty: none).
+struct PodUnderPolicy {
+  std::vector<std::string> violations;
+  std::string verifier;
+};
+
+PodUnderPolicy Examine(const json& pod, const Policy& policy) {
+  PodUnderPolicy out;
+  std::string text = JsonDump(pod);
+  LintOptions lo;
+  lo.constraints = policy.constraints;
+  lo.threads = 1;
+  Linter linter(lo);
+  linter.LintText("pod", text);
+  LintResult r = linter.Finish();
+  for (const auto& f : r.findings) {
+    std::string by = f.constraint < r.constraints.size() ? r.constraints[f.constraint].name : "";
+    out.violations.push_back(fmt::format("{} {} ({})", f.rule_id, f.message, by));
   }
+  for (const auto& p : policy.problems) out.violations.push_back(p);
+  auto docs = yaml::ReadAll("pod", text);
+  if (docs && !docs->empty() && docs->front().root() != nullptr && docs->front().root()->IsMapping()) {
+    const yaml::Node* spec = docs->front().root()->Get("spec");
+    for (const auto& c : policy.constraints) {
+      if (const yaml::Node* v = VerifierContainer(spec, c.parameters)) {
+        const yaml::Node* name = v->Get("name");
+        if (name != nullptr && name->AsString()) out.verifier = std::string(*name->AsString());
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+const json* At(const json& j, std::initializer_list<const char*> path) { return JsonAt(j, path); }
+
+std::string Str(const json& j, std::initializer_list<const char*> path) {
+  const json* cur = At(j, path);
+  if (cur == nullptr) return {};
   if (cur->is_string()) return cur->get<std::string>();
   if (cur->is_number_integer()) return std::to_string(cur->get<long long>());
   return {};
@@ -20,19 +59,20 @@ std::string Str(const json& j, std::initializer_list<const char*> path) {
 std::string Name(const json& pod) { return Str(pod, {"metadata", "name"}); }
 
 bool Ready(const json& pod) {
-  const json& conds = pod.value("status", json::object()).value("conditions", json::array());
-  for (const auto& c : conds) {
+  const json* conds = At(pod, {"status", "conditions"});
+  if (conds == nullptr || !conds->is_array()) return false;
+  for (const auto& c : *conds) {
     if (Str(c, {"type"}) == "Ready") return Str(c, {"status"}) == "True";
   }
   return false;
 }
 
 // The init container status of the verifier; nullptr when not reported yet.
-const json* VerifyStatus(const json& pod) {
-  const json* spec = VerifyInitContainer(pod);
-  if (spec == nullptr || !pod.contains("status") || !pod["status"].contains("initContainerStatuses")) return nullptr;
-  for (const auto& s : pod["status"]["initContainerStatuses"]) {
-    if (Str(s, {"name"}) == Str(*spec, {"name"})) return &s;
+const json* VerifyStatus(const json& pod, const std::string& verifier) {
+  const json* statuses = At(pod, {"status", "initContainerStatuses"});
+  if (verifier.empty() || statuses == nullptr || !statuses->is_array()) return nullptr;
+  for (const auto& s : *statuses) {
+    if (Str(s, {"name"}) == verifier) return &s;
   }
   return nullptr;
 }
@@ -40,19 +80,10 @@ const json* VerifyStatus(const json& pod) {
 // state.terminated, else lastState.terminated.
 const json* Terminated(const json& status) {
   for (const char* which : {"state", "lastState"}) {
-    if (status.contains(which) && status[which].is_object() && status[which].contains("terminated") &&
-        status[which]["terminated"].is_object()) {
-      return &status[which]["terminated"];
-    }
+    const json* t = At(status, {which, "terminated"});
+    if (t != nullptr && t->is_object()) return t;
   }
   return nullptr;
-}
-
-bool HasKeyVolume(const json& pod) {
-  for (const auto& v : pod.value("spec", json::object()).value("volumes", json::array())) {
-    if (Str(v, {"secret", "secretName"}) == "cosign-public-key") return true;
-  }
-  return false;
 }
 
 std::vector<json> PodsOf(Role role, const Observed& o) {
@@ -93,10 +124,18 @@ struct PodVerdict {
   std::string evidence;
 };
 
-PodVerdict PositivePod(const json& pod, const Observed& o) {
+// A positive or tampered canary must satisfy the policy; the reason when it does not.
+std::optional<std::string> NotCompliant(const std::string& name, const PodUnderPolicy& u) {
+  if (!u.violations.empty()) return fmt::format("pod {}: does not satisfy the policy: {}", name, u.violations.front());
+  if (u.verifier.empty()) return fmt::format("pod {}: no initContainer the policy accepts as the verifier", name);
+  return std::nullopt;
+}
+
+PodVerdict PositivePod(const json& pod, const Observed& o, const Policy& policy) {
   std::string name = Name(pod);
-  if (VerifyInitContainer(pod) == nullptr) return {Verdict::kFail, fmt::format("pod {}: no initContainer matching /verify/", name)};
-  const json* st = VerifyStatus(pod);
+  PodUnderPolicy u = Examine(pod, policy);
+  if (auto why = NotCompliant(name, u)) return {Verdict::kFail, *why};
+  const json* st = VerifyStatus(pod, u.verifier);
   const json* t = st != nullptr ? Terminated(*st) : nullptr;
   if (t == nullptr) return {Verdict::kPending, fmt::format("pod {}: verify initContainer has not finished", name)};
   std::string code = Str(*t, {"exitCode"});
@@ -111,13 +150,12 @@ PodVerdict PositivePod(const json& pod, const Observed& o) {
   return v;
 }
 
-PodVerdict TamperedPod(const json& pod, const Observed&) {
+PodVerdict TamperedPod(const json& pod, const Observed&, const Policy& policy) {
   std::string name = Name(pod);
-  if (VerifyInitContainer(pod) == nullptr) {
-    return {Verdict::kFail, fmt::format("pod {}: no initContainer matching /verify/ (not a tampered canary)", name)};
-  }
+  PodUnderPolicy u = Examine(pod, policy);
+  if (auto why = NotCompliant(name, u)) return {Verdict::kFail, *why + " (not a tampered canary)"};
   if (Ready(pod)) return {Verdict::kFail, fmt::format("pod {}: became Ready with a tampered artifact", name)};
-  const json* st = VerifyStatus(pod);
+  const json* st = VerifyStatus(pod, u.verifier);
   const json* t = st != nullptr ? Terminated(*st) : nullptr;
   if (t == nullptr) return {Verdict::kPending, fmt::format("pod {}: verify initContainer has not finished", name)};
   std::string code = Str(*t, {"exitCode"});
@@ -126,12 +164,13 @@ PodVerdict TamperedPod(const json& pod, const Observed&) {
 }
 
 // Every pod of the role judged by `judge`, concluded into the criterion.
-Criterion PerPod(Role role, const Observed& o, PodVerdict (*judge)(const json&, const Observed&), const Reasons& why) {
+Criterion PerPod(Role role, const Observed& o, PodVerdict (*judge)(const json&, const Observed&, const Policy&), const Reasons& why) {
   Criterion c;
   c.role = role;
   std::vector<Verdict> vs;
+  Policy policy = ReadPolicy(o.constraints);
   for (const auto& pod : PodsOf(role, o)) {
-    PodVerdict v = judge(pod, o);
+    PodVerdict v = judge(pod, o, policy);
     c.evidence.push_back(std::move(v.evidence));
     vs.push_back(v.verdict);
   }
@@ -156,16 +195,19 @@ Criterion Violating(const Observed& o) {
     c.evidence.push_back(fmt::format("pod {}: denied at admission: {}", name, message));
     vs.push_back(Verdict::kPass);
   }
+  Policy policy = ReadPolicy(o.constraints);
   for (const auto& pod : PodsOf(Role::kViolating, o)) {
     std::string name = Name(pod), ns = Str(pod, {"metadata", "namespace"});
-    if (VerifyInitContainer(pod) != nullptr && HasKeyVolume(pod)) {
-      c.evidence.push_back(fmt::format("pod {}: has a verify initContainer and the key volume: it does not violate the policy", name));
+    if (Examine(pod, policy).violations.empty()) {
+      c.evidence.push_back(fmt::format("pod {}: satisfies the policy (a verifier initContainer with the key): it does not violate the policy", name));
       vs.push_back(Verdict::kFail);
       continue;
     }
     bool listed = false;
     for (const auto& con : o.constraints) {
-      for (const auto& v : con.value("status", json::object()).value("violations", json::array())) {
+      const json* violations = At(con, {"status", "violations"});
+      if (violations == nullptr || !violations->is_array()) continue;
+      for (const auto& v : *violations) {
         if (Str(v, {"kind"}) == "Pod" && Str(v, {"name"}) == name && (Str(v, {"namespace"}).empty() || Str(v, {"namespace"}) == ns)) {
           c.evidence.push_back(fmt::format("pod {}: reported by {} ({}, totalViolations {}): {}", name, Str(con, {"metadata", "name"}),
                                            Str(v, {"enforcementAction"}), Str(con, {"status", "totalViolations"}), Str(v, {"message"})));
@@ -190,15 +232,25 @@ const char* RoleLabel(Role r) {
   return "";
 }
 
+Policy ReadPolicy(const std::vector<json>& constraints) {
+  Policy p;
+  for (const auto& c : constraints) {
+    std::string name = Str(c, {"metadata", "name"});
+    auto loaded = ParseConstraints("AegisSignedPod/" + name, JsonDump(c));
+    if (!loaded) {
+      p.problems.push_back(loaded.error().Describe());
+      continue;
+    }
+    for (auto& con : loaded->constraints) p.constraints.push_back(std::move(con));
+  }
+  if (p.constraints.empty() && p.problems.empty()) {
+    if (auto builtin = BuiltinConstraints()) p.constraints = std::move(builtin->constraints);
+  }
+  return p;
+}
+
 int CriterionNumber(Role r) { return r == Role::kPositive ? 1 : r == Role::kViolating ? 2 : 3; }
 
-const json* VerifyInitContainer(const json& pod) {
-  if (!pod.contains("spec") || !pod["spec"].is_object() || !pod["spec"].contains("initContainers")) return nullptr;
-  for (const auto& ic : pod["spec"]["initContainers"]) {
-    if (Str(ic, {"name"}).find("verify") != std::string::npos) return &ic;
-  }
-  return nullptr;
-}
 
 Criterion Judge(Role role, const Observed& o) {
   switch (role) {

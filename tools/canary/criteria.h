@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policy/constraint.h"
+
 namespace aegis::canary {
 
 enum class Role { kPositive, kViolating, kTampered };
@@ -42,7 +44,17 @@ struct Observed {
 
 Criterion Judge(Role role, const Observed& observed);
 
-// The verify initContainer of a pod spec (name matching /verify/), or nullptr.
-const nlohmann::json* VerifyInitContainer(const nlohmann::json& pod);
+// The policy the pods are judged by: the cluster's AegisSignedPod constraints as the linter
+// reads them, or the built-in constraint when the cluster has none.
+struct Policy {
+  std::vector<Constraint> constraints;
+  std::vector<std::string> problems;  // constraints that could not be read (file: message)
+};
+Policy ReadPolicy(const std::vector<nlohmann::json>& constraints);
+
+// The pods are judged through the policy itself (lint's checks, with the parameters and match
+// of the AegisSignedPod constraints read from the cluster; the built-in constraint when there
+// are none): a positive or tampered canary must satisfy it, a violating one must not, and the
+// verifier is the initContainer the policy accepts as such.
 
 }  // namespace aegis::canary

@@ -94,6 +94,32 @@ const RuleInfo& Rule(std::string_view id) {
   return RuleCatalog().front();
 }
 
+namespace {
+
+std::vector<const yaml::Node*> NamedVerifiers(const yaml::Node* spec, const Parameters& p) {
+  std::vector<const yaml::Node*> out;
+  if (const yaml::Node* inits = ListAt(spec, "initContainers")) {
+    for (const yaml::Node* c : inits->items()) {
+      auto name = StringAt(c, "name");
+      if (name && re2::RE2::PartialMatch(*name, *p.pattern)) out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+const yaml::Node* VerifierContainer(const yaml::Node* spec, const Parameters& p) {
+  if (spec == nullptr || !spec->IsMapping()) return nullptr;
+  auto verifiers = NamedVerifiers(spec, p);
+  auto volumes = KeyVolumes(spec, p.secret_name);
+  for (const yaml::Node* c : verifiers) {
+    if (p.allow_vault_verification && DeclaresVaultAddr(c)) return c;
+    if (volumes.any && (!p.require_mount || MountsAny(c, volumes.names))) return c;
+  }
+  return nullptr;
+}
+
 std::vector<Violation> CheckPodSpec(const yaml::Node* spec, std::string_view spec_path, const Parameters& p,
                                     const std::string& subject) {
   std::vector<Violation> out;
@@ -102,13 +128,7 @@ std::vector<Violation> CheckPodSpec(const yaml::Node* spec, std::string_view spe
                    fmt::format("give the object a pod spec at {}", spec_path)});
     return out;
   }
-  std::vector<const yaml::Node*> verifiers;
-  if (const yaml::Node* inits = ListAt(spec, "initContainers")) {
-    for (const yaml::Node* c : inits->items()) {
-      auto name = StringAt(c, "name");
-      if (name && re2::RE2::PartialMatch(*name, *p.pattern)) verifiers.push_back(c);
-    }
-  }
+  std::vector<const yaml::Node*> verifiers = NamedVerifiers(spec, p);
   bool vault = p.allow_vault_verification &&
                std::any_of(verifiers.begin(), verifiers.end(), [](const yaml::Node* c) { return DeclaresVaultAddr(c); });
   auto volumes = KeyVolumes(spec, p.secret_name);

@@ -32,4 +32,9 @@ struct Violation {
 std::vector<Violation> CheckPodSpec(const yaml::Node* spec, std::string_view spec_path, const Parameters& p,
                                     const std::string& subject);
 
+// The initContainer that satisfies the policy as the verifier: among those whose name matches
+// the pattern, one that mounts the key volume (or, where Vault is allowed, declares
+// VAULT_ADDR); without requireMount the first match. nullptr when none does.
+const yaml::Node* VerifierContainer(const yaml::Node* spec, const Parameters& p);
+
 }  // namespace aegis
