@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
+#include "yaml/reader.h"
+#include "yaml/to_json.h"
 
 namespace aegis {
 namespace {
@@ -39,6 +41,78 @@ TEST(RenderCli, InPlaceWritesExactlyWhatStdoutShowsAndKeepsTheMode) {
   stat(d.File("pod.yaml").c_str(), &st);
   EXPECT_EQ(st.st_mode & 0777, 0640u);
   EXPECT_EQ(RunAegis("lint pod.yaml", d.path()).exit_code, 0);
+}
+
+// The parsed objects of a YAML text, with what render injects removed (initContainers,
+// volumes, volumeMounts), so that input and output must then be equal.
+nlohmann::json WithoutInjection(const std::string& text) {
+  auto docs = yaml::ReadAll("t", text);
+  EXPECT_TRUE(docs.ok()) << (docs.ok() ? "" : docs.error().Describe());
+  if (!docs.ok() || docs->empty()) return nullptr;
+  nlohmann::json j = yaml::ToJson(docs->front().root());
+  j["spec"].erase("initContainers");
+  j["spec"].erase("volumes");
+  for (auto& c : j["spec"]["containers"]) c.erase("volumeMounts");
+  return j;
+}
+
+// libyaml counts CR, NEL (U+0085), LS (U+2028) and PS (U+2029) as line breaks; render's
+// edits must land where the parser's marks say, whatever breaks the file uses. The oracle
+// compares parsed trees, not text: the output is the input plus exactly the injection.
+TEST(RenderCli, EditsLandRightWithEveryLineBreakLibyamlCounts) {
+  const std::string body =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    note: \"a@LS@b@PS@c\"   # x\n"
+      "    other: 'd@NEL@e'\nspec:\n  containers:\n  - name: s\n    image: 's:1'\n    args: [\"--x\"]\n";
+  auto replace_all = [](std::string s, const std::string& from, const std::string& to) {
+    for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+    return s;
+  };
+  auto with_breaks = [&](const std::string& eol) {
+    std::string t = replace_all(replace_all(replace_all(body, "@LS@", "\xE2\x80\xA8"), "@PS@", "\xE2\x80\xA9"), "@NEL@", "\xC2\x85");
+    return replace_all(t, "\n", eol);
+  };
+  for (const std::string eol : {"\n", "\r\n", "\r"}) {
+    SCOPED_TRACE(eol == "\r" ? "CR" : eol == "\n" ? "LF" : "CRLF");
+    TempDir d;
+    std::string in = with_breaks(eol);
+    WriteFile(d.File("pod.yaml"), in);
+    auto r = RunAegis("render --artifact s3://m/a.tgz pod.yaml", d.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(WithoutInjection(r.out), WithoutInjection(in)) << r.out;
+    auto docs = yaml::ReadAll("out", r.out);
+    ASSERT_TRUE(docs.ok());
+    nlohmann::json out = yaml::ToJson(docs->front().root());
+    EXPECT_EQ(out["spec"]["initContainers"][0]["name"], "verify-and-fetch") << r.out;
+    EXPECT_EQ(out["spec"]["containers"].size(), 1u);
+    WriteFile(d.File("out.yaml"), r.out);
+    EXPECT_EQ(RunAegis("lint out.yaml", d.path()).exit_code, 0);
+  }
+}
+
+// The stream splitter counts lines as the parser does: positions do not depend on -j.
+TEST(RenderCli, LintPositionsDoNotDependOnTheSplit) {
+  TempDir d;
+  std::string text;
+  for (int i = 0; i < 16000; ++i) {
+    text += "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p" + std::to_string(i) +
+            "\n  annotations: {a: \"x \xE2\x80\xA8 y \xC2\x85 z\"}\nspec:\n  containers:\n  - name: s\n    image: s\n";
+  }
+  ASSERT_GT(text.size(), 2u << 20);
+  WriteFile(d.File("big.yaml"), text);
+  auto one = RunAegis("lint -j 1 -f json big.yaml", d.path());
+  auto two = RunAegis("lint -j 2 -f json big.yaml", d.path());
+  EXPECT_EQ(one.exit_code, 1);
+  EXPECT_EQ(one.out, two.out);
+  // Each document is 12 lines as libyaml counts them (10 LF, and LS and NEL inside the quoted
+  // annotation): the last pod's finding is 12 * 15999 lines after the first one's.
+  nlohmann::json j = nlohmann::json::parse(one.out);
+  int64_t first = -1, last = -1;
+  for (const auto& f : j["findings"]) {
+    if (f["name"] == "p0") first = f["line"];
+    if (f["name"] == "p15999") last = f["line"];
+  }
+  ASSERT_GT(first, 0) << one.out.substr(0, 2000);
+  EXPECT_EQ(last, first + 12 * 15999);
 }
 
 TEST(RenderCli, DiffIsAPreCommitCheck) {

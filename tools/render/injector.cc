@@ -60,7 +60,7 @@ class Injector {
   // Inserts whole lines after `line`; a last line without a line break gets one first.
   void InsertAfterLine(uint32_t line, std::string text) {
     size_t at = idx_.LineStart(line + 1);
-    if (at == text_.size() && at > 0 && text_[at - 1] != '\n' && !eof_broken_) {
+    if (at == text_.size() && at > 0 && !idx_.EndsWithLineBreak() && !eof_broken_) {
       text = style_.eol + text;
       eof_broken_ = true;  // once: later insertions at the end follow this one
     }

@@ -1,5 +1,7 @@
 #include "yaml/reader.h"
 
+#include "yaml/line_breaks.h"
+
 #include <yaml.h>
 
 #include <unordered_map>
@@ -157,13 +159,15 @@ struct StreamReader::Impl {
       // Reader errors only carry a byte offset: find its line and column.
       size_t off = std::min(parser.problem_offset, text.size());
       uint32_t line = 1 + first_line, col = 1;
-      for (size_t i = 0; i < off; ++i) {
-        if (text[i] == '\n') {
+      for (size_t i = 0; i < off;) {
+        if (size_t b = LineBreakAt(text, i); b > 0) {
           ++line;
           col = 1;
-        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-          ++col;
+          i += b;
+          continue;
         }
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++col;
+        ++i;
       }
       e.mark = {line, col};
       e.message = fmt::format("invalid input: {} (byte offset {})", problem, off);

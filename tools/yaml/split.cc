@@ -1,5 +1,7 @@
 #include "yaml/split.h"
 
+#include "yaml/line_breaks.h"
+
 #include <algorithm>
 
 namespace aegis::yaml {
@@ -39,7 +41,7 @@ std::vector<Chunk> SplitAtDocuments(std::string_view text, size_t parts) {
     if (cut == std::string_view::npos || cut <= start) break;
     std::string_view piece = text.substr(start, cut - start);
     chunks.push_back({piece, line});
-    line += static_cast<uint32_t>(std::count(piece.begin(), piece.end(), '\n'));
+    line += static_cast<uint32_t>(CountLineBreaks(piece));
     start = cut;
   }
   chunks.push_back({text.substr(start), line});

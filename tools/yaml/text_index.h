@@ -1,5 +1,6 @@
 // Maps (line, column) marks to byte offsets in a text: libyaml counts columns (and its
-// own index) in characters, edits need bytes.
+// own index) in characters, edits need bytes; lines end at every line break libyaml
+// counts (yaml/line_breaks.h).
 #pragma once
 
 #include <cstdint>
@@ -21,13 +22,16 @@ class TextIndex {
   size_t Indent(uint32_t line) const;
   // Whether the line holds only blanks or a comment.
   bool IsBlankOrComment(uint32_t line) const;
-  // The line break the text uses ("\r\n" if its first line break is one).
-  std::string_view Eol() const { return crlf_ ? "\r\n" : "\n"; }
+  // The line break to write: the text's first one if it is CR LF or CR, else LF.
+  std::string_view Eol() const { return eol_; }
+  // Whether the text ends with a line break (of any kind, yaml/line_breaks.h).
+  bool EndsWithLineBreak() const;
 
  private:
   std::string_view text_;
-  std::vector<size_t> starts_;
-  bool crlf_ = false;
+  std::vector<size_t> starts_;  // byte offset of each line
+  std::vector<size_t> ends_;    // byte offset of each line's break (or the text's end)
+  std::string_view eol_;
 };
 
 }  // namespace aegis::yaml
