@@ -106,6 +106,26 @@ TEST(Cli, DirectoriesAreRecursiveAndOnlyManifestExtensions) {
   EXPECT_EQ(j["objects"][0]["file"], "a/b/bad.yml");
 }
 
+// A CI gate must not pass by reading nothing: a directory without manifests (here only an
+// upper-case extension, which kubectl does not read either) or a path that cannot be
+// resolved is an input error (exit 2) naming why.
+TEST(Cli, ADirectoryThatYieldsNothingIsAnErrorNotAPass) {
+  TempDir d;
+  std::filesystem::create_directories(d.File("empty"));
+  std::filesystem::create_directories(d.File("upper"));
+  WriteFile(d.File("upper/pod.YAML"), kBad);
+  std::filesystem::create_symlink("loop", d.File("loop"));
+  auto empty = RunAegis("lint empty", d.path());
+  EXPECT_EQ(empty.exit_code, 2) << empty.out << empty.err;
+  EXPECT_NE((empty.out + empty.err).find("empty: error: no manifest files"), std::string::npos) << empty.out;
+  auto upper = RunAegis("lint upper", d.path());
+  EXPECT_EQ(upper.exit_code, 2);
+  EXPECT_NE((upper.out + upper.err).find("1 other file(s) ignored, e.g. \"pod.YAML\""), std::string::npos) << upper.out;
+  auto loop = RunAegis("lint loop", d.path());
+  EXPECT_EQ(loop.exit_code, 2);
+  EXPECT_NE((loop.out + loop.err).find("symbolic links"), std::string::npos) << "not \"no such file\": " << loop.out;
+}
+
 TEST(Cli, StdinAndFilesMix) {
   TempDir d;
   WriteFile(d.File("good.yaml"), kGood);

@@ -1,5 +1,7 @@
 #include "util/file_io.h"
 
+#include "util/strings.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -58,20 +60,34 @@ ExpandedInputs ExpandInputs(const std::vector<std::string>& args) {
     }
     std::error_code ec;
     auto status = fs::status(arg, ec);
-    if (ec || !fs::exists(status)) {
-      out.errors.push_back(IoError(arg, "no such file or directory"));
+    if (ec || !fs::exists(status)) {  // ELOOP, EACCES… say so; only a missing path is "no such file"
+      out.errors.push_back(IoError(arg, ec && ec != std::errc::no_such_file_or_directory ? ec.message() : "no such file or directory"));
       continue;
     }
     if (!fs::is_directory(status)) {
       out.files.push_back(arg);
       continue;
     }
-    std::vector<std::string> found;
-    fs::recursive_directory_iterator it(arg, fs::directory_options::skip_permission_denied, ec), end;
+    // Every directory must be readable and yield a manifest: a CI gate must not pass by
+    // reading nothing.
+    std::vector<std::string> found, ignored;
+    fs::recursive_directory_iterator it(arg, ec), end;
+    std::string at = arg;
     for (; !ec && it != end; it.increment(ec)) {
-      if (it->is_regular_file() && IsManifestFile(it->path())) found.push_back(it->path().string());
+      at = it->path().string();
+      std::error_code tec;
+      if (!it->is_regular_file(tec)) continue;
+      if (IsManifestFile(it->path())) found.push_back(it->path().string());
+      else ignored.push_back(it->path().filename().string());
     }
-    if (ec) out.errors.push_back(IoError(arg, fmt::format("cannot list directory: {}", ec.message())));
+    if (ec) {
+      out.errors.push_back(IoError(arg, fmt::format("cannot list the directory (at {}): {}", at, ec.message())));
+    } else if (found.empty()) {
+      out.errors.push_back(IoError(arg, ignored.empty() ? std::string("no manifest files in this directory (*.yaml, *.yml, *.json)")
+                                                        : fmt::format("no manifest files in this directory (*.yaml, *.yml, *.json); "
+                                                                      "{} other file(s) ignored, e.g. {}",
+                                                                      ignored.size(), Quote(ignored.front()))));
+    }
     std::sort(found.begin(), found.end());
     out.files.insert(out.files.end(), found.begin(), found.end());
   }
