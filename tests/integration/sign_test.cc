@@ -121,6 +121,32 @@ TEST_F(SignTest, UsageErrors) {
   EXPECT_NE(bad.err.find("k.pem"), std::string::npos) << bad.err;
 }
 
+// The output never replaces an input (a private key was once destroyed so), and only regular
+// files are signed: a FIFO would block, a pipe has no stable bytes (Ed25519 signed the empty
+// message).
+TEST_F(SignTest, OutputNeverOverwritesAnInputAndOnlyFilesAreSigned) {
+  Sh("openssl genpkey -algorithm ed25519 -out k.pem");
+  const std::string key = ReadFile(dir_.File("k.pem"));
+  const std::string artifact = ReadFile(dir_.File("model.tar.gz"));
+  for (const char* out : {"k.pem", "./k.pem", "model.tar.gz"}) {
+    SCOPED_TRACE(out);
+    auto r = RunAegis(std::string("sign model.tar.gz --key k.pem -o ") + out, dir_.path());
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("would overwrite the input"), std::string::npos) << r.err;
+  }
+  fs::create_symlink("k.pem", dir_.File("alias.pem"));
+  EXPECT_EQ(RunAegis("sign model.tar.gz --key k.pem -o alias.pem", dir_.path()).exit_code, 2) << "a link to the key is the key";
+  EXPECT_EQ(ReadFile(dir_.File("k.pem")), key);
+  EXPECT_EQ(ReadFile(dir_.File("model.tar.gz")), artifact);
+  Sh("mkfifo fifo");
+  auto fifo = RunAegis("sign fifo --key k.pem", dir_.path());  // would block forever before
+  EXPECT_EQ(fifo.exit_code, 2);
+  EXPECT_NE(fifo.err.find("not a regular file"), std::string::npos) << fifo.err;
+  auto pipe = RunShell(std::string("printf data | ") + AEGIS_BIN + " sign /dev/stdin --key k.pem -o p.json", dir_.path());
+  EXPECT_EQ(pipe.exit_code, 2) << pipe.err;
+  EXPECT_FALSE(fs::exists(dir_.File("p.json")));
+}
+
 // cosign's encrypted key format, malformed in each part: a clear error naming the file,
 // never a crash (real cosign keys are in tests/interop/cosign_test.sh).
 TEST_F(SignTest, MalformedCosignKeysAreRefusedWithTheFileNamed) {

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "sign/bundle.h"
@@ -35,6 +36,14 @@ int Fail(const Error& e) {
   return verifier::ExitCodeFor(e.kind);
 }
 
+// Whether `a` and `b` name the same file (an existing one by identity, else by path).
+bool SameFile(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty()) return false;
+  std::error_code ec;
+  if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec);
+  return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+}
+
 int RunSign(SignFlags f) {
   verifier::VaultFromEnvironment(f.vault);
   if (f.key.empty() == !f.vault.configured()) {
@@ -59,8 +68,11 @@ int RunSign(SignFlags f) {
   }
   if (!signer) return Fail(signer.error());
   std::error_code ec;
-  bool is_dir = fs::is_directory(f.artifact, ec);
-  if (!fs::exists(f.artifact, ec)) return Fail(Error{ErrorKind::kIo, f.artifact, {}, "no such file or directory"});
+  auto st = fs::status(f.artifact, ec);
+  if (!fs::exists(st)) return Fail(Error{ErrorKind::kIo, f.artifact, {}, "no such file or directory"});
+  bool is_dir = fs::is_directory(st);
+  // A pipe or device has no stable bytes to sign (and a FIFO would block): only files.
+  if (!is_dir && !fs::is_regular_file(st)) return Fail(Error{ErrorKind::kUsage, f.artifact, {}, "not a regular file: sign a file or a model directory"});
   Expected<std::string> text = Error{};
   std::string out = f.output;
   if (f.oms) {
@@ -74,6 +86,11 @@ int RunSign(SignFlags f) {
     if (out.empty()) out = f.artifact + ".sigstore.json";
   }
   if (!text) return Fail(text.error());
+  for (const std::string* input : {&f.artifact, &f.key, &f.password_file}) {
+    if (SameFile(out, *input)) {
+      return Fail(Error{ErrorKind::kUsage, out, {}, fmt::format("the output would overwrite the input {}; choose another --output", *input)});
+    }
+  }
   if (Status s = WriteFileAtomically(out, *text); !s) return Fail(s.error());
   std::cerr << "aegis sign: signed " << f.artifact << " with " << (*signer)->Describe() << " ("
             << (f.oms ? "model-signing bundle" : "sigstore bundle") << ")\n";
