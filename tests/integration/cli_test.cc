@@ -126,6 +126,25 @@ TEST(Cli, ADirectoryThatYieldsNothingIsAnErrorNotAPass) {
   EXPECT_NE((loop.out + loop.err).find("symbolic links"), std::string::npos) << "not \"no such file\": " << loop.out;
 }
 
+// Small hostile inputs with bounded, clear answers: a 300 KB invalid pattern is not echoed
+// whole, a pod spec whose containers are not a list is refused by render, a negative poll
+// interval is a usage error (it polled in a tight loop).
+TEST(Cli, HostileParametersGetShortClearErrors) {
+  TempDir d;
+  WriteFile(d.File("bad.yaml"), "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: AegisSignedPod\nmetadata: {name: x}\n"
+                                "spec:\n  parameters:\n    initContainerPattern: \"" + std::string(300000, '(') + "\"\n");
+  WriteFile(d.File("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: \"x\"}\n");
+  auto lint = RunAegis("lint --policy bad.yaml pod.yaml", d.path());
+  EXPECT_EQ(lint.exit_code, 2);
+  EXPECT_NE(lint.err.find("invalid RE2 pattern"), std::string::npos) << lint.err.substr(0, 500);
+  EXPECT_LT(lint.out.size() + lint.err.size(), 1000u);
+  auto render = RunAegis("render --artifact s3://a/b.tgz pod.yaml", d.path());
+  EXPECT_EQ(render.exit_code, 2);
+  EXPECT_NE(render.err.find("pod.yaml:4:20: error: Pod default/p: spec.containers is not a list"), std::string::npos) << render.err;
+  EXPECT_EQ(RunAegis("canary --poll-interval -5", d.path()).exit_code, 2);
+  EXPECT_EQ(RunAegis("canary --timeout 0", d.path()).exit_code, 2);
+}
+
 TEST(Cli, StdinAndFilesMix) {
   TempDir d;
   WriteFile(d.File("good.yaml"), kGood);

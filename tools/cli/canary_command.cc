@@ -84,8 +84,8 @@ void SetupCanary(CLI::App& sub, int& exit_code) {
   sub.add_option("--constraint", f->o.constraint, "AegisSignedPod constraint to read (default: all)");
   sub.add_option("--criteria", f->roles, "criteria to check: positive, violating, tampered (default: all)")
       ->delimiter(',')->check(CLI::IsMember({"positive", "violating", "tampered"}));
-  sub.add_option("--timeout", f->timeout, "seconds to wait for pods and the next audit")->capture_default_str();
-  sub.add_option("--poll-interval", f->poll, "seconds between polls")->capture_default_str();
+  sub.add_option("--timeout", f->timeout, "seconds to wait for pods and the next audit")->capture_default_str()->check(CLI::PositiveNumber);
+  sub.add_option("--poll-interval", f->poll, "seconds between polls")->capture_default_str()->check(CLI::Range(0.01, 3600.0));
   sub.add_option("--probe-path", f->o.probe_path, "readiness endpoint of the positive canary, via the pod proxy (e.g. /v2/health/ready)");
   sub.add_option("--probe-port", f->o.probe_port, "port of --probe-path")->capture_default_str();
   sub.add_flag("--apply", f->o.apply, "create the three canary pods, check them, delete them");

@@ -1,5 +1,7 @@
 #include "policy/constraint.h"
 
+#include "util/strings.h"
+
 #include <re2/re2.h>
 
 #include <fmt/format.h>
@@ -214,7 +216,8 @@ std::string_view ToString(EnforcementAction a) {
 Expected<std::shared_ptr<const re2::RE2>> CompilePattern(const std::string& pattern) {
   auto re = std::make_shared<const re2::RE2>(pattern, re2::RE2::Quiet);
   if (!re->ok()) {
-    return Error{ErrorKind::kPolicy, {}, {}, fmt::format("invalid RE2 pattern {}: {}", pattern, re->error())};
+    // Both the pattern and RE2's message (which quotes it) are cut: a 3 MB pattern is not a message.
+    return Error{ErrorKind::kPolicy, {}, {}, fmt::format("invalid RE2 pattern {}: {}", Abbreviate(Quote(pattern), 120), Abbreviate(re->error(), 160))};
   }
   return std::shared_ptr<const re2::RE2>(re);
 }

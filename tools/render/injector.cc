@@ -301,6 +301,10 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
   std::string where = ps.component.empty() ? subject_ : fmt::format("{} ({})", subject_, ps.component);
   if (ps.spec == nullptr) return Fail(nullptr, fmt::format("no pod spec at {} to render into", ps.path));
   if (ps.spec->anchored()) return Fail(ps.spec, "the pod spec has an anchor (aliases share it): edit it by hand");
+  for (const char* key : {"containers", "initContainers", "volumes"}) {
+    const Node* v = ps.spec->Get(key);
+    if (v != nullptr && !v->IsSequence() && !v->IsNull()) return Fail(v, fmt::format("{}.{} is not a list", ps.path, key));
+  }
   const Node* parent = obj_.root;
   const Node* parent_key = nullptr;
   size_t dot = 0, start = 0;

@@ -87,4 +87,11 @@ std::string RedactUri(std::string_view uri) {
   return out;
 }
 
+std::string Abbreviate(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return fmt::format("{}… ({} bytes)", s.substr(0, cut), s.size());
+}
+
 }  // namespace aegis

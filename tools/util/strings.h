@@ -24,4 +24,7 @@ bool IsValidUtf8(std::string_view s);
 // carry credentials: presigned URLs, SAS tokens, user:password@). Any scheme, any case.
 std::string RedactUri(std::string_view uri);
 
+// `s` when at most `max` bytes, else its first bytes (cut at a UTF-8 boundary) and how long it was.
+std::string Abbreviate(std::string_view s, size_t max);
+
 }  // namespace aegis
