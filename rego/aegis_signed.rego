@@ -12,7 +12,7 @@ import future.keywords.if
 import future.keywords.in
 
 # ---------------------------------------------------------------------------
-# Parameters, with POLICY.md's defaults.
+# Parameters, with docs/POLICY.md's defaults.
 
 default params := {}
 

@@ -43,7 +43,9 @@ S3 uses the AWS credential chain (AWS_* variables, shared credentials file, web 
 container credentials) and endpoint overrides (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL,
 S3_ENDPOINT + S3_USE_HTTPS, S3_VERIFY_SSL, AWS_CA_BUNDLE). Without a usable --key, Vault
 transit verifies (--vault-addr/VAULT_ADDR and --vault-key; token from VAULT_TOKEN,
---vault-token-file or Kubernetes auth with --vault-role).)";
+--vault-token-file or Kubernetes auth with --vault-role).
+The contract (order of work, formats, limits): docs/VERIFIER.md and docs/SIGNATURES.md in the
+Aegis repository (/usr/share/doc/aegis/ where the package is installed).)";
 
 }  // namespace
 

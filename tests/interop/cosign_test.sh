@@ -8,7 +8,7 @@
 #   verify-and-fetch and `aegis verify` accept, and refuse a tampered artifact or signature;
 # - `aegis sign` → `cosign verify-blob --key --bundle` accepts, and refuses tampering.
 # Offline key-based verification needs, from cosign: --insecure-ignore-tlog=true (no Rekor
-# entry; SIGNATURES.md) and --trusted-root with a trusted root that trusts no CA, log or
+# entry; docs/SIGNATURES.md) and --trusted-root with a trusted root that trusts no CA, log or
 # timestamp authority (v2.6 insists on a trusted root for sigstore bundles and otherwise
 # fetches one over TUF). v3 signs offline with --use-signing-config=false --tlog-upload=false.
 . "$(dirname "$0")/lib.sh"

@@ -34,7 +34,7 @@ struct HostileArchive {
 
 inline void PrintTo(const HostileArchive& h, std::ostream* os) { *os << h.name; }
 
-// Every hostile kind VERIFIER.md names (traversal, absolute paths, symlink and hardlink
+// Every hostile kind docs/VERIFIER.md names (traversal, absolute paths, symlink and hardlink
 // escapes, writes through symlinks, device/FIFO nodes, setuid/setgid, duplicates, file
 // replacing a directory, over-long names, zip variants, compressed variants).
 const std::vector<HostileArchive>& HostileArchives();

@@ -131,7 +131,8 @@ void SetupLint(CLI::App& sub, int& exit_code) {
   sub.add_option("-j,--jobs", flags->jobs, "Threads for parsing large inputs (default: one per core)");
   sub.footer(
       "Exit codes: 0 clean; 1 deny findings (or any finding with --fail-on-warn);\n"
-      "2 usage error, unreadable or invalid input.");
+      "2 usage error, unreadable or invalid input.\n"
+      "The policy: docs/POLICY.md (installed in /usr/share/doc/aegis/).");
   sub.callback([flags, &exit_code] { exit_code = RunLint(*flags); });
 }
 

@@ -144,7 +144,8 @@ void SetupRender(CLI::App& sub, int& exit_code) {
   sub.add_option("--service-account", f->tmpl.service_account, "Template: service account")->capture_default_str();
   sub.footer(
       "Exit codes: 0 rendered (or nothing to change); 1 with --diff when something would change;\n"
-      "2 usage error, unreadable or invalid input, or an object that cannot be rendered (nothing written).");
+      "2 usage error, unreadable or invalid input, or an object that cannot be rendered (nothing written).\n"
+      "What render injects and why: docs/RENDER.md (installed in /usr/share/doc/aegis/).");
   sub.callback([f, &exit_code] { exit_code = RunRender(*f); });
 }
 

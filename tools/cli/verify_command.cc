@@ -124,7 +124,8 @@ void SetupVerify(CLI::App& sub, int& exit_code) {
   sub.add_option("--format", f->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   sub.add_flag("-v,--verbose", f->verbose, "show the verifier's log on stderr");
   sub.footer("Exit codes are verify-and-fetch's: 0 verified, 2 usage, 3 not found, 4 network, 5 signature invalid,\n"
-             "6 archive rejected, 7 no trust material, 8 local I/O.");
+             "6 archive rejected, 7 no trust material, 8 local I/O.\n"
+             "Signature formats: docs/SIGNATURES.md; the verifier: docs/VERIFIER.md (in /usr/share/doc/aegis/).");
   sub.callback([f, &exit_code] {
     verifier::VaultFromEnvironment(f->o.vault);
     std::error_code ec;

@@ -12,7 +12,7 @@ namespace aegis {
 enum class ObjectStatus {
   kChecked,     // a checked kind in scope of at least one constraint
   kOutOfScope,  // a checked kind no constraint matches
-  kNotChecked,  // a kind POLICY.md does not check (or a Rollout with workloadRef)
+  kNotChecked,  // a kind docs/POLICY.md does not check (or a Rollout with workloadRef)
 };
 
 struct ObjectRecord {

@@ -16,7 +16,7 @@ struct PodSpecRef {
 };
 
 enum class Coverage {
-  kChecked,     // a kind POLICY.md checks
+  kChecked,     // a kind docs/POLICY.md checks
   kNotChecked,  // any other kind
   kDelegated,   // Rollout with spec.workloadRef: its Deployment is checked instead
 };

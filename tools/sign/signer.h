@@ -1,6 +1,6 @@
 // The producer side's signing keys behind one interface: a PEM private key (PKCS#8, SEC1 or
 // PKCS#1; EC, RSA or Ed25519; optionally encrypted) or a Vault transit key. Signatures are
-// exactly what verify-and-fetch, cosign and `openssl dgst -verify` check (SIGNATURES.md).
+// exactly what verify-and-fetch, cosign and `openssl dgst -verify` check (docs/SIGNATURES.md).
 #pragma once
 
 #include <memory>
