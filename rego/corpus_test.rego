@@ -195,13 +195,13 @@ test_corpus_defaults_scalar_spec if {
 
 # defaults / defaults: Pod init-containers-string
 test_corpus_defaults_init_containers_string if {
-	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002","aegis.dev/render-error":"volumes is not a list"},"name":"init-containers-string"},"spec":{"initContainers":"verify-and-fetch","volumes":3}}}}
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002","aegis.dev/render-error":"initContainers is not a list"},"name":"init-containers-string"},"spec":{"initContainers":"verify-and-fetch","volumes":3}}}}
 	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
 }
 
 # defaults / defaults: Pod init-containers-mapping
 test_corpus_defaults_init_containers_mapping if {
-	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002","aegis.dev/render-error":"volumes is not a list"},"name":"init-containers-mapping"},"spec":{"initContainers":{"verify":{"name":"verify"}},"volumes":{"key":{"secret":{"secretName":"cosign-public-key"}}}}}}}
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002","aegis.dev/render-error":"initContainers is not a list"},"name":"init-containers-mapping"},"spec":{"initContainers":{"verify":{"name":"verify"}},"volumes":{"key":{"secret":{"secretName":"cosign-public-key"}}}}}}}
 	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
 }
 
