@@ -170,6 +170,9 @@ Status Extractor::WriteFile(struct archive* a, int dir, const std::string& name,
     written = declared;
   }
   if (ftruncate(out.get(), static_cast<off_t>(written)) != 0) return Local(entry, "cannot size");
+  // Durable before it can be placed: a crash after placement must not leave a marker
+  // vouching for a file whose data never reached the disk.
+  if (fsync(out.get()) != 0) return Local(entry, "cannot sync");
   return Ok{};
 }
 

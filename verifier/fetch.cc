@@ -165,7 +165,7 @@ Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path,
       return Error{ErrorKind::kLimit, url, {}, fmt::format("larger than the limit of {} bytes", o.max_bytes)};
     }
     if (attempt.code == CURLE_OK && (attempt.status == 200 || attempt.status == 206)) {
-      if (std::fflush(file.get()) != 0) {
+      if (std::fflush(file.get()) != 0 || ::fsync(::fileno(file.get())) != 0) {  // durable: it may be placed as-is
         cleanup();
         return Error{ErrorKind::kIo, out_path, {}, "cannot write the download"};
       }

@@ -108,7 +108,7 @@ Expected<FetchResult> CopyLocal(const std::string& path, const std::string& out_
       done += w;
     }
   }
-  if (::close(out.release()) != 0) {
+  if (::fsync(out.get()) != 0 || ::close(out.release()) != 0) {  // durable: it may be placed as-is
     ::unlink(out_path.c_str());
     return Error{ErrorKind::kIo, out_path, {}, "write error on close"};
   }

@@ -135,6 +135,12 @@ Status Workspace::Place(const std::string& tree, const std::string& artifact, co
       return Error{ErrorKind::kArchive, artifact, {}, fmt::format("top-level entry {} is not valid UTF-8", Quote(name))};
     }
   }
+  // The tree's directories reach the disk before their entries are renamed into place (the
+  // files were synced as they were written).
+  SyncDir(tree);
+  for (auto it = fs::recursive_directory_iterator(tree, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->symlink_status().type() == fs::file_type::directory) SyncDir(it->path().string());
+  }
   RemovePrevious();
   for (const auto& name : names) {
     if (::rename((tree + "/" + name).c_str(), (dest_ + "/" + name).c_str()) != 0) {
