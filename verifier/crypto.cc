@@ -27,38 +27,6 @@ std::string Finish(EVP_MD_CTX* ctx) {
 
 }  // namespace
 
-Expected<std::string> Base64Decode(std::string_view text) {
-  std::string clean;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-    bool ok = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '/' || c == '=';
-    if (!ok) return Error{ErrorKind::kSignature, {}, {}, "not base64"};
-    clean += c;
-  }
-  if (clean.empty() || clean.size() % 4 != 0) return Error{ErrorKind::kSignature, {}, {}, "not base64 (length)"};
-  // '=' only as one or two final padding characters.
-  size_t pad = clean.size() - clean.find_last_not_of('=') - 1;
-  if (clean.find_last_not_of('=') == std::string::npos || pad > 2 || clean.find('=') < clean.size() - pad) {
-    return Error{ErrorKind::kSignature, {}, {}, "not base64 (padding)"};
-  }
-  std::vector<unsigned char> out(clean.size() / 4 * 3);
-  int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
-  if (n < 0 || static_cast<size_t>(n) < pad) return Error{ErrorKind::kSignature, {}, {}, "not base64"};
-  return std::string(reinterpret_cast<char*>(out.data()), static_cast<size_t>(n) - pad);  // EVP_DecodeBlock counts padding
-}
-
-std::string Base64Encode(std::string_view bytes) {
-  std::vector<unsigned char> out(4 * ((bytes.size() + 2) / 3) + 1);
-  int n = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  return std::string(reinterpret_cast<char*>(out.data()), static_cast<size_t>(n));
-}
-
-std::string Hex(std::string_view bytes) {
-  std::string out;
-  for (char c : bytes) out += fmt::format("{:02x}", static_cast<unsigned char>(c));
-  return out;
-}
-
 struct MultiHasher::Impl {
   explicit Impl(DigestSet want)
       : s256(NewCtx(EVP_sha256())),

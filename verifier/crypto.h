@@ -1,18 +1,18 @@
-// Small crypto helpers over OpenSSL: base64, hex, streaming digests.
+// Streaming digests over OpenSSL (base64 and hex are the platform's: util/base64.h).
 #pragma once
 
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "util/base64.h"
 #include "util/expected.h"
 
 namespace aegis::verifier {
 
-// Standard alphabet; whitespace and line breaks are ignored; padding required.
-Expected<std::string> Base64Decode(std::string_view text);
-std::string Base64Encode(std::string_view bytes);
-std::string Hex(std::string_view bytes);
+using aegis::Base64Decode;
+using aegis::Base64Encode;
+using aegis::Hex;
 
 // The digests every signature format may need, computed in one pass over the artifact.
 struct Digests {

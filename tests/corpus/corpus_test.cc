@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "inputs/policy_files.h"
 #include "lint/linter.h"
 #include "manifest/object.h"
 #include "report/report.h"

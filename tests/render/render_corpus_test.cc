@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "inputs/policy_files.h"
 #include "lint/linter.h"
 #include "render/edit.h"
 #include "render/injector.h"

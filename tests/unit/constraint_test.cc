@@ -3,6 +3,7 @@
 
 #include <re2/re2.h>
 
+#include "inputs/policy_files.h"
 #include "policy/constraint.h"
 
 namespace aegis {

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "inputs/policy_files.h"
 #include "cli/commands.h"
 #include "lint/linter.h"
 #include "report/report.h"

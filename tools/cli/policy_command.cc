@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "inputs/policy_files.h"
 #include "cli/commands.h"
 #include "policy/export.h"
 #include "policy/policy_check.h"

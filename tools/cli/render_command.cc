@@ -8,6 +8,7 @@
 #include <re2/re2.h>
 #include <fmt/format.h>
 
+#include "inputs/policy_files.h"
 #include "cli/commands.h"
 #include "render/renderer.h"
 #include "render/templates.h"

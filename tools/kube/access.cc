@@ -9,7 +9,7 @@
 
 #include "util/file_io.h"
 #include "util/strings.h"
-#include "verifier/crypto.h"
+#include "util/base64.h"
 #include "yaml/reader.h"
 #include "yaml/to_json.h"
 
@@ -66,7 +66,7 @@ std::string Resolve(const std::string& path, const std::string& relative_to) {
 // `*-data` (base64 PEM) or a file.
 Expected<std::string> Material(const json& j, const char* data_key, const char* file_key, const std::string& file, const char* what) {
   if (std::string data = Str(j, data_key); !data.empty()) {
-    auto pem = verifier::Base64Decode(data);
+    auto pem = Base64Decode(data);
     if (!pem) return Bad(file, fmt::format("{} is not base64", data_key));
     return *pem;
   }

@@ -13,7 +13,6 @@
 
 #include "util/file_io.h"
 #include "util/strings.h"
-#include "verifier/crypto.h"
 
 namespace aegis::kube {
 namespace {

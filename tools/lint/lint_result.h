@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "policy/constraint.h"
+#include "util/diagnostic.h"
 #include "util/error.h"
 
 namespace aegis {
@@ -38,12 +39,6 @@ struct Finding {
   std::string hint;  // one-line fix
   Severity severity = Severity::kError;
   EnforcementAction action = EnforcementAction::kDeny;
-};
-
-struct Diagnostic {
-  enum class Level { kError, kWarning, kNote };
-  Level level = Level::kNote;
-  Error where;  // file, mark and message
 };
 
 struct LintResult {

@@ -248,25 +248,6 @@ Expected<LoadedConstraints> ParseConstraints(const std::string& file, std::strin
   return out;
 }
 
-Expected<LoadedConstraints> LoadConstraints(const std::string& path) {
-  auto inputs = ExpandInputs({path});
-  if (!inputs.errors.empty()) return inputs.errors.front();
-  LoadedConstraints all;
-  for (const auto& file : inputs.files) {
-    auto text = ReadInput(file);
-    if (!text) return text.error();
-    auto loaded = ParseConstraints(file, *text);
-    if (!loaded) return loaded.error();
-    for (auto& c : loaded->constraints) all.constraints.push_back(std::move(c));
-    for (auto& w : loaded->warnings) all.warnings.push_back(std::move(w));
-  }
-  if (all.constraints.empty()) {
-    return Error{ErrorKind::kPolicy, path, {},
-                 "no AegisSignedPod constraint (constraints.gatekeeper.sh) found in the policy"};
-  }
-  return all;
-}
-
 Expected<LoadedConstraints> BuiltinConstraints() {
   return ParseConstraints("<built-in policy>", BuiltinPolicyYaml());
 }

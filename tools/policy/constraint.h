@@ -82,9 +82,6 @@ Expected<Constraint> ParseConstraint(const std::string& file, const ObjectRef& o
 // Reads every AegisSignedPod constraint in a YAML stream; other objects are ignored.
 Expected<LoadedConstraints> ParseConstraints(const std::string& file, std::string_view text);
 
-// Reads --policy FILE|DIR: every constraint in every manifest file. At least one required.
-Expected<LoadedConstraints> LoadConstraints(const std::string& path);
-
 // The repository's own constraint (policies/constraint-enforce.yaml), embedded at build time.
 Expected<LoadedConstraints> BuiltinConstraints();
 

@@ -11,7 +11,6 @@
 
 #include "manifest/object.h"
 #include "policy/constraint.h"
-#include "util/file_io.h"
 #include "yaml/reader.h"
 
 namespace aegis {
@@ -239,30 +238,24 @@ bool PolicyCheckResult::InputInvalid() const {
   });
 }
 
-PolicyCheckResult CheckPolicyFiles(const std::vector<std::string>& paths) {
+PolicyCheckResult CheckPolicyTexts(const std::vector<PolicyText>& texts, const std::vector<Error>& input_errors) {
   PolicyCheckResult out;
   Checker checker(out);
-  auto inputs = ExpandInputs(paths);
-  for (auto& e : inputs.errors) out.diagnostics.push_back({Diagnostic::Level::kError, e});
+  for (const auto& e : input_errors) out.diagnostics.push_back({Diagnostic::Level::kError, e});
   // Templates first, so constraints can be checked against templates in any file order.
   struct Loaded {
     std::string file;
     std::vector<yaml::Document> docs;
   };
   std::vector<Loaded> loaded;
-  for (const auto& file : inputs.files) {
-    ++out.files;
-    auto text = ReadInput(file);
-    if (!text) {
-      out.diagnostics.push_back({Diagnostic::Level::kError, text.error()});
-      continue;
-    }
-    auto docs = yaml::ReadAll(file, *text);
+  out.files = texts.size();
+  for (const auto& t : texts) {
+    auto docs = yaml::ReadAll(t.file, t.text);
     if (!docs) {
       out.diagnostics.push_back({Diagnostic::Level::kError, docs.error()});
       continue;
     }
-    loaded.push_back({file, std::move(*docs)});
+    loaded.push_back({t.file, std::move(*docs)});
   }
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& l : loaded) {

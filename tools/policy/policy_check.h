@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "lint/lint_result.h"
+#include "util/diagnostic.h"
 
 namespace aegis {
 
@@ -19,6 +19,15 @@ struct PolicyCheckResult {
   bool InputInvalid() const;  // unreadable file or invalid YAML (exit 2)
 };
 
-PolicyCheckResult CheckPolicyFiles(const std::vector<std::string>& paths);
+// A policy file's text, already read (the inputs layer reads files).
+struct PolicyText {
+  std::string file;
+  std::string text;
+};
+
+// Checks templates and constraints across all `texts` (templates first, so constraints are
+// checked against templates in any file order); `input_errors` (unreadable inputs) are
+// reported first.
+PolicyCheckResult CheckPolicyTexts(const std::vector<PolicyText>& texts, const std::vector<Error>& input_errors);
 
 }  // namespace aegis

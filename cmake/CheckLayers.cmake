@@ -1,0 +1,59 @@
+# The layers, bottom to top, and which layers each may #include (directly). A header of a
+# layer above, or of a sibling not listed, fails the build: the dependency graph in
+# ARCHITECTURE.md is checked, not just described. Tests may include anything.
+set(AEGIS_LAYERS
+  "util:"
+  "yaml:util"
+  "manifest:util,yaml"
+  "policy:util,yaml,manifest"
+  "inputs:util,policy,manifest,yaml"
+  "lint:util,yaml,manifest,policy"
+  "report:util,yaml,manifest,policy,lint"
+  "render:util,yaml,manifest,policy,lint"
+  "verifier:util"
+  "sign:util,verifier"
+  "kube:util,yaml"
+  "canary:util,yaml,manifest,policy,lint,report,render,kube"
+  "cli:util,yaml,manifest,policy,inputs,lint,report,render,verifier,sign,kube,canary")
+
+if(CMAKE_SCRIPT_MODE_FILE)
+  cmake_minimum_required(VERSION 3.20)
+  # Run as a script (cmake -DSOURCE_DIR=… -P CheckLayers.cmake): scan and judge.
+  set(problems "")
+  foreach(entry IN LISTS AEGIS_LAYERS)
+    string(REPLACE ":" ";" parts "${entry}")
+    list(GET parts 0 layer)
+    list(LENGTH parts n)
+    set(allowed "${layer}")
+    if(n GREATER 1)
+      list(GET parts 1 deps)
+      string(REPLACE "," ";" deps "${deps}")
+      list(APPEND allowed ${deps})
+    endif()
+    if(layer STREQUAL "verifier")
+      set(dir "${SOURCE_DIR}/verifier")
+    else()
+      set(dir "${SOURCE_DIR}/tools/${layer}")
+    endif()
+    file(GLOB sources "${dir}/*.h" "${dir}/*.cc")
+    foreach(src IN LISTS sources)
+      file(STRINGS "${src}" includes REGEX "^#include \"[a-z_]+/")
+      foreach(line IN LISTS includes)
+        string(REGEX REPLACE "^#include \"([a-z_]+)/.*" "\\1" target "${line}")
+        if(NOT target IN_LIST allowed)
+          file(RELATIVE_PATH rel "${SOURCE_DIR}" "${src}")
+          string(APPEND problems "  ${rel}: ${line} — layer ${layer} may include only: ${allowed}\n")
+        endif()
+      endforeach()
+    endforeach()
+  endforeach()
+  if(problems)
+    message(FATAL_ERROR "layer violations (cmake/CheckLayers.cmake):\n${problems}")
+  endif()
+else()
+  # Included from tools/CMakeLists.txt: a target every build runs.
+  add_custom_target(aegis_check_layers ALL
+    COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${PROJECT_SOURCE_DIR} -P ${PROJECT_SOURCE_DIR}/cmake/CheckLayers.cmake
+    COMMENT "Checking the layer rules (cmake/CheckLayers.cmake)" VERBATIM)
+  add_dependencies(aegis aegis_check_layers)
+endif()
