@@ -115,6 +115,27 @@ TEST(RenderCli, LintPositionsDoNotDependOnTheSplit) {
   EXPECT_EQ(last, first + 12 * 15999);
 }
 
+// An anchor on an ancestor of the pod spec (or on the object) is shared by its aliases: an
+// edit there would be injected once per alias (duplicate keys). Render refuses and writes
+// nothing.
+TEST(RenderCli, AnchoredAncestorsAreRefused) {
+  TempDir d;
+  const std::string shared =
+      "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: a}\n  spec:\n"
+      "    template: &t\n      spec:\n        containers:\n        - {name: s, image: s}\n"
+      "- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: b}\n  spec:\n    template: *t\n";
+  const std::string whole =
+      "apiVersion: v1\nkind: List\nitems:\n- &pod\n  apiVersion: v1\n  kind: Pod\n  metadata: {name: p}\n"
+      "  spec:\n    containers:\n    - {name: s, image: s}\n- *pod\n";
+  for (const std::string& text : {shared, whole}) {
+    WriteFile(d.File("list.yaml"), text);
+    auto r = RunAegis("render -i --artifact s3://m/a.tgz list.yaml", d.path());
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("has an anchor"), std::string::npos) << r.err;
+    EXPECT_EQ(ReadFile(d.File("list.yaml")), text) << "nothing written";
+  }
+}
+
 TEST(RenderCli, DiffIsAPreCommitCheck) {
   TempDir d;
   WriteFile(d.File("pod.yaml"), kBare);

@@ -306,12 +306,18 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     if (v != nullptr && !v->IsSequence() && !v->IsNull()) return Fail(v, fmt::format("{}.{} is not a list", ps.path, key));
   }
   const Node* parent = obj_.root;
+  if (parent->anchored()) return Fail(parent, "the object has an anchor (aliases share it): edit it by hand");
   const Node* parent_key = nullptr;
   size_t dot = 0, start = 0;
   std::string path = ps.path;
   while ((dot = path.find('.', start)) != std::string::npos) {
     parent = parent->Get(path.substr(start, dot - start));
     start = dot + 1;
+    // An anchored ancestor is shared by its aliases: an edit would land in every object
+    // that aliases it (and twice in this file), so it is not edited.
+    if (parent != nullptr && parent->anchored()) {
+      return Fail(parent, fmt::format("{} has an anchor (aliases share it): edit it by hand", path.substr(0, dot)));
+    }
   }
   parent_key = parent != nullptr ? parent->KeyNode(path.substr(start)) : nullptr;
   DetectStyle(ps.spec, parent_key);
