@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <set>
+#include <exception>
+#include <new>
 #include <thread>
 
 #include <fmt/format.h>
@@ -48,22 +50,42 @@ void Linter::LintText(const std::string& file, std::string_view text) {
   size_t parts = text.size() < kParallelThreshold ? 1 : options_.threads;
   std::vector<yaml::Chunk> chunks = yaml::SplitAtDocuments(text, parts);
   std::vector<Partial> partials(chunks.size());
+  // A worker's exception (bad_alloc on a hostile input) must not terminate the process: it
+  // is captured and becomes this input's error, and the stream stops there.
+  std::vector<std::exception_ptr> thrown(chunks.size());
+  auto run = [&](size_t i) {
+    try {
+      LintChunk(file, chunks[i].text, chunks[i].first_line, 0, partials[i]);
+    } catch (...) {
+      thrown[i] = std::current_exception();
+    }
+  };
   std::vector<std::thread> workers;
-  for (size_t i = 1; i < chunks.size(); ++i) {
-    workers.emplace_back([&, i] { LintChunk(file, chunks[i].text, chunks[i].first_line, 0, partials[i]); });
-  }
-  LintChunk(file, chunks[0].text, chunks[0].first_line, 0, partials[0]);
+  for (size_t i = 1; i < chunks.size(); ++i) workers.emplace_back(run, i);
+  run(0);
   for (auto& w : workers) w.join();
-  // Merge in order; a syntax error ends the stream, as a sequential parse would.
+  // Merge in order; a syntax error (or a captured exception) ends the stream, as a
+  // sequential parse would.
   size_t doc_base = 0;
-  for (auto& p : partials) {
-    for (auto& d : p.diagnostics) {
-      // Notes about skipped documents carry chunk-local document numbers: rebase them.
-      if (d.level == Diagnostic::Level::kNote && d.where.message.starts_with("document ")) {
-        size_t n = std::stoul(d.where.message.substr(9));
-        d.where.message = fmt::format("document {}{}", n + doc_base,
-                                      d.where.message.substr(d.where.message.find(' ', 9)));
+  for (size_t i = 0; i < partials.size(); ++i) {
+    Partial& p = partials[i];
+    if (thrown[i]) {
+      std::string what = "unknown error";
+      try {
+        std::rethrow_exception(thrown[i]);
+      } catch (const std::bad_alloc&) {
+        what = "out of memory";
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
       }
+      p.diagnostics.push_back({Diagnostic::Level::kError, Error{ErrorKind::kLimit, file, {}, "cannot lint this input: " + what}});
+      p.failed = true;
+    }
+    // Notes about skipped documents carry chunk-local document numbers: rebase them.
+    for (const auto& n : p.document_notes) {
+      Diagnostic& d = p.diagnostics[n.diagnostic];
+      d.where.message = fmt::format("document {} {}", n.document + doc_base, n.reason);
     }
     doc_base += p.documents;
     bool failed = p.failed;
@@ -87,7 +109,9 @@ void Linter::LintChunk(const std::string& file, std::string_view text, uint32_t 
     ++out.documents;
     DocumentObjects objs = ObjectsOf(doc.root(), options_.default_namespace);
     for (const auto& s : objs.skipped) {
-      out.diagnostics.push_back(Note(file, s.mark, fmt::format("document {} {}", first_doc + doc.index() + 1, s.reason)));
+      size_t document = first_doc + doc.index() + 1;  // chunk-local; LintText rebases it
+      out.document_notes.push_back({out.diagnostics.size(), document, s.reason});
+      out.diagnostics.push_back(Note(file, s.mark, fmt::format("document {} {}", document, s.reason)));
     }
     for (const ObjectRef& obj : objs.objects) LintObject(file, obj, out);
   }

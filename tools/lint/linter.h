@@ -49,6 +49,14 @@ class Linter {
     std::vector<Pending> pending;
     std::map<size_t, std::vector<size_t>> applied;
     std::map<std::string, Labels> namespaces;
+    // Notes naming a document by number: the diagnostic's index, its chunk-local number, and
+    // the rest of the message (the number is rebased when chunks are merged).
+    struct DocumentNote {
+      size_t diagnostic;
+      size_t document;
+      std::string reason;
+    };
+    std::vector<DocumentNote> document_notes;
     size_t documents = 0;
     bool failed = false;  // stopped at a syntax error
   };
