@@ -219,6 +219,29 @@ TEST_F(CanaryTest, ExecCredentialPlugin) {
   EXPECT_NE(failing.out.find("exec credential plugin failed"), std::string::npos) << failing.out;
 }
 
+// Hostile credentials: a plugin answering numbers where strings are due, or JSON nested
+// 200,000 deep, and a token with a line break (which would add header lines) are clear
+// errors, never a type_error, a crash or a request.
+TEST_F(CanaryTest, HostileCredentialsAreClearErrors) {
+  Healthy();
+  std::string exec = "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./plugin.sh\n      interactiveMode: Never\n";
+  WriteFile(dir_.File("plugin.sh"), "#!/bin/sh\nprintf '{\"kind\":\"ExecCredential\",\"status\":{\"token\":7}}'\n");
+  chmod(dir_.File("plugin.sh").c_str(), 0755);
+  auto typed = Canary("", Kubeconfig(exec));
+  EXPECT_EQ(typed.exit_code, 2) << typed.out << typed.err;
+  EXPECT_NE((typed.out + typed.err).find("neither status.token nor a client certificate"), std::string::npos) << typed.out << typed.err;
+  WriteFile(dir_.File("deep.json"), std::string(200000, '[') + std::string(200000, ']'));
+  WriteFile(dir_.File("plugin.sh"), "#!/bin/sh\ncat deep.json\n");
+  auto deep = Canary("", Kubeconfig(exec));
+  EXPECT_EQ(deep.exit_code, 2) << deep.out << deep.err;
+  EXPECT_NE((deep.out + deep.err).find("did not print an ExecCredential"), std::string::npos) << deep.out << deep.err;
+  const size_t before = api_.Log().size();
+  auto injected = Canary("", Kubeconfig("    token: \"abc\\r\\nX-Injected: yes\"\n"));
+  EXPECT_EQ(injected.exit_code, 2) << injected.out << injected.err;
+  EXPECT_NE((injected.out + injected.err).find("control character"), std::string::npos) << injected.out << injected.err;
+  EXPECT_EQ(api_.Log().size(), before) << "no request carried the token";
+}
+
 TEST_F(CanaryTest, MergedKubeconfigsContextsAndInsecureSkipTlsVerify) {
   Healthy();
   // First file: a context "other" pointing nowhere; second: the real one. KUBECONFIG merges.

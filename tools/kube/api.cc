@@ -1,5 +1,8 @@
 #include "kube/api.h"
 
+#include "util/json_access.h"
+
+#include <algorithm>
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -64,6 +67,10 @@ class HttpKubeApi : public KubeApi {
     while (!url.empty() && url.back() == '/') url.pop_back();
     url += path;
     curl_slist* headers = curl_slist_append(nullptr, "Accept: application/json");
+    // A line break in a token would add header lines of the token's choosing.
+    if (std::any_of(token.begin(), token.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; })) {
+      return Error{ErrorKind::kUsage, {}, {}, "the bearer token contains a control character (a line break?): refusing to send it"};
+    }
     std::string auth = "Authorization: Bearer " + token;
     if (!token.empty()) headers = curl_slist_append(headers, auth.c_str());
     std::string payload;
@@ -105,8 +112,9 @@ class HttpKubeApi : public KubeApi {
     }
     ApiResponse r;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-    r.body = json::parse(out, nullptr, false);
-    if (r.body.is_discarded()) r.body = nullptr;
+    // The answer is outside input: bounded in depth and size before it becomes a DOM.
+    auto parsed = ParseJsonBounded(out);
+    r.body = parsed ? std::move(*parsed) : json(nullptr);
     return r;
   }
 
@@ -176,15 +184,17 @@ Expected<ExecCredential> RunExecPlugin(const ExecPlugin& p) {
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     return Error{ErrorKind::kForbidden, p.command, {}, fmt::format("the exec credential plugin failed (exit {})", WIFEXITED(status) ? WEXITSTATUS(status) : -1)};
   }
-  json j = json::parse(text, nullptr, false);
-  if (!j.is_object() || j.value("kind", "") != "ExecCredential" || !j.value("status", json()).is_object()) {
+  auto bounded = ParseJsonBounded(text, 64, 1u << 20);
+  json j = bounded ? std::move(*bounded) : json(json::value_t::discarded);
+  if (!j.is_object() || JsonStringOr(j, {"kind"}) != "ExecCredential" || JsonAt(j, {"status"}) == nullptr || !j["status"].is_object()) {
     return Error{ErrorKind::kUsage, p.command, {}, "the exec credential plugin did not print an ExecCredential"};
   }
   ExecCredential c;
   const json& s = j["status"];
-  c.token = s.value("token", "");
-  c.client_cert_pem = s.value("clientCertificateData", "");
-  c.client_key_pem = s.value("clientKeyData", "");
+  // Typed reads: a number where a string is due is "absent", never a type_error.
+  c.token = JsonStringOr(s, {"token"});
+  c.client_cert_pem = JsonStringOr(s, {"clientCertificateData"});
+  c.client_key_pem = JsonStringOr(s, {"clientKeyData"});
   if (c.token.empty() && (c.client_cert_pem.empty() || c.client_key_pem.empty())) {
     return Error{ErrorKind::kUsage, p.command, {}, "the ExecCredential has neither status.token nor a client certificate"};
   }

@@ -2,9 +2,11 @@
 // a missing key, or a value of another type, is "absent", never an exception.
 #pragma once
 
+#include <algorithm>
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +35,38 @@ inline std::optional<std::string> JsonString(const nlohmann::json& j, std::initi
 inline std::string JsonStringOr(const nlohmann::json& j, std::initializer_list<const char*> path, std::string fallback = {}) {
   auto s = JsonString(j, path);
   return s ? *s : fallback;
+}
+
+// The deepest nesting of arrays/objects in a JSON text (strings skipped), stopping once past
+// `limit`: checked before parsing outside JSON, whose DOM would otherwise recurse that deep.
+inline size_t JsonNestingDepth(std::string_view text, size_t limit) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) return deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+// Parses outside JSON with bounds: nullopt when it is not JSON, deeper than `max_depth` or
+// larger than `max_bytes` (the caller says which input it was).
+inline std::optional<nlohmann::json> ParseJsonBounded(std::string_view text, size_t max_depth = 256, size_t max_bytes = 64u << 20) {
+  if (text.size() > max_bytes || JsonNestingDepth(text, max_depth) > max_depth) return std::nullopt;
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
 }
 
 // Serialises outside data: malformed UTF-8 in strings is replaced (U+FFFD), never a throw.
