@@ -136,6 +136,40 @@ TEST(RenderCli, AnchoredAncestorsAreRefused) {
   }
 }
 
+// --diff is built from render's own edits (linear memory). Its correctness oracle is the real
+// `patch`: applied to a copy of the inputs it gives exactly what render writes, for files with
+// and without a final line break, CR LF, flow style, KServe storageUri moves, and 3,000
+// workloads in one file.
+TEST(RenderCli, DiffAppliesWithPatchToExactlyTheRenderedFiles) {
+  TempDir d;
+  std::filesystem::create_directories(d.File("a"));
+  WriteFile(d.File("a/bare.yaml"), kBare);
+  WriteFile(d.File("a/noeol.yaml"), std::string(kBare).substr(0, std::string(kBare).size() - 1));
+  std::string crlf;
+  for (char c : std::string(kBare)) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  WriteFile(d.File("a/crlf.yaml"), crlf);
+  WriteFile(d.File("a/flow.json"), R"({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "j"}, "spec": {"containers": [{"name": "s", "image": "s"}]}})");
+  WriteFile(d.File("a/isvc.yaml"), "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: m\nspec:\n"
+                                   "  predictor:\n    model:\n      modelFormat: {name: onnx}\n      storageUri: s3://b/m.tgz\n"
+                                   "      args: [--x]\n");
+  std::string many;
+  for (int i = 0; i < 3000; ++i) {
+    many += "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d" + std::to_string(i) +
+            "  # keep\nspec:\n  template:\n    spec:\n      containers:\n      - name: s\n        image: s\n";
+  }
+  WriteFile(d.File("a/many.yaml"), many);
+  const std::string files = "a/bare.yaml a/noeol.yaml a/crlf.yaml a/flow.json a/isvc.yaml a/many.yaml";
+  auto diff = RunAegis("render --diff --artifact s3://m/a.tgz " + files, d.path());
+  ASSERT_EQ(diff.exit_code, 1) << diff.err;
+  WriteFile(d.File("render.patch"), diff.out);
+  auto copy = testing::RunShell("mkdir b && cp -r a/. b/ && patch -s -p2 -d b < render.patch", d.path());
+  ASSERT_EQ(copy.exit_code, 0) << copy.out << copy.err;
+  ASSERT_EQ(RunAegis("render -i --artifact s3://m/a.tgz " + files, d.path()).exit_code, 0);
+  for (const char* f : {"bare.yaml", "noeol.yaml", "crlf.yaml", "flow.json", "isvc.yaml", "many.yaml"}) {
+    EXPECT_EQ(ReadFile(d.File(std::string("b/") + f)), ReadFile(d.File(std::string("a/") + f))) << f;
+  }
+}
+
 TEST(RenderCli, DiffIsAPreCommitCheck) {
   TempDir d;
   WriteFile(d.File("pod.yaml"), kBare);

@@ -12,7 +12,6 @@
 #include "cli/commands.h"
 #include "render/renderer.h"
 #include "render/templates.h"
-#include "util/diff.h"
 #include "util/file_io.h"
 
 namespace aegis::cli {
@@ -91,7 +90,7 @@ int RunRender(RenderFlags f) {
   if (f.diff) {
     bool changed = false;
     for (const auto& r : results) {
-      std::string d = UnifiedDiff(r.original, r.rendered, "a/" + r.file, "b/" + r.file);
+      std::string d = render::DiffOfEdits(r.original, r.edits, "a/" + r.file, "b/" + r.file);
       std::fwrite(d.data(), 1, d.size(), stdout);
       changed = changed || !d.empty();
     }

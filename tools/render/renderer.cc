@@ -17,7 +17,7 @@ Diagnostic Problem(Error e) { return {Diagnostic::Level::kError, std::move(e)}; 
 
 RenderedFile RenderText(const std::string& file, std::string text, const RenderSettings& settings,
                         const std::vector<Constraint>& constraints) {
-  RenderedFile out{file, std::move(text), {}, {}, false};
+  RenderedFile out{file, std::move(text), {}, {}, {}, false};
   // One document's tree at a time: edits are byte offsets and outlive the tree.
   yaml::TextIndex index(out.original);
   const re2::RE2& pattern = *constraints.front().parameters.pattern;
@@ -46,6 +46,8 @@ RenderedFile RenderText(const std::string& file, std::string text, const RenderS
     }
   }
   if (out.failed) return out;
+  SortEdits(edits);
+  out.edits = edits;
   auto rendered = ApplyEdits(out.original, std::move(edits));
   if (!rendered) {
     out.diagnostics.push_back(Problem(Error{ErrorKind::kPolicy, file, {}, "edits overlap: edit this file by hand"}));

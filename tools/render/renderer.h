@@ -8,6 +8,7 @@
 
 #include "lint/lint_result.h"
 #include "policy/constraint.h"
+#include "render/edit.h"
 #include "render/injector.h"
 
 namespace aegis::render {
@@ -16,6 +17,7 @@ struct RenderedFile {
   std::string file;
   std::string original;
   std::string rendered;          // == original when nothing had to change
+  std::vector<Edit> edits;       // what turned original into rendered, sorted (for --diff)
   std::vector<Diagnostic> diagnostics;  // errors (nothing may be written) and notes
   bool failed = false;
 };
