@@ -240,6 +240,12 @@ TEST_F(CanaryTest, HostileCredentialsAreClearErrors) {
   EXPECT_EQ(injected.exit_code, 2) << injected.out << injected.err;
   EXPECT_NE((injected.out + injected.err).find("control character"), std::string::npos) << injected.out << injected.err;
   EXPECT_EQ(api_.Log().size(), before) << "no request carried the token";
+  // A token to a plain-http server is sent as kubectl would, with a warning.
+  WriteFile(dir_.File("kc-http"), "apiVersion: v1\nkind: Config\ncurrent-context: t\nclusters:\n- name: t\n  cluster: {server: \"HTTP://127.0.0.1:1\"}\n"
+                                  "contexts:\n- name: t\n  context: {cluster: t, user: u}\nusers:\n- name: u\n  user: {token: abc}\n");
+  auto http = Canary("--timeout 2", dir_.File("kc-http"));
+  EXPECT_EQ(http.exit_code, 3) << http.out << http.err;
+  EXPECT_NE(http.err.find("the bearer token travels unencrypted"), std::string::npos) << http.err;
 }
 
 TEST_F(CanaryTest, MergedKubeconfigsContextsAndInsecureSkipTlsVerify) {

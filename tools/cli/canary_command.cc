@@ -1,4 +1,6 @@
 // `aegis canary`: the seed's canary acceptance criteria, checked against a live cluster.
+#include <algorithm>
+#include <cctype>
 #include <signal.h>
 
 #include <cstdlib>
@@ -41,6 +43,11 @@ int RunCanaryCommand(CanaryFlags& f) {
     return canary::kCanaryUsage;
   }
   if (access->insecure) std::cerr << "aegis canary: warning: TLS verification of the API server is OFF (insecure-skip-tls-verify)\n";
+  if (bool has_token = !access->token.empty() || !access->token_file.empty() || access->exec.has_value();
+      has_token && access->server.size() >= 7 && std::equal(access->server.begin(), access->server.begin() + 7, "http://",
+                                                            [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; })) {
+    std::cerr << "aegis canary: warning: the API server is plain http://: the bearer token travels unencrypted\n";
+  }
   if (!f.roles.empty()) {
     f.o.roles.clear();
     for (const auto& r : f.roles) {
