@@ -61,16 +61,16 @@ class HttpKubeApi : public KubeApi {
         key = exec_->client_key_pem;
       }
     }
+    // A line break in a token would add header lines of the token's choosing.
+    if (std::any_of(token.begin(), token.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; })) {
+      return Error{ErrorKind::kUsage, {}, {}, "the bearer token contains a control character (a line break?): refusing to send it"};
+    }
     std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
     CURL* c = curl.get();
     std::string url = a_.server;
     while (!url.empty() && url.back() == '/') url.pop_back();
     url += path;
     curl_slist* headers = curl_slist_append(nullptr, "Accept: application/json");
-    // A line break in a token would add header lines of the token's choosing.
-    if (std::any_of(token.begin(), token.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; })) {
-      return Error{ErrorKind::kUsage, {}, {}, "the bearer token contains a control character (a line break?): refusing to send it"};
-    }
     std::string auth = "Authorization: Bearer " + token;
     if (!token.empty()) headers = curl_slist_append(headers, auth.c_str());
     std::string payload;
