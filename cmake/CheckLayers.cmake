@@ -3,6 +3,7 @@
 # ARCHITECTURE.md is checked, not just described. Tests may include anything.
 set(AEGIS_LAYERS
   "util:"
+  "platform:util"
   "yaml:util"
   "manifest:util,yaml"
   "policy:util,yaml,manifest"
@@ -10,11 +11,11 @@ set(AEGIS_LAYERS
   "lint:util,yaml,manifest,policy"
   "report:util,yaml,manifest,policy,lint"
   "render:util,yaml,manifest,policy,lint"
-  "verifier:util"
-  "sign:util,verifier"
-  "kube:util,yaml"
-  "canary:util,yaml,manifest,policy,lint,report,render,kube"
-  "cli:util,yaml,manifest,policy,inputs,lint,report,render,verifier,sign,kube,canary")
+  "verifier:util,platform"
+  "sign:util,platform,verifier"
+  "kube:util,platform,yaml"
+  "canary:util,platform,yaml,manifest,policy,lint,report,render,kube"
+  "cli:util,platform,yaml,manifest,policy,inputs,lint,report,render,verifier,sign,kube,canary")
 
 if(CMAKE_SCRIPT_MODE_FILE)
   cmake_minimum_required(VERSION 3.20)

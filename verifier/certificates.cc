@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "util/file_io.h"
+#include "verifier/verify_error.h"
 
 namespace aegis::verifier {
 namespace {
@@ -29,7 +30,7 @@ std::string SubjectOf(X509* cert) {
 
 Expected<CertificateRoots> CertificateRoots::Load(const std::string& pem_file) {
   auto text = ReadInput(pem_file);
-  if (!text) return Error{ErrorKind::kTrust, pem_file, {}, "cannot read the CA certificates: " + text.error().message};
+  if (!text) return Error{VerifyError::kTrust, pem_file, {}, "cannot read the CA certificates: " + text.error().message};
   CertificateRoots roots;
   roots.file_ = pem_file;
   roots.store_.reset(X509_STORE_new(), X509_STORE_free);
@@ -40,12 +41,12 @@ Expected<CertificateRoots> CertificateRoots::Load(const std::string& pem_file) {
     X509_free(cert);
     ++count;
   }
-  if (count == 0) return Error{ErrorKind::kTrust, pem_file, {}, "no PEM certificate in the CA file"};
+  if (count == 0) return Error{VerifyError::kTrust, pem_file, {}, "no PEM certificate in the CA file"};
   return roots;
 }
 
 Expected<TrustedKey> CertificateRoots::VerifyChain(const std::vector<std::string>& chain_der) const {
-  auto bad = [](std::string msg) { return Error{ErrorKind::kSignature, {}, {}, std::move(msg)}; };
+  auto bad = [](std::string msg) { return Error{VerifyError::kSignature, {}, {}, std::move(msg)}; };
   if (chain_der.empty()) return bad("the bundle carries no certificate");
   X509Ptr leaf = FromDer(chain_der[0]);
   if (!leaf) return bad("the bundle's signing certificate is not DER X.509");

@@ -1,4 +1,6 @@
 #include "verifier/extract.h"
+#include "verifier/verify_error.h"
+#include "platform/fd.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -21,29 +23,11 @@
 namespace aegis::verifier {
 namespace {
 
+using platform::Fd;
+
 namespace fs = std::filesystem;
 
 enum class Kind { kDir, kFile, kSymlink };
-
-// An open file descriptor, closed on scope exit.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  Fd& operator=(Fd&& o) noexcept {
-    std::swap(fd_, o.fd_);
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Splits a relative path into components; nullopt when it is unsafe.
 std::optional<std::vector<std::string>> Components(std::string_view path, std::string* why) {
@@ -83,7 +67,7 @@ class Extractor {
 
  private:
   Error Reject(const std::string& entry, const std::string& why) const {
-    return Error{ErrorKind::kArchive, {}, {}, entry.empty() ? why : fmt::format("entry {:?}: {}", entry, why)};
+    return Error{VerifyError::kArchive, {}, {}, entry.empty() ? why : fmt::format("entry {:?}: {}", entry, why)};
   }
   Error Local(const std::string& entry, const std::string& what) const {
     return Error{ErrorKind::kIo, {}, {}, fmt::format("{} {}: {}", what, entry, std::strerror(errno))};
@@ -313,7 +297,7 @@ Expected<ExtractStats> ExtractArchive(const std::string& archive, const std::str
   archive_read_support_filter_zstd(a.get());
   if (archive_read_open_filename(a.get(), archive.c_str(), 1 << 16) != ARCHIVE_OK) {
     const char* msg = archive_error_string(a.get());
-    return Error{ErrorKind::kArchive, archive, {}, fmt::format("not a tar, tar.gz, tar.zst or zip archive: {}", msg ? msg : "?")};
+    return Error{VerifyError::kArchive, archive, {}, fmt::format("not a tar, tar.gz, tar.zst or zip archive: {}", msg ? msg : "?")};
   }
   Extractor x(staging, limits, size);
   Status st = x.Run(a.get());

@@ -47,19 +47,3 @@ struct FetchResult {
 Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path, const FetchOptions& options = {});
 
 }  // namespace aegis::verifier
-
-namespace aegis::verifier {
-
-struct HttpText {
-  long status = 0;
-  std::string body;
-};
-
-// A small request whose answer is kept in memory (credential endpoints, Vault): GET, or
-// POST with a body (its Content-Type among `headers`). kNetwork on connection failure; any
-// HTTP status is returned. `ca_bundle`: PEM file of trusted CAs (empty: the system's).
-Expected<HttpText> RequestText(const std::string& url, const std::vector<std::string>& headers = {},
-                               const std::string& post_body = "", std::chrono::seconds timeout = std::chrono::seconds(20),
-                               const std::string& ca_bundle = "");
-
-}  // namespace aegis::verifier

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "util/file_io.h"
+#include "verifier/verify_error.h"
 
 namespace aegis::verifier {
 namespace {
@@ -40,13 +41,13 @@ Expected<TrustedKey> ParsePublicKey(const std::string& pem, const std::string& p
       OSSL_DECODER_CTX_free(dctx);
     }
   }
-  if (k == nullptr) return Error{ErrorKind::kTrust, path, {}, "not a PEM public key"};
+  if (k == nullptr) return Error{VerifyError::kTrust, path, {}, "not a PEM public key"};
   TrustedKey key{path, std::shared_ptr<EVP_PKEY>(k, EVP_PKEY_free), KeyType::kEcP256, {}, {}};
   switch (EVP_PKEY_get_base_id(k)) {
     case EVP_PKEY_RSA:
       key.type = KeyType::kRsa;
       if (const int bits = EVP_PKEY_get_bits(k); bits < 2048) {  // factorable: no trust
-        return Error{ErrorKind::kTrust, path, {}, fmt::format("RSA key of {} bits is too weak (2048 at least)", bits)};
+        return Error{VerifyError::kTrust, path, {}, fmt::format("RSA key of {} bits is too weak (2048 at least)", bits)};
       }
       break;
     case EVP_PKEY_ED25519: key.type = KeyType::kEd25519; break;
@@ -58,10 +59,10 @@ Expected<TrustedKey> ParsePublicKey(const std::string& pem, const std::string& p
       if (c == "prime256v1" || c == "P-256") key.type = KeyType::kEcP256;
       else if (c == "secp384r1" || c == "P-384") key.type = KeyType::kEcP384;
       else if (c == "secp521r1" || c == "P-521") key.type = KeyType::kEcP521;
-      else return Error{ErrorKind::kTrust, path, {}, fmt::format("unsupported curve {}", c)};
+      else return Error{VerifyError::kTrust, path, {}, fmt::format("unsupported curve {}", c)};
       break;
     }
-    default: return Error{ErrorKind::kTrust, path, {}, "unsupported key type"};
+    default: return Error{VerifyError::kTrust, path, {}, "unsupported key type"};
   }
   unsigned char* der = nullptr;
   int n = i2d_PUBKEY(k, &der);
@@ -116,7 +117,7 @@ Expected<std::vector<TrustedKey>> LoadTrustedKeys(const std::string& file_or_dir
   }
   if (keys.empty()) {
     std::string why = files.empty() ? "no *.pem or *.pub key found" : problems.front();
-    return Error{ErrorKind::kTrust, file_or_dir, {}, "no trusted public key: " + why};
+    return Error{VerifyError::kTrust, file_or_dir, {}, "no trusted public key: " + why};
   }
   return keys;
 }

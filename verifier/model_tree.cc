@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "verifier/crypto.h"
+#include "verifier/verify_error.h"
 
 namespace aegis::verifier {
 namespace {
@@ -23,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-Error Bad(std::string msg) { return Error{ErrorKind::kSignature, {}, {}, std::move(msg)}; }
+Error Bad(std::string msg) { return Error{VerifyError::kSignature, {}, {}, std::move(msg)}; }
 
 std::string Str(const json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();

@@ -6,24 +6,6 @@
 
 namespace aegis::verifier {
 
-int ExitCodeFor(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::kUsage: return kExitUsage;
-    case ErrorKind::kNotFound: return kExitNotFound;
-    case ErrorKind::kNetwork:
-    case ErrorKind::kForbidden:
-    case ErrorKind::kTimeout: return kExitNetwork;
-    case ErrorKind::kSignature: return kExitSignature;
-    case ErrorKind::kArchive:
-    case ErrorKind::kLimit: return kExitArchive;
-    case ErrorKind::kTrust: return kExitNoTrust;
-    case ErrorKind::kIo:
-    case ErrorKind::kSyntax:
-    case ErrorKind::kPolicy: return kExitLocalIo;
-  }
-  return kExitLocalIo;
-}
-
 namespace {
 
 constexpr const char* kFooter = R"(Exit codes:

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "util/expected.h"
+#include "verifier/exit_codes.h"
 #include "verifier/extract.h"
 #include "verifier/vault.h"
 
@@ -17,20 +18,6 @@ class App;
 }
 
 namespace aegis::verifier {
-
-// Exit codes, documented in --help.
-enum ExitCode : int {
-  kExitPlaced = 0,
-  kExitUsage = 2,
-  kExitNotFound = 3,
-  kExitNetwork = 4,
-  kExitSignature = 5,
-  kExitArchive = 6,
-  kExitNoTrust = 7,
-  kExitLocalIo = 8,
-};
-
-int ExitCodeFor(ErrorKind kind);
 
 struct Options;
 // The Vault settings with the transport rule of the artifact URIs (--allow-insecure-http).

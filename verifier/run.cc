@@ -17,6 +17,8 @@
 #include "verifier/source.h"
 #include "verifier/workspace.h"
 #include "util/strings.h"
+#include "platform/net_error.h"
+#include "verifier/verify_error.h"
 
 namespace aegis::verifier {
 namespace {
@@ -25,7 +27,7 @@ namespace fs = std::filesystem;
 constexpr uint64_t kMaxSignatureBytes = 1 << 20;
 constexpr std::array<const char*, 3> kSignatureSuffixes = {".sigstore.json", ".sig.json", ".sig"};
 
-Error Fail(ErrorKind kind, std::string file, std::string message) { return Error{kind, std::move(file), {}, std::move(message)}; }
+Error Fail(std::error_code kind, std::string file, std::string message) { return Error{kind, std::move(file), {}, std::move(message)}; }
 
 bool IsHex64(std::string& s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -70,21 +72,21 @@ Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources
   for (const auto& uri : candidates) {
     auto got = sources.Get(uri, path, DigestSet{false, false}, kMaxSignatureBytes);
     if (!got) {
-      if (got.error().kind == ErrorKind::kNotFound && o.signature.empty()) continue;
+      if (got.error().kind == NetError::kNotFound && o.signature.empty()) continue;
       // Real S3 answers 403, not 404, for a missing key when the identity lacks s3:ListBucket;
       // discovery goes on (the artifact's own fetch tells whether access is really denied).
-      if (got.error().kind == ErrorKind::kForbidden && o.signature.empty()) {
+      if (got.error().kind == NetError::kForbidden && o.signature.empty()) {
         log.Info("signature candidate refused", {{"uri", DisplayUri(uri)}, {"note", "HTTP 403 (S3 answers so for a missing key without s3:ListBucket)"}});
         continue;
       }
       Error e = got.error();
-      if (e.kind == ErrorKind::kLimit) e.kind = ErrorKind::kSignature;
+      if (e.kind == ErrorKind::kLimit) e.kind = VerifyError::kSignature;
       return e;
     }
     auto text = ReadInput(path);
     if (!text) return text.error();
     auto parsed = ParseSignatureFile(*text);
-    if (!parsed) return Fail(ErrorKind::kSignature, DisplayUri(uri), parsed.error().message);
+    if (!parsed) return Fail(VerifyError::kSignature, DisplayUri(uri), parsed.error().message);
     log.Info("signature fetched", {{"uri", DisplayUri(uri)}, {"format", FormatName(parsed->format)}, {"bytes", std::to_string(got->bytes)}});
     return std::optional<FoundSignature>(FoundSignature{uri, std::move(*parsed)});
   }
@@ -94,7 +96,7 @@ Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources
 Status CheckName(const Options& o, const Verified& v) {
   if (o.expected_name.empty()) return Ok{};
   if (v.subject != o.expected_name) {
-    return Fail(ErrorKind::kSignature, {}, fmt::format("the signature binds the name {:?}, not the expected {:?}", v.subject, o.expected_name));
+    return Fail(VerifyError::kSignature, {}, fmt::format("the signature binds the name {:?}, not the expected {:?}", v.subject, o.expected_name));
   }
   return Ok{};
 }
@@ -136,7 +138,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
                                 {"attempts", std::to_string(got->attempts)}, {"resumed", got->resumed ? "true" : "false"},
                                 {"seconds", Seconds(std::chrono::steady_clock::now() - t1)}});
   if (!o.expected_sha256.empty() && sha256 != o.expected_sha256) {
-    return Fail(ErrorKind::kSignature, DisplayUri(o.artifact),
+    return Fail(VerifyError::kSignature, DisplayUri(o.artifact),
                 fmt::format("pin mismatch: the artifact's SHA-256 is {}, --expected-sha256 is {}", sha256, o.expected_sha256));
   }
 
@@ -147,11 +149,11 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     auto v = VerifyArtifactWith(*trust, (*sig)->file, got->digests, artifact);
     if (!v) {
       Error e = v.error();
-      if (e.kind == ErrorKind::kSignature) e.file = DisplayUri(o.artifact);
+      if (e.kind == VerifyError::kSignature) e.file = DisplayUri(o.artifact);
       return e;
     }
     if (!o.expected_name.empty()) {
-      return Fail(ErrorKind::kSignature, DisplayUri((*sig)->uri),
+      return Fail(VerifyError::kSignature, DisplayUri((*sig)->uri),
                   "--expected-name: this signature format binds no model name (only model-signing bundles do)");
     }
     key_used = v->key;
@@ -206,14 +208,14 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
       if (!single.empty() || !fs::is_regular_file(fs::symlink_status(inside, ec))) {
         std::string tried;
         for (const char* suffix : kSignatureSuffixes) tried += (tried.empty() ? "" : ", ") + DisplayUri(WithSuffix(o.artifact, suffix));
-        return Fail(ErrorKind::kNotFound, DisplayUri(o.artifact), fmt::format("no signature: tried {} and model.sig inside the artifact", tried));
+        return Fail(NetError::kNotFound, DisplayUri(o.artifact), fmt::format("no signature: tried {} and model.sig inside the artifact", tried));
       }
       auto text = ReadInput(inside);
       if (!text) return text.error();
       auto parsed = ParseSignatureFile(*text);
-      if (!parsed) return Fail(ErrorKind::kSignature, "model.sig", parsed.error().message);
+      if (!parsed) return Fail(VerifyError::kSignature, "model.sig", parsed.error().message);
       if (parsed->format != SignatureFile::Format::kModelSigning) {
-        return Fail(ErrorKind::kSignature, "model.sig", "model.sig is not a model-signing bundle");
+        return Fail(VerifyError::kSignature, "model.sig", "model.sig is not a model-signing bundle");
       }
       tree_sig = std::move(*parsed);
       where = "model.sig";
@@ -221,7 +223,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     auto v = VerifyTreeWith(*trust, tree_sig, single.empty() ? tree : single, o.ignore_paths);
     if (!v) {
       Error e = v.error();
-      if (e.kind == ErrorKind::kSignature) e.file = where;
+      if (e.kind == VerifyError::kSignature) e.file = where;
       return e;
     }
     summary.format = "model-signing";

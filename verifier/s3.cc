@@ -9,9 +9,13 @@
 #include <fmt/format.h>
 
 #include "util/strings.h"
+#include "platform/http.h"
+#include "platform/net_error.h"
 
 namespace aegis::verifier {
 namespace {
+
+constexpr size_t kCredentialAnswerLimit = 1u << 20;  // credential answers are small
 
 bool Truthy(const std::optional<std::string>& v) {
   return v && (*v == "1" || *v == "true" || *v == "True" || *v == "TRUE");
@@ -22,14 +26,6 @@ bool Falsy(const std::optional<std::string>& v) {
 }
 
 }  // namespace
-
-Env ProcessEnv() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    if (v == nullptr || *v == '\0') return std::nullopt;
-    return std::string(v);
-  };
-}
 
 Expected<S3Location> ResolveS3(const std::string& uri, const Env& env) {
   if (!uri.starts_with("s3://")) return Error{ErrorKind::kUsage, {}, {}, fmt::format("not an s3:// URI: {}", uri)};
@@ -143,17 +139,24 @@ Expected<AwsCredentials> WebIdentity(const Env& env, const std::string& role, co
                                  "&WebIdentityToken={}",
                                  FormEscape(role), FormEscape(env("AWS_ROLE_SESSION_NAME").value_or("aegis-verify-and-fetch")),
                                  FormEscape(*token));
-  auto r = RequestText(endpoint + "/", {"Content-Type: application/x-www-form-urlencoded"}, form);
-  if (!r) return Error{ErrorKind::kNetwork, endpoint, {}, "STS AssumeRoleWithWebIdentity: " + r.error().message};
+  platform::HttpRequest request;
+  request.method = "POST";
+  request.url = endpoint + "/";
+  request.headers = {"Content-Type: application/x-www-form-urlencoded"};
+  request.body = form;
+  request.total_timeout = std::chrono::seconds(20);
+  platform::HttpClient client;
+  auto r = client.SendForText(request, kCredentialAnswerLimit);
+  if (!r) return Error{NetError::kNetwork, endpoint, {}, "STS AssumeRoleWithWebIdentity: " + r.error().message};
   if (r->status != 200) {
     std::string code = XmlText(r->body, "Code");
-    return Error{ErrorKind::kNetwork, endpoint, {},
+    return Error{NetError::kNetwork, endpoint, {},
                  fmt::format("STS AssumeRoleWithWebIdentity failed: HTTP {}{}", r->status, code.empty() ? "" : " " + code)};
   }
   AwsCredentials c{XmlText(r->body, "AccessKeyId"), XmlText(r->body, "SecretAccessKey"), XmlText(r->body, "SessionToken"),
                    "web identity (" + role + ")"};
   if (c.access_key_id.empty() || c.secret_access_key.empty()) {
-    return Error{ErrorKind::kNetwork, endpoint, {}, "STS answered without credentials"};
+    return Error{NetError::kNetwork, endpoint, {}, "STS answered without credentials"};
   }
   return c;
 }
@@ -166,16 +169,21 @@ Expected<AwsCredentials> Container(const Env& env, const std::string& url) {
     if (!token) return Error{ErrorKind::kUsage, *file, {}, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE cannot be read"};
   }
   if (token) headers.push_back("Authorization: " + *token);
-  auto r = RequestText(url, headers);
-  if (!r) return Error{ErrorKind::kNetwork, url, {}, "container credentials: " + r.error().message};
+  platform::HttpRequest request;
+  request.url = url;
+  request.headers = headers;
+  request.total_timeout = std::chrono::seconds(20);
+  platform::HttpClient client;
+  auto r = client.SendForText(request, kCredentialAnswerLimit);
+  if (!r) return Error{NetError::kNetwork, url, {}, "container credentials: " + r.error().message};
   if (r->status != 200) {
-    return Error{ErrorKind::kNetwork, url, {}, fmt::format("container credentials endpoint answered HTTP {}", r->status)};
+    return Error{NetError::kNetwork, url, {}, fmt::format("container credentials endpoint answered HTTP {}", r->status)};
   }
   auto j = nlohmann::json::parse(r->body, nullptr, false);
   auto str = [&](const char* k) { return j.is_object() && j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; };
   AwsCredentials c{str("AccessKeyId"), str("SecretAccessKey"), str("Token"), "container credentials"};
   if (c.access_key_id.empty() || c.secret_access_key.empty()) {
-    return Error{ErrorKind::kNetwork, url, {}, "container credentials endpoint answered without credentials"};
+    return Error{NetError::kNetwork, url, {}, "container credentials endpoint answered without credentials"};
   }
   return c;
 }

@@ -9,14 +9,15 @@
 #include <optional>
 #include <string>
 
+#include "platform/env.h"
 #include "util/expected.h"
 #include "verifier/fetch.h"
 
 namespace aegis::verifier {
 
-// Reads an environment variable (tests pass a fake).
-using Env = std::function<std::optional<std::string>(const std::string&)>;
-Env ProcessEnv();
+// The environment (tests pass a fake).
+using platform::Env;
+using platform::ProcessEnv;
 
 struct S3Location {
   std::string url;     // what to GET

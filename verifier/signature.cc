@@ -14,12 +14,13 @@
 
 #include "verifier/model_tree.h"
 #include "verifier/vault.h"
+#include "verifier/verify_error.h"
 
 namespace aegis::verifier {
 namespace {
 using nlohmann::json;
 
-Error Bad(std::string msg) { return Error{ErrorKind::kSignature, {}, {}, std::move(msg)}; }
+Error Bad(std::string msg) { return Error{VerifyError::kSignature, {}, {}, std::move(msg)}; }
 
 std::string StringAt(const json& j, std::initializer_list<const char*> path) {
   const json* cur = &j;
@@ -167,7 +168,7 @@ Status RefusePaeArtifact(const std::string& path) {
   ssize_t n = ::read(fd, head, kPaePrefix.size());
   ::close(fd);
   if (n == static_cast<ssize_t>(kPaePrefix.size()) && std::string_view(head, kPaePrefix.size()) == kPaePrefix) {
-    return Error{ErrorKind::kSignature, path, {},
+    return Error{VerifyError::kSignature, path, {},
                  "the artifact is a DSSE pre-authentication encoding (it begins \"DSSEv1 \"): a signature over it would be an "
                  "envelope's signature, which is never accepted as an artifact's (domain separation)"};
   }

@@ -1,5 +1,7 @@
 #include "verifier/source.h"
 #include "util/strings.h"
+#include "platform/net_error.h"
+#include "platform/fd.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,24 +15,12 @@
 namespace aegis::verifier {
 namespace {
 
+using platform::Fd;
+
 bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 std::string LocalPath(const std::string& uri) { return StartsWith(uri, "file://") ? uri.substr(7) : uri; }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -77,7 +67,7 @@ std::string DisplayUri(const std::string& uri) { return RedactUri(uri); }
 Expected<FetchResult> CopyLocal(const std::string& path, const std::string& out_path, DigestSet digests, uint64_t max_bytes) {
   Fd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) {
-    if (errno == ENOENT) return Error{ErrorKind::kNotFound, path, {}, "not found"};
+    if (errno == ENOENT) return Error{NetError::kNotFound, path, {}, "not found"};
     return Error{ErrorKind::kIo, path, {}, fmt::format("cannot open: {}", std::strerror(errno))};
   }
   Fd out(::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));

@@ -1,12 +1,13 @@
 #include "verifier/trust.h"
 #include "util/strings.h"
+#include "verifier/verify_error.h"
 
 #include <fmt/format.h>
 
 namespace aegis::verifier {
 namespace {
 
-Error Bad(std::string msg) { return Error{ErrorKind::kSignature, {}, {}, std::move(msg)}; }
+Error Bad(std::string msg) { return Error{VerifyError::kSignature, {}, {}, std::move(msg)}; }
 
 std::string VaultName(const Vault& v, int version) {
   return fmt::format("vault transit key {} v{} at {}", v.config().key, version, RedactUri(v.config().addr));
@@ -21,7 +22,7 @@ Expected<std::vector<TrustedKey>> VaultKeys(const Vault& vault) {
     auto k = ParsePublicKey(it->second, VaultName(vault, it->first));
     if (k) keys.push_back(*k);
   }
-  if (keys.empty()) return Error{ErrorKind::kTrust, RedactUri(vault.config().addr), {}, "the Vault transit key has no usable public key"};
+  if (keys.empty()) return Error{VerifyError::kTrust, RedactUri(vault.config().addr), {}, "the Vault transit key has no usable public key"};
   return keys;
 }
 
@@ -43,7 +44,7 @@ Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vau
     trust.roots = std::move(*roots);
   }
   if (key_path.empty() && !vault.configured() && !trust.roots) {
-    return Error{ErrorKind::kTrust, {}, {},
+    return Error{VerifyError::kTrust, {}, {},
                  "no trust material: give a public key, CA certificates (--certificate-chain), or Vault (address and transit key)"};
   }
   if (!key_path.empty()) {
@@ -69,7 +70,7 @@ DigestSet NeededDigests(const Trust& trust) {
 Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& sig, const Digests& artifact,
                                       const std::string& artifact_path) {
   if (!trust.vault && trust.keys.empty()) {
-    return Error{ErrorKind::kTrust, {}, {}, "no public key is trusted (--key): CA certificates only verify model-signing bundles"};
+    return Error{VerifyError::kTrust, {}, {}, "no public key is trusted (--key): CA certificates only verify model-signing bundles"};
   }
   if (!artifact_path.empty()) {
     if (Status s = RefusePaeArtifact(artifact_path); !s) return s.error();
@@ -121,7 +122,7 @@ Expected<Verified> VerifyTreeWith(const Trust& trust, const SignatureFile& sig, 
                                   const std::vector<std::string>& ignore) {
   if (!sig.certificates.empty()) {  // signed with a certificate: the CA roots decide, not the keys
     if (!trust.roots) {
-      return Error{ErrorKind::kTrust, {}, {},
+      return Error{VerifyError::kTrust, {}, {},
                    "the bundle is signed with a certificate: give the CA certificates it must chain to (--certificate-chain)"};
     }
     auto leaf = trust.roots->VerifyChain(sig.certificates);
@@ -129,7 +130,7 @@ Expected<Verified> VerifyTreeWith(const Trust& trust, const SignatureFile& sig, 
     return VerifyModelTree(sig, path, {*leaf}, ignore);
   }
   if (!trust.vault && trust.keys.empty()) {
-    return Error{ErrorKind::kTrust, {}, {}, "the bundle carries no certificate and no public key is trusted (--key)"};
+    return Error{VerifyError::kTrust, {}, {}, "the bundle carries no certificate and no public key is trusted (--key)"};
   }
   if (!trust.vault) return VerifyModelTree(sig, path, trust.keys, ignore);
   auto keys = VaultKeys(*trust.vault);

@@ -11,6 +11,9 @@
 #include "util/strings.h"
 #include "verifier/crypto.h"
 #include "verifier/fetch.h"
+#include "platform/http.h"
+#include "platform/net_error.h"
+#include "verifier/verify_error.h"
 
 namespace aegis::verifier {
 namespace {
@@ -46,14 +49,22 @@ Expected<Answer> Call(const VaultConfig& c, const std::string& token, const std:
   }
   std::string addr = c.addr;
   while (!addr.empty() && addr.back() == '/') addr.pop_back();
-  auto r = RequestText(addr + path, headers, payload, std::chrono::seconds(20), c.ca_cert);
-  if (!r) return Error{ErrorKind::kNetwork, RedactUri(c.addr), {}, fmt::format("Vault unreachable ({}): {}", path, r.error().message)};
+  platform::HttpRequest request;
+  request.method = body != nullptr ? "POST" : "GET";
+  request.url = addr + path;
+  request.headers = headers;
+  request.body = payload;
+  request.tls.ca_file = c.ca_cert;
+  request.total_timeout = std::chrono::seconds(20);
+  platform::HttpClient client;
+  auto r = client.SendForText(request, 1u << 20);
+  if (!r) return Error{NetError::kNetwork, RedactUri(c.addr), {}, fmt::format("Vault unreachable ({}): {}", path, r.error().message)};
   Answer a{r->status, json::parse(r->body, nullptr, false)};
   if (r->status >= 500) {
-    return Error{ErrorKind::kNetwork, RedactUri(c.addr), {}, fmt::format("Vault answered HTTP {} on {}: {}", r->status, path, ErrorsOf(a.body))};
+    return Error{NetError::kNetwork, RedactUri(c.addr), {}, fmt::format("Vault answered HTTP {} on {}: {}", r->status, path, ErrorsOf(a.body))};
   }
   if (r->status == 401 || r->status == 403) {
-    return Error{ErrorKind::kNetwork, RedactUri(c.addr), {}, fmt::format("Vault denied {} (HTTP {}): {}", path, r->status, ErrorsOf(a.body))};
+    return Error{NetError::kNetwork, RedactUri(c.addr), {}, fmt::format("Vault denied {} (HTTP {}): {}", path, r->status, ErrorsOf(a.body))};
   }
   return a;
 }
@@ -67,7 +78,7 @@ std::string DataString(const json& body, const char* field) {
 }  // namespace
 
 Expected<VaultSignature> ParseVaultSignature(const std::string& text) {
-  auto bad = [&] { return Error{ErrorKind::kSignature, {}, {}, "not a Vault transit signature (vault:vN:BASE64)"}; };
+  auto bad = [&] { return Error{VerifyError::kSignature, {}, {}, "not a Vault transit signature (vault:vN:BASE64)"}; };
   if (text.rfind("vault:v", 0) != 0) return bad();
   size_t colon = text.find(':', 7);
   if (colon == std::string::npos || colon == 7) return bad();
@@ -109,7 +120,7 @@ Expected<Vault> Vault::Connect(const VaultConfig& config) {
   }
   const json& auth = a->body.is_object() ? a->body.value("auth", json()) : json();
   if (!auth.is_object() || !auth.value("client_token", json()).is_string()) {
-    return Error{ErrorKind::kNetwork, RedactUri(config.addr), {}, "Vault login answered without auth.client_token"};
+    return Error{NetError::kNetwork, RedactUri(config.addr), {}, "Vault login answered without auth.client_token"};
   }
   return Vault(config, auth["client_token"].get<std::string>());
 }
@@ -119,10 +130,10 @@ Expected<VaultKeyInfo> Vault::ReadKey() const {
   auto a = Call(config_, token_, path, nullptr);
   if (!a) return a.error();
   if (a->status == 404 || a->status == 400) {
-    return Error{ErrorKind::kTrust, RedactUri(config_.addr), {}, fmt::format("Vault transit key {:?} not found: {}", config_.key, ErrorsOf(a->body))};
+    return Error{VerifyError::kTrust, RedactUri(config_.addr), {}, fmt::format("Vault transit key {:?} not found: {}", config_.key, ErrorsOf(a->body))};
   }
   if (a->status != 200 || !a->body.is_object() || !a->body.value("data", json()).is_object()) {
-    return Error{ErrorKind::kNetwork, RedactUri(config_.addr), {}, fmt::format("unexpected Vault answer HTTP {} on {}", a->status, path)};
+    return Error{NetError::kNetwork, RedactUri(config_.addr), {}, fmt::format("unexpected Vault answer HTTP {} on {}", a->status, path)};
   }
   const json& d = a->body["data"];
   VaultKeyInfo info;
@@ -159,7 +170,7 @@ Expected<std::string> Vault::Sign(const VaultSignRequest& request) const {
   if (!a) return a.error();
   std::string sig = DataString(a->body, "signature");
   if (a->status != 200 || sig.empty()) {
-    return Error{a->status == 400 || a->status == 404 ? ErrorKind::kTrust : ErrorKind::kNetwork, RedactUri(config_.addr), {},
+    return Error{a->status == 400 || a->status == 404 ? make_error_code(VerifyError::kTrust) : make_error_code(NetError::kNetwork), RedactUri(config_.addr), {},
                  fmt::format("Vault could not sign (HTTP {}): {}", a->status, ErrorsOf(a->body))};
   }
   return sig;
@@ -172,11 +183,11 @@ Expected<bool> Vault::Verify(const VaultSignRequest& request, const std::string&
   auto a = Call(config_, token_, path, &body);
   if (!a) return a.error();
   if (a->status == 400 || a->status == 404) {
-    return Error{ErrorKind::kSignature, RedactUri(config_.addr), {}, fmt::format("Vault rejected the verification request: {}", ErrorsOf(a->body))};
+    return Error{VerifyError::kSignature, RedactUri(config_.addr), {}, fmt::format("Vault rejected the verification request: {}", ErrorsOf(a->body))};
   }
   if (a->status != 200 || !a->body.is_object() || !a->body.value("data", json()).is_object() ||
       !a->body["data"].value("valid", json()).is_boolean()) {
-    return Error{ErrorKind::kNetwork, RedactUri(config_.addr), {}, fmt::format("unexpected Vault answer HTTP {} on {}", a->status, path)};
+    return Error{NetError::kNetwork, RedactUri(config_.addr), {}, fmt::format("unexpected Vault answer HTTP {} on {}", a->status, path)};
   }
   return a->body["data"]["valid"].get<bool>();
 }

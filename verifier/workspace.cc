@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/file_io.h"
+#include "verifier/verify_error.h"
 
 namespace aegis::verifier {
 namespace {
@@ -128,11 +129,11 @@ Status Workspace::Place(const std::string& tree, const std::string& artifact, co
   for (const auto& name : names) {
     // The whole ".aegis-" prefix is verify-and-fetch's (marker, work areas, temporaries).
     if (name.rfind(".aegis-", 0) == 0 || name == "lost+found") {
-      return Error{ErrorKind::kArchive, artifact, {}, fmt::format("top-level entry {} uses a name verify-and-fetch reserves", Quote(name))};
+      return Error{VerifyError::kArchive, artifact, {}, fmt::format("top-level entry {} uses a name verify-and-fetch reserves", Quote(name))};
     }
     // The marker records the placed names so that a later run can replace them exactly.
     if (!IsValidUtf8(name)) {
-      return Error{ErrorKind::kArchive, artifact, {}, fmt::format("top-level entry {} is not valid UTF-8", Quote(name))};
+      return Error{VerifyError::kArchive, artifact, {}, fmt::format("top-level entry {} is not valid UTF-8", Quote(name))};
     }
   }
   // The tree's directories reach the disk before their entries are renamed into place (the

@@ -217,6 +217,12 @@ TEST_F(CanaryTest, ExecCredentialPlugin) {
   auto failing = Canary("", Kubeconfig(exec));
   EXPECT_EQ(failing.exit_code, 4) << failing.out << failing.err;
   EXPECT_NE(failing.out.find("exec credential plugin failed"), std::string::npos) << failing.out;
+  // A plugin that is not installed is a configuration error (exit 2), not "forbidden".
+  std::string missing = "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: aegis-no-such-plugin\n";
+  auto absent = Canary("", Kubeconfig(missing));
+  EXPECT_EQ(absent.exit_code, 2) << absent.out << absent.err;
+  EXPECT_NE(absent.out.find("aegis-no-such-plugin: exec credential plugin: cannot run the program: not found"), std::string::npos)
+      << absent.out;
 }
 
 // Hostile credentials: a plugin answering numbers where strings are due, or JSON nested

@@ -5,6 +5,7 @@
 
 #include "inputs/policy_files.h"
 #include "policy/constraint.h"
+#include "policy/policy_error.h"
 
 namespace aegis {
 namespace {
@@ -54,7 +55,7 @@ TEST(Constraint, EveryFieldIsRead) {
 TEST(Constraint, InvalidPatternIsAPolicyErrorWithLine) {
   auto r = Parse("spec:\n  parameters:\n    initContainerPattern: \"verify(\"\n");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, ErrorKind::kPolicy);
+  EXPECT_EQ(r.error().kind, PolicyError::kInvalid);
   EXPECT_EQ(r.error().mark.line, 6u);
   EXPECT_NE(r.error().message.find("invalid RE2 pattern"), std::string::npos);
 }

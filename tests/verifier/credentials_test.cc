@@ -9,6 +9,7 @@
 #include "support/http_server.h"
 #include "support/test_support.h"
 #include "verifier/s3.h"
+#include "platform/net_error.h"
 
 namespace aegis::verifier {
 namespace {
@@ -68,7 +69,7 @@ TEST_F(CredentialsTest, StsRefusalIsReportedWithoutTheToken) {
                                      {"AWS_WEB_IDENTITY_TOKEN_FILE", dir_.File("token")},
                                      {"AWS_ENDPOINT_URL_STS", sts.Url("")}}));
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.error().kind, ErrorKind::kNetwork);
+  EXPECT_EQ(c.error().kind, NetError::kNetwork);
   EXPECT_NE(c.error().message.find("HTTP 403 AccessDenied"), std::string::npos) << c.error().message;
   EXPECT_EQ(c.error().Describe().find(kJwt), std::string::npos);
 }
@@ -95,7 +96,7 @@ TEST_F(CredentialsTest, ContainerEndpointErrorsAndGarbage) {
   auto c = ResolveCredentials(EnvOf({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", down.Url("/creds")},
                                      {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "secret-auth-token"}}));
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.error().kind, ErrorKind::kNetwork);
+  EXPECT_EQ(c.error().kind, NetError::kNetwork);
   EXPECT_EQ(c.error().Describe().find("secret-auth-token"), std::string::npos);
   HttpServer garbage([](const HttpRequest&, HttpConnection& conn) { conn.Respond(200, "{not json"); });
   EXPECT_FALSE(ResolveCredentials(EnvOf({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", garbage.Url("/creds")}})).ok());

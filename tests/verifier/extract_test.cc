@@ -15,6 +15,7 @@
 #include "support/archives.h"
 #include "support/test_support.h"
 #include "verifier/extract.h"
+#include "verifier/verify_error.h"
 
 // Archive entries below list only the fields that matter; the rest take their defaults.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -44,7 +45,7 @@ class ExtractTest : public ::testing::Test {
   void ExpectRejected(const std::string& archive, const std::string& why, const ExtractLimits& limits = {}) {
     auto r = ExtractArchive(archive, Staging(), limits);
     ASSERT_FALSE(r.ok()) << "accepted: " << why;
-    EXPECT_EQ(r.error().kind, ErrorKind::kArchive) << r.error().Describe();
+    EXPECT_EQ(r.error().kind, VerifyError::kArchive) << r.error().Describe();
     EXPECT_NE(r.error().message.find(why), std::string::npos) << r.error().message;
     EXPECT_TRUE(fs::is_empty(dir_.File("out"))) << "staging left behind";
     for (const auto& e : fs::directory_iterator(dir_.path())) {
@@ -93,7 +94,7 @@ TEST_F(ExtractTest, ImplicitDirectoriesAndDotSlashNamesAreFine) {
 TEST_F(ExtractTest, AFileNamedLikeTheRootIsRefused) {
   auto r = ExtractArchive(Archive(Fmt::kTar, {{"./", AE_IFREG, 0644, "x"}}), Staging());
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, ErrorKind::kArchive);
+  EXPECT_EQ(r.error().kind, VerifyError::kArchive);
   EXPECT_FALSE(fs::exists(Staging()));
 }
 
@@ -173,7 +174,7 @@ TEST_F(ExtractTest, TruncatedAndCorruptArchivesAreRejected) {
   testing::WriteFile(dir_.File("in.archive"), "this is not an archive at all, just some text\n");
   auto r = ExtractArchive(dir_.File("in.archive"), Staging());
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, ErrorKind::kArchive);
+  EXPECT_EQ(r.error().kind, VerifyError::kArchive);
   EXPECT_FALSE(fs::exists(Staging()));
 }
 

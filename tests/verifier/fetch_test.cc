@@ -8,6 +8,7 @@
 #include "support/http_server.h"
 #include "support/test_support.h"
 #include "verifier/fetch.h"
+#include "platform/net_error.h"
 
 namespace aegis::verifier {
 namespace {
@@ -62,7 +63,7 @@ TEST_F(FetchTest, NotFoundIsNotRetried) {
   HttpServer s([](const HttpRequest&, HttpConnection& c) { c.Respond(404, "<Error><Code>NoSuchKey</Code></Error>"); });
   auto r = Fetch(s.Url("/missing"), Out(), Options());
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(r.error().kind, NetError::kNotFound);
   EXPECT_EQ(s.requests(), 1);
   EXPECT_FALSE(fs::exists(Out()));
 }
@@ -71,7 +72,7 @@ TEST_F(FetchTest, ForbiddenIsItsOwnKindWithoutRetry) {
   HttpServer s([](const HttpRequest&, HttpConnection& c) { c.Respond(403, "<Error><Code>AccessDenied</Code></Error>"); });
   auto r = Fetch(s.Url("/secret"), Out(), Options());
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, ErrorKind::kForbidden);
+  EXPECT_EQ(r.error().kind, NetError::kForbidden);
   EXPECT_NE(r.error().message.find("HTTP 403"), std::string::npos);
   EXPECT_EQ(s.requests(), 1);
   EXPECT_FALSE(fs::exists(Out()));
@@ -159,7 +160,7 @@ TEST_F(FetchTest, StallPastTheTimeoutFailsAndLeavesNothing) {
   o.stall_timeout = std::chrono::seconds(1);
   auto r = Fetch(s.Url("/m"), Out(), o);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, ErrorKind::kNetwork);
+  EXPECT_EQ(r.error().kind, NetError::kNetwork);
   EXPECT_FALSE(fs::exists(Out()));
 }
 
@@ -169,7 +170,7 @@ TEST_F(FetchTest, PersistentFailureGivesUpAfterMaxAttempts) {
   o.max_attempts = 3;
   auto r = Fetch(s.Url("/m"), Out(), o);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, ErrorKind::kNetwork);
+  EXPECT_EQ(r.error().kind, NetError::kNetwork);
   EXPECT_NE(r.error().message.find("after 3 attempt(s): HTTP 500"), std::string::npos) << r.error().message;
   EXPECT_EQ(s.requests(), 3);
   EXPECT_FALSE(fs::exists(Out()));
@@ -185,7 +186,7 @@ TEST_F(FetchTest, ConnectionRefusedIsANetworkError) {
   o.max_attempts = 2;
   auto r = Fetch("http://127.0.0.1:" + std::to_string(port) + "/m", Out(), o);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, ErrorKind::kNetwork);
+  EXPECT_EQ(r.error().kind, NetError::kNetwork);
   EXPECT_EQ(waits_.size(), 1u);
 }
 

@@ -9,6 +9,8 @@
 #include "verifier/options.h"
 #include "verifier/run.h"
 #include "verifier/source.h"
+#include "platform/net_error.h"
+#include "verifier/verify_error.h"
 
 namespace aegis::verifier {
 namespace {
@@ -30,9 +32,9 @@ TEST(Logger, TextAndJsonLinesMaskRegisteredSecrets) {
 }
 
 TEST(TerminationMessage, IsBoundedAndCutAtACharacterBoundary) {
-  Error e{ErrorKind::kSignature, "model.tar.gz", {}, std::string(5000, 'x')};
+  Error e{VerifyError::kSignature, "model.tar.gz", {}, std::string(5000, 'x')};
   EXPECT_EQ(TerminationMessage(e).size(), 4096u);
-  Error wide{ErrorKind::kSignature, "m", {}, std::string(4090, 'x') + "ééééé"};  // 2-byte characters across the cut
+  Error wide{VerifyError::kSignature, "m", {}, std::string(4090, 'x') + "ééééé"};  // 2-byte characters across the cut
   std::string m = TerminationMessage(wide);
   EXPECT_LE(m.size(), 4096u);
   EXPECT_TRUE(m.ends_with("...")) << m.substr(m.size() - 10);
@@ -42,12 +44,12 @@ TEST(TerminationMessage, IsBoundedAndCutAtACharacterBoundary) {
 
 TEST(ExitCodes, EveryErrorKindMapsToADocumentedCode) {
   EXPECT_EQ(ExitCodeFor(ErrorKind::kUsage), 2);
-  EXPECT_EQ(ExitCodeFor(ErrorKind::kNotFound), 3);
-  EXPECT_EQ(ExitCodeFor(ErrorKind::kNetwork), 4);
-  EXPECT_EQ(ExitCodeFor(ErrorKind::kSignature), 5);
-  EXPECT_EQ(ExitCodeFor(ErrorKind::kArchive), 6);
+  EXPECT_EQ(ExitCodeFor(NetError::kNotFound), 3);
+  EXPECT_EQ(ExitCodeFor(NetError::kNetwork), 4);
+  EXPECT_EQ(ExitCodeFor(VerifyError::kSignature), 5);
+  EXPECT_EQ(ExitCodeFor(VerifyError::kArchive), 6);
   EXPECT_EQ(ExitCodeFor(ErrorKind::kLimit), 6);
-  EXPECT_EQ(ExitCodeFor(ErrorKind::kTrust), 7);
+  EXPECT_EQ(ExitCodeFor(VerifyError::kTrust), 7);
   EXPECT_EQ(ExitCodeFor(ErrorKind::kIo), 8);
 }
 

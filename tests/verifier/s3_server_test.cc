@@ -10,6 +10,7 @@
 #include "support/s3rver.h"
 #include "support/test_support.h"
 #include "verifier/s3.h"
+#include "platform/net_error.h"
 
 namespace aegis::verifier {
 namespace {
@@ -66,7 +67,7 @@ TEST_F(S3ServerTest, WrongSecretIsRefusedSoSigningIsReal) {
   auto r = FetchS3("s3://models/resnet/model.tar.gz", Out(),
                    EnvOf({{"AWS_ACCESS_KEY_ID", kKey}, {"AWS_SECRET_ACCESS_KEY", "not-the-secret"}}), Options());
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, ErrorKind::kForbidden);
+  EXPECT_EQ(r.error().kind, NetError::kForbidden);
   EXPECT_NE(r.error().message.find("HTTP 403"), std::string::npos) << r.error().message;
   EXPECT_EQ(r.error().message.find("not-the-secret"), std::string::npos);  // never echo a secret
   EXPECT_FALSE(fs::exists(Out()));
@@ -76,7 +77,7 @@ TEST_F(S3ServerTest, MissingObjectIsNotFound) {
   auto r = FetchS3("s3://models/nope.tar.gz", Out(),
                    EnvOf({{"AWS_ACCESS_KEY_ID", kKey}, {"AWS_SECRET_ACCESS_KEY", kSecret}}), Options());
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(r.error().kind, NetError::kNotFound);
   EXPECT_EQ(r.error().file, "s3://models/nope.tar.gz");
 }
 

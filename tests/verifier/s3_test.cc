@@ -7,6 +7,7 @@
 #include "support/http_server.h"
 #include "support/test_support.h"
 #include "verifier/s3.h"
+#include "platform/net_error.h"
 
 namespace aegis::verifier {
 namespace {
@@ -97,7 +98,7 @@ TEST(S3, SignedRequestsDoNotFollowRedirectsWithTheSessionToken) {
   AwsCredentials creds{"AKIDEXAMPLE", "secret", "session-token-value", "test"};
   auto r = FetchS3With("s3://models/m.tar.gz", d.File("m"), FakeEnv({{"AWS_ENDPOINT_URL_S3", s3.Url("")}}), creds, options, false);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().kind, ErrorKind::kNetwork) << r.error().Describe();
+  EXPECT_EQ(r.error().kind, NetError::kNetwork) << r.error().Describe();
   EXPECT_EQ(elsewhere.load(), 0) << "the redirect was followed";
   EXPECT_EQ(r.error().Describe().find("session-token-value"), std::string::npos);
 }

@@ -8,6 +8,7 @@
 
 #include "support/test_support.h"
 #include "verifier/signature.h"
+#include "verifier/verify_error.h"
 
 namespace aegis::verifier {
 namespace {
@@ -96,7 +97,7 @@ TEST_F(SignatureTest, EveryKeyTypeVerifiesAsBundleAndLegacySignature) {
     h.Update(tampered);
     auto bad = VerifyArtifact(*legacy, h.Final(), keys);
     ASSERT_FALSE(bad.ok());
-    EXPECT_EQ(bad.error().kind, ErrorKind::kSignature);
+    EXPECT_EQ(bad.error().kind, VerifyError::kSignature);
     SignatureFile flipped = *legacy;
     flipped.signature[flipped.signature.size() / 2] ^= 0x40;
     EXPECT_FALSE(VerifyArtifact(flipped, good, keys).ok());
@@ -162,7 +163,7 @@ TEST_F(SignatureTest, LoopingKeyLinkInADirectoryIsAProblemNotACrash) {
   fs::remove(d_.File("keys/good.pem"));
   auto none = LoadTrustedKeys(d_.File("keys"));
   ASSERT_FALSE(none.ok());
-  EXPECT_EQ(none.error().kind, ErrorKind::kTrust);
+  EXPECT_EQ(none.error().kind, VerifyError::kTrust);
 }
 
 TEST_F(SignatureTest, RsaKeysUnder2048BitsAreNotTrusted) {
@@ -170,7 +171,7 @@ TEST_F(SignatureTest, RsaKeysUnder2048BitsAreNotTrusted) {
      "openssl pkey -in weak.key -pubout -out weak.pub");
   auto weak = LoadTrustedKeys(d_.File("weak.pub"));
   ASSERT_FALSE(weak.ok());
-  EXPECT_EQ(weak.error().kind, ErrorKind::kTrust);
+  EXPECT_EQ(weak.error().kind, VerifyError::kTrust);
   EXPECT_NE(weak.error().Describe().find("1024 bits is too weak"), std::string::npos) << weak.error().Describe();
 }
 
@@ -207,10 +208,10 @@ TEST_F(SignatureTest, OnlyTheDigestsTheKeysNeedAreComputed) {
 
 TEST_F(SignatureTest, NoUsableKeyIsATrustError) {
   fs::create_directories(d_.File("empty"));
-  EXPECT_EQ(LoadTrustedKeys(d_.File("empty")).error().kind, ErrorKind::kTrust);
-  EXPECT_EQ(LoadTrustedKeys(d_.File("missing")).error().kind, ErrorKind::kTrust);
+  EXPECT_EQ(LoadTrustedKeys(d_.File("empty")).error().kind, VerifyError::kTrust);
+  EXPECT_EQ(LoadTrustedKeys(d_.File("missing")).error().kind, VerifyError::kTrust);
   WriteFile(d_.File("junk.pem"), "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n");
-  EXPECT_EQ(LoadTrustedKeys(d_.File("junk.pem")).error().kind, ErrorKind::kTrust);
+  EXPECT_EQ(LoadTrustedKeys(d_.File("junk.pem")).error().kind, VerifyError::kTrust);
 }
 
 TEST(SignatureFile, GarbageIsASignatureError) {
@@ -218,7 +219,7 @@ TEST(SignatureFile, GarbageIsASignatureError) {
                            "{\"mediaType\": \"application/vnd.dev.sigstore.bundle.v0.3+json\"}"}) {
     auto s = ParseSignatureFile(text);
     ASSERT_FALSE(s.ok()) << text;
-    EXPECT_EQ(s.error().kind, ErrorKind::kSignature);
+    EXPECT_EQ(s.error().kind, VerifyError::kSignature);
   }
 }
 
@@ -239,7 +240,7 @@ class ModelSigningTest : public ::testing::Test {
   }
   void ExpectFails(const Expected<Verified>& v, const std::string& why) {
     ASSERT_FALSE(v.ok()) << "accepted, expected: " << why;
-    EXPECT_EQ(v.error().kind, ErrorKind::kSignature);
+    EXPECT_EQ(v.error().kind, VerifyError::kSignature);
     EXPECT_NE(v.error().message.find(why), std::string::npos) << v.error().message;
   }
   TempDir d_;

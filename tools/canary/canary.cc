@@ -11,6 +11,8 @@
 #include "render/templates.h"
 #include "yaml/reader.h"
 #include "yaml/to_json.h"
+#include "platform/net_error.h"
+#include "policy/policy_error.h"
 
 namespace aegis::canary {
 namespace {
@@ -40,10 +42,10 @@ Expected<std::vector<json>> ListPods(kube::KubeApi& api, const CanaryOptions& o,
   std::vector<json> pods;
   const json* items = body->is_object() && body->contains("items") ? &(*body)["items"] : nullptr;
   if (items == nullptr || !items->is_array()) {
-    return Error{ErrorKind::kNetwork, {}, {}, "the API server's PodList has no items array"};
+    return Error{NetError::kNetwork, {}, {}, "the API server's PodList has no items array"};
   }
   for (const auto& p : *items) {
-    if (!p.is_object()) return Error{ErrorKind::kNetwork, {}, {}, "the API server's PodList holds an item that is not an object"};
+    if (!p.is_object()) return Error{NetError::kNetwork, {}, {}, "the API server's PodList holds an item that is not an object"};
     std::string name = JsonStringOr(p, {"metadata", "name"});
     if (only.empty() || std::find(only.begin(), only.end(), name) != only.end()) pods.push_back(p);
   }
@@ -54,16 +56,16 @@ Expected<std::vector<json>> ListPods(kube::KubeApi& api, const CanaryOptions& o,
 Expected<std::vector<json>> ListConstraints(kube::KubeApi& api, const CanaryOptions& o) {
   if (!o.constraint.empty()) {
     auto c = kube::Expect2xx(api.Request("GET", std::string(kConstraints) + "/" + Escape(o.constraint)), "read constraint " + o.constraint);
-    if (!c && c.error().kind == ErrorKind::kNotFound) return std::vector<json>{};
+    if (!c && c.error().kind == NetError::kNotFound) return std::vector<json>{};
     if (!c) return c.error();
     return std::vector<json>{*c};
   }
   auto list = kube::Expect2xx(api.Request("GET", kConstraints), "list AegisSignedPod constraints");
-  if (!list && list.error().kind == ErrorKind::kNotFound) return std::vector<json>{};
+  if (!list && list.error().kind == NetError::kNotFound) return std::vector<json>{};
   if (!list) return list.error();
   std::vector<json> out;
   const json* items = list->is_object() && list->contains("items") ? &(*list)["items"] : nullptr;
-  if (items == nullptr || !items->is_array()) return Error{ErrorKind::kNetwork, {}, {}, "the API server's constraint list has no items array"};
+  if (items == nullptr || !items->is_array()) return Error{NetError::kNetwork, {}, {}, "the API server's constraint list has no items array"};
   for (const auto& c : *items) out.push_back(c);
   return out;
 }
@@ -93,24 +95,6 @@ std::string Suffix() {
 
 }  // namespace
 
-int ExitCodeOf(const CanaryResult& r) {
-  if (r.interrupted) return kCanaryInterrupted;
-  if (r.error) {
-    switch (r.error->kind) {
-      case ErrorKind::kNetwork: return kCanaryUnreachable;
-      case ErrorKind::kForbidden: return kCanaryForbidden;
-      case ErrorKind::kTimeout: return kCanaryTimeout;
-      default: return kCanaryUsage;
-    }
-  }
-  bool timed_out = false;
-  for (const auto& c : r.criteria) {
-    if (c.verdict == Verdict::kFail && !c.timed_out) return kCanaryFail;
-    timed_out = timed_out || c.timed_out;
-  }
-  return timed_out ? kCanaryTimeout : kCanaryPass;
-}
-
 CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::function<void(std::chrono::milliseconds)>& sleep,
                        const std::atomic<bool>& stop) {
   CanaryResult result;
@@ -134,7 +118,7 @@ CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::fu
     }
     Policy policy = ReadPolicy(*cons);
     if (!policy.problems.empty()) {
-      result.error = Error{ErrorKind::kPolicy, {}, {}, "cannot read the cluster's constraint: " + policy.problems.front()};
+      result.error = Error{PolicyError::kInvalid, {}, {}, "cannot read the cluster's constraint: " + policy.problems.front()};
       return result;
     }
     std::string suffix = Suffix();

@@ -44,8 +44,6 @@ struct CanaryResult {
 };
 
 // Process exit codes of `aegis canary`.
-enum CanaryExit : int { kCanaryPass = 0, kCanaryFail = 1, kCanaryUsage = 2, kCanaryUnreachable = 3, kCanaryForbidden = 4, kCanaryTimeout = 5, kCanaryInterrupted = 130 };
-int ExitCodeOf(const CanaryResult& r);
 
 // `sleep` waits between polls (tests pass a fast one); `stop` is set on SIGINT/SIGTERM.
 CanaryResult RunCanary(const CanaryOptions& options, kube::KubeApi& api,

@@ -38,8 +38,8 @@ std::string TextReport(const CanaryResult& r, const CanaryOptions& o) {
   return out;
 }
 
-std::string JsonReport(const CanaryResult& r, const CanaryOptions& o) {
-  nlohmann::json j = {{"namespace", o.namespace_}, {"apply", o.apply}, {"exitCode", ExitCodeOf(r)}, {"interrupted", r.interrupted},
+std::string JsonReport(const CanaryResult& r, const CanaryOptions& o, int exit_code) {
+  nlohmann::json j = {{"namespace", o.namespace_}, {"apply", o.apply}, {"exitCode", exit_code}, {"interrupted", r.interrupted},
                       {"created", r.created}, {"deleted", r.deleted}, {"criteria", nlohmann::json::array()}};
   if (r.error) j["error"] = r.error->Describe();
   for (const auto& c : r.criteria) {

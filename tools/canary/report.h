@@ -8,7 +8,7 @@
 namespace aegis::canary {
 
 std::string TextReport(const CanaryResult& r, const CanaryOptions& o);
-std::string JsonReport(const CanaryResult& r, const CanaryOptions& o);
+std::string JsonReport(const CanaryResult& r, const CanaryOptions& o, int exit_code);
 std::string JunitReport(const CanaryResult& r, const CanaryOptions& o);
 
 }  // namespace aegis::canary

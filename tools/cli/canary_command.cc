@@ -12,6 +12,8 @@
 
 #include "canary/canary.h"
 #include "canary/report.h"
+#include "platform/env.h"
+#include "util/file_io.h"
 #include "cli/commands.h"
 #include "kube/access.h"
 
@@ -32,15 +34,12 @@ struct CanaryFlags {
 };
 
 int RunCanaryCommand(CanaryFlags& f) {
-  auto getenv = [](const std::string& n) -> std::optional<std::string> {
-    const char* v = std::getenv(n.c_str());
-    return v ? std::optional<std::string>(v) : std::nullopt;
-  };
+  platform::Env getenv = platform::ProcessEnv();
   if (auto dir = getenv("AEGIS_SERVICE_ACCOUNT_DIR")) f.access.service_account_dir = *dir;
   auto access = kube::ResolveAccess(f.access, getenv);
   if (!access) {
     std::cerr << "aegis canary: error: " << access.error().Describe() << "\n";
-    return canary::kCanaryUsage;
+    return kCanaryUsage;
   }
   if (access->insecure) std::cerr << "aegis canary: warning: TLS verification of the API server is OFF (insecure-skip-tls-verify)\n";
   if (bool has_token = !access->token.empty() || !access->token_file.empty() || access->exec.has_value();
@@ -56,7 +55,7 @@ int RunCanaryCommand(CanaryFlags& f) {
   }
   f.o.timeout = std::chrono::seconds(f.timeout);
   f.o.poll = std::chrono::milliseconds(static_cast<long>(f.poll * 1000));
-  auto api = kube::ConnectHttp(*access);
+  auto api = kube::ConnectHttp(*access, &g_stop);
   struct sigaction sa {};
   sa.sa_handler = OnSignal;
   sigaction(SIGINT, &sa, nullptr);
@@ -66,20 +65,17 @@ int RunCanaryCommand(CanaryFlags& f) {
     while (!g_stop && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   };
   canary::CanaryResult r = canary::RunCanary(f.o, *api, sleep, g_stop);
-  std::string text = f.format == "json" ? canary::JsonReport(r, f.o) : f.format == "junit" ? canary::JunitReport(r, f.o) : canary::TextReport(r, f.o);
+  std::string text = f.format == "json" ? canary::JsonReport(r, f.o, CanaryExitCode(r)) : f.format == "junit" ? canary::JunitReport(r, f.o) : canary::TextReport(r, f.o);
   if (f.output.empty()) {
     std::cout << text;
   } else {
-    std::FILE* out = std::fopen(f.output.c_str(), "w");
-    if (out == nullptr || std::fwrite(text.data(), 1, text.size(), out) != text.size()) {
-      std::cerr << "aegis canary: error: cannot write " << f.output << "\n";
-      if (out) std::fclose(out);
-      return canary::kCanaryUsage;
+    if (auto w = WriteFileAtomically(f.output, text); !w) {
+      std::cerr << "aegis canary: error: " << w.error().Describe() << "\n";
+      return kCanaryUsage;
     }
-    std::fclose(out);
     std::cerr << canary::TextReport(r, f.o);
   }
-  return canary::ExitCodeOf(r);
+  return CanaryExitCode(r);
 }
 
 }  // namespace

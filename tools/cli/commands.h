@@ -3,14 +3,13 @@
 
 #include <vector>
 
+#include "cli/exit_codes.h"
+
 namespace CLI {
 class App;
 }
 
 namespace aegis::cli {
-
-// Exit codes shared by the subcommands (docs: README, "Exit codes").
-enum ExitCode : int { kExitClean = 0, kExitFindings = 1, kExitUsage = 2 };
 
 struct Command {
   const char* name;

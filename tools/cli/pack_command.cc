@@ -31,7 +31,7 @@ void SetupPack(CLI::App& sub, int& exit_code) {
     auto r = sign::PackModel(f->dir, f->out, mtime);
     if (!r) {
       std::cerr << "aegis pack: error: " << r.error().Describe() << "\n";
-      exit_code = verifier::ExitCodeFor(r.error().kind);
+      exit_code = VerifierExitCode(r.error().kind);
       return;
     }
     auto d = verifier::DigestFile(f->out, {false, false});

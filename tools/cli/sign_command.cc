@@ -33,7 +33,7 @@ struct SignFlags {
 
 int Fail(const Error& e) {
   std::cerr << "aegis sign: error: " << e.Describe() << "\n";
-  return verifier::ExitCodeFor(e.kind);
+  return VerifierExitCode(e.kind);
 }
 
 // Whether `a` and `b` name the same file (an existing one by identity, else by path).

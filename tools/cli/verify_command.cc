@@ -20,6 +20,10 @@
 #include "verifier/run.h"
 #include "verifier/signature.h"
 #include "verifier/trust.h"
+#include "platform/env.h"
+#include "platform/net_error.h"
+#include "platform/temp_dir.h"
+#include "verifier/verify_error.h"
 
 namespace aegis::cli {
 namespace {
@@ -41,22 +45,22 @@ Expected<RunSummary> VerifyTree(const verifier::Options& o) {
   }
   std::string sig_path = o.signature.empty() ? (fs::path(o.artifact) / "model.sig").string() : o.signature;
   auto text = ReadInput(sig_path);
-  if (!text) return Error{ErrorKind::kNotFound, sig_path, {}, "no model-signing bundle"};
+  if (!text) return Error{NetError::kNotFound, sig_path, {}, "no model-signing bundle"};
   auto sig = verifier::ParseSignatureFile(*text);
-  if (!sig) return Error{ErrorKind::kSignature, sig_path, {}, sig.error().message};
+  if (!sig) return Error{VerifyError::kSignature, sig_path, {}, sig.error().message};
   if (sig->format != verifier::SignatureFile::Format::kModelSigning) {
-    return Error{ErrorKind::kSignature, sig_path, {}, "a directory needs a model-signing bundle"};
+    return Error{VerifyError::kSignature, sig_path, {}, "a directory needs a model-signing bundle"};
   }
   auto trust = verifier::ResolveTrust(o.key, verifier::VaultWithTransport(o), o.certificate_chain);
   if (!trust) return trust.error();
   auto v = verifier::VerifyTreeWith(*trust, *sig, o.artifact, o.ignore_paths);
   if (!v) {
     Error e = v.error();
-    if (e.kind == ErrorKind::kSignature) e.file = sig_path;
+    if (e.kind == VerifyError::kSignature) e.file = sig_path;
     return e;
   }
   if (!o.expected_name.empty() && v->subject != o.expected_name) {
-    return Error{ErrorKind::kSignature, sig_path, {}, fmt::format("the signature binds the name {:?}, not the expected {:?}", v->subject, o.expected_name)};
+    return Error{VerifyError::kSignature, sig_path, {}, fmt::format("the signature binds the name {:?}, not the expected {:?}", v->subject, o.expected_name)};
   }
   RunSummary s;
   s.artifact = o.artifact;
@@ -67,20 +71,17 @@ Expected<RunSummary> VerifyTree(const verifier::Options& o) {
 }
 
 Expected<RunSummary> VerifyArtifact(verifier::Options o, bool verbose) {
-  std::string tmpl = (fs::temp_directory_path() / "aegis-verify-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) return Error{ErrorKind::kIo, tmpl, {}, "cannot create a temporary directory"};
-  o.dest = tmpl + "/model";
+  auto tmp = platform::TempDir::Create("", "aegis-verify-");  // removed on return
+  if (!tmp) return tmp.error();
+  o.dest = tmp->path() + "/model";
   o.termination_log.clear();
   std::ofstream null_stream;  // never opened: discards everything
   verifier::Logger log(verbose ? std::cerr : null_stream, o.log_format == verifier::LogFormat::kJson);
-  auto r = verifier::VerifyAndFetch(o, verifier::RunContext{verifier::ProcessEnv(), &log});
-  std::error_code ec;
-  fs::remove_all(tmpl, ec);
-  return r;
+  return verifier::VerifyAndFetch(o, verifier::RunContext{platform::ProcessEnv(), &log});
 }
 
 int Report(const VerifyFlags& f, const Expected<RunSummary>& r) {
-  int code = r ? kExitClean : verifier::ExitCodeFor(r.error().kind);
+  int code = r ? kExitClean : VerifierExitCode(r.error().kind);
   if (f.format == "json") {
     nlohmann::json j = {{"verified", r.ok()}, {"artifact", f.o.artifact}, {"exitCode", code}};
     if (r) {

@@ -1,6 +1,7 @@
 #include "inputs/policy_files.h"
 
 #include "util/file_io.h"
+#include "policy/policy_error.h"
 
 namespace aegis {
 
@@ -17,7 +18,7 @@ Expected<LoadedConstraints> LoadConstraints(const std::string& path) {
     for (auto& w : loaded->warnings) all.warnings.push_back(std::move(w));
   }
   if (all.constraints.empty()) {
-    return Error{ErrorKind::kPolicy, path, {}, "no AegisSignedPod constraint (constraints.gatekeeper.sh) found in the policy"};
+    return Error{PolicyError::kInvalid, path, {}, "no AegisSignedPod constraint (constraints.gatekeeper.sh) found in the policy"};
   }
   return all;
 }

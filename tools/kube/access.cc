@@ -78,7 +78,7 @@ Expected<std::string> Material(const json& j, const char* data_key, const char* 
   return std::string();
 }
 
-Expected<ClusterAccess> InCluster(const AccessOptions& o, const Getenv& env) {
+Expected<ClusterAccess> InCluster(const AccessOptions& o, const platform::Env& env) {
   auto host = env("KUBERNETES_SERVICE_HOST"), port = env("KUBERNETES_SERVICE_PORT");
   std::string token_file = o.service_account_dir + "/token";
   if (!host || !port || !fs::exists(token_file)) {
@@ -97,7 +97,7 @@ Expected<ClusterAccess> InCluster(const AccessOptions& o, const Getenv& env) {
 
 }  // namespace
 
-Expected<ClusterAccess> ResolveAccess(const AccessOptions& o, const Getenv& env) {
+Expected<ClusterAccess> ResolveAccess(const AccessOptions& o, const platform::Env& env) {
   std::vector<std::string> files;
   if (!o.kubeconfig.empty()) {
     files.push_back(o.kubeconfig);

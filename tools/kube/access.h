@@ -13,11 +13,10 @@
 #include <utility>
 #include <vector>
 
+#include "platform/env.h"
 #include "util/expected.h"
 
 namespace aegis::kube {
-
-using Getenv = std::function<std::optional<std::string>(const std::string&)>;
 
 struct ExecPlugin {
   std::string api_version;  // client.authentication.k8s.io/v1 (or v1beta1)
@@ -46,6 +45,6 @@ struct AccessOptions {
 };
 
 // kUsage for a broken or incomplete configuration (naming the file and what is wrong).
-Expected<ClusterAccess> ResolveAccess(const AccessOptions& options, const Getenv& env);
+Expected<ClusterAccess> ResolveAccess(const AccessOptions& options, const platform::Env& env);
 
 }  // namespace aegis::kube

@@ -4,6 +4,7 @@
 // trusts the configured CA. Credentials never appear in errors.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -26,17 +27,21 @@ class KubeApi {
   virtual Expected<ApiResponse> Request(const std::string& method, const std::string& path, const nlohmann::json* body = nullptr) = 0;
 };
 
-std::unique_ptr<KubeApi> ConnectHttp(ClusterAccess access);
+// `stop` (optional; set by a signal handler) aborts a request or a credential plugin in flight.
+std::unique_ptr<KubeApi> ConnectHttp(ClusterAccess access, const std::atomic<bool>* stop = nullptr);
 
 // A 2xx answer's body, or an Error: kForbidden (401, 403), kNotFound (404), kNetwork
 // (anything else), with the API server's Status message.
 Expected<nlohmann::json> Expect2xx(const Expected<ApiResponse>& r, const std::string& what);
 
-// Runs an exec credential plugin; the ExecCredential's status (token or client certificate).
+// Runs an exec credential plugin (platform/subprocess.h: own process group, 60 s deadline,
+// killed on `stop`); the ExecCredential's status (token or client certificate). Errors: kUsage
+// when the plugin cannot be started or prints no ExecCredential, NetError::kForbidden when it
+// fails (exit status), NetError::kTimeout, ErrorKind::kInterrupted.
 struct ExecCredential {
   std::string token;
   std::string client_cert_pem, client_key_pem;
 };
-Expected<ExecCredential> RunExecPlugin(const ExecPlugin& plugin);
+Expected<ExecCredential> RunExecPlugin(const ExecPlugin& plugin, const std::atomic<bool>* stop = nullptr);
 
 }  // namespace aegis::kube

@@ -12,6 +12,7 @@
 #include "policy/rules.h"
 #include "yaml/reader.h"
 #include "yaml/split.h"
+#include "policy/policy_error.h"
 
 namespace aegis {
 namespace {
@@ -192,7 +193,7 @@ LintResult Linter::Finish() {
       if (unknown_reported.insert({p.constraint, p.namespace_}).second) {
         result_.diagnostics.push_back(
             {Diagnostic::Level::kWarning,
-             Error{ErrorKind::kPolicy, c.file, c.mark,
+             Error{PolicyError::kInvalid, c.file, c.mark,
                    fmt::format("constraint {}: namespaceSelector could not be evaluated for namespace {} (no "
                                "Namespace object in the input); its objects were checked anyway",
                                c.name, p.namespace_)}});

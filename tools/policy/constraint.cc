@@ -9,6 +9,7 @@
 #include "manifest/object.h"
 #include "util/file_io.h"
 #include "yaml/reader.h"
+#include "policy/policy_error.h"
 
 namespace aegis {
 
@@ -21,7 +22,7 @@ class Parser {
   explicit Parser(const std::string& file) : file_(file) {}
 
   Error Fail(const yaml::Node* at, std::string msg) const {
-    return Error{ErrorKind::kPolicy, file_, at != nullptr ? at->mark() : Mark{}, std::move(msg)};
+    return Error{PolicyError::kInvalid, file_, at != nullptr ? at->mark() : Mark{}, std::move(msg)};
   }
 
   Expected<std::string> String(const yaml::Node* n, std::string_view what) const {
@@ -217,7 +218,7 @@ Expected<std::shared_ptr<const re2::RE2>> CompilePattern(const std::string& patt
   auto re = std::make_shared<const re2::RE2>(pattern, re2::RE2::Quiet);
   if (!re->ok()) {
     // Both the pattern and RE2's message (which quotes it) are cut: a 3 MB pattern is not a message.
-    return Error{ErrorKind::kPolicy, {}, {}, fmt::format("invalid RE2 pattern {}: {}", Abbreviate(Quote(pattern), 120), Abbreviate(re->error(), 160))};
+    return Error{PolicyError::kInvalid, {}, {}, fmt::format("invalid RE2 pattern {}: {}", Abbreviate(Quote(pattern), 120), Abbreviate(re->error(), 160))};
   }
   return std::shared_ptr<const re2::RE2>(re);
 }

@@ -12,6 +12,7 @@
 #include "manifest/object.h"
 #include "policy/constraint.h"
 #include "yaml/reader.h"
+#include "policy/policy_error.h"
 
 namespace aegis {
 namespace {
@@ -29,11 +30,11 @@ class Checker {
  public:
   explicit Checker(PolicyCheckResult& out) : out_(out) {}
 
-  void Error(const std::string& file, Mark mark, std::string msg, ErrorKind kind = ErrorKind::kPolicy) {
+  void Error(const std::string& file, Mark mark, std::string msg, std::error_code kind = PolicyError::kInvalid) {
     out_.diagnostics.push_back({Diagnostic::Level::kError, aegis::Error{kind, file, mark, std::move(msg)}});
   }
   void Warn(const std::string& file, Mark mark, std::string msg) {
-    out_.diagnostics.push_back({Diagnostic::Level::kWarning, aegis::Error{ErrorKind::kPolicy, file, mark, std::move(msg)}});
+    out_.diagnostics.push_back({Diagnostic::Level::kWarning, aegis::Error{PolicyError::kInvalid, file, mark, std::move(msg)}});
   }
 
   void CheckTemplate(const std::string& file, const ObjectRef& obj) {
@@ -270,7 +271,7 @@ PolicyCheckResult CheckPolicyTexts(const std::vector<PolicyText>& texts, const s
   }
   if (out.templates + out.constraints == 0 && out.Errors() == 0) {
     out.diagnostics.push_back({Diagnostic::Level::kError,
-                               Error{ErrorKind::kPolicy, {}, {}, "no ConstraintTemplate or Constraint found"}});
+                               Error{PolicyError::kInvalid, {}, {}, "no ConstraintTemplate or Constraint found"}});
   }
   return out;
 }

@@ -1,4 +1,5 @@
 #include "render/edit.h"
+#include "policy/policy_error.h"
 
 #include <algorithm>
 
@@ -20,7 +21,7 @@ Expected<std::string> ApplyEdits(std::string_view text, std::vector<Edit> edits)
   size_t pos = 0;
   for (const Edit& e : edits) {
     if (e.offset < pos || e.offset + e.erase > text.size()) {
-      return Error{ErrorKind::kPolicy, {}, {}, "overlapping edits"};
+      return Error{PolicyError::kInvalid, {}, {}, "overlapping edits"};
     }
     out.append(text.substr(pos, e.offset - pos));
     out += e.text;

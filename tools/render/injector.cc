@@ -9,6 +9,7 @@
 
 #include "manifest/pod_spec.h"
 #include "render/emit.h"
+#include "policy/policy_error.h"
 
 namespace aegis::render {
 namespace {
@@ -43,7 +44,7 @@ class Injector {
  private:
   Error Fail(const Node* at, const std::string& what) const {
     Mark m = at != nullptr ? at->mark() : obj_.mark;
-    return Error{ErrorKind::kPolicy, file_, m, fmt::format("{}: {}", subject_, what)};
+    return Error{PolicyError::kInvalid, file_, m, fmt::format("{}: {}", subject_, what)};
   }
 
   bool StartsLine(const Node* n) const {

@@ -7,6 +7,7 @@
 #include "lint/linter.h"
 #include "yaml/reader.h"
 #include "yaml/text_index.h"
+#include "policy/policy_error.h"
 
 namespace aegis::render {
 namespace {
@@ -40,7 +41,7 @@ RenderedFile RenderText(const std::string& file, std::string text, const RenderS
         continue;
       }
       for (auto& n : e->notes) {
-        out.diagnostics.push_back({Diagnostic::Level::kNote, Error{ErrorKind::kPolicy, file, obj.mark, n}});
+        out.diagnostics.push_back({Diagnostic::Level::kNote, Error{PolicyError::kInvalid, file, obj.mark, n}});
       }
       std::move(e->edits.begin(), e->edits.end(), std::back_inserter(edits));
     }
@@ -50,7 +51,7 @@ RenderedFile RenderText(const std::string& file, std::string text, const RenderS
   out.edits = edits;
   auto rendered = ApplyEdits(out.original, std::move(edits));
   if (!rendered) {
-    out.diagnostics.push_back(Problem(Error{ErrorKind::kPolicy, file, {}, "edits overlap: edit this file by hand"}));
+    out.diagnostics.push_back(Problem(Error{PolicyError::kInvalid, file, {}, "edits overlap: edit this file by hand"}));
     out.failed = true;
     return out;
   }
@@ -62,12 +63,12 @@ RenderedFile RenderText(const std::string& file, std::string text, const RenderS
   LintResult check = linter.Finish();
   for (const auto& d : check.diagnostics) {
     if (d.level != Diagnostic::Level::kError) continue;
-    out.diagnostics.push_back(Problem(Error{ErrorKind::kPolicy, file, d.where.mark,
+    out.diagnostics.push_back(Problem(Error{PolicyError::kInvalid, file, d.where.mark,
                                             "render produced invalid YAML (a bug; nothing written): " + d.where.message}));
     out.failed = true;
   }
   for (const auto& f : check.findings) {
-    out.diagnostics.push_back(Problem(Error{ErrorKind::kPolicy, file, f.mark,
+    out.diagnostics.push_back(Problem(Error{PolicyError::kInvalid, file, f.mark,
                                             "the rendered object still violates the policy (nothing written): " +
                                                 f.message}));
     out.failed = true;

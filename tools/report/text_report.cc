@@ -6,6 +6,7 @@
 
 #include "policy/rules.h"
 #include "report/report.h"
+#include "policy/policy_error.h"
 
 namespace aegis {
 namespace {
@@ -46,7 +47,7 @@ std::string RenderText(const LintResult& r, const ReportOptions& o) {
   };
   for (const Finding& f : r.findings) {
     std::string audit = f.action == EnforcementAction::kDryrun ? "[audit] " : "";
-    std::string where = Error{ErrorKind::kPolicy, f.file, f.mark, {}}.Location();
+    std::string where = Error{PolicyError::kInvalid, f.file, f.mark, {}}.Location();
     entries.push_back({file_rank(f.file), f.mark,
                        fmt::format("{}: {}: {}{} [{}]\n    fix: {}\n", p.Paint("1", where), p.Level(SeverityName(f)),
                                    audit, f.message, f.rule_id, f.hint)});

@@ -11,6 +11,7 @@
 
 #include "util/strings.h"
 #include "verifier/signature.h"
+#include "verifier/verify_error.h"
 
 namespace aegis::sign {
 namespace {
@@ -30,7 +31,7 @@ verifier::DigestSet SetFor(const std::string& algorithm) {
 Expected<std::string> SignArtifactBundle(const Signer& signer, const std::string& artifact) {
   if (Status s = verifier::RefusePaeArtifact(artifact); !s) {
     Error e = s.error();
-    if (e.kind == ErrorKind::kSignature) e.kind = ErrorKind::kUsage;
+    if (e.kind == VerifyError::kSignature) e.kind = ErrorKind::kUsage;
     return e;
   }
   std::string algorithm = signer.DigestAlgorithm();

@@ -15,6 +15,7 @@
 
 #include "util/file_io.h"
 #include "util/strings.h"
+#include "verifier/verify_error.h"
 
 namespace aegis::sign {
 namespace {
@@ -42,14 +43,14 @@ Expected<std::string> SignDigest(EVP_PKEY* k, KeyType type, std::string_view dig
   std::unique_ptr<EVP_PKEY_CTX, void (*)(EVP_PKEY_CTX*)> ctx(EVP_PKEY_CTX_new(k, nullptr), EVP_PKEY_CTX_free);
   if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_signature_md(ctx.get(), HashOf(type)) != 1 ||
       (type == KeyType::kRsa && EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1)) {
-    return Error{ErrorKind::kSignature, {}, {}, "cannot initialise signing"};
+    return Error{VerifyError::kSignature, {}, {}, "cannot initialise signing"};
   }
   auto d = reinterpret_cast<const unsigned char*>(digest.data());
   size_t len = 0;
-  if (EVP_PKEY_sign(ctx.get(), nullptr, &len, d, digest.size()) != 1) return Error{ErrorKind::kSignature, {}, {}, "signing failed"};
+  if (EVP_PKEY_sign(ctx.get(), nullptr, &len, d, digest.size()) != 1) return Error{VerifyError::kSignature, {}, {}, "signing failed"};
   std::string sig(len, '\0');
   if (EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, d, digest.size()) != 1) {
-    return Error{ErrorKind::kSignature, {}, {}, "signing failed"};
+    return Error{VerifyError::kSignature, {}, {}, "signing failed"};
   }
   sig.resize(len);
   return sig;
@@ -60,11 +61,11 @@ Expected<std::string> SignEd25519(EVP_PKEY* k, std::string_view message) {
   size_t len = 0;
   auto m = reinterpret_cast<const unsigned char*>(message.data());
   if (EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, k) != 1 || EVP_DigestSign(ctx.get(), nullptr, &len, m, message.size()) != 1) {
-    return Error{ErrorKind::kSignature, {}, {}, "Ed25519 signing failed"};
+    return Error{VerifyError::kSignature, {}, {}, "Ed25519 signing failed"};
   }
   std::string sig(len, '\0');
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, m, message.size()) != 1) {
-    return Error{ErrorKind::kSignature, {}, {}, "Ed25519 signing failed"};
+    return Error{VerifyError::kSignature, {}, {}, "Ed25519 signing failed"};
   }
   sig.resize(len);
   return sig;
@@ -207,7 +208,7 @@ Expected<std::unique_ptr<Signer>> ConnectVaultSigner(const verifier::VaultConfig
   auto info = vault->ReadKey();
   if (!info) return info.error();
   auto latest = info->public_keys.find(info->latest_version);
-  if (latest == info->public_keys.end()) return Error{ErrorKind::kTrust, RedactUri(config.addr), {}, "the Vault transit key has no public key"};
+  if (latest == info->public_keys.end()) return Error{VerifyError::kTrust, RedactUri(config.addr), {}, "the Vault transit key has no public key"};
   auto pub = verifier::ParsePublicKey(latest->second, "vault");
   if (!pub) return pub.error();
   if (pub->type != KeyType::kEcP256 && pub->type != KeyType::kRsa) {

@@ -16,7 +16,7 @@ constexpr std::array<int8_t, 256> DecodeTable() {
 }
 constexpr std::array<int8_t, 256> kDecode = DecodeTable();
 
-Error NotBase64(std::string why) { return Error{ErrorKind::kSignature, {}, {}, "not base64" + why}; }
+Error NotBase64(std::string why) { return Error{ErrorKind::kSyntax, {}, {}, "not base64" + why}; }
 
 }  // namespace
 

@@ -1,8 +1,14 @@
 // Errors as values: what went wrong, where (file:line:col), and of which kind.
+//
+// Kinds belong to domains, the way std::error_code does it: the generic kinds below are
+// shared by every layer; the network (platform/net_error.h), policy (policy/policy_error.h)
+// and verification (verifier/verify_error.h) domains define their own. A library never
+// decides a process's exit code: each program maps kinds to exit codes once, at its edge.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <system_error>
 
 namespace aegis {
 
@@ -13,22 +19,25 @@ struct Mark {
 };
 
 enum class ErrorKind {
-  kUsage,   // bad flags or arguments
-  kIo,      // unreadable file, missing path
-  kSyntax,  // not valid YAML/JSON
-  kPolicy,  // constraint or parameter invalid
-  kLimit,   // input exceeds a safety limit (alias bomb, nesting)
-  kArchive, // archive rejected: unsafe entry, limits exceeded, corrupt
-  kSignature,  // signature invalid, key mismatch, digest or pin mismatch
-  kTrust,      // no trust material (no usable key)
-  kNotFound,   // artifact or signature not found (404, NoSuchKey)
-  kNetwork,    // network or storage error after retries (5xx, timeouts, truncated, 403)
-  kForbidden,  // the server refused our identity (401/403 from the Kubernetes API)
-  kTimeout,    // waited as long as allowed for a state that did not come
+  kUsage = 1,    // bad flags or arguments, unusable configuration
+  kIo,           // unreadable file, missing path, disk full
+  kSyntax,       // not valid YAML/JSON/base64
+  kLimit,        // input exceeds a safety limit (alias bomb, nesting, size)
+  kInterrupted,  // stopped by a signal (Ctrl-C)
 };
 
+const std::error_category& GenericCategory();
+inline std::error_code make_error_code(ErrorKind e) { return {static_cast<int>(e), GenericCategory()}; }
+
+}  // namespace aegis
+
+template <>
+struct std::is_error_code_enum<aegis::ErrorKind> : std::true_type {};
+
+namespace aegis {
+
 struct Error {
-  ErrorKind kind = ErrorKind::kIo;
+  std::error_code kind = ErrorKind::kIo;
   std::string file;  // may be empty when not about a file
   Mark mark;
   std::string message;
