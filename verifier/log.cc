@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/strings.h"
+
 namespace aegis::verifier {
 namespace {
 
@@ -51,6 +53,7 @@ void Logger::Write(const char* level, const std::string& event, const Fields& fi
       line += NeedsQuotes(v) ? fmt::format(" {}={}", k, nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
                              : fmt::format(" {}={}", k, v);
     }
+    line = Printable(line);  // names come from the bucket: no escape sequence reaches a terminal
   }
   out_ << Mask(std::move(line)) << '\n' << std::flush;
 }

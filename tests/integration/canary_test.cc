@@ -378,5 +378,66 @@ TEST_F(CanaryTest, InterruptedApplyStillCleansUp) {
   EXPECT_NE(i.out.find("interrupted: canaries cleaned up"), std::string::npos) << i.out;
 }
 
+// A hostile or broken API server cannot outlast --timeout: one that never answers, one that
+// trickles a byte every 200 ms, one that streams an endless chunked body. Each run ends
+// with exit 5 (timeout) soon after the 2 s deadline, not after curl's 60 s.
+TEST_F(CanaryTest, HostileApiServerCannotOutlastTheTimeout) {
+  Healthy();
+  for (auto fault : {KubeApiServer::Fault::kHang, KubeApiServer::Fault::kTrickle, KubeApiServer::Fault::kEndlessChunks}) {
+    api_.fault = fault;
+    auto start = std::chrono::steady_clock::now();
+    auto r = Canary("--timeout 2");
+    auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.exit_code, 5) << static_cast<int>(fault) << r.out << r.err;
+    EXPECT_LT(took, 15) << "fault " << static_cast<int>(fault) << " held the canary " << took << " s";
+    EXPECT_NE(r.out.find("did not answer before the deadline"), std::string::npos) << r.out;
+  }
+}
+
+// Ctrl-C during a request to a server that never answers ends the run (exit 130) at once.
+TEST_F(CanaryTest, CtrlCDuringASlowRequest) {
+  Healthy();
+  api_.fault = KubeApiServer::Fault::kHang;
+  auto start = std::chrono::steady_clock::now();
+  auto i = RunShell("timeout --preserve-status -s INT 1 " + std::string(AEGIS_BIN) + " canary --kubeconfig " + Kubeconfig(TokenUser()) +
+                        " --timeout 600",
+                    dir_.path());
+  EXPECT_EQ(i.exit_code, 130) << i.out << i.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+}
+
+// An exec plugin that closes its output and then sleeps (or leaves a child holding it) is
+// stopped at the deadline with its whole process group: exit 5, and no child survives.
+TEST_F(CanaryTest, HangingExecPluginIsStoppedWithItsChildren) {
+  Healthy();
+  WriteFile(dir_.File("plugin.sh"), "#!/bin/sh\nsleep 600 &\necho $! > child.pid\nexec >&-\nsleep 600\n");
+  chmod(dir_.File("plugin.sh").c_str(), 0755);
+  std::string exec = "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./plugin.sh\n";
+  auto start = std::chrono::steady_clock::now();
+  auto r = Canary("--timeout 2", Kubeconfig(exec));
+  EXPECT_EQ(r.exit_code, 5) << r.out << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+  EXPECT_NE(r.out.find("exec credential plugin: did not finish within"), std::string::npos) << r.out;
+  std::string pid = RunShell("cat child.pid", dir_.path()).out;
+  ASSERT_FALSE(pid.empty());
+  auto alive = RunShell("for i in $(seq 50); do grep -qs '^State:.*[RS]' /proc/" + pid.substr(0, pid.find('\n')) +
+                            "/status || exit 1; sleep 0.02; done; exit 0",
+                        dir_.path());
+  EXPECT_EQ(alive.exit_code, 1) << "the plugin's child outlived it";
+}
+
+// Terminal escapes and line breaks in what the cluster says (a pod's termination message,
+// an API server's Status message) are shown escaped: a server cannot fake a PASS line.
+TEST_F(CanaryTest, TerminalEscapesFromTheClusterAreShownEscaped) {
+  api_.AddPod(PodWithStatus("canary-positive", "positive", true, 0, true));
+  api_.AddPod(PodWithStatus("canary-tampered", "tampered", true, 5, false, "bad\x1b[2K\rPASS criterion 9 (fake)\nPASS criterion 8 (fake)"));
+  api_.AddPod(PodWithStatus("canary-violating", "violating", false, 0, false));
+  api_.AddConstraint(Constraint());
+  auto r = Canary("--timeout 10");
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "a raw escape reached the terminal";
+  EXPECT_EQ(r.out.find("\nPASS criterion 8"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\\x1b[2K\\rPASS criterion 9 (fake)\\nPASS criterion 8"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace aegis::testing

@@ -1,5 +1,7 @@
 #include "support/http_server.h"
 
+#include <csignal>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -49,6 +51,13 @@ void HttpConnection::WaitForClientClose(int max_seconds) {
 }
 
 HttpServer::HttpServer(Handler handler) : handler_(std::move(handler)) { Start(); }
+
+// Writing to a client that went away (SSL_write has no MSG_NOSIGNAL) must be an error for
+// the handler, not a SIGPIPE that ends the whole test binary.
+static const bool kIgnoreSigpipe = [] {
+  std::signal(SIGPIPE, SIG_IGN);
+  return true;
+}();
 
 HttpServer::HttpServer(Handler handler, const TlsConfig& tls) : handler_(std::move(handler)) {
   ctx_ = SSL_CTX_new(TLS_server_method());

@@ -1,6 +1,8 @@
 #include "support/kube_api_server.h"
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace aegis::testing {
 namespace {
@@ -125,6 +127,26 @@ void KubeApiServer::Progress() {
   }
 }
 
+void KubeApiServer::Misbehave(HttpConnection& c) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);  // bounded even if the client never leaves
+  switch (fault.load()) {
+    case Fault::kHang:
+      c.WaitForClientClose(60);
+      return;
+    case Fault::kTrickle:
+      if (!c.Send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n")) return;
+      while (std::chrono::steady_clock::now() < give_up && c.Send(" ")) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      return;
+    case Fault::kEndlessChunks: {
+      if (!c.Send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")) return;
+      const std::string chunk = "400\r\n" + std::string(1024, ' ') + "\r\n";  // 1 KiB of whitespace, forever
+      while (std::chrono::steady_clock::now() < give_up && c.Send(chunk)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      return;
+    }
+    case Fault::kNone: return;
+  }
+}
+
 void KubeApiServer::Handle(const HttpRequest& req, HttpConnection& c) {
   std::string auth = req.headers.count("authorization") ? req.headers.at("authorization") : "";
   std::string user;
@@ -140,6 +162,7 @@ void KubeApiServer::Handle(const HttpRequest& req, HttpConnection& c) {
     return Send(c, 403, Status(403, "Forbidden", "pods is forbidden: User \"" + user +
                                                      "\" cannot list resource \"pods\" in API group \"\" in the namespace \"aegis-canary\""));
   }
+  if (req.method == "GET" && path == pods && fault != Fault::kNone) return Misbehave(c);
   std::lock_guard<std::mutex> lock(mu_);
   if (req.method == "GET" && path == pods) {
     ++pod_lists_;

@@ -8,6 +8,7 @@
 // CN kClientCn signed by the test CA. Created pods progress like a kubelet would run them.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,11 +42,17 @@ class KubeApiServer {
   bool deny_violating = false;  // Gatekeeper in deny mode: creating a violating pod is refused
   bool tampered_passes = false; // a broken cluster: the tampered canary's verifier exits 0
 
+  // A hostile or broken API server, for pod lists: never answers; answers a byte at a time
+  // (slow loris); streams an endless chunked body. Each ends when the client goes away.
+  enum class Fault { kNone, kHang, kTrickle, kEndlessChunks };
+  std::atomic<Fault> fault{Fault::kNone};
+
   std::vector<HttpRequest> Log() const { return http_->Log(); }
   int Count(const std::string& method, const std::string& prefix) const;
 
  private:
   void Handle(const HttpRequest& req, HttpConnection& c);
+  void Misbehave(HttpConnection& c);
   void Progress();  // under mu_
 
   TempDir pki_;

@@ -22,8 +22,21 @@ TEST(Utf8, AcceptsWellFormedAndRefusesEveryMalformedClass) {
 
 TEST(Quote, EscapesControlsAndTheBytesOfMalformedNamesOnly) {
   EXPECT_EQ(Quote("modèle \"x\""), "\"modèle \\\"x\\\"\"");
-  EXPECT_EQ(Quote("a\nb"), "\"a\\x0ab\"");
+  EXPECT_EQ(Quote("a\nb"), "\"a\\nb\"");
+  EXPECT_EQ(Quote("a\tb"), "\"a\\x09b\"");
   EXPECT_EQ(Quote("model\xFF\xFE.bin"), "\"model\\xff\\xfe.bin\"");
+}
+
+// What a hostile server or a planted file name could make a terminal do: move the cursor,
+// erase a line and print a fake "PASS", start a new line, or reverse the text shown.
+TEST(Printable, EscapesWhatATerminalWouldActOn) {
+  EXPECT_EQ(Printable("\x1b[2K\rPASS criterion 1"), "\\x1b[2K\\rPASS criterion 1");
+  EXPECT_EQ(Printable("reason\nPASS criterion 2"), "reason\\nPASS criterion 2");
+  EXPECT_EQ(Printable("csi \xC2\x9B" "31m"), "csi \\u{009b}31m") << "C1 controls, UTF-8 encoded";
+  EXPECT_EQ(Printable("evil\xE2\x80\xAEtxt.exe"), "evil\\u{202e}txt.exe") << "right-to-left override";
+  EXPECT_EQ(Printable("bell\x07 del\x7f"), "bell\\x07 del\\x7f");
+  EXPECT_EQ(Printable("raw \x9b byte"), "raw \\x9b byte") << "a lone C1 byte is not UTF-8";
+  EXPECT_EQ(Printable("modèle\t日本語 \"q\" \\"), "modèle\t日本語 \"q\" \\") << "text, tabs, quotes untouched";
 }
 
 TEST(RedactUri, CredentialsAreReplacedWhateverTheSchemeOrItsCase) {

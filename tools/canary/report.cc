@@ -1,6 +1,7 @@
 #include "canary/report.h"
 
 #include "report/report.h"
+#include "util/strings.h"
 
 #include <fmt/format.h>
 
@@ -27,13 +28,14 @@ const char* VerdictName(const Criterion& c) {
 }  // namespace
 
 std::string TextReport(const CanaryResult& r, const CanaryOptions& o) {
-  std::string out = fmt::format("aegis canary: namespace {}{}\n", o.namespace_, o.apply ? " (applied canaries)" : "");
-  if (r.error) out += fmt::format("ERROR: {}\n", r.error->Describe());
+  // Everything below but the fixed words came from the cluster or the command line.
+  std::string out = fmt::format("aegis canary: namespace {}{}\n", Printable(o.namespace_), o.apply ? " (applied canaries)" : "");
+  if (r.error) out += fmt::format("ERROR: {}\n", Printable(r.error->Describe()));
   for (const auto& c : r.criteria) {
-    out += fmt::format("{} criterion {} ({}): {} — {}\n", VerdictName(c), CriterionNumber(c.role), RoleLabel(c.role), Title(c.role), c.reason);
-    for (const auto& e : c.evidence) out += "    " + e + "\n";
+    out += fmt::format("{} criterion {} ({}): {} — {}\n", VerdictName(c), CriterionNumber(c.role), RoleLabel(c.role), Title(c.role), Printable(c.reason));
+    for (const auto& e : c.evidence) out += "    " + Printable(e) + "\n";
   }
-  if (!r.created.empty()) out += fmt::format("created: {}; deleted: {}\n", fmt::join(r.created, ", "), fmt::join(r.deleted, ", "));
+  if (!r.created.empty()) out += Printable(fmt::format("created: {}; deleted: {}", fmt::join(r.created, ", "), fmt::join(r.deleted, ", "))) + "\n";
   if (r.interrupted) out += "interrupted: canaries cleaned up\n";
   return out;
 }

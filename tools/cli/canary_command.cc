@@ -16,6 +16,7 @@
 #include "util/file_io.h"
 #include "cli/commands.h"
 #include "kube/access.h"
+#include "util/strings.h"
 
 namespace aegis::cli {
 namespace {
@@ -38,7 +39,7 @@ int RunCanaryCommand(CanaryFlags& f) {
   if (auto dir = getenv("AEGIS_SERVICE_ACCOUNT_DIR")) f.access.service_account_dir = *dir;
   auto access = kube::ResolveAccess(f.access, getenv);
   if (!access) {
-    std::cerr << "aegis canary: error: " << access.error().Describe() << "\n";
+    std::cerr << "aegis canary: error: " << Printable(access.error().Describe()) << "\n";
     return kCanaryUsage;
   }
   if (access->insecure) std::cerr << "aegis canary: warning: TLS verification of the API server is OFF (insecure-skip-tls-verify)\n";
@@ -55,7 +56,8 @@ int RunCanaryCommand(CanaryFlags& f) {
   }
   f.o.timeout = std::chrono::seconds(f.timeout);
   f.o.poll = std::chrono::milliseconds(static_cast<long>(f.poll * 1000));
-  auto api = kube::ConnectHttp(*access, &g_stop);
+  // No request outlives --timeout (plus a moment for the last poll to be judged).
+  auto api = kube::ConnectHttp(*access, &g_stop, std::chrono::steady_clock::now() + f.o.timeout + std::chrono::seconds(2));
   struct sigaction sa {};
   sa.sa_handler = OnSignal;
   sigaction(SIGINT, &sa, nullptr);
@@ -70,7 +72,7 @@ int RunCanaryCommand(CanaryFlags& f) {
     std::cout << text;
   } else {
     if (auto w = WriteFileAtomically(f.output, text); !w) {
-      std::cerr << "aegis canary: error: " << w.error().Describe() << "\n";
+      std::cerr << "aegis canary: error: " << Printable(w.error().Describe()) << "\n";
       return kCanaryUsage;
     }
     std::cerr << canary::TextReport(r, f.o);

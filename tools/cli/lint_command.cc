@@ -14,6 +14,7 @@
 #include "lint/linter.h"
 #include "report/report.h"
 #include "util/file_io.h"
+#include "util/strings.h"
 
 namespace aegis::cli {
 namespace {
@@ -31,7 +32,7 @@ struct LintFlags {
   size_t jobs = 0;
 };
 
-void PrintError(const Error& e) { std::cerr << "aegis lint: error: " << e.Describe() << "\n"; }
+void PrintError(const Error& e) { std::cerr << "aegis lint: error: " << Printable(e.Describe()) << "\n"; }
 
 bool UseColor(const std::string& mode) {
   if (mode == "always") return true;

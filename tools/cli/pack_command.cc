@@ -10,6 +10,7 @@
 #include "sign/pack.h"
 #include "verifier/crypto.h"
 #include "verifier/options.h"
+#include "util/strings.h"
 
 namespace aegis::cli {
 
@@ -30,7 +31,7 @@ void SetupPack(CLI::App& sub, int& exit_code) {
     }
     auto r = sign::PackModel(f->dir, f->out, mtime);
     if (!r) {
-      std::cerr << "aegis pack: error: " << r.error().Describe() << "\n";
+      std::cerr << "aegis pack: error: " << Printable(r.error().Describe()) << "\n";
       exit_code = VerifierExitCode(r.error().kind);
       return;
     }

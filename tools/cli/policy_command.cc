@@ -28,7 +28,7 @@ struct ExportFlags {
 
 int RunExport(const ExportFlags& f) {
   if (auto re = CompilePattern(f.pattern); !re) {
-    std::cerr << "aegis policy export: error: " << re.error().message << "\n";
+    std::cerr << "aegis policy export: error: " << Printable(re.error().message) << "\n";
     return kExitUsage;
   }
   ExportOptions o;

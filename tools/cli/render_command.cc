@@ -13,6 +13,7 @@
 #include "render/renderer.h"
 #include "render/templates.h"
 #include "util/file_io.h"
+#include "util/strings.h"
 
 namespace aegis::cli {
 namespace {
@@ -29,12 +30,12 @@ struct RenderFlags {
 
 void Print(const Diagnostic& d) {
   std::string where = d.where.Location();
-  std::cerr << (where.empty() ? "aegis render" : where) << ": " << (d.level == Diagnostic::Level::kError ? "error" : "note")
-            << ": " << d.where.message << "\n";
+  std::cerr << (where.empty() ? "aegis render" : Printable(where)) << ": " << (d.level == Diagnostic::Level::kError ? "error" : "note")
+            << ": " << Printable(d.where.message) << "\n";
 }
 
 int Fail(const Error& e) {
-  std::cerr << "aegis render: error: " << e.Describe() << "\n";
+  std::cerr << "aegis render: error: " << Printable(e.Describe()) << "\n";
   return kExitUsage;
 }
 
@@ -100,7 +101,7 @@ int RunRender(RenderFlags f) {
     for (const auto& r : results) {
       if (r.rendered == r.original) continue;
       if (auto st = WriteFileAtomically(r.file, r.rendered); !st) return Fail(st.error());
-      std::cerr << "aegis render: rewrote " << r.file << "\n";
+      std::cerr << "aegis render: rewrote " << Printable(r.file) << "\n";
     }
     return kExitClean;
   }

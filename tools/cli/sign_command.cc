@@ -32,7 +32,7 @@ struct SignFlags {
 };
 
 int Fail(const Error& e) {
-  std::cerr << "aegis sign: error: " << e.Describe() << "\n";
+  std::cerr << "aegis sign: error: " << Printable(e.Describe()) << "\n";
   return VerifierExitCode(e.kind);
 }
 

@@ -24,6 +24,7 @@
 #include "platform/net_error.h"
 #include "platform/temp_dir.h"
 #include "verifier/verify_error.h"
+#include "util/strings.h"
 
 namespace aegis::cli {
 namespace {
@@ -95,7 +96,7 @@ int Report(const VerifyFlags& f, const Expected<RunSummary>& r) {
     return code;
   }
   if (!r) {
-    std::cerr << "aegis verify: FAILED: " << r.error().Describe() << "\n";
+    std::cerr << "aegis verify: FAILED: " << Printable(r.error().Describe()) << "\n";
     return code;
   }
   std::cout << "verified: " << f.o.artifact << "\n  format: " << r->format << "\n  signature: " << r->signature

@@ -22,7 +22,8 @@ constexpr size_t kMaxAnswer = 64u << 20;
 
 class HttpKubeApi : public KubeApi {
  public:
-  HttpKubeApi(ClusterAccess a, const std::atomic<bool>* stop) : a_(std::move(a)), stop_(stop) {}
+  HttpKubeApi(ClusterAccess a, const std::atomic<bool>* stop, std::chrono::steady_clock::time_point deadline)
+      : a_(std::move(a)), stop_(stop), deadline_(deadline) {}
 
   Expected<ApiResponse> Request(const std::string& method, const std::string& path, const json* body) override {
     auto r = Once(method, path, body);
@@ -34,6 +35,14 @@ class HttpKubeApi : public KubeApi {
   }
 
  private:
+  // Time left before the deadline, at least 1 ms; NetError::kTimeout when none is.
+  Expected<std::chrono::milliseconds> Left() const {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline_) return TimedOut();
+    return std::max(std::chrono::milliseconds(1), std::chrono::ceil<std::chrono::milliseconds>(deadline_ - now));
+  }
+  Error TimedOut() const { return Error{NetError::kTimeout, a_.server, {}, "the API server did not answer before the deadline (--timeout)"}; }
+
   Expected<ApiResponse> Once(const std::string& method, const std::string& path, const json* body) {
     std::string token = a_.token, cert = a_.client_cert_pem, key = a_.client_key_pem;
     if (!a_.token_file.empty()) {
@@ -43,7 +52,9 @@ class HttpKubeApi : public KubeApi {
     }
     if (a_.exec) {
       if (!exec_) {
-        auto c = RunExecPlugin(*a_.exec, stop_);
+        auto left = Left();
+        if (!left) return left.error();
+        auto c = RunExecPlugin(*a_.exec, stop_, std::min<std::chrono::milliseconds>(*left, std::chrono::seconds(60)));
         if (!c) return c.error();
         exec_ = *c;
       }
@@ -68,8 +79,14 @@ class HttpKubeApi : public KubeApi {
       request.body = body->dump(-1, ' ', false, json::error_handler_t::replace);
       request.headers.push_back("Content-Type: application/json");
     }
-    request.total_timeout = std::chrono::seconds(60);
-    request.stop = method == "DELETE" ? nullptr : stop_;  // Ctrl-C stops waiting, never the cleanup
+    const bool cleanup = method == "DELETE";  // Ctrl-C and --timeout stop waiting, never the clean-up
+    request.total_timeout = std::chrono::seconds(cleanup ? 20 : 60);
+    if (!cleanup) {
+      auto left = Left();
+      if (!left) return left.error();
+      request.total_timeout = std::min<std::chrono::milliseconds>(request.total_timeout, *left);
+      request.stop = stop_;
+    }
     request.tls.ca_pem = a_.ca_pem;
     request.tls.client_cert_pem = cert;
     request.tls.client_key_pem = key;
@@ -77,6 +94,8 @@ class HttpKubeApi : public KubeApi {
     auto answer = client_.SendForText(request, kMaxAnswer);
     if (!answer) {
       if (answer.error().kind == ErrorKind::kInterrupted) return answer.error();
+      // curl's own timer fired at the deadline (it may round a few milliseconds early).
+      if (!cleanup && std::chrono::steady_clock::now() + std::chrono::milliseconds(100) >= deadline_) return TimedOut();
       return Error{NetError::kNetwork, a_.server, {}, "cannot reach the API server: " + answer.error().message};
     }
     ApiResponse r;
@@ -89,14 +108,15 @@ class HttpKubeApi : public KubeApi {
 
   ClusterAccess a_;
   const std::atomic<bool>* stop_;
+  std::chrono::steady_clock::time_point deadline_;
   platform::HttpClient client_;  // keeps the connection to the API server alive
   std::optional<ExecCredential> exec_;
 };
 
 }  // namespace
 
-std::unique_ptr<KubeApi> ConnectHttp(ClusterAccess access, const std::atomic<bool>* stop) {
-  return std::make_unique<HttpKubeApi>(std::move(access), stop);
+std::unique_ptr<KubeApi> ConnectHttp(ClusterAccess access, const std::atomic<bool>* stop, std::chrono::steady_clock::time_point deadline) {
+  return std::make_unique<HttpKubeApi>(std::move(access), stop, deadline);
 }
 
 Expected<json> Expect2xx(const Expected<ApiResponse>& r, const std::string& what) {
@@ -108,7 +128,7 @@ Expected<json> Expect2xx(const Expected<ApiResponse>& r, const std::string& what
   return Error{kind, {}, {}, fmt::format("{}: {} (HTTP {})", what, message, r->status)};
 }
 
-Expected<ExecCredential> RunExecPlugin(const ExecPlugin& p, const std::atomic<bool>* stop) {
+Expected<ExecCredential> RunExecPlugin(const ExecPlugin& p, const std::atomic<bool>* stop, std::chrono::milliseconds timeout) {
   platform::SubprocessSpec spec;
   spec.command = p.command;
   spec.args = p.args;
@@ -116,7 +136,7 @@ Expected<ExecCredential> RunExecPlugin(const ExecPlugin& p, const std::atomic<bo
   spec.env.emplace_back("KUBERNETES_EXEC_INFO",
                         fmt::format(R"({{"apiVersion":"{}","kind":"ExecCredential","spec":{{"interactive":false}}}})",
                                     p.api_version.empty() ? "client.authentication.k8s.io/v1" : p.api_version));
-  spec.timeout = std::chrono::seconds(60);
+  spec.timeout = timeout;
   spec.max_output = 1u << 20;
   spec.stop = stop;
   auto run = platform::RunCaptured(spec);

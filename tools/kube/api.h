@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -27,8 +28,12 @@ class KubeApi {
   virtual Expected<ApiResponse> Request(const std::string& method, const std::string& path, const nlohmann::json* body = nullptr) = 0;
 };
 
-// `stop` (optional; set by a signal handler) aborts a request or a credential plugin in flight.
-std::unique_ptr<KubeApi> ConnectHttp(ClusterAccess access, const std::atomic<bool>* stop = nullptr);
+// `stop` (optional; set by a signal handler) aborts a request or a credential plugin in
+// flight. `deadline`: no request or plugin runs past it (NetError::kTimeout), so a hanging,
+// trickling or endless server cannot outlast the caller's --timeout; deletions (clean-up)
+// are exempt from both and bounded by their own 20 s.
+std::unique_ptr<KubeApi> ConnectHttp(ClusterAccess access, const std::atomic<bool>* stop = nullptr,
+                                     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
 
 // A 2xx answer's body, or an Error: kForbidden (401, 403), kNotFound (404), kNetwork
 // (anything else), with the API server's Status message.
@@ -42,6 +47,7 @@ struct ExecCredential {
   std::string token;
   std::string client_cert_pem, client_key_pem;
 };
-Expected<ExecCredential> RunExecPlugin(const ExecPlugin& plugin, const std::atomic<bool>* stop = nullptr);
+Expected<ExecCredential> RunExecPlugin(const ExecPlugin& plugin, const std::atomic<bool>* stop = nullptr,
+                                       std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 }  // namespace aegis::kube

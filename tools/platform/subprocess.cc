@@ -115,7 +115,16 @@ Expected<SubprocessResult> RunCaptured(const SubprocessSpec& spec) {
   for (;;) {
     siginfo_t info{};
     if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid) break;
-    if (std::chrono::steady_clock::now() >= deadline || (spec.stop != nullptr && spec.stop->load())) break;
+    if (spec.stop != nullptr && spec.stop->load()) {
+      KillAndReap(pid);
+      return Error{ErrorKind::kInterrupted, spec.command, {}, "interrupted"};
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      KillAndReap(pid);
+      return Error{NetError::kTimeout, spec.command, {},
+                   fmt::format("closed its output but did not exit within {} s; stopped it",
+                               std::chrono::duration_cast<std::chrono::seconds>(spec.timeout).count())};
+    }
     ::poll(nullptr, 0, 20);
   }
   int status = KillAndReap(pid);  // nothing of the group outlives the call

@@ -14,6 +14,7 @@ std::string Data(std::string_view s) {
     if (c == '%') out += "%25";
     else if (c == '\r') out += "%0D";
     else if (c == '\n') out += "%0A";
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));  // the log renders ANSI
     else out += c;
   }
   return out;

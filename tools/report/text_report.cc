@@ -7,6 +7,7 @@
 #include "policy/rules.h"
 #include "report/report.h"
 #include "policy/policy_error.h"
+#include "util/strings.h"
 
 namespace aegis {
 namespace {
@@ -49,14 +50,14 @@ std::string RenderText(const LintResult& r, const ReportOptions& o) {
     std::string audit = f.action == EnforcementAction::kDryrun ? "[audit] " : "";
     std::string where = Error{PolicyError::kInvalid, f.file, f.mark, {}}.Location();
     entries.push_back({file_rank(f.file), f.mark,
-                       fmt::format("{}: {}: {}{} [{}]\n    fix: {}\n", p.Paint("1", where), p.Level(SeverityName(f)),
-                                   audit, f.message, f.rule_id, f.hint)});
+                       fmt::format("{}: {}: {}{} [{}]\n    fix: {}\n", p.Paint("1", Printable(where)), p.Level(SeverityName(f)),
+                                   audit, Printable(f.message), f.rule_id, Printable(f.hint))});
   }
   for (const Diagnostic& d : r.diagnostics) {
     if (o.quiet && d.level == Diagnostic::Level::kNote) continue;
     entries.push_back({file_rank(d.where.file), d.where.mark,
-                       fmt::format("{}: {}: {}\n", p.Paint("1", d.where.Location()), p.Level(ToString(d.level)),
-                                   d.where.message)});
+                       fmt::format("{}: {}: {}\n", p.Paint("1", Printable(d.where.Location())), p.Level(ToString(d.level)),
+                                   Printable(d.where.message))});
   }
   std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     if (a.file != b.file) return a.file < b.file;

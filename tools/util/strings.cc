@@ -14,24 +14,6 @@ bool WildcardMatches(std::string_view pattern, std::string_view value) {
   return pattern == value;
 }
 
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  const bool utf8 = IsValidUtf8(s);  // otherwise every non-ASCII byte is escaped too
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u == 0x7f || (!utf8 && u >= 0x80)) {
-      out += fmt::format("\\x{:02x}", u);
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
-
 std::string Trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string_view::npos) return {};
@@ -39,38 +21,102 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t n = 0;
+namespace {
+
+// The well-formed UTF-8 sequence at s[i] (no overlongs, surrogates or code points past
+// U+10FFFF): its code point and length; false when the bytes there are not one.
+bool DecodeUtf8At(std::string_view s, size_t i, uint32_t* cp_out, size_t* len_out) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  size_t n = 0;
+  uint32_t cp = 0;
+  if (c < 0x80) {
+    *cp_out = c;
+    *len_out = 1;
+    return true;
+  }
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 1;
+    cp = c & 0x1Fu;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 2;
+    cp = c & 0x0Fu;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 3;
+    cp = c & 0x07u;
+  } else {
+    return false;
+  }
+  for (size_t k = 1; k <= n; ++k) {
+    if (i + k >= s.size()) return false;
+    const auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return false;
+    cp = (cp << 6) | (cc & 0x3Fu);
+  }
+  if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+  *cp_out = cp;
+  *len_out = n + 1;
+  return true;
+}
+
+// What a terminal would act on instead of showing: C0 and C1 controls, DEL, and the
+// bidirectional overrides and isolates that reorder what is shown ("Trojan Source").
+bool ActsOnTerminal(uint32_t cp) {
+  return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+// Appends `s` with every byte or character a terminal would act on escaped (\n, \x1b,
+// \u{202e}); `quote`: also \" and \\ (for a quoted string).
+void AppendPrintable(std::string& out, std::string_view s, bool quote) {
+  for (size_t i = 0; i < s.size();) {
     uint32_t cp = 0;
-    if (c < 0x80) {
+    size_t len = 1;
+    if (!DecodeUtf8At(s, i, &cp, &len)) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i]));
       ++i;
       continue;
     }
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-      cp = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      cp = c & 0x0Fu;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      cp = c & 0x07u;
+    if (quote && (cp == '"' || cp == '\\')) {
+      out += '\\';
+      out += static_cast<char>(cp);
+    } else if (cp == '\n') {
+      out += "\\n";
+    } else if (cp == '\r') {
+      out += "\\r";
+    } else if (cp == '\t' && !quote) {
+      out += '\t';
+    } else if (ActsOnTerminal(cp)) {
+      out += cp < 0x80 ? fmt::format("\\x{:02x}", cp) : fmt::format("\\u{{{:04x}}}", cp);
     } else {
-      return false;
+      out.append(s.substr(i, len));
     }
-    for (size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) return false;
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3Fu);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n + 1;
+    i += len;
+  }
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view s) {
+  uint32_t cp = 0;
+  size_t len = 0;
+  for (size_t i = 0; i < s.size(); i += len) {
+    if (!DecodeUtf8At(s, i, &cp, &len)) return false;
   }
   return true;
+}
+
+std::string Printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  AppendPrintable(out, s, false);
+  return out;
+}
+
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  AppendPrintable(out, s, true);
+  out += '"';
+  return out;
 }
 
 std::string RedactUri(std::string_view uri) {

@@ -14,8 +14,15 @@ bool WildcardMatches(std::string_view pattern, std::string_view value);
 // Without leading and trailing whitespace (spaces, tabs, CR, LF).
 std::string Trim(std::string_view s);
 
-// Quote for human messages: "name" with control characters escaped.
+// Quote for human messages: "name" with control characters escaped (as Printable does).
 std::string Quote(std::string_view s);
+
+// `s` safe to print on a terminal: C0/C1 controls, DEL and escape sequences (\x1b), line
+// breaks (\n, \r: a message cannot fake another line), bidirectional overrides (\u{202e})
+// and bytes that are not UTF-8 (\xff) are shown escaped; tabs and everything else as is.
+// Everything that came from outside (file and object names, a server's messages) passes
+// through it before a text report or an error line shows it.
+std::string Printable(std::string_view s);
 
 // True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool IsValidUtf8(std::string_view s);
