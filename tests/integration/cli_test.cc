@@ -1,6 +1,9 @@
 // The aegis binary as users run it: exit codes, several outputs in one run, directories,
 // stdin, the policy flag, and hostile inputs end to end.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
 
 #include <nlohmann/json.hpp>
 
@@ -238,4 +241,63 @@ TEST(CiExamples, LintCommandsRunAsWritten) {
 }
 
 }  // namespace
+// Inputs that never end or are far too large are refused with the file named, before they
+// are read whole: /dev/zero, an endless stdin, a file over --max-input-mb.
+TEST(Cli, EndlessAndOversizedInputsAreRefusedByName) {
+  TempDir d;
+  auto zero = RunAegis("lint /dev/zero", d.path());
+  EXPECT_EQ(zero.exit_code, 2) << zero.out << zero.err;
+  EXPECT_NE((zero.out + zero.err).find("/dev/zero: error: larger than the input size limit of 64 MiB"), std::string::npos) << zero.out;
+  auto endless = RunShell("yes | " + std::string(AEGIS_BIN) + " lint - --max-input-mb 2", d.path());
+  EXPECT_EQ(endless.exit_code, 2) << endless.out << endless.err;
+  EXPECT_NE((endless.out + endless.err).find("<stdin>: error: larger than the input size limit of 2 MiB"), std::string::npos) << endless.out;
+  std::string big;
+  while (big.size() < (3u << 20)) big += kGood + std::string("---\n");
+  WriteFile(d.File("big.yaml"), big);
+  auto capped = RunAegis("lint big.yaml --max-input-mb 2", d.path());
+  EXPECT_EQ(capped.exit_code, 2) << capped.out;
+  auto raised = RunAegis("lint big.yaml --max-input-mb 4 -q", d.path());
+  EXPECT_EQ(raised.exit_code, 0) << raised.out << raised.err;
+}
+
+// A named pipe is read when something writes to it; one nobody writes to is an error after
+// a bounded wait, not a hang. Process substitution (/dev/fd/N) is read as any pipe.
+TEST(Cli, NamedPipesAreReadOrRefusedNeverHung) {
+  TempDir d;
+  ASSERT_EQ(::mkfifo(d.File("pipe.yaml").c_str(), 0600), 0);
+  WriteFile(d.File("good.yaml"), kGood);
+  auto fed = RunShell("(sleep 1; cat good.yaml > pipe.yaml) & " + std::string(AEGIS_BIN) + " lint pipe.yaml", d.path());
+  EXPECT_EQ(fed.exit_code, 0) << fed.out << fed.err;
+  EXPECT_NE(fed.out.find("1 object in 1 file"), std::string::npos) << fed.out;
+  auto start = std::chrono::steady_clock::now();
+  auto nobody = RunAegis("lint pipe.yaml", d.path());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  EXPECT_EQ(nobody.exit_code, 2) << nobody.out << nobody.err;
+  EXPECT_NE((nobody.out + nobody.err).find("pipe.yaml: error: a named pipe nothing was written to within 10 s"), std::string::npos)
+      << nobody.out;
+  auto substituted = RunShell("bash -c '" + std::string(AEGIS_BIN) + " lint <(cat good.yaml)'", d.path());
+  EXPECT_EQ(substituted.exit_code, 0) << substituted.out << substituted.err;
+}
+
+// Millions of documents or List items that are not objects cost a counter, not a note each:
+// the first 20 are listed, the rest counted in one note.
+TEST(Cli, SkippedDocumentNotesAreAggregated) {
+  TempDir d;
+  std::string list = R"({"apiVersion":"v1","kind":"List","items":[)";
+  for (int i = 0; i < 5000; ++i) list += i == 0 ? "{}" : ",{}";
+  list += "]}";
+  WriteFile(d.File("list.json"), list);
+  auto r = RunAegis("lint list.json -f json", d.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  size_t notes = 0;
+  std::string summary;
+  for (const auto& n : j["diagnostics"]) {
+    ++notes;
+    if (n["message"].get<std::string>().find("more document(s) or List item(s) skipped") != std::string::npos) summary = n["message"];
+  }
+  EXPECT_EQ(notes, 21u);
+  EXPECT_NE(summary.find("4980 more"), std::string::npos) << summary;
+}
+
 }  // namespace aegis::testing

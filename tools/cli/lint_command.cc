@@ -30,6 +30,7 @@ struct LintFlags {
   bool quiet = false;
   bool list_skipped = false;
   size_t jobs = 0;
+  uint64_t max_input_mb = kDefaultMaxInputBytes >> 20;
 };
 
 void PrintError(const Error& e) { std::cerr << "aegis lint: error: " << Printable(e.Describe()) << "\n"; }
@@ -84,7 +85,7 @@ int RunLint(const LintFlags& f) {
   ExpandedInputs inputs = ExpandInputs(f.paths);
   for (auto& e : inputs.errors) linter.AddInputError(std::move(e));
   for (const auto& path : inputs.files) {
-    auto text = ReadInput(path);
+    auto text = ReadInput(path, f.max_input_mb << 20);
     if (!text) {
       linter.AddInputError(text.error());
       continue;
@@ -131,6 +132,9 @@ void SetupLint(CLI::App& sub, int& exit_code) {
   sub.add_flag("-q,--quiet", flags->quiet, "Text: only findings and errors, no notes or summary");
   sub.add_flag("--list-skipped", flags->list_skipped, "Add a note for each object of a kind the policy does not check");
   sub.add_option("-j,--jobs", flags->jobs, "Threads for parsing large inputs (default: one per core)");
+  sub.add_option("--max-input-mb", flags->max_input_mb, "Refuse an input (file or stdin) larger than this many MiB")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20))
+      ->capture_default_str();
   sub.footer(
       "Exit codes: 0 clean; 1 deny findings (or any finding with --fail-on-warn);\n"
       "2 usage error, unreadable or invalid input.\n"

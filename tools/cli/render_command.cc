@@ -25,6 +25,7 @@ struct RenderFlags {
   std::string policy;
   bool in_place = false;
   bool diff = false;
+  uint64_t max_input_mb = kDefaultMaxInputBytes >> 20;
   render::TemplateOptions tmpl;
 };
 
@@ -74,7 +75,7 @@ int RunRender(RenderFlags f) {
   std::vector<render::RenderedFile> results;
   for (const auto& path : inputs.files) {
     if (path == "-" && f.in_place) return Fail(Error{ErrorKind::kUsage, {}, {}, "--in-place cannot rewrite standard input"});
-    auto text = ReadInput(path);
+    auto text = ReadInput(path, f.max_input_mb << 20);
     if (!text) {
       Print({Diagnostic::Level::kError, text.error()});
       failed = true;
@@ -133,6 +134,9 @@ void SetupRender(CLI::App& sub, int& exit_code) {
   sub.add_option("-p,--policy", f->policy, "AegisSignedPod Constraint YAML (file or directory); default: built-in");
   sub.add_flag("-i,--in-place", f->in_place, "Rewrite the files (comments and layout kept)");
   sub.add_flag("--diff", f->diff, "Print a unified diff; exit 1 when something would change");
+  sub.add_option("--max-input-mb", f->max_input_mb, "Refuse an input (file or stdin) larger than this many MiB")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20))
+      ->capture_default_str();
   sub.add_option("--template", f->tmpl.kind, "Print a canary manifest: kserve, triton or pod")
       ->check(CLI::IsMember({"kserve", "triton", "pod"}));
   sub.add_option("--canary-role", f->tmpl.role, "--template: the aegis/canary label: positive, tampered (an artifact that must fail) or violating (no verifier)")

@@ -18,6 +18,9 @@ namespace aegis {
 namespace {
 
 constexpr size_t kParallelThreshold = 1 << 20;  // below 1 MiB a thread costs more than it saves
+// Skipped documents listed one by one per input; the rest are counted in one note, so a
+// hostile stream of millions of non-objects costs a counter, not a note each.
+constexpr size_t kMaxSkipNotes = 20;
 
 Diagnostic Note(const std::string& file, Mark mark, std::string message) {
   return {Diagnostic::Level::kNote, Error{ErrorKind::kSyntax, file, mark, std::move(message)}};
@@ -67,7 +70,7 @@ void Linter::LintText(const std::string& file, std::string_view text) {
   for (auto& w : workers) w.join();
   // Merge in order; a syntax error (or a captured exception) ends the stream, as a
   // sequential parse would.
-  size_t doc_base = 0;
+  size_t doc_base = 0, listed = 0, unlisted = 0;
   for (size_t i = 0; i < partials.size(); ++i) {
     Partial& p = partials[i];
     if (thrown[i]) {
@@ -83,15 +86,35 @@ void Linter::LintText(const std::string& file, std::string_view text) {
       p.diagnostics.push_back({Diagnostic::Level::kError, Error{ErrorKind::kLimit, file, {}, "cannot lint this input: " + what}});
       p.failed = true;
     }
-    // Notes about skipped documents carry chunk-local document numbers: rebase them.
+    // Notes about skipped documents carry chunk-local document numbers: rebase them, and
+    // keep the first kMaxSkipNotes of the whole input.
+    std::vector<bool> drop(p.diagnostics.size(), false);
     for (const auto& n : p.document_notes) {
       Diagnostic& d = p.diagnostics[n.diagnostic];
-      d.where.message = fmt::format("document {} {}", n.document + doc_base, n.reason);
+      if (listed++ < kMaxSkipNotes) {
+        d.where.message = fmt::format("document {} {}", n.document + doc_base, n.reason);
+      } else {
+        drop[n.diagnostic] = true;
+        ++unlisted;
+      }
     }
+    if (unlisted > 0 || p.skipped_unlisted > 0) {
+      size_t keep = 0;
+      for (size_t k = 0; k < p.diagnostics.size(); ++k) {
+        if (!drop[k]) p.diagnostics[keep++] = std::move(p.diagnostics[k]);
+      }
+      p.diagnostics.resize(keep);
+    }
+    unlisted += p.skipped_unlisted;
     doc_base += p.documents;
     bool failed = p.failed;
     Merge(std::move(p));
     if (failed) break;
+  }
+  if (unlisted > 0) {
+    AddDiagnostic(Note(file, {}, fmt::format("{} more document(s) or List item(s) skipped as not Kubernetes objects (the first {} "
+                                             "are listed)",
+                                             unlisted, kMaxSkipNotes)));
   }
 }
 
@@ -109,7 +132,12 @@ void Linter::LintChunk(const std::string& file, std::string_view text, uint32_t 
     if (!*more) return;
     ++out.documents;
     DocumentObjects objs = ObjectsOf(doc.root(), options_.default_namespace);
+    out.skipped_unlisted += objs.skipped_unlisted;
     for (const auto& s : objs.skipped) {
+      if (out.document_notes.size() >= kMaxSkipNotes) {
+        ++out.skipped_unlisted;
+        continue;
+      }
       size_t document = first_doc + doc.index() + 1;  // chunk-local; LintText rebases it
       out.document_notes.push_back({out.diagnostics.size(), document, s.reason});
       out.diagnostics.push_back(Note(file, s.mark, fmt::format("document {} {}", document, s.reason)));

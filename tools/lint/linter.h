@@ -56,7 +56,8 @@ class Linter {
       size_t document;
       std::string reason;
     };
-    std::vector<DocumentNote> document_notes;
+    std::vector<DocumentNote> document_notes;  // at most kMaxSkipNotes per chunk
+    size_t skipped_unlisted = 0;                // skipped documents beyond those
     size_t documents = 0;
     bool failed = false;  // stopped at a syntax error
   };

@@ -15,17 +15,21 @@ std::string StringAt(const yaml::Node* n, std::string_view key) {
   return s ? std::string(*s) : std::string();
 }
 
+void Skip(DocumentObjects& out, Mark mark, std::string_view reason) {
+  if (out.skipped.size() < DocumentObjects::kMaxSkippedListed) out.skipped.push_back({mark, std::string(reason)});
+  else ++out.skipped_unlisted;
+}
+
 void Collect(const yaml::Node* node, const std::string& default_ns, size_t depth, DocumentObjects& out) {
   if (node == nullptr || node->IsNull()) return;  // empty documents are ignored
   if (!node->IsMapping()) {
-    out.skipped.push_back({node->mark(), "is not a Kubernetes object (not a mapping); skipped"});
+    Skip(out, node->mark(), "is not a Kubernetes object (not a mapping); skipped");
     return;
   }
   std::string api_version = StringAt(node, "apiVersion");
   std::string kind = StringAt(node, "kind");
   if (api_version.empty() || kind.empty()) {
-    out.skipped.push_back(
-        {node->mark(), "is not a Kubernetes object (no apiVersion and kind); skipped"});
+    Skip(out, node->mark(), "is not a Kubernetes object (no apiVersion and kind); skipped");
     return;
   }
   const yaml::Node* items = node->Get("items");
@@ -33,7 +37,7 @@ void Collect(const yaml::Node* node, const std::string& default_ns, size_t depth
     if (items->IsSequence()) {
       for (const yaml::Node* item : items->items()) Collect(item, default_ns, depth + 1, out);
     } else if (!items->IsNull()) {
-      out.skipped.push_back({items->mark(), fmt::format("is a {} whose items are not a list; skipped", kind)});
+      Skip(out, items->mark(), fmt::format("is a {} whose items are not a list; skipped", kind));
     }
     return;
   }

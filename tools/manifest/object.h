@@ -32,7 +32,9 @@ struct DocumentObjects {
     Mark mark;
     std::string reason;
   };
-  std::vector<Skipped> skipped;
+  std::vector<Skipped> skipped;  // the first kMaxSkippedListed
+  size_t skipped_unlisted = 0;   // and how many more (a List of millions of `{}` costs a counter)
+  static constexpr size_t kMaxSkippedListed = 20;
 };
 
 DocumentObjects ObjectsOf(const yaml::Node* root, const std::string& default_namespace);

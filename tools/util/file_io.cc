@@ -3,6 +3,7 @@
 #include "util/strings.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr int kNamedPipeWaitMs = 10000;
+
 Error IoError(const std::string& path, std::string_view what) {
   return Error{ErrorKind::kIo, path, {}, std::string(what)};
 }
@@ -32,19 +35,48 @@ bool IsManifestFile(const fs::path& p) {
 
 }  // namespace
 
-Expected<std::string> ReadInput(const std::string& path) {
+Expected<std::string> ReadInput(const std::string& path, uint64_t max_bytes) {
   bool is_stdin = path == "-";
   std::string name = is_stdin ? "<stdin>" : path;
-  std::FILE* f = is_stdin ? stdin : std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return IoError(name, fmt::format("cannot open: {}", std::strerror(errno)));
+  std::FILE* f = stdin;
+  if (!is_stdin) {
+    // O_NONBLOCK: opening a named pipe nobody writes to would block forever in open().
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return IoError(name, fmt::format("cannot open: {}", std::strerror(errno)));
+    struct stat fst {};
+    if (::fstat(fd, &fst) == 0 && S_ISFIFO(fst.st_mode) && !path.starts_with("/dev/fd/") && !path.starts_with("/proc/")) {
+      // A named pipe is read when something is written to it; one nobody opens is an error,
+      // not a hang. (Process substitution, /dev/fd/N, is a pipe with a writer: read as is.)
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, kNamedPipeWaitMs) <= 0) {
+        ::close(fd);
+        return IoError(name, fmt::format("a named pipe nothing was written to within {} s", kNamedPipeWaitMs / 1000));
+      }
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    f = ::fdopen(fd, "rb");
+    if (f == nullptr) {
+      ::close(fd);
+      return IoError(name, fmt::format("cannot open: {}", std::strerror(errno)));
+    }
+  }
   std::string data;
   struct stat st {};
+  auto too_large = [&] {
+    if (!is_stdin) std::fclose(f);
+    return Error{ErrorKind::kLimit, name, {},
+                 fmt::format("larger than the input size limit of {} MiB (--max-input-mb raises it)", max_bytes >> 20)};
+  };
   if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+    if (static_cast<uint64_t>(st.st_size) > max_bytes) return too_large();
     data.reserve(static_cast<size_t>(st.st_size));  // one allocation, one copy for regular files
   }
   char buf[1 << 16];
   size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    if (data.size() + n > max_bytes) return too_large();  // a device or pipe that does not end
+    data.append(buf, n);
+  }
   bool failed = std::ferror(f) != 0;
   if (!is_stdin) std::fclose(f);
   if (failed) return IoError(name, is_stdin ? "cannot read standard input" : "read error (is it a directory?)");

@@ -1,6 +1,7 @@
 // Reading whole inputs (files, stdin) and expanding directories into manifest files.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -9,7 +10,10 @@
 namespace aegis {
 
 // Reads a file, or standard input when path is "-".
-Expected<std::string> ReadInput(const std::string& path);
+// Inputs larger than this are refused (kLimit) before they are read whole: /dev/zero, an
+// endless pipe or a planted multi-gigabyte file cannot exhaust memory.
+constexpr uint64_t kDefaultMaxInputBytes = 64ull << 20;
+Expected<std::string> ReadInput(const std::string& path, uint64_t max_bytes = kDefaultMaxInputBytes);
 
 // Expands each argument: a directory becomes its *.yaml, *.yml and *.json files
 // (recursive, sorted); "-" and plain files pass through. Missing paths are errors.
