@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -200,6 +201,45 @@ TEST(RenderCli, ConflictsWriteNothingAnywhere) {
   EXPECT_EQ(ReadFile(d.File("b-clash.yaml")), clash);
   for (const auto& e : std::filesystem::directory_iterator(d.path())) {
     EXPECT_EQ(e.path().string().find(".aegis-tmp"), std::string::npos) << "temp file left: " << e.path();
+  }
+}
+
+// What --in-place means for links and owners (docs/RENDER.md, "In place"): a symlinked
+// manifest or one with other hard links is refused, with every file of the run untouched
+// and no temporary left; the owner and group of a rewritten file are kept.
+TEST(RenderCli, InPlaceRefusesLinksAllOrNothingAndKeepsTheOwner) {
+  TempDir d;
+  WriteFile(d.File("a.yaml"), kBare);
+  WriteFile(d.File("target.yaml"), kBare);
+  std::filesystem::create_symlink("target.yaml", d.File("b-link.yaml"));
+  auto linked = RunAegis("render -i --artifact s3://m/a.tgz a.yaml b-link.yaml", d.path());
+  EXPECT_EQ(linked.exit_code, 2) << linked.err;
+  EXPECT_NE(linked.err.find("b-link.yaml: error: is a symbolic link: --in-place never writes through links"), std::string::npos)
+      << linked.err;
+  EXPECT_NE(linked.err.find("no file was rewritten"), std::string::npos) << linked.err;
+  EXPECT_EQ(ReadFile(d.File("a.yaml")), kBare) << "the first file was rewritten although the second was refused";
+  EXPECT_EQ(ReadFile(d.File("target.yaml")), kBare);
+  EXPECT_TRUE(std::filesystem::is_symlink(d.File("b-link.yaml")));
+
+  std::filesystem::remove(d.File("b-link.yaml"));
+  std::filesystem::create_hard_link(d.File("target.yaml"), d.File("b-hard.yaml"));
+  auto hard = RunAegis("render -i --artifact s3://m/a.tgz a.yaml b-hard.yaml", d.path());
+  EXPECT_EQ(hard.exit_code, 2) << hard.err;
+  EXPECT_NE(hard.err.find("b-hard.yaml: error: has 2 hard links"), std::string::npos) << hard.err;
+  EXPECT_EQ(ReadFile(d.File("a.yaml")), kBare);
+  for (const auto& e : std::filesystem::directory_iterator(d.path())) {
+    EXPECT_EQ(e.path().string().find(".aegis-tmp"), std::string::npos) << "temp file left: " << e.path();
+  }
+
+  if (::geteuid() == 0) {  // only root can give a file away; CI runs as root
+    ASSERT_EQ(::chown(d.File("a.yaml").c_str(), 65534, 65534), 0);
+    auto owned = RunAegis("render -i --artifact s3://m/a.tgz a.yaml", d.path());
+    ASSERT_EQ(owned.exit_code, 0) << owned.err;
+    struct stat st {};
+    ASSERT_EQ(::stat(d.File("a.yaml").c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 65534u);
+    EXPECT_EQ(st.st_gid, 65534u);
+    EXPECT_NE(ReadFile(d.File("a.yaml")), kBare);
   }
 }
 

@@ -73,8 +73,18 @@ int RunRender(RenderFlags f) {
   bool failed = !inputs.errors.empty();
   for (const auto& e : inputs.errors) Print({Diagnostic::Level::kError, e});
   std::vector<render::RenderedFile> results;
+  std::vector<FileStamp> stamps;  // --in-place: each file as it was before it was read
   for (const auto& path : inputs.files) {
     if (path == "-" && f.in_place) return Fail(Error{ErrorKind::kUsage, {}, {}, "--in-place cannot rewrite standard input"});
+    if (f.in_place) {
+      auto stamp = StampOf(path);
+      if (!stamp) {
+        Print({Diagnostic::Level::kError, stamp.error()});
+        failed = true;
+        continue;
+      }
+      stamps.push_back(*stamp);
+    }
     auto text = ReadInput(path, f.max_input_mb << 20);
     if (!text) {
       Print({Diagnostic::Level::kError, text.error()});
@@ -99,11 +109,15 @@ int RunRender(RenderFlags f) {
     return changed ? kExitFindings : kExitClean;
   }
   if (f.in_place) {
-    for (const auto& r : results) {
-      if (r.rendered == r.original) continue;
-      if (auto st = WriteFileAtomically(r.file, r.rendered); !st) return Fail(st.error());
-      std::cerr << "aegis render: rewrote " << Printable(r.file) << "\n";
+    std::vector<Replacement> changes;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (results[i].rendered != results[i].original) changes.push_back({results[i].file, results[i].rendered, stamps[i]});
     }
+    if (auto st = ReplaceFiles(changes); !st) {  // all or nothing
+      Print({Diagnostic::Level::kError, st.error()});
+      return kExitUsage;
+    }
+    for (const auto& c : changes) std::cerr << "aegis render: rewrote " << Printable(c.path) << "\n";
     return kExitClean;
   }
   std::string out;

@@ -16,6 +16,7 @@
 #include <system_error>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace aegis {
 namespace fs = std::filesystem;
@@ -171,6 +172,114 @@ Status WriteFileAtomically(const std::string& path, const std::string& content) 
   if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
     ::fsync(dfd);  // the rename itself survives a crash
     ::close(dfd);
+  }
+  return Ok{};
+}
+
+namespace {
+
+int64_t MtimeNs(const struct stat& st) { return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec; }
+
+FileStamp Stamp(const struct stat& st) {
+  return FileStamp{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size), MtimeNs(st)};
+}
+
+// A prepared replacement: the temporary holding the new content.
+struct Staged {
+  std::string path, tmp;
+};
+
+void Discard(const std::vector<Staged>& staged) {
+  for (const auto& s : staged) ::unlink(s.tmp.c_str());
+}
+
+// Checks that `r.path` may be replaced and writes its temporary.
+Expected<Staged> Stage(const Replacement& r) {
+  struct stat st {};
+  if (::lstat(r.path.c_str(), &st) != 0) return IoError(r.path, fmt::format("cannot replace: {}", std::strerror(errno)));
+  if (S_ISLNK(st.st_mode)) {
+    return IoError(r.path, "is a symbolic link: --in-place never writes through links (render the file it points to)");
+  }
+  if (!S_ISREG(st.st_mode)) return IoError(r.path, "is not a regular file: cannot replace it in place");
+  if (st.st_nlink > 1) {
+    return IoError(r.path, fmt::format("has {} hard links: replacing it would split them (render to stdout instead)", st.st_nlink));
+  }
+  if (Stamp(st) != r.read_as) return IoError(r.path, "changed while render ran (run it again)");
+  const fs::path target(r.path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string tmp = (dir / ("." + target.filename().string() + ".aegis-tmp-XXXXXX")).string();
+  const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+  if (fd < 0) return IoError(r.path, fmt::format("cannot create a temporary file in {}: {}", dir.string(), std::strerror(errno)));
+  auto fail = [&](std::string_view what, int err) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return IoError(r.path, err != 0 ? fmt::format("{}: {}", what, std::strerror(err)) : std::string(what));
+  };
+  if (::fchown(fd, st.st_uid, st.st_gid) != 0) {
+    struct stat mine {};
+    if (::fstat(fd, &mine) != 0 || mine.st_uid != st.st_uid || mine.st_gid != st.st_gid) {
+      return fail("cannot keep the file's owner and group", errno);
+    }
+  }
+  if (::fchmod(fd, st.st_mode & 07777) != 0) return fail("cannot keep the file's mode", errno);
+  for (size_t done = 0; done < r.content.size();) {
+    const ssize_t n = ::write(fd, r.content.data() + done, r.content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fail("write failed", n < 0 ? errno : ENOSPC);
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) return fail("cannot flush the file to disk", errno);
+  if (::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return IoError(r.path, fmt::format("write failed: {}", std::strerror(err)));
+  }
+  return Staged{r.path, tmp};
+}
+
+}  // namespace
+
+Expected<FileStamp> StampOf(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return IoError(path, fmt::format("cannot stat: {}", std::strerror(errno)));
+  return Stamp(st);
+}
+
+Status ReplaceFiles(const std::vector<Replacement>& files) {
+  std::vector<Staged> staged;
+  for (const auto& r : files) {
+    auto s = Stage(r);
+    if (!s) {
+      Discard(staged);
+      Error e = s.error();
+      e.message += "; no file was rewritten";
+      return e;
+    }
+    staged.push_back(std::move(*s));
+  }
+  // Last look before the renames: nothing changed while the temporaries were written.
+  for (size_t i = 0; i < files.size(); ++i) {
+    auto now = StampOf(files[i].path);
+    if (!now || *now != files[i].read_as) {
+      Discard(staged);
+      return IoError(files[i].path, "changed while render ran (run it again); no file was rewritten");
+    }
+  }
+  std::vector<std::string> replaced;
+  for (const auto& s : staged) {
+    if (::rename(s.tmp.c_str(), s.path.c_str()) != 0) {
+      const int err = errno;
+      Discard(std::vector<Staged>(staged.begin() + static_cast<std::ptrdiff_t>(replaced.size()), staged.end()));
+      return IoError(s.path, fmt::format("cannot replace the file: {}{}", std::strerror(err),
+                                         replaced.empty() ? std::string() : fmt::format(" (already replaced: {})", fmt::join(replaced, ", "))));
+    }
+    replaced.push_back(s.path);
+    const fs::path p(s.path);
+    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+      ::fsync(dfd);  // the rename itself survives a crash
+      ::close(dfd);
+    }
   }
   return Ok{};
 }
