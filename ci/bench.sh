@@ -66,3 +66,23 @@ else
   printf '%-34s %8s ms (mean of 100, incl. fork+exec)\n' "one small file" "$(awk -v n=$((end - start)) 'BEGIN {printf "%.2f", n / 100 / 1e6}')"
 fi
 echo "goals (lint): 10k corpus <= 0.8 s and <= 100 MB; one small file <= 0.010 s"
+
+# Hostile inputs (issue 20): each must end quickly with a bounded peak and, where a limit
+# is hit, a clear error naming the input. Exit codes are shown: 0 read, 2 refused.
+hostile() {
+  local name=$1
+  shift
+  /usr/bin/time -f "%e %M %x" -o "$work/t" bash -c "$*" >/dev/null 2>&1 || true
+  read -r w m x < <(tail -1 "$work/t" | sed 's/^Command exited with non-zero status [0-9]*$//' | tail -1)
+  printf '%-34s %8s s %8s MB  exit %s\n' "$name" "$w" "$(awk -v k="$m" 'BEGIN {printf "%.1f", k / 1024}')" "$x"
+}
+python3 -c "import sys; sys.stdout.write('{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[' + ','.join(['{}'] * 2000000) + ']}')" >"$work/list2m.json"
+python3 -c "import sys; sys.stdout.write('--- 1\\n' * 3000000)" >"$work/docs3m.yaml"
+python3 -c "import sys; sys.stdout.write('[' * 100000 + ']' * 100000)" >"$work/deep.yaml"
+echo "hostile inputs (goal: each < 200 MB, no hang)"
+hostile "List of 2M empty items (6 MB)" "$aegis" lint -q "$work/list2m.json"
+hostile "3M '--- 1' documents (18 MB)" "$aegis" lint -q "$work/docs3m.yaml"
+hostile "100,000-deep nesting" "$aegis" lint -q "$work/deep.yaml"
+hostile "/dev/zero" "$aegis" lint -q /dev/zero
+hostile "endless stdin (yes)" "yes | $aegis lint -q -"
+hostile "render, List of 2M empty items" "$aegis" render --artifact s3://m/a.tgz "$work/list2m.json"
