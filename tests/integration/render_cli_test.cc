@@ -243,6 +243,60 @@ TEST(RenderCli, InPlaceRefusesLinksAllOrNothingAndKeepsTheOwner) {
   }
 }
 
+// Render output must serve the verified model, or render refuses with file:line and why
+// (issue 14, found on real public manifests): a URL as Triton's model store would become a
+// mount path; a scheme the verifier cannot fetch fails every pod start; storage:/
+// STORAGE_URI make KServe download the model again, unverified; a volume mounted under the
+// model directory shadows the verified copy. An explainer verifies its own model.
+TEST(RenderCli, OutputServesTheVerifiedModelOrIsRefused) {
+  TempDir d;
+  auto refused = [&](const std::string& name, const std::string& yaml, const std::string& expect) {
+    WriteFile(d.File(name), yaml);
+    auto r = RunAegis("render " + name, d.path());
+    EXPECT_EQ(r.exit_code, 2) << name << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find(expect), std::string::npos) << name << ": " << r.err;
+  };
+  refused("triton.yaml",
+          "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: t, annotations: {aegis/artifact-uri: 's3://m/a.tgz'}}\n"
+          "spec:\n  template:\n    spec:\n      containers:\n      - name: triton\n        image: nvcr.io/nvidia/tritonserver:24.01-py3\n"
+          "        args: [tritonserver, --model-store=gs://bucket/repo]\n",
+          "triton.yaml:10:30: error: Deployment default/t: --model-store \"gs://bucket/repo\" is not an absolute path in the pod");
+  refused("gs.yaml",
+          "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: g}\nspec:\n  predictor:\n"
+          "    sklearn:\n      storageUri: gs://kfserving-examples/models/sklearn/1.0/model\n",
+          "gs.yaml:7:19: error: InferenceService default/g: storageUri \"gs://kfserving-examples/models/sklearn/1.0/model\": "
+          "verify-and-fetch fetches s3://, https://, http:// and file:// URIs only");
+  refused("storage.yaml",
+          "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: s, annotations: {aegis/artifact-uri: 's3://m/a.tgz'}}\n"
+          "spec:\n  predictor:\n    model:\n      modelFormat: {name: sklearn}\n      storage: {key: localMinIO, path: sklearn/model.joblib}\n",
+          "storage.yaml:8:16: error: InferenceService default/s: storage makes KServe download the model itself, unverified");
+  refused("env.yaml",
+          "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: e, annotations: {aegis/artifact-uri: 's3://m/a.tgz'}}\n"
+          "spec:\n  predictor:\n    sklearn: {}\n  transformer:\n    containers:\n    - name: t\n      image: t:1\n      env:\n      - name: STORAGE_URI\n        value: s3://m/t\n",
+          "env.yaml:12:9: error: InferenceService default/e: env STORAGE_URI makes KServe inject its storage-initializer");
+  refused("shadow.yaml",
+          "apiVersion: v1\nkind: Pod\nmetadata: {name: tf, annotations: {aegis/artifact-uri: 's3://m/a.tgz'}}\nspec:\n  containers:\n"
+          "  - name: serving\n    image: tensorflow/serving\n    volumeMounts:\n    - {name: pvc, mountPath: /models/my_model}\n"
+          "  volumes:\n  - {name: pvc, persistentVolumeClaim: {claimName: c}}\n",
+          "shadow.yaml:9:7: error: Pod default/tf: a volume is mounted at /models/my_model, under the verified model directory /models");
+  WriteFile(d.File("pod.yaml"), kBare);
+  auto bad_flag = RunAegis("render --artifact gs://b/m.tgz pod.yaml", d.path());
+  EXPECT_EQ(bad_flag.exit_code, 2);
+  EXPECT_NE(bad_flag.err.find("--artifact \"gs://b/m.tgz\": verify-and-fetch fetches"), std::string::npos) << bad_flag.err;
+
+  WriteFile(d.File("explainer.yaml"),
+            "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: x}\nspec:\n  predictor:\n"
+            "    sklearn:\n      storageUri: s3://m/predictor.tgz\n  explainer:\n    alibi:\n      type: AnchorTabular\n"
+            "      storageUri: s3://m/explainer.tgz\n");
+  auto r = RunAegis("render explainer.yaml", d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const size_t explainer = r.out.find("  explainer:");
+  ASSERT_NE(explainer, std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("s3://m/explainer.tgz", explainer), std::string::npos) << "the explainer verifies its own model\n" << r.out;
+  EXPECT_EQ(r.out.find("s3://m/predictor.tgz", explainer), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("seccompProfile: {type: RuntimeDefault}"), std::string::npos) << "Pod Security restricted" << r.out;
+}
+
 TEST(RenderCli, EveryKindOfConflictLeavesTheFileUntouched) {
   const std::pair<const char*, const char*> cases[] = {
       {"mount path /models in container s is taken by volume scratch",

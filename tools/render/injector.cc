@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "manifest/pod_spec.h"
 #include "render/emit.h"
 #include "policy/policy_error.h"
+#include "util/strings.h"
 
 namespace aegis::render {
 namespace {
@@ -18,6 +20,15 @@ using yaml::Node;
 
 const char* const kFrameworks[] = {"sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx",
                                    "huggingface", "pmml", "lightgbm", "paddle", "alibi", "art"};
+
+// The schemes verify-and-fetch fetches (docs/VERIFIER.md, "Artifact URIs"). Anything else
+// (gs://, pvc://, hf://, oci://) would be refused by the verifier on every pod start.
+bool VerifierFetches(std::string_view uri) {
+  for (std::string_view scheme : {"s3://", "https://", "http://", "file://"}) {
+    if (uri.starts_with(scheme)) return true;
+  }
+  return false;
+}
 
 std::optional<std::string_view> StringAt(const Node* m, std::string_view key) {
   const Node* n = m != nullptr && m->IsMapping() ? m->Get(key) : nullptr;
@@ -78,11 +89,15 @@ class Injector {
   Status EnsureMounts(const Node* container, const std::vector<Mount>& mounts, std::string_view what);
   Status InjectPodSpec(const PodSpecRef& ps);
   void DetectStyle(const Node* spec, const Node* parent_key);
-  std::string ModelDir(const std::vector<const Node*>& containers) const;
+  Expected<std::string> ModelDir(const std::vector<const Node*>& containers) const;
   std::vector<const Node*> ServingContainers(const PodSpecRef& ps) const;
-  // The artifact URI, looked up when first needed (a conforming object needs none).
-  Expected<std::string> Artifact();
-  Expected<std::string> LookUpArtifact();
+  // The artifact URI for a pod spec, looked up when first needed (a conforming object needs
+  // none): --artifact, else the object's annotation, else the component's own storageUri,
+  // else the predictor's. A scheme the verifier cannot fetch is refused.
+  Expected<std::string> Artifact(const PodSpecRef& ps);
+  Expected<std::string> LookUpArtifact(const PodSpecRef& ps);
+  // Refuses what would make KServe download the model a second time, unverified.
+  Status RefuseOtherDownloads(const PodSpecRef& ps) const;
 
   const ObjectRef& obj_;
   const std::string& file_;
@@ -93,8 +108,9 @@ class Injector {
   std::string subject_;
   Style style_;
   ObjectEdits out_;
-  std::optional<Expected<std::string>> artifact_;
+  std::map<std::string, Expected<std::string>> artifacts_;  // per component
   std::set<const Node*> grown_;  // mappings render adds keys to
+  std::set<const Node*> moved_;  // storageUri values already reported as moved
   bool eof_broken_ = false;       // a line break was added after a last unterminated line
 };
 
@@ -240,7 +256,7 @@ bool RunsTriton(const Node* c) {
   return false;
 }
 
-std::string Injector::ModelDir(const std::vector<const Node*>& containers) const {
+Expected<std::string> Injector::ModelDir(const std::vector<const Node*>& containers) const {
   for (const Node* c : containers) {
     for (const char* key : {"command", "args"}) {
       const Node* list = c->Get(key);
@@ -248,8 +264,24 @@ std::string Injector::ModelDir(const std::vector<const Node*>& containers) const
       for (size_t i = 0; i < list->size(); ++i) {
         const std::string& a = list->at(i)->scalar();
         for (std::string_view flag : {"--model-repository", "--model-store"}) {
-          if (a.starts_with(std::string(flag) + "=")) return a.substr(flag.size() + 1);
-          if (a == flag && i + 1 < list->size()) return list->at(i + 1)->scalar();
+          const Node* at = nullptr;
+          std::string dir;
+          if (a.starts_with(std::string(flag) + "=")) {
+            at = list->at(i);
+            dir = a.substr(flag.size() + 1);
+          } else if (a == flag && i + 1 < list->size()) {
+            at = list->at(i + 1);
+            dir = at->scalar();
+          }
+          if (at == nullptr) continue;
+          // The server must read the verified copy: a directory in the pod, never a URL.
+          if (!dir.starts_with("/")) {
+            return Fail(at, fmt::format("{} {} is not an absolute path in the pod: point {} at a local directory "
+                                        "(e.g. /models) and give the model's URI to --artifact or the {} annotation",
+                                        flag, Quote(dir), flag, kArtifactAnnotation));
+          }
+          while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+          return dir;
         }
       }
     }
@@ -274,28 +306,81 @@ std::vector<const Node*> Injector::ServingContainers(const PodSpecRef& ps) const
   return ps.component.empty() && !triton.empty() ? triton : all;
 }
 
-Expected<std::string> Injector::Artifact() {
-  if (!artifact_) artifact_ = LookUpArtifact();
-  return *artifact_;
+Expected<std::string> Injector::Artifact(const PodSpecRef& ps) {
+  auto it = artifacts_.find(ps.component);
+  if (it == artifacts_.end()) it = artifacts_.emplace(ps.component, LookUpArtifact(ps)).first;
+  return it->second;
 }
 
-Expected<std::string> Injector::LookUpArtifact() {
-  if (!s_.artifact.empty()) return s_.artifact;
-  if (auto a = StringAt(obj_.root->Path({"metadata", "annotations"}), kArtifactAnnotation)) return std::string(*a);
-  if (obj_.kind == "InferenceService") {
-    const Node* predictor = obj_.root->Path({"spec", "predictor"});
-    std::vector<const Node*> places = {predictor};
-    for (const char* key : kFrameworks) places.push_back(predictor != nullptr ? predictor->Get(key) : nullptr);
-    places.push_back(predictor != nullptr ? predictor->Get("model") : nullptr);
-    for (const Node* p : places) {
-      if (auto uri = StringAt(p, "storageUri")) {
-        out_.notes.push_back(fmt::format("{}: storageUri {} moved to the verifier's artifact argument", subject_, *uri));
-        return std::string(*uri);
+Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
+  if (!s_.artifact.empty()) {
+    if (!VerifierFetches(s_.artifact)) {
+      return Fail(nullptr, fmt::format("--artifact {}: verify-and-fetch fetches s3://, https://, http:// and file:// URIs only",
+                                       Quote(s_.artifact)));
+    }
+    return s_.artifact;
+  }
+  const Node* annotations = obj_.root->Path({"metadata", "annotations"});
+  const Node* uri_node = annotations != nullptr && annotations->IsMapping() ? annotations->Get(kArtifactAnnotation) : nullptr;
+  std::string where = fmt::format("annotation {}", kArtifactAnnotation);
+  if (uri_node == nullptr && obj_.kind == "InferenceService") {
+    // The component's own model first (an explainer's is not the predictor's), then the predictor's.
+    std::vector<const Node*> owners = {ps.spec};
+    if (!ps.component.empty() && ps.component != "predictor") owners.push_back(obj_.root->Path({"spec", "predictor"}));
+    for (const Node* owner : owners) {
+      if (owner == nullptr || !owner->IsMapping() || uri_node != nullptr) continue;
+      std::vector<const Node*> places = {owner, owner->Get("model")};
+      for (const char* key : kFrameworks) places.push_back(owner->Get(key));
+      for (const Node* p : places) {
+        const Node* u = p != nullptr && p->IsMapping() ? p->Get("storageUri") : nullptr;
+        if (u != nullptr && u->AsString()) {
+          uri_node = u;
+          where = "storageUri";
+          break;
+        }
       }
     }
   }
-  return Fail(nullptr, fmt::format("no artifact to verify: pass --artifact, or annotate metadata.annotations[{}]",
-                                   kArtifactAnnotation));
+  if (uri_node == nullptr || !uri_node->AsString()) {
+    return Fail(nullptr, fmt::format("no artifact to verify: pass --artifact, or annotate metadata.annotations[{}]",
+                                     kArtifactAnnotation));
+  }
+  std::string uri(*uri_node->AsString());
+  if (!VerifierFetches(uri)) {
+    return Fail(uri_node, fmt::format("{} {}: verify-and-fetch fetches s3://, https://, http:// and file:// URIs only; "
+                                      "copy the signed artifact to one of those, or pass --artifact",
+                                      where, Quote(uri)));
+  }
+  if (where == "storageUri" && moved_.insert(uri_node).second) {
+    out_.notes.push_back(fmt::format("{}: storageUri {} moved to the verifier's artifact argument", subject_, uri));
+  }
+  return uri;
+}
+
+Status Injector::RefuseOtherDownloads(const PodSpecRef& ps) const {
+  if (ps.component.empty()) return Ok{};
+  std::vector<const Node*> places = {ps.spec, ps.spec->Get("model")};
+  for (const char* key : kFrameworks) places.push_back(ps.spec->Get(key));
+  const Node* cs = ps.spec->Get("containers");
+  for (const Node* c : cs != nullptr && cs->IsSequence() ? cs->items() : std::vector<const Node*>{}) places.push_back(c);
+  for (const Node* p : places) {
+    if (p == nullptr || !p->IsMapping()) continue;
+    for (const char* key : {"storage", "storageUris"}) {
+      if (const Node* s = p->Get(key)) {
+        return Fail(s, fmt::format("{} makes KServe download the model itself, unverified: replace it with the "
+                                   "verifier's artifact (--artifact or the {} annotation)",
+                                   key, kArtifactAnnotation));
+      }
+    }
+    const Node* env = p->Get("env");
+    for (const Node* e : env != nullptr && env->IsSequence() ? env->items() : std::vector<const Node*>{}) {
+      if (StringAt(e, "name") == std::optional<std::string_view>("STORAGE_URI")) {
+        return Fail(e, "env STORAGE_URI makes KServe inject its storage-initializer, which downloads the model "
+                       "unverified: remove it and give the URI to the verifier (--artifact or the annotation)");
+      }
+    }
+  }
+  return Ok{};
 }
 
 Status Injector::InjectPodSpec(const PodSpecRef& ps) {
@@ -323,8 +408,27 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
   parent_key = parent != nullptr ? parent->KeyNode(path.substr(start)) : nullptr;
   DetectStyle(ps.spec, parent_key);
 
+  if (auto st = RefuseOtherDownloads(ps); !st) return st;
   std::vector<const Node*> serving = ServingContainers(ps);
-  std::string model_dir = ps.component.empty() ? ModelDir(serving) : "/mnt/models";
+  std::string model_dir = "/mnt/models";
+  if (ps.component.empty()) {
+    auto dir = ModelDir(serving);
+    if (!dir) return dir.error();
+    model_dir = *dir;
+  }
+  // A serving container that mounts something else under the model directory reads that,
+  // not the verified copy.
+  for (const Node* c : serving) {
+    const Node* mounts = c->Get("volumeMounts");
+    for (const Node* m : mounts != nullptr && mounts->IsSequence() ? mounts->items() : std::vector<const Node*>{}) {
+      auto mount_path = StringAt(m, "mountPath");
+      if (mount_path && mount_path->starts_with(model_dir + "/")) {
+        return Fail(m, fmt::format("a volume is mounted at {}, under the verified model directory {}: the server would "
+                                   "read it instead of the verified copy",
+                                   *mount_path, model_dir));
+      }
+    }
+  }
 
   // The key volume: reuse any volume sourcing the secret.
   const Node* vols = ps.spec->Get("volumes");
@@ -394,13 +498,13 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     if (!st) return st;
     if (verifier->Get("args") == nullptr && verifier->Get("command") == nullptr) {
       // A verifier told nothing would fetch nothing: give it the artifact and model directory.
-      auto artifact = Artifact();
+      auto artifact = Artifact(ps);
       if (!artifact) return artifact.error();
       st = InsertKey(verifier, "args", Seq({Quoted(*artifact), Quoted(model_dir)}, true));
       if (!st) return st;
     }
   } else {
-    auto artifact = Artifact();
+    auto artifact = Artifact(ps);
     if (!artifact) return artifact.error();
     std::vector<YNode> args;
     if (s_.key_dir != "/etc/cosign") args.push_back(Quoted("--key=" + s_.key_dir));
@@ -417,7 +521,8 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
                                  {"runAsUser", Raw("65532")},
                                  {"allowPrivilegeEscalation", Raw("false")},
                                  {"readOnlyRootFilesystem", Raw("true")},
-                                 {"capabilities", Map({{"drop", Seq({Quoted("ALL")}, true)}})}})},
+                                 {"capabilities", Map({{"drop", Seq({Quoted("ALL")}, true)}})},
+                                 {"seccompProfile", Map({{"type", Str("RuntimeDefault")}}, true)}})},
         {"resources", Map({{"requests", Map({{"cpu", Str("100m")}, {"memory", Str("64Mi")}}, true)},
                            {"limits", Map({{"cpu", Quoted("1")}, {"memory", Str("256Mi")}}, true)}})},
     });
