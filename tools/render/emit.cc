@@ -118,6 +118,22 @@ std::string EmitFlow(const YNode& n) {
   return out + (n.kind == YNode::Kind::kMap ? "}" : "]");
 }
 
+std::string EmitJsonLines(const YNode& n, size_t indent, size_t step, const std::string& eol) {
+  if (n.kind == YNode::Kind::kScalar || n.flow || (n.map.empty() && n.seq.empty())) return EmitJson(n);
+  const std::string inner(indent + step, ' ');
+  std::string out = n.kind == YNode::Kind::kMap ? "{" : "[";
+  bool first = true;
+  for (const auto& [k, v] : n.map) {
+    out += (first ? "" : ",") + eol + inner + nlohmann::json(k).dump() + ": " + EmitJsonLines(v, indent + step, step, eol);
+    first = false;
+  }
+  for (const auto& item : n.seq) {
+    out += (first ? "" : ",") + eol + inner + EmitJsonLines(item, indent + step, step, eol);
+    first = false;
+  }
+  return out + eol + std::string(indent, ' ') + (n.kind == YNode::Kind::kMap ? "}" : "]");
+}
+
 std::string EmitJson(const YNode& n) {
   if (n.kind == YNode::Kind::kScalar) return n.json;
   std::string out = n.kind == YNode::Kind::kMap ? "{" : "[";

@@ -49,5 +49,9 @@ std::string EmitItem(const YNode& item, size_t dash, const Style& s);
 std::string EmitFlow(const YNode& n);
 // The same as JSON (keys quoted), for files written in JSON.
 std::string EmitJson(const YNode& n);
+// JSON spread over lines as a formatter writes it (one entry per line, `step` more columns
+// per level, closing bracket at `indent`); flow nodes stay on one line. The first line is not
+// indented (it follows a key or starts an item).
+std::string EmitJsonLines(const YNode& n, size_t indent, size_t step, const std::string& eol);
 
 }  // namespace aegis::render

@@ -117,6 +117,18 @@ class Injector {
 Status Injector::InsertKey(const Node* map, const std::string& key, const YNode& value) {
   if (map->anchored()) return Fail(map, "cannot edit a mapping that has an anchor (aliases share it)");
   grown_.insert(map);
+  if (map->flow() && JsonStyle(map) && StartsLine(map->key_at(0)) && map->key_at(0)->mark().line > map->mark().line) {
+    // A JSON object written one entry per line: the new entry gets its own lines, in the
+    // file's indentation, before the first entry.
+    const Node* first = map->key_at(0);
+    size_t indent = first->mark().column - 1;
+    size_t outer = idx_.Indent(map->mark().line);
+    size_t step = indent > outer ? indent - outer : 2;
+    std::string entry = std::string(indent, ' ') + fmt::format("\"{}\": ", key) + EmitJsonLines(value, indent, step, style_.eol) +
+                        "," + style_.eol;
+    out_.edits.push_back({idx_.LineStart(first->mark().line), 0, entry});
+    return Ok{};
+  }
   if (map->flow()) {
     size_t at = idx_.Offset(map->mark()) + 1;  // just after '{'
     std::string entry = JsonStyle(map) ? fmt::format("\"{}\": {}", key, EmitJson(value))
@@ -145,6 +157,18 @@ Status Injector::InsertKey(const Node* map, const std::string& key, const YNode&
 
 Status Injector::PrependItems(const Node* seq, const std::vector<YNode>& items) {
   if (seq->anchored()) return Fail(seq, "cannot edit a list that has an anchor (aliases share it)");
+  if (seq->flow() && seq->size() > 0 && seq->at(0)->IsMapping() && JsonStyle(seq->at(0)) && StartsLine(seq->at(0)) &&
+      seq->at(0)->mark().line > seq->mark().line) {
+    // A JSON array written one item per line: each new item on its own lines, first.
+    const Node* first = seq->at(0);
+    size_t indent = first->mark().column - 1;
+    size_t outer = idx_.Indent(seq->mark().line);
+    size_t step = indent > outer ? indent - outer : 2;
+    std::string text;
+    for (const YNode& item : items) text += std::string(indent, ' ') + EmitJsonLines(item, indent, step, style_.eol) + "," + style_.eol;
+    out_.edits.push_back({idx_.LineStart(first->mark().line), 0, text});
+    return Ok{};
+  }
   if (seq->flow()) {
     bool json = seq->size() > 0 && seq->at(0)->IsMapping() && JsonStyle(seq->at(0));
     std::string text;
