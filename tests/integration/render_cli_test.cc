@@ -295,6 +295,19 @@ TEST(RenderCli, OutputServesTheVerifiedModelOrIsRefused) {
   EXPECT_NE(r.out.find("s3://m/explainer.tgz", explainer), std::string::npos) << "the explainer verifies its own model\n" << r.out;
   EXPECT_EQ(r.out.find("s3://m/predictor.tgz", explainer), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("seccompProfile: {type: RuntimeDefault}"), std::string::npos) << "Pod Security restricted" << r.out;
+  // Notes sit at the line they talk about: the explainer's storageUri (line 11).
+  EXPECT_NE(r.err.find("explainer.yaml:11:19: note: InferenceService default/x: storageUri s3://m/explainer.tgz moved"),
+            std::string::npos)
+      << r.err;
+
+  WriteFile(d.File("knative.yaml"), "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: k}\nspec:\n  template:\n"
+                                    "    spec:\n      containers:\n      - image: s\n");
+  auto kn = RunAegis("render --artifact s3://m/a.tgz knative.yaml", d.path());
+  ASSERT_EQ(kn.exit_code, 0) << kn.err;
+  EXPECT_NE(kn.err.find("knative.yaml:7:7: note: Service default/k: Knative Serving accepts initContainers only with the feature "
+                        "flag kubernetes.podspec-init-containers: enabled"),
+            std::string::npos)
+      << kn.err;
 }
 
 TEST(RenderCli, EveryKindOfConflictLeavesTheFileUntouched) {

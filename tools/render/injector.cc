@@ -376,7 +376,7 @@ Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
                                       where, Quote(uri)));
   }
   if (where == "storageUri" && moved_.insert(uri_node).second) {
-    out_.notes.push_back(fmt::format("{}: storageUri {} moved to the verifier's artifact argument", subject_, uri));
+    out_.notes.push_back({uri_node->mark(), fmt::format("{}: storageUri {} moved to the verifier's artifact argument", subject_, uri)});
   }
   return uri;
 }
@@ -552,12 +552,18 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     });
     auto st = AddToList(ps.spec, "initContainers", {init});
     if (!st) return st;
+    if (obj_.group == "serving.knative.dev") {
+      out_.notes.push_back({ps.spec->mark(), fmt::format("{}: Knative Serving accepts initContainers only with the "
+                                                         "feature flag kubernetes.podspec-init-containers: enabled "
+                                                         "(ConfigMap config-features in knative-serving)",
+                                                         where)});
+    }
   }
   if (!new_volumes.empty()) {
     auto st = AddToList(ps.spec, "volumes", new_volumes);
     if (!st) return st;
   }
-  if (serving.empty()) out_.notes.push_back(fmt::format("{}: no serving container to mount the model into", where));
+  if (serving.empty()) out_.notes.push_back({ps.spec->mark(), fmt::format("{}: no serving container to mount the model into", where)});
   for (const Node* c : serving) {
     auto name = StringAt(c, "name");
     std::string what = fmt::format("container {}", name ? std::string(*name) : "model");
@@ -572,8 +578,8 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
       if (p == nullptr || !p->IsMapping() || p->Get("storageUri") == nullptr) continue;
       auto st = DeleteKeyLine(p, "storageUri");
       if (!st) return st;
-      out_.notes.push_back(fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer",
-                                       where));
+      out_.notes.push_back({p->Get("storageUri")->mark(),
+                            fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer", where)});
     }
   }
   return Ok{};

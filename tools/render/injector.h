@@ -33,7 +33,11 @@ struct RenderSettings {
 
 struct ObjectEdits {
   std::vector<Edit> edits;
-  std::vector<std::string> notes;  // what render decided, e.g. storageUri moved
+  struct Note {
+    Mark mark;  // the line it talks about (0: the object's)
+    std::string message;
+  };
+  std::vector<Note> notes;  // what render decided, e.g. storageUri moved
 };
 
 // Edits for one object of a checked kind; an Error (with file:line) when it cannot be made

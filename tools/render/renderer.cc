@@ -40,8 +40,9 @@ RenderedFile RenderText(const std::string& file, std::string text, const RenderS
         out.failed = true;
         continue;
       }
-      for (auto& n : e->notes) {
-        out.diagnostics.push_back({Diagnostic::Level::kNote, Error{PolicyError::kInvalid, file, obj.mark, n}});
+      for (auto& n : e->notes) {  // at the line the note is about
+        out.diagnostics.push_back(
+            {Diagnostic::Level::kNote, Error{PolicyError::kInvalid, file, n.mark.line > 0 ? n.mark : obj.mark, std::move(n.message)}});
       }
       std::move(e->edits.begin(), e->edits.end(), std::back_inserter(edits));
     }
