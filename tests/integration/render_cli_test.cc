@@ -310,6 +310,21 @@ TEST(RenderCli, OutputServesTheVerifiedModelOrIsRefused) {
       << kn.err;
 }
 
+// OpenShift's restricted SCC assigns each namespace a UID range and refuses a fixed runAsUser
+// outside it: --no-run-as-user leaves it out (the image's numeric USER keeps runAsNonRoot true).
+TEST(RenderCli, NoRunAsUserForNamespacesThatAssignUids) {
+  TempDir d;
+  WriteFile(d.File("pod.yaml"), kBare);
+  auto fixed = RunAegis("render --artifact s3://m/a.tgz pod.yaml", d.path());
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_NE(fixed.out.find("runAsUser: 65532"), std::string::npos) << fixed.out;
+  auto assigned = RunAegis("render --artifact s3://m/a.tgz --no-run-as-user pod.yaml", d.path());
+  ASSERT_EQ(assigned.exit_code, 0) << assigned.err;
+  EXPECT_EQ(assigned.out.find("runAsUser"), std::string::npos) << assigned.out;
+  EXPECT_NE(assigned.out.find("runAsNonRoot: true"), std::string::npos) << assigned.out;
+  EXPECT_EQ(RunAegis("lint -", d.path(), assigned.out).exit_code, 0);
+}
+
 TEST(RenderCli, EveryKindOfConflictLeavesTheFileUntouched) {
   const std::pair<const char*, const char*> cases[] = {
       {"mount path /models in container s is taken by volume scratch",

@@ -145,6 +145,8 @@ void SetupRender(CLI::App& sub, int& exit_code) {
       ->capture_default_str();
   sub.add_option("--init-name", f->settings.init_name, "Name of the verify initContainer (must match the policy)")
       ->capture_default_str();
+  sub.add_flag("--no-run-as-user{false}", f->settings.fixed_uid,
+               "Leave runAsUser out of the verifier's securityContext (OpenShift's restricted SCC assigns a UID per namespace)");
   sub.add_option("-p,--policy", f->policy, "AegisSignedPod Constraint YAML (file or directory); default: built-in");
   sub.add_flag("-i,--in-place", f->in_place, "Rewrite the files (comments and layout kept)");
   sub.add_flag("--diff", f->diff, "Print a unified diff; exit 1 when something would change");

@@ -534,6 +534,15 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     if (s_.key_dir != "/etc/cosign") args.push_back(Quoted("--key=" + s_.key_dir));
     args.push_back(Quoted(*artifact));
     args.push_back(Quoted(model_dir));
+    std::vector<std::pair<std::string, YNode>> security = {{"runAsNonRoot", Raw("true")}};
+    if (s_.fixed_uid) security.push_back({"runAsUser", Raw("65532")});
+    for (auto& entry : std::vector<std::pair<std::string, YNode>>{
+             {"allowPrivilegeEscalation", Raw("false")},
+             {"readOnlyRootFilesystem", Raw("true")},
+             {"capabilities", Map({{"drop", Seq({Quoted("ALL")}, true)}})},
+             {"seccompProfile", Map({{"type", Str("RuntimeDefault")}}, true)}}) {
+      security.push_back(std::move(entry));
+    }
     YNode init = Map({
         {"name", Str(s_.init_name)},
         {"image", Str(s_.image)},
@@ -541,12 +550,7 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
         {"terminationMessagePolicy", Str("FallbackToLogsOnError")},
         {"volumeMounts", Seq({Map({{"name", Str(model_volume)}, {"mountPath", Str(model_dir)}}),
                               Map({{"name", Str(key_volume)}, {"mountPath", Str(s_.key_dir)}, {"readOnly", Raw("true")}})})},
-        {"securityContext", Map({{"runAsNonRoot", Raw("true")},
-                                 {"runAsUser", Raw("65532")},
-                                 {"allowPrivilegeEscalation", Raw("false")},
-                                 {"readOnlyRootFilesystem", Raw("true")},
-                                 {"capabilities", Map({{"drop", Seq({Quoted("ALL")}, true)}})},
-                                 {"seccompProfile", Map({{"type", Str("RuntimeDefault")}}, true)}})},
+        {"securityContext", Map(std::move(security))},
         {"resources", Map({{"requests", Map({{"cpu", Str("100m")}, {"memory", Str("64Mi")}}, true)},
                            {"limits", Map({{"cpu", Quoted("1")}, {"memory", Str("256Mi")}}, true)}})},
     });

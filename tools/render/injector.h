@@ -29,6 +29,7 @@ struct RenderSettings {
   std::string model_dir = "/models";  // for workloads that are neither KServe nor Triton
   std::string init_name = "verify-and-fetch";
   std::string model_volume = "model";
+  bool fixed_uid = true;  // runAsUser: 65532; false where the namespace assigns UIDs (OpenShift)
 };
 
 struct ObjectEdits {
