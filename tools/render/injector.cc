@@ -10,6 +10,7 @@
 
 #include "manifest/pod_spec.h"
 #include "render/emit.h"
+#include "render/kserve_model.h"
 #include "policy/policy_error.h"
 #include "util/strings.h"
 
@@ -17,18 +18,6 @@ namespace aegis::render {
 namespace {
 
 using yaml::Node;
-
-const char* const kFrameworks[] = {"sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx",
-                                   "huggingface", "pmml", "lightgbm", "paddle", "alibi", "art"};
-
-// The schemes verify-and-fetch fetches (docs/VERIFIER.md, "Artifact URIs"). Anything else
-// (gs://, pvc://, hf://, oci://) would be refused by the verifier on every pod start.
-bool VerifierFetches(std::string_view uri) {
-  for (std::string_view scheme : {"s3://", "https://", "http://", "file://"}) {
-    if (uri.starts_with(scheme)) return true;
-  }
-  return false;
-}
 
 std::optional<std::string_view> StringAt(const Node* m, std::string_view key) {
   const Node* n = m != nullptr && m->IsMapping() ? m->Get(key) : nullptr;
@@ -316,10 +305,8 @@ Expected<std::string> Injector::ModelDir(const std::vector<const Node*>& contain
 std::vector<const Node*> Injector::ServingContainers(const PodSpecRef& ps) const {
   std::vector<const Node*> all;
   if (!ps.component.empty()) {
-    for (const char* key : kFrameworks) {
-      if (const Node* c = ps.spec->Get(key); c != nullptr && c->IsMapping()) all.push_back(c);
-    }
-    if (const Node* model = ps.spec->Get("model"); model != nullptr && model->IsMapping()) all.push_back(model);
+    std::vector<const Node*> places = ModelPlaces(ps.spec);
+    if (!places.empty()) all.assign(places.begin() + 1, places.end());  // not the component itself
   }
   if (const Node* cs = ps.spec->Get("containers"); cs != nullptr && cs->IsSequence()) {
     for (const Node* c : cs->items())
@@ -352,11 +339,9 @@ Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
     std::vector<const Node*> owners = {ps.spec};
     if (!ps.component.empty() && ps.component != "predictor") owners.push_back(obj_.root->Path({"spec", "predictor"}));
     for (const Node* owner : owners) {
-      if (owner == nullptr || !owner->IsMapping() || uri_node != nullptr) continue;
-      std::vector<const Node*> places = {owner, owner->Get("model")};
-      for (const char* key : kFrameworks) places.push_back(owner->Get(key));
-      for (const Node* p : places) {
-        const Node* u = p != nullptr && p->IsMapping() ? p->Get("storageUri") : nullptr;
+      if (uri_node != nullptr) continue;
+      for (const Node* p : ModelPlaces(owner)) {
+        const Node* u = p->Get("storageUri");
         if (u != nullptr && u->AsString()) {
           uri_node = u;
           where = "storageUri";
@@ -383,8 +368,7 @@ Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
 
 Status Injector::RefuseOtherDownloads(const PodSpecRef& ps) const {
   if (ps.component.empty()) return Ok{};
-  std::vector<const Node*> places = {ps.spec, ps.spec->Get("model")};
-  for (const char* key : kFrameworks) places.push_back(ps.spec->Get(key));
+  std::vector<const Node*> places = ModelPlaces(ps.spec);
   const Node* cs = ps.spec->Get("containers");
   for (const Node* c : cs != nullptr && cs->IsSequence() ? cs->items() : std::vector<const Node*>{}) places.push_back(c);
   for (const Node* p : places) {
@@ -576,10 +560,8 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
   }
   if (!ps.component.empty()) {
     // KServe's storage-initializer must not download the model a second time.
-    std::vector<const Node*> places = {ps.spec, ps.spec->Get("model")};
-    for (const char* key : kFrameworks) places.push_back(ps.spec->Get(key));
-    for (const Node* p : places) {
-      if (p == nullptr || !p->IsMapping() || p->Get("storageUri") == nullptr) continue;
+    for (const Node* p : ModelPlaces(ps.spec)) {
+      if (p->Get("storageUri") == nullptr) continue;
       auto st = DeleteKeyLine(p, "storageUri");
       if (!st) return st;
       out_.notes.push_back({p->Get("storageUri")->mark(),
