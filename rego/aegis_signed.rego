@@ -33,6 +33,19 @@ require_mount := param("requireMount", true)
 
 allow_vault := param("allowVaultVerification", false)
 
+# Version 2 (docs/POLICY.md): each absent or false parameter keeps version 1's behaviour.
+require_digest := param("requireDigest", false)
+
+require_verified_model := param("requireVerifiedModel", false)
+
+require_model_mount := param("requireModelMount", false)
+
+native_prefixes := param("verifiedStorageUriPrefixes", [])
+
+restricts_images if has_param("verifierImages")
+
+restricts_images if require_digest == true
+
 # ---------------------------------------------------------------------------
 # The object: kind, name, namespace (an object without one is in the request's namespace,
 # else "default", as `kubectl apply -n` / `aegis lint --namespace` place it).
@@ -132,8 +145,39 @@ spec_paths := {"": template_spec} if {
 # KServe inlines PodSpec fields in each component; the predictor is required, the
 # transformer and explainer are checked when present.
 spec_paths := {c: ["spec", c] | some c in ["predictor", "transformer", "explainer"]; isvc_component(c)} if {
+	is_isvc
+}
+
+# An LLMInferenceService: spec.template (the main workload) is required; the multi-node
+# worker and the disaggregated prefill workload are checked when present.
+spec_paths := {c: p | some c, p in llm_parts; llm_part_present(c, p)} if {
+	group == "serving.kserve.io"
+	kind == "LLMInferenceService"
+}
+
+# A TrainedModel has no pod spec: its model is loaded into a running server (AEGIS005).
+spec_paths := {} if {
+	group in {"serving.kserve.io", "serving.kubeflow.org"}
+	kind == "TrainedModel"
+}
+
+is_isvc if {
 	group in {"serving.kserve.io", "serving.kubeflow.org"}
 	kind == "InferenceService"
+}
+
+llm_parts := {
+	"template": ["spec", "template"],
+	"worker": ["spec", "worker"],
+	"prefill.template": ["spec", "prefill", "template"],
+	"prefill.worker": ["spec", "prefill", "worker"],
+}
+
+llm_part_present("template", _)
+
+llm_part_present(c, p) if {
+	c != "template"
+	object.get(obj, p, null) != null
 }
 
 uses_workload_ref if {
@@ -155,11 +199,66 @@ array_at(o, key) := o[key] if is_array(o[key])
 
 array_at(o, key) := [] if not is_array(o[key])
 
-verifiers(spec) := [c |
+named_verifiers(spec) := [c |
 	some c in array_at(spec, "initContainers")
 	is_string(c.name)
 	regex.match(pattern, c.name)
 ]
+
+# The named verifiers whose image the constraint allows (verifierImages, requireDigest).
+verifiers(spec) := named_verifiers(spec) if not restricts_images
+
+verifiers(spec) := [c | some c in named_verifiers(spec); is_string(c.image); image_allowed(c.image)] if restricts_images
+
+image_allowed(image) if {
+	digest_ok(image)
+	not has_param("verifierImages")
+}
+
+image_allowed(image) if {
+	digest_ok(image)
+	some entry in params.verifierImages
+	image_listed(image, entry)
+}
+
+digest_ok(_) if require_digest != true
+
+digest_ok(image) if regex.match(`@sha256:[0-9a-f]{64}$`, image)
+
+# `repo` admits the repository with any tag and/or digest, never a longer name; `prefix*`
+# admits every image starting with prefix.
+image_listed(image, entry) if {
+	endswith(entry, "*")
+	startswith(image, trim_suffix(entry, "*"))
+}
+
+image_listed(image, entry) if {
+	not endswith(entry, "*")
+	image == entry
+}
+
+image_listed(image, entry) if {
+	not endswith(entry, "*")
+	startswith(image, concat("", [entry, "@"]))
+}
+
+image_listed(image, entry) if {
+	not endswith(entry, "*")
+	startswith(image, concat("", [entry, ":"]))
+	not contains(substring(image, count(entry), -1), "/")
+}
+
+image_requirement := sprintf("a verifier image%s", [pinned_text]) if not has_param("verifierImages")
+
+image_requirement := sprintf("an allowed verifier image%s (allowed: %s)", [pinned_text, allowed_text]) if has_param("verifierImages")
+
+pinned_text := " pinned by @sha256 digest" if require_digest == true
+
+pinned_text := "" if require_digest != true
+
+allowed_text := "none" if count(params.verifierImages) == 0
+
+allowed_text := concat(", ", params.verifierImages) if count(params.verifierImages) > 0
 
 volume_has_key(v) if v.secret.secretName == secret_name
 
@@ -194,6 +293,113 @@ verifier_mounts_key(spec) if {
 	m.name == v.name
 }
 
+# ---------------------------------------------------------------------------
+# KServe model sources (AEGIS005) and serving containers (AEGIS006): a component's places
+# are the component itself, its `model` and each framework key.
+
+place_keys := ["model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "huggingface", "pmml", "lightgbm", "paddle", "alibi", "art"]
+
+places(comp) := array.concat([["", comp]], [[k, comp[k]] | some k in place_keys; is_object(comp[k])])
+
+prefixed(k, field) := field if k == ""
+
+prefixed(k, field) := sprintf("%s.%s", [k, field]) if k != ""
+
+described(field, v) := [sprintf("%s %s", [field, v]), v] if is_string(v)
+
+described(field, v) := [field, null] if not is_string(v)
+
+# object.get, not c.name: a function whose body negates an undefined reference is undefined.
+container_name(c) := c.name if is_string(c.name)
+
+container_name(c) := "<unnamed>" if not is_string(object.get(c, "name", null))
+
+serving_containers(comp) := array.concat(
+	[[sprintf("container %s", [container_name(c)]), c] | some c in array_at(comp, "containers"); is_object(c)],
+	[[k, comp[k]] | some k in place_keys; is_object(comp[k])],
+)
+
+env_value(e) := e.value if is_string(e.value)
+
+env_value(e) := null if not is_string(object.get(e, "value", null))
+
+env_set(e) if e.value != null
+
+env_set(e) if e.valueFrom != null
+
+kserve_sources(comp) := uri_sources | field_sources | env_sources if {
+	uri_sources := {{"what": d[0], "uri": d[1]} |
+		some pl in places(comp)
+		u := pl[1].storageUri
+		u != null
+		d := described(prefixed(pl[0], "storageUri"), u)
+	}
+	field_sources := {{"what": prefixed(pl[0], f), "uri": null} |
+		some pl in places(comp)
+		some f in ["storageUris", "storage"]
+		pl[1][f] != null
+	}
+	env_sources := {{"what": sprintf("env STORAGE_URI of %s", [sc[0]]), "uri": env_value(e)} |
+		some sc in serving_containers(comp)
+		some e in array_at(sc[1], "env")
+		e.name == "STORAGE_URI"
+		env_set(e)
+	}
+}
+
+delivered(s) if {
+	is_string(s.uri)
+	some prefix in native_prefixes
+	startswith(s.uri, prefix)
+}
+
+# KServe-native: every model source of the component is a URI the Aegis
+# ClusterStorageContainer serves, so KServe's storage initializer is verify-and-fetch; the
+# Pod KServe creates is checked for the verifier instead of the component.
+kserve_native(spec) if {
+	is_isvc
+	count(native_prefixes) > 0
+	sources := kserve_sources(spec)
+	count(sources) > 0
+	count({s | some s in sources; not delivered(s)}) == 0
+}
+
+native_vault(spec) if {
+	allow_vault == true
+	kserve_native(spec)
+}
+
+key_names(spec) := {v.name | some v in key_volumes(spec); is_string(v.name)}
+
+# The volumes the allowed verifiers write: their mounts that are not read-only or the key.
+written(spec) := {m.name |
+	some c in verifiers(spec)
+	some m in array_at(c, "volumeMounts")
+	is_string(m.name)
+	object.get(m, "readOnly", null) != true
+	not m.name in key_names(spec)
+}
+
+consumers(spec) := serving_containers(spec) if is_isvc
+
+consumers(spec) := [[sprintf("container %s", [container_name(c)]), c] | some c in array_at(spec, "containers"); is_object(c)] if not is_isvc
+
+consumed(spec) if {
+	w := written(spec)
+	some sc in consumers(spec)
+	some m in array_at(sc[1], "volumeMounts")
+	m.name in w
+	m.readOnly == true
+}
+
+at_or_under(p, d) if trim_right(p, "/") == trim_right(d, "/")
+
+at_or_under(p, d) if startswith(trim_right(p, "/"), concat("", [trim_right(d, "/"), "/"]))
+
+unverified := "is downloaded by KServe's storage initializer, unverified"
+
+llm_downloads if not obj.spec.storageInitializer.enabled == false
+
 subject(component) := sprintf("%s %s/%s", [obj.kind, obj_namespace, obj_name]) if component == ""
 
 subject(component) := sprintf("%s %s/%s (%s)", [obj.kind, obj_namespace, obj_name, component]) if component != ""
@@ -222,7 +428,8 @@ violation contains {"msg": msg, "details": d} if {
 	some component, path in spec_paths
 	spec := object.get(obj, path, null)
 	is_object(spec)
-	count(verifiers(spec)) == 0
+	not kserve_native(spec)
+	count(named_verifiers(spec)) == 0
 	msg := sprintf("%s: no initContainer whose name matches /%s/", [subject(component), pattern])
 	d := details("AEGIS001", component)
 }
@@ -235,6 +442,7 @@ violation contains {"msg": msg, "details": d} if {
 	is_object(spec)
 	count(key_volumes(spec)) == 0
 	not vault_path(spec)
+	not native_vault(spec)
 	msg := sprintf("%s: no volume from secret %s", [subject(component), secret_name])
 	d := details("AEGIS002", component)
 }
@@ -246,10 +454,139 @@ violation contains {"msg": msg, "details": d} if {
 	some component, path in spec_paths
 	spec := object.get(obj, path, null)
 	is_object(spec)
+	not kserve_native(spec)
 	count(verifiers(spec)) > 0
 	count(key_volumes(spec)) > 0
 	not vault_path(spec)
 	not verifier_mounts_key(spec)
 	msg := sprintf("%s: no initContainer matching /%s/ mounts a volume from secret %s", [subject(component), pattern, secret_name])
 	d := details("AEGIS003", component)
+}
+
+# AEGIS004 verifier-image: initContainers named like the verifier, none running an allowed image.
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	some component, path in spec_paths
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	not kserve_native(spec)
+	count(named_verifiers(spec)) > 0
+	count(verifiers(spec)) == 0
+	msg := sprintf("%s: no initContainer matching /%s/ runs %s", [subject(component), pattern, image_requirement])
+	d := details("AEGIS004", component)
+}
+
+# AEGIS005 unverified-source (requireVerifiedModel): a storage-initializer that is not an
+# allowed verifier, in any pod spec.
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	require_verified_model == true
+	some component, path in spec_paths
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	some c in array_at(spec, "initContainers")
+	c.name == "storage-initializer"
+	not c in verifiers(spec)
+	msg := sprintf("%s: initContainer storage-initializer is not an allowed verifier: it downloads the model unverified", [subject(component)])
+	d := details("AEGIS005", component)
+}
+
+# … a KServe component's model source that the verifier does not deliver.
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	require_verified_model == true
+	is_isvc
+	some component, path in spec_paths
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	some s in kserve_sources(spec)
+	not delivered(s)
+	msg := sprintf("%s: %s %s", [subject(component), s.what, unverified])
+	d := details("AEGIS005", component)
+}
+
+# … a TrainedModel, which KServe's model agent loads into a running server.
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	require_verified_model == true
+	group in {"serving.kserve.io", "serving.kubeflow.org"}
+	kind == "TrainedModel"
+	u := obj.spec.model.storageUri
+	u != null
+	msg := sprintf("%s: %s is loaded into a running server by KServe's model agent, unverified", [subject(""), described("spec.model.storageUri", u)[0]])
+	d := details("AEGIS005", "")
+}
+
+# … an LLMInferenceService whose storage initializer downloads the model or its adapters.
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	require_verified_model == true
+	group == "serving.kserve.io"
+	kind == "LLMInferenceService"
+	llm_downloads
+	some source in llm_sources
+	msg := sprintf("%s: %s %s", [subject("template"), described(source[0], source[1])[0], unverified])
+	d := details("AEGIS005", "template")
+}
+
+# (Comprehensions, not `contains` rules: `violation` stays the only partial set rule.)
+llm_sources := model_uri | adapter_uris if {
+	model_uri := {["spec.model.uri", u] | u := obj.spec.model.uri; u != null}
+	adapter_uris := {["spec.model.lora.adapters[].uri", u] |
+		some a in array_at(obj.spec.model.lora, "adapters")
+		u := a.uri
+		u != null
+	}
+}
+
+# AEGIS006 model-not-consumed (requireModelMount): the server reads what the verifier wrote.
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	require_model_mount == true
+	some component, path in spec_paths
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	not kserve_native(spec)
+	count(verifiers(spec)) > 0
+	count(written(spec)) == 0
+	msg := sprintf("%s: the verifier writes no volume (its mounts are read-only or hold the key)", [subject(component)])
+	d := details("AEGIS006", component)
+}
+
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	require_model_mount == true
+	some component, path in spec_paths
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	not kserve_native(spec)
+	count(verifiers(spec)) > 0
+	count(written(spec)) > 0
+	not consumed(spec)
+	msg := sprintf("%s: no container mounts a volume the verifier writes (%s) read-only", [subject(component), concat(", ", sort(written(spec)))])
+	d := details("AEGIS006", component)
+}
+
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	require_model_mount == true
+	some component, path in spec_paths
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	not kserve_native(spec)
+	count(verifiers(spec)) > 0
+	w := written(spec)
+	some sc in consumers(spec)
+	mounts := array_at(sc[1], "volumeMounts")
+	some m in mounts
+	is_string(m.name)
+	m.name in w
+	is_string(m.mountPath)
+	some o in mounts
+	is_string(o.name)
+	not o.name in w
+	is_string(o.mountPath)
+	at_or_under(o.mountPath, m.mountPath)
+	msg := sprintf("%s: %s mounts volume %s at %s, at or under the verified model at %s: the verified copy is shadowed", [subject(component), sc[0], o.name, o.mountPath, m.mountPath])
+	d := details("AEGIS006", component)
 }

@@ -295,6 +295,78 @@ test_corpus_enforcement_conforming_to_all_warn if {
 	corpus_ids(vs) == set()
 }
 
+# kinds-serving / kinds-serving: LLMInferenceService llm-verified
+test_corpus_kinds_serving_llm_verified if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"LLMInferenceService","version":"v1alpha1"},"object":{"apiVersion":"serving.kserve.io/v1alpha1","kind":"LLMInferenceService","metadata":{"annotations":{"aegis.dev/expect":""},"name":"llm-verified"},"spec":{"model":{"name":"qwen","uri":"s3://models/qwen2.5-0.5b.tar.gz"},"storageInitializer":{"enabled":false},"template":{"containers":[{"image":"vllm/vllm-openai:v0.8.4","name":"main","volumeMounts":[{"mountPath":"/mnt/models","name":"model","readOnly":true}]}],"initContainers":[{"args":["s3://models/qwen2.5-0.5b.tar.gz","/mnt/models"],"image":"localhost/aegis/verify-and-fetch:0.1.0","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"cosign-public-key","readOnly":true},{"mountPath":"/mnt/models","name":"model"}]}],"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"}]}}}}}
+	corpus_ids(vs) == set()
+}
+
+# kinds-serving / kinds-serving: LLMInferenceService llm-sample
+test_corpus_kinds_serving_llm_sample if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"LLMInferenceService","version":"v1alpha1"},"object":{"apiVersion":"serving.kserve.io/v1alpha1","kind":"LLMInferenceService","metadata":{"annotations":{"aegis.dev/expect":"template:AEGIS001 template:AEGIS005"},"name":"llm-sample"},"spec":{"model":{"name":"facebook/opt-125m","uri":"hf://facebook/opt-125m"},"replicas":1,"router":{"gateway":{},"route":{}}}}}}
+	corpus_ids(vs) == {["template", "AEGIS001"], ["template", "AEGIS005"]}
+}
+
+# kinds-serving / kinds-serving: LLMInferenceService llm-prefill
+test_corpus_kinds_serving_llm_prefill if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"LLMInferenceService","version":"v1alpha2"},"object":{"apiVersion":"serving.kserve.io/v1alpha2","kind":"LLMInferenceService","metadata":{"annotations":{"aegis.dev/expect":"worker:AEGIS001 worker:AEGIS002 prefill.template:AEGIS004"},"name":"llm-prefill"},"spec":{"model":{"uri":"s3://models/m.tar.gz"},"prefill":{"template":{"containers":[{"image":"v","name":"main"}],"initContainers":[{"image":"busybox:1.36","name":"verify-and-fetch","volumeMounts":[{"name":"cosign-public-key"}]}],"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]}},"storageInitializer":{"enabled":false},"template":{"containers":[{"image":"v","name":"main","volumeMounts":[{"mountPath":"/mnt/models","name":"model","readOnly":true}]}],"initContainers":[{"image":"localhost/aegis/verify-and-fetch:0.1.0","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"cosign-public-key","readOnly":true},{"mountPath":"/mnt/models","name":"model"}]}],"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"}]},"worker":{"containers":[{"image":"v","name":"main"}]}}}}}
+	corpus_ids(vs) == {["prefill.template", "AEGIS004"], ["worker", "AEGIS001"], ["worker", "AEGIS002"]}
+}
+
+# kinds-serving / kinds-serving: TrainedModel trained-model
+test_corpus_kinds_serving_trained_model if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"TrainedModel","version":"v1alpha1"},"object":{"apiVersion":"serving.kserve.io/v1alpha1","kind":"TrainedModel","metadata":{"annotations":{"aegis.dev/expect":"AEGIS005"},"name":"trained-model"},"spec":{"inferenceService":"sklearn-mms","model":{"framework":"sklearn","memory":"256Mi","storageUri":"gs://kfserving-examples/models/sklearn/1.0/model"}}}}}
+	corpus_ids(vs) == {["", "AEGIS005"]}
+}
+
+# kserve-native / kserve-native: InferenceService native-s3
+test_corpus_kserve_native_native_s3 if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":""},"name":"native-s3"},"spec":{"predictor":{"model":{"modelFormat":{"name":"sklearn"},"storageUri":"s3://models/iris/model.tar.gz"},"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == set()
+}
+
+# kserve-native / kserve-native: InferenceService native-without-key
+test_corpus_kserve_native_native_without_key if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS002"},"name":"native-without-key"},"spec":{"predictor":{"model":{"modelFormat":{"name":"sklearn"},"storageUri":"https://models.example/iris.tar.gz"}}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS002"]}
+}
+
+# kserve-native / kserve-native: InferenceService native-unsupported-scheme
+test_corpus_kserve_native_native_unsupported_scheme if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS001 predictor:AEGIS005"},"name":"native-unsupported-scheme"},"spec":{"predictor":{"model":{"modelFormat":{"name":"sklearn"},"storageUri":"gs://kfserving-examples/models/sklearn/1.0/model"},"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS001"], ["predictor", "AEGIS005"]}
+}
+
+# kserve-native / kserve-native: InferenceService native-mixed
+test_corpus_kserve_native_native_mixed if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS001 predictor:AEGIS005"},"name":"native-mixed"},"spec":{"predictor":{"model":{"storage":{"key":"minio"},"storageUri":"s3://models/a.tgz"},"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS001"], ["predictor", "AEGIS005"]}
+}
+
+# kserve-native / kserve-native: InferenceService native-env
+test_corpus_kserve_native_native_env if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":""},"name":"native-env"},"spec":{"predictor":{"model":{"storageUri":"s3://models/a.tgz"},"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]},"transformer":{"containers":[{"env":[{"name":"STORAGE_URI","value":"s3://models/t.tgz"}],"image":"t","name":"kserve-container"}],"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == set()
+}
+
+# kserve-native / kserve-native: InferenceService native-own-storage-initializer
+test_corpus_kserve_native_native_own_storage_initializer if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS005"},"name":"native-own-storage-initializer"},"spec":{"predictor":{"initContainers":[{"command":["true"],"image":"busybox:1.36","name":"storage-initializer"}],"model":{"storageUri":"s3://models/a.tgz"},"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS005"]}
+}
+
+# kserve-native / kserve-native: Pod native-s3-predictor-pod
+test_corpus_kserve_native_native_s3_predictor_pod if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"native-s3-predictor-pod"},"spec":{"containers":[{"image":"kserve/sklearnserver:v0.15.0","name":"kserve-container","volumeMounts":[{"mountPath":"/mnt/models","name":"kserve-provision-location","readOnly":true}]}],"initContainers":[{"args":["s3://models/iris/model.tar.gz","/mnt/models"],"image":"localhost/aegis/verify-and-fetch:0.1.0","name":"storage-initializer","volumeMounts":[{"mountPath":"/mnt/models","name":"kserve-provision-location"},{"mountPath":"/etc/cosign","name":"cosign-public-key","readOnly":true}]}],"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"kserve-provision-location"}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# kserve-native / kserve-native: Pod default-storage-initializer-pod
+test_corpus_kserve_native_default_storage_initializer_pod if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004 AEGIS005","aegis.dev/render-error":"initContainer storage-initializer is not an allowed verifier"},"name":"default-storage-initializer-pod"},"spec":{"containers":[{"image":"kserve/sklearnserver:v0.15.0","name":"kserve-container","volumeMounts":[{"mountPath":"/mnt/models","name":"kserve-provision-location","readOnly":true}]}],"initContainers":[{"args":["s3://models/iris/model.tar.gz","/mnt/models"],"image":"kserve/storage-initializer:v0.15.0","name":"storage-initializer","volumeMounts":[{"mountPath":"/mnt/models","name":"kserve-provision-location"}]}],"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"kserve-provision-location"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"], ["", "AEGIS005"]}
+}
+
 # match-kinds / match-kinds: Deployment deployment-matched
 test_corpus_match_kinds_deployment_matched if {
 	vs := violation with input as {"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"deployment-matched"},"spec":{"template":{"spec":{"containers":[{"name":"s"}]}}}}}}
@@ -359,6 +431,282 @@ test_corpus_match_nsselector_web if {
 test_corpus_match_nsselector_namespace_not_in_input_is_checked if {
 	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"elsewhere","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"namespace-not-in-input-is-checked","namespace":"elsewhere"},"spec":{"containers":[{"name":"s"}]}}}}
 	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
+}
+
+# params-digest / params-digest: Pod pinned
+test_corpus_params_digest_pinned if {
+	vs := violation with input as {"parameters":{"requireDigest":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"pinned"},"spec":{"initContainers":[{"image":"any.example/v@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-digest / params-digest: Pod tag-and-digest
+test_corpus_params_digest_tag_and_digest if {
+	vs := violation with input as {"parameters":{"requireDigest":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"tag-and-digest"},"spec":{"initContainers":[{"image":"any.example/v:1@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-digest / params-digest: Pod tag-only
+test_corpus_params_digest_tag_only if {
+	vs := violation with input as {"parameters":{"requireDigest":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"tag-only"},"spec":{"initContainers":[{"image":"any.example/v:1","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-digest / params-digest: Pod short-digest
+test_corpus_params_digest_short_digest if {
+	vs := violation with input as {"parameters":{"requireDigest":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"short-digest"},"spec":{"initContainers":[{"image":"any.example/v@sha256:ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-digest / params-digest: Pod long-digest
+test_corpus_params_digest_long_digest if {
+	vs := violation with input as {"parameters":{"requireDigest":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"long-digest"},"spec":{"initContainers":[{"image":"any.example/v@sha256:ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-digest / params-digest: Pod upper-hex
+test_corpus_params_digest_upper_hex if {
+	vs := violation with input as {"parameters":{"requireDigest":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"upper-hex"},"spec":{"initContainers":[{"image":"any.example/v@sha256:CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-digest / params-digest: Pod sha512
+test_corpus_params_digest_sha512 if {
+	vs := violation with input as {"parameters":{"requireDigest":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"sha512"},"spec":{"initContainers":[{"image":"any.example/v@sha512:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-digest / params-digest: Pod digest-then-junk
+test_corpus_params_digest_digest_then_junk if {
+	vs := violation with input as {"parameters":{"requireDigest":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"digest-then-junk"},"spec":{"initContainers":[{"image":"any.example/v@sha256:ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccx","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-digest / params-digest: Pod digest-twice
+test_corpus_params_digest_digest_twice if {
+	vs := violation with input as {"parameters":{"requireDigest":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"digest-twice"},"spec":{"initContainers":[{"image":"any.example/v@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-images / params-images: Pod tag
+test_corpus_params_images_tag if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"tag"},"spec":{"initContainers":[{"image":"registry.example/aegis/verify-and-fetch:0.2.0","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-images / params-images: Pod bare-repo
+test_corpus_params_images_bare_repo if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"bare-repo"},"spec":{"initContainers":[{"image":"registry.example/aegis/verify-and-fetch","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-images / params-images: Pod digest
+test_corpus_params_images_digest if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"digest"},"spec":{"initContainers":[{"image":"registry.example/aegis/verify-and-fetch@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-images / params-images: Pod tag-and-digest
+test_corpus_params_images_tag_and_digest if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"tag-and-digest"},"spec":{"initContainers":[{"image":"registry.example/aegis/verify-and-fetch:0.2.0@sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-images / params-images: Pod longer-name
+test_corpus_params_images_longer_name if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"longer-name"},"spec":{"initContainers":[{"image":"registry.example/aegis/verify-and-fetch-evil:0.2.0","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-images / params-images: Pod sub-repository
+test_corpus_params_images_sub_repository if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"sub-repository"},"spec":{"initContainers":[{"image":"registry.example/aegis/verify-and-fetch/evil:1","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-images / params-images: Pod other-registry
+test_corpus_params_images_other_registry if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"other-registry"},"spec":{"initContainers":[{"image":"evil.example/aegis/verify-and-fetch:0.2.0","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-images / params-images: Pod busybox
+test_corpus_params_images_busybox if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"busybox"},"spec":{"initContainers":[{"image":"busybox:1.36","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-images / params-images: Pod prefix-entry
+test_corpus_params_images_prefix_entry if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"prefix-entry"},"spec":{"initContainers":[{"image":"mirror.example/aegis/anything:1","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-images / params-images: Pod prefix-is-text
+test_corpus_params_images_prefix_is_text if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"prefix-is-text"},"spec":{"initContainers":[{"image":"mirror.example/aegis-evil/x:1","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-images / params-images: Pod port-is-not-a-tag
+test_corpus_params_images_port_is_not_a_tag if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"port-is-not-a-tag"},"spec":{"initContainers":[{"image":"localhost:5000/evil:1","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-images / params-images: Pod host-with-tag
+test_corpus_params_images_host_with_tag if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"host-with-tag"},"spec":{"initContainers":[{"image":"localhost:1","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-images / params-images: Pod upper-case-differs
+test_corpus_params_images_upper_case_differs if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"upper-case-differs"},"spec":{"initContainers":[{"image":"Registry.example/aegis/verify-and-fetch:0.2.0","name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-images / params-images: Pod no-image
+test_corpus_params_images_no_image if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"no-image"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-images / params-images: Pod image-not-a-string
+test_corpus_params_images_image_not_a_string if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS004"},"name":"image-not-a-string"},"spec":{"initContainers":[{"image":5,"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS004"]}
+}
+
+# params-images / params-images: Pod impostor-mounts-key
+test_corpus_params_images_impostor_mounts_key if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS003"},"name":"impostor-mounts-key"},"spec":{"initContainers":[{"image":"registry.example/aegis/verify-and-fetch:1","name":"verify-and-fetch"},{"image":"busybox:1","name":"verify-shadow","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS003"]}
+}
+
+# params-images / params-images: Deployment one-allowed-of-two
+test_corpus_params_images_one_allowed_of_two if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":""},"name":"one-allowed-of-two"},"spec":{"template":{"spec":{"initContainers":[{"image":"busybox:1","name":"verify-old"},{"image":"registry.example/aegis/verify-and-fetch:1","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-images / params-images: Pod image-without-name
+test_corpus_params_images_image_without_name if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001"},"name":"image-without-name"},"spec":{"initContainers":[{"image":"registry.example/aegis/verify-and-fetch:1","name":"fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"]}
+}
+
+# params-images / params-images: InferenceService isvc-images
+test_corpus_params_images_isvc_images if {
+	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"transformer:AEGIS004"},"name":"isvc-images"},"spec":{"predictor":{"initContainers":[{"image":"mirror.example/aegis/v:1","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]},"transformer":{"initContainers":[{"image":"busybox","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["transformer", "AEGIS004"]}
+}
+
+# params-model-mount / params-model-mount: Pod consumed
+test_corpus_params_model_mount_consumed if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"consumed"},"spec":{"containers":[{"name":"s","volumeMounts":[{"mountPath":"/models","name":"model","readOnly":true}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true},{"mountPath":"/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-model-mount / params-model-mount: Pod consumed-elsewhere
+test_corpus_params_model_mount_consumed_elsewhere if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"consumed-elsewhere"},"spec":{"containers":[{"name":"s","volumeMounts":[{"mountPath":"/srv/model","name":"model","readOnly":true}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true},{"mountPath":"/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-model-mount / params-model-mount: Pod not-read-only
+test_corpus_params_model_mount_not_read_only if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS006","aegis.dev/render-error":"no container mounts a volume the verifier writes (model) read-only"},"name":"not-read-only"},"spec":{"containers":[{"name":"s","volumeMounts":[{"mountPath":"/models","name":"model"}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true},{"mountPath":"/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS006"]}
+}
+
+# params-model-mount / params-model-mount: Pod read-only-string
+test_corpus_params_model_mount_read_only_string if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS006"},"name":"read-only-string"},"spec":{"containers":[{"name":"s","volumeMounts":[{"mountPath":"/models","name":"model","readOnly":"true"}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true},{"mountPath":"/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS006"]}
+}
+
+# params-model-mount / params-model-mount: Pod not-mounted
+test_corpus_params_model_mount_not_mounted if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS006"},"name":"not-mounted"},"spec":{"containers":[{"image":"s","name":"s"}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true},{"mountPath":"/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS006"]}
+}
+
+# params-model-mount / params-model-mount: Pod no-containers
+test_corpus_params_model_mount_no_containers if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS006","aegis.dev/render-error":"no container mounts a volume the verifier writes (model) read-only"},"name":"no-containers"},"spec":{"containers":[],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true},{"mountPath":"/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS006"]}
+}
+
+# params-model-mount / params-model-mount: Pod only-key
+test_corpus_params_model_mount_only_key if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS006"},"name":"only-key"},"spec":{"containers":[{"name":"s","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS006"]}
+}
+
+# params-model-mount / params-model-mount: Pod verifier-read-only
+test_corpus_params_model_mount_verifier_read_only if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS006"},"name":"verifier-read-only"},"spec":{"containers":[{"name":"s","volumeMounts":[{"mountPath":"/models","name":"model","readOnly":true}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"},{"mountPath":"/models","name":"model","readOnly":true}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS006"]}
+}
+
+# params-model-mount / params-model-mount: Pod shadowed-at
+test_corpus_params_model_mount_shadowed_at if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS006","aegis.dev/render-error":"the verified copy is shadowed"},"name":"shadowed-at"},"spec":{"containers":[{"name":"s","volumeMounts":[{"mountPath":"/models","name":"model","readOnly":true},{"mountPath":"/models","name":"data"}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true},{"mountPath":"/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS006"]}
+}
+
+# params-model-mount / params-model-mount: Pod shadowed-under
+test_corpus_params_model_mount_shadowed_under if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS006","aegis.dev/render-error":"under the verified model directory"},"name":"shadowed-under"},"spec":{"containers":[{"name":"s","volumeMounts":[{"mountPath":"/models/","name":"model","readOnly":true},{"mountPath":"/models/my_model/","name":"data"}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true},{"mountPath":"/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS006"]}
+}
+
+# params-model-mount / params-model-mount: Pod sibling-not-under
+test_corpus_params_model_mount_sibling_not_under if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"sibling-not-under"},"spec":{"containers":[{"name":"s","volumeMounts":[{"mountPath":"/models","name":"model","readOnly":true},{"mountPath":"/models2","name":"data"}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true},{"mountPath":"/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-model-mount / params-model-mount: Pod parent-not-under
+test_corpus_params_model_mount_parent_not_under if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"","aegis.dev/render-error":"under the verified model directory"},"name":"parent-not-under"},"spec":{"containers":[{"name":"s","volumeMounts":[{"mountPath":"/models/m","name":"model","readOnly":true},{"mountPath":"/models","name":"data"}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true},{"mountPath":"/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-model-mount / params-model-mount: Pod shadow-in-other-container
+test_corpus_params_model_mount_shadow_in_other_container if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"","aegis.dev/render-error":"under the verified model directory"},"name":"shadow-in-other-container"},"spec":{"containers":[{"name":"s","volumeMounts":[{"mountPath":"/models","name":"model","readOnly":true}]},{"name":"sidecar","volumeMounts":[{"mountPath":"/models/x","name":"data"}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true},{"mountPath":"/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-model-mount / params-model-mount: Pod two-shadows
+test_corpus_params_model_mount_two_shadows if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS006 AEGIS006","aegis.dev/render-error":"the verified copy is shadowed"},"name":"two-shadows"},"spec":{"containers":[{"name":"a","volumeMounts":[{"mountPath":"/m","name":"model","readOnly":true},{"mountPath":"/m/x","name":"data"}]},{"name":"b","volumeMounts":[{"mountPath":"/m","name":"model","readOnly":true},{"mountPath":"/m/x","name":"data"}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true},{"mountPath":"/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS006"], ["", "AEGIS006"]}
+}
+
+# params-model-mount / params-model-mount: Pod root-model
+test_corpus_params_model_mount_root_model if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS006","aegis.dev/render-error":"the verified copy is shadowed"},"name":"root-model"},"spec":{"containers":[{"name":"s","volumeMounts":[{"mountPath":"/","name":"model","readOnly":true},{"mountPath":"/tmp","name":"data"}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"k","readOnly":true},{"mountPath":"/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS006"]}
+}
+
+# params-model-mount / params-model-mount: Pod no-verifier
+test_corpus_params_model_mount_no_verifier if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001","aegis.dev/render-error":"no container mounts a volume the verifier writes"},"name":"no-verifier"},"spec":{"containers":[],"initContainers":[],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"},{"emptyDir":{},"name":"data"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"]}
+}
+
+# params-model-mount / params-model-mount: InferenceService isvc-model-mount
+test_corpus_params_model_mount_isvc_model_mount if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"transformer:AEGIS006"},"name":"isvc-model-mount"},"spec":{"predictor":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"},{"mountPath":"/mnt/models","name":"model"}]}],"model":{"modelFormat":{"name":"triton"},"volumeMounts":[{"mountPath":"/mnt/models","name":"model","readOnly":true}]},"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"}]},"transformer":{"containers":[{"image":"t","name":"kserve-container","volumeMounts":[{"mountPath":"/mnt/models","name":"model","readOnly":true},{"mountPath":"/mnt/models/cache","name":"cache"}]}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"},{"mountPath":"/mnt/models","name":"model"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"}]}}}}}
+	corpus_ids(vs) == {["transformer", "AEGIS006"]}
+}
+
+# params-model-mount / params-model-mount: InferenceService isvc-framework-not-mounted
+test_corpus_params_model_mount_isvc_framework_not_mounted if {
+	vs := violation with input as {"parameters":{"requireModelMount":true},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS006"},"name":"isvc-framework-not-mounted"},"spec":{"predictor":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"},{"mountPath":"/mnt/models","name":"model"}]}],"sklearn":{"image":"s"},"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}},{"emptyDir":{},"name":"model"}]}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS006"]}
 }
 
 # params-namespaces / params-namespaces: Pod in-listed-namespace
@@ -448,5 +796,95 @@ test_corpus_params_vault_vault_and_unmounted_key if {
 # params-vault / params-vault: Pod key-path-still-works
 test_corpus_params_vault_key_path_still_works if {
 	vs := violation with input as {"parameters":{"allowVaultVerification":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"key-path-still-works"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-verified-model / params-verified-model: InferenceService verifier-only
+test_corpus_params_verified_model_verifier_only if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":""},"name":"verifier-only"},"spec":{"predictor":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"model":{"modelFormat":{"name":"sklearn"}},"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-verified-model / params-verified-model: InferenceService model-storage-uri
+test_corpus_params_verified_model_model_storage_uri if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS005"},"name":"model-storage-uri"},"spec":{"predictor":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"model":{"modelFormat":{"name":"sklearn"},"storageUri":"gs://kfserving-examples/models/sklearn/1.0/model"},"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS005"]}
+}
+
+# params-verified-model / params-verified-model: InferenceService framework-storage-uri
+test_corpus_params_verified_model_framework_storage_uri if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kubeflow.org","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kubeflow.org/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS005 explainer:AEGIS005"},"name":"framework-storage-uri"},"spec":{"explainer":{"alibi":{"storageUri":"gs://seldon-models/explainer","type":"AnchorTabular"},"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]},"predictor":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"sklearn":{"storageUri":"s3://models/iris"},"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["explainer", "AEGIS005"], ["predictor", "AEGIS005"]}
+}
+
+# params-verified-model / params-verified-model: InferenceService storage-uris-and-spec
+test_corpus_params_verified_model_storage_uris_and_spec if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS005 predictor:AEGIS005"},"name":"storage-uris-and-spec"},"spec":{"predictor":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"model":{"modelFormat":{"name":"sklearn"},"storage":{"key":"localMinIO","path":"sklearn/model.joblib"}},"storageUris":[{"mountPath":"/mnt/models/base","uri":"s3://a/base"}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS005"], ["predictor", "AEGIS005"]}
+}
+
+# params-verified-model / params-verified-model: InferenceService storage-uri-not-a-string
+test_corpus_params_verified_model_storage_uri_not_a_string if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS005"},"name":"storage-uri-not-a-string"},"spec":{"predictor":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"model":{"storageUri":42},"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS005"]}
+}
+
+# params-verified-model / params-verified-model: InferenceService storage-uri-null
+test_corpus_params_verified_model_storage_uri_null if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":""},"name":"storage-uri-null"},"spec":{"predictor":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"model":{"storage":null,"storageUri":null},"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-verified-model / params-verified-model: InferenceService env-storage-uri
+test_corpus_params_verified_model_env_storage_uri if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS005 transformer:AEGIS005"},"name":"env-storage-uri"},"spec":{"predictor":{"containers":[{"env":[{"name":"STORAGE_URI","valueFrom":{"configMapKeyRef":{"key":"uri","name":"m"}}}],"image":"custom-server:1","name":"kserve-container"}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]},"transformer":{"containers":[{"env":[{"name":"STORAGE_URI","value":"pvc://models/transformer"},{"name":"OTHER","value":"s3://x"}],"image":"transformer:1","name":"kserve-container"}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS005"], ["transformer", "AEGIS005"]}
+}
+
+# params-verified-model / params-verified-model: InferenceService env-without-value
+test_corpus_params_verified_model_env_without_value if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":""},"name":"env-without-value"},"spec":{"predictor":{"containers":[{"env":[{"name":"STORAGE_URI"}],"image":"s","name":"kserve-container"}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-verified-model / params-verified-model: Pod pod-with-storage-initializer
+test_corpus_params_verified_model_pod_with_storage_initializer if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS005"},"name":"pod-with-storage-initializer"},"spec":{"initContainers":[{"args":["gs://b/m","/mnt/models"],"image":"kserve/storage-initializer:v0.15.0","name":"storage-initializer"},{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS005"]}
+}
+
+# params-verified-model / params-verified-model: Deployment deployment-env
+test_corpus_params_verified_model_deployment_env if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":""},"name":"deployment-env"},"spec":{"template":{"spec":{"containers":[{"env":[{"name":"STORAGE_URI","value":"gs://b/m"}],"image":"s","name":"s"}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-verified-model / params-verified-model: LLMInferenceService llm-downloads
+test_corpus_params_verified_model_llm_downloads if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"LLMInferenceService","version":"v1alpha1"},"object":{"apiVersion":"serving.kserve.io/v1alpha1","kind":"LLMInferenceService","metadata":{"annotations":{"aegis.dev/expect":"template:AEGIS005 template:AEGIS005"},"name":"llm-downloads"},"spec":{"model":{"lora":{"adapters":[{"name":"a","uri":"s3://adapters/a"}]},"uri":"hf://Qwen/Qwen2.5-0.5B-Instruct"},"template":{"containers":[{"image":"vllm/vllm-openai:v0.8.4","name":"main"}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["template", "AEGIS005"], ["template", "AEGIS005"]}
+}
+
+# params-verified-model / params-verified-model: LLMInferenceService llm-storage-initializer-disabled
+test_corpus_params_verified_model_llm_storage_initializer_disabled if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"LLMInferenceService","version":"v1alpha1"},"object":{"apiVersion":"serving.kserve.io/v1alpha1","kind":"LLMInferenceService","metadata":{"annotations":{"aegis.dev/expect":""},"name":"llm-storage-initializer-disabled"},"spec":{"model":{"uri":"s3://models/qwen"},"storageInitializer":{"enabled":false},"template":{"containers":[{"image":"vllm/vllm-openai:v0.8.4","name":"main"}],"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-verified-model / params-verified-model: LLMInferenceService llm-enabled-string
+test_corpus_params_verified_model_llm_enabled_string if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"LLMInferenceService","version":"v1alpha1"},"object":{"apiVersion":"serving.kserve.io/v1alpha1","kind":"LLMInferenceService","metadata":{"annotations":{"aegis.dev/expect":"template:AEGIS005"},"name":"llm-enabled-string"},"spec":{"model":{"uri":"s3://models/qwen"},"storageInitializer":{"enabled":"false"},"template":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["template", "AEGIS005"]}
+}
+
+# params-verified-model / params-verified-model: TrainedModel trained-model
+test_corpus_params_verified_model_trained_model if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"TrainedModel","version":"v1alpha1"},"object":{"apiVersion":"serving.kserve.io/v1alpha1","kind":"TrainedModel","metadata":{"annotations":{"aegis.dev/expect":"AEGIS005"},"name":"trained-model"},"spec":{"inferenceService":"sklearn-mms","model":{"framework":"sklearn","memory":"256Mi","storageUri":"gs://kfserving-examples/models/sklearn/1.0/model"}}}}}
+	corpus_ids(vs) == {["", "AEGIS005"]}
+}
+
+# params-verified-model / params-verified-model: TrainedModel trained-model-without-uri
+test_corpus_params_verified_model_trained_model_without_uri if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"TrainedModel","version":"v1alpha1"},"object":{"apiVersion":"serving.kserve.io/v1alpha1","kind":"TrainedModel","metadata":{"annotations":{"aegis.dev/expect":""},"name":"trained-model-without-uri"},"spec":{"inferenceService":"sklearn-mms","model":{"framework":"sklearn","memory":"256Mi"}}}}}
 	corpus_ids(vs) == set()
 }

@@ -21,7 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Expectation {
-  std::set<std::string> tokens;
+  std::multiset<std::string> tokens;  // a token given twice: two findings (two messages)
   std::string status;  // "" = checked or out-of-scope (derived from tokens)
 };
 
@@ -62,7 +62,7 @@ void ExpectAnnotatedFindings(const std::vector<Constraint>& constraints, const s
   LintResult r = linter.Finish();
   EXPECT_EQ(r.InputErrors(), 0u);
 
-  std::map<Key, std::set<std::string>> actual;
+  std::map<Key, std::multiset<std::string>> actual;
   std::map<Key, std::string> status;
   for (const auto& o : r.objects) {
     Key key = o.file + "|" + o.kind + "|" + o.namespace_ + "/" + o.name;

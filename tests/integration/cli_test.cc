@@ -19,8 +19,10 @@ using testing::WriteFile;
 constexpr const char* kBad = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: m}\nspec: {containers: []}\n";
 constexpr const char* kGood =
     "apiVersion: v1\nkind: Pod\nmetadata: {name: g, namespace: m}\nspec:\n  initContainers:\n"
-    "    - {name: verify-and-fetch, volumeMounts: [{name: k, mountPath: /etc/cosign}]}\n"
-    "  volumes: [{name: k, secret: {secretName: cosign-public-key}}]\n";
+    "    - {name: verify-and-fetch, image: localhost/aegis/verify-and-fetch:0.1.0,\n"
+    "       volumeMounts: [{name: k, mountPath: /etc/cosign}, {name: model, mountPath: /models}]}\n"
+    "  containers: [{name: s, image: s, volumeMounts: [{name: model, mountPath: /models, readOnly: true}]}]\n"
+    "  volumes: [{name: k, secret: {secretName: cosign-public-key}}, {name: model, emptyDir: {}}]\n";
 
 TEST(Cli, ExitCodes) {
   TempDir d;

@@ -367,12 +367,25 @@ TEST(RenderCli, UnpinnedImageWarnsPinnedDoesNot) {
   WriteFile(d.File("pod.yaml"), kBare);
   auto unpinned = RunAegis("render --artifact s3://m/a.tgz pod.yaml", d.path());
   EXPECT_NE(unpinned.err.find("is not pinned by digest"), std::string::npos);
-  auto pinned = RunAegis(
-      "render --artifact s3://m/a.tgz --image r/v@sha256:1111111111111111111111111111111111111111111111111111111111111111 "
-      "pod.yaml",
-      d.path());
+  const std::string digest = "@sha256:1111111111111111111111111111111111111111111111111111111111111111";
+  auto pinned = RunAegis("render --artifact s3://m/a.tgz --image localhost/aegis/verify-and-fetch" + digest + " pod.yaml",
+                         d.path());
   EXPECT_EQ(pinned.err.find("not pinned"), std::string::npos) << pinned.err;
-  EXPECT_NE(pinned.out.find("image: \"r/v@sha256:1111"), std::string::npos) << pinned.out;
+  EXPECT_NE(pinned.out.find("image: \"localhost/aegis/verify-and-fetch@sha256:1111"), std::string::npos) << pinned.out;
+  // An image the policy does not allow is refused before anything is rendered.
+  auto other = RunAegis("render --artifact s3://m/a.tgz --image r/v" + digest + " pod.yaml", d.path());
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_EQ(other.out, "");
+  EXPECT_NE(other.err.find("--image r/v@sha256:1111111111111111111111111111111111111111111111111111111111111111 is not "
+                           "a verifier image constraint aegis-signed-pod-enforce allows (verifierImages: "
+                           "localhost/aegis/verify-and-fetch)"),
+            std::string::npos)
+      << other.err;
+  WriteFile(d.File("any.yaml"), "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: AegisSignedPod\n"
+                                "metadata: {name: any}\nspec: {parameters: {}}\n");
+  EXPECT_EQ(RunAegis("render --policy any.yaml --artifact s3://m/a.tgz --image r/v" + digest + " pod.yaml", d.path())
+                .exit_code,
+            0);
 }
 
 TEST(RenderCli, PolicyNamesFollowTheConstraint) {

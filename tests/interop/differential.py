@@ -6,7 +6,7 @@ docs/POLICY.md and random AegisSignedPod constraints over every parameter (patte
 (?i) and anchors, projected secrets, the Vault env path, requireMount) and every `match`
 feature (namespaceSelector against labelled Namespace objects in the input, which both
 `aegis lint` and `gator test` read), in each enforcementAction. Both engines evaluate the same template and constraints; their findings
-are compared as (constraint, kind, namespace, name, component, rule, action). On a
+are compared as (constraint, kind, namespace, name, component, rule, action, message). On a
 disagreement the smallest disagreeing object is shrunk (greedy removal of keys and list
 items while the disagreement persists) and printed.
 
@@ -36,6 +36,9 @@ KINDS = [
     ("serving.knative.dev/v1", "Service", ["spec", "template", "spec"]),
     ("serving.kserve.io/v1beta1", "InferenceService", None),
     ("serving.kubeflow.org/v1beta1", "InferenceService", None),
+    ("serving.kserve.io/v1alpha1", "LLMInferenceService", None),
+    ("serving.kserve.io/v1alpha2", "LLMInferenceService", None),
+    ("serving.kserve.io/v1alpha1", "TrainedModel", None),
     ("v1", "ConfigMap", None),  # not checked by either engine
     ("v1", "Service", None),
 ]
@@ -56,8 +59,60 @@ def make_namespaces(rng):
     return out
 
 
+DIGEST = "@sha256:" + "ab" * 32
+IMAGES = ["verifier:1", "localhost/aegis/verify-and-fetch:0.1.0", "localhost/aegis/verify-and-fetch" + DIGEST,
+          "localhost/aegis/verify-and-fetch:0.1.0" + DIGEST, "localhost/aegis/verify-and-fetch-evil:1",
+          "localhost:5000/evil:1", "mirror.example/aegis/v:2", "busybox:1.36", "verifier" + DIGEST, None, 5]
+IMAGE_ENTRIES = ["localhost/aegis/verify-and-fetch", "mirror.example/*", "verifier", "localhost", "busybox:1.36"]
+URIS = ["s3://models/m.tar.gz", "https://models.example/m.tgz", "gs://bucket/model", "pvc://claim/m", 42]
+PREFIXES = ["s3://", "https://", "gs://"]
+MOUNT_PATHS = ["/models", "/models/", "/models/x", "/models2", "/mnt/models", "/"]
+FRAMEWORKS = ["model", "sklearn", "triton", "alibi"]
+
+
+def mounts(rng, names):
+    out = []
+    for _ in range(rng.choice([0, 1, 1, 2, 3])):
+        m = {"name": rng.choice(names), "mountPath": rng.choice(MOUNT_PATHS)}
+        r = rng.random()
+        if r < 0.5:
+            m["readOnly"] = True
+        elif r < 0.6:
+            m["readOnly"] = False
+        elif r < 0.65:
+            m["readOnly"] = "true"
+        out.append(m)
+    return out
+
+
+def model_sources(rng, comp):
+    """KServe model sources on an InferenceService component (AEGIS005)."""
+    for key in FRAMEWORKS:
+        if rng.random() < 0.25:
+            place = comp.setdefault(key, {})
+            if rng.random() < 0.6:
+                place["storageUri"] = rng.choice(URIS + [None])
+            if rng.random() < 0.1:
+                place["storage"] = {"key": "minio", "path": "m"}
+            if rng.random() < 0.3:
+                place["volumeMounts"] = mounts(rng, ["model", "data", "v0"])
+    if rng.random() < 0.1:
+        comp["storageUris"] = [{"uri": "s3://a/b", "mountPath": "/mnt/models/b"}]
+    if rng.random() < 0.2:
+        env = rng.choice([{"name": "STORAGE_URI", "value": rng.choice(URIS)},
+                          {"name": "STORAGE_URI", "valueFrom": {"configMapKeyRef": {"name": "m", "key": "u"}}},
+                          {"name": "STORAGE_URI"}, {"name": "OTHER", "value": "s3://x"}])
+        comp["containers"][0]["env"] = [env]
+
+
 def pod_spec(rng):
     spec = {"containers": [{"name": "server", "image": "server:1"}]}
+    if rng.random() < 0.1:
+        del spec["containers"][0]["name"]
+    if rng.random() < 0.6:
+        spec["containers"][0]["volumeMounts"] = mounts(rng, ["model", "data", "v0"])
+    if rng.random() < 0.2:
+        spec["containers"].append({"name": "sidecar", "volumeMounts": mounts(rng, ["model", "data"])})
     volumes = []
     for i in range(rng.randint(0, 3)):
         secret = rng.choice(SECRETS)
@@ -73,15 +128,32 @@ def pod_spec(rng):
         spec["volumes"] = volumes
     inits = []
     for _ in range(rng.choice([0, 1, 1, 1, 2])):
-        c = {"name": rng.choice(INIT_NAMES), "image": "verifier:1"}
+        c = {"name": rng.choice(INIT_NAMES)}
+        image = rng.choice(IMAGES)
+        if image is not None:
+            c["image"] = image
         if volumes and rng.random() < 0.7:
             c["volumeMounts"] = [{"name": rng.choice(volumes)["name"], "mountPath": "/etc/cosign"}]
+            if rng.random() < 0.5:
+                c["volumeMounts"][0]["readOnly"] = True
+        if rng.random() < 0.6:
+            c.setdefault("volumeMounts", []).extend(mounts(rng, ["model", "model", "data"]))
         if rng.random() < 0.25:
             c["env"] = [{"name": "VAULT_ADDR", "value": "https://vault:8200"} if rng.random() < 0.6 else
                         {"name": "VAULT_ADDR", "valueFrom": {"configMapKeyRef": {"name": "v", "key": "addr"}}}]
             if rng.random() < 0.2:
                 c["env"][0]["name"] = "VAULT_TOKEN"
         inits.append(c)
+    if rng.random() < 0.5:
+        # Nearly conforming: the verifier with its key, so that the later rules (image, model
+        # source, model mount) decide the outcome.
+        volumes.append({"name": "key", "secret": {"secretName": "cosign-public-key"}})
+        spec["volumes"] = volumes
+        v = {"name": "verify-and-fetch", "image": rng.choice(IMAGES[:4] + IMAGES[6:8]),
+             "volumeMounts": [{"name": "key", "mountPath": "/etc/cosign", "readOnly": True}] + mounts(rng, ["model"])}
+        if v["image"] is None:
+            del v["image"]
+        inits.insert(0, v)
     if inits or rng.random() < 0.3:
         spec["initContainers"] = inits
     return spec
@@ -109,7 +181,29 @@ def make_object(rng, index):
                 s = pod_spec(rng)
                 if comp == "predictor" and rng.random() < 0.5:
                     s["model"] = {"modelFormat": {"name": "sklearn"}}
+                model_sources(rng, s)
                 obj["spec"][comp] = s
+    elif kind == "LLMInferenceService":
+        spec = obj["spec"] = {}
+        if rng.random() < 0.9:
+            spec["model"] = {"uri": rng.choice(URIS)}
+            if rng.random() < 0.2:
+                spec["model"]["lora"] = {"adapters": [{"name": "a", "uri": rng.choice(URIS)}]}
+        if rng.random() < 0.5:
+            spec["storageInitializer"] = {"enabled": rng.choice([False, False, True, "false"])}
+        if rng.random() < 0.85:
+            spec["template"] = pod_spec(rng)
+        if rng.random() < 0.2:
+            spec["worker"] = pod_spec(rng)
+        if rng.random() < 0.2:
+            spec["prefill"] = {"template": pod_spec(rng)}
+            if rng.random() < 0.5:
+                spec["prefill"]["worker"] = pod_spec(rng)
+    elif kind == "TrainedModel":
+        model = {"framework": "sklearn", "memory": "1Gi"}
+        if rng.random() < 0.8:
+            model["storageUri"] = rng.choice(URIS)
+        obj["spec"] = {"inferenceService": "mms", "model": model}
     elif kind in ("ConfigMap", "Service"):
         obj["data" if kind == "ConfigMap" else "spec"] = {"a": "b"} if kind == "ConfigMap" else {"ports": [{"port": 80}]}
     else:
@@ -132,13 +226,24 @@ def make_constraint(rng, index):
         params["allowVaultVerification"] = rng.random() < 0.7
     if rng.random() < 0.2:
         params["namespaces"] = rng.sample(NAMESPACES, 2)
+    if rng.random() < 0.5:
+        params["verifierImages"] = rng.sample(IMAGE_ENTRIES, rng.choice([0, 1, 2, 2, 3]))
+    if rng.random() < 0.25:
+        params["requireDigest"] = rng.random() < 0.7
+    if rng.random() < 0.6:
+        params["requireVerifiedModel"] = rng.random() < 0.85
+    if rng.random() < 0.6:
+        params["requireModelMount"] = rng.random() < 0.85
+    if rng.random() < 0.3:
+        params["verifiedStorageUriPrefixes"] = rng.sample(PREFIXES, rng.choice([1, 2]))
     match = {}
     if rng.random() < 0.5:
         groups = [["", "apps", "batch"], ["serving.kserve.io", "serving.kubeflow.org"], ["*"],
                   ["argoproj.io", "serving.knative.dev"]]
         match["kinds"] = [{"apiGroups": rng.choice(groups),
                            "kinds": rng.choice([["*"], ["Pod", "Deployment", "InferenceService"],
-                                                ["Job", "CronJob", "Rollout", "Service"]])}]
+                                                ["Job", "CronJob", "Rollout", "Service"],
+                                                ["LLMInferenceService", "TrainedModel", "Pod"]])}]
     if rng.random() < 0.3:
         match["namespaces"] = rng.choice([["models", "serving"], ["team-*"], ["*-models"], ["prod-*", "default"]])
     if rng.random() < 0.3:
@@ -197,7 +302,7 @@ def run_aegis(aegis, workdir, constraints, objects):
     found = set()
     for f in json.loads(p.stdout)["findings"]:
         found.add((f["constraint"], f["kind"], f["namespace"], f["name"], f["component"], f["ruleId"],
-                   f["enforcementAction"]))
+                   f["enforcementAction"], f["message"]))
     return found
 
 
@@ -220,7 +325,7 @@ def run_gator(gator, template, workdir, constraints, objects):
     for r in json.loads(p.stdout) or []:
         d = r["metadata"]["details"]
         found.add((r["constraint"]["metadata"]["name"], d["kind"], d["namespace"], d["name"], d["component"],
-                   d["id"], r["enforcementAction"]))
+                   d["id"], r["enforcementAction"], r["msg"]))
     return found
 
 
@@ -293,10 +398,14 @@ def main():
         print(f"seed {a.seed}: {len(objects)} objects ({len(kinds)} kinds), {len(constraints)} constraints "
               f"({', '.join(c['spec']['enforcementAction'] for c in constraints)}); "
               f"aegis {len(ours)} findings, gator {len(theirs)} violations")
+        rules = sorted({f[5] for f in ours})
+        print("rules found: " + ", ".join(f"{r} {sum(1 for f in ours if f[5] == r)}" for r in rules))
         if not ours or len(ours) < len(objects) // 10:
             sys.exit("too few findings: the generator no longer exercises the policy")
         a_by, g_by = by_object(ours), by_object(theirs)
         bad = [o for o in objects if a_by.get(identity(o), set()) != g_by.get(identity(o), set())]
+        if not bad and len(rules) < 6:
+            sys.exit(f"only {', '.join(rules)} found: the generator no longer exercises every rule")
         if not bad:
             print("zero disagreements")
             return 0

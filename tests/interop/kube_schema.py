@@ -90,7 +90,12 @@ def main():
             path = os.path.join(tmp, "in.yaml")
             with open(path, "w") as f:
                 json.dump(doc, f)
-            p = subprocess.run([aegis, "render", "--artifact", "s3://models/resnet/model.tar.gz", path],
+            # A corpus object is rendered under its suite's constraint; anything else under the
+            # built-in policy.
+            policy = []
+            if where.startswith("tests/corpus/"):
+                policy = ["--policy", os.path.join(source, os.path.dirname(where), "constraint.yaml")]
+            p = subprocess.run([aegis, "render", *policy, "--artifact", "s3://models/resnet/model.tar.gz", path],
                                capture_output=True, text=True)
             if p.returncode == 2 and where.startswith("tests/golden/render/"):
                 skipped += 1  # a golden case of a refusal (conflicting volume, mount path, …)

@@ -41,8 +41,9 @@ std::vector<std::string> Inputs() {
   return files;
 }
 
-// Removes what render adds (the verifier initContainer, its volumes and mounts; the args of
-// an existing verifier it completes; storageUri, which it moves into the verifier), so that
+// Removes what render adds (the verifier initContainer, its volumes and mounts; the args and
+// the image of an existing verifier it completes, when it had none; storageUri, which it moves
+// into the verifier), so that
 // input and output trees must then be equal.
 void StripInjected(json& j, const RenderSettings& s, const re2::RE2& verifier) {
   auto filter = [](json& parent, const char* key, const std::vector<std::string>& names) {
@@ -63,6 +64,7 @@ void StripInjected(json& j, const RenderSettings& s, const re2::RE2& verifier) {
       for (auto& c : j["initContainers"]) {
         if (c.is_object() && c.contains("name") && c["name"].is_string() && re2::RE2::PartialMatch(c["name"].get<std::string>(), verifier)) {
           c.erase("args");
+          if (c.contains("image") && c["image"] == s.image) c.erase("image");
         }
       }
     }

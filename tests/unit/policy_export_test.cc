@@ -2,7 +2,10 @@
 // policies/, and consistent with rego/ and with the built-in policy.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "policy/export.h"
+#include "policy/rules.h"
 #include "support/test_support.h"
 #include "yaml/reader.h"
 
@@ -49,7 +52,9 @@ TEST(PolicyExport, RegoIsGatekeeperCompatibleV0) {
   EXPECT_TRUE(rego.starts_with("package aegissignedpod\n"));
   EXPECT_EQ(rego.find("import rego.v1"), std::string_view::npos);
   EXPECT_NE(rego.find("violation contains {\"msg\": msg, \"details\": d} if"), std::string_view::npos);
-  for (const char* id : {"\"AEGIS001\"", "\"AEGIS002\"", "\"AEGIS003\""}) EXPECT_NE(rego.find(id), std::string_view::npos);
+  for (const auto& rule : RuleCatalog()) {
+    EXPECT_NE(rego.find(fmt::format("details(\"{}\"", rule.id)), std::string_view::npos) << rule.id;
+  }
 }
 
 TEST(PolicyExport, FlagsBecomeParameters) {
@@ -71,6 +76,34 @@ TEST(PolicyExport, FlagsBecomeParameters) {
   EXPECT_FALSE(c.parameters.require_mount);
   EXPECT_TRUE(c.parameters.allow_vault_verification);
   EXPECT_EQ(c.match.kinds.size(), 6u);
+  // The shipped version-2 defaults.
+  EXPECT_EQ(*c.parameters.verifier_images, (std::vector<std::string>{std::string(kShippedVerifierImage)}));
+  EXPECT_FALSE(c.parameters.require_digest);
+  EXPECT_TRUE(c.parameters.require_verified_model);
+  EXPECT_TRUE(c.parameters.require_model_mount);
+  EXPECT_TRUE(c.parameters.verified_storage_uri_prefixes.empty());
+}
+
+TEST(PolicyExport, VersionTwoFlagsBecomeParameters) {
+  ExportOptions o;
+  o.verifier_images = std::vector<std::string>{"registry.example/aegis/verify-and-fetch", "mirror.example/*"};
+  o.require_digest = true;
+  o.require_verified_model = false;
+  o.require_model_mount = false;
+  o.verified_storage_uri_prefixes = {"s3://"};
+  auto loaded = ParseConstraints("c.yaml", ConstraintYaml(o));
+  ASSERT_TRUE(loaded.ok()) << loaded.error().Describe();
+  EXPECT_TRUE(loaded->warnings.empty());
+  const Parameters& p = loaded->constraints.at(0).parameters;
+  EXPECT_EQ(*p.verifier_images, *o.verifier_images);
+  EXPECT_TRUE(p.require_digest);
+  EXPECT_FALSE(p.require_verified_model);
+  EXPECT_FALSE(p.require_model_mount);
+  EXPECT_EQ(p.verified_storage_uri_prefixes, std::vector<std::string>{"s3://"});
+  o.verifier_images.reset();  // --any-verifier-image: the parameter is left out
+  loaded = ParseConstraints("c.yaml", ConstraintYaml(o));
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_FALSE(loaded->constraints.at(0).parameters.verifier_images.has_value());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lint/linter.h"
+#include "policy/rules.h"
 #include "report/report.h"
 
 namespace aegis {
@@ -35,7 +36,7 @@ TEST(Report, SarifHasRulesRegionsAndNotifications) {
   auto j = nlohmann::json::parse(RenderSarif(Sample()));
   EXPECT_EQ(j["version"], "2.1.0");
   const auto& run = j["runs"][0];
-  ASSERT_EQ(run["tool"]["driver"]["rules"].size(), 3u);
+  ASSERT_EQ(run["tool"]["driver"]["rules"].size(), RuleCatalog().size());
   EXPECT_TRUE(run["tool"]["driver"]["rules"][0]["help"].contains("markdown"));
   const auto& res = run["results"][0];
   EXPECT_EQ(res["ruleId"], "AEGIS001");

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <CLI/CLI.hpp>
+#include <re2/re2.h>
 #include <fmt/format.h>
 
 #include "inputs/policy_files.h"
@@ -22,6 +23,13 @@ struct ExportFlags {
   std::string secret_name = "cosign-public-key";
   bool require_mount = true;
   bool allow_vault = false;
+  std::vector<std::string> verifier_images;
+  bool any_verifier_image = false;
+  bool require_digest = false;
+  bool require_verified_model = true;
+  bool require_model_mount = true;
+  bool kserve_native = false;
+  std::vector<std::string> verified_prefixes;
   std::string enforcement = "deny";
   std::string only;  // "", "template", "constraint"
 };
@@ -37,6 +45,28 @@ int RunExport(const ExportFlags& f) {
   o.secret_name = f.secret_name;
   o.require_mount = f.require_mount;
   o.allow_vault = f.allow_vault;
+  if (f.any_verifier_image) {
+    o.verifier_images.reset();
+  } else if (!f.verifier_images.empty()) {
+    o.verifier_images = f.verifier_images;
+  }
+  o.require_digest = f.require_digest;
+  o.require_verified_model = f.require_verified_model;
+  o.require_model_mount = f.require_model_mount;
+  o.verified_storage_uri_prefixes = f.verified_prefixes;
+  if (f.kserve_native) {
+    // KServe names the container it injects storage-initializer; the image rule is what makes
+    // that name safe to accept.
+    if (!RE2::PartialMatch("storage-initializer", **CompilePattern(o.pattern))) {
+      o.pattern = fmt::format("{}|^storage-initializer$", o.pattern);
+    }
+    if (o.verified_storage_uri_prefixes.empty()) o.verified_storage_uri_prefixes = {"s3://", "https://"};
+  }
+  if (f.kserve_native && !o.verifier_images) {
+    std::cerr << "aegis policy export: error: --kserve-native needs verifier images (it accepts the injected "
+                 "storage-initializer by its image); drop --any-verifier-image\n";
+    return kExitUsage;
+  }
   o.action = f.enforcement == "dryrun" ? EnforcementAction::kDryrun
              : f.enforcement == "warn" ? EnforcementAction::kWarn
                                        : EnforcementAction::kDeny;
@@ -75,6 +105,24 @@ void SetupPolicy(CLI::App& sub, int& exit_code) {
   exp->add_option("--require-mount", flags->require_mount, "The verifier must mount the key volume (true|false)")
       ->capture_default_str();
   exp->add_flag("--allow-vault", flags->allow_vault, "A verifier declaring VAULT_ADDR needs no key volume");
+  exp->add_option("--verifier-image", flags->verifier_images,
+                  "An image the verifier may run: a repository (any tag or digest) or prefix* (repeatable; "
+                  "default: " + std::string(kShippedVerifierImage) + ")");
+  exp->add_flag("--any-verifier-image", flags->any_verifier_image,
+                "Accept any image for the verifier (no verifierImages: version 1's name-only check)")
+      ->excludes("--verifier-image");
+  exp->add_flag("--require-digest", flags->require_digest, "The verifier image must be pinned by @sha256 digest");
+  exp->add_option("--require-verified-model", flags->require_verified_model,
+                  "AEGIS005: no model source but the verifier (true|false)")
+      ->capture_default_str();
+  exp->add_option("--require-model-mount", flags->require_model_mount,
+                  "AEGIS006: the server mounts what the verifier wrote, read-only (true|false)")
+      ->capture_default_str();
+  exp->add_flag("--kserve-native", flags->kserve_native,
+                "KServe-native mode: accept storageUri served by the Aegis ClusterStorageContainer (adds "
+                "^storage-initializer$ to the pattern; prefixes s3:// and https:// unless given)");
+  exp->add_option("--verified-storage-uri-prefix", flags->verified_prefixes,
+                  "A storageUri prefix the Aegis ClusterStorageContainer serves (repeatable)");
   exp->add_option("--enforcement", flags->enforcement, "deny, dryrun or warn")
       ->check(CLI::IsMember({"deny", "dryrun", "warn"}))
       ->capture_default_str();

@@ -7,9 +7,11 @@
 #include <CLI/CLI.hpp>
 #include <re2/re2.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "inputs/policy_files.h"
 #include "cli/commands.h"
+#include "policy/verifier_image.h"
 #include "render/renderer.h"
 #include "render/templates.h"
 #include "util/file_io.h"
@@ -51,6 +53,17 @@ int RunRender(RenderFlags f) {
       return Fail(Error{ErrorKind::kUsage, {}, {},
                         fmt::format("--init-name {} does not match /{}/ of constraint {}: the result would not conform",
                                     f.settings.init_name, c.parameters.init_container_pattern, c.name)});
+    }
+    if (!ImageAllowed(f.settings.image, c.parameters)) {
+      std::string allowed = c.parameters.verifier_images
+                                ? fmt::format("verifierImages: {}", fmt::join(*c.parameters.verifier_images, ", "))
+                                : "any image";
+      return Fail(Error{ErrorKind::kUsage, {}, {},
+                        fmt::format("--image {} is not a verifier image constraint {} allows ({}{}): the result "
+                                    "would not conform; pass --policy with your own constraint "
+                                    "(aegis policy export --verifier-image …)",
+                                    f.settings.image, c.name, allowed,
+                                    c.parameters.require_digest ? ", pinned by @sha256 digest" : "")});
     }
   }
   if (f.settings.image.find("@sha256:") == std::string::npos) {

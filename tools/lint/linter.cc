@@ -162,7 +162,14 @@ void Linter::LintObject(const std::string& file, const ObjectRef& obj, Partial& 
                                                obj.Display())));
   }
   if (specs.coverage != Coverage::kChecked) {
-    if (options_.list_skipped && specs.coverage == Coverage::kNotChecked) {
+    if (!specs.unknown_template.empty()) {
+      // Said without --list-skipped: a workload kind the policy does not know escapes it here.
+      out.diagnostics.push_back(Note(
+          file, obj.mark,
+          fmt::format("{} ({}): kind not checked by the policy, though it embeds a pod template at {}; the "
+                      "pods it creates are checked at admission when the constraint matches Pods",
+                      obj.Display(), obj.api_version, specs.unknown_template)));
+    } else if (options_.list_skipped && specs.coverage == Coverage::kNotChecked) {
       out.diagnostics.push_back(
           Note(file, obj.mark, fmt::format("{} ({}): kind not checked by the policy", obj.Display(), obj.api_version)));
     }
@@ -181,13 +188,9 @@ void Linter::LintObject(const std::string& file, const ObjectRef& obj, Partial& 
     }
     applied.push_back(ci);
     Severity sev = c.action == EnforcementAction::kDeny ? Severity::kError : Severity::kWarning;
-    for (const PodSpecRef& ps : specs.specs) {
-      std::string subject = obj.Display();
-      if (!ps.component.empty()) subject += fmt::format(" ({})", ps.component);
-      for (auto& v : CheckPodSpec(ps.spec, ps.path, c.parameters, subject)) {
-        out.findings.push_back(Finding{index, ci, file, ps.mark, ps.component, std::string(v.rule_id),
-                                       std::move(v.message), std::move(v.hint), sev, c.action});
-      }
+    for (auto& v : CheckObject(obj, specs, c.parameters)) {
+      out.findings.push_back(Finding{index, ci, file, v.mark, std::move(v.component), std::string(v.rule_id),
+                                     std::move(v.message), std::move(v.hint), sev, c.action});
     }
   }
   out.objects[index].status = applied.empty() ? ObjectStatus::kOutOfScope : ObjectStatus::kChecked;

@@ -10,12 +10,12 @@ namespace {
 struct KindRow {
   std::string_view group;
   std::string_view kind;
-  std::initializer_list<std::string_view> path;  // empty: InferenceService components
+  std::initializer_list<std::string_view> path;  // empty: the kind's components (below)
   std::string_view path_text;
 };
 
 // docs/POLICY.md's table, one row per (group, kind).
-const std::array<KindRow, 13> kRows = {{
+const std::array<KindRow, 16> kRows = {{
     {"", "Pod", {"spec"}, "spec"},
     {"", "PodTemplate", {"template", "spec"}, "template.spec"},
     {"", "ReplicationController", {"spec", "template", "spec"}, "spec.template.spec"},
@@ -29,6 +29,9 @@ const std::array<KindRow, 13> kRows = {{
     {"serving.knative.dev", "Service", {"spec", "template", "spec"}, "spec.template.spec"},
     {"serving.kserve.io", "InferenceService", {}, "spec.predictor"},
     {"serving.kubeflow.org", "InferenceService", {}, "spec.predictor"},
+    {"serving.kserve.io", "LLMInferenceService", {}, "spec.template"},
+    {"serving.kserve.io", "TrainedModel", {}, ""},
+    {"serving.kubeflow.org", "TrainedModel", {}, ""},
 }};
 
 const KindRow* FindRow(const std::string& group, const std::string& kind) {
@@ -38,8 +41,9 @@ const KindRow* FindRow(const std::string& group, const std::string& kind) {
   return nullptr;
 }
 
-PodSpecRef MakeRef(const ObjectRef& obj, std::string component, std::string path, const yaml::Node* n) {
-  PodSpecRef ref{std::move(component), std::move(path), nullptr, obj.mark};
+PodSpecRef MakeRef(const ObjectRef& obj, std::string component, std::string path, const yaml::Node* n,
+                   SpecShape shape = SpecShape::kPodSpec) {
+  PodSpecRef ref{std::move(component), std::move(path), nullptr, obj.mark, shape};
   if (n != nullptr && n->IsMapping()) {
     ref.spec = n;
     ref.mark = n->mark();
@@ -52,8 +56,31 @@ PodSpecRef MakeRef(const ObjectRef& obj, std::string component, std::string path
 PodSpecs LocatePodSpecs(const ObjectRef& obj) {
   PodSpecs out;
   const KindRow* row = FindRow(obj.group, obj.kind);
-  if (row == nullptr) return out;
+  if (row == nullptr) {
+    const yaml::Node* t = obj.root->Path({"spec", "template", "spec"});
+    if (t != nullptr && t->IsMapping()) out.unknown_template = "spec.template.spec";
+    return out;
+  }
   out.coverage = Coverage::kChecked;
+  if (obj.kind == "TrainedModel") return out;  // no pod: its model is loaded into a running server
+  if (obj.kind == "LLMInferenceService") {
+    // spec.template is the main (decode) workload and required; the multi-node worker and the
+    // disaggregated prefill workload are checked when present.
+    const yaml::Node* spec = obj.root->Get("spec");
+    const yaml::Node* prefill = spec != nullptr ? spec->Get("prefill") : nullptr;
+    struct Part {
+      std::string_view component;
+      const yaml::Node* owner;
+      std::string_view key;
+    };
+    for (const Part& part : {Part{"template", spec, "template"}, Part{"worker", spec, "worker"},
+                             Part{"prefill.template", prefill, "template"}, Part{"prefill.worker", prefill, "worker"}}) {
+      const yaml::Node* n = part.owner != nullptr && part.owner->IsMapping() ? part.owner->Get(part.key) : nullptr;
+      if ((n == nullptr || n->IsNull()) && part.component != "template") continue;
+      out.specs.push_back(MakeRef(obj, std::string(part.component), "spec." + std::string(part.component), n));
+    }
+    return out;
+  }
   if (obj.kind == "InferenceService") {
     const yaml::Node* spec = obj.root->Get("spec");
     for (std::string_view c : {"predictor", "transformer", "explainer"}) {
@@ -62,7 +89,7 @@ PodSpecs LocatePodSpecs(const ObjectRef& obj) {
       if (comp == nullptr || comp->IsNull()) {
         if (c != "predictor") continue;
       }
-      out.specs.push_back(MakeRef(obj, std::string(c), "spec." + std::string(c), comp));
+      out.specs.push_back(MakeRef(obj, std::string(c), "spec." + std::string(c), comp, SpecShape::kKServeComponent));
     }
     return out;
   }

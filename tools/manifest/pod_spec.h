@@ -8,11 +8,18 @@
 
 namespace aegis {
 
+// What a pod spec is part of: its shape decides where models and serving containers are.
+enum class SpecShape {
+  kPodSpec,           // a PodSpec (Pod, the workloads' templates, LLMInferenceService's)
+  kKServeComponent,   // an InferenceService component: PodSpec fields inlined, plus model places
+};
+
 struct PodSpecRef {
-  std::string component;  // "" or the InferenceService component (predictor, …)
+  std::string component;  // "" or the component (predictor, …; template, worker, … of an LLMInferenceService)
   std::string path;       // e.g. "spec.template.spec", for messages
   const yaml::Node* spec = nullptr;  // nullptr when missing or not a mapping
   Mark mark;                         // the pod spec, or the object when missing
+  SpecShape shape = SpecShape::kPodSpec;
 };
 
 enum class Coverage {
@@ -23,7 +30,10 @@ enum class Coverage {
 
 struct PodSpecs {
   Coverage coverage = Coverage::kNotChecked;
-  std::vector<PodSpecRef> specs;
+  std::vector<PodSpecRef> specs;  // empty for a checked kind without pod spec (TrainedModel)
+  // For a kind that is not checked: where it embeds a pod template ("spec.template.spec"),
+  // or "" when it does not.
+  std::string unknown_template;
 };
 
 PodSpecs LocatePodSpecs(const ObjectRef& obj);

@@ -52,6 +52,12 @@ struct Parameters {
   std::string secret_name = "cosign-public-key";
   bool require_mount = true;
   bool allow_vault_verification = false;
+  // Version 2 (docs/POLICY.md): absent or false keeps version 1's behaviour.
+  std::optional<std::vector<std::string>> verifier_images;  // `repo` or `prefix*` entries
+  bool require_digest = false;                               // the verifier image is pinned @sha256:
+  bool require_verified_model = false;                       // AEGIS005
+  bool require_model_mount = false;                          // AEGIS006
+  std::vector<std::string> verified_storage_uri_prefixes;   // KServe-native delivery
 };
 
 struct Constraint {

@@ -11,12 +11,21 @@
 
 namespace aegis {
 
+// The repository ci/image/build.sh builds (and `aegis render` uses by default), any tag.
+inline constexpr std::string_view kShippedVerifierImage = "localhost/aegis/verify-and-fetch";
+
 struct ExportOptions {
   std::optional<std::vector<std::string>> namespaces;
   std::string pattern = "verify";
   std::string secret_name = "cosign-public-key";
   bool require_mount = true;
   bool allow_vault = false;
+  // Version 2; the shipped constraints enable AEGIS004–006 for the image the project builds.
+  std::optional<std::vector<std::string>> verifier_images = std::vector<std::string>{std::string(kShippedVerifierImage)};
+  bool require_digest = false;
+  bool require_verified_model = true;
+  bool require_model_mount = true;
+  std::vector<std::string> verified_storage_uri_prefixes;  // KServe-native mode
   EnforcementAction action = EnforcementAction::kDeny;
 };
 
@@ -28,6 +37,7 @@ std::string ConstraintYaml(const ExportOptions& o);  // policies/constraint-*.ya
 struct ParameterSpec {
   std::string_view name;
   std::string_view type;  // "array" (of string), "string", "boolean"
+  std::string_view description;
 };
 const std::vector<ParameterSpec>& TemplateParameters();
 

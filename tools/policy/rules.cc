@@ -2,46 +2,79 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <set>
+#include <tuple>
+#include <utility>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "policy/model_rules.h"
+#include "policy/pod_fields.h"
+#include "policy/verifier_image.h"
 
 namespace aegis {
+
+using pod_fields::KeyVolumes;
+using pod_fields::ListAt;
+using pod_fields::StringAt;
+
+const std::vector<RuleInfo>& RuleCatalog() {
+  static const std::vector<RuleInfo> kRules = {
+      {"AEGIS001", "verify-init",
+       "The pod spec has an initContainer whose name matches the policy pattern (default /verify/).",
+       "Every model-serving pod must fetch its model through the verify-and-fetch initContainer, which "
+       "checks the artifact's signature before the server starts. Add an initContainer whose name matches "
+       "the constraint's initContainerPattern (`aegis render` injects one).",
+       "add an initContainer named verify-and-fetch (aegis render injects it)"},
+      {"AEGIS002", "key-volume",
+       "The pod spec has a volume sourcing the public-key secret (default cosign-public-key).",
+       "The verifier needs the trusted public key. Add a volume whose secret.secretName (or a projected "
+       "secret source's name) is the constraint's secretName, or, where the constraint allows it, verify "
+       "through Vault by setting VAULT_ADDR on the verify initContainer.",
+       "add a volume with secret.secretName set to the key secret"},
+      {"AEGIS003", "key-mounted",
+       "The verify initContainer mounts the key volume (when requireMount is true).",
+       "A key in a volume the verifier does not mount verifies nothing. Add a volumeMount of the key volume "
+       "to the verify initContainer, e.g. at /etc/cosign, read-only.",
+       "mount the key volume into the verify initContainer (mountPath: /etc/cosign, readOnly: true)"},
+      {"AEGIS004", "verifier-image",
+       "An initContainer named like the verifier runs an image the constraint allows (verifierImages, "
+       "requireDigest).",
+       "A name proves nothing: `busybox true` named verify-and-fetch would satisfy a name check. With "
+       "verifierImages set, only an initContainer whose image is one of those repositories (any tag or "
+       "digest; an entry ending in * is a prefix) counts as the verifier; with requireDigest, its image must "
+       "also be pinned by @sha256 digest.",
+       "run the verifier image the constraint lists (verifierImages), pinned by @sha256 digest where required"},
+      {"AEGIS005", "unverified-source",
+       "Nothing but the verifier downloads the model: no KServe storageUri, storageUris, storage spec or "
+       "STORAGE_URI env outside KServe-native mode, no other storage-initializer (requireVerifiedModel).",
+       "KServe gives a component with storageUri, storageUris, a storage spec or a STORAGE_URI env its own "
+       "storage-initializer, which downloads the model without verifying it into the directory the server "
+       "reads. Let `aegis render` move the URI into the verifier, or serve it through the Aegis "
+       "ClusterStorageContainer (KServe-native mode, verifiedStorageUriPrefixes). An LLMInferenceService "
+       "needs spec.storageInitializer.enabled: false; a TrainedModel is loaded by KServe's model agent, "
+       "which verifies nothing.",
+       "move the model URI into the verifier (aegis render), or use the Aegis ClusterStorageContainer"},
+      {"AEGIS006", "model-not-consumed",
+       "The server reads what the verifier wrote: a container mounts a volume the verifier writes, "
+       "read-only, and no other volume is mounted at or under it (requireModelMount).",
+       "A verified copy nobody reads protects nothing: the server must mount, read-only, a volume the "
+       "verifier writes (its mounts other than the key), and no container may mount another volume at or "
+       "below that path, which would hide the verified files behind unverified ones.",
+       "mount the verifier's model volume read-only in the server, and nothing else under that path"},
+  };
+  return kRules;
+}
+
+const RuleInfo& Rule(std::string_view id) {
+  for (const auto& r : RuleCatalog())
+    if (r.id == id) return r;
+  return RuleCatalog().front();
+}
+
 namespace {
-
-const yaml::Node* ListAt(const yaml::Node* m, std::string_view key) {
-  const yaml::Node* n = m != nullptr ? m->Get(key) : nullptr;
-  return n != nullptr && n->IsSequence() ? n : nullptr;
-}
-
-std::optional<std::string_view> StringAt(const yaml::Node* m, std::string_view key) {
-  const yaml::Node* n = m != nullptr && m->IsMapping() ? m->Get(key) : nullptr;
-  return n != nullptr ? n->AsString() : std::nullopt;
-}
-
-// The volumes that carry the key secret (directly or projected). A volume without a
-// name still satisfies AEGIS002, but no mount can refer to it (AEGIS003).
-struct KeyVolumeSet {
-  bool any = false;
-  std::vector<std::string_view> names;
-};
-
-KeyVolumeSet KeyVolumes(const yaml::Node* spec, const std::string& secret) {
-  KeyVolumeSet out;
-  const yaml::Node* vols = ListAt(spec, "volumes");
-  if (vols == nullptr) return out;
-  for (const yaml::Node* v : vols->items()) {
-    if (!v->IsMapping()) continue;
-    bool has = StringAt(v->Get("secret"), "secretName") == std::optional<std::string_view>(secret);
-    if (const yaml::Node* sources = ListAt(v->Get("projected"), "sources"); sources != nullptr && !has) {
-      for (const yaml::Node* s : sources->items()) {
-        if (s->IsMapping() && StringAt(s->Get("secret"), "name") == std::optional<std::string_view>(secret)) has = true;
-      }
-    }
-    if (!has) continue;
-    out.any = true;
-    if (auto name = StringAt(v, "name")) out.names.push_back(*name);
-  }
-  return out;
-}
 
 bool DeclaresVaultAddr(const yaml::Node* container) {
   const yaml::Node* env = ListAt(container, "env");
@@ -63,39 +96,7 @@ bool MountsAny(const yaml::Node* container, const std::vector<std::string_view>&
   return false;
 }
 
-}  // namespace
-
-const std::vector<RuleInfo>& RuleCatalog() {
-  static const std::vector<RuleInfo> kRules = {
-      {"AEGIS001", "verify-init",
-       "The pod spec has an initContainer whose name matches the policy pattern (default /verify/).",
-       "Every model-serving pod must fetch its model through the verify-and-fetch initContainer, which "
-       "checks the artifact's signature before the server starts. Add an initContainer whose name matches "
-       "the constraint's initContainerPattern (`aegis render` injects one).",
-       "add an initContainer named verify-and-fetch (aegis render injects it)"},
-      {"AEGIS002", "key-volume",
-       "The pod spec has a volume sourcing the public-key secret (default cosign-public-key).",
-       "The verifier needs the trusted public key. Add a volume whose secret.secretName (or a projected "
-       "secret source's name) is the constraint's secretName, or, where the constraint allows it, verify "
-       "through Vault by setting VAULT_ADDR on the verify initContainer.",
-       "add a volume with secret.secretName set to the key secret"},
-      {"AEGIS003", "key-mounted",
-       "The verify initContainer mounts the key volume (when requireMount is true).",
-       "A key in a volume the verifier does not mount verifies nothing. Add a volumeMount of the key volume "
-       "to the verify initContainer, e.g. at /etc/cosign, read-only.",
-       "mount the key volume into the verify initContainer (mountPath: /etc/cosign, readOnly: true)"},
-  };
-  return kRules;
-}
-
-const RuleInfo& Rule(std::string_view id) {
-  for (const auto& r : RuleCatalog())
-    if (r.id == id) return r;
-  return RuleCatalog().front();
-}
-
-namespace {
-
+// initContainers whose name matches the pattern.
 std::vector<const yaml::Node*> NamedVerifiers(const yaml::Node* spec, const Parameters& p) {
   std::vector<const yaml::Node*> out;
   if (const yaml::Node* inits = ListAt(spec, "initContainers")) {
@@ -107,56 +108,97 @@ std::vector<const yaml::Node*> NamedVerifiers(const yaml::Node* spec, const Para
   return out;
 }
 
+// Those of `named` whose image the constraint allows.
+std::vector<const yaml::Node*> AllowedVerifiers(const std::vector<const yaml::Node*>& named, const Parameters& p) {
+  if (!RestrictsImages(p)) return named;
+  std::vector<const yaml::Node*> out;
+  for (const yaml::Node* c : named) {
+    auto image = StringAt(c, "image");
+    if (image && ImageAllowed(*image, p)) out.push_back(c);
+  }
+  return out;
+}
+
+std::string ImageRequirement(const Parameters& p) {
+  std::string pinned = p.require_digest ? " pinned by @sha256 digest" : "";
+  if (!p.verifier_images) return fmt::format("a verifier image{}", pinned);
+  std::string list = p.verifier_images->empty() ? "none" : fmt::format("{}", fmt::join(*p.verifier_images, ", "));
+  return fmt::format("an allowed verifier image{} (allowed: {})", pinned, list);
+}
+
+void CheckSpec(const PodSpecRef& ref, const Parameters& p, const std::string& subject, std::vector<Violation>& out) {
+  auto add = [&](std::string_view rule, std::string message, std::string hint) {
+    out.push_back({rule, ref.component, ref.mark, std::move(message), std::move(hint)});
+  };
+  if (ref.spec == nullptr) {
+    add("AEGIS001", fmt::format("{}: no pod spec at {}", subject, ref.path),
+        fmt::format("give the object a pod spec at {}", ref.path));
+    return;
+  }
+  std::vector<const yaml::Node*> named = NamedVerifiers(ref.spec, p);
+  std::vector<const yaml::Node*> verifiers = AllowedVerifiers(named, p);
+  bool native = KServeNative(ref, p);
+  bool vault = p.allow_vault_verification &&
+               std::any_of(verifiers.begin(), verifiers.end(), [](const yaml::Node* c) { return DeclaresVaultAddr(c); });
+  auto volumes = KeyVolumes(ref.spec, p.secret_name);
+  if (!native && named.empty()) {
+    add("AEGIS001", fmt::format("{}: no initContainer whose name matches /{}/", subject, p.init_container_pattern),
+        fmt::format("add an initContainer whose name matches /{}/ (aegis render injects verify-and-fetch)",
+                    p.init_container_pattern));
+  }
+  if (!native && !named.empty() && verifiers.empty()) {
+    add("AEGIS004",
+        fmt::format("{}: no initContainer matching /{}/ runs {}", subject, p.init_container_pattern, ImageRequirement(p)),
+        fmt::format("set the verifier's image to {}", ImageRequirement(p)));
+  }
+  if (!volumes.any && !vault && !(native && p.allow_vault_verification)) {
+    add("AEGIS002", fmt::format("{}: no volume from secret {}", subject, p.secret_name),
+        fmt::format("add a volume with secret.secretName: {}", p.secret_name));
+  }
+  if (!native && p.require_mount && !verifiers.empty() && volumes.any && !vault) {
+    bool mounted = std::any_of(verifiers.begin(), verifiers.end(),
+                               [&](const yaml::Node* c) { return MountsAny(c, volumes.names); });
+    if (!mounted) {
+      add("AEGIS003",
+          fmt::format("{}: no initContainer matching /{}/ mounts a volume from secret {}", subject,
+                      p.init_container_pattern, p.secret_name),
+          fmt::format("mount the volume holding secret {} into the verify initContainer (mountPath: "
+                      "/etc/cosign, readOnly: true)",
+                      p.secret_name));
+    }
+  }
+  if (p.require_verified_model) CheckModelSources(ref, verifiers, p, subject, out);
+  if (p.require_model_mount && !native && !verifiers.empty()) CheckModelMount(ref, verifiers, p, subject, out);
+}
+
 }  // namespace
+
+std::vector<Violation> CheckObject(const ObjectRef& obj, const PodSpecs& specs, const Parameters& p) {
+  std::vector<Violation> out;
+  for (const PodSpecRef& ref : specs.specs) {
+    std::string subject = obj.Display();
+    if (!ref.component.empty()) subject += fmt::format(" ({})", ref.component);
+    CheckSpec(ref, p, subject, out);
+  }
+  if (p.require_verified_model) CheckObjectSources(obj, p, out);
+  // One finding per (component, rule, message), in first-seen order.
+  std::set<std::tuple<std::string, std::string_view, std::string>> seen;
+  std::vector<Violation> unique;
+  for (Violation& v : out) {
+    if (seen.emplace(v.component, v.rule_id, v.message).second) unique.push_back(std::move(v));
+  }
+  return unique;
+}
 
 const yaml::Node* VerifierContainer(const yaml::Node* spec, const Parameters& p) {
   if (spec == nullptr || !spec->IsMapping()) return nullptr;
-  auto verifiers = NamedVerifiers(spec, p);
+  auto verifiers = AllowedVerifiers(NamedVerifiers(spec, p), p);
   auto volumes = KeyVolumes(spec, p.secret_name);
   for (const yaml::Node* c : verifiers) {
     if (p.allow_vault_verification && DeclaresVaultAddr(c)) return c;
     if (volumes.any && (!p.require_mount || MountsAny(c, volumes.names))) return c;
   }
   return nullptr;
-}
-
-std::vector<Violation> CheckPodSpec(const yaml::Node* spec, std::string_view spec_path, const Parameters& p,
-                                    const std::string& subject) {
-  std::vector<Violation> out;
-  if (spec == nullptr) {
-    out.push_back({"AEGIS001", fmt::format("{}: no pod spec at {}", subject, spec_path),
-                   fmt::format("give the object a pod spec at {}", spec_path)});
-    return out;
-  }
-  std::vector<const yaml::Node*> verifiers = NamedVerifiers(spec, p);
-  bool vault = p.allow_vault_verification &&
-               std::any_of(verifiers.begin(), verifiers.end(), [](const yaml::Node* c) { return DeclaresVaultAddr(c); });
-  auto volumes = KeyVolumes(spec, p.secret_name);
-  bool has_init = !verifiers.empty();
-  bool has_volume = volumes.any || vault;
-  if (!has_init) {
-    out.push_back({"AEGIS001",
-                   fmt::format("{}: no initContainer whose name matches /{}/", subject, p.init_container_pattern),
-                   fmt::format("add an initContainer whose name matches /{}/ (aegis render injects verify-and-fetch)",
-                               p.init_container_pattern)});
-  }
-  if (!has_volume) {
-    out.push_back({"AEGIS002", fmt::format("{}: no volume from secret {}", subject, p.secret_name),
-                   fmt::format("add a volume with secret.secretName: {}", p.secret_name)});
-  }
-  if (p.require_mount && has_init && has_volume && !vault) {
-    bool mounted = std::any_of(verifiers.begin(), verifiers.end(),
-                               [&](const yaml::Node* c) { return MountsAny(c, volumes.names); });
-    if (!mounted) {
-      out.push_back({"AEGIS003",
-                     fmt::format("{}: no initContainer matching /{}/ mounts a volume from secret {}", subject,
-                                 p.init_container_pattern, p.secret_name),
-                     fmt::format("mount the volume holding secret {} into the verify initContainer (mountPath: "
-                                 "/etc/cosign, readOnly: true)",
-                                 p.secret_name)});
-    }
-  }
-  return out;
 }
 
 }  // namespace aegis

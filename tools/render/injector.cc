@@ -10,7 +10,7 @@
 
 #include "manifest/pod_spec.h"
 #include "render/emit.h"
-#include "render/kserve_model.h"
+#include "manifest/kserve_model.h"
 #include "policy/policy_error.h"
 #include "util/strings.h"
 
@@ -257,6 +257,13 @@ void Injector::DetectStyle(const Node* spec, const Node* parent_key) {
   }
 }
 
+bool MountsVolume(const Node* c, std::string_view volume) {
+  const Node* mounts = c->Get("volumeMounts");
+  if (mounts == nullptr || !mounts->IsSequence()) return false;
+  return std::any_of(mounts->items().begin(), mounts->items().end(),
+                     [&](const Node* m) { return StringAt(m, "name") == std::optional<std::string_view>(volume); });
+}
+
 bool RunsTriton(const Node* c) {
   if (auto image = StringAt(c, "image"); image && image->find("tritonserver") != std::string_view::npos) return true;
   for (const char* key : {"command", "args"}) {
@@ -473,15 +480,20 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
                                {"secret", Map({{"secretName", Str(s_.secret_name)}, {"defaultMode", Octal(0444)}})}}));
   }
 
-  // The verifier: an existing one is kept and completed; else a new one goes first.
+  // The verifier: an existing one is kept and completed; else a new one goes first. Among
+  // several named like the verifier, the one running render's image, else one already
+  // mounting the key, else the first (never an impostor when the real one is there).
   const Node* verifier = nullptr;
+  int best = -1;
   const Node* inits = ps.spec->Get("initContainers");
   if (inits != nullptr && inits->IsSequence()) {
     for (const Node* c : inits->items()) {
       auto name = StringAt(c, "name");
-      if (name && re2::RE2::PartialMatch(*name, pattern_)) {
+      if (!name || !re2::RE2::PartialMatch(*name, pattern_)) continue;
+      int rank = StringAt(c, "image") == std::optional<std::string_view>(s_.image) ? 2 : MountsVolume(c, key_volume) ? 1 : 0;
+      if (rank > best) {
+        best = rank;
         verifier = c;
-        break;
       }
     }
   }
@@ -504,6 +516,11 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
   if (verifier != nullptr) {
     auto st = EnsureMounts(verifier, {model_mount, key_mount}, "the verify initContainer");
     if (!st) return st;
+    if (verifier->Get("image") == nullptr) {
+      // A container without image is invalid, and no policy can tell it from `busybox true`.
+      st = InsertKey(verifier, "image", Quoted(s_.image));
+      if (!st) return st;
+    }
     if (verifier->Get("args") == nullptr && verifier->Get("command") == nullptr) {
       // A verifier told nothing would fetch nothing: give it the artifact and model directory.
       auto artifact = Artifact(ps);

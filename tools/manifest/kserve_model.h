@@ -1,0 +1,48 @@
+// Where a KServe component keeps its model, which containers serve it, and which model URIs
+// the verifier can fetch. Shared by the policy (AEGIS005, AEGIS006) and `aegis render`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "yaml/node.h"
+
+namespace aegis {
+
+// A mapping of an InferenceService component that may carry a model: the component itself
+// (key ""), its `model`, or a framework key (`sklearn`, `triton`, …).
+struct ModelPlace {
+  std::string_view key;
+  const yaml::Node* node = nullptr;
+};
+
+// The component's places in that order; absent or non-mapping entries are left out.
+std::vector<ModelPlace> KServePlaces(const yaml::Node* component);
+// The same, nodes only.
+std::vector<const yaml::Node*> ModelPlaces(const yaml::Node* component);
+
+// A way KServe's storage initializer would download a model for the component: a
+// `storageUri`, `storageUris` or `storage` field of a place, or a STORAGE_URI variable in a
+// container's env. `what` names it for messages ("model.storageUri s3://…").
+struct ModelSource {
+  std::string what;
+  std::optional<std::string> uri;  // the URI when it is a string value
+  const yaml::Node* at = nullptr;
+};
+std::vector<ModelSource> KServeModelSources(const yaml::Node* component);
+
+// The component's serving containers: each entry of `containers`, then `model` and each
+// framework key (container fields inlined). `name` is the container's name, or the key.
+struct ServingContainer {
+  std::string name;
+  const yaml::Node* node = nullptr;
+};
+std::vector<ServingContainer> KServeServingContainers(const yaml::Node* component);
+
+// The schemes verify-and-fetch fetches (docs/VERIFIER.md, "Artifact URIs"). Anything else
+// (gs://, pvc://, hf://, oci://) would be refused by the verifier on every pod start.
+bool VerifierFetches(std::string_view uri);
+
+}  // namespace aegis

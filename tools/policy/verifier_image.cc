@@ -1,0 +1,34 @@
+#include "policy/verifier_image.h"
+
+#include <algorithm>
+
+namespace aegis {
+
+bool ImageListed(std::string_view image, std::string_view entry) {
+  if (!entry.empty() && entry.back() == '*') return image.starts_with(entry.substr(0, entry.size() - 1));
+  if (!image.starts_with(entry)) return false;
+  std::string_view rest = image.substr(entry.size());
+  if (rest.empty() || rest.front() == '@') return true;
+  // A tag: `:` and no further path (localhost:5000/evil is not the repository "localhost").
+  return rest.front() == ':' && rest.find('/') == std::string_view::npos;
+}
+
+bool ImagePinned(std::string_view image) {
+  constexpr std::string_view kAt = "@sha256:";
+  size_t at = image.rfind(kAt);
+  if (at == std::string_view::npos) return false;
+  std::string_view hex = image.substr(at + kAt.size());
+  return hex.size() == 64 &&
+         std::all_of(hex.begin(), hex.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+bool ImageAllowed(std::string_view image, const Parameters& p) {
+  if (p.require_digest && !ImagePinned(image)) return false;
+  if (!p.verifier_images) return true;
+  return std::any_of(p.verifier_images->begin(), p.verifier_images->end(),
+                     [&](const std::string& e) { return ImageListed(image, e); });
+}
+
+bool RestrictsImages(const Parameters& p) { return p.verifier_images.has_value() || p.require_digest; }
+
+}  // namespace aegis
