@@ -118,6 +118,24 @@ TEST(Manifests, ExamplesLintCleanWithTheBuiltinPolicy) {
   EXPECT_TRUE(r.diagnostics.empty()) << RenderText(r, {});
 }
 
+// KServe-native delivery: the ClusterStorageContainer and an InferenceService that keeps its
+// storageUri conform to the KServe-native constraint, and not to the default one.
+TEST(Manifests, KServeNativeExamplesConformToTheKServeNativeConstraint) {
+  auto native = LoadConstraints(testing::SourcePath("policies/kserve-native/constraint-enforce.yaml"));
+  ASSERT_TRUE(native.ok());
+  auto inputs = ExpandInputs({testing::SourcePath("manifests/kserve-native")});
+  ASSERT_TRUE(inputs.errors.empty());
+  for (const auto& [constraints, clean] : {std::pair{native->constraints, true},
+                                          std::pair{BuiltinConstraints()->constraints, false}}) {
+    Linter linter(LintOptions{constraints, "default", false, 1});
+    for (const auto& f : inputs.files) linter.LintText(f, testing::ReadFile(f));
+    LintResult r = linter.Finish();
+    EXPECT_EQ(r.objects.size(), 2u);
+    EXPECT_EQ(CheckedObjects(r), 1u);  // the InferenceService; a ClusterStorageContainer is not a workload
+    EXPECT_EQ(r.findings.empty(), clean) << RenderText(r, {});
+  }
+}
+
 std::vector<std::string> Suites() {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(testing::SourcePath("tests/corpus"))) {

@@ -409,6 +409,7 @@ TEST(RenderCli, ManifestsAreTheTemplatesOutput) {
       {"manifests/kserve/inferenceservice-canary.yaml", "render --template kserve " + art + " --name triton-canary"},
       {"manifests/triton/deployment-canary.yaml", "render --template triton " + art + " --name triton-canary"},
       {"manifests/pod/pod-canary.yaml", "render --template pod " + art + " --name model-canary --gpus 0"},
+      {"manifests/kserve-native/clusterstoragecontainer.yaml", "render --template clusterstoragecontainer"},
   };
   for (const auto& [file, args] : cases) {
     auto r = RunAegis(args);

@@ -29,6 +29,8 @@ TEST(PolicyExport, CommittedFilesAreTheExportOutput) {
   ExportOptions audit;
   audit.action = EnforcementAction::kDryrun;
   EXPECT_EQ(testing::ReadFile(testing::SourcePath("policies/constraint-audit.yaml")), ConstraintYaml(audit));
+  EXPECT_EQ(testing::ReadFile(testing::SourcePath("policies/kserve-native/constraint-enforce.yaml")),
+            ConstraintYaml(KServeNative({})));
 }
 
 TEST(PolicyExport, TemplateDeclaresEveryParameterWithItsType) {

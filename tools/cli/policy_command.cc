@@ -4,7 +4,6 @@
 #include <memory>
 
 #include <CLI/CLI.hpp>
-#include <re2/re2.h>
 #include <fmt/format.h>
 
 #include "inputs/policy_files.h"
@@ -54,14 +53,7 @@ int RunExport(const ExportFlags& f) {
   o.require_verified_model = f.require_verified_model;
   o.require_model_mount = f.require_model_mount;
   o.verified_storage_uri_prefixes = f.verified_prefixes;
-  if (f.kserve_native) {
-    // KServe names the container it injects storage-initializer; the image rule is what makes
-    // that name safe to accept.
-    if (!RE2::PartialMatch("storage-initializer", **CompilePattern(o.pattern))) {
-      o.pattern = fmt::format("{}|^storage-initializer$", o.pattern);
-    }
-    if (o.verified_storage_uri_prefixes.empty()) o.verified_storage_uri_prefixes = {"s3://", "https://"};
-  }
+  if (f.kserve_native) o = KServeNative(std::move(o));
   if (f.kserve_native && !o.verifier_images) {
     std::cerr << "aegis policy export: error: --kserve-native needs verifier images (it accepts the injected "
                  "storage-initializer by its image); drop --any-verifier-image\n";

@@ -166,8 +166,10 @@ void SetupRender(CLI::App& sub, int& exit_code) {
   sub.add_option("--max-input-mb", f->max_input_mb, "Refuse an input (file or stdin) larger than this many MiB")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20))
       ->capture_default_str();
-  sub.add_option("--template", f->tmpl.kind, "Print a canary manifest: kserve, triton or pod")
-      ->check(CLI::IsMember({"kserve", "triton", "pod"}));
+  sub.add_option("--template", f->tmpl.kind,
+                 "Print a canary manifest (kserve, triton or pod), or the Aegis ClusterStorageContainer for "
+                 "KServe-native delivery (clusterstoragecontainer)")
+      ->check(CLI::IsMember({"kserve", "triton", "pod", "clusterstoragecontainer"}));
   sub.add_option("--canary-role", f->tmpl.role, "--template: the aegis/canary label: positive, tampered (an artifact that must fail) or violating (no verifier)")
       ->check(CLI::IsMember({"positive", "tampered", "violating"}))
       ->capture_default_str();

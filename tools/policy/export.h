@@ -29,6 +29,11 @@ struct ExportOptions {
   EnforcementAction action = EnforcementAction::kDeny;
 };
 
+// --kserve-native: `^storage-initializer$` joins the pattern (KServe names the container it
+// injects so; the image rule is what makes the name safe) and, unless given, the prefixes
+// are those the Aegis ClusterStorageContainer serves.
+ExportOptions KServeNative(ExportOptions o);
+
 std::string_view RegoSource();           // rego/aegis_signed.rego
 std::string TemplateYaml();              // policies/constrainttemplate.yaml
 std::string ConstraintYaml(const ExportOptions& o);  // policies/constraint-*.yaml

@@ -94,6 +94,7 @@ class Checker {
       std::vector<aegis::Error> warnings;
       auto c = ParseConstraint(file, obj, warnings);
       if (!c) Error(file, c.error().mark, c.error().message);
+      if (c) CheckVersionTwo(file, obj, c->parameters);
       // Without a template in the files, the parameters are checked against Aegis' own
       // template. An unknown parameter is a warning for lint; here it is what we look for.
       if (it == templates_.end()) {
@@ -116,6 +117,43 @@ class Checker {
   }
 
  private:
+  // Parameter combinations that parse but open a hole.
+  void CheckVersionTwo(const std::string& file, const ObjectRef& obj, const Parameters& p) {
+    const yaml::Node* params = obj.root->Path({"spec", "parameters"});
+    auto at = [&](std::string_view key) {
+      const yaml::Node* k = params != nullptr ? params->KeyNode(key) : nullptr;
+      return k != nullptr ? k->mark() : obj.mark;
+    };
+    if (!p.verifier_images && re2::RE2::PartialMatch("storage-initializer", *p.pattern)) {
+      Error(file, at("initContainerPattern"),
+            fmt::format("initContainerPattern /{}/ accepts KServe's storage-initializer as the verifier, and "
+                        "verifierImages is not set: KServe's own unverified downloader would satisfy the policy "
+                        "(set verifierImages)",
+                        p.init_container_pattern));
+    }
+    if (p.verifier_images) {
+      for (const std::string& e : *p.verifier_images) {
+        if (e.empty() || e == "*") {
+          Error(file, at("verifierImages"),
+                fmt::format("verifierImages entry \"{}\" admits every image", e));
+        }
+      }
+    }
+    for (const std::string& prefix : p.verified_storage_uri_prefixes) {
+      if (prefix.find("://") == std::string::npos) {
+        Error(file, at("verifiedStorageUriPrefixes"),
+              fmt::format("verifiedStorageUriPrefixes entry \"{}\" is not a scheme prefix (e.g. s3://): it "
+                          "would treat other URIs as served by the verifier",
+                          prefix));
+      }
+    }
+    if (!p.verified_storage_uri_prefixes.empty() && !p.verifier_images) {
+      Warn(file, at("verifiedStorageUriPrefixes"),
+           "verifiedStorageUriPrefixes without verifierImages: the Pods KServe creates are then accepted with "
+           "any storage-initializer image");
+    }
+  }
+
   void CheckRego(const std::string& file, const Template& t, const yaml::Node& rego) {
     const std::string& text = rego.scalar();
     // A literal block scalar's content starts on the line after its indicator.

@@ -4,6 +4,7 @@
 
 #include "render/emit.h"
 #include "render/renderer.h"
+#include "render/storage_container.h"
 
 namespace aegis::render {
 namespace {
@@ -55,8 +56,10 @@ std::string Bare(const TemplateOptions& t) {
 
 Expected<std::string> RenderTemplate(const TemplateOptions& t, const RenderSettings& settings,
                                      const std::vector<Constraint>& constraints) {
+  if (t.kind == "clusterstoragecontainer") return StorageContainerYaml(settings);
   if (t.kind != "kserve" && t.kind != "triton" && t.kind != "pod") {
-    return Error{ErrorKind::kUsage, {}, {}, fmt::format("unknown template {} (kserve, triton or pod)", t.kind)};
+    return Error{ErrorKind::kUsage, {}, {},
+                 fmt::format("unknown template {} (kserve, triton, pod or clusterstoragecontainer)", t.kind)};
   }
   if (t.role != "positive" && t.role != "tampered" && t.role != "violating") {
     return Error{ErrorKind::kUsage, {}, {}, fmt::format("unknown canary role {} (positive, tampered or violating)", t.role)};

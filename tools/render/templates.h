@@ -12,7 +12,7 @@
 namespace aegis::render {
 
 struct TemplateOptions {
-  std::string kind;  // kserve, triton, pod
+  std::string kind;  // kserve, triton, pod, clusterstoragecontainer
   std::string name = "triton-canary";
   std::string namespace_ = "aegis-canary";
   std::string server_image = "nvcr.io/nvidia/tritonserver:24.08-py3";
