@@ -43,7 +43,7 @@ std::vector<std::string> Inputs() {
 
 // Removes what render adds (the verifier initContainer, its volumes and mounts; the args and
 // the image of an existing verifier it completes, when it had none; storageUri, which it moves
-// into the verifier), so that
+// into the verifier; an LLMInferenceService's storageInitializer it turns off), so that
 // input and output trees must then be equal.
 void StripInjected(json& j, const RenderSettings& s, const re2::RE2& verifier) {
   auto filter = [](json& parent, const char* key, const std::vector<std::string>& names) {
@@ -71,6 +71,10 @@ void StripInjected(json& j, const RenderSettings& s, const re2::RE2& verifier) {
     filter(j, "volumes", {s.secret_name, s.model_volume});
     filter(j, "volumeMounts", {s.secret_name, s.model_volume});
     j.erase("storageUri");
+    // An LLMInferenceService's storage initializer, which render turns off.
+    if (j.contains("storageInitializer") && j["storageInitializer"] == json{{"enabled", false}} && j.contains("model")) {
+      j.erase("storageInitializer");
+    }
     for (auto& [k, v] : j.items()) StripInjected(v, s, verifier);
   } else if (j.is_array()) {
     for (auto& v : j) StripInjected(v, s, verifier);

@@ -10,6 +10,7 @@
 
 #include "manifest/pod_spec.h"
 #include "render/emit.h"
+#include "render/text_editor.h"
 #include "manifest/kserve_model.h"
 #include "policy/policy_error.h"
 #include "util/strings.h"
@@ -35,49 +36,15 @@ class Injector {
  public:
   Injector(const ObjectRef& obj, const std::string& file, std::string_view text, const yaml::TextIndex& index,
            const RenderSettings& s, const re2::RE2& pattern)
-      : obj_(obj), file_(file), text_(text), idx_(index), s_(s), pattern_(pattern) {
-    style_.eol = std::string(idx_.Eol());
-  }
+      : obj_(obj), file_(file), s_(s), pattern_(pattern), editor_(file, text, index) {}
 
   Expected<ObjectEdits> Run();
 
  private:
-  Error Fail(const Node* at, const std::string& what) const {
-    Mark m = at != nullptr ? at->mark() : obj_.mark;
-    return Error{PolicyError::kInvalid, file_, m, fmt::format("{}: {}", subject_, what)};
-  }
+  Error Fail(const Node* at, const std::string& what) const { return editor_.Fail(at, obj_.mark, what); }
 
-  bool StartsLine(const Node* n) const {
-    return idx_.Offset(n->mark()) == idx_.LineStart(n->mark().line) + idx_.Indent(n->mark().line);
-  }
-  // Where to insert lines before `line`: above the comment lines that belong to it.
-  size_t InsertionPoint(uint32_t line, size_t indent) const {
-    while (line > 1 && idx_.IsBlankOrComment(line - 1) && !idx_.Line(line - 1).empty() &&
-           idx_.Indent(line - 1) == indent) {
-      --line;
-    }
-    return idx_.LineStart(line);
-  }
-  // Inserts whole lines after `line`; a last line without a line break gets one first.
-  void InsertAfterLine(uint32_t line, std::string text) {
-    size_t at = idx_.LineStart(line + 1);
-    if (at == text_.size() && at > 0 && !idx_.EndsWithLineBreak() && !eof_broken_) {
-      text = style_.eol + text;
-      eof_broken_ = true;  // once: later insertions at the end follow this one
-    }
-    out_.edits.push_back({at, 0, std::move(text)});
-  }
-  bool JsonStyle(const Node* map) const {
-    return map->pair_count() > 0 && map->key_at(0)->style() == yaml::ScalarStyle::kDoubleQuoted;
-  }
-
-  Status InsertKey(const Node* map, const std::string& key, const YNode& value);
-  Status PrependItems(const Node* seq, const std::vector<YNode>& items);
-  Status AddToList(const Node* map, const std::string& key, const std::vector<YNode>& items);
-  Status DeleteKeyLine(const Node* map, const std::string& key);
   Status EnsureMounts(const Node* container, const std::vector<Mount>& mounts, std::string_view what);
   Status InjectPodSpec(const PodSpecRef& ps);
-  void DetectStyle(const Node* spec, const Node* parent_key);
   Expected<std::string> ModelDir(const std::vector<const Node*>& containers) const;
   std::vector<const Node*> ServingContainers(const PodSpecRef& ps) const;
   // The artifact URI for a pod spec, looked up when first needed (a conforming object needs
@@ -87,130 +54,20 @@ class Injector {
   Expected<std::string> LookUpArtifact(const PodSpecRef& ps);
   // Refuses what would make KServe download the model a second time, unverified.
   Status RefuseOtherDownloads(const PodSpecRef& ps) const;
+  // An LLMInferenceService: KServe's storage initializer off (the verifier fetches
+  // spec.model.uri); refused where that cannot work (LoRA adapters, no spec.template).
+  Status TakeOverLLMDownload();
 
   const ObjectRef& obj_;
   const std::string& file_;
-  std::string_view text_;
-  const yaml::TextIndex& idx_;
   const RenderSettings& s_;
   const re2::RE2& pattern_;
   std::string subject_;
-  Style style_;
+  TextEditor editor_;
   ObjectEdits out_;
   std::map<std::string, Expected<std::string>> artifacts_;  // per component
-  std::set<const Node*> grown_;  // mappings render adds keys to
   std::set<const Node*> moved_;  // storageUri values already reported as moved
-  bool eof_broken_ = false;       // a line break was added after a last unterminated line
 };
-
-Status Injector::InsertKey(const Node* map, const std::string& key, const YNode& value) {
-  if (map->anchored()) return Fail(map, "cannot edit a mapping that has an anchor (aliases share it)");
-  grown_.insert(map);
-  if (map->flow() && JsonStyle(map) && StartsLine(map->key_at(0)) && map->key_at(0)->mark().line > map->mark().line) {
-    // A JSON object written one entry per line: the new entry gets its own lines, in the
-    // file's indentation, before the first entry.
-    const Node* first = map->key_at(0);
-    size_t indent = first->mark().column - 1;
-    size_t outer = idx_.Indent(map->mark().line);
-    size_t step = indent > outer ? indent - outer : 2;
-    std::string entry = std::string(indent, ' ') + fmt::format("\"{}\": ", key) + EmitJsonLines(value, indent, step, style_.eol) +
-                        "," + style_.eol;
-    out_.edits.push_back({idx_.LineStart(first->mark().line), 0, entry});
-    return Ok{};
-  }
-  if (map->flow()) {
-    size_t at = idx_.Offset(map->mark()) + 1;  // just after '{'
-    std::string entry = JsonStyle(map) ? fmt::format("\"{}\": {}", key, EmitJson(value))
-                                       : fmt::format("{}: {}", key, EmitFlow(value));
-    out_.edits.push_back({at, 0, entry + (map->pair_count() > 0 ? ", " : "")});
-    return Ok{};
-  }
-  for (size_t i = 0; i < map->pair_count(); ++i) {
-    const Node* k = map->key_at(i);
-    if (!StartsLine(k)) continue;
-    size_t indent = k->mark().column - 1;
-    out_.edits.push_back({InsertionPoint(k->mark().line, indent), 0, EmitKey(key, value, indent, style_)});
-    return Ok{};
-  }
-  // Every key shares a line with something before it (`- name: x`): add after the last
-  // entry when that entry is a one-line scalar.
-  const Node* last_key = map->pair_count() > 0 ? map->key_at(map->pair_count() - 1) : nullptr;
-  const Node* last = map->pair_count() > 0 ? map->value_at(map->pair_count() - 1) : nullptr;
-  if (last != nullptr && (last->IsScalar() || last->IsNull() || last->flow()) &&
-      last->end_mark().line == last_key->mark().line) {
-    InsertAfterLine(last_key->mark().line, EmitKey(key, value, last_key->mark().column - 1, style_));
-    return Ok{};
-  }
-  return Fail(map, fmt::format("cannot add {}: no key of this mapping starts a line (edit it by hand)", key));
-}
-
-Status Injector::PrependItems(const Node* seq, const std::vector<YNode>& items) {
-  if (seq->anchored()) return Fail(seq, "cannot edit a list that has an anchor (aliases share it)");
-  if (seq->flow() && seq->size() > 0 && seq->at(0)->IsMapping() && JsonStyle(seq->at(0)) && StartsLine(seq->at(0)) &&
-      seq->at(0)->mark().line > seq->mark().line) {
-    // A JSON array written one item per line: each new item on its own lines, first.
-    const Node* first = seq->at(0);
-    size_t indent = first->mark().column - 1;
-    size_t outer = idx_.Indent(seq->mark().line);
-    size_t step = indent > outer ? indent - outer : 2;
-    std::string text;
-    for (const YNode& item : items) text += std::string(indent, ' ') + EmitJsonLines(item, indent, step, style_.eol) + "," + style_.eol;
-    out_.edits.push_back({idx_.LineStart(first->mark().line), 0, text});
-    return Ok{};
-  }
-  if (seq->flow()) {
-    bool json = seq->size() > 0 && seq->at(0)->IsMapping() && JsonStyle(seq->at(0));
-    std::string text;
-    for (const YNode& item : items) text += (json ? EmitJson(item) : EmitFlow(item)) + ", ";
-    if (seq->size() == 0) text.resize(text.size() - 2);
-    out_.edits.push_back({idx_.Offset(seq->mark()) + 1, 0, text});
-    return Ok{};
-  }
-  if (!StartsLine(seq)) return Fail(seq, "cannot edit a list whose first '-' does not start a line");
-  size_t dash = seq->mark().column - 1;
-  Style style = style_;
-  if (seq->size() > 0 && seq->at(0)->mark().line == seq->mark().line) {
-    style.item_offset = seq->at(0)->mark().column - seq->mark().column;
-  }
-  std::string text;
-  for (const YNode& item : items) text += EmitItem(item, dash, style);
-  out_.edits.push_back({InsertionPoint(seq->mark().line, dash), 0, text});
-  return Ok{};
-}
-
-Status Injector::AddToList(const Node* map, const std::string& key, const std::vector<YNode>& items) {
-  const Node* value = map->Get(key);
-  const Node* key_node = map->KeyNode(key);
-  if (value != nullptr && key_node == nullptr) return Fail(map, fmt::format("{} comes from a merge key (<<)", key));
-  if (value == nullptr) return InsertKey(map, key, Seq(items));
-  if (value->IsSequence()) return PrependItems(value, items);
-  if (!value->IsNull()) return Fail(value, fmt::format("{} is not a list", key));
-  // `key:` or `key: null` — replace that line with the filled-in key.
-  uint32_t line = key_node->mark().line;
-  if (map->flow() || !StartsLine(key_node) || value->end_mark().line > line + 1) {
-    return Fail(value, fmt::format("cannot replace the empty {} here (edit it by hand)", key));
-  }
-  size_t start = idx_.LineStart(line);
-  size_t end = idx_.LineStart(line + 1);
-  out_.edits.push_back({start, end - start, EmitKey(key, Seq(items), key_node->mark().column - 1, style_)});
-  return Ok{};
-}
-
-Status Injector::DeleteKeyLine(const Node* map, const std::string& key) {
-  // A mapping render adds keys to may lose its last original key.
-  bool refilled = grown_.count(map) > 0;
-  const Node* key_node = map->KeyNode(key);
-  const Node* value = map->Get(key);
-  if (key_node == nullptr || value == nullptr) return Ok{};
-  uint32_t line = key_node->mark().line;
-  bool single_line = value->IsScalar() && value->end_mark().line == line;
-  if (map->flow() || map->anchored() || !StartsLine(key_node) || !single_line || (map->pair_count() < 2 && !refilled)) {
-    return Fail(key_node, fmt::format("cannot remove {} safely (edit it by hand)", key));
-  }
-  size_t start = idx_.LineStart(line);
-  out_.edits.push_back({start, idx_.LineStart(line + 1) - start, ""});
-  return Ok{};
-}
 
 Status Injector::EnsureMounts(const Node* container, const std::vector<Mount>& wanted, std::string_view what) {
   const Node* mounts = container->Get("volumeMounts");
@@ -240,21 +97,7 @@ Status Injector::EnsureMounts(const Node* container, const std::vector<Mount>& w
   }
   if (add.empty()) return Ok{};
   if (container->anchored()) return Fail(container, fmt::format("{} has an anchor (aliases share it)", what));
-  return AddToList(container, "volumeMounts", add);
-}
-
-void Injector::DetectStyle(const Node* spec, const Node* parent_key) {
-  if (parent_key != nullptr && spec->mark().column > parent_key->mark().column) {
-    style_.map_step = spec->mark().column - parent_key->mark().column;
-  }
-  for (const char* key : {"containers", "initContainers", "volumes"}) {
-    const Node* k = spec->KeyNode(key);
-    const Node* seq = spec->Get(key);
-    if (k == nullptr || seq == nullptr || !seq->IsSequence() || seq->flow() || seq->size() == 0) continue;
-    style_.seq_indent = seq->mark().column >= k->mark().column ? seq->mark().column - k->mark().column : 0;
-    if (seq->at(0)->mark().line == seq->mark().line) style_.item_offset = seq->at(0)->mark().column - seq->mark().column;
-    return;
-  }
+  return editor_.AddToList(container, "volumeMounts", add);
 }
 
 bool MountsVolume(const Node* c, std::string_view volume) {
@@ -311,7 +154,7 @@ Expected<std::string> Injector::ModelDir(const std::vector<const Node*>& contain
 
 std::vector<const Node*> Injector::ServingContainers(const PodSpecRef& ps) const {
   std::vector<const Node*> all;
-  if (!ps.component.empty()) {
+  if (ps.shape == SpecShape::kKServeComponent) {
     std::vector<const Node*> places = ModelPlaces(ps.spec);
     if (!places.empty()) all.assign(places.begin() + 1, places.end());  // not the component itself
   }
@@ -321,7 +164,7 @@ std::vector<const Node*> Injector::ServingContainers(const PodSpecRef& ps) const
   }
   std::vector<const Node*> triton;
   std::copy_if(all.begin(), all.end(), std::back_inserter(triton), RunsTriton);
-  return ps.component.empty() && !triton.empty() ? triton : all;
+  return ps.shape == SpecShape::kPodSpec && !triton.empty() ? triton : all;
 }
 
 Expected<std::string> Injector::Artifact(const PodSpecRef& ps) {
@@ -341,6 +184,11 @@ Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
   const Node* annotations = obj_.root->Path({"metadata", "annotations"});
   const Node* uri_node = annotations != nullptr && annotations->IsMapping() ? annotations->Get(kArtifactAnnotation) : nullptr;
   std::string where = fmt::format("annotation {}", kArtifactAnnotation);
+  if (uri_node == nullptr && obj_.kind == "LLMInferenceService") {
+    // Kept in place (the CRD requires it); spec.storageInitializer.enabled: false stops KServe's download.
+    uri_node = obj_.root->Path({"spec", "model", "uri"});
+    where = "spec.model.uri";
+  }
   if (uri_node == nullptr && obj_.kind == "InferenceService") {
     // The component's own model first (an explainer's is not the predictor's), then the predictor's.
     std::vector<const Node*> owners = {ps.spec};
@@ -374,7 +222,7 @@ Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
 }
 
 Status Injector::RefuseOtherDownloads(const PodSpecRef& ps) const {
-  if (ps.component.empty()) return Ok{};
+  if (ps.shape != SpecShape::kKServeComponent) return Ok{};
   std::vector<const Node*> places = ModelPlaces(ps.spec);
   const Node* cs = ps.spec->Get("containers");
   for (const Node* c : cs != nullptr && cs->IsSequence() ? cs->items() : std::vector<const Node*>{}) places.push_back(c);
@@ -421,12 +269,13 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     }
   }
   parent_key = parent != nullptr ? parent->KeyNode(path.substr(start)) : nullptr;
-  DetectStyle(ps.spec, parent_key);
+  editor_.DetectStyle(ps.spec, parent_key);
 
   if (auto st = RefuseOtherDownloads(ps); !st) return st;
   std::vector<const Node*> serving = ServingContainers(ps);
+  // KServe's model directory for its components and LLM workloads; else the server's own.
   std::string model_dir = "/mnt/models";
-  if (ps.component.empty()) {
+  if (ps.shape == SpecShape::kPodSpec && obj_.kind != "LLMInferenceService") {
     auto dir = ModelDir(serving);
     if (!dir) return dir.error();
     model_dir = *dir;
@@ -518,14 +367,14 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     if (!st) return st;
     if (verifier->Get("image") == nullptr) {
       // A container without image is invalid, and no policy can tell it from `busybox true`.
-      st = InsertKey(verifier, "image", Quoted(s_.image));
+      st = editor_.InsertKey(verifier, "image", Quoted(s_.image));
       if (!st) return st;
     }
     if (verifier->Get("args") == nullptr && verifier->Get("command") == nullptr) {
       // A verifier told nothing would fetch nothing: give it the artifact and model directory.
       auto artifact = Artifact(ps);
       if (!artifact) return artifact.error();
-      st = InsertKey(verifier, "args", Seq({Quoted(*artifact), Quoted(model_dir)}, true));
+      st = editor_.InsertKey(verifier, "args", Seq({Quoted(*artifact), Quoted(model_dir)}, true));
       if (!st) return st;
     }
   } else {
@@ -555,7 +404,7 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
         {"resources", Map({{"requests", Map({{"cpu", Str("100m")}, {"memory", Str("64Mi")}}, true)},
                            {"limits", Map({{"cpu", Quoted("1")}, {"memory", Str("256Mi")}}, true)}})},
     });
-    auto st = AddToList(ps.spec, "initContainers", {init});
+    auto st = editor_.AddToList(ps.spec, "initContainers", {init});
     if (!st) return st;
     if (obj_.group == "serving.knative.dev") {
       out_.notes.push_back({ps.spec->mark(), fmt::format("{}: Knative Serving accepts initContainers only with the "
@@ -565,7 +414,7 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     }
   }
   if (!new_volumes.empty()) {
-    auto st = AddToList(ps.spec, "volumes", new_volumes);
+    auto st = editor_.AddToList(ps.spec, "volumes", new_volumes);
     if (!st) return st;
   }
   if (serving.empty()) out_.notes.push_back({ps.spec->mark(), fmt::format("{}: no serving container to mount the model into", where)});
@@ -575,11 +424,11 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     auto st = EnsureMounts(c, {Mount{model_volume, model_dir, true, false}}, what);
     if (!st) return st;
   }
-  if (!ps.component.empty()) {
+  if (ps.shape == SpecShape::kKServeComponent) {
     // KServe's storage-initializer must not download the model a second time.
     for (const Node* p : ModelPlaces(ps.spec)) {
       if (p->Get("storageUri") == nullptr) continue;
-      auto st = DeleteKeyLine(p, "storageUri");
+      auto st = editor_.DeleteKeyLine(p, "storageUri");
       if (!st) return st;
       out_.notes.push_back({p->Get("storageUri")->mark(),
                             fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer", where)});
@@ -588,15 +437,50 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
   return Ok{};
 }
 
+Status Injector::TakeOverLLMDownload() {
+  const Node* spec = obj_.root->Get("spec");
+  if (spec == nullptr || !spec->IsMapping()) return Fail(nullptr, "spec is not a mapping");
+  if (const Node* adapters = spec->Path({"model", "lora", "adapters"}); adapters != nullptr && adapters->size() > 0) {
+    return Fail(adapters, "LoRA adapters are downloaded by KServe's storage initializer, unverified, and the verifier "
+                          "fetches one artifact: put the adapters into the signed model archive and remove "
+                          "spec.model.lora.adapters");
+  }
+  if (spec->Get("template") == nullptr) {
+    return Fail(spec, "no spec.template: the pod comes from an LLMInferenceServiceConfig, which render does not "
+                      "edit; add spec.template with the main container (containers: [{name: main}]) and render again");
+  }
+  const Node* si = spec->Get("storageInitializer");
+  if (si == nullptr) {
+    out_.notes.push_back({spec->mark(), fmt::format("{}: spec.storageInitializer.enabled: false: the verifier fetches "
+                                                    "spec.model.uri instead of KServe's storage initializer",
+                                                    subject_)});
+    return editor_.InsertKey(spec, "storageInitializer", Map({{"enabled", Raw("false")}}));
+  }
+  const Node* enabled = si->IsMapping() ? si->Get("enabled") : nullptr;
+  if (enabled != nullptr && enabled->AsBool() == std::optional<bool>(false)) return Ok{};
+  return Fail(si, "spec.storageInitializer would download the model unverified next to the verifier: set "
+                  "spec.storageInitializer.enabled: false");
+}
+
 Expected<ObjectEdits> Injector::Run() {
   subject_ = obj_.Display();
+  editor_.SetSubject(subject_);
   PodSpecs specs = LocatePodSpecs(obj_);
   if (specs.coverage != Coverage::kChecked) return out_;
   if (obj_.root->anchored()) return Fail(obj_.root, "the object has an anchor: edit it by hand");
+  if (obj_.kind == "LLMInferenceService") {
+    if (auto st = TakeOverLLMDownload(); !st) return st.error();
+  }
+  if (const Node* uri = obj_.root->Path({"spec", "model", "storageUri"}); obj_.kind == "TrainedModel" && uri != nullptr) {
+    return Fail(uri, "a TrainedModel is loaded into a running server by KServe's model agent, which verifies "
+                     "nothing, and has no pod to put the verifier in: serve the model from its own "
+                     "InferenceService, whose verifier fetches it");
+  }
   for (const PodSpecRef& ps : specs.specs) {
     auto st = InjectPodSpec(ps);
     if (!st) return st.error();
   }
+  out_.edits = editor_.TakeEdits();
   return out_;
 }
 
