@@ -299,7 +299,17 @@ verifier_mounts_key(spec) if {
 
 place_keys := ["model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "huggingface", "pmml", "lightgbm", "paddle", "alibi", "art"]
 
-places(comp) := array.concat([["", comp]], [[k, comp[k]] | some k in place_keys; is_object(comp[k])])
+places(comp) := array.concat(array.concat([["", comp]], [[k, comp[k]] | some k in place_keys; is_object(comp[k])]), [[k, v] |
+	some k, v in comp
+	is_object(v)
+	not k in place_keys
+	carries_model(v)
+])
+
+# A framework the list does not know yet (KServe adds them: `catboost` in its samples).
+carries_model(v) if v.storageUri != null
+
+carries_model(v) if v.storage != null
 
 prefixed(k, field) := field if k == ""
 
@@ -316,7 +326,7 @@ container_name(c) := "<unnamed>" if not is_string(object.get(c, "name", null))
 
 serving_containers(comp) := array.concat(
 	[[sprintf("container %s", [container_name(c)]), c] | some c in array_at(comp, "containers"); is_object(c)],
-	[[k, comp[k]] | some k in place_keys; is_object(comp[k])],
+	[pl | some pl in places(comp); pl[0] != ""],
 )
 
 env_value(e) := e.value if is_string(e.value)

@@ -888,3 +888,9 @@ test_corpus_params_verified_model_trained_model_without_uri if {
 	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"TrainedModel","version":"v1alpha1"},"object":{"apiVersion":"serving.kserve.io/v1alpha1","kind":"TrainedModel","metadata":{"annotations":{"aegis.dev/expect":""},"name":"trained-model-without-uri"},"spec":{"inferenceService":"sklearn-mms","model":{"framework":"sklearn","memory":"256Mi"}}}}}
 	corpus_ids(vs) == set()
 }
+
+# params-verified-model / params-verified-model: InferenceService unknown-framework
+test_corpus_params_verified_model_unknown_framework if {
+	vs := violation with input as {"parameters":{"requireVerifiedModel":true},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS005"},"name":"unknown-framework"},"spec":{"predictor":{"catboost":{"storageUri":"gs://kfserving-examples/models/catboost/iris"},"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"nodeSelector":{"gpu":"true"},"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS005"]}
+}

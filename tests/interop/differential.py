@@ -67,7 +67,7 @@ IMAGE_ENTRIES = ["localhost/aegis/verify-and-fetch", "mirror.example/*", "verifi
 URIS = ["s3://models/m.tar.gz", "https://models.example/m.tgz", "gs://bucket/model", "pvc://claim/m", 42]
 PREFIXES = ["s3://", "https://", "gs://"]
 MOUNT_PATHS = ["/models", "/models/", "/models/x", "/models2", "/mnt/models", "/"]
-FRAMEWORKS = ["model", "sklearn", "triton", "alibi"]
+FRAMEWORKS = ["model", "sklearn", "triton", "alibi", "catboost"]
 
 
 def mounts(rng, names):

@@ -1,5 +1,7 @@
 #include "manifest/kserve_model.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace aegis {
@@ -38,6 +40,17 @@ std::vector<ModelPlace> KServePlaces(const yaml::Node* component) {
   if (const yaml::Node* m = component->Get("model"); m != nullptr && m->IsMapping()) out.push_back({"model", m});
   for (std::string_view key : kFrameworks) {
     if (const yaml::Node* f = component->Get(key); f != nullptr && f->IsMapping()) out.push_back({key, f});
+  }
+  // A framework this list does not know yet (KServe adds them: `catboost` in its samples) is
+  // recognised by what it carries.
+  for (size_t i = 0; i < component->pair_count(); ++i) {
+    auto key = component->key_at(i)->AsString();
+    if (!key || *key == "model" || std::find(std::begin(kFrameworks), std::end(kFrameworks), *key) != std::end(kFrameworks)) {
+      continue;
+    }
+    const yaml::Node* v = component->Get(*key);
+    if (v == nullptr || !v->IsMapping() || v != component->value_at(i)) continue;  // the last duplicate only
+    if (Present(v->Get("storageUri")) || Present(v->Get("storage"))) out.push_back({*key, v});
   }
   return out;
 }

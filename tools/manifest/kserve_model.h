@@ -12,7 +12,8 @@
 namespace aegis {
 
 // A mapping of an InferenceService component that may carry a model: the component itself
-// (key ""), its `model`, or a framework key (`sklearn`, `triton`, …).
+// (key ""), its `model`, a framework key (`sklearn`, `triton`, …), or any other mapping that
+// carries a `storageUri` or `storage` (a framework newer than this list).
 struct ModelPlace {
   std::string_view key;
   const yaml::Node* node = nullptr;
