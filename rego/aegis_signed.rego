@@ -297,7 +297,7 @@ verifier_mounts_key(spec) if {
 # KServe model sources (AEGIS005) and serving containers (AEGIS006): a component's places
 # are the component itself, its `model` and each framework key.
 
-place_keys := ["model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "huggingface", "pmml", "lightgbm", "paddle", "alibi", "art"]
+place_keys := ["model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "huggingface", "pmml", "lightgbm", "paddle", "catboost", "alibi", "art"]
 
 places(comp) := array.concat(array.concat([["", comp]], [[k, comp[k]] | some k in place_keys; is_object(comp[k])]), [[k, v] |
 	some k, v in comp

@@ -9,6 +9,7 @@
 #include "lint/linter.h"
 #include "render/edit.h"
 #include "render/injector.h"
+#include "render/render_one.h"
 #include "support/test_support.h"
 #include "util/file_io.h"
 #include "yaml/reader.h"
@@ -18,28 +19,12 @@ namespace aegis::render {
 namespace {
 namespace fs = std::filesystem;
 
-// Renders the object at `index` (objects counted across the file) and returns the new text.
-Expected<std::string> RenderOne(const std::string& file, const std::string& text, size_t index,
-                                const RenderSettings& s, const Constraint& c) {
-  auto docs = yaml::ReadAll(file, text);
-  if (!docs) return docs.error();
-  yaml::TextIndex idx(text);
-  size_t n = 0;
-  for (const auto& doc : *docs) {
-    for (const ObjectRef& obj : ObjectsOf(doc.root(), "default").objects) {
-      if (n++ != index) continue;
-      auto e = InjectObject(obj, file, text, idx, s, *c.parameters.pattern);
-      if (!e) return e.error();
-      return ApplyEdits(text, e->edits);
-    }
-  }
-  return Error{ErrorKind::kIo, file, {}, "object not found"};
-}
+using testing::RenderOne;
 
 class RenderCorpusTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RenderCorpusTest, EveryWorkloadRendersCleanAndIdempotently) {
-  std::string dir = testing::SourcePath("tests/corpus/" + GetParam());
+  std::string dir = ::aegis::testing::SourcePath("tests/corpus/" + GetParam());
   auto loaded = LoadConstraints(dir + "/constraint.yaml");
   ASSERT_TRUE(loaded.ok());
   const Constraint& c = loaded->constraints.front();
@@ -49,7 +34,7 @@ TEST_P(RenderCorpusTest, EveryWorkloadRendersCleanAndIdempotently) {
   size_t rendered = 0;
   for (const auto& file : ExpandInputs({dir}).files) {
     if (fs::path(file).filename() == "constraint.yaml") continue;
-    std::string text = testing::ReadFile(file);
+    std::string text = ::aegis::testing::ReadFile(file);
     auto docs = yaml::ReadAll(file, text);
     ASSERT_TRUE(docs.ok());
     size_t index = 0;

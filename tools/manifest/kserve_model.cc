@@ -9,7 +9,7 @@ namespace {
 
 // The framework keys of KServe's v1beta1 PredictorSpec and ExplainerSpec.
 constexpr std::string_view kFrameworks[] = {"sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx",
-                                            "huggingface", "pmml", "lightgbm", "paddle", "alibi", "art"};
+                                            "huggingface", "pmml", "lightgbm", "paddle", "catboost", "alibi", "art"};
 
 bool Present(const yaml::Node* n) { return n != nullptr && !n->IsNull(); }
 

@@ -248,7 +248,15 @@ Status Injector::RefuseOtherDownloads(const PodSpecRef& ps) const {
 
 Status Injector::InjectPodSpec(const PodSpecRef& ps) {
   std::string where = ps.component.empty() ? subject_ : fmt::format("{} ({})", subject_, ps.component);
-  if (ps.spec == nullptr) return Fail(nullptr, fmt::format("no pod spec at {} to render into", ps.path));
+  if (ps.spec == nullptr) {
+    if (obj_.root->Path({"spec", "default"}) != nullptr) {
+      return Fail(obj_.root->Path({"spec", "default"}),
+                  fmt::format("no pod spec at {} to render into: spec.default is the KFServing v1alpha2 layout, which "
+                              "KServe no longer serves; move its predictor to spec.predictor (v1beta1)",
+                              ps.path));
+    }
+    return Fail(nullptr, fmt::format("no pod spec at {} to render into", ps.path));
+  }
   if (ps.spec->anchored()) return Fail(ps.spec, "the pod spec has an anchor (aliases share it): edit it by hand");
   for (const char* key : {"containers", "initContainers", "volumes"}) {
     const Node* v = ps.spec->Get(key);
