@@ -33,6 +33,14 @@ for g in "$gator_old" "$gator_new"; do
   expect_output "  … with AEGIS001's message" "no initContainer whose name matches /verify/"
 done
 
+# The known bypasses (name-only verifier, KServe's second download, a shadowed model, …) are
+# refused by real Gatekeeper with the shipped constraint, finding for finding.
+venv_python=$(peer kubernetes-validate "$KUBERNETES_VALIDATE" python)
+for g in "$gator_old" "$gator_new"; do
+  expect_ok "$(basename "$(dirname "$(dirname "$g")")"): manifests/known-bad findings under the shipped constraint" \
+    "$venv_python" "$AEGIS_SOURCE_DIR/tests/interop/known_bad.py" "$g" "$AEGIS_SOURCE_DIR"
+done
+
 # Differential: 5,000 random objects and constraints, aegis lint vs gator test.
 for g in "$gator_old" "$gator_new"; do
   expect_ok "differential aegis lint vs $(basename "$(dirname "$(dirname "$g")")") test (5,000 objects)" \
