@@ -182,8 +182,15 @@ Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
     return s_.artifact;
   }
   const Node* annotations = obj_.root->Path({"metadata", "annotations"});
-  const Node* uri_node = annotations != nullptr && annotations->IsMapping() ? annotations->Get(kArtifactAnnotation) : nullptr;
-  std::string where = fmt::format("annotation {}", kArtifactAnnotation);
+  if (annotations != nullptr && !annotations->IsMapping()) annotations = nullptr;
+  // A component's own annotation (aegis/artifact-uri.transformer) first, then the object's.
+  std::string key = fmt::format("{}.{}", kArtifactAnnotation, ps.component);
+  const Node* uri_node = annotations != nullptr && !ps.component.empty() ? annotations->Get(key) : nullptr;
+  if (uri_node == nullptr) {
+    key = std::string(kArtifactAnnotation);
+    uri_node = annotations != nullptr ? annotations->Get(key) : nullptr;
+  }
+  std::string where = fmt::format("annotation {}", key);
   if (uri_node == nullptr && obj_.kind == "LLMInferenceService") {
     // Kept in place (the CRD requires it); spec.storageInitializer.enabled: false stops KServe's download.
     uri_node = obj_.root->Path({"spec", "model", "uri"});
