@@ -479,3 +479,41 @@ TEST_F(RenderProducersTest, KubectlCreateDryRunRendersThroughStdin) {
 
 }  // namespace
 }  // namespace aegis
+
+namespace aegis {
+namespace {
+
+// The README's pinning step on already-rendered files: the image changes once, then nothing
+// does, and a pinned image raises no warning.
+TEST(RenderCli, InPlaceReconcileUpdatesTheVerifierOnceThenIsAFixedPoint) {
+  testing::TempDir d;
+  testing::WriteFile(d.File("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n"
+                                         "    aegis/artifact-uri: s3://m/v1.tgz\nspec:\n  containers:\n  - name: s\n"
+                                         "    image: s\n");
+  ASSERT_EQ(testing::RunAegis("render -i pod.yaml", d.path()).exit_code, 0);
+  const std::string pinned =
+      "localhost/aegis/verify-and-fetch@sha256:1111111111111111111111111111111111111111111111111111111111111111";
+  auto diff = testing::RunAegis("render --diff --image " + pinned + " pod.yaml", d.path());
+  EXPECT_EQ(diff.exit_code, 1) << diff.err;  // the existing verifier's image would change
+  EXPECT_NE(diff.out.find("+    image: \"" + pinned + "\""), std::string::npos) << diff.out;
+  auto r = testing::RunAegis("render -i --image " + pinned + " pod.yaml", d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("not pinned"), std::string::npos) << r.err;
+  EXPECT_NE(testing::ReadFile(d.File("pod.yaml")).find(pinned), std::string::npos);
+  // The annotation moves on: the artifact follows.
+  std::string text = testing::ReadFile(d.File("pod.yaml"));
+  text.replace(text.find("s3://m/v1.tgz"), 13, "s3://m/v2.tgz");
+  testing::WriteFile(d.File("pod.yaml"), text);
+  r = testing::RunAegis("render -i --image " + pinned + " pod.yaml", d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("verifier artifact s3://m/v1.tgz → s3://m/v2.tgz"), std::string::npos) << r.err;
+  EXPECT_EQ(testing::ReadFile(d.File("pod.yaml")).find("s3://m/v1.tgz"), std::string::npos);
+  auto again = testing::RunAegis("render --diff --image " + pinned + " pod.yaml", d.path());
+  EXPECT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_EQ(again.out, "");
+  // Without --image, an existing (pinned) image is left alone: the default does not win.
+  EXPECT_EQ(testing::RunAegis("render --diff pod.yaml", d.path()).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace aegis

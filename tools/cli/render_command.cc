@@ -2,6 +2,7 @@
 // template. All or nothing: when any object cannot be rendered, nothing is written.
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include <CLI/CLI.hpp>
@@ -27,6 +28,7 @@ struct RenderFlags {
   std::string policy;
   bool in_place = false;
   bool diff = false;
+  bool allow_unpinned = false;
   uint64_t max_input_mb = kDefaultMaxInputBytes >> 20;
   render::TemplateOptions tmpl;
 };
@@ -40,6 +42,20 @@ void Print(const Diagnostic& d) {
 int Fail(const Error& e) {
   std::cerr << "aegis render: error: " << Printable(e.Describe()) << "\n";
   return kExitUsage;
+}
+
+// The verifier images in the output that are not pinned by digest, said once per run.
+void WarnUnpinned(const std::vector<std::string>& images, bool allowed) {
+  if (allowed) return;
+  std::map<std::string, size_t> unpinned;
+  for (const auto& image : images) {
+    if (!ImagePinned(image)) ++unpinned[image];
+  }
+  for (const auto& [image, count] : unpinned) {
+    std::cerr << "aegis render: warning: verifier image " << Printable(image) << " is not pinned by digest ("
+              << count << (count == 1 ? " verifier" : " verifiers")
+              << "): pass --image IMAGE@sha256:… to pin it, or --allow-unpinned\n";
+  }
 }
 
 int RunRender(RenderFlags f) {
@@ -66,11 +82,8 @@ int RunRender(RenderFlags f) {
                                     c.parameters.require_digest ? ", pinned by @sha256 digest" : "")});
     }
   }
-  if (f.settings.image.find("@sha256:") == std::string::npos) {
-    std::cerr << "aegis render: warning: verifier image " << f.settings.image
-              << " is not pinned by digest (use IMAGE@sha256:…)\n";
-  }
   if (!f.tmpl.kind.empty()) {
+    WarnUnpinned({f.settings.image}, f.allow_unpinned);
     if (!f.paths.empty() || f.in_place || f.diff) {
       return Fail(Error{ErrorKind::kUsage, {}, {}, "--template takes no input files, --in-place or --diff"});
     }
@@ -112,10 +125,15 @@ int RunRender(RenderFlags f) {
     std::cerr << "aegis render: nothing written: fix the errors above\n";
     return kExitUsage;
   }
+  std::vector<std::string> images;
+  for (const auto& r : results) images.insert(images.end(), r.verifier_images.begin(), r.verifier_images.end());
+  WarnUnpinned(images, f.allow_unpinned);
   if (f.diff) {
     bool changed = false;
     for (const auto& r : results) {
-      std::string d = render::DiffOfEdits(r.original, r.edits, "a/" + r.file, "b/" + r.file);
+      std::string name = r.file;
+      while (name.starts_with("./")) name.erase(0, 2);  // a/deploy.yaml, as git writes it
+      std::string d = render::DiffOfEdits(r.original, r.edits, "a/" + name, "b/" + name);
       std::fwrite(d.data(), 1, d.size(), stdout);
       changed = changed || !d.empty();
     }
@@ -150,7 +168,12 @@ void SetupRender(CLI::App& sub, int& exit_code) {
   sub.add_option("paths", f->paths, "Files, directories (recursive: .yaml, .yml, .json) or - for stdin");
   sub.add_option("--artifact", f->settings.artifact,
                  "Model artifact URI (default per object: annotation aegis/artifact-uri, or KServe storageUri)");
-  sub.add_option("--image", f->settings.image, "Verifier image (pin it by digest)")->capture_default_str();
+  sub.add_option("--image", f->settings.image,
+                 "Verifier image (pin it by digest); an existing verifier's image is updated to it")
+      ->capture_default_str()
+      ->each([f](const std::string&) { f->settings.image_given = true; });
+  sub.add_flag("--allow-unpinned", f->allow_unpinned,
+               "No warning for a verifier image that is not pinned by digest (e.g. in a pre-commit hook)");
   sub.add_option("--secret-name", f->secret_name, "Secret with the public key (default: the policy's secretName)");
   sub.add_option("--key-dir", f->settings.key_dir, "Where the verifier mounts the key")->capture_default_str();
   sub.add_option("--model-dir", f->settings.model_dir,

@@ -57,6 +57,9 @@ class Injector {
   // An LLMInferenceService: KServe's storage initializer off (the verifier fetches
   // spec.model.uri); refused where that cannot work (LoRA adapters, no spec.template).
   Status TakeOverLLMDownload();
+  // An existing verifier brought to what the flags and annotations say: image (--image),
+  // artifact, the hardened securityContext; a note per change.
+  Status ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where);
 
   const ObjectRef& obj_;
   const std::string& file_;
@@ -391,8 +394,14 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
       if (!artifact) return artifact.error();
       st = editor_.InsertKey(verifier, "args", Seq({Quoted(*artifact), Quoted(model_dir)}, true));
       if (!st) return st;
+    } else {
+      st = ReconcileVerifier(ps, verifier, where);
+      if (!st) return st;
     }
+    auto image = StringAt(verifier, "image");
+    out_.verifier_images.push_back(s_.image_given || !image ? s_.image : std::string(*image));
   } else {
+    out_.verifier_images.push_back(s_.image);
     auto artifact = Artifact(ps);
     if (!artifact) return artifact.error();
     std::vector<YNode> args;
@@ -448,6 +457,57 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
       out_.notes.push_back({p->Get("storageUri")->mark(),
                             fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer", where)});
     }
+  }
+  return Ok{};
+}
+
+Status Injector::ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where) {
+  // The image, when --image says which.
+  if (const Node* image = verifier->Get("image"); s_.image_given && image != nullptr && image->AsString() &&
+                                                   *image->AsString() != s_.image) {
+    out_.notes.push_back({image->mark(), fmt::format("{}: verifier image {} → {}", where, image->scalar(), s_.image)});
+    if (auto st = editor_.ReplaceScalar(image, EmitFlow(Quoted(s_.image))); !st) return st;
+  }
+  // The artifact: verify-and-fetch's positional <artifact> <dest-dir> are the last two args.
+  const Node* args = verifier->Get("args");
+  if (args != nullptr && args->IsSequence() && args->size() >= 2) {
+    const Node* artifact_node = args->at(args->size() - 2);
+    auto current = artifact_node->AsString();
+    auto wanted = current && !current->starts_with("-") ? Artifact(ps) : Expected<std::string>(std::string());
+    if (wanted && !wanted->empty() && *wanted != *current) {
+      out_.notes.push_back(
+          {artifact_node->mark(), fmt::format("{}: verifier artifact {} → {}", where, *current, *wanted)});
+      if (auto st = editor_.ReplaceScalar(artifact_node, EmitFlow(Quoted(*wanted))); !st) return st;
+    }
+  }
+  // The hardening every injected verifier has (an older render's output lacks seccompProfile).
+  const Node* sc = verifier->Get("securityContext");
+  if (sc == nullptr || !sc->IsMapping()) return Ok{};
+  struct Want {
+    const char* key;
+    YNode value;
+    const char* text;  // the scalar, for a value to correct
+  };
+  std::vector<Want> wants = {{"runAsNonRoot", Raw("true"), "true"},
+                             {"allowPrivilegeEscalation", Raw("false"), "false"},
+                             {"readOnlyRootFilesystem", Raw("true"), "true"},
+                             {"capabilities", Map({{"drop", Seq({Quoted("ALL")}, true)}}), nullptr},
+                             {"seccompProfile", Map({{"type", Str("RuntimeDefault")}}, true), nullptr}};
+  if (s_.fixed_uid) wants.push_back({"runAsUser", Raw("65532"), nullptr});
+  for (const Want& w : wants) {
+    const Node* have = sc->Get(w.key);
+    if (have == nullptr) {
+      out_.notes.push_back({sc->mark(), fmt::format("{}: verifier securityContext.{} added", where, w.key)});
+      if (auto st = editor_.InsertKey(sc, w.key, w.value); !st) return st;
+    } else if (w.text != nullptr && have->IsScalar() && have->scalar() != w.text) {
+      out_.notes.push_back({have->mark(), fmt::format("{}: verifier securityContext.{} {} → {}", where, w.key,
+                                                      have->scalar(), w.text)});
+      if (auto st = editor_.ReplaceScalar(have, w.text); !st) return st;
+    }
+  }
+  if (const Node* uid = sc->Get("runAsUser"); !s_.fixed_uid && uid != nullptr) {
+    out_.notes.push_back({uid->mark(), fmt::format("{}: verifier securityContext.runAsUser removed (--no-run-as-user)", where)});
+    if (auto st = editor_.DeleteKeyLine(sc, "runAsUser"); !st) return st;
   }
   return Ok{};
 }

@@ -30,6 +30,8 @@ struct RenderSettings {
   std::string init_name = "verify-and-fetch";
   std::string model_volume = "model";
   bool fixed_uid = true;  // runAsUser: 65532; false where the namespace assigns UIDs (OpenShift)
+  // --image was given: an existing verifier's image is brought to it (else left alone).
+  bool image_given = false;
 };
 
 struct ObjectEdits {
@@ -39,6 +41,7 @@ struct ObjectEdits {
     std::string message;
   };
   std::vector<Note> notes;  // what render decided, e.g. storageUri moved
+  std::vector<std::string> verifier_images;  // the verifiers' images after the edits
 };
 
 // Edits for one object of a checked kind; an Error (with file:line) when it cannot be made

@@ -18,7 +18,7 @@ Diagnostic Problem(Error e) { return {Diagnostic::Level::kError, std::move(e)}; 
 
 RenderedFile RenderText(const std::string& file, std::string text, const RenderSettings& settings,
                         const std::vector<Constraint>& constraints) {
-  RenderedFile out{file, std::move(text), {}, {}, {}, false};
+  RenderedFile out{file, std::move(text), {}, {}, {}, {}, false};
   // One document's tree at a time: edits are byte offsets and outlive the tree.
   yaml::TextIndex index(out.original);
   const re2::RE2& pattern = *constraints.front().parameters.pattern;
@@ -45,6 +45,7 @@ RenderedFile RenderText(const std::string& file, std::string text, const RenderS
             {Diagnostic::Level::kNote, Error{PolicyError::kInvalid, file, n.mark.line > 0 ? n.mark : obj.mark, std::move(n.message)}});
       }
       std::move(e->edits.begin(), e->edits.end(), std::back_inserter(edits));
+      std::move(e->verifier_images.begin(), e->verifier_images.end(), std::back_inserter(out.verifier_images));
     }
   }
   if (out.failed) return out;

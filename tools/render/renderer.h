@@ -19,6 +19,7 @@ struct RenderedFile {
   std::string rendered;          // == original when nothing had to change
   std::vector<Edit> edits;       // what turned original into rendered, sorted (for --diff)
   std::vector<Diagnostic> diagnostics;  // errors (nothing may be written) and notes
+  std::vector<std::string> verifier_images;  // of every verifier in the rendered objects
   bool failed = false;
 };
 

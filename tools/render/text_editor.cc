@@ -12,6 +12,17 @@ Error TextEditor::Fail(const Node* at, Mark fallback, const std::string& what) c
   return Error{PolicyError::kInvalid, file_, at != nullptr ? at->mark() : fallback, fmt::format("{}: {}", subject_, what)};
 }
 
+Status TextEditor::ReplaceScalar(const Node* scalar, const std::string& text) {
+  if (!scalar->IsScalar() || scalar->anchored() || scalar->end_mark().line != scalar->mark().line ||
+      scalar->style() == yaml::ScalarStyle::kLiteral || scalar->style() == yaml::ScalarStyle::kFolded) {
+    return Fail(scalar, "cannot replace this value safely (edit it by hand)");
+  }
+  size_t start = idx_.Offset(scalar->mark());
+  size_t end = idx_.Offset(scalar->end_mark());
+  edits_.push_back({start, end - start, text});
+  return Ok{};
+}
+
 size_t TextEditor::InsertionPoint(uint32_t line, size_t indent) const {
   while (line > 1 && idx_.IsBlankOrComment(line - 1) && !idx_.Line(line - 1).empty() && idx_.Indent(line - 1) == indent) {
     --line;

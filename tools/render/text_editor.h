@@ -30,6 +30,8 @@ class TextEditor {
   Status InsertKey(const yaml::Node* map, const std::string& key, const YNode& value);
   Status PrependItems(const yaml::Node* seq, const std::vector<YNode>& items);
   Status AddToList(const yaml::Node* map, const std::string& key, const std::vector<YNode>& items);
+  // Replaces a one-line scalar with `text` (already emitted: quoted or raw).
+  Status ReplaceScalar(const yaml::Node* scalar, const std::string& text);
   // Removes a `key: scalar` line; refused where that is not safe (flow, anchors, the last key).
   Status DeleteKeyLine(const yaml::Node* map, const std::string& key);
   // Learns indentation and list style from a pod spec (and the key above it).
