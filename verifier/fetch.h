@@ -19,9 +19,9 @@ struct FetchOptions {
   std::chrono::milliseconds initial_backoff{250};
   std::chrono::milliseconds max_backoff{8000};
   std::chrono::seconds max_retry_after{60};  // a longer Retry-After is capped
-  std::chrono::seconds connect_timeout{10};
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
   std::chrono::seconds stall_timeout{30};     // less than 1 byte/s for this long aborts
-  std::chrono::seconds total_timeout{3600};
+  std::chrono::milliseconds total_timeout{std::chrono::seconds(3600)};
   std::string ca_bundle;                      // PEM file; empty: the system's
   bool insecure_skip_tls_verify = false;      // callers warn loudly
   std::vector<std::string> headers;           // extra request headers

@@ -1,8 +1,11 @@
 #include "verifier/options.h"
 
+#include <cmath>
 #include <cstdlib>
 
 #include <CLI/CLI.hpp>
+
+#include "util/duration.h"
 
 namespace aegis::verifier {
 
@@ -68,7 +71,7 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
   app.footer(kFooter);
   app.get_formatter()->column_width(36);
   std::string log_format = "text", artifact_type = "auto";
-  long connect = 10, stall = 30, total = 3600;
+  double connect = 10, stall = 30, total = 3600;  // seconds
   app.add_option("artifact", o.artifact, "s3://bucket/key, https://…, http://… (needs --allow-insecure-http), file:///… or a path")
       ->required()->envname("AEGIS_ARTIFACT");
   app.add_option("dest", o.dest, "model directory (created if missing; a model an earlier run placed there is replaced)")
@@ -101,11 +104,20 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       ->envname("AEGIS_CA_BUNDLE");
   app.add_flag("--anonymous", o.anonymous, "S3 without credentials (public buckets)")->envname("AEGIS_ANONYMOUS");
   app.add_option("--retries", o.retries, "attempts per download")->capture_default_str()->check(CLI::Range(1, 100))->envname("AEGIS_RETRIES");
-  app.add_option("--connect-timeout", connect, "seconds to connect")->capture_default_str()->check(CLI::Range(1L, 3600L))
+  // Durations as kubectl takes them (300ms, 30s, 5m, 1h); a bare number is seconds.
+  const CLI::Validator duration(
+      [](std::string& v) {
+        auto seconds = DurationAsSeconds(v);
+        if (!seconds) return seconds.error().message;
+        v = *seconds;
+        return std::string();
+      },
+      "DURATION");
+  app.add_option("--connect-timeout", connect, "time to connect (10s)")->transform(duration)->check(CLI::Range(0.001, 3600.0))
       ->envname("AEGIS_CONNECT_TIMEOUT");
-  app.add_option("--stall-timeout", stall, "seconds without data before a retry")->capture_default_str()->check(CLI::Range(1L, 3600L))
-      ->envname("AEGIS_STALL_TIMEOUT");
-  app.add_option("--timeout", total, "seconds per download attempt")->capture_default_str()->check(CLI::Range(1L, 86400L))
+  app.add_option("--stall-timeout", stall, "time without data before a retry (30s)")->transform(duration)
+      ->check(CLI::Range(0.001, 3600.0))->envname("AEGIS_STALL_TIMEOUT");
+  app.add_option("--timeout", total, "time per download attempt (1h)")->transform(duration)->check(CLI::Range(0.001, 86400.0))
       ->envname("AEGIS_TIMEOUT");
   // A limit is a positive number: a negative one must not wrap into "no limit".
   const CLI::Validator positive(
@@ -136,9 +148,10 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
   o.artifact_type = artifact_type == "archive" ? ArtifactType::kArchive
                     : artifact_type == "file"  ? ArtifactType::kFile
                                                : ArtifactType::kAuto;
-  o.connect_timeout = std::chrono::seconds(connect);
-  o.stall_timeout = std::chrono::seconds(stall);
-  o.timeout = std::chrono::seconds(total);
+  auto ms = [](double seconds) { return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000))); };
+  o.connect_timeout = ms(connect);
+  o.stall_timeout = std::chrono::seconds(static_cast<long long>(std::ceil(stall)));
+  o.timeout = ms(total);
   parsed.options = std::move(o);
   parsed.exit_code = kExitPlaced;
   return parsed;

@@ -44,9 +44,9 @@ struct Options {
   bool anonymous = false;  // S3 without credentials (KServe's awsAnonymousCredential)
   std::string ca_bundle;
   int retries = 5;  // attempts per download
-  std::chrono::seconds connect_timeout{10};
-  std::chrono::seconds stall_timeout{30};
-  std::chrono::seconds timeout{3600};
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
+  std::chrono::seconds stall_timeout{30};  // libcurl's low-speed window: whole seconds
+  std::chrono::milliseconds timeout{std::chrono::seconds(3600)};
   ExtractLimits limits;
 };
 

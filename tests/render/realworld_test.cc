@@ -170,7 +170,8 @@ TEST(RealWorld, EachObjectRendersToAWorkingPodOrIsRefusedWithItsReason) {
     ::aegis::testing::WriteFile(SourcePath("tests/realworld/expectations.tsv"), written);
     GTEST_SKIP() << "expectations rewritten";
   }
-  EXPECT_TRUE(expected.empty()) << expected.size() << " expectations name no object, e.g. " << expected.begin()->first;
+  EXPECT_TRUE(expected.empty()) << expected.size() << " expectations name no object, e.g. "
+                                << (expected.empty() ? std::string() : expected.begin()->first);
   std::cout << objects << " objects (" << checked << " of a checked kind) in the real-manifest corpus: " << rendered
             << " renderings work, " << refused << " refused with the reason\n";
 }

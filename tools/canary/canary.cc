@@ -185,7 +185,7 @@ CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::fu
         if (c.verdict != Verdict::kPending) continue;
         c.verdict = Verdict::kFail;
         c.timed_out = true;
-        c.reason = fmt::format("timed out after {}s: {}", o.timeout.count(), c.reason);
+        c.reason = fmt::format("timed out after {}s: {}", static_cast<double>(o.timeout.count()) / 1000.0, c.reason);
       }
       break;
     }

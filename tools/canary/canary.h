@@ -24,7 +24,7 @@ struct CanaryOptions {
   std::string selector;    // narrows the pods (label selector), besides aegis/canary
   std::string constraint;  // one AegisSignedPod constraint; empty: all
   std::vector<Role> roles = {Role::kPositive, Role::kViolating, Role::kTampered};
-  std::chrono::seconds timeout{300};
+  std::chrono::milliseconds timeout{std::chrono::seconds(300)};
   std::chrono::milliseconds poll{2000};
   std::string probe_path;  // e.g. /v2/health/ready, through the pod proxy
   int probe_port = 8000;

@@ -8,6 +8,8 @@
 #include <memory>
 #include <thread>
 
+#include <cmath>
+
 #include <CLI/CLI.hpp>
 
 #include "canary/canary.h"
@@ -15,6 +17,7 @@
 #include "platform/env.h"
 #include "util/file_io.h"
 #include "cli/commands.h"
+#include "util/duration.h"
 #include "kube/access.h"
 #include "util/strings.h"
 
@@ -30,7 +33,7 @@ struct CanaryFlags {
   std::vector<std::string> roles;
   std::string format = "text";
   std::string output;
-  long timeout = 300;
+  double timeout = 300;  // seconds
   double poll = 2.0;
 };
 
@@ -54,7 +57,7 @@ int RunCanaryCommand(CanaryFlags& f) {
       f.o.roles.push_back(r == "positive" ? canary::Role::kPositive : r == "violating" ? canary::Role::kViolating : canary::Role::kTampered);
     }
   }
-  f.o.timeout = std::chrono::seconds(f.timeout);
+  f.o.timeout = std::chrono::milliseconds(static_cast<long long>(std::ceil(f.timeout * 1000)));
   f.o.poll = std::chrono::milliseconds(static_cast<long>(f.poll * 1000));
   // No request outlives --timeout (plus a moment for the last poll to be judged).
   auto api = kube::ConnectHttp(*access, &g_stop, std::chrono::steady_clock::now() + f.o.timeout + std::chrono::seconds(2));
@@ -89,8 +92,19 @@ void SetupCanary(CLI::App& sub, int& exit_code) {
   sub.add_option("--constraint", f->o.constraint, "AegisSignedPod constraint to read (default: all)");
   sub.add_option("--criteria", f->roles, "criteria to check: positive, violating, tampered (default: all)")
       ->delimiter(',')->check(CLI::IsMember({"positive", "violating", "tampered"}));
-  sub.add_option("--timeout", f->timeout, "seconds to wait for pods and the next audit")->capture_default_str()->check(CLI::PositiveNumber);
-  sub.add_option("--poll-interval", f->poll, "seconds between polls")->capture_default_str()->check(CLI::Range(0.01, 3600.0));
+  // Durations as kubectl takes them (300ms, 30s, 5m); a bare number is seconds.
+  const CLI::Validator duration(
+      [](std::string& v) {
+        auto seconds = DurationAsSeconds(v);
+        if (!seconds) return seconds.error().message;
+        v = *seconds;
+        return std::string();
+      },
+      "DURATION");
+  sub.add_option("--timeout", f->timeout, "how long to wait for pods and the next audit (5m)")
+      ->transform(duration)
+      ->check(CLI::Range(0.001, 86400.0 * 7));
+  sub.add_option("--poll-interval", f->poll, "time between polls (2s)")->transform(duration)->check(CLI::Range(0.01, 3600.0));
   sub.add_option("--probe-path", f->o.probe_path, "readiness endpoint of the positive canary, via the pod proxy (e.g. /v2/health/ready)");
   sub.add_option("--probe-port", f->o.probe_port, "port of --probe-path")->capture_default_str();
   sub.add_flag("--apply", f->o.apply, "create the three canary pods, check them, delete them");
