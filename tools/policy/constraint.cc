@@ -140,79 +140,99 @@ class Parser {
     return m;
   }
 
-  Expected<Parameters> ParseParameters(const yaml::Node* n, std::vector<Error>& warnings) const {
+  // Every parameter is read; each one in error is added to `errors` (and left at its default).
+  Parameters ParseParameters(const yaml::Node* n, std::vector<Error>& warnings, std::vector<Error>& errors) const {
     Parameters p = DefaultParameters();
     if (n == nullptr || n->IsNull()) return p;
-    if (!n->IsMapping()) return Fail(n, "spec.parameters must be a mapping");
+    if (!n->IsMapping()) {
+      errors.push_back(Fail(n, "spec.parameters must be a mapping"));
+      return p;
+    }
     for (size_t i = 0; i < n->pair_count(); ++i) {
       const yaml::Node* k = n->key_at(i);
       const yaml::Node* v = n->value_at(i);
       std::string key = k->scalar();
       if (v->IsNull()) continue;  // the API server prunes nulls: the default applies
-      if (key == "namespaces") {
-        auto ns = Strings(v, "parameter namespaces");
-        if (!ns) return ns.error();
-        p.namespaces = *ns;
-      } else if (key == "initContainerPattern") {
-        auto s = String(v, "parameter initContainerPattern");
-        if (!s) return s.error();
-        auto re = CompilePattern(*s);
-        if (!re) return Fail(v, re.error().message);
-        p.init_container_pattern = *s;
-        p.pattern = *re;
-      } else if (key == "secretName") {
-        auto s = String(v, "parameter secretName");
-        if (!s) return s.error();
-        p.secret_name = *s;
-      } else if (bool* flag = BoolParameter(p, key)) {
-        auto b = Bool(v, fmt::format("parameter {}", key));
-        if (!b) return b.error();
-        *flag = *b;
-      } else if (key == "verifierImages") {
-        auto images = Strings(v, "parameter verifierImages");
-        if (!images) return images.error();
-        p.verifier_images = *images;
-      } else if (key == "verifiedStorageUriPrefixes") {
-        auto prefixes = Strings(v, "parameter verifiedStorageUriPrefixes");
-        if (!prefixes) return prefixes.error();
-        p.verified_storage_uri_prefixes = *prefixes;
-      } else {
-        warnings.push_back(Fail(k, fmt::format("unknown parameter {} is ignored (the ConstraintTemplate does "
-                                               "not declare it, so Gatekeeper prunes it)",
-                                               key)));
-      }
+      auto st = ParseParameter(p, key, k, v, warnings);
+      if (!st) errors.push_back(st.error());
     }
     return p;
   }
 
-  Expected<Constraint> ParseConstraint(const ObjectRef& obj, std::vector<Error>& warnings) const {
+  Status ParseParameter(Parameters& p, const std::string& key, const yaml::Node* k, const yaml::Node* v,
+                        std::vector<Error>& warnings) const {
+    if (key == "namespaces") {
+      auto ns = Strings(v, "parameter namespaces");
+      if (!ns) return ns.error();
+      p.namespaces = *ns;
+    } else if (key == "initContainerPattern") {
+      auto s = String(v, "parameter initContainerPattern");
+      if (!s) return s.error();
+      auto re = CompilePattern(*s);
+      if (!re) return Fail(v, re.error().message);
+      p.init_container_pattern = *s;
+      p.pattern = *re;
+    } else if (key == "secretName") {
+      auto s = String(v, "parameter secretName");
+      if (!s) return s.error();
+      p.secret_name = *s;
+    } else if (bool* flag = BoolParameter(p, key)) {
+      auto b = Bool(v, fmt::format("parameter {}", key));
+      if (!b) return b.error();
+      *flag = *b;
+    } else if (key == "verifierImages") {
+      auto images = Strings(v, "parameter verifierImages");
+      if (!images) return images.error();
+      p.verifier_images = *images;
+    } else if (key == "verifiedStorageUriPrefixes") {
+      auto prefixes = Strings(v, "parameter verifiedStorageUriPrefixes");
+      if (!prefixes) return prefixes.error();
+      p.verified_storage_uri_prefixes = *prefixes;
+    } else {
+      warnings.push_back(Fail(k, fmt::format("unknown parameter {} is ignored (the ConstraintTemplate does "
+                                             "not declare it, so Gatekeeper prunes it)",
+                                             key)));
+    }
+    return Ok{};
+  }
+
+  // Reads the whole constraint; every problem is added to `errors` (the first one is returned).
+  Expected<Constraint> ParseConstraint(const ObjectRef& obj, std::vector<Error>& warnings,
+                                       std::vector<Error>& errors) const {
+    size_t before = errors.size();
     Constraint c;
     c.file = file_;
     c.mark = obj.mark;
     c.name = obj.name;
-    if (c.name.empty()) return Fail(obj.root, "constraint has no metadata.name");
+    if (c.name.empty()) errors.push_back(Fail(obj.root, "constraint has no metadata.name"));
     const yaml::Node* spec = obj.root->Get("spec");
-    if (spec != nullptr && !spec->IsNull() && !spec->IsMapping()) return Fail(spec, "spec must be a mapping");
+    if (spec != nullptr && !spec->IsNull() && !spec->IsMapping()) {
+      errors.push_back(Fail(spec, "spec must be a mapping"));
+      return errors[before];
+    }
     const yaml::Node* action = spec != nullptr ? spec->Get("enforcementAction") : nullptr;
     if (action != nullptr && !action->IsNull()) {
       auto a = String(action, "spec.enforcementAction");
-      if (!a) return a.error();
-      if (*a == "deny") {
+      if (!a) {
+        errors.push_back(a.error());
+      } else if (*a == "deny") {
         c.action = EnforcementAction::kDeny;
       } else if (*a == "warn") {
         c.action = EnforcementAction::kWarn;
       } else if (*a == "dryrun") {
         c.action = EnforcementAction::kDryrun;
       } else {
-        return Fail(action, fmt::format("unknown enforcementAction {} (deny, warn or dryrun)", *a));
+        errors.push_back(Fail(action, fmt::format("unknown enforcementAction {} (deny, warn or dryrun)", *a)));
       }
     }
     auto m = ParseMatch(spec != nullptr ? spec->Get("match") : nullptr);
-    if (!m) return m.error();
-    c.match = std::move(*m);
-    auto p = ParseParameters(spec != nullptr ? spec->Get("parameters") : nullptr, warnings);
-    if (!p) return p.error();
-    c.parameters = std::move(*p);
+    if (m) {
+      c.match = std::move(*m);
+    } else {
+      errors.push_back(m.error());
+    }
+    c.parameters = ParseParameters(spec != nullptr ? spec->Get("parameters") : nullptr, warnings, errors);
+    if (errors.size() > before) return errors[before];
     return c;
   }
 
@@ -247,7 +267,14 @@ Parameters DefaultParameters() {
 }
 
 Expected<Constraint> ParseConstraint(const std::string& file, const ObjectRef& obj, std::vector<Error>& warnings) {
-  return Parser(file).ParseConstraint(obj, warnings);
+  std::vector<Error> errors;
+  return Parser(file).ParseConstraint(obj, warnings, errors);
+}
+
+std::vector<Error> ConstraintProblems(const std::string& file, const ObjectRef& obj, std::vector<Error>& warnings) {
+  std::vector<Error> errors;
+  (void)Parser(file).ParseConstraint(obj, warnings, errors);
+  return errors;
 }
 
 Expected<LoadedConstraints> ParseConstraints(const std::string& file, std::string_view text) {
@@ -258,7 +285,8 @@ Expected<LoadedConstraints> ParseConstraints(const std::string& file, std::strin
   for (const auto& doc : *docs) {
     for (const ObjectRef& obj : ObjectsOf(doc.root(), "default").objects) {
       if (obj.kind != "AegisSignedPod" || obj.group != "constraints.gatekeeper.sh") continue;
-      auto c = parser.ParseConstraint(obj, out.warnings);
+      std::vector<Error> errors;
+      auto c = parser.ParseConstraint(obj, out.warnings, errors);
       if (!c) return c.error();
       out.constraints.push_back(std::move(*c));
     }

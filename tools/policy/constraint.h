@@ -85,6 +85,9 @@ struct ObjectRef;
 // Parses one AegisSignedPod object; unknown parameters are appended to `warnings`.
 Expected<Constraint> ParseConstraint(const std::string& file, const ObjectRef& obj, std::vector<Error>& warnings);
 
+// Every problem of one AegisSignedPod object (policy check reports them all in one run).
+std::vector<Error> ConstraintProblems(const std::string& file, const ObjectRef& obj, std::vector<Error>& warnings);
+
 // Reads every AegisSignedPod constraint in a YAML stream; other objects are ignored.
 Expected<LoadedConstraints> ParseConstraints(const std::string& file, std::string_view text);
 

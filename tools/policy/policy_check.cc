@@ -92,9 +92,13 @@ class Checker {
     }
     if (builtin) {
       std::vector<aegis::Error> warnings;
-      auto c = ParseConstraint(file, obj, warnings);
-      if (!c) Error(file, c.error().mark, c.error().message);
-      if (c) CheckVersionTwo(file, obj, c->parameters);
+      auto problems = ConstraintProblems(file, obj, warnings);
+      for (const auto& e : problems) Error(file, e.mark, e.message);
+      if (problems.empty()) {
+        std::vector<aegis::Error> again;  // the warnings were collected above
+        auto c = ParseConstraint(file, obj, again);
+        if (c) CheckVersionTwo(file, obj, c->parameters);
+      }
       // Without a template in the files, the parameters are checked against Aegis' own
       // template. An unknown parameter is a warning for lint; here it is what we look for.
       if (it == templates_.end()) {
