@@ -1,4 +1,6 @@
 #include "verifier/fetch.h"
+
+#include "verifier/storage_error.h"
 #include "platform/http.h"
 #include "platform/net_error.h"
 
@@ -26,8 +28,13 @@ struct Transfer {
   bool write_failed = false;
   bool too_large = false;
 
+  std::string error_body;  // the start of an error response: its code explains the refusal
+
   bool Take(long status, std::string_view data) {
-    if (status != 200 && status != 206) return true;  // error bodies are not the artifact
+    if (status != 200 && status != 206) {  // error bodies are not the artifact
+      if (error_body.size() < 4096) error_body.append(data.substr(0, 4096 - error_body.size()));
+      return true;
+    }
     if (!started) {
       started = true;
       if (status == 200 && resume_from > 0) {  // no Range support: start over
@@ -52,8 +59,8 @@ bool Retryable(const platform::HttpOutcome& a) {
   return a.status >= 500 || a.status == 429;
 }
 
-std::string Describe(const platform::HttpOutcome& a) {
-  return a.failure.empty() ? fmt::format("HTTP {}", a.status) : a.failure;
+std::string Describe(const platform::HttpOutcome& a, std::string_view body) {
+  return a.failure.empty() ? DescribeStorageError(a.status, body) : a.failure;
 }
 
 }  // namespace
@@ -86,7 +93,12 @@ Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path,
   std::string last;
   for (int i = 1; i <= o.max_attempts; ++i) {
     result.attempts = i;
-    Transfer t{file.get(), &hasher, &result.bytes, result.bytes, o.max_bytes};
+    Transfer t;
+    t.file = file.get();
+    t.hasher = &hasher;
+    t.bytes = &result.bytes;
+    t.resume_from = result.bytes;
+    t.max_bytes = o.max_bytes;
     request.range_from = result.bytes;
     auto attempt = client.Send(request, [&t](long status, std::string_view data) { return t.Take(status, data); });
     result.resumed = result.resumed || (request.range_from > 0 && attempt.status == 206);
@@ -107,7 +119,7 @@ Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path,
       result.digests = hasher.Final();
       return result;
     }
-    last = Describe(attempt);
+    last = Describe(attempt, t.error_body);
     if (complete && attempt.status == 404) {
       cleanup();
       return Error{NetError::kNotFound, url, {}, "not found (HTTP 404)"};

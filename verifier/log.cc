@@ -50,8 +50,9 @@ void Logger::Write(const char* level, const std::string& event, const Fields& fi
   } else {
     line = fmt::format("verify-and-fetch: {}: {}", level, event);
     for (const auto& [k, v] : fields) {
-      line += NeedsQuotes(v) ? fmt::format(" {}={}", k, nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
-                             : fmt::format(" {}={}", k, v);
+      std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+      line += NeedsQuotes(text) ? fmt::format(" {}={}", k, nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+                                : fmt::format(" {}={}", k, text);
     }
     line = Printable(line);  // names come from the bucket: no escape sequence reaches a terminal
   }

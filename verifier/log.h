@@ -8,9 +8,12 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace aegis::verifier {
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
+// Field values keep their JSON type: numbers and booleans are written as such.
+using Fields = std::vector<std::pair<std::string, nlohmann::json>>;
 
 class Logger {
  public:

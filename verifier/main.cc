@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   if (s) return kExitPlaced;
   std::string reason = log.Mask(TerminationMessage(s.error()));
   int code = ExitCodeFor(s.error().kind);
-  log.Error("failed", {{"reason", reason}, {"exit", std::to_string(code)}});
+  log.Error("failed", {{"reason", reason}, {"exit", code}});
   WriteTerminationLog(o.termination_log, reason, log);
   return code;
 }

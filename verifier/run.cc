@@ -42,8 +42,9 @@ bool LooksLikeArchive(const std::string& name) {
   return false;
 }
 
-std::string Seconds(std::chrono::steady_clock::duration d) {
-  return fmt::format("{:.3f}", std::chrono::duration<double>(d).count());
+// Seconds, to the millisecond (a JSON number in the log).
+double Seconds(std::chrono::steady_clock::duration d) {
+  return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) / 1000.0;
 }
 
 const char* FormatName(SignatureFile::Format f) {
@@ -87,7 +88,7 @@ Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources
     if (!text) return text.error();
     auto parsed = ParseSignatureFile(*text);
     if (!parsed) return Fail(VerifyError::kSignature, DisplayUri(uri), parsed.error().message);
-    log.Info("signature fetched", {{"uri", DisplayUri(uri)}, {"format", FormatName(parsed->format)}, {"bytes", std::to_string(got->bytes)}});
+    log.Info("signature fetched", {{"uri", DisplayUri(uri)}, {"format", FormatName(parsed->format)}, {"bytes", got->bytes}});
     return std::optional<FoundSignature>(FoundSignature{uri, std::move(*parsed)});
   }
   return std::optional<FoundSignature>();
@@ -134,8 +135,8 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   auto got = sources.Get(o.artifact, artifact, NeededDigests(*trust));
   if (!got) return got.error();
   std::string sha256 = Hex(got->digests.sha256);
-  log.Info("artifact fetched", {{"uri", DisplayUri(o.artifact)}, {"bytes", std::to_string(got->bytes)}, {"sha256", sha256},
-                                {"attempts", std::to_string(got->attempts)}, {"resumed", got->resumed ? "true" : "false"},
+  log.Info("artifact fetched", {{"uri", DisplayUri(o.artifact)}, {"bytes", got->bytes}, {"sha256", sha256},
+                                {"attempts", got->attempts}, {"resumed", got->resumed},
                                 {"seconds", Seconds(std::chrono::steady_clock::now() - t1)}});
   if (!o.expected_sha256.empty() && sha256 != o.expected_sha256) {
     return Fail(VerifyError::kSignature, DisplayUri(o.artifact),
@@ -183,7 +184,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     }
     std::error_code ec;
     fs::remove(artifact, ec);
-    log.Info("extracted", {{"entries", std::to_string(x->entries)}, {"bytes", std::to_string(x->bytes)},
+    log.Info("extracted", {{"entries", x->entries}, {"bytes", x->bytes},
                            {"seconds", Seconds(std::chrono::steady_clock::now() - t2)}});
   } else {
     std::error_code ec;
@@ -238,7 +239,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
 
   // 6. Place.
   if (Status s = ws.Place(tree, DisplayUri(o.artifact), sha256, key_used); !s) return s.error();
-  log.Info("placed", {{"dest", o.dest}, {"entries", std::to_string(ws.placed().size())}, {"sha256", sha256},
+  log.Info("placed", {{"dest", o.dest}, {"entries", ws.placed().size()}, {"sha256", sha256},
                       {"seconds", Seconds(std::chrono::steady_clock::now() - t0)}});
   summary.sha256 = sha256;
   summary.bytes = got->bytes;

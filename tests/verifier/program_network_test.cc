@@ -222,7 +222,8 @@ TEST_F(ProgramS3Test, SignedGetPlacesTheModel) {
 
 TEST_F(ProgramS3Test, WrongSecretIsExit4AndNeverShown) {
   auto r = Run("--key " + PublicKey() + " --retries 1 s3://models/resnet/m.tar.gz model", Creds("wrong-secret-value"));
-  ExpectFailure(r, 4, "HTTP 403");
+  // The real S3 server's own error code, and what to do about it.
+  ExpectFailure(r, 4, "HTTP 403 SignatureDoesNotMatch: the secret key does not belong to the access key ID");
   ExpectNoSecret(r, {"wrong-secret-value"});
 }
 

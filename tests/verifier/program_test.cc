@@ -56,6 +56,18 @@ TEST_F(ProgramTest, ConfiguredThroughEnvironmentWithJsonLogLines) {
     ASSERT_TRUE(j.is_object()) << line;
     EXPECT_TRUE(j.contains("ts") && j.contains("level") && j.contains("event")) << line;
     events.insert(j["event"].get<std::string>());
+    // Numbers and booleans are JSON numbers and booleans (a log pipeline sums them).
+    for (const char* key : {"bytes", "entries", "attempts", "seconds"}) {
+      if (j.contains(key)) {
+        EXPECT_TRUE(j[key].is_number()) << key << " in " << line;
+      }
+    }
+    if (j.contains("resumed")) {
+      EXPECT_TRUE(j["resumed"].is_boolean()) << line;
+    }
+    if (j["event"] == "artifact fetched") {
+      EXPECT_GT(j["bytes"].get<uint64_t>(), 0u) << line;
+    }
   }
   EXPECT_GE(n, 4);
   for (const char* e : {"trusted key", "signature fetched", "artifact fetched", "signature verified", "extracted", "placed"}) {

@@ -7,6 +7,7 @@
 #include "support/http_server.h"
 #include "support/test_support.h"
 #include "verifier/s3.h"
+#include "verifier/storage_error.h"
 #include "platform/net_error.h"
 
 namespace aegis::verifier {
@@ -101,6 +102,32 @@ TEST(S3, SignedRequestsDoNotFollowRedirectsWithTheSessionToken) {
   EXPECT_EQ(r.error().kind, NetError::kNetwork) << r.error().Describe();
   EXPECT_EQ(elsewhere.load(), 0) << "the redirect was followed";
   EXPECT_EQ(r.error().Describe().find("session-token-value"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace aegis::verifier
+
+namespace aegis::verifier {
+namespace {
+
+// The code in S3's, Azure's and GCS's error bodies, and nothing else from them: S3 echoes the
+// string to sign and the access key ID in a SignatureDoesNotMatch body.
+TEST(StorageError, TheProvidersCodeAndAHintNeverTheRestOfTheBody) {
+  std::string s3 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SignatureDoesNotMatch</Code><Message>The "
+                   "request signature we calculated does not match</Message><AWSAccessKeyId>AKIASECRETLOOKING"
+                   "</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256 …</StringToSign></Error>";
+  std::string d = DescribeStorageError(403, s3);
+  EXPECT_EQ(d.rfind("HTTP 403 SignatureDoesNotMatch: ", 0), 0u) << d;
+  EXPECT_EQ(d.find("AKIASECRETLOOKING"), std::string::npos);
+  EXPECT_EQ(d.find("AWS4-HMAC"), std::string::npos);
+  EXPECT_EQ(StorageErrorCode("<Error><Code>AccessDenied</Code></Error>"), "AccessDenied");
+  EXPECT_NE(DescribeStorageError(403, "<Error><Code>AccessDenied</Code></Error>").find("s3:GetObject"), std::string::npos);
+  EXPECT_EQ(StorageErrorCode(R"({"error": {"code": 403, "errors": [{"reason": "forbidden"}]}})"), "forbidden");
+  EXPECT_EQ(DescribeStorageError(403, R"({"error": {"errors": [{"reason": "forbidden"}]}})"), "HTTP 403 forbidden");
+  EXPECT_EQ(DescribeStorageError(503, ""), "HTTP 503");
+  // A code that is not a plain token is not shown (no markup or text from the body).
+  EXPECT_EQ(StorageErrorCode("<Code>Access Denied; <script></Code>"), "");
+  EXPECT_EQ(StorageErrorCode("<Code>" + std::string(80, 'A') + "</Code>"), "");
 }
 
 }  // namespace
