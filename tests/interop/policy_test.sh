@@ -16,8 +16,8 @@ expect_ok "opa $OPA_NEW test --v0-compatible rego/" "$opa_new" test --v0-compati
 expect_output "opa $OPA_NEW ran every Rego test" "^PASS: [0-9]+/[0-9]+$"
 expect_ok "opa $OPA_NEW test rego/ (the same files also parse as Rego v1)" "$opa_new" test rego/
 expect_ok "opa $OPA_OLD check --strict rego/aegis_signed.rego" "$opa_old" check --strict rego/aegis_signed.rego
-expect_ok "gator $GATOR_OLD verify policies/" "$gator_old" verify policies/
-expect_ok "gator $GATOR_NEW verify policies/" "$gator_new" verify policies/
+expect_ok "gator $GATOR_OLD verify tests/gator/" "$gator_old" verify tests/gator/
+expect_ok "gator $GATOR_NEW verify tests/gator/" "$gator_new" verify tests/gator/
 
 # The template Gatekeeper would receive: every shipped constraint against one bad pod.
 cat >"$work/pod.yaml" <<'YAML'

@@ -158,6 +158,9 @@ const std::map<std::string, std::string>& MessagePatterns() {
       {"AEGIS001", "no initContainer whose name matches|no pod spec at"},
       {"AEGIS002", "no volume from secret"},
       {"AEGIS003", "mounts a volume from secret"},
+      {"AEGIS004", "runs (an allowed|a) verifier image"},
+      {"AEGIS005", "unverified"},
+      {"AEGIS006", "the verifier writes no volume|no container mounts a volume the verifier writes|the verified copy is shadowed"},
   };
   return kPatterns;
 }
@@ -165,17 +168,17 @@ const std::map<std::string, std::string>& MessagePatterns() {
 void GatorSuite(const std::vector<Suite>& suites, std::vector<GeneratedFile>& files) {
   std::string suite =
       "# Generated from tests/corpus by tests/policygen (aegis_gen_policy_tests). Do not edit.\n"
-      "# Run: gator verify policies/\n"
+      "# Run: gator verify tests/gator/ (the test constraints live here, not in policies/)\n"
       "# Case objects carry the namespace `aegis lint` places them in (kubectl apply -n default).\n"
       "kind: Suite\napiVersion: test.gatekeeper.sh/v1alpha1\nmetadata:\n  name: aegissignedpod\ntests:\n";
   for (const Suite& s : suites) {
     for (size_t ci = 0; ci < s.constraints.size(); ++ci) {
       const Constraint& c = s.constraints[ci];
-      std::string dir = "policies/gator/" + s.name;
+      std::string dir = "tests/gator/" + s.name;
       std::string cfile = fmt::format("{}/constraint-{}.yaml", dir, c.name);
       files.push_back({cfile, s.constraint_json[ci].dump(2) + "\n"});
-      suite += fmt::format("  - name: {}/{}\n    template: constrainttemplate.yaml\n    constraint: {}\n",
-                           s.name, c.name, cfile.substr(9));
+      suite += fmt::format("  - name: {}/{}\n    template: ../../policies/constrainttemplate.yaml\n    constraint: {}\n",
+                           s.name, c.name, cfile.substr(12));
       if (c.match.namespace_selector) {
         suite +=
             "    # gator verify reviews an object without its Namespace, so a namespaceSelector cannot be\n"
@@ -193,7 +196,7 @@ void GatorSuite(const std::vector<Suite>& suites, std::vector<GeneratedFile>& fi
         bool selected = MatchFor(s, c, o.ref) != Applies::kNo;
         auto expected = selected ? Expected(s, c, o) : decltype(Expected(s, c, o)){};
         suite += fmt::format("      - name: {}\n        object: {}\n        assertions:\n          - violations: {}\n",
-                             o.name, ofile.substr(9), expected.size());
+                             o.name, ofile.substr(12), expected.size());
         for (const auto& [rule, pattern] : MessagePatterns()) {
           auto n = std::count_if(expected.begin(), expected.end(), [&, r = rule](const auto& e) { return e.second == r; });
           suite += fmt::format("          - message: {}\n            violations: {}\n", nlohmann::json(pattern).dump(), n);
@@ -201,12 +204,12 @@ void GatorSuite(const std::vector<Suite>& suites, std::vector<GeneratedFile>& fi
       }
     }
   }
-  files.push_back({"policies/suite.yaml", suite});
+  files.push_back({"tests/gator/suite.yaml", suite});
 }
 
 }  // namespace
 
-std::vector<std::string> GeneratedDirectories() { return {"policies/gator"}; }
+std::vector<std::string> GeneratedDirectories() { return {"tests/gator"}; }
 
 std::vector<GeneratedFile> Generate(const std::string& repo_root) {
   std::vector<Suite> suites;

@@ -1,5 +1,5 @@
 // Generates, from the policy corpus (tests/corpus), the Rego corpus tests
-// (rego/corpus_test.rego) and the gator verify suite (policies/suite.yaml, policies/gator/).
+// (rego/corpus_test.rego) and the gator verify suite (tests/gator/suite.yaml, tests/gator/).
 // A test regenerates them and fails when the committed files drift from the corpus.
 #pragma once
 

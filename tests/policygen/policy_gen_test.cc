@@ -36,7 +36,7 @@ TEST(PolicyGen, EveryCorpusSuiteAndRuleIsCovered) {
   std::string suite;
   for (const auto& f : Generate(testing::SourcePath(""))) {
     if (f.path == "rego/corpus_test.rego") rego = f.content;
-    if (f.path == "policies/suite.yaml") suite = f.content;
+    if (f.path == "tests/gator/suite.yaml") suite = f.content;
   }
   for (const char* s : {"defaults", "params_pattern", "params_vault", "params_namespaces", "match_kinds",
                         "match_namespaces", "match_labels", "match_nsselector", "enforcement"}) {
