@@ -57,7 +57,7 @@ std::map<Key, Expectation> ReadExpectations(const std::vector<std::string>& file
 void ExpectAnnotatedFindings(const std::vector<Constraint>& constraints, const std::vector<std::string>& files) {
   bool several = constraints.size() > 1;
   auto expected = ReadExpectations(files);
-  Linter linter(LintOptions{constraints, "default", false, 1});
+  Linter linter(LintOptions{constraints, "default", false, 1, {}});
   for (const auto& f : files) linter.LintText(f, testing::ReadFile(f));
   LintResult r = linter.Finish();
   EXPECT_EQ(r.InputErrors(), 0u);
@@ -109,7 +109,7 @@ TEST(Manifests, ExamplesLintCleanWithTheBuiltinPolicy) {
   auto inputs = ExpandInputs({testing::SourcePath("manifests/kserve"), testing::SourcePath("manifests/triton"),
                               testing::SourcePath("manifests/pod")});
   ASSERT_TRUE(inputs.errors.empty());
-  Linter linter(LintOptions{BuiltinConstraints()->constraints, "default", false, 1});
+  Linter linter(LintOptions{BuiltinConstraints()->constraints, "default", false, 1, {}});
   for (const auto& f : inputs.files) linter.LintText(f, testing::ReadFile(f));
   LintResult r = linter.Finish();
   EXPECT_EQ(r.objects.size(), 3u);
@@ -127,7 +127,7 @@ TEST(Manifests, KServeNativeExamplesConformToTheKServeNativeConstraint) {
   ASSERT_TRUE(inputs.errors.empty());
   for (const auto& [constraints, clean] : {std::pair{native->constraints, true},
                                           std::pair{BuiltinConstraints()->constraints, false}}) {
-    Linter linter(LintOptions{constraints, "default", false, 1});
+    Linter linter(LintOptions{constraints, "default", false, 1, {}});
     for (const auto& f : inputs.files) linter.LintText(f, testing::ReadFile(f));
     LintResult r = linter.Finish();
     EXPECT_EQ(r.objects.size(), 2u);

@@ -11,7 +11,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const auto* constraints = new std::vector<aegis::Constraint>(aegis::BuiltinConstraints()->constraints);
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  aegis::Linter linter(aegis::LintOptions{*constraints, "default", false, 1});
+  aegis::Linter linter(aegis::LintOptions{*constraints, "default", false, 1, {}});
   linter.LintText("fuzz.yaml", text);
   aegis::LintResult r = linter.Finish();
   (void)aegis::RenderSarif(r);

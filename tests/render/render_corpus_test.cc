@@ -56,7 +56,7 @@ TEST_P(RenderCorpusTest, EveryWorkloadRendersCleanAndIdempotently) {
           continue;
         }
         // The rendered object lints clean under the suite's constraint, found by position.
-        Linter linter(LintOptions{{c}, "default", false, 1});
+        Linter linter(LintOptions{{c}, "default", false, 1, {}});
         linter.LintText(file, *out);
         LintResult r = linter.Finish();
         EXPECT_EQ(r.InputErrors(), 0u) << label << "\n" << *out;

@@ -13,7 +13,7 @@ std::string_view BuiltinPolicyYaml();
 namespace {
 
 LintResult Lint(std::string_view text, size_t threads = 1, const std::string& ns = "default") {
-  Linter linter(LintOptions{BuiltinConstraints()->constraints, ns, false, threads});
+  Linter linter(LintOptions{BuiltinConstraints()->constraints, ns, false, threads, {}});
   linter.LintText("in.yaml", text);
   return linter.Finish();
 }
@@ -85,9 +85,9 @@ TEST(Linter, ParallelChunksGiveTheSameResultAsOneThread) {
   // Large enough to be split into chunks (the threshold is 1 MiB).
   std::string big;
   while (big.size() < (size_t{1} << 21)) big += text;
-  Linter seq(LintOptions{BuiltinConstraints()->constraints, "default", false, 1});
+  Linter seq(LintOptions{BuiltinConstraints()->constraints, "default", false, 1, {}});
   seq.LintText("in.yaml", big);
-  Linter par(LintOptions{BuiltinConstraints()->constraints, "default", false, 4});
+  Linter par(LintOptions{BuiltinConstraints()->constraints, "default", false, 4, {}});
   par.LintText("in.yaml", big);
   LintResult s = seq.Finish(), p = par.Finish();
   EXPECT_EQ(RenderJson(s), RenderJson(p));
@@ -98,9 +98,9 @@ TEST(Linter, ParallelSyntaxErrorStopsTheStreamLikeSequential) {
   std::string text;
   while (text.size() < (size_t{1} << 21)) text += "---\n" + std::string(kBareDeployment);
   std::string broken = text.substr(0, text.size() / 4) + "---\nkind: [\n" + text;
-  Linter seq(LintOptions{BuiltinConstraints()->constraints, "default", false, 1});
+  Linter seq(LintOptions{BuiltinConstraints()->constraints, "default", false, 1, {}});
   seq.LintText("in.yaml", broken);
-  Linter par(LintOptions{BuiltinConstraints()->constraints, "default", false, 4});
+  Linter par(LintOptions{BuiltinConstraints()->constraints, "default", false, 4, {}});
   par.LintText("in.yaml", broken);
   EXPECT_EQ(RenderJson(seq.Finish()), RenderJson(par.Finish()));
 }
@@ -121,7 +121,7 @@ TEST(Linter, NamespaceSelectorWithoutNamespaceObjectWarnsOnce) {
                                  "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: AegisSignedPod\n"
                                  "metadata: {name: sel}\nspec: {match: {namespaceSelector: {matchLabels: {a: b}}}}\n");
   ASSERT_TRUE(loaded.ok());
-  Linter linter(LintOptions{loaded->constraints, "default", false, 1});
+  Linter linter(LintOptions{loaded->constraints, "default", false, 1, {}});
   linter.LintText("in.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p1, namespace: x}\n---\n"
                              "apiVersion: v1\nkind: Pod\nmetadata: {name: p2, namespace: x}\n");
   LintResult r = linter.Finish();
@@ -133,6 +133,29 @@ TEST(Linter, NamespaceSelectorWithoutNamespaceObjectWarnsOnce) {
 
 TEST(Linter, BuiltinPolicyIsEmbeddedVerbatim) {
   EXPECT_EQ(BuiltinPolicyYaml(), testing::ReadFile(testing::SourcePath("policies/constraint-enforce.yaml")));
+}
+
+}  // namespace
+}  // namespace aegis
+
+namespace aegis {
+namespace {
+
+// --namespace-labels stands in for a Namespace manifest the input does not have.
+TEST(Linter, NamespaceLabelsGivenForANamespaceOutsideTheInput) {
+  auto loaded = ParseConstraints("c.yaml",
+                                 "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: AegisSignedPod\n"
+                                 "metadata: {name: sel}\nspec: {match: {namespaceSelector: {matchLabels: {a: b}}}}\n");
+  ASSERT_TRUE(loaded.ok());
+  const std::string pods = "apiVersion: v1\nkind: Pod\nmetadata: {name: p1, namespace: x}\n---\n"
+                           "apiVersion: v1\nkind: Pod\nmetadata: {name: p2, namespace: y}\n";
+  Linter linter(LintOptions{loaded->constraints, "default", false, 1, {{"x", {{"a", "b"}}}, {"y", {{"a", "c"}}}}});
+  linter.LintText("in.yaml", pods);
+  LintResult r = linter.Finish();
+  ASSERT_EQ(r.findings.size(), 1u);  // x matches the selector; y does not
+  EXPECT_EQ(r.objects[r.findings[0].object].name, "p1");
+  EXPECT_EQ(r.objects[1].status, ObjectStatus::kOutOfScope);
+  EXPECT_TRUE(r.diagnostics.empty());  // nothing had to be guessed
 }
 
 }  // namespace

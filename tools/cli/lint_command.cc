@@ -29,6 +29,7 @@ struct LintFlags {
   bool fail_on_warn = false;
   bool quiet = false;
   bool list_skipped = false;
+  std::vector<std::string> namespace_labels;
   size_t jobs = 0;
   uint64_t max_input_mb = kDefaultMaxInputBytes >> 20;
 };
@@ -79,7 +80,24 @@ int RunLint(const LintFlags& f) {
     PrintError(loaded.error());
     return kExitUsage;
   }
-  Linter linter(LintOptions{loaded->constraints, f.namespace_, f.list_skipped, f.jobs});
+  std::map<std::string, Labels> namespace_labels;
+  for (const std::string& spec : f.namespace_labels) {
+    // NS=KEY=VALUE[,KEY=VALUE…]
+    size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "aegis lint: error: --namespace-labels " << Printable(spec)
+                << ": give NAMESPACE=KEY=VALUE[,KEY=VALUE…]\n";
+      return kExitUsage;
+    }
+    Labels& labels = namespace_labels[spec.substr(0, eq)];
+    for (std::string_view rest = std::string_view(spec).substr(eq + 1); !rest.empty();) {
+      std::string_view pair = rest.substr(0, rest.find(','));
+      rest.remove_prefix(std::min(rest.size(), pair.size() + 1));
+      size_t peq = pair.find('=');
+      labels[std::string(pair.substr(0, peq))] = peq == std::string_view::npos ? "" : std::string(pair.substr(peq + 1));
+    }
+  }
+  Linter linter(LintOptions{loaded->constraints, f.namespace_, f.list_skipped, f.jobs, std::move(namespace_labels)});
   for (auto& w : loaded->warnings) linter.AddDiagnostic({Diagnostic::Level::kWarning, std::move(w)});
 
   ExpandedInputs inputs = ExpandInputs(f.paths);
@@ -131,6 +149,9 @@ void SetupLint(CLI::App& sub, int& exit_code) {
   sub.add_flag("--fail-on-warn", flags->fail_on_warn, "Exit 1 on warnings (warn/dryrun constraints) too");
   sub.add_flag("-q,--quiet", flags->quiet, "Text: only findings and errors, no notes or summary");
   sub.add_flag("--list-skipped", flags->list_skipped, "Add a note for each object of a kind the policy does not check");
+  sub.add_option("--namespace-labels", flags->namespace_labels,
+                 "Labels of a namespace whose Namespace manifest is not in the input, for namespaceSelectors: "
+                 "NS=KEY=VALUE[,KEY=VALUE] (repeatable), e.g. models=aegis.dev/model-serving=true");
   sub.add_option("-j,--jobs", flags->jobs, "Threads for parsing large inputs (default: one per core)");
   sub.add_option("--max-input-mb", flags->max_input_mb, "Refuse an input (file or stdin) larger than this many MiB")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20))

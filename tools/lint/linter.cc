@@ -219,19 +219,25 @@ LintResult Linter::Finish() {
   std::set<std::pair<size_t, std::string>> unknown_reported;
   for (const Pending& p : pending_) {
     const Constraint& c = options_.constraints[p.constraint];
-    auto ns = namespaces_.find(p.namespace_);
-    if (ns == namespaces_.end()) {
+    const Labels* labels = nullptr;
+    if (auto ns = namespaces_.find(p.namespace_); ns != namespaces_.end()) {
+      labels = &ns->second;
+    } else if (auto given = options_.namespace_labels.find(p.namespace_); given != options_.namespace_labels.end()) {
+      labels = &given->second;
+    }
+    if (labels == nullptr) {
       if (unknown_reported.insert({p.constraint, p.namespace_}).second) {
         result_.diagnostics.push_back(
             {Diagnostic::Level::kWarning,
              Error{PolicyError::kInvalid, c.file, c.mark,
                    fmt::format("constraint {}: namespaceSelector could not be evaluated for namespace {} (no "
-                               "Namespace object in the input); its objects were checked anyway",
-                               c.name, p.namespace_)}});
+                               "Namespace object in the input, no --namespace-labels {}=…); its objects were "
+                               "checked anyway",
+                               c.name, p.namespace_, p.namespace_)}});
       }
       continue;
     }
-    if (!SelectorMatches(*c.match.namespace_selector, ns->second)) dropped.insert({p.object, p.constraint});
+    if (!SelectorMatches(*c.match.namespace_selector, *labels)) dropped.insert({p.object, p.constraint});
   }
   if (!dropped.empty()) {
     auto& f = result_.findings;

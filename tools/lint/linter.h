@@ -21,6 +21,9 @@ struct LintOptions {
   std::string default_namespace = "default";
   bool list_skipped = false;  // a note for every object of a kind that is not checked
   size_t threads = 0;         // 0: one per core
+  // Labels of namespaces whose Namespace object is not in the input (--namespace-labels); a
+  // namespace known neither way is checked anyway, with a warning.
+  std::map<std::string, Labels> namespace_labels;
 };
 
 class Linter {

@@ -72,6 +72,10 @@ std::string RenderText(const LintResult& r, const ReportOptions& o) {
                                             : fmt::format("{}, {}", Plural(errors, "error"), Plural(warnings, "warning"));
   out += fmt::format("aegis lint: {} in {} ({} in {})", head, Plural(CheckedObjects(r), "checked object"),
                      Plural(r.objects.size(), "object"), Plural(r.files, "file"));
+  auto outside = static_cast<size_t>(std::count_if(r.objects.begin(), r.objects.end(), [](const ObjectRecord& x) {
+    return x.status == ObjectStatus::kOutOfScope;
+  }));
+  if (outside > 0) out += fmt::format("; {} outside the policy's scope", outside);
   if (size_t bad = r.InputErrors(); bad > 0) out += fmt::format("; {}", Plural(bad, "input error"));
   out += "\n";
   return out;
