@@ -72,7 +72,8 @@ TEST(PolicyExport, FlagsBecomeParameters) {
   const Constraint& c = loaded->constraints.at(0);
   EXPECT_EQ(c.name, "aegis-signed-pod-warn");
   EXPECT_EQ(c.action, EnforcementAction::kWarn);
-  EXPECT_EQ(*c.parameters.namespaces, (std::vector<std::string>{"models", "team-a"}));
+  EXPECT_EQ(c.match.namespaces, (std::vector<std::string>{"models", "team-a"}));  // spec.match, as gator users expect
+  EXPECT_FALSE(c.parameters.namespaces.has_value());
   EXPECT_EQ(c.parameters.init_container_pattern, "(?i)^verify\"x");
   EXPECT_EQ(c.parameters.secret_name, "k");
   EXPECT_FALSE(c.parameters.require_mount);

@@ -90,7 +90,7 @@ void SetupPolicy(CLI::App& sub, int& exit_code) {
   sub.require_subcommand(1);
   auto flags = std::make_shared<ExportFlags>();
   CLI::App* exp = sub.add_subcommand("export", "Print the ConstraintTemplate and a Constraint, ready for kubectl apply");
-  exp->add_option("--namespaces", flags->namespaces, "Only check objects in these namespaces (parameter namespaces)")
+  exp->add_option("--namespaces", flags->namespaces, "Only check objects in these namespaces (spec.match.namespaces)")
       ->delimiter(',');
   exp->add_option("--pattern", flags->pattern, "RE2 pattern for the verify initContainer's name")->capture_default_str();
   exp->add_option("--secret-name", flags->secret_name, "Secret holding the public key")->capture_default_str();

@@ -120,7 +120,9 @@ std::string ConstraintYaml(const ExportOptions& o) {
     return fmt::format("[{}]", out);
   };
   std::string params;
-  if (o.namespaces) params += fmt::format("    namespaces: {}\n", list(*o.namespaces));
+  // --namespaces scopes the constraint the way Gatekeeper users expect: spec.match.namespaces
+  // (the `namespaces` parameter stays for hand-written constraints).
+  std::string scope = o.namespaces ? fmt::format("    namespaces: {}\n", list(*o.namespaces)) : "";
   params += fmt::format("    initContainerPattern: {}\n    secretName: {}\n    requireMount: {}\n"
                         "    allowVaultVerification: {}\n",
                         Q(o.pattern), Q(o.secret_name), o.require_mount, o.allow_vault);
@@ -161,10 +163,10 @@ spec:
         kinds: ["Service"]
       - apiGroups: ["serving.kserve.io", "serving.kubeflow.org"]
         kinds: ["InferenceService", "LLMInferenceService", "TrainedModel"]
-    excludedNamespaces: ["kube-*", "gatekeeper-system"]
+{5}    excludedNamespaces: ["kube-*", "gatekeeper-system"]
   parameters:
 {3})",
-                     header, name, ToString(o.action), params, about);
+                     header, name, ToString(o.action), params, about, scope);
 }
 
 }  // namespace aegis
