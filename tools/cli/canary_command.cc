@@ -38,6 +38,12 @@ struct CanaryFlags {
 };
 
 int RunCanaryCommand(CanaryFlags& f) {
+  if (f.o.apply && (f.o.artifact.empty() || f.o.tampered_artifact.empty())) {
+    // Said before anything is contacted or reported: no report claims canaries were applied.
+    std::cerr << "aegis canary: error: --apply needs --artifact (the signed model) and --tampered-artifact (one "
+                 "whose signature does not verify; docs: README, aegis canary)\n";
+    return kCanaryUsage;
+  }
   platform::Env getenv = platform::ProcessEnv();
   if (auto dir = getenv("AEGIS_SERVICE_ACCOUNT_DIR")) f.access.service_account_dir = *dir;
   auto access = kube::ResolveAccess(f.access, getenv);
