@@ -200,7 +200,13 @@ void SetupRender(CLI::App& sub, int& exit_code) {
   sub.add_option("--namespace", f->tmpl.namespace_, "Template: namespace")->capture_default_str();
   sub.add_option("--server-image", f->tmpl.server_image, "Template: model server image")->capture_default_str();
   sub.add_option("--gpus", f->tmpl.gpus, "Template: nvidia.com/gpu limit (0: none)")->capture_default_str();
-  sub.add_option("--service-account", f->tmpl.service_account, "Template: service account")->capture_default_str();
+  sub.add_option("--service-account", f->tmpl.service_account,
+                 "Service account of the rendered pods (workload identity for the verifier's storage); "
+                 "templates: model-fetcher unless given")
+      ->capture_default_str()
+      ->each([f](const std::string& v) { f->settings.service_account = v; });
+  sub.add_option("--env-from-secret", f->settings.env_from_secret,
+                 "Secret whose keys become the verifier's environment (AWS_ACCESS_KEY_ID, S3_ENDPOINT, …: envFrom)");
   sub.footer(
       "Exit codes: 0 rendered (or nothing to change); 1 with --diff when something would change;\n"
       "2 usage error, unreadable or invalid input, or an object that cannot be rendered (nothing written).\n"

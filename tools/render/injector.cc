@@ -57,6 +57,8 @@ class Injector {
   // An LLMInferenceService: KServe's storage initializer off (the verifier fetches
   // spec.model.uri); refused where that cannot work (LoRA adapters, no spec.template).
   Status TakeOverLLMDownload();
+  // --service-account on the pod spec, --env-from-secret on an existing verifier.
+  Status StorageSettings(const PodSpecRef& ps, const Node* verifier, const std::string& where);
   // An existing verifier brought to what the flags and annotations say: image (--image),
   // artifact, the hardened securityContext; a note per change.
   Status ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where);
@@ -417,7 +419,7 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
              {"seccompProfile", Map({{"type", Str("RuntimeDefault")}}, true)}}) {
       security.push_back(std::move(entry));
     }
-    YNode init = Map({
+    std::vector<std::pair<std::string, YNode>> fields = {
         {"name", Str(s_.init_name)},
         {"image", Str(s_.image)},
         {"args", Seq(args, true)},
@@ -427,7 +429,11 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
         {"securityContext", Map(std::move(security))},
         {"resources", Map({{"requests", Map({{"cpu", Str("100m")}, {"memory", Str("64Mi")}}, true)},
                            {"limits", Map({{"cpu", Quoted("1")}, {"memory", Str("256Mi")}}, true)}})},
-    });
+    };
+    if (!s_.env_from_secret.empty()) {
+      fields.emplace_back("envFrom", Seq({Map({{"secretRef", Map({{"name", Str(s_.env_from_secret)}}, true)}})}));
+    }
+    YNode init = Map(std::move(fields));
     auto st = editor_.AddToList(ps.spec, "initContainers", {init});
     if (!st) return st;
     if (obj_.group == "serving.knative.dev") {
@@ -441,6 +447,7 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     auto st = editor_.AddToList(ps.spec, "volumes", new_volumes);
     if (!st) return st;
   }
+  if (auto st = StorageSettings(ps, verifier, where); !st) return st;
   if (serving.empty()) out_.notes.push_back({ps.spec->mark(), fmt::format("{}: no serving container to mount the model into", where)});
   for (const Node* c : serving) {
     auto name = StringAt(c, "name");
@@ -455,7 +462,10 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
       auto st = editor_.DeleteKeyLine(p, "storageUri");
       if (!st) return st;
       out_.notes.push_back({p->Get("storageUri")->mark(),
-                            fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer", where)});
+                            fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer (the "
+                                        "S3 settings KServe takes from the service account's secret annotations do "
+                                        "not reach it: --env-from-secret, or workload identity)",
+                                        where)});
     }
   }
   return Ok{};
@@ -510,6 +520,30 @@ Status Injector::ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, c
     if (auto st = editor_.DeleteKeyLine(sc, "runAsUser"); !st) return st;
   }
   return Ok{};
+}
+
+Status Injector::StorageSettings(const PodSpecRef& ps, const Node* verifier, const std::string& where) {
+  if (!s_.service_account.empty()) {
+    const Node* sa = ps.spec->Get("serviceAccountName");
+    if (sa == nullptr) {
+      out_.notes.push_back({ps.spec->mark(), fmt::format("{}: serviceAccountName {}", where, s_.service_account)});
+      if (auto st = editor_.InsertKey(ps.spec, "serviceAccountName", Str(s_.service_account)); !st) return st;
+    } else if (sa->AsString() != std::optional<std::string_view>(s_.service_account)) {
+      out_.notes.push_back({sa->mark(), fmt::format("{}: serviceAccountName {} → {}", where, sa->scalar(), s_.service_account)});
+      if (auto st = editor_.ReplaceScalar(sa, EmitFlow(Str(s_.service_account))); !st) return st;
+    }
+  }
+  if (s_.env_from_secret.empty() || verifier == nullptr) return Ok{};  // a new verifier has it already
+  const Node* env_from = verifier->Get("envFrom");
+  if (env_from != nullptr && env_from->IsSequence()) {
+    for (const Node* e : env_from->items()) {
+      if (StringAt(e->IsMapping() ? e->Get("secretRef") : nullptr, "name") == std::optional<std::string_view>(s_.env_from_secret)) {
+        return Ok{};
+      }
+    }
+  }
+  out_.notes.push_back({verifier->mark(), fmt::format("{}: verifier envFrom secret {}", where, s_.env_from_secret)});
+  return editor_.AddToList(verifier, "envFrom", {Map({{"secretRef", Map({{"name", Str(s_.env_from_secret)}}, true)}})});
 }
 
 Status Injector::TakeOverLLMDownload() {
