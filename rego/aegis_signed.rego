@@ -1,11 +1,9 @@
 package aegissignedpod
 
-# The Aegis signed-model policy (docs/POLICY.md), for Gatekeeper's AegisSignedPod
-# ConstraintTemplate. `aegis lint` implements the same contract in C++; tests/corpus holds
-# the manifests both engines must agree on. OPA v0 syntax (Gatekeeper refuses rego.v1).
-# `violation` must be a partial set rule: `violation contains X if`, which needs the
-# `contains` keyword. Under `if` alone, `violation[X] if` is a single-value object rule and
-# Gatekeeper refuses the template ("missing required rules: [violation]").
+# The Aegis signed-model policy (docs/POLICY.md) for the AegisSignedPod ConstraintTemplate;
+# `aegis lint` is the same contract in C++, tests/corpus what both must agree on. OPA v0
+# syntax (Gatekeeper refuses rego.v1); `violation contains X if` (a partial set: `violation[X]
+# if` is an object rule, and Gatekeeper says "missing required rules: [violation]").
 
 import future.keywords.contains
 import future.keywords.if

@@ -1,78 +1,14 @@
 #include "render/injector.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
-#include <map>
-#include <set>
 
 #include <fmt/format.h>
 
-#include "manifest/pod_spec.h"
-#include "render/emit.h"
-#include "render/text_editor.h"
 #include "manifest/kserve_model.h"
-#include "policy/policy_error.h"
+#include "render/injector_impl.h"
 #include "util/strings.h"
 
-namespace aegis::render {
-namespace {
-
-using yaml::Node;
-
-std::optional<std::string_view> StringAt(const Node* m, std::string_view key) {
-  const Node* n = m != nullptr && m->IsMapping() ? m->Get(key) : nullptr;
-  return n != nullptr ? n->AsString() : std::nullopt;
-}
-
-struct Mount {
-  std::string volume;
-  std::string path;
-  bool read_only;
-  bool any_path;  // an existing mount of the volume at any path will do
-};
-
-class Injector {
- public:
-  Injector(const ObjectRef& obj, const std::string& file, std::string_view text, const yaml::TextIndex& index,
-           const RenderSettings& s, const re2::RE2& pattern)
-      : obj_(obj), file_(file), s_(s), pattern_(pattern), editor_(file, text, index) {}
-
-  Expected<ObjectEdits> Run();
-
- private:
-  Error Fail(const Node* at, const std::string& what) const { return editor_.Fail(at, obj_.mark, what); }
-
-  Status EnsureMounts(const Node* container, const std::vector<Mount>& mounts, std::string_view what);
-  Status InjectPodSpec(const PodSpecRef& ps);
-  Expected<std::string> ModelDir(const std::vector<const Node*>& containers) const;
-  std::vector<const Node*> ServingContainers(const PodSpecRef& ps) const;
-  // The artifact URI for a pod spec, looked up when first needed (a conforming object needs
-  // none): --artifact, else the object's annotation, else the component's own storageUri,
-  // else the predictor's. A scheme the verifier cannot fetch is refused.
-  Expected<std::string> Artifact(const PodSpecRef& ps);
-  Expected<std::string> LookUpArtifact(const PodSpecRef& ps);
-  // Refuses what would make KServe download the model a second time, unverified.
-  Status RefuseOtherDownloads(const PodSpecRef& ps) const;
-  // An LLMInferenceService: KServe's storage initializer off (the verifier fetches
-  // spec.model.uri); refused where that cannot work (LoRA adapters, no spec.template).
-  Status TakeOverLLMDownload();
-  // --service-account on the pod spec, --env-from-secret on an existing verifier.
-  Status StorageSettings(const PodSpecRef& ps, const Node* verifier, const std::string& where);
-  // An existing verifier brought to what the flags and annotations say: image (--image),
-  // artifact, the hardened securityContext; a note per change.
-  Status ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where);
-
-  const ObjectRef& obj_;
-  const std::string& file_;
-  const RenderSettings& s_;
-  const re2::RE2& pattern_;
-  std::string subject_;
-  TextEditor editor_;
-  ObjectEdits out_;
-  std::map<std::string, Expected<std::string>> artifacts_;  // per component
-  std::set<const Node*> moved_;  // storageUri values already reported as moved
-};
+namespace aegis::render::internal {
 
 Status Injector::EnsureMounts(const Node* container, const std::vector<Mount>& wanted, std::string_view what) {
   const Node* mounts = container->Get("volumeMounts");
@@ -105,6 +41,8 @@ Status Injector::EnsureMounts(const Node* container, const std::vector<Mount>& w
   return editor_.AddToList(container, "volumeMounts", add);
 }
 
+namespace {
+
 bool MountsVolume(const Node* c, std::string_view volume) {
   const Node* mounts = c->Get("volumeMounts");
   if (mounts == nullptr || !mounts->IsSequence()) return false;
@@ -123,6 +61,8 @@ bool RunsTriton(const Node* c) {
   }
   return false;
 }
+
+}  // namespace
 
 Expected<std::string> Injector::ModelDir(const std::vector<const Node*>& containers) const {
   for (const Node* c : containers) {
@@ -176,86 +116,6 @@ Expected<std::string> Injector::Artifact(const PodSpecRef& ps) {
   auto it = artifacts_.find(ps.component);
   if (it == artifacts_.end()) it = artifacts_.emplace(ps.component, LookUpArtifact(ps)).first;
   return it->second;
-}
-
-Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
-  if (!s_.artifact.empty()) {
-    if (!VerifierFetches(s_.artifact)) {
-      return Fail(nullptr, fmt::format("--artifact {}: verify-and-fetch fetches s3://, https://, http:// and file:// URIs only",
-                                       Quote(s_.artifact)));
-    }
-    return s_.artifact;
-  }
-  const Node* annotations = obj_.root->Path({"metadata", "annotations"});
-  if (annotations != nullptr && !annotations->IsMapping()) annotations = nullptr;
-  // A component's own annotation (aegis/artifact-uri.transformer) first, then the object's.
-  std::string key = fmt::format("{}.{}", kArtifactAnnotation, ps.component);
-  const Node* uri_node = annotations != nullptr && !ps.component.empty() ? annotations->Get(key) : nullptr;
-  if (uri_node == nullptr) {
-    key = std::string(kArtifactAnnotation);
-    uri_node = annotations != nullptr ? annotations->Get(key) : nullptr;
-  }
-  std::string where = fmt::format("annotation {}", key);
-  if (uri_node == nullptr && obj_.kind == "LLMInferenceService") {
-    // Kept in place (the CRD requires it); spec.storageInitializer.enabled: false stops KServe's download.
-    uri_node = obj_.root->Path({"spec", "model", "uri"});
-    where = "spec.model.uri";
-  }
-  if (uri_node == nullptr && obj_.kind == "InferenceService") {
-    // The component's own model first (an explainer's is not the predictor's), then the predictor's.
-    std::vector<const Node*> owners = {ps.spec};
-    if (!ps.component.empty() && ps.component != "predictor") owners.push_back(obj_.root->Path({"spec", "predictor"}));
-    for (const Node* owner : owners) {
-      if (uri_node != nullptr) continue;
-      for (const Node* p : ModelPlaces(owner)) {
-        const Node* u = p->Get("storageUri");
-        if (u != nullptr && u->AsString()) {
-          uri_node = u;
-          where = "storageUri";
-          break;
-        }
-      }
-    }
-  }
-  if (uri_node == nullptr || !uri_node->AsString()) {
-    return Fail(nullptr, fmt::format("no artifact to verify: pass --artifact, or annotate metadata.annotations[{}]",
-                                     kArtifactAnnotation));
-  }
-  std::string uri(*uri_node->AsString());
-  if (!VerifierFetches(uri)) {
-    return Fail(uri_node, fmt::format("{} {}: verify-and-fetch fetches s3://, https://, http:// and file:// URIs only; "
-                                      "copy the signed artifact to one of those, or pass --artifact",
-                                      where, Quote(uri)));
-  }
-  if (where == "storageUri" && moved_.insert(uri_node).second) {
-    out_.notes.push_back({uri_node->mark(), fmt::format("{}: storageUri {} moved to the verifier's artifact argument", subject_, uri)});
-  }
-  return uri;
-}
-
-Status Injector::RefuseOtherDownloads(const PodSpecRef& ps) const {
-  if (ps.shape != SpecShape::kKServeComponent) return Ok{};
-  std::vector<const Node*> places = ModelPlaces(ps.spec);
-  const Node* cs = ps.spec->Get("containers");
-  for (const Node* c : cs != nullptr && cs->IsSequence() ? cs->items() : std::vector<const Node*>{}) places.push_back(c);
-  for (const Node* p : places) {
-    if (p == nullptr || !p->IsMapping()) continue;
-    for (const char* key : {"storage", "storageUris"}) {
-      if (const Node* s = p->Get(key)) {
-        return Fail(s, fmt::format("{} makes KServe download the model itself, unverified: replace it with the "
-                                   "verifier's artifact (--artifact or the {} annotation)",
-                                   key, kArtifactAnnotation));
-      }
-    }
-    const Node* env = p->Get("env");
-    for (const Node* e : env != nullptr && env->IsSequence() ? env->items() : std::vector<const Node*>{}) {
-      if (StringAt(e, "name") == std::optional<std::string_view>("STORAGE_URI")) {
-        return Fail(e, "env STORAGE_URI makes KServe inject its storage-initializer, which downloads the model "
-                       "unverified: remove it and give the URI to the verifier (--artifact or the annotation)");
-      }
-    }
-  }
-  return Ok{};
 }
 
 Status Injector::InjectPodSpec(const PodSpecRef& ps) {
@@ -471,106 +331,6 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
   return Ok{};
 }
 
-Status Injector::ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where) {
-  // The image, when --image says which.
-  if (const Node* image = verifier->Get("image"); s_.image_given && image != nullptr && image->AsString() &&
-                                                   *image->AsString() != s_.image) {
-    out_.notes.push_back({image->mark(), fmt::format("{}: verifier image {} → {}", where, image->scalar(), s_.image)});
-    if (auto st = editor_.ReplaceScalar(image, EmitFlow(Quoted(s_.image))); !st) return st;
-  }
-  // The artifact: verify-and-fetch's positional <artifact> <dest-dir> are the last two args.
-  const Node* args = verifier->Get("args");
-  if (args != nullptr && args->IsSequence() && args->size() >= 2) {
-    const Node* artifact_node = args->at(args->size() - 2);
-    auto current = artifact_node->AsString();
-    auto wanted = current && !current->starts_with("-") ? Artifact(ps) : Expected<std::string>(std::string());
-    if (wanted && !wanted->empty() && *wanted != *current) {
-      out_.notes.push_back(
-          {artifact_node->mark(), fmt::format("{}: verifier artifact {} → {}", where, *current, *wanted)});
-      if (auto st = editor_.ReplaceScalar(artifact_node, EmitFlow(Quoted(*wanted))); !st) return st;
-    }
-  }
-  // The hardening every injected verifier has (an older render's output lacks seccompProfile).
-  const Node* sc = verifier->Get("securityContext");
-  if (sc == nullptr || !sc->IsMapping()) return Ok{};
-  struct Want {
-    const char* key;
-    YNode value;
-    const char* text;  // the scalar, for a value to correct
-  };
-  std::vector<Want> wants = {{"runAsNonRoot", Raw("true"), "true"},
-                             {"allowPrivilegeEscalation", Raw("false"), "false"},
-                             {"readOnlyRootFilesystem", Raw("true"), "true"},
-                             {"capabilities", Map({{"drop", Seq({Quoted("ALL")}, true)}}), nullptr},
-                             {"seccompProfile", Map({{"type", Str("RuntimeDefault")}}, true), nullptr}};
-  if (s_.fixed_uid) wants.push_back({"runAsUser", Raw("65532"), nullptr});
-  for (const Want& w : wants) {
-    const Node* have = sc->Get(w.key);
-    if (have == nullptr) {
-      out_.notes.push_back({sc->mark(), fmt::format("{}: verifier securityContext.{} added", where, w.key)});
-      if (auto st = editor_.InsertKey(sc, w.key, w.value); !st) return st;
-    } else if (w.text != nullptr && have->IsScalar() && have->scalar() != w.text) {
-      out_.notes.push_back({have->mark(), fmt::format("{}: verifier securityContext.{} {} → {}", where, w.key,
-                                                      have->scalar(), w.text)});
-      if (auto st = editor_.ReplaceScalar(have, w.text); !st) return st;
-    }
-  }
-  if (const Node* uid = sc->Get("runAsUser"); !s_.fixed_uid && uid != nullptr) {
-    out_.notes.push_back({uid->mark(), fmt::format("{}: verifier securityContext.runAsUser removed (--no-run-as-user)", where)});
-    if (auto st = editor_.DeleteKeyLine(sc, "runAsUser"); !st) return st;
-  }
-  return Ok{};
-}
-
-Status Injector::StorageSettings(const PodSpecRef& ps, const Node* verifier, const std::string& where) {
-  if (!s_.service_account.empty()) {
-    const Node* sa = ps.spec->Get("serviceAccountName");
-    if (sa == nullptr) {
-      out_.notes.push_back({ps.spec->mark(), fmt::format("{}: serviceAccountName {}", where, s_.service_account)});
-      if (auto st = editor_.InsertKey(ps.spec, "serviceAccountName", Str(s_.service_account)); !st) return st;
-    } else if (sa->AsString() != std::optional<std::string_view>(s_.service_account)) {
-      out_.notes.push_back({sa->mark(), fmt::format("{}: serviceAccountName {} → {}", where, sa->scalar(), s_.service_account)});
-      if (auto st = editor_.ReplaceScalar(sa, EmitFlow(Str(s_.service_account))); !st) return st;
-    }
-  }
-  if (s_.env_from_secret.empty() || verifier == nullptr) return Ok{};  // a new verifier has it already
-  const Node* env_from = verifier->Get("envFrom");
-  if (env_from != nullptr && env_from->IsSequence()) {
-    for (const Node* e : env_from->items()) {
-      if (StringAt(e->IsMapping() ? e->Get("secretRef") : nullptr, "name") == std::optional<std::string_view>(s_.env_from_secret)) {
-        return Ok{};
-      }
-    }
-  }
-  out_.notes.push_back({verifier->mark(), fmt::format("{}: verifier envFrom secret {}", where, s_.env_from_secret)});
-  return editor_.AddToList(verifier, "envFrom", {Map({{"secretRef", Map({{"name", Str(s_.env_from_secret)}}, true)}})});
-}
-
-Status Injector::TakeOverLLMDownload() {
-  const Node* spec = obj_.root->Get("spec");
-  if (spec == nullptr || !spec->IsMapping()) return Fail(nullptr, "spec is not a mapping");
-  if (const Node* adapters = spec->Path({"model", "lora", "adapters"}); adapters != nullptr && adapters->size() > 0) {
-    return Fail(adapters, "LoRA adapters are downloaded by KServe's storage initializer, unverified, and the verifier "
-                          "fetches one artifact: put the adapters into the signed model archive and remove "
-                          "spec.model.lora.adapters");
-  }
-  if (spec->Get("template") == nullptr) {
-    return Fail(spec, "no spec.template: the pod comes from an LLMInferenceServiceConfig, which render does not "
-                      "edit; add spec.template with the main container (containers: [{name: main}]) and render again");
-  }
-  const Node* si = spec->Get("storageInitializer");
-  if (si == nullptr) {
-    out_.notes.push_back({spec->mark(), fmt::format("{}: spec.storageInitializer.enabled: false: the verifier fetches "
-                                                    "spec.model.uri instead of KServe's storage initializer",
-                                                    subject_)});
-    return editor_.InsertKey(spec, "storageInitializer", Map({{"enabled", Raw("false")}}));
-  }
-  const Node* enabled = si->IsMapping() ? si->Get("enabled") : nullptr;
-  if (enabled != nullptr && enabled->AsBool() == std::optional<bool>(false)) return Ok{};
-  return Fail(si, "spec.storageInitializer would download the model unverified next to the verifier: set "
-                  "spec.storageInitializer.enabled: false");
-}
-
 Expected<ObjectEdits> Injector::Run() {
   subject_ = obj_.Display();
   editor_.SetSubject(subject_);
@@ -593,12 +353,14 @@ Expected<ObjectEdits> Injector::Run() {
   return out_;
 }
 
-}  // namespace
+}  // namespace aegis::render::internal
+
+namespace aegis::render {
 
 Expected<ObjectEdits> InjectObject(const ObjectRef& obj, const std::string& file, std::string_view text,
                                    const yaml::TextIndex& index, const RenderSettings& settings,
                                    const re2::RE2& pattern) {
-  return Injector(obj, file, text, index, settings, pattern).Run();
+  return internal::Injector(obj, file, text, index, settings, pattern).Run();
 }
 
 }  // namespace aegis::render

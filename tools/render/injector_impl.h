@@ -1,0 +1,79 @@
+// The injector's parts, shared by its files: injector.cc (the pod spec: verifier, volumes,
+// mounts), injector_kserve.cc (the artifact, KServe's own downloads, LLMInferenceService),
+// injector_reconcile.cc (an existing verifier brought up to date, storage settings).
+#pragma once
+
+#include <re2/re2.h>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "manifest/object.h"
+#include "manifest/pod_spec.h"
+#include "render/emit.h"
+#include "render/injector.h"
+#include "render/text_editor.h"
+
+namespace aegis::render::internal {
+
+using yaml::Node;
+
+inline std::optional<std::string_view> StringAt(const Node* m, std::string_view key) {
+  const Node* n = m != nullptr && m->IsMapping() ? m->Get(key) : nullptr;
+  return n != nullptr ? n->AsString() : std::nullopt;
+}
+
+struct Mount {
+  std::string volume;
+  std::string path;
+  bool read_only;
+  bool any_path;  // an existing mount of the volume at any path will do
+};
+
+class Injector {
+ public:
+  Injector(const ObjectRef& obj, const std::string& file, std::string_view text, const yaml::TextIndex& index,
+           const RenderSettings& s, const re2::RE2& pattern)
+      : obj_(obj), file_(file), s_(s), pattern_(pattern), editor_(file, text, index) {}
+
+  Expected<ObjectEdits> Run();
+
+ private:
+  Error Fail(const Node* at, const std::string& what) const { return editor_.Fail(at, obj_.mark, what); }
+
+  Status EnsureMounts(const Node* container, const std::vector<Mount>& mounts, std::string_view what);
+  Status InjectPodSpec(const PodSpecRef& ps);
+  Expected<std::string> ModelDir(const std::vector<const Node*>& containers) const;
+  std::vector<const Node*> ServingContainers(const PodSpecRef& ps) const;
+  // The artifact URI for a pod spec, looked up when first needed (a conforming object needs
+  // none): --artifact, else the object's annotation, else the component's own storageUri,
+  // else the predictor's. A scheme the verifier cannot fetch is refused.
+  Expected<std::string> Artifact(const PodSpecRef& ps);
+  Expected<std::string> LookUpArtifact(const PodSpecRef& ps);
+  // Refuses what would make KServe download the model a second time, unverified.
+  Status RefuseOtherDownloads(const PodSpecRef& ps) const;
+  // An LLMInferenceService: KServe's storage initializer off (the verifier fetches
+  // spec.model.uri); refused where that cannot work (LoRA adapters, no spec.template).
+  Status TakeOverLLMDownload();
+  // --service-account on the pod spec, --env-from-secret on an existing verifier.
+  Status StorageSettings(const PodSpecRef& ps, const Node* verifier, const std::string& where);
+  // An existing verifier brought to what the flags and annotations say: image (--image),
+  // artifact, the hardened securityContext; a note per change.
+  Status ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where);
+
+  const ObjectRef& obj_;
+  const std::string& file_;
+  const RenderSettings& s_;
+  const re2::RE2& pattern_;
+  std::string subject_;
+  TextEditor editor_;
+  ObjectEdits out_;
+  std::map<std::string, Expected<std::string>> artifacts_;  // per component
+  std::set<const Node*> moved_;  // storageUri values already reported as moved
+};
+
+}  // namespace aegis::render::internal

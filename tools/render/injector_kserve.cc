@@ -1,0 +1,116 @@
+// The injector's KServe side: where the artifact comes from, what would make KServe download
+// the model a second time, and an LLMInferenceService's storage initializer.
+#include <fmt/format.h>
+
+#include "manifest/kserve_model.h"
+#include "render/injector_impl.h"
+#include "util/strings.h"
+
+namespace aegis::render::internal {
+
+Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
+  if (!s_.artifact.empty()) {
+    if (!VerifierFetches(s_.artifact)) {
+      return Fail(nullptr, fmt::format("--artifact {}: verify-and-fetch fetches s3://, https://, http:// and file:// URIs only",
+                                       Quote(s_.artifact)));
+    }
+    return s_.artifact;
+  }
+  const Node* annotations = obj_.root->Path({"metadata", "annotations"});
+  if (annotations != nullptr && !annotations->IsMapping()) annotations = nullptr;
+  // A component's own annotation (aegis/artifact-uri.transformer) first, then the object's.
+  std::string key = fmt::format("{}.{}", kArtifactAnnotation, ps.component);
+  const Node* uri_node = annotations != nullptr && !ps.component.empty() ? annotations->Get(key) : nullptr;
+  if (uri_node == nullptr) {
+    key = std::string(kArtifactAnnotation);
+    uri_node = annotations != nullptr ? annotations->Get(key) : nullptr;
+  }
+  std::string where = fmt::format("annotation {}", key);
+  if (uri_node == nullptr && obj_.kind == "LLMInferenceService") {
+    // Kept in place (the CRD requires it); spec.storageInitializer.enabled: false stops KServe's download.
+    uri_node = obj_.root->Path({"spec", "model", "uri"});
+    where = "spec.model.uri";
+  }
+  if (uri_node == nullptr && obj_.kind == "InferenceService") {
+    // The component's own model first (an explainer's is not the predictor's), then the predictor's.
+    std::vector<const Node*> owners = {ps.spec};
+    if (!ps.component.empty() && ps.component != "predictor") owners.push_back(obj_.root->Path({"spec", "predictor"}));
+    for (const Node* owner : owners) {
+      if (uri_node != nullptr) continue;
+      for (const Node* p : ModelPlaces(owner)) {
+        const Node* u = p->Get("storageUri");
+        if (u != nullptr && u->AsString()) {
+          uri_node = u;
+          where = "storageUri";
+          break;
+        }
+      }
+    }
+  }
+  if (uri_node == nullptr || !uri_node->AsString()) {
+    return Fail(nullptr, fmt::format("no artifact to verify: pass --artifact, or annotate metadata.annotations[{}]",
+                                     kArtifactAnnotation));
+  }
+  std::string uri(*uri_node->AsString());
+  if (!VerifierFetches(uri)) {
+    return Fail(uri_node, fmt::format("{} {}: verify-and-fetch fetches s3://, https://, http:// and file:// URIs only; "
+                                      "copy the signed artifact to one of those, or pass --artifact",
+                                      where, Quote(uri)));
+  }
+  if (where == "storageUri" && moved_.insert(uri_node).second) {
+    out_.notes.push_back({uri_node->mark(), fmt::format("{}: storageUri {} moved to the verifier's artifact argument", subject_, uri)});
+  }
+  return uri;
+}
+
+Status Injector::RefuseOtherDownloads(const PodSpecRef& ps) const {
+  if (ps.shape != SpecShape::kKServeComponent) return Ok{};
+  std::vector<const Node*> places = ModelPlaces(ps.spec);
+  const Node* cs = ps.spec->Get("containers");
+  for (const Node* c : cs != nullptr && cs->IsSequence() ? cs->items() : std::vector<const Node*>{}) places.push_back(c);
+  for (const Node* p : places) {
+    if (p == nullptr || !p->IsMapping()) continue;
+    for (const char* key : {"storage", "storageUris"}) {
+      if (const Node* s = p->Get(key)) {
+        return Fail(s, fmt::format("{} makes KServe download the model itself, unverified: replace it with the "
+                                   "verifier's artifact (--artifact or the {} annotation)",
+                                   key, kArtifactAnnotation));
+      }
+    }
+    const Node* env = p->Get("env");
+    for (const Node* e : env != nullptr && env->IsSequence() ? env->items() : std::vector<const Node*>{}) {
+      if (StringAt(e, "name") == std::optional<std::string_view>("STORAGE_URI")) {
+        return Fail(e, "env STORAGE_URI makes KServe inject its storage-initializer, which downloads the model "
+                       "unverified: remove it and give the URI to the verifier (--artifact or the annotation)");
+      }
+    }
+  }
+  return Ok{};
+}
+
+Status Injector::TakeOverLLMDownload() {
+  const Node* spec = obj_.root->Get("spec");
+  if (spec == nullptr || !spec->IsMapping()) return Fail(nullptr, "spec is not a mapping");
+  if (const Node* adapters = spec->Path({"model", "lora", "adapters"}); adapters != nullptr && adapters->size() > 0) {
+    return Fail(adapters, "LoRA adapters are downloaded by KServe's storage initializer, unverified, and the verifier "
+                          "fetches one artifact: put the adapters into the signed model archive and remove "
+                          "spec.model.lora.adapters");
+  }
+  if (spec->Get("template") == nullptr) {
+    return Fail(spec, "no spec.template: the pod comes from an LLMInferenceServiceConfig, which render does not "
+                      "edit; add spec.template with the main container (containers: [{name: main}]) and render again");
+  }
+  const Node* si = spec->Get("storageInitializer");
+  if (si == nullptr) {
+    out_.notes.push_back({spec->mark(), fmt::format("{}: spec.storageInitializer.enabled: false: the verifier fetches "
+                                                    "spec.model.uri instead of KServe's storage initializer",
+                                                    subject_)});
+    return editor_.InsertKey(spec, "storageInitializer", Map({{"enabled", Raw("false")}}));
+  }
+  const Node* enabled = si->IsMapping() ? si->Get("enabled") : nullptr;
+  if (enabled != nullptr && enabled->AsBool() == std::optional<bool>(false)) return Ok{};
+  return Fail(si, "spec.storageInitializer would download the model unverified next to the verifier: set "
+                  "spec.storageInitializer.enabled: false");
+}
+
+}  // namespace aegis::render::internal
