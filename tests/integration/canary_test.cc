@@ -338,6 +338,28 @@ TEST_F(CanaryTest, ApplyCreatesTheThreeCanariesFromTheTemplatesAndCleansUp) {
   EXPECT_FALSE(by_role["violating"]["spec"].contains("initContainers"));
   EXPECT_EQ(api_.Count("DELETE", "/api/v1/namespaces/aegis-canary/pods/aegis-canary-"), 3) << "every created pod is deleted";
   EXPECT_NE(r.out.find("created: aegis-canary-positive-"), std::string::npos) << r.out;
+  EXPECT_EQ(by_role["positive"]["spec"]["serviceAccountName"], "model-fetcher");  // the default
+}
+
+// The canaries' storage identity and settings are the adopter's, not fixed.
+TEST_F(CanaryTest, ApplyUsesTheGivenServiceAccountAndStorageSecret) {
+  api_.AddConstraint(Constraint());
+  api_.ready_after = 1;
+  api_.audit_after = 1;
+  auto r = Canary("--apply --artifact s3://m/good.tgz --tampered-artifact s3://m/bad.tgz --timeout 30 "
+                  "--service-account serving-models --env-from-secret s3-credentials");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  size_t posted = 0;
+  for (const auto& q : api_.Log()) {
+    if (q.method != "POST") continue;
+    json pod = json::parse(q.body);
+    EXPECT_EQ(pod["spec"]["serviceAccountName"], "serving-models");
+    if (pod["metadata"]["labels"]["aegis/canary"] != "violating") {
+      EXPECT_EQ(pod["spec"]["initContainers"][0]["envFrom"][0]["secretRef"]["name"], "s3-credentials") << pod.dump();
+    }
+    ++posted;
+  }
+  EXPECT_EQ(posted, 3u);
 }
 
 TEST_F(CanaryTest, ApplyWithGatekeeperDenyingTheViolatingPod) {

@@ -77,6 +77,7 @@ Expected<json> CanaryPod(const CanaryOptions& o, Role role, const std::string& n
   t.name = name;
   t.namespace_ = o.namespace_;
   t.server_image = o.server_image;
+  t.service_account = o.service_account;
   t.gpus = 0;
   t.role = RoleLabel(role);
   render::RenderSettings s = o.settings;

@@ -33,7 +33,8 @@ struct CanaryOptions {
   std::string artifact;           // the signed model
   std::string tampered_artifact;  // an artifact whose signature does not verify
   std::string server_image = "nvcr.io/nvidia/tritonserver:24.08-py3";
-  render::RenderSettings settings;
+  std::string service_account = "model-fetcher";  // the canary pods' (storage identity)
+  render::RenderSettings settings;                // verifier image, --env-from-secret, …
 };
 
 struct CanaryResult {

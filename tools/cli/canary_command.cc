@@ -118,6 +118,11 @@ void SetupCanary(CLI::App& sub, int& exit_code) {
   sub.add_option("--tampered-artifact", f->o.tampered_artifact, "--apply: an artifact whose signature does not verify");
   sub.add_option("--image", f->o.settings.image, "--apply: verifier image")->capture_default_str();
   sub.add_option("--server-image", f->o.server_image, "--apply: model server image")->capture_default_str();
+  sub.add_option("--service-account", f->o.service_account,
+                 "--apply: the canary pods' service account (the verifier's storage identity)")
+      ->capture_default_str();
+  sub.add_option("--env-from-secret", f->o.settings.env_from_secret,
+                 "--apply: a Secret whose keys become the verifier's environment (S3 endpoint and keys)");
   sub.add_option("--kubeconfig", f->access.kubeconfig, "kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)");
   sub.add_option("--context", f->access.context, "kubeconfig context");
   sub.add_option("--format", f->format, "text, json or junit")->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
