@@ -105,14 +105,7 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
   app.add_flag("--anonymous", o.anonymous, "S3 without credentials (public buckets)")->envname("AEGIS_ANONYMOUS");
   app.add_option("--retries", o.retries, "attempts per download")->capture_default_str()->check(CLI::Range(1, 100))->envname("AEGIS_RETRIES");
   // Durations as kubectl takes them (300ms, 30s, 5m, 1h); a bare number is seconds.
-  const CLI::Validator duration(
-      [](std::string& v) {
-        auto seconds = DurationAsSeconds(v);
-        if (!seconds) return seconds.error().message;
-        v = *seconds;
-        return std::string();
-      },
-      "DURATION");
+  const CLI::Validator duration(DurationToSeconds, "DURATION");
   app.add_option("--connect-timeout", connect, "time to connect (10s)")->transform(duration)->check(CLI::Range(0.001, 3600.0))
       ->envname("AEGIS_CONNECT_TIMEOUT");
   app.add_option("--stall-timeout", stall, "time without data before a retry (30s)")->transform(duration)

@@ -99,14 +99,7 @@ void SetupCanary(CLI::App& sub, int& exit_code) {
   sub.add_option("--criteria", f->roles, "criteria to check: positive, violating, tampered (default: all)")
       ->delimiter(',')->check(CLI::IsMember({"positive", "violating", "tampered"}));
   // Durations as kubectl takes them (300ms, 30s, 5m); a bare number is seconds.
-  const CLI::Validator duration(
-      [](std::string& v) {
-        auto seconds = DurationAsSeconds(v);
-        if (!seconds) return seconds.error().message;
-        v = *seconds;
-        return std::string();
-      },
-      "DURATION");
+  const CLI::Validator duration(DurationToSeconds, "DURATION");
   sub.add_option("--timeout", f->timeout, "how long to wait for pods and the next audit (5m)")
       ->transform(duration)
       ->check(CLI::Range(0.001, 86400.0 * 7));

@@ -75,4 +75,11 @@ Expected<std::string> DurationAsSeconds(std::string_view text) {
   return fmt::format("{}", static_cast<double>(d->count()) / 1e9);
 }
 
+std::string DurationToSeconds(std::string& value) {
+  auto seconds = DurationAsSeconds(value);
+  if (!seconds) return seconds.error().message;
+  value = *seconds;
+  return {};
+}
+
 }  // namespace aegis

@@ -15,4 +15,8 @@ Expected<std::chrono::nanoseconds> ParseDuration(std::string_view text);
 // The duration in seconds as text ("0.3" for 300ms): what an option holding seconds takes.
 Expected<std::string> DurationAsSeconds(std::string_view text);
 
+// A command-line transform: rewrites `value` to seconds and returns "", or returns the error
+// (the shape CLI11's Validator takes: CLI::Validator(DurationToSeconds, "DURATION")).
+std::string DurationToSeconds(std::string& value);
+
 }  // namespace aegis
