@@ -415,24 +415,6 @@ test_corpus_match_nsselector_in_enforced_namespace if {
 	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
 }
 
-# match-nsselector / match-nsselector: Namespace models
-test_corpus_match_nsselector_models if {
-	vs := violation with input as {"review":{"kind":{"group":"","kind":"Namespace","version":"v1"},"object":{"apiVersion":"v1","kind":"Namespace","metadata":{"annotations":{"aegis.dev/expect":"","aegis.dev/expect-status":"not-checked"},"labels":{"aegis.dev/enforce":"true"},"name":"models"}}}}
-	corpus_ids(vs) == set()
-}
-
-# match-nsselector / match-nsselector: Namespace web
-test_corpus_match_nsselector_web if {
-	vs := violation with input as {"review":{"kind":{"group":"","kind":"Namespace","version":"v1"},"object":{"apiVersion":"v1","kind":"Namespace","metadata":{"annotations":{"aegis.dev/expect":"","aegis.dev/expect-status":"not-checked"},"name":"web"}}}}
-	corpus_ids(vs) == set()
-}
-
-# match-nsselector / match-nsselector: Pod namespace-not-in-input-is-checked
-test_corpus_match_nsselector_namespace_not_in_input_is_checked if {
-	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"namespace":"elsewhere","object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001 AEGIS002"},"name":"namespace-not-in-input-is-checked","namespace":"elsewhere"},"spec":{"containers":[{"name":"s"}]}}}}
-	corpus_ids(vs) == {["", "AEGIS001"], ["", "AEGIS002"]}
-}
-
 # params-digest / params-digest: Pod pinned
 test_corpus_params_digest_pinned if {
 	vs := violation with input as {"parameters":{"requireDigest":true},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"pinned"},"spec":{"initContainers":[{"image":"any.example/v@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}

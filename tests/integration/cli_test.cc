@@ -28,12 +28,12 @@ TEST(Cli, ExitCodes) {
   TempDir d;
   WriteFile(d.File("good.yaml"), kGood);
   WriteFile(d.File("bad.yaml"), kBad);
-  EXPECT_EQ(RunAegis("lint good.yaml", d.path()).exit_code, 0);
-  EXPECT_EQ(RunAegis("lint bad.yaml", d.path()).exit_code, 1);
-  EXPECT_EQ(RunAegis("lint missing.yaml", d.path()).exit_code, 2);
+  EXPECT_EQ(RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' good.yaml", d.path()).exit_code, 0);
+  EXPECT_EQ(RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' bad.yaml", d.path()).exit_code, 1);
+  EXPECT_EQ(RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' missing.yaml", d.path()).exit_code, 2);
   EXPECT_EQ(RunAegis("lint", d.path()).exit_code, 2);
-  EXPECT_EQ(RunAegis("lint --format xml good.yaml", d.path()).exit_code, 2);
-  EXPECT_EQ(RunAegis("lint --bogus good.yaml", d.path()).exit_code, 2);
+  EXPECT_EQ(RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' --format xml good.yaml", d.path()).exit_code, 2);
+  EXPECT_EQ(RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' --bogus good.yaml", d.path()).exit_code, 2);
   EXPECT_EQ(RunAegis("frobnicate", d.path()).exit_code, 2);
   EXPECT_EQ(RunAegis("lint --help", d.path()).exit_code, 0);
 }
@@ -46,7 +46,7 @@ TEST(Cli, HelpDocumentsExitCodes) {
 TEST(Cli, SeveralFormatOutputPairsInOneRun) {
   TempDir d;
   WriteFile(d.File("bad.yaml"), kBad);
-  auto r = RunAegis("lint bad.yaml -f json -o out.json -f sarif -o out.sarif -f junit -o out.xml -f text", d.path());
+  auto r = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' bad.yaml -f json -o out.json -f sarif -o out.sarif -f junit -o out.xml -f text", d.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("bad.yaml:4:7: error: Pod m/p: no initContainer whose name matches /verify/ [AEGIS001]"),
             std::string::npos)
@@ -61,7 +61,7 @@ TEST(Cli, SeveralFormatOutputPairsInOneRun) {
 TEST(Cli, TwoFormatsOnStdoutIsAUsageError) {
   TempDir d;
   WriteFile(d.File("bad.yaml"), kBad);
-  auto r = RunAegis("lint bad.yaml -f json -f sarif", d.path());
+  auto r = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' bad.yaml -f json -f sarif", d.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("several formats would go to standard output"), std::string::npos);
 }
@@ -69,7 +69,7 @@ TEST(Cli, TwoFormatsOnStdoutIsAUsageError) {
 TEST(Cli, UnwritableOutputIsAnErrorAndLeavesNoPartialFile) {
   TempDir d;
   WriteFile(d.File("bad.yaml"), kBad);
-  auto r = RunAegis("lint bad.yaml -f json -o nodir/out.json", d.path());
+  auto r = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' bad.yaml -f json -o nodir/out.json", d.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("nodir/out.json"), std::string::npos) << r.err;
 }
@@ -82,12 +82,13 @@ TEST(Cli, OutputNeverWritesThroughAPlantedSymlink) {
   WriteFile(d.File("victim"), "precious\n");
   std::filesystem::create_symlink("victim", d.File("report.json.aegis-tmp"));
   std::filesystem::create_symlink("victim", d.File(".report.json.aegis-tmp-AAAAAA"));
-  auto r = RunAegis("lint bad.yaml -f json -o report.json", d.path());
+  const std::string lint = "lint --namespace-labels '*=aegis.dev/model-serving=true' bad.yaml -f json -o report.json";
+  auto r = RunAegis(lint, d.path());
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(testing::ReadFile(d.File("victim")), "precious\n");
   EXPECT_NE(testing::ReadFile(d.File("report.json")).find("AEGIS001"), std::string::npos);
   std::filesystem::permissions(d.File("report.json"), std::filesystem::perms(0640));
-  r = RunAegis("lint bad.yaml -f json -o report.json", d.path());
+  r = RunAegis(lint, d.path());
   EXPECT_EQ(std::filesystem::status(d.File("report.json")).permissions(), std::filesystem::perms(0640));
   size_t leftovers = 0;
   for (const auto& e : std::filesystem::directory_iterator(d.path())) {
@@ -103,7 +104,7 @@ TEST(Cli, DirectoriesAreRecursiveAndOnlyManifestExtensions) {
   WriteFile(d.File("a/good.yaml"), kGood);
   WriteFile(d.File("a/b/notes.txt"), "not: [yaml");
   WriteFile(d.File("a/obj.json"), R"({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "j"}, "spec": {}})");
-  auto r = RunAegis("lint a -f json", d.path());
+  auto r = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' a -f json", d.path());
   EXPECT_EQ(r.exit_code, 1);
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["summary"]["files"], 3);
@@ -120,13 +121,13 @@ TEST(Cli, ADirectoryThatYieldsNothingIsAnErrorNotAPass) {
   std::filesystem::create_directories(d.File("upper"));
   WriteFile(d.File("upper/pod.YAML"), kBad);
   std::filesystem::create_symlink("loop", d.File("loop"));
-  auto empty = RunAegis("lint empty", d.path());
+  auto empty = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' empty", d.path());
   EXPECT_EQ(empty.exit_code, 2) << empty.out << empty.err;
   EXPECT_NE((empty.out + empty.err).find("empty: error: no manifest files"), std::string::npos) << empty.out;
-  auto upper = RunAegis("lint upper", d.path());
+  auto upper = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' upper", d.path());
   EXPECT_EQ(upper.exit_code, 2);
   EXPECT_NE((upper.out + upper.err).find("1 other file(s) ignored, e.g. \"pod.YAML\""), std::string::npos) << upper.out;
-  auto loop = RunAegis("lint loop", d.path());
+  auto loop = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' loop", d.path());
   EXPECT_EQ(loop.exit_code, 2);
   EXPECT_NE((loop.out + loop.err).find("symbolic links"), std::string::npos) << "not \"no such file\": " << loop.out;
 }
@@ -139,7 +140,7 @@ TEST(Cli, HostileParametersGetShortClearErrors) {
   WriteFile(d.File("bad.yaml"), "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: AegisSignedPod\nmetadata: {name: x}\n"
                                 "spec:\n  parameters:\n    initContainerPattern: \"" + std::string(300000, '(') + "\"\n");
   WriteFile(d.File("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: \"x\"}\n");
-  auto lint = RunAegis("lint --policy bad.yaml pod.yaml", d.path());
+  auto lint = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' --policy bad.yaml pod.yaml", d.path());
   EXPECT_EQ(lint.exit_code, 2);
   EXPECT_NE(lint.err.find("invalid RE2 pattern"), std::string::npos) << lint.err.substr(0, 500);
   EXPECT_LT(lint.out.size() + lint.err.size(), 1000u);
@@ -153,7 +154,7 @@ TEST(Cli, HostileParametersGetShortClearErrors) {
 TEST(Cli, StdinAndFilesMix) {
   TempDir d;
   WriteFile(d.File("good.yaml"), kGood);
-  auto r = RunAegis("lint good.yaml - -f json", d.path(), kBad);
+  auto r = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' good.yaml - -f json", d.path(), kBad);
   EXPECT_EQ(r.exit_code, 1);
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["findings"][0]["file"], "<stdin>");
@@ -163,7 +164,7 @@ TEST(Cli, SyntaxErrorInOneFileStillLintsTheOthers) {
   TempDir d;
   WriteFile(d.File("a-broken.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: x\n");
   WriteFile(d.File("b-bad.yaml"), kBad);
-  auto r = RunAegis("lint a-broken.yaml b-bad.yaml", d.path());
+  auto r = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' a-broken.yaml b-bad.yaml", d.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("a-broken.yaml:4:1: error: invalid YAML"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("b-bad.yaml:4:7: error: Pod m/p"), std::string::npos) << r.out;
@@ -176,17 +177,17 @@ TEST(Cli, PolicyFlagReadsConstraintsFromADirectory) {
             "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: AegisSignedPod\nmetadata: {name: audit}\n"
             "spec: {enforcementAction: dryrun}\n");
   WriteFile(d.File("bad.yaml"), kBad);
-  auto r = RunAegis("lint --policy policy bad.yaml", d.path());
+  auto r = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' --policy policy bad.yaml", d.path());
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("warning: [audit] Pod m/p"), std::string::npos) << r.out;
-  EXPECT_EQ(RunAegis("lint --policy policy --fail-on-warn bad.yaml", d.path()).exit_code, 1);
+  EXPECT_EQ(RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' --policy policy --fail-on-warn bad.yaml", d.path()).exit_code, 1);
   WriteFile(d.File("policy/c.yaml"),
             "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: AegisSignedPod\nmetadata: {name: x}\n"
             "spec:\n  parameters:\n    initContainerPattern: \"(unclosed\"\n");
-  auto bad = RunAegis("lint --policy policy bad.yaml", d.path());
+  auto bad = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' --policy policy bad.yaml", d.path());
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("policy/c.yaml:6:27: invalid RE2 pattern"), std::string::npos) << bad.err;
-  EXPECT_EQ(RunAegis("lint --policy bad.yaml bad.yaml", d.path()).exit_code, 2);  // no constraint in it
+  EXPECT_EQ(RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' --policy bad.yaml bad.yaml", d.path()).exit_code, 2);  // no constraint in it
 }
 
 TEST(Cli, HostileInputsGiveClearErrorsNotCrashes) {
@@ -200,7 +201,7 @@ TEST(Cli, HostileInputsGiveClearErrorsNotCrashes) {
   WriteFile(d.File("bomb.yaml"), bomb);
   WriteFile(d.File("tabs.yaml"), "apiVersion: v1\nkind: Pod\nspec:\n\tinitContainers: []\n");
   WriteFile(d.File("crlf-bom.yaml"), std::string("\xEF\xBB\xBF") + "apiVersion: v1\r\nkind: Pod\r\nmetadata: {name: c}\r\nspec: {}\r\n");
-  auto r = RunAegis("lint nonutf8.yaml bomb.yaml tabs.yaml crlf-bom.yaml", d.path());
+  auto r = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' nonutf8.yaml bomb.yaml tabs.yaml crlf-bom.yaml", d.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("nonutf8.yaml:3:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("bomb.yaml:"), std::string::npos);
@@ -247,7 +248,7 @@ TEST(CiExamples, LintCommandsRunAsWritten) {
 // are read whole: /dev/zero, an endless stdin, a file over --max-input-mb.
 TEST(Cli, EndlessAndOversizedInputsAreRefusedByName) {
   TempDir d;
-  auto zero = RunAegis("lint /dev/zero", d.path());
+  auto zero = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' /dev/zero", d.path());
   EXPECT_EQ(zero.exit_code, 2) << zero.out << zero.err;
   EXPECT_NE((zero.out + zero.err).find("/dev/zero: error: larger than the input size limit of 64 MiB"), std::string::npos) << zero.out;
   auto endless = RunShell("yes | " + std::string(AEGIS_BIN) + " lint - --max-input-mb 2", d.path());
@@ -256,9 +257,9 @@ TEST(Cli, EndlessAndOversizedInputsAreRefusedByName) {
   std::string big;
   while (big.size() < (3u << 20)) big += kGood + std::string("---\n");
   WriteFile(d.File("big.yaml"), big);
-  auto capped = RunAegis("lint big.yaml --max-input-mb 2", d.path());
+  auto capped = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' big.yaml --max-input-mb 2", d.path());
   EXPECT_EQ(capped.exit_code, 2) << capped.out;
-  auto raised = RunAegis("lint big.yaml --max-input-mb 4 -q", d.path());
+  auto raised = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' big.yaml --max-input-mb 4 -q", d.path());
   EXPECT_EQ(raised.exit_code, 0) << raised.out << raised.err;
 }
 
@@ -272,7 +273,7 @@ TEST(Cli, NamedPipesAreReadOrRefusedNeverHung) {
   EXPECT_EQ(fed.exit_code, 0) << fed.out << fed.err;
   EXPECT_NE(fed.out.find("1 object in 1 file"), std::string::npos) << fed.out;
   auto start = std::chrono::steady_clock::now();
-  auto nobody = RunAegis("lint pipe.yaml", d.path());
+  auto nobody = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' pipe.yaml", d.path());
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
   EXPECT_EQ(nobody.exit_code, 2) << nobody.out << nobody.err;
   EXPECT_NE((nobody.out + nobody.err).find("pipe.yaml: error: a named pipe nothing was written to within 10 s"), std::string::npos)
@@ -289,7 +290,7 @@ TEST(Cli, SkippedDocumentNotesAreAggregated) {
   for (int i = 0; i < 5000; ++i) list += i == 0 ? "{}" : ",{}";
   list += "]}";
   WriteFile(d.File("list.json"), list);
-  auto r = RunAegis("lint list.json -f json", d.path());
+  auto r = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' list.json -f json", d.path());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   size_t notes = 0;

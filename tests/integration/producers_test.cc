@@ -24,7 +24,10 @@ class ProducersTest : public ::testing::Test {
 TEST_F(ProducersTest, KustomizeOutputIsLintedFromStdin) {
   TempDir d;
   WriteFile(d.File("kustomization.yaml"),
-            "namespace: models\nnamePrefix: canary-\ncommonLabels: {team: ml}\nresources: [deploy.yaml, svc.yaml]\n");
+            "namespace: models\nnamePrefix: canary-\ncommonLabels: {team: ml}\nresources: [ns.yaml, deploy.yaml, svc.yaml]\n");
+  // A namespace that serves models (the built-in policy's scope for plain workloads).
+  WriteFile(d.File("ns.yaml"),
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: models, labels: {aegis.dev/model-serving: \"true\"}}\n");
   WriteFile(d.File("deploy.yaml"),
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: triton}\nspec:\n  selector: {matchLabels: {app: t}}\n"
             "  template:\n    metadata: {labels: {app: t}}\n    spec:\n      containers: [{name: triton, image: triton}]\n");
@@ -38,7 +41,7 @@ TEST_F(ProducersTest, KustomizeOutputIsLintedFromStdin) {
   EXPECT_EQ(j["findings"][0]["name"], "canary-triton");
   EXPECT_EQ(j["findings"][0]["namespace"], "models");
   EXPECT_EQ(j["findings"][0]["file"], "<stdin>");
-  EXPECT_EQ(j["summary"]["objects"], 2);
+  EXPECT_EQ(j["summary"]["objects"], 3);  // the Namespace, the Deployment, the Service
 }
 
 TEST_F(ProducersTest, KubectlCreateDryRunYamlAndJson) {
@@ -46,7 +49,8 @@ TEST_F(ProducersTest, KubectlCreateDryRunYamlAndJson) {
     auto made = testing::RunShell(std::string("kubectl create deployment triton --image=nvcr.io/nvidia/tritonserver "
                                               "--dry-run=client -o ") + format);
     ASSERT_EQ(made.exit_code, 0) << made.err;
-    auto r = testing::RunAegis("lint -n serving - -f json", "", made.out);
+    auto r = testing::RunAegis("lint -n serving --namespace-labels serving=aegis.dev/model-serving=true - -f json", "",
+                               made.out);
     EXPECT_EQ(r.exit_code, 1) << format;
     auto j = nlohmann::json::parse(r.out);
     ASSERT_EQ(j["findings"].size(), 2u) << format;

@@ -41,7 +41,7 @@ TEST(RenderCli, InPlaceWritesExactlyWhatStdoutShowsAndKeepsTheMode) {
   struct stat st {};
   stat(d.File("pod.yaml").c_str(), &st);
   EXPECT_EQ(st.st_mode & 0777, 0640u);
-  EXPECT_EQ(RunAegis("lint pod.yaml", d.path()).exit_code, 0);
+  EXPECT_EQ(RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' pod.yaml", d.path()).exit_code, 0);
 }
 
 // The parsed objects of a YAML text, with what render injects removed (initContainers,
@@ -86,7 +86,7 @@ TEST(RenderCli, EditsLandRightWithEveryLineBreakLibyamlCounts) {
     EXPECT_EQ(out["spec"]["initContainers"][0]["name"], "verify-and-fetch") << r.out;
     EXPECT_EQ(out["spec"]["containers"].size(), 1u);
     WriteFile(d.File("out.yaml"), r.out);
-    EXPECT_EQ(RunAegis("lint out.yaml", d.path()).exit_code, 0);
+    EXPECT_EQ(RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' out.yaml", d.path()).exit_code, 0);
   }
 }
 
@@ -100,8 +100,8 @@ TEST(RenderCli, LintPositionsDoNotDependOnTheSplit) {
   }
   ASSERT_GT(text.size(), 2u << 20);
   WriteFile(d.File("big.yaml"), text);
-  auto one = RunAegis("lint -j 1 -f json big.yaml", d.path());
-  auto two = RunAegis("lint -j 2 -f json big.yaml", d.path());
+  auto one = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' -j 1 -f json big.yaml", d.path());
+  auto two = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' -j 2 -f json big.yaml", d.path());
   EXPECT_EQ(one.exit_code, 1);
   EXPECT_EQ(one.out, two.out);
   // Each document is 12 lines as libyaml counts them (10 LF, and LS and NEL inside the quoted
@@ -322,7 +322,7 @@ TEST(RenderCli, NoRunAsUserForNamespacesThatAssignUids) {
   ASSERT_EQ(assigned.exit_code, 0) << assigned.err;
   EXPECT_EQ(assigned.out.find("runAsUser"), std::string::npos) << assigned.out;
   EXPECT_NE(assigned.out.find("runAsNonRoot: true"), std::string::npos) << assigned.out;
-  EXPECT_EQ(RunAegis("lint -", d.path(), assigned.out).exit_code, 0);
+  EXPECT_EQ(RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' -", d.path(), assigned.out).exit_code, 0);
 }
 
 TEST(RenderCli, EveryKindOfConflictLeavesTheFileUntouched) {
@@ -377,7 +377,7 @@ TEST(RenderCli, UnpinnedImageWarnsPinnedDoesNot) {
   EXPECT_EQ(other.exit_code, 2);
   EXPECT_EQ(other.out, "");
   EXPECT_NE(other.err.find("--image r/v@sha256:1111111111111111111111111111111111111111111111111111111111111111 is not "
-                           "a verifier image constraint aegis-signed-pod-enforce allows (verifierImages: "
+                           "a verifier image constraint aegis-kserve-enforce allows (verifierImages: "
                            "localhost/aegis/verify-and-fetch)"),
             std::string::npos)
       << other.err;
@@ -399,7 +399,7 @@ TEST(RenderCli, PolicyNamesFollowTheConstraint) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("secretName: model-signing-key"), std::string::npos);
   WriteFile(d.File("out.yaml"), r.out);
-  EXPECT_EQ(RunAegis("lint --policy c.yaml out.yaml", d.path()).exit_code, 0);
+  EXPECT_EQ(RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' --policy c.yaml out.yaml", d.path()).exit_code, 0);
 }
 
 // The examples under manifests/ are exactly what these template commands print.
@@ -423,7 +423,7 @@ TEST(RenderCli, TemplatesAreConformingAndCorrected) {
     auto r = RunAegis(std::string("render --template ") + kind + " --artifact s3://m/a.tgz");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("aegis/canary: positive"), std::string::npos) << kind;
-    auto lint = RunAegis("lint -", "", r.out);
+    auto lint = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' -", "", r.out);
     EXPECT_EQ(lint.exit_code, 0) << kind << "\n" << lint.out;
   }
   auto k = RunAegis("render --template kserve --artifact s3://m/a.tgz");
@@ -456,7 +456,7 @@ TEST_F(RenderProducersTest, KustomizeOutputRendersThroughStdin) {
   auto r = RunAegis("render --artifact s3://m/a.tgz -", "", built.out);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("mountPath: /srv/models"), std::string::npos) << r.out;
-  auto lint = RunAegis("lint -", "", r.out);
+  auto lint = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' -", "", r.out);
   EXPECT_EQ(lint.exit_code, 0) << lint.out;
   EXPECT_NE(lint.out.find("no findings in 1 checked object (2 objects"), std::string::npos) << lint.out;
   EXPECT_EQ(RunAegis("render -", "", r.out).out, r.out);  // idempotent, no --artifact needed
@@ -469,7 +469,7 @@ TEST_F(RenderProducersTest, KubectlCreateDryRunRendersThroughStdin) {
     ASSERT_EQ(made.exit_code, 0) << made.err;
     auto r = RunAegis("render --artifact s3://m/a.tgz -", "", made.out);
     ASSERT_EQ(r.exit_code, 0) << format << ": " << r.err;
-    auto lint = RunAegis("lint -", "", r.out);
+    auto lint = RunAegis("lint --namespace-labels '*=aegis.dev/model-serving=true' -", "", r.out);
     EXPECT_EQ(lint.exit_code, 0) << format << "\n" << r.out << lint.out;
     if (std::string(format) == "json") {
       EXPECT_TRUE(nlohmann::json::accept(r.out)) << "JSON in, JSON out:\n" << r.out;

@@ -100,7 +100,12 @@ def predictor_pod(isvc, runtime_image):
         if k in model:
             server[k] = copy.deepcopy(model[k])
     spec["containers"] = [server] + copy.deepcopy(pred.get("containers", []))
-    meta = {"name": isvc["metadata"]["name"] + "-predictor", "namespace": isvc["metadata"].get("namespace", "default")}
+    # The controller labels the component's pods with the InferenceService's name; KServe's pod
+    # mutating webhook (the storage-initializer injector) only sees pods carrying that label
+    # (its objectSelector: serving.kserve.io/inferenceservice Exists).
+    meta = {"name": isvc["metadata"]["name"] + "-predictor", "namespace": isvc["metadata"].get("namespace", "default"),
+            "labels": {"serving.kserve.io/inferenceservice": isvc["metadata"]["name"],
+                       "component": "predictor"}}
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}, model.get("storageUri")
 
 

@@ -19,19 +19,59 @@ expect_ok "opa $OPA_OLD check --strict rego/aegis_signed.rego" "$opa_old" check 
 expect_ok "gator $GATOR_OLD verify tests/gator/" "$gator_old" verify tests/gator/
 expect_ok "gator $GATOR_NEW verify tests/gator/" "$gator_new" verify tests/gator/
 
-# The template Gatekeeper would receive: every shipped constraint against one bad pod.
+# The template Gatekeeper would receive: every shipped constraint against one bad pod, in a
+# namespace labelled as serving models (the shipped scope for workloads other than KServe's).
 cat >"$work/pod.yaml" <<'YAML'
+apiVersion: v1
+kind: Namespace
+metadata: {name: models, labels: {aegis.dev/model-serving: "true"}}
+---
 apiVersion: v1
 kind: Pod
 metadata: {name: bare, namespace: models}
 spec:
   containers: [{name: server, image: server}]
 YAML
+# The issue's redis: a namespace without the label keeps its workloads out of the policy, while
+# an InferenceService is checked wherever it is.
+cat >"$work/unlabelled.yaml" <<'YAML'
+apiVersion: v1
+kind: Namespace
+metadata: {name: cache}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: redis, namespace: cache}
+spec:
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec:
+      containers: [{name: redis, image: "redis:7"}]
+YAML
+cat "$work/unlabelled.yaml" - >"$work/unlabelled-isvc.yaml" <<'YAML'
+---
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: {name: iris, namespace: cache}
+spec:
+  predictor:
+    model: {modelFormat: {name: sklearn}, storageUri: "s3://models/iris"}
+YAML
 for g in "$gator_old" "$gator_new"; do
-  expect_exit "$(basename "$(dirname "$(dirname "$g")")"): gator test denies a pod without verifier" 1 \
+  v=$(basename "$(dirname "$(dirname "$g")")")
+  expect_exit "$v: gator test denies a pod without verifier" 1 \
     "$g" test -f policies/constrainttemplate.yaml -f policies/constraint-enforce.yaml -f "$work/pod.yaml"
   expect_output "  … with AEGIS001's message" "no initContainer whose name matches /verify/"
+  expect_ok "$v: the shipped scope admits redis in a namespace not labelled for models" \
+    "$g" test -f policies/constrainttemplate.yaml -f policies/constraint-enforce.yaml -f "$work/unlabelled.yaml"
+  expect_exit "$v: … and denies an InferenceService there" 1 \
+    "$g" test -f policies/constrainttemplate.yaml -f policies/constraint-enforce.yaml -f "$work/unlabelled-isvc.yaml"
+  expect_output "  … by the KServe constraint" "aegis-kserve-enforce"
 done
+expect_ok "aegis lint agrees: redis is outside the built-in policy's scope" "$AEGIS_BIN" lint "$work/unlabelled.yaml"
+expect_output "  … and says so" "1 outside the policy's scope"
+expect_exit "  … and the InferenceService is not" 1 "$AEGIS_BIN" lint "$work/unlabelled-isvc.yaml"
 
 # The known bypasses (name-only verifier, KServe's second download, a shadowed model, …) are
 # refused by real Gatekeeper with the shipped constraint, finding for finding.

@@ -83,7 +83,7 @@ Suite LoadSuite(const fs::path& dir) {
   return s;
 }
 
-enum class Applies { kYes, kNo, kUnknownNamespace };
+enum class Applies { kYes, kNo };
 
 // Whether Gatekeeper would run the constraint's Rego on the object (spec.match only; the
 // `namespaces` parameter is the Rego's business).
@@ -91,9 +91,11 @@ Applies MatchFor(const Suite& s, const Constraint& c, const ObjectRef& obj) {
   MatchResult m = MatchObject(c.match, obj);
   if (m == MatchResult::kNoMatch) return Applies::kNo;
   if (m == MatchResult::kMatch) return Applies::kYes;
+  // A namespace the suite does not declare has no labels, as `aegis lint` assumes.
   auto ns = s.namespaces.find(obj.namespace_);
-  if (ns == s.namespaces.end()) return Applies::kUnknownNamespace;
-  return SelectorMatches(*c.match.namespace_selector, ns->second) ? Applies::kYes : Applies::kNo;
+  const Labels none;
+  return SelectorMatches(*c.match.namespace_selector, ns == s.namespaces.end() ? none : ns->second) ? Applies::kYes
+                                                                                                     : Applies::kNo;
 }
 
 // (component, rule) pairs expected from constraint `c` ("" prefix when the suite has one).
@@ -190,7 +192,9 @@ void GatorSuite(const std::vector<Suite>& suites, std::vector<GeneratedFile>& fi
         std::string ofile = fmt::format("{}/{}.yaml", dir, o.name);
         if (ci == 0) {
           nlohmann::json obj = o.json;
-          if (obj.contains("metadata") && obj["metadata"].is_object()) obj["metadata"]["namespace"] = o.ref.namespace_;
+          if (obj.contains("metadata") && obj["metadata"].is_object() && !o.ref.namespace_.empty()) {
+            obj["metadata"]["namespace"] = o.ref.namespace_;
+          }
           files.push_back({ofile, obj.dump(2) + "\n"});
         }
         bool selected = MatchFor(s, c, o.ref) != Applies::kNo;

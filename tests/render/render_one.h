@@ -35,7 +35,7 @@ inline Expected<std::string> RenderOne(const std::string& file, const std::strin
 // The findings `constraints` report for object `index` of `text`.
 inline std::vector<Finding> FindingsFor(const std::string& file, const std::string& text, size_t index,
                                         const std::vector<Constraint>& constraints) {
-  Linter linter(LintOptions{constraints, "default", false, 1, {}});
+  Linter linter(LintOptions{WithoutSelectors(constraints), "default", false, 1, {}});
   linter.LintText(file, text);
   LintResult r = linter.Finish();
   std::vector<Finding> out;

@@ -100,9 +100,11 @@ TEST(Constraint, OtherObjectsAreIgnoredAndMissingConstraintIsAnError) {
 TEST(Constraint, BuiltinPolicyIsTheRepositoryConstraint) {
   auto r = BuiltinConstraints();
   ASSERT_TRUE(r.ok()) << r.error().Describe();
-  ASSERT_EQ(r->constraints.size(), 1u);
-  EXPECT_EQ(r->constraints[0].name, "aegis-signed-pod-enforce");
+  ASSERT_EQ(r->constraints.size(), 2u);
+  EXPECT_EQ(r->constraints[0].name, "aegis-kserve-enforce");
+  EXPECT_EQ(r->constraints[1].name, "aegis-signed-pod-enforce");
   EXPECT_EQ(r->constraints[0].action, EnforcementAction::kDeny);
+  EXPECT_EQ(r->constraints[1].action, EnforcementAction::kDeny);
   EXPECT_TRUE(r->warnings.empty());
 }
 

@@ -12,8 +12,12 @@ std::string_view BuiltinPolicyYaml();
 
 namespace {
 
+// The built-in policy in a cluster whose every namespace serves models (the scope's own tests
+// are below).
+const std::map<std::string, Labels> kModelServing = {{"*", {{"aegis.dev/model-serving", "true"}}}};
+
 LintResult Lint(std::string_view text, size_t threads = 1, const std::string& ns = "default") {
-  Linter linter(LintOptions{BuiltinConstraints()->constraints, ns, false, threads, {}});
+  Linter linter(LintOptions{BuiltinConstraints()->constraints, ns, false, threads, kModelServing});
   linter.LintText("in.yaml", text);
   return linter.Finish();
 }
@@ -85,9 +89,9 @@ TEST(Linter, ParallelChunksGiveTheSameResultAsOneThread) {
   // Large enough to be split into chunks (the threshold is 1 MiB).
   std::string big;
   while (big.size() < (size_t{1} << 21)) big += text;
-  Linter seq(LintOptions{BuiltinConstraints()->constraints, "default", false, 1, {}});
+  Linter seq(LintOptions{BuiltinConstraints()->constraints, "default", false, 1, kModelServing});
   seq.LintText("in.yaml", big);
-  Linter par(LintOptions{BuiltinConstraints()->constraints, "default", false, 4, {}});
+  Linter par(LintOptions{BuiltinConstraints()->constraints, "default", false, 4, kModelServing});
   par.LintText("in.yaml", big);
   LintResult s = seq.Finish(), p = par.Finish();
   EXPECT_EQ(RenderJson(s), RenderJson(p));
@@ -98,9 +102,9 @@ TEST(Linter, ParallelSyntaxErrorStopsTheStreamLikeSequential) {
   std::string text;
   while (text.size() < (size_t{1} << 21)) text += "---\n" + std::string(kBareDeployment);
   std::string broken = text.substr(0, text.size() / 4) + "---\nkind: [\n" + text;
-  Linter seq(LintOptions{BuiltinConstraints()->constraints, "default", false, 1, {}});
+  Linter seq(LintOptions{BuiltinConstraints()->constraints, "default", false, 1, kModelServing});
   seq.LintText("in.yaml", broken);
-  Linter par(LintOptions{BuiltinConstraints()->constraints, "default", false, 4, {}});
+  Linter par(LintOptions{BuiltinConstraints()->constraints, "default", false, 4, kModelServing});
   par.LintText("in.yaml", broken);
   EXPECT_EQ(RenderJson(seq.Finish()), RenderJson(par.Finish()));
 }
@@ -116,7 +120,8 @@ TEST(Linter, FiftyMegabyteDocumentIsHandled) {
   EXPECT_LT(seconds, 60.0);  // a bound against hangs, not a speed goal (see ci/bench.sh)
 }
 
-TEST(Linter, NamespaceSelectorWithoutNamespaceObjectWarnsOnce) {
+// As Gatekeeper sees a namespace without labels; gator refuses to guess ("missing Namespace").
+TEST(Linter, NamespaceOfUnknownLabelsIsNotSelectedAndSaysSoOnce) {
   auto loaded = ParseConstraints("c.yaml",
                                  "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: AegisSignedPod\n"
                                  "metadata: {name: sel}\nspec: {match: {namespaceSelector: {matchLabels: {a: b}}}}\n");
@@ -125,10 +130,45 @@ TEST(Linter, NamespaceSelectorWithoutNamespaceObjectWarnsOnce) {
   linter.LintText("in.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p1, namespace: x}\n---\n"
                              "apiVersion: v1\nkind: Pod\nmetadata: {name: p2, namespace: x}\n");
   LintResult r = linter.Finish();
-  EXPECT_EQ(r.findings.size(), 2u);  // checked anyway: each Pod has no pod spec (AEGIS001)
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(r.objects[0].status, ObjectStatus::kOutOfScope);
+  EXPECT_EQ(r.objects[1].status, ObjectStatus::kOutOfScope);
   ASSERT_EQ(r.diagnostics.size(), 1u);
-  EXPECT_EQ(r.diagnostics[0].level, Diagnostic::Level::kWarning);
-  EXPECT_NE(r.diagnostics[0].where.message.find("could not be evaluated for namespace x"), std::string::npos);
+  EXPECT_EQ(r.diagnostics[0].level, Diagnostic::Level::kNote);
+  EXPECT_EQ(r.diagnostics[0].where.file, "in.yaml");
+  EXPECT_NE(r.diagnostics[0].where.message.find("namespace x: its labels are unknown"), std::string::npos);
+}
+
+// The redis: the built-in policy leaves a plain workload alone unless its namespace
+// serves models, and checks KServe's objects wherever they are.
+TEST(Linter, BuiltinPolicyScopeSparesOtherWorkloads) {
+  const std::string redis =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis, namespace: cache}\nspec:\n  template:\n"
+      "    spec:\n      containers: [{name: redis, image: redis:7}]\n";
+  const std::string isvc =
+      "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: m, namespace: cache}\n"
+      "spec:\n  predictor:\n    model: {modelFormat: {name: sklearn}, storageUri: \"s3://b/m\"}\n";
+  auto lint = [](const std::string& text, std::map<std::string, Labels> labels) {
+    Linter linter(LintOptions{BuiltinConstraints()->constraints, "default", false, 1, std::move(labels)});
+    linter.LintText("in.yaml", text);
+    return linter.Finish();
+  };
+  LintResult r = lint(redis + "---\n" + isvc, {});
+  EXPECT_EQ(r.objects[0].status, ObjectStatus::kOutOfScope);
+  EXPECT_EQ(r.objects[1].status, ObjectStatus::kChecked);
+  ASSERT_FALSE(r.findings.empty());
+  for (const Finding& f : r.findings) EXPECT_EQ(r.objects[f.object].kind, "InferenceService");
+  // A labelled namespace, as a Namespace object or as --namespace-labels: redis is checked.
+  r = lint("apiVersion: v1\nkind: Namespace\nmetadata: {name: cache, labels: {aegis.dev/model-serving: \"true\"}}\n---\n" +
+               redis,
+           {});
+  EXPECT_EQ(r.objects[1].status, ObjectStatus::kChecked);
+  EXPECT_EQ(r.objects[0].namespace_, "");  // a Namespace is cluster-scoped
+  r = lint(redis, {{"cache", {{"aegis.dev/model-serving", "true"}}}});
+  EXPECT_EQ(r.objects[0].status, ObjectStatus::kChecked);
+  EXPECT_FALSE(r.findings.empty());
+  r = lint(redis, {{"cache", {{"aegis.dev/model-serving", "false"}}}, {"*", {{"aegis.dev/model-serving", "true"}}}});
+  EXPECT_EQ(r.objects[0].status, ObjectStatus::kOutOfScope);  // a namespace named outranks *
 }
 
 TEST(Linter, BuiltinPolicyIsEmbeddedVerbatim) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "policy/export.h"
+#include "policy/match.h"
 #include "policy/rules.h"
 #include "support/test_support.h"
 #include "yaml/reader.h"
@@ -61,7 +62,8 @@ TEST(PolicyExport, RegoIsGatekeeperCompatibleV0) {
 
 TEST(PolicyExport, FlagsBecomeParameters) {
   ExportOptions o;
-  o.namespaces = std::vector<std::string>{"models", "team-a"};
+  o.scope.kind = Scope::Kind::kNamespaces;
+  o.scope.namespaces = {"models", "team-a"};
   o.pattern = "(?i)^verify\"x";
   o.secret_name = "k";
   o.require_mount = false;
@@ -107,6 +109,69 @@ TEST(PolicyExport, VersionTwoFlagsBecomeParameters) {
   loaded = ParseConstraints("c.yaml", ConstraintYaml(o));
   ASSERT_TRUE(loaded.ok());
   EXPECT_FALSE(loaded->constraints.at(0).parameters.verifier_images.has_value());
+}
+
+// The default scope: KServe's objects everywhere, other workloads where the namespace says so.
+TEST(PolicyExport, DefaultScopeIsKServeEverywhereAndLabelledNamespaces) {
+  auto loaded = ParseConstraints("c.yaml", ConstraintYaml({}));
+  ASSERT_TRUE(loaded.ok()) << loaded.error().Describe();
+  ASSERT_EQ(loaded->constraints.size(), 2u);
+  const Constraint& kserve = loaded->constraints[0];
+  const Constraint& workloads = loaded->constraints[1];
+  EXPECT_EQ(kserve.name, "aegis-kserve-enforce");
+  ASSERT_EQ(kserve.match.kinds.size(), 1u);
+  EXPECT_EQ(kserve.match.kinds[0].kinds, (std::vector<std::string>{"InferenceService", "LLMInferenceService", "TrainedModel"}));
+  EXPECT_FALSE(kserve.match.namespace_selector.has_value());
+  EXPECT_EQ(workloads.name, "aegis-signed-pod-enforce");
+  EXPECT_EQ(workloads.match.kinds.size(), 5u);  // not KServe's: no object is checked twice
+  ASSERT_TRUE(workloads.match.namespace_selector.has_value());
+  EXPECT_EQ(workloads.match.namespace_selector->match_labels,
+            (std::vector<std::pair<std::string, std::string>>{{"aegis.dev/model-serving", "true"}}));
+  EXPECT_EQ(DescribeScope(workloads.match),
+            "Pod, PodTemplate, ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, "
+            "Rollout, Service, in namespaces labelled aegis.dev/model-serving=true except kube-*, gatekeeper-system");
+}
+
+TEST(PolicyExport, WorkloadLabelScopeAndKServeNativePods) {
+  ExportOptions o = KServeNative({});
+  o.scope.kind = Scope::Kind::kWorkloadLabel;
+  ASSERT_FALSE(SetScopeLabel(o.scope, "team.example/serves-models=yes").has_value());
+  auto loaded = ParseConstraints("c.yaml", ConstraintYaml(o));
+  ASSERT_TRUE(loaded.ok()) << loaded.error().Describe();
+  ASSERT_EQ(loaded->constraints.size(), 3u);
+  // KServe-native: the verifier is injected into the Pod, so KServe's Pods are checked everywhere...
+  const Match& pods = loaded->constraints[1].match;
+  ASSERT_TRUE(pods.label_selector.has_value());
+  EXPECT_EQ(pods.label_selector->expressions.at(0).key, "serving.kserve.io/inferenceservice");
+  EXPECT_EQ(pods.label_selector->expressions.at(0).op, "Exists");
+  // ...and left out of the workloads constraint, which selects by the workload's own label.
+  const Match& workloads = loaded->constraints[2].match;
+  EXPECT_FALSE(workloads.namespace_selector.has_value());
+  EXPECT_EQ(workloads.label_selector->match_labels,
+            (std::vector<std::pair<std::string, std::string>>{{"team.example/serves-models", "yes"}}));
+  EXPECT_EQ(workloads.label_selector->expressions.at(0).op, "DoesNotExist");
+}
+
+TEST(PolicyExport, ScopeLabelMustBeAKubernetesLabel) {
+  Scope s;
+  EXPECT_FALSE(SetScopeLabel(s, "models").has_value());
+  EXPECT_EQ(s.label_key, "models");
+  EXPECT_EQ(s.label_value, "true");
+  for (const std::string& bad :
+       std::vector<std::string>{"", "=x", "a b=c", "-x=y", "k=bad value", "k=" + std::string(64, 'v'), "UPPER.dns/x=y"}) {
+    EXPECT_TRUE(SetScopeLabel(s, bad).has_value()) << bad;
+  }
+  EXPECT_EQ(s.label_key, "models");  // a refused label changes nothing
+}
+
+TEST(PolicyExport, EverywhereIsOneConstraintForEveryKind) {
+  ExportOptions o;
+  o.scope.kind = Scope::Kind::kEverywhere;
+  auto loaded = ParseConstraints("c.yaml", ConstraintYaml(o));
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->constraints.size(), 1u);
+  EXPECT_EQ(loaded->constraints[0].match.kinds.size(), 6u);
+  EXPECT_FALSE(loaded->constraints[0].match.namespace_selector.has_value());
 }
 
 }  // namespace

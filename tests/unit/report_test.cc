@@ -11,7 +11,8 @@ namespace aegis {
 namespace {
 
 LintResult Sample() {
-  Linter linter(LintOptions{BuiltinConstraints()->constraints, "default", false, 1, {}});
+  Linter linter(LintOptions{BuiltinConstraints()->constraints, "default", false, 1,
+                            {{"*", {{"aegis.dev/model-serving", "true"}}}}});
   linter.LintText("dir/my file,1.yaml",
                   "apiVersion: v1\nkind: Pod\nmetadata: {name: \"p<&>\", namespace: m}\nspec: {containers: []}\n");
   linter.LintText("bad.yaml", "a: [\n");

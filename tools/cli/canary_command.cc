@@ -97,7 +97,9 @@ void SetupCanary(CLI::App& sub, int& exit_code) {
   sub.add_option("-l,--selector", f->o.selector, "label selector narrowing the canary pods");
   sub.add_option("--constraint", f->o.constraint, "AegisSignedPod constraint to read (default: all)");
   sub.add_option("--criteria", f->roles, "criteria to check: positive, violating, tampered (default: all)")
-      ->delimiter(',')->check(CLI::IsMember({"positive", "violating", "tampered"}));
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->check(CLI::IsMember({"positive", "violating", "tampered"}));
   // Durations as kubectl takes them (300ms, 30s, 5m); a bare number is seconds.
   const CLI::Validator duration(DurationToSeconds, "DURATION");
   sub.add_option("--timeout", f->timeout, "how long to wait for pods and the next audit (5m)")

@@ -141,8 +141,10 @@ void SetupLint(CLI::App& sub, int& exit_code) {
                  "AegisSignedPod Constraint YAML (file or directory); default: the built-in policy");
   sub.add_option("-n,--namespace", flags->namespace_, "Namespace for objects that have none")
       ->capture_default_str();
-  sub.add_option("-f,--format", flags->formats, "Output format: text, json, sarif, junit, github (repeatable)");
-  sub.add_option("-o,--output", flags->outputs, "Write the matching --format to FILE (repeatable; - for stdout)");
+  sub.add_option("-f,--format", flags->formats, "Output format: text, json, sarif, junit, github (repeatable)")
+      ->allow_extra_args(false);
+  sub.add_option("-o,--output", flags->outputs, "Write the matching --format to FILE (repeatable; - for stdout)")
+      ->allow_extra_args(false);
   sub.add_option("--color", flags->color, "Colour text output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
@@ -151,7 +153,9 @@ void SetupLint(CLI::App& sub, int& exit_code) {
   sub.add_flag("--list-skipped", flags->list_skipped, "Add a note for each object of a kind the policy does not check");
   sub.add_option("--namespace-labels", flags->namespace_labels,
                  "Labels of a namespace whose Namespace manifest is not in the input, for namespaceSelectors: "
-                 "NS=KEY=VALUE[,KEY=VALUE] (repeatable), e.g. models=aegis.dev/model-serving=true");
+                 "NS=KEY=VALUE[,KEY=VALUE] (repeatable), e.g. models=aegis.dev/model-serving=true; NS * is "
+                 "every namespace not otherwise known. Unknown namespaces have no labels.")
+      ->allow_extra_args(false);
   sub.add_option("-j,--jobs", flags->jobs, "Threads for parsing large inputs (default: one per core)");
   sub.add_option("--max-input-mb", flags->max_input_mb, "Refuse an input (file or stdin) larger than this many MiB")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20))

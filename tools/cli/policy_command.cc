@@ -18,6 +18,9 @@ namespace {
 
 struct ExportFlags {
   std::vector<std::string> namespaces;
+  std::string namespace_label;
+  std::string workload_label;
+  bool all_namespaces = false;
   std::string pattern = "verify";
   std::string secret_name = "cosign-public-key";
   bool require_mount = true;
@@ -39,7 +42,20 @@ int RunExport(const ExportFlags& f) {
     return kExitUsage;
   }
   ExportOptions o;
-  if (!f.namespaces.empty()) o.namespaces = f.namespaces;
+  if (!f.namespaces.empty()) {
+    o.scope.kind = Scope::Kind::kNamespaces;
+    o.scope.namespaces = f.namespaces;
+  } else if (f.all_namespaces) {
+    o.scope.kind = Scope::Kind::kEverywhere;
+  } else if (!f.workload_label.empty() || !f.namespace_label.empty()) {
+    bool workload = !f.workload_label.empty();
+    o.scope.kind = workload ? Scope::Kind::kWorkloadLabel : Scope::Kind::kNamespaceLabel;
+    if (auto bad = SetScopeLabel(o.scope, workload ? f.workload_label : f.namespace_label)) {
+      std::cerr << "aegis policy export: error: " << (workload ? "--workload-label: " : "--namespace-label: ")
+                << Printable(*bad) << "\n";
+      return kExitUsage;
+    }
+  }
   o.pattern = f.pattern;
   o.secret_name = f.secret_name;
   o.require_mount = f.require_mount;
@@ -90,8 +106,27 @@ void SetupPolicy(CLI::App& sub, int& exit_code) {
   sub.require_subcommand(1);
   auto flags = std::make_shared<ExportFlags>();
   CLI::App* exp = sub.add_subcommand("export", "Print the ConstraintTemplate and a Constraint, ready for kubectl apply");
-  exp->add_option("--namespaces", flags->namespaces, "Only check objects in these namespaces (spec.match.namespaces)")
-      ->delimiter(',');
+  CLI::Option* ns =
+      exp->add_option("--namespaces", flags->namespaces,
+                      "Scope: every kind, only in these namespaces (spec.match.namespaces)")
+          ->delimiter(',')
+          ->allow_extra_args(false);
+  CLI::Option* ns_label =
+      exp->add_option("--namespace-label", flags->namespace_label,
+                      "Scope (the default, aegis.dev/model-serving=true): KServe objects everywhere, other workloads "
+                      "in namespaces with this KEY[=VALUE] label (namespaceSelector)")
+          ->excludes(ns);
+  CLI::Option* wl_label =
+      exp->add_option("--workload-label", flags->workload_label,
+                      "Scope: KServe objects everywhere, other workloads carrying this KEY[=VALUE] label "
+                      "(labelSelector)")
+          ->excludes(ns)
+          ->excludes(ns_label);
+  exp->add_flag("--all-namespaces", flags->all_namespaces,
+                "Scope: every kind in every namespace but kube-* and gatekeeper-system")
+      ->excludes(ns)
+      ->excludes(ns_label)
+      ->excludes(wl_label);
   exp->add_option("--pattern", flags->pattern, "RE2 pattern for the verify initContainer's name")->capture_default_str();
   exp->add_option("--secret-name", flags->secret_name, "Secret holding the public key")->capture_default_str();
   exp->add_option("--require-mount", flags->require_mount, "The verifier must mount the key volume (true|false)")
@@ -99,7 +134,8 @@ void SetupPolicy(CLI::App& sub, int& exit_code) {
   exp->add_flag("--allow-vault", flags->allow_vault, "A verifier declaring VAULT_ADDR needs no key volume");
   exp->add_option("--verifier-image", flags->verifier_images,
                   "An image the verifier may run: a repository (any tag or digest) or prefix* (repeatable; "
-                  "default: " + std::string(kShippedVerifierImage) + ")");
+                  "default: " + std::string(kShippedVerifierImage) + ")")
+      ->allow_extra_args(false);
   exp->add_flag("--any-verifier-image", flags->any_verifier_image,
                 "Accept any image for the verifier (no verifierImages: version 1's name-only check)")
       ->excludes("--verifier-image");
@@ -114,7 +150,8 @@ void SetupPolicy(CLI::App& sub, int& exit_code) {
                 "KServe-native mode: accept storageUri served by the Aegis ClusterStorageContainer (adds "
                 "^storage-initializer$ to the pattern; prefixes s3:// and https:// unless given)");
   exp->add_option("--verified-storage-uri-prefix", flags->verified_prefixes,
-                  "A storageUri prefix the Aegis ClusterStorageContainer serves (repeatable)");
+                  "A storageUri prefix the Aegis ClusterStorageContainer serves (repeatable)")
+      ->allow_extra_args(false);
   exp->add_option("--enforcement", flags->enforcement, "deny, dryrun or warn")
       ->check(CLI::IsMember({"deny", "dryrun", "warn"}))
       ->capture_default_str();

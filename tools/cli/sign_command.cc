@@ -107,7 +107,9 @@ void SetupSign(CLI::App& sub, int& exit_code) {
   sub.add_option("--password-file", f->password_file, "password of an encrypted key (else AEGIS_PASSWORD, then COSIGN_PASSWORD)");
   sub.add_option("-o,--output", f->output, "where to write (default <artifact>.sigstore.json, or <dir>/model.sig with --oms)");
   sub.add_flag("--oms", f->oms, "write an OpenSSF model-signing bundle over the model's files");
-  sub.add_option("--ignore-paths", f->ignore_paths, "--oms: paths left out of the signature")->delimiter(',');
+  sub.add_option("--ignore-paths", f->ignore_paths, "--oms: paths left out of the signature")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   sub.add_flag("--allow-insecure-http", f->vault.allow_insecure_http, "allow an http:// Vault address (the token travels in clear)");
   sub.add_flag("--no-ignore-git-paths", f->no_ignore_git_paths,
                "--oms: sign .git, .gitattributes, .github and .gitignore too (left out by default, as model_signing does)");

@@ -216,26 +216,33 @@ void Linter::Merge(Partial&& p) {
 LintResult Linter::Finish() {
   // namespaceSelector: drop (object, constraint) pairs whose Namespace does not match.
   std::set<std::pair<size_t, size_t>> dropped;
-  std::set<std::pair<size_t, std::string>> unknown_reported;
+  std::set<std::string> unknown_reported;
+  static const Labels kNoLabels;
+  auto given_for = [&](const std::string& ns) -> const Labels* {
+    if (auto it = options_.namespace_labels.find(ns); it != options_.namespace_labels.end()) return &it->second;
+    if (auto it = options_.namespace_labels.find("*"); it != options_.namespace_labels.end()) return &it->second;
+    return nullptr;
+  };
   for (const Pending& p : pending_) {
     const Constraint& c = options_.constraints[p.constraint];
     const Labels* labels = nullptr;
     if (auto ns = namespaces_.find(p.namespace_); ns != namespaces_.end()) {
       labels = &ns->second;
-    } else if (auto given = options_.namespace_labels.find(p.namespace_); given != options_.namespace_labels.end()) {
-      labels = &given->second;
+    } else {
+      labels = given_for(p.namespace_);
     }
     if (labels == nullptr) {
-      if (unknown_reported.insert({p.constraint, p.namespace_}).second) {
+      // As a namespace without labels (Gatekeeper selects nothing there; gator refuses to
+      // guess): the object is outside this constraint, and the user is told how to say more.
+      labels = &kNoLabels;
+      if (unknown_reported.insert(p.namespace_).second) {
         result_.diagnostics.push_back(
-            {Diagnostic::Level::kWarning,
-             Error{PolicyError::kInvalid, c.file, c.mark,
-                   fmt::format("constraint {}: namespaceSelector could not be evaluated for namespace {} (no "
-                               "Namespace object in the input, no --namespace-labels {}=…); its objects were "
-                               "checked anyway",
-                               c.name, p.namespace_, p.namespace_)}});
+            {Diagnostic::Level::kNote,
+             Error{PolicyError::kInvalid, result_.objects[p.object].file, result_.objects[p.object].mark,
+                   fmt::format("namespace {}: its labels are unknown (no Namespace object in the input, no "
+                               "--namespace-labels {}=KEY=VALUE), so namespaceSelectors do not select it",
+                               p.namespace_, p.namespace_)}});
       }
-      continue;
     }
     if (!SelectorMatches(*c.match.namespace_selector, *labels)) dropped.insert({p.object, p.constraint});
   }

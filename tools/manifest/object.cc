@@ -1,9 +1,29 @@
 #include "manifest/object.h"
 
+#include <set>
+
 #include <fmt/format.h>
 
 namespace aegis {
 namespace {
+
+// Well-known cluster-scoped kinds: `kubectl apply -n` gives them no namespace, nor does lint.
+bool IsClusterScoped(const std::string& group, const std::string& kind) {
+  static const std::set<std::pair<std::string_view, std::string_view>> kKinds = {
+      {"", "Namespace"},
+      {"", "Node"},
+      {"", "PersistentVolume"},
+      {"rbac.authorization.k8s.io", "ClusterRole"},
+      {"rbac.authorization.k8s.io", "ClusterRoleBinding"},
+      {"apiextensions.k8s.io", "CustomResourceDefinition"},
+      {"storage.k8s.io", "StorageClass"},
+      {"serving.kserve.io", "ClusterStorageContainer"},
+      {"serving.kserve.io", "ClusterServingRuntime"},
+      {"templates.gatekeeper.sh", "ConstraintTemplate"},
+      {"constraints.gatekeeper.sh", "AegisSignedPod"},
+  };
+  return kKinds.count({group, kind}) > 0;
+}
 
 constexpr size_t kMaxListDepth = 8;  // List of List of … (bounded against hostile input)
 
@@ -52,7 +72,7 @@ void Collect(const yaml::Node* node, const std::string& default_ns, size_t depth
   obj.name = StringAt(meta, "name");
   if (obj.name.empty()) obj.name = StringAt(meta, "generateName");
   obj.namespace_ = StringAt(meta, "namespace");
-  if (obj.namespace_.empty()) {
+  if (obj.namespace_.empty() && !IsClusterScoped(obj.group, kind)) {
     obj.namespace_ = default_ns;
     obj.namespace_defaulted = true;
   }
@@ -63,7 +83,9 @@ void Collect(const yaml::Node* node, const std::string& default_ns, size_t depth
 }  // namespace
 
 std::string ObjectRef::Display() const {
-  return fmt::format("{} {}/{}", kind, namespace_, name.empty() ? "<unnamed>" : name);
+  std::string_view n = name.empty() ? "<unnamed>" : std::string_view(name);
+  if (namespace_.empty()) return fmt::format("{} {}", kind, n);
+  return fmt::format("{} {}/{}", kind, namespace_, n);
 }
 
 DocumentObjects ObjectsOf(const yaml::Node* root, const std::string& default_namespace) {

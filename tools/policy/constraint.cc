@@ -298,4 +298,12 @@ Expected<LoadedConstraints> BuiltinConstraints() {
   return ParseConstraints("<built-in policy>", BuiltinPolicyYaml());
 }
 
+std::vector<Constraint> WithoutSelectors(std::vector<Constraint> constraints) {
+  for (Constraint& c : constraints) {
+    c.match.label_selector.reset();
+    c.match.namespace_selector.reset();
+  }
+  return constraints;
+}
+
 }  // namespace aegis

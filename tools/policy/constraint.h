@@ -91,7 +91,11 @@ std::vector<Error> ConstraintProblems(const std::string& file, const ObjectRef& 
 // Reads every AegisSignedPod constraint in a YAML stream; other objects are ignored.
 Expected<LoadedConstraints> ParseConstraints(const std::string& file, std::string_view text);
 
-// The repository's own constraint (policies/constraint-enforce.yaml), embedded at build time.
+// The repository's own constraints (policies/constraint-enforce.yaml), embedded at build time.
 Expected<LoadedConstraints> BuiltinConstraints();
+
+// The constraints without their label and namespace selectors: how render and canary judge one
+// object — by the rules, as if its namespace and labels put it in scope.
+std::vector<Constraint> WithoutSelectors(std::vector<Constraint> constraints);
 
 }  // namespace aegis

@@ -14,8 +14,27 @@ namespace aegis {
 // The repository ci/image/build.sh builds (and `aegis render` uses by default), any tag.
 inline constexpr std::string_view kShippedVerifierImage = "localhost/aegis/verify-and-fetch";
 
+// Which objects the policy applies to. KServe's kinds (InferenceService, LLMInferenceService,
+// TrainedModel) serve models by definition and are checked in every namespace; other
+// workloads only where the scope says (docs/POLICY.md, "Scope").
+struct Scope {
+  enum class Kind {
+    kNamespaceLabel,  // workloads in namespaces carrying label (namespaceSelector); the default
+    kWorkloadLabel,   // workloads carrying label themselves (labelSelector)
+    kNamespaces,      // every kind, only in `namespaces` (spec.match.namespaces)
+    kEverywhere,      // every kind in every namespace but the system ones (version 1's shipped scope)
+  };
+  Kind kind = Kind::kNamespaceLabel;
+  std::string label_key = "aegis.dev/model-serving";
+  std::string label_value = "true";
+  std::vector<std::string> namespaces;
+};
+
+// "KEY=VALUE" or "KEY" (value "true") into the scope's label; an error message when malformed.
+std::optional<std::string> SetScopeLabel(Scope& scope, std::string_view spec);
+
 struct ExportOptions {
-  std::optional<std::vector<std::string>> namespaces;
+  Scope scope;
   std::string pattern = "verify";
   std::string secret_name = "cosign-public-key";
   bool require_mount = true;
@@ -36,7 +55,8 @@ ExportOptions KServeNative(ExportOptions o);
 
 std::string_view RegoSource();           // rego/aegis_signed.rego
 std::string TemplateYaml();              // policies/constrainttemplate.yaml
-std::string ConstraintYaml(const ExportOptions& o);  // policies/constraint-*.yaml
+// policies/constraint-*.yaml: one Constraint per document (two or three for a label scope).
+std::string ConstraintYaml(const ExportOptions& o);
 
 // The parameters the template declares, with their OpenAPI types.
 struct ParameterSpec {

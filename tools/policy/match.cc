@@ -1,5 +1,8 @@
 #include "policy/match.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 
 #include "util/strings.h"
@@ -68,6 +71,44 @@ MatchResult MatchObject(const Match& m, const ObjectRef& obj) {
   if (m.label_selector && !SelectorMatches(*m.label_selector, LabelsOf(obj.labels))) return MatchResult::kNoMatch;
   if (!m.name.empty() && !WildcardMatches(m.name, obj.name)) return MatchResult::kNoMatch;
   return m.namespace_selector ? MatchResult::kNeedsNamespace : MatchResult::kMatch;
+}
+
+namespace {
+
+std::string DescribeSelector(const LabelSelector& sel) {
+  std::vector<std::string> parts;
+  for (const auto& [k, v] : sel.match_labels) parts.push_back(k + "=" + v);
+  for (const LabelRequirement& r : sel.expressions) {
+    if (r.op == "Exists") {
+      parts.push_back(r.key);
+    } else if (r.op == "DoesNotExist") {
+      parts.push_back("!" + r.key);
+    } else {
+      parts.push_back(fmt::format("{} {} ({})", r.key, r.op == "In" ? "in" : "notin", fmt::join(r.values, ",")));
+    }
+  }
+  return parts.empty() ? "anything" : fmt::format("{}", fmt::join(parts, ","));
+}
+
+}  // namespace
+
+std::string DescribeScope(const Match& m) {
+  std::vector<std::string> kinds;
+  for (const KindSelector& k : m.kinds) {
+    for (const std::string& kind : k.kinds) kinds.push_back(kind == "*" ? "every kind" : kind);
+  }
+  std::string out = kinds.empty() ? "every kind" : fmt::format("{}", fmt::join(kinds, ", "));
+  if (m.label_selector) out += ", labelled " + DescribeSelector(*m.label_selector);
+  if (!m.namespaces.empty()) {
+    out += fmt::format(", in namespaces {}", fmt::join(m.namespaces, ", "));
+  } else if (m.namespace_selector) {
+    out += ", in namespaces labelled " + DescribeSelector(*m.namespace_selector);
+  } else {
+    out += ", in every namespace";
+  }
+  if (!m.excluded_namespaces.empty()) out += fmt::format(" except {}", fmt::join(m.excluded_namespaces, ", "));
+  if (!m.name.empty()) out += ", named " + m.name;
+  return out;
 }
 
 bool ParameterNamespacesAllow(const Parameters& p, const ObjectRef& obj) {

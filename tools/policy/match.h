@@ -25,6 +25,10 @@ enum class MatchResult {
 // Every criterion except namespaceSelector; then kNeedsNamespace when a selector is set.
 MatchResult MatchObject(const Match& m, const ObjectRef& obj);
 
+// One line a user reads to know what a constraint selects: "InferenceService, … in every
+// namespace but kube-*; labelled app=x; in namespaces labelled aegis.dev/model-serving=true".
+std::string DescribeScope(const Match& m);
+
 // True when the Constraint's `namespaces` parameter lets the object be checked.
 bool ParameterNamespacesAllow(const Parameters& p, const ObjectRef& obj);
 

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policy/rules.h"
+#include "policy/match.h"
 #include "report/report.h"
 
 namespace aegis {
@@ -10,7 +11,10 @@ std::string RenderJson(const LintResult& r) {
   using nlohmann::json;
   json constraints = json::array();
   for (const Constraint& c : r.constraints) {
-    constraints.push_back({{"name", c.name}, {"file", c.file}, {"enforcementAction", ToString(c.action)}});
+    constraints.push_back({{"name", c.name},
+                           {"file", c.file},
+                           {"enforcementAction", ToString(c.action)},
+                           {"scope", DescribeScope(c.match)}});
   }
   json findings = json::array();
   for (const Finding& f : r.findings) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "policy/match.h"
 #include "policy/rules.h"
 #include "report/report.h"
 #include "policy/policy_error.h"
@@ -78,6 +79,12 @@ std::string RenderText(const LintResult& r, const ReportOptions& o) {
   if (outside > 0) out += fmt::format("; {} outside the policy's scope", outside);
   if (size_t bad = r.InputErrors(); bad > 0) out += fmt::format("; {}", Plural(bad, "input error"));
   out += "\n";
+  // Objects were left out: say what the policy does select, so nobody mistakes that for a pass.
+  if (outside > 0) {
+    for (const Constraint& c : r.constraints) {
+      out += fmt::format("  scope of {}: {}\n", Printable(c.name), Printable(DescribeScope(c.match)));
+    }
+  }
   return out;
 }
 
