@@ -14,8 +14,9 @@ set(AEGIS_LAYERS
   "verifier:util,platform"
   "sign:util,platform,verifier"
   "kube:util,platform,yaml"
+  "init:util,platform,yaml,manifest,policy,verifier,sign"
   "canary:util,platform,yaml,manifest,policy,lint,report,render,kube"
-  "cli:util,platform,yaml,manifest,policy,inputs,lint,report,render,verifier,sign,kube,canary")
+  "cli:util,platform,yaml,manifest,policy,inputs,lint,report,render,verifier,sign,kube,canary,init")
 
 if(CMAKE_SCRIPT_MODE_FILE)
   cmake_minimum_required(VERSION 3.20)

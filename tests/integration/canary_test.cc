@@ -341,6 +341,29 @@ TEST_F(CanaryTest, ApplyCreatesTheThreeCanariesFromTheTemplatesAndCleansUp) {
   EXPECT_EQ(by_role["positive"]["spec"]["serviceAccountName"], "model-fetcher");  // the default
 }
 
+// The shipped constraints select workloads by namespace label: in a namespace without it the
+// violating canary would never be reported, so --apply says so before creating anything.
+TEST_F(CanaryTest, ApplyWhereNoConstraintSelectsTheCanariesFailsFirst) {
+  json c = Constraint("aegis-signed-pod-enforce");
+  c["spec"]["match"] = {{"kinds", {{{"apiGroups", {""}}, {"kinds", {"Pod"}}}}},
+                        {"namespaceSelector", {{"matchLabels", {{"aegis.dev/model-serving", "true"}}}}}};
+  api_.AddConstraint(c);
+  api_.namespace_labels = {{"team", "ml"}};
+  const std::string apply = "--apply --artifact s3://m/good.tar.gz --tampered-artifact s3://m/bad.tar.gz --timeout 30";
+  auto r = Canary(apply);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.out.find("no AegisSignedPod constraint selects a Pod in namespace aegis-canary"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("kubectl label namespace aegis-canary aegis.dev/model-serving=true"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("in namespaces labelled aegis.dev/model-serving=true"), std::string::npos) << r.err;
+  EXPECT_EQ(api_.Count("POST", "/api/v1/namespaces/aegis-canary/pods"), 0) << "nothing was created";
+  // Labelled, the same constraint selects them and the canaries run.
+  api_.namespace_labels = {{"aegis.dev/model-serving", "true"}};
+  api_.audit_after = 1;
+  r = Canary(apply);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(api_.Count("POST", "/api/v1/namespaces/aegis-canary/pods"), 3);
+}
+
 // The canaries' storage identity and settings are the adopter's, not fixed.
 TEST_F(CanaryTest, ApplyUsesTheGivenServiceAccountAndStorageSecret) {
   api_.AddConstraint(Constraint());

@@ -129,6 +129,19 @@ for c in "$cosign_v2" "$cosign_v3"; do
 done
 expect_refused "cosign verify-blob refuses aegis' bundle under another key" cosign_verify "$cosign_v3" v2.pub ours-v3.bin.sigstore.json ours-v3.bin
 
+echo "== aegis init's key pair with cosign"
+expect_ok "aegis init makes a key pair" "$AEGIS_BIN" init init-keys
+cp model.bin init.bin
+expect_ok "aegis sign with it" "$AEGIS_BIN" sign init.bin --key init-keys/signing-key.pem
+for c in "$cosign_v2" "$cosign_v3"; do
+  expect_ok "$(basename "$(dirname "$(dirname "$c")")") verify-blob accepts the bundle under init's cosign.pub" \
+    cosign_verify "$c" init-keys/cosign.pub init.bin.sigstore.json init.bin
+done
+expect_ok "cosign $COSIGN_V3 import-key-pair takes init's private key (for cosign sign-blob)" \
+  "$cosign_v3" import-key-pair --key init-keys/signing-key.pem --output-key-prefix init-imported
+cmp -s <(openssl pkey -pubin -in init-keys/cosign.pub -outform DER) <(openssl pkey -pubin -in init-imported.pub -outform DER) \
+  && pass "  … and derives the same public key" || fail "  … cosign derived another public key"
+
 echo "== cosign's encrypted key, wrong or missing password"
 cp model.bin pw.bin
 expect_exit "aegis sign refuses a wrong password" 2 env COSIGN_PASSWORD=Tr0ub4dor-3 "$AEGIS_BIN" sign pw.bin --key v2.key

@@ -164,6 +164,12 @@ void KubeApiServer::Handle(const HttpRequest& req, HttpConnection& c) {
   }
   if (req.method == "GET" && path == pods && fault != Fault::kNone) return Misbehave(c);
   std::lock_guard<std::mutex> lock(mu_);
+  if (req.method == "GET" && path == "/api/v1/namespaces/aegis-canary") {
+    json labels = json::object();
+    for (const auto& [k, v] : namespace_labels) labels[k] = v;
+    return Send(c, 200, {{"apiVersion", "v1"}, {"kind", "Namespace"},
+                         {"metadata", {{"name", "aegis-canary"}, {"labels", labels}}}, {"status", {{"phase", "Active"}}}});
+  }
   if (req.method == "GET" && path == pods) {
     ++pod_lists_;
     Progress();

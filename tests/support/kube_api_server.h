@@ -1,7 +1,7 @@
 // An in-test Kubernetes API server over HTTPS (a test CA; client certificates requested):
 // the paths `aegis canary` uses — /api/v1/namespaces/{ns}/pods (list with labelSelector,
 // create, delete, the pod proxy) and /apis/constraints.gatekeeper.sh/v1beta1/aegissignedpod
-// (list, get) — with real object shapes (PodList, Pod status with initContainerStatuses
+// (list, get), and the Namespace itself (get) — with real object shapes (PodList, Pod status with initContainerStatuses
 // and conditions, Constraint status.totalViolations/violations) and real failures: 401
 // Unauthorized and 403 Forbidden as metav1.Status objects, 404 NotFound, admission denial
 // by Gatekeeper's webhook. Authentication: bearer token kToken, or a client certificate with
@@ -41,6 +41,9 @@ class KubeApiServer {
   bool progress = true;         // created pods progress at all
   bool deny_violating = false;  // Gatekeeper in deny mode: creating a violating pod is refused
   bool tampered_passes = false; // a broken cluster: the tampered canary's verifier exits 0
+  // The labels of the Namespace aegis-canary (GET /api/v1/namespaces/aegis-canary); as the
+  // shipped constraints select namespaces by default.
+  std::map<std::string, std::string> namespace_labels{{"aegis.dev/model-serving", "true"}};
 
   // A hostile or broken API server, for pod lists: never answers; answers a byte at a time
   // (slow loris); streams an endless chunked body. Each ends when the client goes away.

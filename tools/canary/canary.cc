@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "canary/coverage.h"
 #include "policy/constraint.h"
 #include "util/json_access.h"
 #include "render/templates.h"
@@ -89,6 +90,20 @@ Expected<json> CanaryPod(const CanaryOptions& o, Role role, const std::string& n
   return yaml::ToJson(docs->front().root());
 }
 
+// The namespace's labels, for namespaceSelectors; nullopt when they cannot be read (no RBAC to
+// get namespaces: the check is then left to the audit's timeout).
+std::optional<Labels> NamespaceLabels(kube::KubeApi& api, const std::string& ns) {
+  auto r = kube::Expect2xx(api.Request("GET", "/api/v1/namespaces/" + Escape(ns)), "read namespace " + ns);
+  if (!r) return std::nullopt;
+  Labels out;
+  if (const json* labels = JsonAt(*r, {"metadata", "labels"}); labels != nullptr && labels->is_object()) {
+    for (const auto& [k, v] : labels->items()) {
+      if (v.is_string()) out[k] = v.get<std::string>();
+    }
+  }
+  return out;
+}
+
 std::string Suffix() {
   std::random_device rd;
   return fmt::format("{:05x}", rd() & 0xfffff);
@@ -123,6 +138,18 @@ CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::fu
       return result;
     }
     std::string suffix = Suffix();
+    // Before anything is created: a violating canary no constraint selects can only time out.
+    bool violating = std::find(o.roles.begin(), o.roles.end(), Role::kViolating) != o.roles.end();
+    if (violating && !cons->empty()) {
+      auto pod = CanaryPod(o, Role::kViolating, "aegis-canary-violating-" + suffix, policy.constraints);
+      auto labels = NamespaceLabels(api, o.namespace_);
+      if (pod && labels) {
+        if (auto problem = CoverageProblem(policy.constraints, *pod, *labels)) {
+          result.error = Error{ErrorKind::kUsage, {}, {}, *problem};
+          return result;
+        }
+      }
+    }
     for (Role role : o.roles) {
       std::string name = fmt::format("aegis-canary-{}-{}", RoleLabel(role), suffix);
       auto pod = CanaryPod(o, role, name, policy.constraints);
@@ -131,6 +158,7 @@ CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::fu
         cleanup();
         return result;
       }
+
       auto r = api.Request("POST", PodsPath(o.namespace_), &*pod);
       if (r && r->status == 403 && role == Role::kViolating && r->body.is_object() &&
           JsonStringOr(r->body, {"message"}).find("admission webhook") != std::string::npos) {

@@ -4,6 +4,7 @@ namespace aegis::cli {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
+      {"init", "Start here: a signing key pair, the Gatekeeper policy scoped to your model namespaces, the commands to apply them", SetupInit},
       {"lint", "Check manifests against the signed-model policy (as Gatekeeper would)", SetupLint},
       {"render", "Make workloads conform (inject the verifier) or print a canary template", SetupRender},
       {"policy", "Export the Gatekeeper ConstraintTemplate and Constraint, or check hand-edited ones", SetupPolicy},

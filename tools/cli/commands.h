@@ -20,6 +20,7 @@ struct Command {
 
 const std::vector<Command>& Commands();
 
+void SetupInit(CLI::App& sub, int& exit_code);
 void SetupLint(CLI::App& sub, int& exit_code);
 void SetupPolicy(CLI::App& sub, int& exit_code);
 void SetupRender(CLI::App& sub, int& exit_code);

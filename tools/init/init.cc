@@ -1,0 +1,199 @@
+#include "init/init.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+
+#include "sign/keygen.h"
+#include "util/base64.h"
+#include "util/file_io.h"
+#include "verifier/keys.h"
+
+namespace aegis::init {
+namespace {
+namespace fs = std::filesystem;
+
+constexpr std::string_view kPrivateKey = "signing-key.pem";
+constexpr std::string_view kPublicKey = "cosign.pub";
+
+// A Kubernetes namespace name (RFC 1123 label).
+bool IsNamespaceName(std::string_view s) {
+  if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-') return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+// A word the printed commands can carry unquoted, or single-quoted.
+std::string Sh(const std::string& s) {
+  bool plain = !s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@,") ==
+                                 std::string::npos;
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string SecretYaml(const std::string& ns, const std::string& secret, const std::string& key_name,
+                       const std::string& public_pem) {
+  return fmt::format(
+      "# The public key the verifier trusts (mounted at /etc/cosign), for namespace {0} (aegis init).\n"
+      "# Every *.pub and *.pem in it is trusted: to rotate, add the new key, sign with it, remove the old.\n"
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {1}\n  namespace: {0}\ntype: Opaque\ndata:\n  {2}: {3}\n",
+      ns, secret, key_name, Base64Encode(public_pem));
+}
+
+std::string LabelSpec(const Scope& s) { return s.label_key + "=" + s.label_value; }
+
+}  // namespace
+
+InitFile::~InitFile() {
+  if (private_key && !content.empty()) OPENSSL_cleanse(content.data(), content.size());
+}
+
+Expected<InitPlan> PlanInit(const InitOptions& o) {
+  if (o.namespaces.empty()) return Error{ErrorKind::kUsage, {}, {}, "--namespaces: name at least one namespace that serves models"};
+  for (const std::string& ns : o.namespaces) {
+    if (!IsNamespaceName(ns)) {
+      return Error{ErrorKind::kUsage, {}, {}, fmt::format("--namespaces: {:?} is not a namespace name (lower-case letters, digits and -)", ns)};
+    }
+  }
+  InitPlan plan;
+  std::string public_pem, key_file, key_name = std::string(kPublicKey);
+  const fs::path dir(o.dir);
+  if (o.public_key.empty()) {
+    auto pair = sign::GenerateKeyPair();
+    if (!pair) return pair.error();
+    public_pem = pair->public_pem;
+    plan.files.emplace_back(std::string(kPrivateKey), std::move(pair->private_pem), true);
+    plan.files.emplace_back(std::string(kPublicKey), public_pem);
+    key_file = (dir / kPublicKey).string();
+  } else {
+    auto text = ReadInput(o.public_key, 1 << 20);
+    if (!text) return Error{ErrorKind::kUsage, o.public_key, {}, "cannot read the public key: " + text.error().message};
+    if (auto key = verifier::ParsePublicKey(*text, o.public_key); !key) {
+      return Error{ErrorKind::kUsage, o.public_key, {}, "not a public key the verifier can use: " + key.error().message};
+    }
+    public_pem = *text;
+    key_file = o.public_key;
+    key_name = fs::path(o.public_key).filename().string();
+    if (!key_name.ends_with(".pub") && !key_name.ends_with(".pem")) key_name = std::string(kPublicKey);
+  }
+  ExportOptions policy = o.policy;
+  policy.scope = o.scope;
+  if (policy.scope.kind == Scope::Kind::kNamespaces) policy.scope.namespaces = o.namespaces;
+  plan.files.emplace_back("constrainttemplate.yaml", TemplateYaml());
+  plan.files.emplace_back("constraint.yaml", ConstraintYaml(policy));
+  if (o.secret_manifests) {
+    for (const std::string& ns : o.namespaces) {
+      plan.files.emplace_back(fmt::format("secret-{}.yaml", ns), SecretYaml(ns, policy.secret_name, key_name, public_pem));
+    }
+  }
+
+  std::string s;
+  auto line = [&](const std::string& text) { s += "  " + text + "\n"; };
+  std::string lint_labels;
+  switch (o.scope.kind) {
+    case Scope::Kind::kNamespaceLabel:
+      line(fmt::format("# 1. The namespaces that serve models, into the policy's scope ({}):", LabelSpec(o.scope)));
+      for (const std::string& ns : o.namespaces) {
+        line(fmt::format("kubectl label namespace {} {}", ns, Sh(LabelSpec(o.scope))));
+        lint_labels += fmt::format(" --namespace-labels {}", Sh(ns + "=" + LabelSpec(o.scope)));
+      }
+      break;
+    case Scope::Kind::kWorkloadLabel:
+      line(fmt::format("# 1. Each model-serving workload carries the label {} (metadata.labels) to be checked;", LabelSpec(o.scope)));
+      line("#    KServe's objects are checked in every namespace.");
+      break;
+    case Scope::Kind::kNamespaces:
+    case Scope::Kind::kEverywhere:
+      line("# 1. The constraint names its namespaces (spec.match.namespaces): nothing to label.");
+      break;
+  }
+  line("# 2. The public key, where the verifier mounts it, in every namespace that serves models:");
+  for (const std::string& ns : o.namespaces) {
+    if (o.secret_manifests) {
+      line(fmt::format("kubectl apply -f {}", Sh((dir / fmt::format("secret-{}.yaml", ns)).string())));
+    } else {
+      line(fmt::format("kubectl -n {} create secret generic {} --from-file={}", ns, Sh(policy.secret_name),
+                       Sh(key_name + "=" + key_file)));
+    }
+  }
+  line("# 3. Gatekeeper: the template, then its CRD, then the constraint (audit first when dryrun):");
+  line(fmt::format("kubectl apply -f {}", Sh((dir / "constrainttemplate.yaml").string())));
+  line("kubectl wait --for=condition=established --timeout=60s crd/aegissignedpod.constraints.gatekeeper.sh");
+  line(fmt::format("kubectl apply -f {}", Sh((dir / "constraint.yaml").string())));
+  line("# 4. Sign a model; make a workload conform; check it as CI would:");
+  if (o.public_key.empty()) {
+    line(fmt::format("aegis sign model.tar.gz --key {}", Sh((dir / kPrivateKey).string())));
+  } else {
+    line("aegis sign model.tar.gz --key YOUR-PRIVATE-KEY   # the private half of " + Sh(o.public_key));
+  }
+  line(fmt::format("aegis render -i --policy {} --artifact s3://BUCKET/model.tar.gz deploy/model-server.yaml",
+                   Sh((dir / "constraint.yaml").string())));
+  // While the cluster only audits, CI should still stop a non-conforming change.
+  std::string fail_on_warn = policy.action == EnforcementAction::kDeny ? "" : " --fail-on-warn";
+  line(fmt::format("aegis lint --policy {}{}{} deploy/", Sh((dir / "constraint.yaml").string()), lint_labels, fail_on_warn));
+  plan.next_steps = std::move(s);
+  return plan;
+}
+
+Status WriteInit(const InitPlan& plan, const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error{ErrorKind::kIo, dir, {}, "cannot create the directory: " + ec.message()};
+  std::vector<std::string> in_the_way;
+  for (const InitFile& f : plan.files) {
+    fs::path p = fs::path(dir) / f.name;
+    if (fs::exists(fs::symlink_status(p, ec))) in_the_way.push_back(p.string());
+  }
+  if (!in_the_way.empty()) {
+    std::string names;
+    for (const auto& n : in_the_way) names += (names.empty() ? "" : ", ") + n;
+    return Error{ErrorKind::kUsage, dir, {},
+                 fmt::format("refusing to overwrite {} (nothing was written; remove them or choose another directory)", names)};
+  }
+  std::vector<std::string> written;
+  auto undo = [&] {
+    for (const auto& w : written) ::unlink(w.c_str());
+  };
+  for (const InitFile& f : plan.files) {
+    std::string p = (fs::path(dir) / f.name).string();
+    int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, f.private_key ? 0600 : 0644);
+    if (fd < 0) {
+      int err = errno;
+      undo();
+      return Error{ErrorKind::kIo, p, {}, fmt::format("cannot create: {}", std::strerror(err))};
+    }
+    written.push_back(p);
+    size_t done = 0;
+    while (done < f.content.size()) {
+      ssize_t n = ::write(fd, f.content.data() + done, f.content.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    bool ok = done == f.content.size() && ::fsync(fd) == 0;
+    int err = errno;
+    ::close(fd);
+    if (!ok) {
+      undo();
+      return Error{ErrorKind::kIo, p, {}, fmt::format("cannot write: {}", std::strerror(err))};
+    }
+  }
+  if (int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return Ok{};
+}
+
+}  // namespace aegis::init
