@@ -22,8 +22,9 @@ pkg/utils/utils.go), in the order KServe runs it:
   read-only and into the init container writable, adding the volume once.
 - CreateSecretVolumeAndEnv (pkg/credentials): the service account's S3 secret becomes env on the
   init container: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (secretKeyRef) and, from the secret's
-  annotations, S3_ENDPOINT, S3_USE_HTTPS, AWS_ENDPOINT_URL, AWS_REGION
-  (pkg/credentials/s3/s3_secret.go).
+  annotations (BuildS3EnvVars, pkg/credentials/s3/utils.go) S3_USE_HTTPS, S3_ENDPOINT,
+  AWS_ENDPOINT_URL and, for s3-region, AWS_DEFAULT_REGION (pkg/credentials/s3/s3_secret.go).
+- Without a storageUri nothing is injected (the explicit mode of `aegis render`).
 - mergeContainerSpecs: the ClusterStorageContainer's container is applied to the init container
   as a strategic merge patch (k8s.io/apimachinery strategicpatch, corev1.Container): env merges
   by name, volumeMounts by mountPath, maps merge, other lists and scalars are replaced; the name
@@ -121,7 +122,7 @@ def main():
     cscs = [d for f in args.cscs for d in yaml.safe_load_all(open(f)) if d]
     pod, uri = predictor_pod(isvc, args.runtime_image)
     spec = pod["spec"]
-    if any(c.get("name") == "storage-initializer" for c in spec.get("initContainers", [])):
+    if uri is None or any(c.get("name") == "storage-initializer" for c in spec.get("initContainers", [])):
         print(json.dumps(pod))
         return
     chosen = next((c for c in cscs if supports(c, uri)), None)
@@ -148,7 +149,7 @@ def main():
                         {"name": "S3_USE_HTTPS", "value": "0"},
                         {"name": "S3_ENDPOINT", "value": args.s3_endpoint},
                         {"name": "AWS_ENDPOINT_URL", "value": "http://" + args.s3_endpoint},
-                        {"name": "AWS_REGION", "value": "us-east-1"}]
+                        {"name": "AWS_DEFAULT_REGION", "value": "us-east-1"}]
     spec["initContainers"][-1] = strategic_merge(init, chosen["spec"]["container"])
     spec["initContainers"][-1]["name"] = "storage-initializer"
     print(json.dumps(pod))

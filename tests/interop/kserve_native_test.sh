@@ -91,17 +91,18 @@ print(yaml.safe_dump(d))' "$work/isvc.yaml") "$native/clusterstoragecontainer.ya
 cp "$work/out" "$work/pod-impostor.json"
 expect_exit "  … and the KServe-native constraint refuses that Pod" 1 "$AEGIS_BIN" lint --policy "$policy" "$work/pod-impostor.json"
 
-# run_init POD DEST: verify-and-fetch with the Pod's init container arguments and environment;
-# the volumes are mapped to directories: /mnt/models to DEST, /etc/cosign to the key, and the
+# run_init POD DEST [CONTAINER]: verify-and-fetch with the Pod's init container arguments and
+# environment (CONTAINER: storage-initializer, KServe's name for the one it injects); the
+# volumes are mapped to directories: /mnt/models to DEST, /etc/cosign to the key, and the
 # secretKeyRef values come from the S3 secret.
 run_init() {
-  python3 - "$1" "$2" "$work/etc-cosign" <<'PY' >"$work/init.env"
+  python3 - "$1" "$2" "$work/etc-cosign" "${3:-storage-initializer}" <<'PY' >"$work/init.env"
 import json, shlex, sys
-pod, dest, keys = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
-init = next(c for c in pod["spec"]["initContainers"] if c["name"] == "storage-initializer")
+pod, dest, keys, name = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3], sys.argv[4]
+init = next(c for c in pod["spec"]["initContainers"] if c["name"] == name)
 secret = {"AWS_ACCESS_KEY_ID": "AKIAAEGISTEST", "AWS_SECRET_ACCESS_KEY": "aegis-test-secret"}
 paths = {m["mountPath"]: m["name"] for m in init["volumeMounts"]}
-assert paths.get("/mnt/models") == "kserve-provision-location" and "/etc/cosign" in paths, paths
+assert "/mnt/models" in paths and "/etc/cosign" in paths, paths
 args = [dest if a == "/mnt/models" else a for a in init["args"]]
 env = {e["name"]: e["value"] if "value" in e else secret[e["valueFrom"]["secretKeyRef"]["key"]] for e in init["env"]}
 env["AEGIS_KEY"] = keys  # the key volume's mount, /etc/cosign
@@ -118,4 +119,59 @@ expect_exit "verify-and-fetch as KServe invokes it refuses a tampered model" 5 r
 [ -z "$(ls -A "$work/mnt-tampered" 2>/dev/null)" ] && pass "  … /mnt/models stays empty" || fail "  … something was placed"
 cat "$work/termination-log" >"$work/out"; grep -qi "signature\|digest" "$work/termination-log" && pass "  … the termination log says why" || fail "  … no reason in the termination log"
 if grep -rq "aegis-test-secret" "$work/out" "$work/termination-log"; then fail "the S3 secret appears in the output"; else pass "the S3 secret appears in no output"; fi
+
+# Explicit mode: `aegis render` moves the model to its own verifier; the S3 settings KServe would
+# take from the service account's Secret (endpoint and scheme annotations, the keys) are
+# translated into the verifier's environment, and with them the real verifier reaches the bucket.
+cat >"$work/explicit.yaml" <<YAML
+apiVersion: v1
+kind: Secret
+metadata:
+  name: kserve-s3
+  namespace: models
+  annotations:
+    serving.kserve.io/s3-endpoint: "127.0.0.1:$port"
+    serving.kserve.io/s3-usehttps: "0"
+    serving.kserve.io/s3-region: us-east-1
+type: Opaque
+stringData: {AWS_ACCESS_KEY_ID: AKIAAEGISTEST, AWS_SECRET_ACCESS_KEY: aegis-test-secret}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: model-sa, namespace: models}
+secrets: [{name: kserve-s3}]
+---
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: {name: iris, namespace: models}
+spec:
+  predictor:
+    serviceAccountName: model-sa
+    model:
+      modelFormat: {name: sklearn}
+      storageUri: s3://models/sklearn/iris/model.tar.gz
+YAML
+expect_ok "aegis render (explicit mode) with the ServiceAccount and its S3 Secret in the input" \
+  sh -c '"$0" render --allow-unpinned "$1" >"$2"' "$AEGIS_BIN" "$work/explicit.yaml" "$work/rendered.yaml"
+"$python" -c 'import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+print(yaml.safe_dump(next(d for d in docs if d["kind"] == "InferenceService")))' "$work/rendered.yaml" >"$work/explicit-isvc.yaml"
+expect_output "  … says it translated them" "the S3 settings of secret kserve-s3 \(service account model-sa\)"
+expect_ok "  … KServe injects nothing into it (no storageUri left)" inject "$work/explicit-isvc.yaml" "$native/clusterstoragecontainer.yaml"
+cp "$work/out" "$work/pod-explicit.json"
+expect_ok "  … the Pod is valid Kubernetes $KUBE_SCHEMA_NEW (kubernetes-validate, strict)" \
+  "$python" -c 'import json, sys, kubernetes_validate as k; k.validate(json.load(open(sys.argv[1])), sys.argv[2], strict=True)' \
+  "$work/pod-explicit.json" "$KUBE_SCHEMA_NEW"
+expect_ok "  … and its verifier, with the translated environment, places the signed model" \
+  run_init "$work/pod-explicit.json" "$work/mnt-explicit" verify-and-fetch
+cmp -s "$work/mnt-explicit/iris/model.joblib" "$work/model/iris/model.joblib" &&
+  pass "  … /mnt/models/iris/model.joblib is the signed file" || fail "  … the model is not in place"
+# The control: the InferenceService alone (its ServiceAccount not in render's input) gets no S3
+# settings, and its verifier cannot reach the bucket.
+"$AEGIS_BIN" render --allow-unpinned <(sed -n '/^kind: InferenceService/,$p' "$work/explicit.yaml" | sed '1i apiVersion: serving.kserve.io/v1beta1') \
+  >"$work/alone.yaml" 2>"$work/alone.err"
+grep -q "do not reach it" "$work/alone.err" && pass "  … without them render says the settings do not reach the verifier" ||
+  fail "  … render did not say the S3 settings are lost"
+inject "$work/alone.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-alone.json"
+expect_exit "  … and that verifier has no credentials (exit 2)" 2 run_init "$work/pod-alone.json" "$work/mnt-alone" verify-and-fetch
 finish

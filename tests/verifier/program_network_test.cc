@@ -227,6 +227,17 @@ TEST_F(ProgramS3Test, WrongSecretIsExit4AndNeverShown) {
   ExpectNoSecret(r, {"wrong-secret-value"});
 }
 
+// KServe's awsAnonymousCredential (s3-useanoncredential on the Secret) asks for unsigned
+// requests, as --anonymous does; without it and without credentials the verifier refuses.
+TEST_F(ProgramS3Test, KserveAnonymousCredentialIsAnonymousAccess) {
+  std::string endpoint = "S3_ENDPOINT=" + s3_->endpoint().substr(7) + " S3_USE_HTTPS=0";
+  auto r = Run("--key " + PublicKey() + " s3://models/resnet/m.tar.gz model", endpoint + " awsAnonymousCredential=true");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fs::file_size(Dest() + "/model.bin"), 100000u);
+  auto refused = Run("--key " + PublicKey() + " s3://models/resnet/m.tar.gz model", endpoint + " awsAnonymousCredential=false");
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+}
+
 TEST_F(ProgramS3Test, MissingObjectIsExit3) {
   ExpectFailure(Run("--key " + PublicKey() + " s3://models/resnet/none.tar.gz model", Creds()), 3, "s3://models/resnet/none.tar.gz");
 }

@@ -100,6 +100,7 @@ int RunRender(RenderFlags f) {
   for (const auto& e : inputs.errors) Print({Diagnostic::Level::kError, e});
   std::vector<render::RenderedFile> results;
   std::vector<FileStamp> stamps;  // --in-place: each file as it was before it was read
+  std::vector<std::pair<std::string, std::string>> texts;  // every input is read before any is rendered
   for (const auto& path : inputs.files) {
     if (path == "-" && f.in_place) return Fail(Error{ErrorKind::kUsage, {}, {}, "--in-place cannot rewrite standard input"});
     if (f.in_place) {
@@ -117,7 +118,13 @@ int RunRender(RenderFlags f) {
       failed = true;
       continue;
     }
-    results.push_back(render::RenderText(path == "-" ? "<stdin>" : path, std::move(*text), f.settings, constraints));
+    texts.emplace_back(path == "-" ? "<stdin>" : path, std::move(*text));
+  }
+  // KServe's S3 settings live on the ServiceAccount's Secrets, possibly in another file.
+  auto storage = std::make_shared<render::KServeStorage>(render::CollectKServeStorage(texts));
+  if (!storage->empty()) f.settings.kserve_storage = storage;
+  for (auto& [name, text] : texts) {
+    results.push_back(render::RenderText(name, std::move(text), f.settings, constraints));
     for (const auto& d : results.back().diagnostics) Print(d);
     failed = failed || results.back().failed;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "manifest/kserve_model.h"
 #include "render/injector_impl.h"
@@ -290,6 +291,15 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
         {"resources", Map({{"requests", Map({{"cpu", Str("100m")}, {"memory", Str("64Mi")}}, true)},
                            {"limits", Map({{"cpu", Quoted("1")}, {"memory", Str("256Mi")}}, true)}})},
     };
+    if (auto kserve = KServeStorageEnv(ps)) {
+      std::vector<YNode> env;
+      for (const EnvVar& e : kserve->env) env.push_back(EnvEntry(e));
+      fields.emplace_back("env", Seq(std::move(env)));
+      out_.notes.push_back({ps.spec->mark(), fmt::format("{}: verifier env: the S3 settings of secret {} (service account "
+                                                         "{}), as KServe gives them to its storage-initializer",
+                                                         where, fmt::join(kserve->secrets, ", "),
+                                                         kserve->service_account)});
+    }
     if (!s_.env_from_secret.empty()) {
       fields.emplace_back("envFrom", Seq({Map({{"secretRef", Map({{"name", Str(s_.env_from_secret)}}, true)}})}));
     }
@@ -321,11 +331,15 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
       if (p->Get("storageUri") == nullptr) continue;
       auto st = editor_.DeleteKeyLine(p, "storageUri");
       if (!st) return st;
-      out_.notes.push_back({p->Get("storageUri")->mark(),
-                            fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer (the "
-                                        "S3 settings KServe takes from the service account's secret annotations do "
-                                        "not reach it: --env-from-secret, or workload identity)",
-                                        where)});
+      out_.notes.push_back(
+          {p->Get("storageUri")->mark(),
+           KServeStorageEnv(ps)
+               ? fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer", where)
+               : fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer (the S3 "
+                             "settings KServe takes from the service account's secret annotations do not reach it: "
+                             "put the ServiceAccount and its Secret in render's input to have them translated, or "
+                             "--env-from-secret, or workload identity)",
+                             where)});
     }
   }
   return Ok{};

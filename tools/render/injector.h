@@ -3,12 +3,14 @@
 // refusing conflicts, anchors and merge keys in the touched area.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "manifest/object.h"
 #include "render/edit.h"
+#include "render/kserve_storage.h"
 #include "util/expected.h"
 #include "yaml/text_index.h"
 
@@ -36,6 +38,9 @@ struct RenderSettings {
   // S3_ENDPOINT, …: envFrom), and the pod's service account (workload identity, IRSA).
   std::string env_from_secret;
   std::string service_account;
+  // KServe's S3 settings per service account, from the ServiceAccount and Secret manifests in
+  // the input: given to a KServe component's verifier as KServe gives them to its own.
+  std::shared_ptr<const KServeStorage> kserve_storage;
 };
 
 struct ObjectEdits {

@@ -61,6 +61,9 @@ class Injector {
   Status TakeOverLLMDownload();
   // --service-account on the pod spec, --env-from-secret on an existing verifier.
   Status StorageSettings(const PodSpecRef& ps, const Node* verifier, const std::string& where);
+  // KServe's S3 settings for this component's service account (kserve_storage.h), or nullopt.
+  std::optional<StorageEnv> KServeStorageEnv(const PodSpecRef& ps) const;
+  static YNode EnvEntry(const EnvVar& e);
   // An existing verifier brought to what the flags and annotations say: image (--image),
   // artifact, the hardened securityContext; a note per change.
   Status ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where);

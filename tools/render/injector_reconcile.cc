@@ -4,6 +4,8 @@
 
 #include "render/injector_impl.h"
 
+#include <fmt/ranges.h>
+
 namespace aegis::render::internal {
 
 Status Injector::ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where) {
@@ -57,6 +59,19 @@ Status Injector::ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, c
   return Ok{};
 }
 
+std::optional<StorageEnv> Injector::KServeStorageEnv(const PodSpecRef& ps) const {
+  if (ps.shape != SpecShape::kKServeComponent || !s_.kserve_storage) return std::nullopt;
+  std::string account = s_.service_account;
+  if (account.empty()) account = std::string(StringAt(ps.spec, "serviceAccountName").value_or(""));
+  return s_.kserve_storage->For(obj_.namespace_, account);
+}
+
+YNode Injector::EnvEntry(const EnvVar& e) {
+  if (e.secret.empty()) return Map({{"name", Str(e.name)}, {"value", Quoted(e.value)}}, true);
+  return Map({{"name", Str(e.name)},
+              {"valueFrom", Map({{"secretKeyRef", Map({{"name", Str(e.secret)}, {"key", Str(e.key)}}, true)}})}});
+}
+
 Status Injector::StorageSettings(const PodSpecRef& ps, const Node* verifier, const std::string& where) {
   if (!s_.service_account.empty()) {
     const Node* sa = ps.spec->Get("serviceAccountName");
@@ -68,7 +83,35 @@ Status Injector::StorageSettings(const PodSpecRef& ps, const Node* verifier, con
       if (auto st = editor_.ReplaceScalar(sa, EmitFlow(Str(s_.service_account))); !st) return st;
     }
   }
-  if (s_.env_from_secret.empty() || verifier == nullptr) return Ok{};  // a new verifier has it already
+  if (verifier == nullptr) return Ok{};  // a new verifier has it all already
+  if (auto kserve = KServeStorageEnv(ps)) {
+    // Brought to an existing verifier unless it sets storage variables of its own (those are
+    // the user's: half of KServe's settings next to half of theirs would mix two endpoints).
+    std::vector<std::string> own;
+    if (const Node* env = verifier->Get("env"); env != nullptr && env->IsSequence()) {
+      for (const Node* e : env->items()) {
+        auto n = StringAt(e->IsMapping() ? e : nullptr, "name");
+        if (!n) continue;
+        for (const EnvVar& k : kserve->env) {
+          if (k.name == *n) own.emplace_back(*n);
+        }
+      }
+    }
+    if (!own.empty()) {
+      out_.notes.push_back({verifier->mark(), fmt::format("{}: the verifier sets {} itself: the S3 settings of secret {} "
+                                                          "(service account {}) are not added",
+                                                          where, fmt::join(own, ", "), fmt::join(kserve->secrets, ", "),
+                                                          kserve->service_account)});
+    } else {
+      std::vector<YNode> entries;
+      for (const EnvVar& e : kserve->env) entries.push_back(EnvEntry(e));
+      out_.notes.push_back({verifier->mark(), fmt::format("{}: verifier env: the S3 settings of secret {} (service account "
+                                                          "{}), as KServe gives them to its storage-initializer",
+                                                          where, fmt::join(kserve->secrets, ", "), kserve->service_account)});
+      if (auto st = editor_.AddToList(verifier, "env", std::move(entries)); !st) return st;
+    }
+  }
+  if (s_.env_from_secret.empty()) return Ok{};
   const Node* env_from = verifier->Get("envFrom");
   if (env_from != nullptr && env_from->IsSequence()) {
     for (const Node* e : env_from->items()) {
