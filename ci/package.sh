@@ -13,7 +13,7 @@ else
   bash ci/build.sh "$build" -DCMAKE_BUILD_TYPE=Release -DAEGIS_TESTS=OFF >/dev/null
 fi
 (cd "$build" && cpack -G DEB >/dev/null)
-version=$(sed -n 's/^project(aegis VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+version=$("$build/tools/aegis" --version)  # the build's own (a release's comes from its tag)
 deb="$build/aegis_${version}_amd64.deb"
 [ -f "$deb" ] || { echo "package.sh: $deb was not produced" >&2; exit 1; }
 echo "== $deb"
@@ -23,10 +23,12 @@ fail() { echo "package.sh: FAIL: $*" >&2; exit 1; }
 [ "$(command -v aegis)" = /usr/bin/aegis ] || fail "aegis is not /usr/bin/aegis"
 [ "$(command -v verify-and-fetch)" = /usr/bin/verify-and-fetch ] || fail "verify-and-fetch is not installed"
 cd /  # nothing from the source tree
-aegis lint /usr/share/aegis/manifests/kserve /usr/share/aegis/manifests/triton /usr/share/aegis/manifests/pod ||
+lint_out=$(aegis lint /usr/share/aegis/manifests/namespace.yaml /usr/share/aegis/manifests/kserve \
+  /usr/share/aegis/manifests/triton /usr/share/aegis/manifests/pod) ||
   fail "the installed canary manifests do not pass the installed policy"
+echo "$lint_out" | grep -q "no findings in 3 checked objects" || fail "the installed canaries were not all checked: $lint_out"
 set +e
-aegis lint -q /usr/share/aegis/manifests/known-bad
+aegis lint -q /usr/share/aegis/manifests/namespace.yaml /usr/share/aegis/manifests/known-bad
 code=$?
 set -e
 [ $code -eq 1 ] || fail "known-bad examples: expected exit 1, got $code"

@@ -5,7 +5,7 @@ include(GNUInstallDirs)
 
 add_custom_target(aegis_docs ALL
   COMMAND bash ${PROJECT_SOURCE_DIR}/ci/gen_docs.sh $<TARGET_FILE:aegis> $<TARGET_FILE:verify-and-fetch>
-          ${CMAKE_BINARY_DIR}/share ${PROJECT_VERSION}
+          ${CMAKE_BINARY_DIR}/share ${AEGIS_VERSION_STRING}
   DEPENDS aegis verify-and-fetch ${PROJECT_SOURCE_DIR}/ci/gen_docs.sh
   COMMENT "Generating man pages and shell completions from --help")
 
@@ -22,7 +22,7 @@ install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME aegis)
-set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_VERSION ${AEGIS_VERSION_STRING})
 set(CPACK_PACKAGE_VENDOR "Aegis")
 set(CPACK_PACKAGE_CONTACT "Aegis maintainers <aegis@example.invalid>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Keeps unsigned or tampered ML models out of Kubernetes model servers")

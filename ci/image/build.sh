@@ -8,10 +8,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-release}
 out=${2:-$build/image}
-version=$(sed -n 's/^project(aegis VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLists.txt")
-ref="localhost/aegis/verify-and-fetch:$version"
 bin="$build/verifier/verify-and-fetch"
 [ -x "$bin" ] || { echo "build.sh: $bin missing (build the verify-and-fetch target first)" >&2; exit 2; }
+version=$("$bin" --version)  # the build's own (a release's comes from its tag)
+ref="localhost/aegis/verify-and-fetch:$version"
 command -v buildah >/dev/null || { echo "build.sh: buildah missing (apt-get install buildah)" >&2; exit 2; }
 mkdir -p "$out"
 rootfs="$out/rootfs"
