@@ -46,4 +46,6 @@ for pair in manifest:20 signature:10 archive:10 place:15; do
 done
 echo "== Debian package: build, install with apt, lint the installed examples from /usr/share/aegis"
 bash ci/package.sh build   # the warnings-as-errors build above, stripped
+echo "== release recipe, dry run (the assets of v<project version>: .deb, image archive, digest, SHA256SUMS)"
+bash ci/release.sh --dry-run --build-dir build
 echo "== all tests passed ($((SECONDS - started)) s)"
