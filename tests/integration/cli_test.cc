@@ -217,7 +217,7 @@ namespace aegis::testing {
 namespace {
 
 // The CI gate examples in ci/examples run their `aegis lint` lines exactly as written
-// (deploy/ replaced by the shipped canaries), so the examples cannot rot.
+// (deploy/ replaced by the shipped Triton canary and its namespace), so the examples cannot rot.
 TEST(CiExamples, LintCommandsRunAsWritten) {
   int ran = 0;
   for (const char* example : {"ci/examples/github-actions.yml", "ci/examples/gitlab-ci.yml"}) {
@@ -226,7 +226,7 @@ TEST(CiExamples, LintCommandsRunAsWritten) {
       std::string line = text.substr(at + 6, text.find('\n', at) - at - 6);
       size_t deploy = line.find("deploy/");
       ASSERT_NE(deploy, std::string::npos) << line;
-      line.replace(deploy, 7, SourcePath("manifests/triton"));
+      line.replace(deploy, 7, SourcePath("manifests/namespace.yaml") + " " + SourcePath("manifests/triton"));
       TempDir dir;
       auto r = RunAegis(line, dir.path());
       EXPECT_EQ(r.exit_code, 0) << example << ": aegis " << line << "\n" << r.err;
@@ -235,7 +235,9 @@ TEST(CiExamples, LintCommandsRunAsWritten) {
         EXPECT_EQ(sarif["version"], "2.1.0");
       }
       if (line.find("junit") != std::string::npos) {
-        EXPECT_NE(ReadFile(dir.File("aegis-junit.xml")).find("<testsuite"), std::string::npos);
+        // One testcase per checked object: the canary was in the policy's scope, not skipped.
+        EXPECT_NE(ReadFile(dir.File("aegis-junit.xml")).find("<testsuite name=\"aegis lint\" tests=\"1\""), std::string::npos)
+            << ReadFile(dir.File("aegis-junit.xml"));
       }
       ++ran;
     }

@@ -85,7 +85,10 @@ Expected<InitPlan> PlanInit(const InitOptions& o) {
     public_pem = *text;
     key_file = o.public_key;
     key_name = fs::path(o.public_key).filename().string();
-    if (!key_name.ends_with(".pub") && !key_name.ends_with(".pem")) key_name = std::string(kPublicKey);
+    // A Secret's keys are [-._a-zA-Z0-9]+, and the verifier trusts *.pub and *.pem.
+    bool valid = key_name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") ==
+                 std::string::npos;
+    if (!valid || (!key_name.ends_with(".pub") && !key_name.ends_with(".pem"))) key_name = std::string(kPublicKey);
   }
   ExportOptions policy = o.policy;
   policy.scope = o.scope;
