@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <csignal>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -405,16 +406,22 @@ TEST_F(CanaryTest, ApplyDetectsABrokenVerifier) {
 }
 
 TEST_F(CanaryTest, InterruptedApplyStillCleansUp) {
-  // The pods never finish, so it would wait for the timeout; `timeout -s INT` delivers
-  // Ctrl-C after 2 s instead.
+  // The pods never finish, so it would wait for the timeout; Ctrl-C (SIGINT) is delivered as
+  // soon as the third canary exists, whatever the machine's speed.
   KubeApiServer slow;
   slow.AddConstraint(Constraint());
   slow.progress = false;
   slow.audit_after = 1000000;
+  const std::string pid_file = dir_.File("canary.pid");
+  slow.on_pod_created = [&](size_t n) {
+    if (n == 3) ::kill(static_cast<pid_t>(std::stol(ReadFile(pid_file))), SIGINT);
+  };
   WriteFile(dir_.File("kc-slow"), "apiVersion: v1\nkind: Config\ncurrent-context: t\nclusters:\n- name: t\n  cluster:\n    server: " +
                                       slow.url() + "\n    certificate-authority: " + slow.File("ca.pem") +
                                       "\ncontexts:\n- name: t\n  context: {cluster: t, user: u}\nusers:\n- name: u\n  user:\n" + TokenUser());
-  auto i = RunShell("timeout --preserve-status -s INT 2 " + std::string(AEGIS_BIN) + " canary --kubeconfig " + dir_.File("kc-slow") +
+  // The shell writes its pid, which exec keeps, before the canary can reach the server.
+  auto i = RunShell("sh -c 'echo $$ > " + pid_file + "; exec \"$0\" \"$@\"' " + std::string(AEGIS_BIN) + " canary --kubeconfig " +
+                        dir_.File("kc-slow") +
                         " --apply --artifact s3://m/good.tar.gz --tampered-artifact s3://m/bad.tar.gz --timeout 600 --poll-interval 0.2",
                     dir_.path());
   EXPECT_EQ(i.exit_code, 130) << i.out << i.err;

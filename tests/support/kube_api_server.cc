@@ -193,7 +193,9 @@ void KubeApiServer::Handle(const HttpRequest& req, HttpConnection& c) {
     pod["status"] = {{"phase", "Pending"}};
     pods_[name] = pod;
     created_.push_back(name);
-    return Send(c, 201, pod);
+    Send(c, 201, pod);
+    if (on_pod_created) on_pod_created(created_.size());  // after the answer: the hook may signal the client
+    return;
   }
   if (req.method == "DELETE" && path.rfind(pods + "/", 0) == 0) {
     std::string name = path.substr(pods.size() + 1);

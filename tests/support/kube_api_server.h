@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -44,6 +45,8 @@ class KubeApiServer {
   // The labels of the Namespace aegis-canary (GET /api/v1/namespaces/aegis-canary); as the
   // shipped constraints select namespaces by default.
   std::map<std::string, std::string> namespace_labels{{"aegis.dev/model-serving", "true"}};
+  // Called (server thread, under the lock) once a pod was created, with how many so far.
+  std::function<void(size_t)> on_pod_created;
 
   // A hostile or broken API server, for pod lists: never answers; answers a byte at a time
   // (slow loris); streams an endless chunked body. Each ends when the client goes away.

@@ -115,10 +115,13 @@ CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::fu
                        const std::atomic<bool>& stop) {
   CanaryResult result;
   Observed observed;
+  // Every pod a create was sent for: a request cut short (Ctrl-C, a dropped connection) may
+  // still have created it, so each is deleted (a 404 means it never existed).
+  std::vector<std::string> attempted;
   auto cleanup = [&] {
-    for (const auto& name : result.created) {
+    for (const auto& name : attempted) {
       auto r = api.Request("DELETE", PodsPath(o.namespace_) + "/" + Escape(name));
-      if (r && (r->status < 300 || r->status == 404)) result.deleted.push_back(name);
+      if (r && r->status < 300) result.deleted.push_back(name);
     }
   };
   if (o.apply) {
@@ -159,7 +162,9 @@ CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::fu
         return result;
       }
 
+      attempted.push_back(name);
       auto r = api.Request("POST", PodsPath(o.namespace_), &*pod);
+      if (r && (r->status < 200 || r->status >= 300)) attempted.pop_back();  // answered: it was not created
       if (r && r->status == 403 && role == Role::kViolating && r->body.is_object() &&
           JsonStringOr(r->body, {"message"}).find("admission webhook") != std::string::npos) {
         observed.denied.emplace_back(name, JsonStringOr(r->body, {"message"}));  // Gatekeeper in deny mode
@@ -167,7 +172,11 @@ CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::fu
       }
       auto created = kube::Expect2xx(r, "create pod " + name);
       if (!created) {
-        result.error = created.error();
+        if (stop.load()) {
+          result.interrupted = true;  // Ctrl-C cut the request short: not an error of the cluster's
+        } else {
+          result.error = created.error();
+        }
         cleanup();
         return result;
       }
@@ -178,14 +187,22 @@ CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::fu
   for (;;) {
     auto pods = ListPods(api, o, o.apply ? result.created : std::vector<std::string>{});
     if (!pods) {
-      result.error = pods.error();
+      if (stop.load()) {
+        result.interrupted = true;
+      } else {
+        result.error = pods.error();
+      }
       break;
     }
     observed.pods = *pods;
     // Every criterion judges through the policy, so the constraints are read every round.
     auto cons = ListConstraints(api, o);
     if (!cons) {
-      result.error = cons.error();
+      if (stop.load()) {
+        result.interrupted = true;
+      } else {
+        result.error = cons.error();
+      }
       break;
     }
     observed.constraints = *cons;
