@@ -22,6 +22,69 @@ using nlohmann::json;
 
 Error Bad(std::string msg) { return Error{VerifyError::kSignature, {}, {}, std::move(msg)}; }
 
+std::string StringAt(const json& j, std::initializer_list<const char*> path);
+
+// A decimal int64 that sigstore writes as a JSON string (or a number).
+std::optional<int64_t> IntAt(const json& j, std::initializer_list<const char*> path) {
+  const json* cur = &j;
+  for (const char* k : path) {
+    if (!cur->is_object() || !cur->contains(k)) return std::nullopt;
+    cur = &(*cur)[k];
+  }
+  if (cur->is_number_integer()) return cur->get<int64_t>();
+  if (!cur->is_string()) return std::nullopt;
+  const std::string& t = cur->get_ref<const std::string&>();
+  if (t.empty() || t.size() > 18 || t.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::stoll(t);
+}
+
+Expected<std::vector<TlogEntry>> ParseTlogEntries(const json& list) {
+  std::vector<TlogEntry> out;
+  if (!list.is_array()) return Bad("bundle tlogEntries is not a list");
+  for (const json& t : list) {
+    TlogEntry e;
+    auto index = IntAt(t, {"logIndex"});
+    auto time = IntAt(t, {"integratedTime"});
+    auto id = Base64Decode(StringAt(t, {"logId", "keyId"}));
+    auto body = Base64Decode(StringAt(t, {"canonicalizedBody"}));
+    if (!index || !id || id->empty() || !body || body->empty()) {
+      return Bad("bundle tlog entry without logIndex, logId.keyId or canonicalizedBody");
+    }
+    e.log_index = *index;
+    e.integrated_time = time.value_or(0);
+    e.log_id = *id;
+    e.body = *body;
+    e.kind = StringAt(t, {"kindVersion", "kind"});
+    e.version = StringAt(t, {"kindVersion", "version"});
+    if (std::string set = StringAt(t, {"inclusionPromise", "signedEntryTimestamp"}); !set.empty()) {
+      auto raw = Base64Decode(set);
+      if (!raw) return Bad("bundle signedEntryTimestamp is not base64");
+      e.signed_entry_timestamp = *raw;
+    }
+    if (t.contains("inclusionProof") && t["inclusionProof"].is_object()) {
+      const json& p = t["inclusionProof"];
+      auto pi = IntAt(p, {"logIndex"});
+      auto size = IntAt(p, {"treeSize"});
+      auto root = Base64Decode(StringAt(p, {"rootHash"}));
+      if (!pi || !size || !root) return Bad("bundle inclusionProof without logIndex, treeSize or rootHash");
+      e.has_proof = true;
+      e.proof_index = *pi;
+      e.tree_size = *size;
+      e.root_hash = *root;
+      if (p.contains("hashes") && p["hashes"].is_array()) {
+        for (const json& h : p["hashes"]) {
+          auto raw = Base64Decode(h.is_string() ? h.get<std::string>() : std::string("!"));
+          if (!raw) return Bad("bundle inclusionProof hash is not base64");
+          e.hashes.push_back(*raw);
+        }
+      }
+      e.checkpoint = StringAt(p, {"checkpoint", "envelope"});
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 std::string StringAt(const json& j, std::initializer_list<const char*> path) {
   const json* cur = &j;
   for (const char* k : path) {
@@ -122,6 +185,11 @@ Expected<SignatureFile> ParseSignatureFile(std::string_view text) {
     }
     s.has_tlog = j.contains("verificationMaterial") && j["verificationMaterial"].is_object() &&
                  j["verificationMaterial"].contains("tlogEntries");
+    if (s.has_tlog) {
+      auto entries = ParseTlogEntries(j["verificationMaterial"]["tlogEntries"]);
+      if (!entries) return entries.error();
+      s.tlog_entries = std::move(*entries);
+    }
     if (j.contains("messageSignature")) {
       s.format = SignatureFile::Format::kBundleMessage;
       auto sig = Base64Decode(StringAt(j, {"messageSignature", "signature"}));
@@ -202,6 +270,33 @@ Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artif
     if (sig.has_tlog) v->notes = "transparency log entries ignored (offline key verification)";
   }
   return v;
+}
+
+Expected<Verified> VerifyStatementArtifact(const SignatureFile& sig, const Digests& artifact,
+                                           const std::vector<TrustedKey>& keys) {
+  if (sig.format != SignatureFile::Format::kModelSigning) return Bad("not a DSSE envelope");
+  if (sig.payload_type != "application/vnd.in-toto+json") return Bad("DSSE payload is not an in-toto statement");
+  std::string pae = Pae(sig.payload_type, sig.payload);
+  Expected<Verified> v = Bad("dsse-signature: the envelope's signature does not verify with the signer's key");
+  for (const std::string& s : sig.dsse_signatures) {
+    auto one = AnyKey(keys, sig.hint, [&](const TrustedKey& k) { return VerifyMessage(k, pae, s); });
+    if (one) {
+      v = std::move(one);
+      break;
+    }
+  }
+  if (!v) return Bad("dsse-signature: the envelope's signature does not verify with the signer's key");
+  json statement = json::parse(sig.payload, nullptr, false);
+  const json* subjects = statement.is_object() && statement.contains("subject") ? &statement["subject"] : nullptr;
+  if (subjects != nullptr && subjects->is_array()) {
+    for (const json& subject : *subjects) {
+      if (StringAt(subject, {"digest", "sha256"}) == Hex(artifact.sha256)) {
+        v->subject = StringAt(subject, {"name"});
+        return v;
+      }
+    }
+  }
+  return Bad("artifact-signature: no subject of the signed statement has the artifact's sha256");
 }
 
 Expected<Verified> VerifyModelTree(const SignatureFile& sig, const std::string& path,

@@ -13,6 +13,7 @@
 #include "util/expected.h"
 #include "verifier/crypto.h"
 #include "verifier/keys.h"
+#include "verifier/tlog.h"
 
 namespace aegis::verifier {
 
@@ -24,10 +25,12 @@ struct SignatureFile {
   std::string digest_algorithm;  // A: messageDigest.algorithm
   std::string digest;            // A: raw messageDigest.digest
   std::string hint;              // A/D: verificationMaterial.publicKey.hint (unauthenticated)
-  bool has_tlog = false;         // A: tlogEntries present (ignored offline)
+  bool has_tlog = false;         // A/D: tlogEntries present (checked in keyless verification only)
+  std::vector<TlogEntry> tlog_entries;
   std::string payload_type;      // D
   std::string payload;           // D: raw in-toto statement
   std::vector<std::string> dsse_signatures;  // D: raw
+  std::string dsse_envelope_payload_b64;     // D: as it appears (the logged payload hash is over the raw payload)
   std::vector<std::string> certificates;     // DER, leaf first (x509CertificateChain or certificate)
 };
 
@@ -48,6 +51,12 @@ struct Verified {
 // mapped and verified in place (the kernel's page cache, not our heap, holds it).
 Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artifact, const std::vector<TrustedKey>& keys,
                                   const std::string& artifact_path = {});
+
+// A DSSE envelope over an artifact (cosign attest-blob, or a keyless DSSE bundle): the
+// envelope's signature with `keys` ("dsse-signature: …" otherwise), then an in-toto
+// statement subject whose sha256 is the artifact's.
+Expected<Verified> VerifyStatementArtifact(const SignatureFile& sig, const Digests& artifact,
+                                           const std::vector<TrustedKey>& keys);
 
 // Domain separation. A DSSE signature is over PAE bytes, which begin "DSSEv1 "; an artifact
 // beginning so could present an envelope's signature as its own (same key, same hash). Such

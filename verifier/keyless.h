@@ -1,0 +1,41 @@
+// Keyless (Sigstore) trust: a bundle signed with a short-lived Fulcio certificate and logged
+// in Rekor is accepted when, all offline against a trusted root (sigstore_root.h):
+//   tlog-missing   the bundle carries a transparency-log entry;
+//   tlog / set / inclusion-proof / checkpoint / tlog-body   each entry verifies (tlog.h);
+//   cert-chain     the leaf chains to a Fulcio CA of the root that was valid at the signing
+//                  time (the entry's integrated time), and allows code signing;
+//   sct            an embedded SCT by a CT log of the root verifies over the precertificate;
+//   identity, issuer  the SAN and the OIDC issuer extension satisfy the policy.
+// The caller then checks the signature itself with the leaf's key (signature.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "util/expected.h"
+#include "verifier/keys.h"
+#include "verifier/sigstore_root.h"
+#include "verifier/signature.h"
+
+namespace aegis::verifier {
+
+// Like cosign verify-blob: exact values or RE2 patterns (unanchored, as Go's MatchString).
+struct IdentityPolicy {
+  std::string identity, identity_regexp;
+  std::string issuer, issuer_regexp;
+  bool complete() const { return (!identity.empty() || !identity_regexp.empty()) && (!issuer.empty() || !issuer_regexp.empty()); }
+};
+
+struct KeylessSigner {
+  TrustedKey key;  // the leaf's public key
+  std::string identity, issuer;
+  int64_t log_index = 0;
+  int64_t signing_time = 0;  // seconds since the epoch
+};
+
+// `logged_digest`: what the log entry must commit to (hashedrekord: the artifact's SHA-256;
+// dsse: the payload's). kSignature "<check>: …" when a check fails.
+Expected<KeylessSigner> VerifyKeyless(const SignatureFile& sig, const SigstoreRoot& root, const IdentityPolicy& policy,
+                                      const std::string& logged_digest);
+
+}  // namespace aegis::verifier

@@ -1,0 +1,191 @@
+#include "verifier/tlog.h"
+
+#include <openssl/evp.h>
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "util/base64.h"
+#include "verifier/crypto.h"
+#include "verifier/verify_error.h"
+
+namespace aegis::verifier {
+namespace {
+using nlohmann::json;
+
+Error Failed(std::string_view check, const std::string& what) {
+  return Error{VerifyError::kSignature, {}, {}, fmt::format("{}: {}", check, what)};
+}
+
+// A log's signature over `message`: ECDSA or RSA with SHA-256, or Ed25519.
+bool LogSignatureVerifies(EVP_PKEY* key, std::string_view message, std::string_view sig) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  const EVP_MD* md = EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 ? nullptr : EVP_sha256();
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) != 1) return false;
+  return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                          reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
+}
+
+std::string NodeHash(std::string_view left, std::string_view right) {
+  return Sha256(std::string("\x01", 1) + std::string(left) + std::string(right));
+}
+
+// The DER inside a PEM certificate (the logged verifier / publicKey).
+std::string PemToDer(std::string_view pem) {
+  size_t begin = pem.find("-----BEGIN");
+  if (begin == std::string_view::npos) return {};
+  begin = pem.find('\n', begin);
+  size_t end = pem.find("-----END", begin);
+  if (begin == std::string_view::npos || end == std::string_view::npos) return {};
+  auto der = Base64Decode(pem.substr(begin + 1, end - begin - 1));
+  return der ? *der : std::string();
+}
+
+std::string Str(const json& j, std::initializer_list<const char*> path) {
+  const json* cur = &j;
+  for (const char* k : path) {
+    if (!cur->is_object() || !cur->contains(k)) return {};
+    cur = &(*cur)[k];
+  }
+  return cur->is_string() ? cur->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+Status VerifyInclusionProof(const TlogEntry& e) {
+  // RFC 9162, 2.1.3.2: from the leaf up to the root the proof's hashes name.
+  if (e.proof_index < 0 || e.tree_size <= 0 || e.proof_index >= e.tree_size) {
+    return Failed("inclusion-proof", fmt::format("index {} is outside a tree of {}", e.proof_index, e.tree_size));
+  }
+  auto fn = static_cast<uint64_t>(e.proof_index), sn = static_cast<uint64_t>(e.tree_size - 1);
+  std::string r = Sha256(std::string("\x00", 1) + e.body);
+  for (const std::string& p : e.hashes) {
+    if (sn == 0) return Failed("inclusion-proof", "the proof has more hashes than the tree has levels");
+    if ((fn & 1) == 1 || fn == sn) {
+      r = NodeHash(p, r);
+      if ((fn & 1) == 0) {
+        while ((fn & 1) == 0 && fn != 0) {
+          fn >>= 1;
+          sn >>= 1;
+        }
+      }
+    } else {
+      r = NodeHash(r, p);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  if (sn != 0) return Failed("inclusion-proof", "the proof has fewer hashes than the tree has levels");
+  if (r != e.root_hash) {
+    return Failed("inclusion-proof", fmt::format("the computed root {} is not the proof's root {}", Hex(r), Hex(e.root_hash)));
+  }
+  return Ok{};
+}
+
+Status VerifyCheckpoint(const TlogEntry& e, const SigstoreRoot& root) {
+  // A signed note: "<origin>\n<size>\n<base64 root>\n[extensions…]\n\n— <name> <base64(hint[4] sig)>\n…"
+  const std::string& text = e.checkpoint;
+  size_t blank = text.find("\n\n");
+  if (blank == std::string::npos) return Failed("checkpoint", "not a signed note (no blank line before the signatures)");
+  std::string body = text.substr(0, blank + 1);
+  std::vector<std::string> lines;
+  for (size_t at = 0; at < body.size();) {
+    size_t nl = body.find('\n', at);
+    lines.push_back(body.substr(at, nl - at));
+    at = nl + 1;
+  }
+  if (lines.size() < 3) return Failed("checkpoint", "the note has no origin, size and root hash");
+  if (lines[1] != std::to_string(e.tree_size)) {
+    return Failed("checkpoint", fmt::format("it is for a tree of {}, the proof for {}", lines[1], e.tree_size));
+  }
+  auto hash = Base64Decode(lines[2]);
+  if (!hash || *hash != e.root_hash) return Failed("checkpoint", "its root hash is not the proof's root");
+  static const std::string kDash = "\xe2\x80\x94 ";
+  bool known_signer = false;
+  for (size_t at = blank + 2; at < text.size();) {
+    size_t nl = text.find('\n', at);
+    std::string line = text.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+    at = nl == std::string::npos ? text.size() : nl + 1;
+    if (!line.starts_with(kDash)) continue;
+    size_t space = line.rfind(' ');
+    auto sig = Base64Decode(line.substr(space + 1));
+    if (!sig || sig->size() <= 4) continue;
+    for (const LogKey& log : root.tlogs) {
+      if (log.log_id.compare(0, 4, *sig, 0, 4) != 0) continue;
+      known_signer = true;
+      if (LogSignatureVerifies(log.key.get(), body, std::string_view(*sig).substr(4))) return Ok{};
+    }
+  }
+  return Failed("checkpoint", known_signer ? "the log's signature on the checkpoint does not verify"
+                                           : "no signature on the checkpoint is by a log in the trusted root");
+}
+
+Status VerifySignedEntryTimestamp(const TlogEntry& e, const LogKey& log) {
+  // The inclusion promise: the log's signature over the entry, as canonical JSON (keys sorted).
+  json payload = {{"body", Base64Encode(e.body)},
+                  {"integratedTime", e.integrated_time},
+                  {"logID", Hex(e.log_id)},
+                  {"logIndex", e.log_index}};
+  if (!LogSignatureVerifies(log.key.get(), payload.dump(), e.signed_entry_timestamp)) {
+    return Failed("set", "the log's signed entry timestamp does not verify over the entry");
+  }
+  return Ok{};
+}
+
+Status VerifyLoggedBody(const TlogEntry& e, const LoggedMaterial& m) {
+  json body = json::parse(e.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return Failed("tlog-body", "the logged body is not JSON");
+  std::string kind = Str(body, {"kind"});
+  if (kind != e.kind) return Failed("tlog-body", fmt::format("the body is a {:?}, the entry says {:?}", kind, e.kind));
+  if (kind == "hashedrekord") {
+    auto sig = Base64Decode(Str(body, {"spec", "signature", "content"}));
+    auto pem = Base64Decode(Str(body, {"spec", "signature", "publicKey", "content"}));
+    if (!sig || *sig != m.signature) return Failed("tlog-body", "the logged signature is not the bundle's");
+    if (!pem || PemToDer(*pem) != m.certificate_der) return Failed("tlog-body", "the logged certificate is not the bundle's");
+    if (Str(body, {"spec", "data", "hash", "algorithm"}) != "sha256" ||
+        Str(body, {"spec", "data", "hash", "value"}) != Hex(m.digest_sha256)) {
+      return Failed("tlog-body", "the logged digest is not the artifact's");
+    }
+    return Ok{};
+  }
+  if (kind == "dsse") {
+    if (Str(body, {"spec", "payloadHash", "algorithm"}) != "sha256" ||
+        Str(body, {"spec", "payloadHash", "value"}) != Hex(m.digest_sha256)) {
+      return Failed("tlog-body", "the logged payload hash is not the envelope's");
+    }
+    const json* sigs = body.contains("spec") && body["spec"].contains("signatures") ? &body["spec"]["signatures"] : nullptr;
+    if (sigs != nullptr && sigs->is_array()) {
+      for (const json& s : *sigs) {
+        auto sig = Base64Decode(Str(s, {"signature"}));
+        auto pem = Base64Decode(Str(s, {"verifier"}));
+        if (sig && pem && *sig == m.signature && PemToDer(*pem) == m.certificate_der) return Ok{};
+      }
+    }
+    return Failed("tlog-body", "no logged signature is the envelope's, by the bundle's certificate");
+  }
+  return Failed("tlog-body", fmt::format("entries of kind {:?} are not supported", kind));
+}
+
+Status VerifyTlogEntry(const TlogEntry& e, const SigstoreRoot& root, const LoggedMaterial& m) {
+  const LogKey* log = root.Tlog(e.log_id);
+  if (log == nullptr) return Failed("tlog", fmt::format("the entry's log {} is not in the trusted root", Base64Encode(e.log_id)));
+  if (!log->valid.Contains(e.integrated_time)) {
+    return Failed("tlog", fmt::format("the log {} was not valid at the entry's time", log->base_url));
+  }
+  if (!e.has_proof && e.signed_entry_timestamp.empty()) {
+    return Failed("tlog", "the entry has neither an inclusion proof nor a signed entry timestamp");
+  }
+  if (auto st = VerifyLoggedBody(e, m); !st) return st;
+  if (e.has_proof) {
+    if (auto st = VerifyInclusionProof(e); !st) return st;
+    if (e.checkpoint.empty()) return Failed("checkpoint", "the inclusion proof has no checkpoint");
+    if (auto st = VerifyCheckpoint(e, root); !st) return st;
+  }
+  if (!e.signed_entry_timestamp.empty()) {
+    if (auto st = VerifySignedEntryTimestamp(e, *log); !st) return st;
+  }
+  return Ok{};
+}
+
+}  // namespace aegis::verifier

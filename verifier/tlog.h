@@ -1,0 +1,48 @@
+// Rekor transparency-log entries of a Sigstore bundle (verificationMaterial.tlogEntries) and
+// their offline checks: the RFC 6962 inclusion proof, the signed checkpoint (a signed note)
+// that commits to the proof's root, the signed entry timestamp (the inclusion promise), and
+// the logged body matching the bundle. Each failure names its check.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "util/expected.h"
+#include "verifier/sigstore_root.h"
+
+namespace aegis::verifier {
+
+struct TlogEntry {
+  int64_t log_index = 0;
+  std::string log_id;  // raw
+  std::string kind, version;
+  int64_t integrated_time = 0;
+  std::string body;                 // canonicalizedBody, decoded
+  std::string signed_entry_timestamp;  // raw; empty when absent
+  bool has_proof = false;
+  int64_t proof_index = 0, tree_size = 0;
+  std::string root_hash;            // raw
+  std::vector<std::string> hashes;  // raw
+  std::string checkpoint;           // the signed note, as text
+};
+
+// What the logged body must say for the bundle in hand.
+struct LoggedMaterial {
+  std::string certificate_der;  // the leaf
+  std::string signature;        // message signature, or one DSSE signature (raw)
+  std::string digest_sha256;    // hashedrekord: the artifact's; dsse: the payload's (raw)
+};
+
+// The entry's log is in the root and was valid at the integrated time; every proof the entry
+// carries verifies (inclusion proof and checkpoint, signed entry timestamp); at least one of
+// them is present; the body is this bundle's. kSignature "<check>: …" otherwise.
+Status VerifyTlogEntry(const TlogEntry& e, const SigstoreRoot& root, const LoggedMaterial& m);
+
+// The building blocks, for tests.
+Status VerifyInclusionProof(const TlogEntry& e);
+Status VerifyCheckpoint(const TlogEntry& e, const SigstoreRoot& root);
+Status VerifySignedEntryTimestamp(const TlogEntry& e, const LogKey& log);
+Status VerifyLoggedBody(const TlogEntry& e, const LoggedMaterial& m);
+
+}  // namespace aegis::verifier
