@@ -39,14 +39,7 @@ std::string Der(X509_PUBKEY* key) {
   return out;
 }
 
-std::string Utc(int64_t t) {
-  time_t tt = static_cast<time_t>(t);
-  struct tm tm {};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string Utc(int64_t t) { return FormatUtc(t); }
 
 // The leaf chains to a Fulcio CA of the root that was valid at `at`; its issuer when it does.
 Expected<X509Ptr> VerifyChain(X509* leaf, const std::vector<std::string>& bundle_chain, const SigstoreRoot& root, int64_t at) {
@@ -189,6 +182,25 @@ std::string LeafPem(X509* leaf) {
 }
 
 }  // namespace
+
+std::string FormatUtc(int64_t t) {
+  time_t tt = static_cast<time_t>(t);
+  struct tm tm {};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::optional<std::string> InvalidPattern(const IdentityPolicy& policy) {
+  for (const auto& [flag, pattern] : {std::pair<const char*, const std::string*>{"--certificate-identity-regexp", &policy.identity_regexp},
+                                      {"--certificate-oidc-issuer-regexp", &policy.issuer_regexp}}) {
+    if (pattern->empty()) continue;
+    RE2 re(*pattern, RE2::Quiet);
+    if (!re.ok()) return fmt::format("{} {:?}: {}", flag, *pattern, re.error());
+  }
+  return std::nullopt;
+}
 
 Expected<KeylessSigner> VerifyKeyless(const SignatureFile& sig, const SigstoreRoot& root, const IdentityPolicy& policy,
                                       const std::string& logged_digest) {

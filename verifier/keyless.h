@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "util/expected.h"
@@ -25,6 +26,12 @@ struct IdentityPolicy {
   std::string issuer, issuer_regexp;
   bool complete() const { return (!identity.empty() || !identity_regexp.empty()) && (!issuer.empty() || !issuer_regexp.empty()); }
 };
+
+// A message naming the invalid RE2 pattern of the policy, if one is.
+std::optional<std::string> InvalidPattern(const IdentityPolicy& policy);
+
+// "2024-03-19T17:26:26Z"
+std::string FormatUtc(int64_t seconds);
 
 struct KeylessSigner {
   TrustedKey key;  // the leaf's public key

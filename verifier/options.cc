@@ -55,6 +55,20 @@ void AddVaultOptions(CLI::App& app, VaultConfig& vault) {
   app.add_option("--vault-cacert", vault.ca_cert, "CA bundle for Vault's TLS (also VAULT_CACERT)")->envname("AEGIS_VAULT_CACERT");
 }
 
+void AddKeylessOptions(CLI::App& app, Options& o) {
+  app.add_option("--trusted-root", o.trusted_root,
+                 "Sigstore trusted_root.json (Fulcio CAs, Rekor and CT logs) for keyless bundles; read offline")
+      ->envname("AEGIS_TRUSTED_ROOT");
+  app.add_option("--certificate-identity", o.identity.identity, "keyless: the signer's identity (certificate SAN: email or URI)")
+      ->envname("AEGIS_CERTIFICATE_IDENTITY");
+  app.add_option("--certificate-identity-regexp", o.identity.identity_regexp, "keyless: RE2 pattern the identity must contain a match of")
+      ->envname("AEGIS_CERTIFICATE_IDENTITY_REGEXP");
+  app.add_option("--certificate-oidc-issuer", o.identity.issuer, "keyless: the OIDC issuer of the signer's identity")
+      ->envname("AEGIS_CERTIFICATE_OIDC_ISSUER");
+  app.add_option("--certificate-oidc-issuer-regexp", o.identity.issuer_regexp, "keyless: RE2 pattern for the OIDC issuer")
+      ->envname("AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP");
+}
+
 void VaultFromEnvironment(VaultConfig& vault) {
   auto from_env = [](std::string& field, const char* name) {
     const char* v = std::getenv(name);
@@ -85,6 +99,7 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
   app.add_option("--certificate-chain", o.certificate_chain,
                  "CA certificates (PEM) that model-signing bundles signed with a certificate must chain to")
       ->envname("AEGIS_CERTIFICATE_CHAIN");
+  AddKeylessOptions(app, o);
   AddVaultOptions(app, o.vault);
   app.add_option("--expected-sha256", o.expected_sha256, "refuse any artifact with another SHA-256 (hex), even if validly signed")
       ->envname("AEGIS_EXPECTED_SHA256");

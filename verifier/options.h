@@ -11,6 +11,7 @@
 #include "util/expected.h"
 #include "verifier/exit_codes.h"
 #include "verifier/extract.h"
+#include "verifier/keyless.h"
 #include "verifier/vault.h"
 
 namespace CLI {
@@ -32,6 +33,8 @@ struct Options {
   std::string signature;  // explicit signature URI; empty: discovery
   std::string key = "/etc/cosign";
   std::string certificate_chain;  // CA certificates (PEM) for bundles signed with a certificate
+  std::string trusted_root;       // Sigstore trusted_root.json for keyless bundles
+  IdentityPolicy identity;        // who may have signed keyless
   VaultConfig vault;  // used when no key is usable
   std::string expected_sha256;  // lowercase hex
   std::string expected_name;
@@ -59,6 +62,8 @@ struct ParsedCommandLine {
 
 // The --vault-* flags (with AEGIS_VAULT_* variables), shared with `aegis verify`/`sign`.
 void AddVaultOptions(CLI::App& app, VaultConfig& vault);
+// --trusted-root and the identity policy (cosign verify-blob's flag names), with AEGIS_* env.
+void AddKeylessOptions(CLI::App& app, Options& o);
 // Vault's own variables where the flags left a field empty: VAULT_ADDR, VAULT_TOKEN,
 // VAULT_NAMESPACE, VAULT_CACERT (as the vault CLI reads them).
 void VaultFromEnvironment(VaultConfig& vault);

@@ -104,7 +104,7 @@ Status CheckName(const Options& o, const Verified& v) {
 
 Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws) {
   Logger& log = *ctx.log;
-  auto trust = ResolveTrust(o.key, VaultWithTransport(o), o.certificate_chain);
+  auto trust = ResolveTrust(o.key, VaultWithTransport(o), o.certificate_chain, KeylessOptions{o.trusted_root, o.identity});
   if (!trust) return trust.error();
   if (trust->vault) {
     log.AddSecret(trust->vault->token());
@@ -227,8 +227,9 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
       if (e.kind == VerifyError::kSignature) e.file = where;
       return e;
     }
-    summary.format = "model-signing";
+    summary.format = IsModelSigningStatement(tree_sig.payload) ? "model-signing" : "dsse-statement";
     summary.signature = where;
+    summary.notes = v->notes;
     if (single.empty()) {  // unverified content (ignored paths, model.sig, empty dirs) is never placed
       if (Status s = PruneToSigned(tree, v->signed_files); !s) return s.error();
     }

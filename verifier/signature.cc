@@ -272,6 +272,11 @@ Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artif
   return v;
 }
 
+bool IsModelSigningStatement(std::string_view payload) {
+  json statement = json::parse(payload, nullptr, false);
+  return statement.is_object() && StringAt(statement, {"predicateType"}).starts_with("https://model_signing/");
+}
+
 Expected<Verified> VerifyStatementArtifact(const SignatureFile& sig, const Digests& artifact,
                                            const std::vector<TrustedKey>& keys) {
   if (sig.format != SignatureFile::Format::kModelSigning) return Bad("not a DSSE envelope");

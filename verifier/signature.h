@@ -52,6 +52,9 @@ struct Verified {
 Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artifact, const std::vector<TrustedKey>& keys,
                                   const std::string& artifact_path = {});
 
+// True when the in-toto statement is a model_signing one (predicateType https://model_signing/…).
+bool IsModelSigningStatement(std::string_view payload);
+
 // A DSSE envelope over an artifact (cosign attest-blob, or a keyless DSSE bundle): the
 // envelope's signature with `keys` ("dsse-signature: …" otherwise), then an in-toto
 // statement subject whose sha256 is the artifact's.

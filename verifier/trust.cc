@@ -2,6 +2,8 @@
 #include "util/strings.h"
 #include "verifier/verify_error.h"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 namespace aegis::verifier {
@@ -33,19 +35,36 @@ std::string Trust::Describe() const {
   std::string out;
   for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k.source;
   if (roots) out += (out.empty() ? "" : ", ") + fmt::format("CA certificates in {}", roots->file());
+  if (keyless) out += (out.empty() ? "" : ", ") + fmt::format("Sigstore trusted root {}", keyless->root.file);
   return out;
 }
 
-Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault, const std::string& certificate_chain) {
+Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault, const std::string& certificate_chain,
+                             const KeylessOptions& keyless) {
   Trust trust;
   if (!certificate_chain.empty()) {
     auto roots = CertificateRoots::Load(certificate_chain);
     if (!roots) return roots.error();
     trust.roots = std::move(*roots);
   }
-  if (key_path.empty() && !vault.configured() && !trust.roots) {
+  if (!keyless.trusted_root.empty()) {
+    if (!keyless.policy.complete()) {
+      return Error{VerifyError::kTrust, keyless.trusted_root, {},
+                   "keyless verification needs who may have signed: an identity (--certificate-identity or "
+                   "--certificate-identity-regexp) and an issuer (--certificate-oidc-issuer or "
+                   "--certificate-oidc-issuer-regexp)"};
+    }
+    if (auto bad = InvalidPattern(keyless.policy)) return Error{ErrorKind::kUsage, {}, {}, *bad};
+    auto root = SigstoreRoot::Load(keyless.trusted_root);
+    if (!root) return root.error();
+    trust.keyless = Keyless{std::move(*root), keyless.policy};
+  } else if (keyless.policy.complete() || !keyless.policy.identity.empty() || !keyless.policy.identity_regexp.empty()) {
+    return Error{ErrorKind::kUsage, {}, {}, "an identity policy needs the Sigstore trusted root it is checked against (--trusted-root)"};
+  }
+  if (key_path.empty() && !vault.configured() && !trust.roots && !trust.keyless) {
     return Error{VerifyError::kTrust, {}, {},
-                 "no trust material: give a public key, CA certificates (--certificate-chain), or Vault (address and transit key)"};
+                 "no trust material: give a public key, CA certificates (--certificate-chain), a Sigstore trusted root "
+                 "(--trusted-root), or Vault (address and transit key)"};
   }
   if (!key_path.empty()) {
     auto keys = LoadTrustedKeys(key_path);
@@ -53,7 +72,7 @@ Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vau
       trust.keys = std::move(*keys);
       return trust;
     }
-    if (!vault.configured() && !trust.roots) return keys.error();
+    if (!vault.configured() && !trust.roots && !trust.keyless) return keys.error();
   }
   if (vault.configured()) {
     auto v = Vault::Connect(vault);
@@ -67,8 +86,40 @@ DigestSet NeededDigests(const Trust& trust) {
   return trust.vault ? DigestSet{false, false} : NeededDigests(trust.keys);
 }
 
+namespace {
+
+// Keyless: the material first (log, certificate, identity), then the signature with the
+// leaf's key, as a key-signed bundle would be.
+Expected<Verified> WithSigner(const Expected<KeylessSigner>& signer, Expected<Verified> v) {
+  if (!signer) return signer.error();
+  if (v) {
+    v->key = signer->key.source;
+    v->notes = fmt::format("keyless: identity {}, issuer {}, Rekor log index {}, signed at {}", signer->identity,
+                           signer->issuer, signer->log_index, FormatUtc(signer->signing_time));
+  }
+  return v;
+}
+
+}  // namespace
+
 Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& sig, const Digests& artifact,
                                       const std::string& artifact_path) {
+  if (trust.keyless && !sig.certificates.empty() && !sig.tlog_entries.empty()) {
+    if (!artifact_path.empty()) {
+      if (Status s = RefusePaeArtifact(artifact_path); !s) return s.error();
+    }
+    if (sig.format == SignatureFile::Format::kModelSigning) {  // a DSSE statement over the artifact
+      auto signer = VerifyKeyless(sig, trust.keyless->root, trust.keyless->policy, Sha256(sig.payload));
+      if (!signer) return signer.error();
+      return WithSigner(signer, VerifyStatementArtifact(sig, artifact, {signer->key}));
+    }
+    auto signer = VerifyKeyless(sig, trust.keyless->root, trust.keyless->policy, artifact.sha256);
+    if (!signer) return signer.error();
+    return WithSigner(signer, VerifyArtifact(sig, artifact, {signer->key}, artifact_path));
+  }
+  if (trust.keyless && !sig.certificates.empty()) {
+    return Error{VerifyError::kSignature, {}, {}, "tlog-missing: the bundle has no transparency-log entry"};
+  }
   if (!trust.vault && trust.keys.empty()) {
     return Error{VerifyError::kTrust, {}, {}, "no public key is trusted (--key): CA certificates only verify model-signing bundles"};
   }
@@ -120,6 +171,17 @@ Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& s
 
 Expected<Verified> VerifyTreeWith(const Trust& trust, const SignatureFile& sig, const std::string& path,
                                   const std::vector<std::string>& ignore) {
+  if (trust.keyless && !sig.certificates.empty() && (!sig.tlog_entries.empty() || !trust.roots)) {
+    auto signer = VerifyKeyless(sig, trust.keyless->root, trust.keyless->policy, Sha256(sig.payload));
+    if (!signer) return signer.error();
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec) && !IsModelSigningStatement(sig.payload)) {
+      auto digests = DigestFile(path, DigestSet{false, false});  // another statement over one file (SLSA, …)
+      if (!digests) return digests.error();
+      return WithSigner(signer, VerifyStatementArtifact(sig, *digests, {signer->key}));
+    }
+    return WithSigner(signer, VerifyModelTree(sig, path, {signer->key}, ignore));
+  }
   if (!sig.certificates.empty()) {  // signed with a certificate: the CA roots decide, not the keys
     if (!trust.roots) {
       return Error{VerifyError::kTrust, {}, {},

@@ -10,25 +10,40 @@
 
 #include "util/expected.h"
 #include "verifier/certificates.h"
+#include "verifier/keyless.h"
 #include "verifier/keys.h"
 #include "verifier/signature.h"
 #include "verifier/vault.h"
 
 namespace aegis::verifier {
 
+// Keyless (Sigstore) trust: a trusted root file and who may have signed.
+struct KeylessOptions {
+  std::string trusted_root;  // empty: keyless is off
+  IdentityPolicy policy;
+};
+
+struct Keyless {
+  SigstoreRoot root;
+  IdentityPolicy policy;
+};
+
 struct Trust {
   std::vector<TrustedKey> keys;  // empty when Vault decides
   std::optional<Vault> vault;
   std::optional<CertificateRoots> roots;  // for bundles signed with a certificate (format D)
+  std::optional<Keyless> keyless;         // for bundles signed keyless (Fulcio + Rekor)
 
   std::string Describe() const;  // for logs: key files, or "vault transit key K at ADDR"
 };
 
 // Keys from `key_path` (may be empty: none) when usable; otherwise Vault when configured;
 // otherwise the key error (kTrust, exit 7). `certificate_chain` (may be empty) adds CA roots
-// for certificate-signed bundles; with roots, unusable keys are not an error.
+// for certificate-signed bundles, `keyless` a Sigstore trusted root and identity policy (an
+// incomplete policy is kTrust; an invalid pattern kUsage); with either, unusable keys are
+// not an error.
 Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault,
-                             const std::string& certificate_chain = {});
+                             const std::string& certificate_chain = {}, const KeylessOptions& keyless = {});
 
 // The artifact digests to compute on the way.
 DigestSet NeededDigests(const Trust& trust);

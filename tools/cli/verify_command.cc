@@ -52,7 +52,8 @@ Expected<RunSummary> VerifyTree(const verifier::Options& o) {
   if (sig->format != verifier::SignatureFile::Format::kModelSigning) {
     return Error{VerifyError::kSignature, sig_path, {}, "a directory needs a model-signing bundle"};
   }
-  auto trust = verifier::ResolveTrust(o.key, verifier::VaultWithTransport(o), o.certificate_chain);
+  auto trust = verifier::ResolveTrust(o.key, verifier::VaultWithTransport(o), o.certificate_chain,
+                                     verifier::KeylessOptions{o.trusted_root, o.identity});
   if (!trust) return trust.error();
   auto v = verifier::VerifyTreeWith(*trust, *sig, o.artifact, o.ignore_paths);
   if (!v) {
@@ -68,6 +69,7 @@ Expected<RunSummary> VerifyTree(const verifier::Options& o) {
   s.signature = sig_path;
   s.format = "model-signing";
   s.key = v->key;
+  s.notes = v->notes;
   return s;
 }
 
@@ -116,6 +118,7 @@ void SetupVerify(CLI::App& sub, int& exit_code) {
   sub.add_option("--signature", o.signature, "signature path or URI (default: discovery as verify-and-fetch)");
   sub.add_option("--key", o.key, "trusted public key file or directory");
   sub.add_option("--certificate-chain", o.certificate_chain, "CA certificates (PEM) for certificate-signed model-signing bundles");
+  verifier::AddKeylessOptions(sub, o);
   verifier::AddVaultOptions(sub, o.vault);
   sub.add_option("--expected-sha256", o.expected_sha256, "refuse any other artifact digest");
   sub.add_option("--expected-name", o.expected_name, "model name the model-signing bundle must bind");
