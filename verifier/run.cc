@@ -159,10 +159,16 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     }
     key_used = v->key;
     summary.notes = v->notes;
+    summary.signer = v->signer;
     summary.format = FormatName((*sig)->file.format);
     summary.signature = DisplayUri((*sig)->uri);
     Fields f{{"format", FormatName((*sig)->file.format)}, {"key", v->key}, {"sha256", sha256}};
     if (!v->notes.empty()) f.emplace_back("note", v->notes);
+    if (v->signer) {
+      f.emplace_back("identity", v->signer->identity);
+      f.emplace_back("issuer", v->signer->issuer);
+      f.emplace_back("log_index", v->signer->log_index);
+    }
     log.Info("signature verified", f);
     if ((*sig)->file.format == SignatureFile::Format::kLegacy) log.Warn("legacy detached signature", {{"note", v->notes}});
   } else {
@@ -230,6 +236,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     summary.format = IsModelSigningStatement(tree_sig.payload) ? "model-signing" : "dsse-statement";
     summary.signature = where;
     summary.notes = v->notes;
+    summary.signer = v->signer;
     if (single.empty()) {  // unverified content (ignored paths, model.sig, empty dirs) is never placed
       if (Status s = PruneToSigned(tree, v->signed_files); !s) return s.error();
     }

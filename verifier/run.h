@@ -29,6 +29,7 @@ struct RunSummary {
   uint64_t bytes = 0;
   std::string key;        // what verified it
   std::string notes;
+  std::optional<Verified::Signer> signer;  // keyless
   std::vector<std::string> placed;  // top-level entries in <dest-dir>
 };
 

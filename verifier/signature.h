@@ -6,6 +6,7 @@
 // about itself: digests are recomputed, keys come from the trusted set only.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,12 @@ struct Verified {
   // D: the tree's files the statement signs (relative, '/'-separated); nothing else in
   // the tree is verified, so nothing else may be placed.
   std::vector<std::string> signed_files;
+  // Keyless: who signed, as the certificate and the log say (empty otherwise).
+  struct Signer {
+    std::string identity, issuer;
+    int64_t log_index = 0, signed_at = 0;
+  };
+  std::optional<Signer> signer = std::nullopt;
 };
 
 // Formats A, B and C against the artifact's digests (computed while it was downloaded).

@@ -96,6 +96,7 @@ Expected<Verified> WithSigner(const Expected<KeylessSigner>& signer, Expected<Ve
     v->key = signer->key.source;
     v->notes = fmt::format("keyless: identity {}, issuer {}, Rekor log index {}, signed at {}", signer->identity,
                            signer->issuer, signer->log_index, FormatUtc(signer->signing_time));
+    v->signer = Verified::Signer{signer->identity, signer->issuer, signer->log_index, signer->signing_time};
   }
   return v;
 }

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "support/test_support.h"
 
 namespace aegis::testing {
@@ -78,6 +80,13 @@ TEST(KeylessProgram, AegisVerifyShowsWhoSigned) {
     if (r.expect == "ok") {
       EXPECT_NE(text.out.find("keyless: identity " + r.identity + ", issuer " + r.issuer + ", Rekor log index "), std::string::npos)
           << r.name << "\n" << text.out;
+      auto json = RunAegis(cmd + " --format json");
+      auto j = nlohmann::json::parse(json.out, nullptr, false);
+      ASSERT_TRUE(j.is_object()) << json.out;
+      EXPECT_EQ(j["signer"]["identity"], r.identity) << r.name;
+      EXPECT_EQ(j["signer"]["issuer"], r.issuer) << r.name;
+      EXPECT_GT(j["signer"]["logIndex"].get<int64_t>(), 0) << r.name;
+      EXPECT_EQ(j["signer"]["signedAt"].get<std::string>().size(), 20u) << r.name;  // 2024-03-19T17:26:26Z
     }
   }
 }

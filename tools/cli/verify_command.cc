@@ -70,6 +70,7 @@ Expected<RunSummary> VerifyTree(const verifier::Options& o) {
   s.format = "model-signing";
   s.key = v->key;
   s.notes = v->notes;
+  s.signer = v->signer;
   return s;
 }
 
@@ -91,6 +92,12 @@ int Report(const VerifyFlags& f, const Expected<RunSummary>& r) {
       j.update({{"format", r->format}, {"signature", r->signature}, {"key", r->key}});
       if (!r->sha256.empty()) j["sha256"] = r->sha256;
       if (!r->notes.empty()) j["notes"] = r->notes;
+      if (r->signer) {
+        j["signer"] = {{"identity", r->signer->identity},
+                       {"issuer", r->signer->issuer},
+                       {"logIndex", r->signer->log_index},
+                       {"signedAt", verifier::FormatUtc(r->signer->signed_at)}};
+      }
     } else {
       j["error"] = r.error().Describe();
     }
