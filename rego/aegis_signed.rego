@@ -31,6 +31,10 @@ require_mount := param("requireMount", true)
 
 allow_vault := param("allowVaultVerification", false)
 
+allow_keyless := param("allowKeylessVerification", false)
+
+root_map := param("trustedRootConfigMap", "sigstore-trusted-root")
+
 # Version 2 (docs/POLICY.md): each absent or false parameter keeps version 1's behaviour.
 require_digest := param("requireDigest", false)
 
@@ -283,6 +287,36 @@ vault_path(spec) if {
 	declares_value(e)
 }
 
+# Keyless: the verifier declares a trusted root, an identity and an issuer, and mounts the
+# trusted root's ConfigMap.
+declares_env(c, names) if {
+	some e in array_at(c, "env")
+	e.name in names
+	declares_value(e)
+}
+
+holds_root(v) if v.configMap.name == root_map
+
+holds_root(v) if {
+	some s in array_at(v.projected, "sources")
+	s.configMap.name == root_map
+}
+
+keyless_path(spec) if {
+	allow_keyless == true
+	not kserve_native(spec)
+	some c in verifiers(spec)
+	declares_env(c, {"AEGIS_TRUSTED_ROOT"})
+	declares_env(c, {"AEGIS_CERTIFICATE_IDENTITY", "AEGIS_CERTIFICATE_IDENTITY_REGEXP"})
+	declares_env(c, {"AEGIS_CERTIFICATE_OIDC_ISSUER", "AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP"})
+	some m in array_at(c, "volumeMounts")
+	some v in array_at(spec, "volumes")
+	is_object(v)
+	is_string(v.name)
+	holds_root(v)
+	m.name == v.name
+}
+
 verifier_mounts_key(spec) if {
 	some c in verifiers(spec)
 	some m in array_at(c, "volumeMounts")
@@ -450,6 +484,7 @@ violation contains {"msg": msg, "details": d} if {
 	is_object(spec)
 	count(key_volumes(spec)) == 0
 	not vault_path(spec)
+	not keyless_path(spec)
 	not native_vault(spec)
 	msg := sprintf("%s: no volume from secret %s", [subject(component), secret_name])
 	d := details("AEGIS002", component)
@@ -466,6 +501,7 @@ violation contains {"msg": msg, "details": d} if {
 	count(verifiers(spec)) > 0
 	count(key_volumes(spec)) > 0
 	not vault_path(spec)
+	not keyless_path(spec)
 	not verifier_mounts_key(spec)
 	msg := sprintf("%s: no initContainer matching /%s/ mounts a volume from secret %s", [subject(component), pattern, secret_name])
 	d := details("AEGIS003", component)

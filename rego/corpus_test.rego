@@ -145,6 +145,12 @@ test_corpus_defaults_other_group_not_checked if {
 	corpus_ids(vs) == set()
 }
 
+# defaults / defaults: Pod keyless-not-allowed
+test_corpus_defaults_keyless_not_allowed if {
+	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"keyless-not-allowed"},"spec":{"initContainers":[{"env":[{"name":"AEGIS_TRUSTED_ROOT","value":"/etc/sigstore/trusted_root.json"},{"name":"AEGIS_CERTIFICATE_IDENTITY","value":"someone@example.com"},{"name":"AEGIS_CERTIFICATE_OIDC_ISSUER","value":"https://accounts.google.com"}],"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/sigstore","name":"trusted-root"}]}],"volumes":[{"configMap":{"name":"sigstore-trusted-root"},"name":"trusted-root"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
 # defaults / defaults: Pod projected-secret
 test_corpus_defaults_projected_secret if {
 	vs := violation with input as {"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"projected-secret"},"spec":{"initContainers":[{"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/cosign","name":"trust"}]}],"volumes":[{"name":"trust","projected":{"sources":[{"configMap":{"name":"ca"}},{"secret":{"name":"cosign-public-key"}}]}}]}}}}
@@ -581,6 +587,60 @@ test_corpus_params_images_image_without_name if {
 test_corpus_params_images_isvc_images if {
 	vs := violation with input as {"parameters":{"verifierImages":["registry.example/aegis/verify-and-fetch","mirror.example/aegis/*","localhost"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"transformer:AEGIS004"},"name":"isvc-images"},"spec":{"predictor":{"initContainers":[{"image":"mirror.example/aegis/v:1","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]},"transformer":{"initContainers":[{"image":"busybox","name":"verify-and-fetch","volumeMounts":[{"name":"k"}]}],"volumes":[{"name":"k","secret":{"secretName":"cosign-public-key"}}]}}}}}
 	corpus_ids(vs) == {["transformer", "AEGIS004"]}
+}
+
+# params-keyless / params-keyless: Pod keyless
+test_corpus_params_keyless_keyless if {
+	vs := violation with input as {"parameters":{"allowKeylessVerification":true,"trustedRootConfigMap":"sigstore-trusted-root"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"keyless"},"spec":{"initContainers":[{"env":[{"name":"AEGIS_TRUSTED_ROOT","value":"/etc/sigstore/trusted_root.json"},{"name":"AEGIS_CERTIFICATE_IDENTITY","value":"https://github.com/org/repo/.github/workflows/release.yml@refs/heads/main"},{"name":"AEGIS_CERTIFICATE_OIDC_ISSUER","value":"https://token.actions.githubusercontent.com"}],"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/sigstore","name":"trusted-root","readOnly":true}]}],"volumes":[{"configMap":{"name":"sigstore-trusted-root"},"name":"trusted-root"}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-keyless / params-keyless: Pod keyless-patterns-from-a-configmap
+test_corpus_params_keyless_keyless_patterns_from_a_configmap if {
+	vs := violation with input as {"parameters":{"allowKeylessVerification":true,"trustedRootConfigMap":"sigstore-trusted-root"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"keyless-patterns-from-a-configmap"},"spec":{"initContainers":[{"env":[{"name":"AEGIS_TRUSTED_ROOT","value":"/etc/sigstore/trusted_root.json"},{"name":"AEGIS_CERTIFICATE_IDENTITY_REGEXP","valueFrom":{"configMapKeyRef":{"key":"identity","name":"signers"}}},{"name":"AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP","value":"^https://token\\.actions\\.githubusercontent\\.com$"}],"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/sigstore","name":"root"}]}],"volumes":[{"name":"root","projected":{"sources":[{"configMap":{"name":"sigstore-trusted-root"}}]}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-keyless / params-keyless: Pod keyless-without-issuer
+test_corpus_params_keyless_keyless_without_issuer if {
+	vs := violation with input as {"parameters":{"allowKeylessVerification":true,"trustedRootConfigMap":"sigstore-trusted-root"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"keyless-without-issuer"},"spec":{"initContainers":[{"env":[{"name":"AEGIS_TRUSTED_ROOT","value":"/etc/sigstore/trusted_root.json"},{"name":"AEGIS_CERTIFICATE_IDENTITY","value":"someone@example.com"}],"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/sigstore","name":"trusted-root"}]}],"volumes":[{"configMap":{"name":"sigstore-trusted-root"},"name":"trusted-root"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# params-keyless / params-keyless: Pod keyless-root-not-mounted
+test_corpus_params_keyless_keyless_root_not_mounted if {
+	vs := violation with input as {"parameters":{"allowKeylessVerification":true,"trustedRootConfigMap":"sigstore-trusted-root"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"keyless-root-not-mounted"},"spec":{"initContainers":[{"env":[{"name":"AEGIS_TRUSTED_ROOT","value":"/etc/sigstore/trusted_root.json"},{"name":"AEGIS_CERTIFICATE_IDENTITY","value":"someone@example.com"},{"name":"AEGIS_CERTIFICATE_OIDC_ISSUER","value":"https://accounts.google.com"}],"name":"verify-and-fetch"}],"volumes":[{"configMap":{"name":"sigstore-trusted-root"},"name":"trusted-root"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# params-keyless / params-keyless: Pod keyless-other-configmap
+test_corpus_params_keyless_keyless_other_configmap if {
+	vs := violation with input as {"parameters":{"allowKeylessVerification":true,"trustedRootConfigMap":"sigstore-trusted-root"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"keyless-other-configmap"},"spec":{"initContainers":[{"env":[{"name":"AEGIS_TRUSTED_ROOT","value":"/etc/sigstore/trusted_root.json"},{"name":"AEGIS_CERTIFICATE_IDENTITY","value":"someone@example.com"},{"name":"AEGIS_CERTIFICATE_OIDC_ISSUER","value":"https://accounts.google.com"}],"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/sigstore","name":"trusted-root"}]}],"volumes":[{"configMap":{"name":"attacker-root"},"name":"trusted-root"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# params-keyless / params-keyless: Pod keyless-env-without-value
+test_corpus_params_keyless_keyless_env_without_value if {
+	vs := violation with input as {"parameters":{"allowKeylessVerification":true,"trustedRootConfigMap":"sigstore-trusted-root"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"keyless-env-without-value"},"spec":{"initContainers":[{"env":[{"name":"AEGIS_TRUSTED_ROOT"},{"name":"AEGIS_CERTIFICATE_IDENTITY","value":"someone@example.com"},{"name":"AEGIS_CERTIFICATE_OIDC_ISSUER","value":"https://accounts.google.com"}],"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/sigstore","name":"trusted-root"}]}],"volumes":[{"configMap":{"name":"sigstore-trusted-root"},"name":"trusted-root"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# params-keyless / params-keyless: Pod keyless-on-another-container
+test_corpus_params_keyless_keyless_on_another_container if {
+	vs := violation with input as {"parameters":{"allowKeylessVerification":true,"trustedRootConfigMap":"sigstore-trusted-root"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"keyless-on-another-container"},"spec":{"initContainers":[{"name":"verify-and-fetch"},{"env":[{"name":"AEGIS_TRUSTED_ROOT","value":"/etc/sigstore/trusted_root.json"},{"name":"AEGIS_CERTIFICATE_IDENTITY","value":"someone@example.com"},{"name":"AEGIS_CERTIFICATE_OIDC_ISSUER","value":"https://accounts.google.com"}],"name":"setup","volumeMounts":[{"mountPath":"/etc/sigstore","name":"trusted-root"}]}],"volumes":[{"configMap":{"name":"sigstore-trusted-root"},"name":"trusted-root"}]}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
+}
+
+# params-keyless / params-keyless: Pod keyless-and-an-unmounted-key
+test_corpus_params_keyless_keyless_and_an_unmounted_key if {
+	vs := violation with input as {"parameters":{"allowKeylessVerification":true,"trustedRootConfigMap":"sigstore-trusted-root"},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":""},"name":"keyless-and-an-unmounted-key"},"spec":{"initContainers":[{"env":[{"name":"AEGIS_TRUSTED_ROOT","value":"/etc/sigstore/trusted_root.json"},{"name":"AEGIS_CERTIFICATE_IDENTITY","value":"someone@example.com"},{"name":"AEGIS_CERTIFICATE_OIDC_ISSUER","value":"https://accounts.google.com"}],"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/sigstore","name":"trusted-root"}]}],"volumes":[{"configMap":{"name":"sigstore-trusted-root"},"name":"trusted-root"},{"name":"key","secret":{"secretName":"cosign-public-key"}}]}}}}
+	corpus_ids(vs) == set()
+}
+
+# params-keyless / params-keyless: Deployment keyless-deployment-volume-name-not-a-string
+test_corpus_params_keyless_keyless_deployment_volume_name_not_a_string if {
+	vs := violation with input as {"parameters":{"allowKeylessVerification":true,"trustedRootConfigMap":"sigstore-trusted-root"},"review":{"kind":{"group":"apps","kind":"Deployment","version":"v1"},"object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"aegis.dev/expect":"AEGIS002"},"name":"keyless-deployment-volume-name-not-a-string"},"spec":{"template":{"spec":{"initContainers":[{"env":[{"name":"AEGIS_TRUSTED_ROOT","value":"/etc/sigstore/trusted_root.json"},{"name":"AEGIS_CERTIFICATE_IDENTITY","value":"someone@example.com"},{"name":"AEGIS_CERTIFICATE_OIDC_ISSUER","value":"https://accounts.google.com"}],"name":"verify-and-fetch","volumeMounts":[{"mountPath":"/etc/sigstore","name":7}]}],"volumes":[{"configMap":{"name":"sigstore-trusted-root"},"name":7}]}}}}}}
+	corpus_ids(vs) == {["", "AEGIS002"]}
 }
 
 # params-model-mount / params-model-mount: Pod consumed

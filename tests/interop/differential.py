@@ -46,6 +46,7 @@ NAMESPACES = ["models", "serving", "team-a", "team-b", "prod-models", "kube-syst
 INIT_NAMES = ["verify", "verify-and-fetch", "Verify-Model", "model-verify", "fetch", "storage-initializer",
               "init", "VERIFY", "verifier-x"]
 SECRETS = ["cosign-public-key", "model-key", "other-secret"]
+ROOT_MAPS = ["sigstore-trusted-root", "other-root"]
 PATTERNS = ["verify", "^verify-", "(?i)^verify", "fetch$", "verify|fetch", "^verify-and-fetch$", "(?i)model"]
 LABELS = {"app": ["resnet", "bert", "redis"], "tier": ["gpu", "cpu"], "aegis/skip": ["true"]}
 NS_LABELS = {"serving": ["true", "false"], "team": ["a", "b"]}
@@ -122,8 +123,10 @@ def pod_spec(rng):
         elif form < 0.75:
             volumes.append({"name": f"v{i}", "projected": {"sources": [
                 {"configMap": {"name": "cm"}}, {"secret": {"name": secret}}][rng.randint(0, 1):]}})
-        else:
+        elif form < 0.9:
             volumes.append({"name": f"v{i}", "emptyDir": {}})
+        else:  # a trusted-root ConfigMap (keyless), or another one
+            volumes.append({"name": f"v{i}", "configMap": {"name": rng.choice(ROOT_MAPS)}})
     if volumes or rng.random() < 0.5:
         spec["volumes"] = volumes
     inits = []
@@ -143,6 +146,17 @@ def pod_spec(rng):
                         {"name": "VAULT_ADDR", "valueFrom": {"configMapKeyRef": {"name": "v", "key": "addr"}}}]
             if rng.random() < 0.2:
                 c["env"][0]["name"] = "VAULT_TOKEN"
+        if rng.random() < 0.25:  # keyless: a trusted root, an identity and an issuer (or not all)
+            env = c.setdefault("env", [])
+            for names in (["AEGIS_TRUSTED_ROOT"], ["AEGIS_CERTIFICATE_IDENTITY", "AEGIS_CERTIFICATE_IDENTITY_REGEXP"],
+                          ["AEGIS_CERTIFICATE_OIDC_ISSUER", "AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP"]):
+                if rng.random() < 0.85:
+                    e = {"name": rng.choice(names)}
+                    if rng.random() < 0.9:
+                        e["value"] = "x"
+                    env.append(e)
+            if volumes and rng.random() < 0.8:
+                c.setdefault("volumeMounts", []).append({"name": rng.choice(volumes)["name"], "mountPath": "/etc/sigstore"})
         inits.append(c)
     if rng.random() < 0.5:
         # Nearly conforming: the verifier with its key, so that the later rules (image, model
@@ -224,6 +238,10 @@ def make_constraint(rng, index):
         params["requireMount"] = rng.random() < 0.5
     if rng.random() < 0.3:
         params["allowVaultVerification"] = rng.random() < 0.7
+    if rng.random() < 0.4:
+        params["allowKeylessVerification"] = rng.random() < 0.8
+    if rng.random() < 0.3:
+        params["trustedRootConfigMap"] = rng.choice(ROOT_MAPS)
     if rng.random() < 0.2:
         params["namespaces"] = rng.sample(NAMESPACES, 2)
     if rng.random() < 0.5:

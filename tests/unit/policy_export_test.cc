@@ -164,6 +164,22 @@ TEST(PolicyExport, ScopeLabelMustBeAKubernetesLabel) {
   EXPECT_EQ(s.label_key, "models");  // a refused label changes nothing
 }
 
+TEST(PolicyExport, KeylessFlagsBecomeParameters) {
+  ExportOptions o;
+  auto loaded = ParseConstraints("c.yaml", ConstraintYaml(o));
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_FALSE(loaded->constraints.at(0).parameters.allow_keyless_verification);  // off unless asked
+  o.allow_keyless = true;
+  o.trusted_root_config_map = "team-root";
+  loaded = ParseConstraints("c.yaml", ConstraintYaml(o));
+  ASSERT_TRUE(loaded.ok()) << loaded.error().Describe();
+  EXPECT_TRUE(loaded->warnings.empty()) << "both are declared by the template";
+  for (const Constraint& c : loaded->constraints) {
+    EXPECT_TRUE(c.parameters.allow_keyless_verification);
+    EXPECT_EQ(c.parameters.trusted_root_config_map, "team-root");
+  }
+}
+
 TEST(PolicyExport, EverywhereIsOneConstraintForEveryKind) {
   ExportOptions o;
   o.scope.kind = Scope::Kind::kEverywhere;

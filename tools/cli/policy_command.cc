@@ -25,6 +25,8 @@ struct ExportFlags {
   std::string secret_name = "cosign-public-key";
   bool require_mount = true;
   bool allow_vault = false;
+  bool allow_keyless = false;
+  std::string trusted_root_config_map = "sigstore-trusted-root";
   std::vector<std::string> verifier_images;
   bool any_verifier_image = false;
   bool require_digest = false;
@@ -60,6 +62,8 @@ int RunExport(const ExportFlags& f) {
   o.secret_name = f.secret_name;
   o.require_mount = f.require_mount;
   o.allow_vault = f.allow_vault;
+  o.allow_keyless = f.allow_keyless;
+  o.trusted_root_config_map = f.trusted_root_config_map;
   if (f.any_verifier_image) {
     o.verifier_images.reset();
   } else if (!f.verifier_images.empty()) {
@@ -132,6 +136,12 @@ void SetupPolicy(CLI::App& sub, int& exit_code) {
   exp->add_option("--require-mount", flags->require_mount, "The verifier must mount the key volume (true|false)")
       ->capture_default_str();
   exp->add_flag("--allow-vault", flags->allow_vault, "A verifier declaring VAULT_ADDR needs no key volume");
+  exp->add_flag("--allow-keyless", flags->allow_keyless,
+                "A verifier declaring AEGIS_TRUSTED_ROOT, an identity and an issuer, and mounting the trusted root "
+                "ConfigMap, needs no key volume (Sigstore keyless)");
+  exp->add_option("--trusted-root-configmap", flags->trusted_root_config_map,
+                  "With --allow-keyless: the ConfigMap holding trusted_root.json")
+      ->capture_default_str();
   exp->add_option("--verifier-image", flags->verifier_images,
                   "An image the verifier may run: a repository (any tag or digest) or prefix* (repeatable; "
                   "default: " + std::string(kShippedVerifierImage) + ")")

@@ -20,6 +20,7 @@ namespace {
 bool* BoolParameter(Parameters& p, std::string_view key) {
   if (key == "requireMount") return &p.require_mount;
   if (key == "allowVaultVerification") return &p.allow_vault_verification;
+  if (key == "allowKeylessVerification") return &p.allow_keyless_verification;
   if (key == "requireDigest") return &p.require_digest;
   if (key == "requireVerifiedModel") return &p.require_verified_model;
   if (key == "requireModelMount") return &p.require_model_mount;
@@ -176,6 +177,10 @@ class Parser {
       auto s = String(v, "parameter secretName");
       if (!s) return s.error();
       p.secret_name = *s;
+    } else if (key == "trustedRootConfigMap") {
+      auto s = String(v, "parameter trustedRootConfigMap");
+      if (!s) return s.error();
+      p.trusted_root_config_map = *s;
     } else if (bool* flag = BoolParameter(p, key)) {
       auto b = Bool(v, fmt::format("parameter {}", key));
       if (!b) return b.error();

@@ -52,6 +52,10 @@ struct Parameters {
   std::string secret_name = "cosign-public-key";
   bool require_mount = true;
   bool allow_vault_verification = false;
+  // Keyless: a verifier declaring a Sigstore trusted root and identity policy, and mounting
+  // the trusted root from this ConfigMap, needs no key volume.
+  bool allow_keyless_verification = false;
+  std::string trusted_root_config_map = "sigstore-trusted-root";
   // Version 2 (docs/POLICY.md): absent or false keeps version 1's behaviour.
   std::optional<std::vector<std::string>> verifier_images;  // `repo` or `prefix*` entries
   bool require_digest = false;                               // the verifier image is pinned @sha256:

@@ -48,6 +48,10 @@ const std::vector<ParameterSpec>& TemplateParameters() {
       {"secretName", "string", "Secret holding the trusted public key(s). Default \"cosign-public-key\"."},
       {"requireMount", "boolean", "The verify initContainer must mount the key volume. Default true."},
       {"allowVaultVerification", "boolean", "A verify initContainer declaring VAULT_ADDR needs no key volume. Default false."},
+      {"allowKeylessVerification", "boolean",
+       "A verify initContainer declaring AEGIS_TRUSTED_ROOT, an identity and an issuer (AEGIS_CERTIFICATE_*), and mounting "
+       "the trusted root ConfigMap, needs no key volume (Sigstore keyless). Default false."},
+      {"trustedRootConfigMap", "string", "ConfigMap holding the Sigstore trusted_root.json. Default \"sigstore-trusted-root\"."},
       {"verifierImages", "array",
        "Images the verifier may run: \"repo\" (any tag or digest of that repository) or \"prefix*\". Absent: any image."},
       {"requireDigest", "boolean", "The verifier image must be pinned by @sha256 digest. Default false."},
@@ -167,6 +171,9 @@ std::string ConstraintYaml(const ExportOptions& o) {
   params += fmt::format("    initContainerPattern: {}\n    secretName: {}\n    requireMount: {}\n"
                         "    allowVaultVerification: {}\n",
                         Q(o.pattern), Q(o.secret_name), o.require_mount, o.allow_vault);
+  if (o.allow_keyless) {
+    params += fmt::format("    allowKeylessVerification: true\n    trustedRootConfigMap: {}\n", Q(o.trusted_root_config_map));
+  }
   if (o.verifier_images) params += fmt::format("    verifierImages: {}\n", list(*o.verifier_images));
   params += fmt::format("    requireDigest: {}\n    requireVerifiedModel: {}\n    requireModelMount: {}\n",
                         o.require_digest, o.require_verified_model, o.require_model_mount);

@@ -39,6 +39,8 @@ struct ExportOptions {
   std::string secret_name = "cosign-public-key";
   bool require_mount = true;
   bool allow_vault = false;
+  bool allow_keyless = false;  // Sigstore keyless verifiers (trusted root + identity policy)
+  std::string trusted_root_config_map = "sigstore-trusted-root";
   // Version 2; the shipped constraints enable AEGIS004–006 for the image the project builds.
   std::optional<std::vector<std::string>> verifier_images = std::vector<std::string>{std::string(kShippedVerifierImage)};
   bool require_digest = false;

@@ -86,6 +86,48 @@ bool DeclaresVaultAddr(const yaml::Node* container) {
   return false;
 }
 
+bool DeclaresEnv(const yaml::Node* container, std::initializer_list<std::string_view> names) {
+  const yaml::Node* env = ListAt(container, "env");
+  if (env == nullptr) return false;
+  for (const yaml::Node* e : env->items()) {
+    if (!e->IsMapping()) continue;
+    auto name = StringAt(e, "name");
+    if (!name || std::find(names.begin(), names.end(), *name) == names.end()) continue;
+    if (e->Get("value") != nullptr || e->Get("valueFrom") != nullptr) return true;
+  }
+  return false;
+}
+
+// The volumes holding the trusted-root ConfigMap (directly or projected).
+std::vector<std::string_view> TrustedRootVolumes(const yaml::Node* spec, const std::string& config_map) {
+  std::vector<std::string_view> out;
+  const yaml::Node* volumes = ListAt(spec, "volumes");
+  if (volumes == nullptr) return out;
+  for (const yaml::Node* v : volumes->items()) {
+    auto name = StringAt(v, "name");
+    if (!name) continue;
+    bool holds = StringAt(v->IsMapping() ? v->Get("configMap") : nullptr, "name") == std::optional<std::string_view>(config_map);
+    const yaml::Node* sources = v->IsMapping() && v->Get("projected") != nullptr ? ListAt(v->Get("projected"), "sources") : nullptr;
+    if (sources != nullptr) {
+      for (const yaml::Node* src : sources->items()) {
+        if (StringAt(src->IsMapping() ? src->Get("configMap") : nullptr, "name") == std::optional<std::string_view>(config_map)) holds = true;
+      }
+    }
+    if (holds) out.push_back(*name);
+  }
+  return out;
+}
+
+bool MountsAny(const yaml::Node* container, const std::vector<std::string_view>& volumes);
+
+// Keyless: the verifier says what it trusts (root, identity, issuer) and mounts the root.
+bool DeclaresKeyless(const yaml::Node* container, const yaml::Node* spec, const Parameters& p) {
+  return DeclaresEnv(container, {"AEGIS_TRUSTED_ROOT"}) &&
+         DeclaresEnv(container, {"AEGIS_CERTIFICATE_IDENTITY", "AEGIS_CERTIFICATE_IDENTITY_REGEXP"}) &&
+         DeclaresEnv(container, {"AEGIS_CERTIFICATE_OIDC_ISSUER", "AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP"}) &&
+         MountsAny(container, TrustedRootVolumes(spec, p.trusted_root_config_map));
+}
+
 bool MountsAny(const yaml::Node* container, const std::vector<std::string_view>& volumes) {
   const yaml::Node* mounts = ListAt(container, "volumeMounts");
   if (mounts == nullptr) return false;
@@ -138,8 +180,12 @@ void CheckSpec(const PodSpecRef& ref, const Parameters& p, const std::string& su
   std::vector<const yaml::Node*> named = NamedVerifiers(ref.spec, p);
   std::vector<const yaml::Node*> verifiers = AllowedVerifiers(named, p);
   bool native = KServeNative(ref, p);
-  bool vault = p.allow_vault_verification &&
-               std::any_of(verifiers.begin(), verifiers.end(), [](const yaml::Node* c) { return DeclaresVaultAddr(c); });
+  // Trust that needs no key volume: Vault, or keyless (a trusted root and an identity policy).
+  bool keyless_or_vault =
+      (p.allow_vault_verification &&
+       std::any_of(verifiers.begin(), verifiers.end(), [](const yaml::Node* c) { return DeclaresVaultAddr(c); })) ||
+      (p.allow_keyless_verification && !native &&
+       std::any_of(verifiers.begin(), verifiers.end(), [&](const yaml::Node* c) { return DeclaresKeyless(c, ref.spec, p); }));
   auto volumes = KeyVolumes(ref.spec, p.secret_name);
   if (!native && named.empty()) {
     add("AEGIS001", fmt::format("{}: no initContainer whose name matches /{}/", subject, p.init_container_pattern),
@@ -151,11 +197,11 @@ void CheckSpec(const PodSpecRef& ref, const Parameters& p, const std::string& su
         fmt::format("{}: no initContainer matching /{}/ runs {}", subject, p.init_container_pattern, ImageRequirement(p)),
         fmt::format("set the verifier's image to {}", ImageRequirement(p)));
   }
-  if (!volumes.any && !vault && !(native && p.allow_vault_verification)) {
+  if (!volumes.any && !keyless_or_vault && !(native && p.allow_vault_verification)) {
     add("AEGIS002", fmt::format("{}: no volume from secret {}", subject, p.secret_name),
         fmt::format("add a volume with secret.secretName: {}", p.secret_name));
   }
-  if (!native && p.require_mount && !verifiers.empty() && volumes.any && !vault) {
+  if (!native && p.require_mount && !verifiers.empty() && volumes.any && !keyless_or_vault) {
     bool mounted = std::any_of(verifiers.begin(), verifiers.end(),
                                [&](const yaml::Node* c) { return MountsAny(c, volumes.names); });
     if (!mounted) {
@@ -196,6 +242,7 @@ const yaml::Node* VerifierContainer(const yaml::Node* spec, const Parameters& p)
   auto volumes = KeyVolumes(spec, p.secret_name);
   for (const yaml::Node* c : verifiers) {
     if (p.allow_vault_verification && DeclaresVaultAddr(c)) return c;
+    if (p.allow_keyless_verification && DeclaresKeyless(c, spec, p)) return c;
     if (volumes.any && (!p.require_mount || MountsAny(c, volumes.names))) return c;
   }
   return nullptr;
