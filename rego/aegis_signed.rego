@@ -282,9 +282,7 @@ declares_value(e) if _ = e.valueFrom
 vault_path(spec) if {
 	allow_vault == true
 	some c in verifiers(spec)
-	some e in array_at(c, "env")
-	e.name == "VAULT_ADDR"
-	declares_value(e)
+	declares_env(c, {"VAULT_ADDR"})
 }
 
 # Keyless: the verifier declares a trusted root, an identity and an issuer, and mounts the
