@@ -517,3 +517,34 @@ TEST(RenderCli, InPlaceReconcileUpdatesTheVerifierOnceThenIsAFixedPoint) {
 
 }  // namespace
 }  // namespace aegis
+
+namespace aegis::testing {
+namespace {
+
+// KServe's S3 settings may be spread over files (a Secret here, its ServiceAccount there):
+// render reads every input before rendering any.
+TEST(RenderCli, KServeStorageSettingsFromSecretAndAccountInOtherFiles) {
+  TempDir d;
+  WriteFile(d.File("secret.yaml"),
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s3\n  namespace: models\n  annotations:\n"
+            "    serving.kserve.io/s3-endpoint: minio.storage:9000\n    serving.kserve.io/s3-usehttps: \"0\"\n"
+            "stringData: {AWS_ACCESS_KEY_ID: a, AWS_SECRET_ACCESS_KEY: b}\n");
+  WriteFile(d.File("account.yaml"), "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa, namespace: models}\nsecrets: [{name: s3}]\n");
+  WriteFile(d.File("isvc.yaml"),
+            "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: m, namespace: models}\nspec:\n"
+            "  predictor:\n    serviceAccountName: sa\n    model:\n      modelFormat: {name: sklearn}\n      storageUri: s3://b/m.tgz\n");
+  auto r = RunAegis("render --allow-unpinned secret.yaml account.yaml isvc.yaml", d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("{name: AWS_ENDPOINT_URL, value: \"http://minio.storage:9000\"}"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("secretKeyRef: {name: s3, key: AWS_SECRET_ACCESS_KEY}"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("value: \"b\""), std::string::npos) << "keys are referenced, never copied";
+  EXPECT_NE(r.err.find("the S3 settings of secret s3 (service account sa)"), std::string::npos) << r.err;
+  // Alone, the InferenceService gets no settings, and render says they do not reach the verifier.
+  auto alone = RunAegis("render --allow-unpinned isvc.yaml", d.path());
+  ASSERT_EQ(alone.exit_code, 0);
+  EXPECT_EQ(alone.out.find("AWS_ENDPOINT_URL"), std::string::npos);
+  EXPECT_NE(alone.err.find("do not reach it"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace aegis::testing

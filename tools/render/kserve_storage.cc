@@ -84,7 +84,7 @@ KServeStorage CollectKServeStorage(const std::vector<std::pair<std::string, std:
   KServeStorage out;
   for (const auto& [file, text] : inputs) {
     // Most inputs hold neither kind: not parsed twice for nothing.
-    if (text.find("ServiceAccount") == std::string::npos) continue;
+    if (text.find("ServiceAccount") == std::string::npos && text.find("Secret") == std::string::npos) continue;
     auto docs = yaml::ReadAll(file, text);
     if (!docs) continue;
     for (const auto& doc : *docs) {
