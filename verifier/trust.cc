@@ -55,6 +55,13 @@ Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vau
                    "--certificate-oidc-issuer-regexp)"};
     }
     if (auto bad = InvalidPattern(keyless.policy)) return Error{ErrorKind::kUsage, {}, {}, *bad};
+    // Both forms would admit a signer that matches either: one of each is the policy.
+    if (!keyless.policy.identity.empty() && !keyless.policy.identity_regexp.empty()) {
+      return Error{ErrorKind::kUsage, {}, {}, "give --certificate-identity or --certificate-identity-regexp, not both"};
+    }
+    if (!keyless.policy.issuer.empty() && !keyless.policy.issuer_regexp.empty()) {
+      return Error{ErrorKind::kUsage, {}, {}, "give --certificate-oidc-issuer or --certificate-oidc-issuer-regexp, not both"};
+    }
     auto root = SigstoreRoot::Load(keyless.trusted_root);
     if (!root) return root.error();
     trust.keyless = Keyless{std::move(*root), keyless.policy};

@@ -98,6 +98,9 @@ TEST(KeylessProgram, AnIncompletePolicyIsNoTrustAndABadPatternAUsageError) {
   EXPECT_EQ(no_issuer.exit_code, 7) << no_issuer.out << no_issuer.err;
   auto bad = RunAegis(base + " --certificate-identity-regexp '(' --certificate-oidc-issuer " + Q(r.issuer));
   EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+  auto both = RunAegis(base + " --certificate-identity " + Q(r.identity) + " --certificate-identity-regexp x --certificate-oidc-issuer " +
+                       Q(r.issuer));
+  EXPECT_EQ(both.exit_code, 2) << "either form would admit a signer: one of them is the policy";
   auto no_root = RunAegis("verify " + Q(Data(r.artifact)) + " --signature " + Q(Data(r.bundle)) + " --certificate-identity " +
                           Q(r.identity) + " --certificate-oidc-issuer " + Q(r.issuer));
   EXPECT_EQ(no_root.exit_code, 2) << "a policy without a trusted root" << no_root.err;
@@ -106,6 +109,47 @@ TEST(KeylessProgram, AnIncompletePolicyIsNoTrustAndABadPatternAUsageError) {
                                " --certificate-oidc-issuer " + Q(r.issuer));
   EXPECT_EQ(root_missing.exit_code, 7);
   EXPECT_NE((root_missing.out + root_missing.err).find("/nonexistent.json"), std::string::npos);
+}
+
+// `aegis render --keyless` makes a verifier that the keyless policy admits and that, run with
+// exactly the rendered environment and arguments (the ConfigMap mount mapped to the vectors'
+// trusted root), places a keyless-signed model — and refuses it for another identity.
+TEST(KeylessProgram, RenderedKeylessVerifierVerifiesWithItsOwnEnvironment) {
+  Row r = Rows()[2];  // prod-v03
+  ASSERT_EQ(r.name, "prod-v03");
+  TempDir d;
+  fs::copy_file(Data(r.artifact), d.File("model.bin"));
+  fs::copy_file(Data(r.bundle), d.File("model.bin.sigstore.json"));
+  ASSERT_EQ(RunAegis("policy export --only constraint --allow-keyless --namespaces models > " + d.File("policy.yaml")).exit_code, 0);
+  WriteFile(d.File("pod.json"), R"({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "server", "namespace": "models"},
+  "spec": {"containers": [{"name": "server", "image": "busybox", "args": ["--model-dir=/models"]}]}})");
+  for (const auto& [identity, want] : {std::pair<std::string, int>{r.identity, 0}, {"https://github.com/someone/else", 5}}) {
+    auto rendered = RunAegis("render --allow-unpinned --keyless --policy policy.yaml --certificate-identity " + Q(identity) +
+                                 " --certificate-oidc-issuer " + Q(r.issuer) + " --artifact file://" + d.File("model.bin") + " pod.json",
+                             d.path());
+    ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+    WriteFile(d.File("rendered.json"), rendered.out);
+    EXPECT_EQ(RunAegis("lint --policy policy.yaml rendered.json", d.path()).exit_code, 0) << "the keyless policy admits it";
+    auto pod = nlohmann::json::parse(rendered.out);
+    const auto& init = pod["spec"]["initContainers"][0];
+    std::string env;
+    for (const auto& e : init["env"]) {
+      std::string value = e["value"].get<std::string>();
+      if (e["name"] == "AEGIS_TRUSTED_ROOT") {  // the ConfigMap's mount, /etc/sigstore
+        EXPECT_EQ(value, "/etc/sigstore/trusted_root.json");
+        value = Data(r.root);
+      }
+      env += " " + e["name"].get<std::string>() + "=" + Q(value);
+    }
+    bool mounted = false;
+    for (const auto& m : init["volumeMounts"]) mounted = mounted || m["mountPath"] == "/etc/sigstore";
+    EXPECT_TRUE(mounted);
+    fs::remove_all(d.File("dest"));
+    auto run = RunShell("env -i PATH=/usr/bin:/bin" + env + " " + VAF_BIN + " --termination-log " + d.File("reason") + " " +
+                        Q(init["args"][0].get<std::string>()) + " " + d.File("dest"));
+    EXPECT_EQ(run.exit_code, want) << identity << "\n" << run.err;
+    EXPECT_EQ(fs::exists(d.File("dest/model.bin")), want == 0) << identity;
+  }
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ struct RenderFlags {
   bool in_place = false;
   bool diff = false;
   bool allow_unpinned = false;
+  bool keyless = false;
   uint64_t max_input_mb = kDefaultMaxInputBytes >> 20;
   render::TemplateOptions tmpl;
 };
@@ -62,6 +63,25 @@ int RunRender(RenderFlags f) {
   auto loaded = f.policy.empty() ? BuiltinConstraints() : LoadConstraints(f.policy);
   if (!loaded) return Fail(loaded.error());
   const auto& constraints = loaded->constraints;
+  if (f.keyless) {
+    auto& k = f.settings.keyless;
+    if ((k.identity.empty() == k.identity_regexp.empty()) || (k.issuer.empty() == k.issuer_regexp.empty())) {
+      return Fail(Error{ErrorKind::kUsage, {}, {}, "--keyless needs one of --certificate-identity and "
+                                                   "--certificate-identity-regexp, and one of --certificate-oidc-issuer and "
+                                                   "--certificate-oidc-issuer-regexp"});
+    }
+    // Every constraint must admit the keyless verifier, or the result would not conform.
+    for (const Constraint& c : constraints) {
+      if (!c.parameters.allow_keyless_verification) {
+        return Fail(Error{ErrorKind::kUsage, {}, {},
+                          fmt::format("--keyless: constraint {} does not allow keyless verification "
+                                      "(allowKeylessVerification): pass --policy with one that does (aegis policy export "
+                                      "--allow-keyless)",
+                                      c.name)});
+      }
+    }
+    if (k.config_map.empty()) k.config_map = constraints.front().parameters.trusted_root_config_map;
+  }
   // Names follow the policy: the secret of the (first) constraint unless given.
   f.settings.secret_name = f.secret_name.empty() ? constraints.front().parameters.secret_name : f.secret_name;
   for (const Constraint& c : constraints) {
@@ -212,6 +232,15 @@ void SetupRender(CLI::App& sub, int& exit_code) {
                  "templates: model-fetcher unless given")
       ->capture_default_str()
       ->each([f](const std::string& v) { f->settings.service_account = v; });
+  sub.add_flag("--keyless", f->keyless,
+               "The verifier trusts a Sigstore trusted root (ConfigMap, mounted at /etc/sigstore) and an identity policy "
+               "instead of a key (the policy must allow it: allowKeylessVerification)");
+  sub.add_option("--certificate-identity", f->settings.keyless.identity, "--keyless: the signer's identity (SAN)");
+  sub.add_option("--certificate-identity-regexp", f->settings.keyless.identity_regexp, "--keyless: RE2 pattern for the identity");
+  sub.add_option("--certificate-oidc-issuer", f->settings.keyless.issuer, "--keyless: the OIDC issuer");
+  sub.add_option("--certificate-oidc-issuer-regexp", f->settings.keyless.issuer_regexp, "--keyless: RE2 pattern for the issuer");
+  sub.add_option("--trusted-root-configmap", f->settings.keyless.config_map,
+                 "--keyless: the ConfigMap holding trusted_root.json (default: the policy's trustedRootConfigMap)");
   sub.add_option("--env-from-secret", f->settings.env_from_secret,
                  "Secret whose keys become the verifier's environment (AWS_ACCESS_KEY_ID, S3_ENDPOINT, …: envFrom)");
   sub.footer(

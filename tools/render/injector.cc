@@ -184,15 +184,20 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
       if (StringAt(v, "name") == std::optional<std::string_view>(name)) return v;
     return nullptr;
   };
+  // The trust volume: the key Secret, or (keyless) the trusted root's ConfigMap; any volume
+  // sourcing it is reused.
+  const bool keyless = !s_.keyless.config_map.empty();
+  const char* source_key = keyless ? "configMap" : "secret";
+  const std::string& source = keyless ? s_.keyless.config_map : s_.secret_name;
   std::string key_volume;
   for (const Node* v : volume_items) {
-    bool direct = StringAt(v->IsMapping() ? v->Get("secret") : nullptr, "secretName") ==
-                  std::optional<std::string_view>(s_.secret_name);
+    bool direct = StringAt(v->IsMapping() ? v->Get(source_key) : nullptr, keyless ? "name" : "secretName") ==
+                  std::optional<std::string_view>(source);
     bool projected = false;
     if (const Node* src = v->IsMapping() ? v->Path({"projected", "sources"}) : nullptr; src && src->IsSequence()) {
       for (const Node* e : src->items())
-        projected = projected || StringAt(e->IsMapping() ? e->Get("secret") : nullptr, "name") ==
-                                     std::optional<std::string_view>(s_.secret_name);
+        projected = projected || StringAt(e->IsMapping() ? e->Get(source_key) : nullptr, "name") ==
+                                     std::optional<std::string_view>(source);
     }
     if ((direct || projected) && StringAt(v, "name")) {
       key_volume = std::string(*StringAt(v, "name"));
@@ -201,14 +206,17 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
   }
   std::vector<YNode> new_volumes;
   if (key_volume.empty()) {
-    key_volume = s_.secret_name;
+    key_volume = keyless ? "sigstore-trusted-root" : s_.secret_name;
     if (const Node* taken = volume_named(key_volume)) {
-      return Fail(taken, fmt::format("volume {} already exists with another source (render would make it secret {})",
-                                     key_volume, s_.secret_name));
+      return Fail(taken, fmt::format("volume {} already exists with another source (render would make it {} {})", key_volume,
+                                     keyless ? "ConfigMap" : "secret", source));
     }
-    new_volumes.push_back(Map({{"name", Str(key_volume)},
-                               {"secret", Map({{"secretName", Str(s_.secret_name)}, {"defaultMode", Octal(0444)}})}}));
+    new_volumes.push_back(
+        keyless ? Map({{"name", Str(key_volume)}, {"configMap", Map({{"name", Str(source)}})}})
+                : Map({{"name", Str(key_volume)},
+                       {"secret", Map({{"secretName", Str(s_.secret_name)}, {"defaultMode", Octal(0444)}})}}));
   }
+  const std::string key_dir = keyless ? std::string(kTrustedRootDir) : s_.key_dir;
 
   // The verifier: an existing one is kept and completed; else a new one goes first. Among
   // several named like the verifier, the one running render's image, else one already
@@ -241,7 +249,7 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     new_volumes.push_back(Map({{"name", Str(model_volume)}, {"emptyDir", Map({})}}));
   }
 
-  Mount key_mount{key_volume, s_.key_dir, true, true};
+  Mount key_mount{key_volume, key_dir, true, true};
   Mount model_mount{model_volume, model_dir, false, false};
   if (verifier != nullptr) {
     auto st = EnsureMounts(verifier, {model_mount, key_mount}, "the verify initContainer");
@@ -268,7 +276,7 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     auto artifact = Artifact(ps);
     if (!artifact) return artifact.error();
     std::vector<YNode> args;
-    if (s_.key_dir != "/etc/cosign") args.push_back(Quoted("--key=" + s_.key_dir));
+    if (!keyless && s_.key_dir != "/etc/cosign") args.push_back(Quoted("--key=" + s_.key_dir));
     args.push_back(Quoted(*artifact));
     args.push_back(Quoted(model_dir));
     std::vector<std::pair<std::string, YNode>> security = {{"runAsNonRoot", Raw("true")}};
@@ -286,19 +294,23 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
         {"args", Seq(args, true)},
         {"terminationMessagePolicy", Str("FallbackToLogsOnError")},
         {"volumeMounts", Seq({Map({{"name", Str(model_volume)}, {"mountPath", Str(model_dir)}}),
-                              Map({{"name", Str(key_volume)}, {"mountPath", Str(s_.key_dir)}, {"readOnly", Raw("true")}})})},
+                              Map({{"name", Str(key_volume)}, {"mountPath", Str(key_dir)}, {"readOnly", Raw("true")}})})},
         {"securityContext", Map(std::move(security))},
         {"resources", Map({{"requests", Map({{"cpu", Str("100m")}, {"memory", Str("64Mi")}}, true)},
                            {"limits", Map({{"cpu", Quoted("1")}, {"memory", Str("256Mi")}}, true)}})},
     };
+    std::vector<YNode> keyless_env;
+    for (const EnvVar& e : KeylessEnv()) keyless_env.push_back(EnvEntry(e));
     if (auto kserve = KServeStorageEnv(ps)) {
-      std::vector<YNode> env;
+      std::vector<YNode> env = std::move(keyless_env);
       for (const EnvVar& e : kserve->env) env.push_back(EnvEntry(e));
       fields.emplace_back("env", Seq(std::move(env)));
       out_.notes.push_back({ps.spec->mark(), fmt::format("{}: verifier env: the S3 settings of secret {} (service account "
                                                          "{}), as KServe gives them to its storage-initializer",
                                                          where, fmt::join(kserve->secrets, ", "),
                                                          kserve->service_account)});
+    } else if (!keyless_env.empty()) {
+      fields.emplace_back("env", Seq(std::move(keyless_env)));
     }
     if (!s_.env_from_secret.empty()) {
       fields.emplace_back("envFrom", Seq({Map({{"secretRef", Map({{"name", Str(s_.env_from_secret)}}, true)}})}));

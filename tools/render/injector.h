@@ -41,7 +41,17 @@ struct RenderSettings {
   // KServe's S3 settings per service account, from the ServiceAccount and Secret manifests in
   // the input: given to a KServe component's verifier as KServe gives them to its own.
   std::shared_ptr<const KServeStorage> kserve_storage;
+  // --keyless: the verifier trusts a Sigstore root from a ConfigMap and an identity policy
+  // instead of a key (docs/SIGNATURES.md, "Keyless"); empty config_map: key mode.
+  struct Keyless {
+    std::string config_map;
+    std::string identity, identity_regexp, issuer, issuer_regexp;
+  } keyless;
 };
+
+// Where the verifier mounts the trusted root in keyless mode, and the file it reads there.
+inline constexpr std::string_view kTrustedRootDir = "/etc/sigstore";
+inline constexpr std::string_view kTrustedRootFile = "/etc/sigstore/trusted_root.json";
 
 struct ObjectEdits {
   std::vector<Edit> edits;

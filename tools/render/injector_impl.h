@@ -64,6 +64,8 @@ class Injector {
   // KServe's S3 settings for this component's service account (kserve_storage.h), or nullopt.
   std::optional<StorageEnv> KServeStorageEnv(const PodSpecRef& ps) const;
   static YNode EnvEntry(const EnvVar& e);
+  // --keyless: the trusted root and the identity policy, as verify-and-fetch's environment.
+  std::vector<EnvVar> KeylessEnv() const;
   // An existing verifier brought to what the flags and annotations say: image (--image),
   // artifact, the hardened securityContext; a note per change.
   Status ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where);

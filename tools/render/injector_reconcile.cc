@@ -6,6 +6,9 @@
 
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <set>
+
 namespace aegis::render::internal {
 
 Status Injector::ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where) {
@@ -66,6 +69,17 @@ std::optional<StorageEnv> Injector::KServeStorageEnv(const PodSpecRef& ps) const
   return s_.kserve_storage->For(obj_.namespace_, account);
 }
 
+std::vector<EnvVar> Injector::KeylessEnv() const {
+  const auto& k = s_.keyless;
+  if (k.config_map.empty()) return {};
+  std::vector<EnvVar> env = {{"AEGIS_TRUSTED_ROOT", std::string(kTrustedRootFile), "", ""}};
+  if (!k.identity.empty()) env.push_back({"AEGIS_CERTIFICATE_IDENTITY", k.identity, "", ""});
+  if (!k.identity_regexp.empty()) env.push_back({"AEGIS_CERTIFICATE_IDENTITY_REGEXP", k.identity_regexp, "", ""});
+  if (!k.issuer.empty()) env.push_back({"AEGIS_CERTIFICATE_OIDC_ISSUER", k.issuer, "", ""});
+  if (!k.issuer_regexp.empty()) env.push_back({"AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP", k.issuer_regexp, "", ""});
+  return env;
+}
+
 YNode Injector::EnvEntry(const EnvVar& e) {
   if (e.secret.empty()) return Map({{"name", Str(e.name)}, {"value", Quoted(e.value)}}, true);
   return Map({{"name", Str(e.name)},
@@ -84,6 +98,41 @@ Status Injector::StorageSettings(const PodSpecRef& ps, const Node* verifier, con
     }
   }
   if (verifier == nullptr) return Ok{};  // a new verifier has it all already
+  std::vector<YNode> add_env;  // one insertion: two into a missing `env` would write the key twice
+  if (auto keyless = KeylessEnv(); !keyless.empty()) {
+    // An existing verifier gets the trusted root and identity policy it lacks (by name).
+    // One present with another literal value is brought to the flag's (render owns it).
+    std::set<std::string> present;
+    if (const Node* env = verifier->Get("env"); env != nullptr && env->IsSequence()) {
+      for (const Node* e : env->items()) {
+        auto n = StringAt(e->IsMapping() ? e : nullptr, "name");
+        if (!n) continue;
+        present.emplace(*n);
+        // An identity or issuer form the flags do not give would stay in force next to theirs.
+        bool policy_var = n->starts_with("AEGIS_CERTIFICATE_");
+        bool wanted = std::any_of(keyless.begin(), keyless.end(), [&](const EnvVar& w) { return w.name == *n; });
+        if (policy_var && !wanted) {
+          return Fail(e, fmt::format("the verifier sets {}, which the keyless flags replace: remove it (left in place it "
+                                     "would still decide who may sign)",
+                                     *n));
+        }
+        for (const EnvVar& want : keyless) {
+          const Node* value = e->Get("value");
+          if (want.name != *n || value == nullptr || value->AsString() == std::optional<std::string_view>(want.value)) continue;
+          out_.notes.push_back({value->mark(), fmt::format("{}: verifier env {}: {} → {}", where, want.name, value->scalar(), want.value)});
+          if (auto st = editor_.ReplaceScalar(value, EmitFlow(Quoted(want.value))); !st) return st;
+        }
+      }
+    }
+    std::vector<YNode> missing;
+    for (const EnvVar& e : keyless) {
+      if (!present.count(e.name)) missing.push_back(EnvEntry(e));
+    }
+    if (!missing.empty()) {
+      out_.notes.push_back({verifier->mark(), fmt::format("{}: verifier env: keyless trust (trusted root, identity, issuer)", where)});
+      for (auto& m : missing) add_env.push_back(std::move(m));
+    }
+  }
   if (auto kserve = KServeStorageEnv(ps)) {
     // Brought to an existing verifier unless it sets storage variables of its own (those are
     // the user's: half of KServe's settings next to half of theirs would mix two endpoints).
@@ -103,13 +152,14 @@ Status Injector::StorageSettings(const PodSpecRef& ps, const Node* verifier, con
                                                           where, fmt::join(own, ", "), fmt::join(kserve->secrets, ", "),
                                                           kserve->service_account)});
     } else {
-      std::vector<YNode> entries;
-      for (const EnvVar& e : kserve->env) entries.push_back(EnvEntry(e));
+      for (const EnvVar& e : kserve->env) add_env.push_back(EnvEntry(e));
       out_.notes.push_back({verifier->mark(), fmt::format("{}: verifier env: the S3 settings of secret {} (service account "
                                                           "{}), as KServe gives them to its storage-initializer",
                                                           where, fmt::join(kserve->secrets, ", "), kserve->service_account)});
-      if (auto st = editor_.AddToList(verifier, "env", std::move(entries)); !st) return st;
     }
+  }
+  if (!add_env.empty()) {
+    if (auto st = editor_.AddToList(verifier, "env", std::move(add_env)); !st) return st;
   }
   if (s_.env_from_secret.empty()) return Ok{};
   const Node* env_from = verifier->Get("envFrom");
