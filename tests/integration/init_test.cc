@@ -148,10 +148,12 @@ namespace {
 // The README's quick start, as written: its local `aegis` steps (init, sign, render, lint,
 // export; not canary, which needs a cluster) run in order on a plain Triton Deployment, with REG and the digest filled in. A step
 // that drifts from the CLI (a flag renamed, a policy that refuses the image) fails here.
-TEST(Init, ReadmeQuickStartRunsAsWritten) {
+// The `aegis` lines of the first sh block after `heading` in README.md, continuations joined,
+// trailing comments dropped.
+std::vector<std::string> ReadmeSteps(const std::string& heading) {
   std::string readme = ReadFile(SourcePath("README.md"));
-  size_t begin = readme.find("## Quick start");
-  ASSERT_NE(begin, std::string::npos);
+  size_t begin = readme.find(heading);
+  if (begin == std::string::npos) return {};
   begin = readme.find("```sh\n", begin);
   size_t end = readme.find("```\n", begin + 6);
   std::string block = readme.substr(begin + 6, end - begin - 6);
@@ -174,34 +176,65 @@ TEST(Init, ReadmeQuickStartRunsAsWritten) {
       current.pop_back();
     }
   }
-  ASSERT_GE(steps.size(), 5u) << block;
-  auto fill = [](std::string s) {
-    for (size_t at; (at = s.find("REG/")) != std::string::npos;) s.replace(at, 4, "registry.example/");
-    for (size_t at; (at = s.find("sha256:…")) != std::string::npos;) s.replace(at, 10, "sha256:" + std::string(64, 'a'));
-    return s;
-  };
-  TempDir d;
+  return steps;
+}
+
+std::string Fill(std::string s) {
+  for (size_t at; (at = s.find("REG/")) != std::string::npos;) s.replace(at, 4, "registry.example/");
+  for (size_t at; (at = s.find("sha256:…")) != std::string::npos;) s.replace(at, 10, "sha256:" + std::string(64, 'a'));
+  return s;
+}
+
+void WriteTriton(const TempDir& d) {
   std::filesystem::create_directory(d.File("deploy"));
   WriteFile(d.File("deploy/triton.yaml"),
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: triton, namespace: models}\nspec:\n"
             "  selector: {matchLabels: {app: triton}}\n  template:\n    metadata: {labels: {app: triton}}\n    spec:\n"
             "      containers:\n        - name: triton\n          image: nvcr.io/nvidia/tritonserver:24.08-py3\n"
             "          args: [tritonserver, --model-repository=/models]\n");
+}
+
+// The README's quick start, as written: its local `aegis` steps (init, sign, render, lint,
+// export; not canary, which needs a cluster) run in order on a plain Triton Deployment, with
+// REG and the digest filled in. A step that drifts from the CLI fails here.
+TEST(Init, ReadmeQuickStartRunsAsWritten) {
+  std::vector<std::string> steps = ReadmeSteps("## Quick start");
+  ASSERT_GE(steps.size(), 5u);
+  TempDir d;
+  WriteTriton(d);
   WriteFile(d.File("model.tar.gz"), "not really a tarball, but signed all the same\n");
   size_t ran = 0;
   for (const std::string& step : steps) {
     if (step.rfind("aegis canary", 0) == 0) continue;  // needs a cluster (tests/integration/canary_test.cc)
-    std::string cmd = fill(step);
+    std::string cmd = Fill(step);
     auto r = RunShell("'" AEGIS_BIN "' " + cmd.substr(6), d.path());
     EXPECT_EQ(r.exit_code, 0) << cmd << "\n" << r.out << r.err;
     ++ran;
   }
   EXPECT_GE(ran, 5u);  // init, sign, render, lint, export
-  // What the steps made: a signed artifact, a rendered workload that the lint step passed.
   EXPECT_TRUE(std::filesystem::exists(d.File("model.tar.gz.sigstore.json")));
   std::string rendered = ReadFile(d.File("deploy/triton.yaml"));
   EXPECT_NE(rendered.find("registry.example/aegis/verify-and-fetch@sha256:"), std::string::npos) << rendered;
   EXPECT_NE(rendered.find("s3://models/resnet/v3.tar.gz"), std::string::npos);
+}
+
+// The keyless section's export and render steps, as written (the verify step needs the
+// bucket; tests/verifier/keyless_program_test.cc runs a rendered keyless verifier).
+TEST(Init, ReadmeKeylessStepsRunAsWritten) {
+  std::vector<std::string> steps = ReadmeSteps("### Keyless: models signed with Sigstore");
+  ASSERT_EQ(steps.size(), 3u);
+  TempDir d;
+  WriteTriton(d);
+  for (size_t i = 0; i < 2; ++i) {
+    std::string cmd = Fill(steps[i]);
+    auto r = RunShell("'" AEGIS_BIN "' " + cmd.substr(6), d.path());
+    EXPECT_EQ(r.exit_code, 0) << cmd << "\n" << r.out << r.err;
+  }
+  std::string rendered = ReadFile(d.File("deploy/triton.yaml"));
+  EXPECT_NE(rendered.find("AEGIS_CERTIFICATE_OIDC_ISSUER"), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find("configMap:"), std::string::npos) << rendered;
+  EXPECT_EQ(rendered.find("cosign-public-key"), std::string::npos) << "no key Secret in keyless mode";
+  EXPECT_EQ(RunAegis("lint --policy keyless.yaml --namespace-labels '*=aegis.dev/model-serving=true' deploy/", d.path()).exit_code, 0);
 }
 
 }  // namespace
