@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/base64.h"
+#include "util/json_access.h"
 #include "verifier/crypto.h"
 #include "verifier/verify_error.h"
 
@@ -42,14 +43,8 @@ std::string PemToDer(std::string_view pem) {
   return der ? *der : std::string();
 }
 
-std::string Str(const json& j, std::initializer_list<const char*> path) {
-  const json* cur = &j;
-  for (const char* k : path) {
-    if (!cur->is_object() || !cur->contains(k)) return {};
-    cur = &(*cur)[k];
-  }
-  return cur->is_string() ? cur->get<std::string>() : std::string();
-}
+// The string at a path of the logged body, "" when absent (util/json_access.h).
+std::string Str(const json& j, std::initializer_list<const char*> path) { return JsonStringOr(j, path); }
 
 }  // namespace
 
