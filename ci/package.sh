@@ -35,6 +35,13 @@ set -e
 aegis policy check /usr/share/aegis/policies/constrainttemplate.yaml /usr/share/aegis/policies/constraint-enforce.yaml ||
   fail "installed policies do not check"
 verify-and-fetch --version >/dev/null
+# The shipped public-good root verifies a real keyless bundle (the vectors' prod-v03).
+v="$root/tests/testdata/sigstore/prod-v03"
+aegis verify "$v/artifact" --signature "$v/bundle.sigstore.json" --trusted-root /usr/share/aegis/sigstore/prod.json \
+  --certificate-identity-regexp '^https://github.com/sigstore-conformance/' \
+  --certificate-oidc-issuer https://token.actions.githubusercontent.com >/dev/null ||
+  fail "the installed /usr/share/aegis/sigstore/prod.json does not verify a production keyless bundle"
+[ -f /usr/share/aegis/sigstore/README.md ] || fail "the shipped roots' provenance is missing"
 for page in aegis aegis-lint aegis-sign verify-and-fetch; do
   [ -f "/usr/share/man/man1/$page.1" ] || [ -f "/usr/share/man/man1/$page.1.gz" ] || fail "man page $page missing"
 done

@@ -13,6 +13,7 @@ install(TARGETS aegis verify-and-fetch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDI
 install(DIRECTORY policies/ DESTINATION ${CMAKE_INSTALL_DATADIR}/aegis/policies)
 install(DIRECTORY rego/ DESTINATION ${CMAKE_INSTALL_DATADIR}/aegis/rego)
 install(DIRECTORY manifests/ DESTINATION ${CMAKE_INSTALL_DATADIR}/aegis/manifests)
+install(DIRECTORY verifier/sigstore-roots/ DESTINATION ${CMAKE_INSTALL_DATADIR}/aegis/sigstore)
 install(DIRECTORY ${CMAKE_BINARY_DIR}/share/man/ DESTINATION ${CMAKE_INSTALL_MANDIR})
 install(FILES ${CMAKE_BINARY_DIR}/share/completions/aegis ${CMAKE_BINARY_DIR}/share/completions/verify-and-fetch
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)

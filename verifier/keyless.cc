@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "verifier/crypto.h"
+#include "verifier/timestamp.h"
 #include "verifier/verify_error.h"
 
 namespace aegis::verifier {
@@ -39,12 +40,10 @@ std::string Der(X509_PUBKEY* key) {
   return out;
 }
 
-std::string Utc(int64_t t) { return FormatUtc(t); }
-
 // The leaf chains to a Fulcio CA of the root that was valid at `at`; its issuer when it does.
 Expected<X509Ptr> VerifyChain(X509* leaf, const std::vector<std::string>& bundle_chain, const SigstoreRoot& root, int64_t at) {
   std::string last = "no certificate authority in the trusted root was valid then";
-  for (const FulcioCa& ca : root.cas) {
+  for (const CertificateAuthority& ca : root.cas) {
     if (!ca.valid.Contains(at) || ca.chain.empty()) continue;
     std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), X509_STORE_free);
     X509_STORE_add_cert(store.get(), ca.chain.back().get());
@@ -73,7 +72,7 @@ Expected<X509Ptr> VerifyChain(X509* leaf, const std::vector<std::string>& bundle
     last = X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));
   }
   return Failed("cert-chain", fmt::format("the signing certificate does not chain to a Fulcio CA of {} at {} ({})",
-                                          root.file, Utc(at), last));
+                                          root.file, FormatUtc(at), last));
 }
 
 // RFC 6962 3.2: an embedded SCT signs the precertificate (the leaf without its SCT list)
@@ -183,15 +182,6 @@ std::string LeafPem(X509* leaf) {
 
 }  // namespace
 
-std::string FormatUtc(int64_t t) {
-  time_t tt = static_cast<time_t>(t);
-  struct tm tm {};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::optional<std::string> InvalidPattern(const IdentityPolicy& policy) {
   for (const auto& [flag, pattern] : {std::pair<const char*, const std::string*>{"--certificate-identity-regexp", &policy.identity_regexp},
                                       {"--certificate-oidc-issuer-regexp", &policy.issuer_regexp}}) {
@@ -217,18 +207,32 @@ Expected<KeylessSigner> VerifyKeyless(const SignatureFile& sig, const SigstoreRo
                             ? sig.dsse_signatures[0]
                             : sig.signature,
                         logged_digest};
+  // The signing times: what timestamp authorities attest (every timestamp must verify) and
+  // each entry's integrated time. The certificate must have been valid at all of them.
+  std::vector<int64_t> attested;
+  for (const std::string& ts : sig.rfc3161_timestamps) {
+    auto t = VerifyRfc3161Timestamp(ts, logged.signature, root);
+    if (!t) return t.error();
+    attested.push_back(*t);
+  }
+  std::vector<int64_t> times = attested;
   for (const TlogEntry& e : sig.tlog_entries) {
-    if (auto st = VerifyTlogEntry(e, root, logged); !st) return st.error();
+    if (e.integrated_time <= 0 && attested.empty()) {
+      return Failed("tlog", "the entry has no integrated time (Rekor v2) and the bundle no RFC 3161 timestamp to date it");
+    }
+    int64_t at = e.integrated_time > 0 ? e.integrated_time : attested.front();
+    if (auto st = VerifyTlogEntry(e, root, logged, at); !st) return st.error();
+    if (e.integrated_time > 0) times.push_back(e.integrated_time);
   }
-  const TlogEntry& entry = sig.tlog_entries.front();
-  if (entry.integrated_time <= 0) {
-    return Failed("tlog", "the entry has no integrated time (a Rekor v2 entry needs an RFC 3161 timestamp, not supported yet)");
+  X509Ptr issuer_cert;
+  for (int64_t at : times) {
+    auto issuer = VerifyChain(leaf.get(), sig.certificates, root, at);
+    if (!issuer) return issuer.error();
+    issuer_cert = *issuer;
   }
-  auto issuer_cert = VerifyChain(leaf.get(), sig.certificates, root, entry.integrated_time);
-  if (!issuer_cert) return issuer_cert.error();
   const uint32_t eku = X509_get_extended_key_usage(leaf.get());
   if (eku == UINT32_MAX || (eku & XKU_CODE_SIGN) == 0) return Failed("cert-chain", "the certificate is not for code signing");
-  if (auto st = VerifySct(leaf.get(), issuer_cert->get(), root); !st) return st.error();
+  if (auto st = VerifySct(leaf.get(), issuer_cert.get(), root); !st) return st.error();
 
   KeylessSigner out;
   out.issuer = OidcIssuer(leaf.get());
@@ -256,8 +260,9 @@ Expected<KeylessSigner> VerifyKeyless(const SignatureFile& sig, const SigstoreRo
   auto key = ParsePublicKey(LeafPem(leaf.get()), fmt::format("Fulcio certificate for {}", out.identity));
   if (!key) return Failed("keyless", "the certificate's key is not usable: " + key.error().message);
   out.key = std::move(*key);
+  const TlogEntry& entry = sig.tlog_entries.front();
   out.log_index = entry.log_index;
-  out.signing_time = entry.integrated_time;
+  out.signing_time = entry.integrated_time > 0 ? entry.integrated_time : attested.front();
   return out;
 }
 

@@ -1,9 +1,11 @@
 // Keyless (Sigstore) trust: a bundle signed with a short-lived Fulcio certificate and logged
 // in Rekor is accepted when, all offline against a trusted root (sigstore_root.h):
 //   tlog-missing   the bundle carries a transparency-log entry;
+//   timestamp      every RFC 3161 timestamp is by a timestamp authority of the root, over the
+//                  signature (timestamp.h);
 //   tlog / set / inclusion-proof / checkpoint / tlog-body   each entry verifies (tlog.h);
-//   cert-chain     the leaf chains to a Fulcio CA of the root that was valid at the signing
-//                  time (the entry's integrated time), and allows code signing;
+//   cert-chain     the leaf chains to a Fulcio CA of the root at every signing time (each
+//                  entry's integrated time, each timestamp's time), and allows code signing;
 //   sct            an embedded SCT by a CT log of the root verifies over the precertificate;
 //   identity, issuer  the SAN and the OIDC issuer extension satisfy the policy.
 // The caller then checks the signature itself with the leaf's key (signature.h).
@@ -29,9 +31,6 @@ struct IdentityPolicy {
 
 // A message naming the invalid RE2 pattern of the policy, if one is.
 std::optional<std::string> InvalidPattern(const IdentityPolicy& policy);
-
-// "2024-03-19T17:26:26Z"
-std::string FormatUtc(int64_t seconds);
 
 struct KeylessSigner {
   TrustedKey key;  // the leaf's public key

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/json_access.h"
 #include "verifier/model_tree.h"
 #include "verifier/vault.h"
 #include "verifier/verify_error.h"
@@ -22,15 +23,10 @@ using nlohmann::json;
 
 Error Bad(std::string msg) { return Error{VerifyError::kSignature, {}, {}, std::move(msg)}; }
 
-std::string StringAt(const json& j, std::initializer_list<const char*> path);
-
 // A decimal int64 that sigstore writes as a JSON string (or a number).
 std::optional<int64_t> IntAt(const json& j, std::initializer_list<const char*> path) {
-  const json* cur = &j;
-  for (const char* k : path) {
-    if (!cur->is_object() || !cur->contains(k)) return std::nullopt;
-    cur = &(*cur)[k];
-  }
+  const json* cur = JsonAt(j, path);
+  if (cur == nullptr) return std::nullopt;
   if (cur->is_number_integer()) return cur->get<int64_t>();
   if (!cur->is_string()) return std::nullopt;
   const std::string& t = cur->get_ref<const std::string&>();
@@ -45,8 +41,8 @@ Expected<std::vector<TlogEntry>> ParseTlogEntries(const json& list) {
     TlogEntry e;
     auto index = IntAt(t, {"logIndex"});
     auto time = IntAt(t, {"integratedTime"});
-    auto id = Base64Decode(StringAt(t, {"logId", "keyId"}));
-    auto body = Base64Decode(StringAt(t, {"canonicalizedBody"}));
+    auto id = Base64Decode(JsonStringOr(t, {"logId", "keyId"}));
+    auto body = Base64Decode(JsonStringOr(t, {"canonicalizedBody"}));
     if (!index || !id || id->empty() || !body || body->empty()) {
       return Bad("bundle tlog entry without logIndex, logId.keyId or canonicalizedBody");
     }
@@ -54,9 +50,9 @@ Expected<std::vector<TlogEntry>> ParseTlogEntries(const json& list) {
     e.integrated_time = time.value_or(0);
     e.log_id = *id;
     e.body = *body;
-    e.kind = StringAt(t, {"kindVersion", "kind"});
-    e.version = StringAt(t, {"kindVersion", "version"});
-    if (std::string set = StringAt(t, {"inclusionPromise", "signedEntryTimestamp"}); !set.empty()) {
+    e.kind = JsonStringOr(t, {"kindVersion", "kind"});
+    e.version = JsonStringOr(t, {"kindVersion", "version"});
+    if (std::string set = JsonStringOr(t, {"inclusionPromise", "signedEntryTimestamp"}); !set.empty()) {
       auto raw = Base64Decode(set);
       if (!raw) return Bad("bundle signedEntryTimestamp is not base64");
       e.signed_entry_timestamp = *raw;
@@ -65,7 +61,7 @@ Expected<std::vector<TlogEntry>> ParseTlogEntries(const json& list) {
       const json& p = t["inclusionProof"];
       auto pi = IntAt(p, {"logIndex"});
       auto size = IntAt(p, {"treeSize"});
-      auto root = Base64Decode(StringAt(p, {"rootHash"}));
+      auto root = Base64Decode(JsonStringOr(p, {"rootHash"}));
       if (!pi || !size || !root) return Bad("bundle inclusionProof without logIndex, treeSize or rootHash");
       e.has_proof = true;
       e.proof_index = *pi;
@@ -78,20 +74,11 @@ Expected<std::vector<TlogEntry>> ParseTlogEntries(const json& list) {
           e.hashes.push_back(*raw);
         }
       }
-      e.checkpoint = StringAt(p, {"checkpoint", "envelope"});
+      e.checkpoint = JsonStringOr(p, {"checkpoint", "envelope"});
     }
     out.push_back(std::move(e));
   }
   return out;
-}
-
-std::string StringAt(const json& j, std::initializer_list<const char*> path) {
-  const json* cur = &j;
-  for (const char* k : path) {
-    if (!cur->is_object() || !cur->contains(k)) return {};
-    cur = &(*cur)[k];
-  }
-  return cur->is_string() ? cur->get<std::string>() : std::string();
 }
 
 // DSSE pre-authentication encoding: the bytes that are actually signed.
@@ -148,7 +135,7 @@ Expected<SignatureFile> ParseSignatureFile(std::string_view text) {
   SignatureFile s;
   json j = json::parse(text, nullptr, false);
   if (!j.is_discarded() && j.is_object()) {
-    std::string vault = StringAt(j, {"data", "signature"});
+    std::string vault = JsonStringOr(j, {"data", "signature"});
     if (vault.rfind("vault:", 0) == 0) {
       auto v = ParseVaultSignature(vault);
       if (!v) return v.error();
@@ -158,16 +145,16 @@ Expected<SignatureFile> ParseSignatureFile(std::string_view text) {
       return s;
     }
     if (j.contains("base64Signature")) {  // cosign's own bundle (`sign-blob --bundle` before the new format)
-      auto raw = Base64Decode(StringAt(j, {"base64Signature"}));
+      auto raw = Base64Decode(JsonStringOr(j, {"base64Signature"}));
       if (!raw || raw->empty()) return Bad("cosign bundle base64Signature is not base64");
       s.format = SignatureFile::Format::kLegacy;
       s.signature = *raw;
       s.has_tlog = j.contains("rekorBundle") && j["rekorBundle"].is_object();
       return s;
     }
-    std::string media = StringAt(j, {"mediaType"});
+    std::string media = JsonStringOr(j, {"mediaType"});
     if (!media.starts_with("application/vnd.dev.sigstore.bundle")) return Bad("JSON signature file is not a sigstore bundle");
-    s.hint = StringAt(j, {"verificationMaterial", "publicKey", "hint"});
+    s.hint = JsonStringOr(j, {"verificationMaterial", "publicKey", "hint"});
     if (j.contains("verificationMaterial") && j["verificationMaterial"].is_object()) {
       const json& vm = j["verificationMaterial"];
       std::vector<const json*> certs;
@@ -178,7 +165,7 @@ Expected<SignatureFile> ParseSignatureFile(std::string_view text) {
         certs.push_back(&vm["certificate"]);
       }
       for (const json* c : certs) {
-        auto der = Base64Decode(StringAt(*c, {"rawBytes"}));
+        auto der = Base64Decode(JsonStringOr(*c, {"rawBytes"}));
         if (!der || der->empty()) return Bad("bundle certificate rawBytes is not base64");
         s.certificates.push_back(*der);
       }
@@ -190,13 +177,21 @@ Expected<SignatureFile> ParseSignatureFile(std::string_view text) {
       if (!entries) return entries.error();
       s.tlog_entries = std::move(*entries);
     }
+    if (const json* ts = JsonAt(j, {"verificationMaterial", "timestampVerificationData", "rfc3161Timestamps"})) {
+      if (!ts->is_array()) return Bad("bundle rfc3161Timestamps is not a list");
+      for (const json& t : *ts) {
+        auto der = Base64Decode(JsonStringOr(t, {"signedTimestamp"}));
+        if (!der || der->empty()) return Bad("bundle rfc3161Timestamps signedTimestamp is missing or not base64");
+        s.rfc3161_timestamps.push_back(*der);
+      }
+    }
     if (j.contains("messageSignature")) {
       s.format = SignatureFile::Format::kBundleMessage;
-      auto sig = Base64Decode(StringAt(j, {"messageSignature", "signature"}));
+      auto sig = Base64Decode(JsonStringOr(j, {"messageSignature", "signature"}));
       if (!sig) return Bad("bundle messageSignature.signature is not base64");
       s.signature = *sig;
-      s.digest_algorithm = StringAt(j, {"messageSignature", "messageDigest", "algorithm"});
-      std::string d = StringAt(j, {"messageSignature", "messageDigest", "digest"});
+      s.digest_algorithm = JsonStringOr(j, {"messageSignature", "messageDigest", "algorithm"});
+      std::string d = JsonStringOr(j, {"messageSignature", "messageDigest", "digest"});
       if (!d.empty()) {
         auto raw = Base64Decode(d);
         if (!raw) return Bad("bundle messageDigest.digest is not base64");
@@ -207,13 +202,13 @@ Expected<SignatureFile> ParseSignatureFile(std::string_view text) {
     if (j.contains("dsseEnvelope") && j["dsseEnvelope"].is_object()) {
       s.format = SignatureFile::Format::kModelSigning;
       const json& env = j["dsseEnvelope"];
-      s.payload_type = StringAt(env, {"payloadType"});
-      auto payload = Base64Decode(StringAt(env, {"payload"}));
+      s.payload_type = JsonStringOr(env, {"payloadType"});
+      auto payload = Base64Decode(JsonStringOr(env, {"payload"}));
       if (!payload) return Bad("DSSE payload is not base64");
       s.payload = *payload;
       if (env.contains("signatures") && env["signatures"].is_array()) {
         for (const json& sig : env["signatures"]) {
-          auto raw = Base64Decode(StringAt(sig, {"sig"}));
+          auto raw = Base64Decode(JsonStringOr(sig, {"sig"}));
           if (raw) s.dsse_signatures.push_back(*raw);
         }
       }
@@ -274,7 +269,7 @@ Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artif
 
 bool IsModelSigningStatement(std::string_view payload) {
   json statement = json::parse(payload, nullptr, false);
-  return statement.is_object() && StringAt(statement, {"predicateType"}).starts_with("https://model_signing/");
+  return statement.is_object() && JsonStringOr(statement, {"predicateType"}).starts_with("https://model_signing/");
 }
 
 Expected<Verified> VerifyStatementArtifact(const SignatureFile& sig, const Digests& artifact,
@@ -295,8 +290,8 @@ Expected<Verified> VerifyStatementArtifact(const SignatureFile& sig, const Diges
   const json* subjects = statement.is_object() && statement.contains("subject") ? &statement["subject"] : nullptr;
   if (subjects != nullptr && subjects->is_array()) {
     for (const json& subject : *subjects) {
-      if (StringAt(subject, {"digest", "sha256"}) == Hex(artifact.sha256)) {
-        v->subject = StringAt(subject, {"name"});
+      if (JsonStringOr(subject, {"digest", "sha256"}) == Hex(artifact.sha256)) {
+        v->subject = JsonStringOr(subject, {"name"});
         return v;
       }
     }

@@ -28,6 +28,7 @@ struct SignatureFile {
   std::string hint;              // A/D: verificationMaterial.publicKey.hint (unauthenticated)
   bool has_tlog = false;         // A/D: tlogEntries present (checked in keyless verification only)
   std::vector<TlogEntry> tlog_entries;
+  std::vector<std::string> rfc3161_timestamps;  // A/D: DER TimeStampResp (timestampVerificationData)
   std::string payload_type;      // D
   std::string payload;           // D: raw in-toto statement
   std::vector<std::string> dsse_signatures;  // D: raw

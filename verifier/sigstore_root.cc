@@ -64,6 +64,36 @@ Expected<std::vector<LogKey>> Logs(const json& list, const std::string& what) {
   return out;
 }
 
+Expected<std::vector<CertificateAuthority>> Authorities(const json& list, const std::string& what) {
+  std::vector<CertificateAuthority> out;
+  if (!list.is_array()) return out;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const json& ca = list[i];
+    std::string name = fmt::format("{}[{}]", what, i);
+    CertificateAuthority a;
+    a.uri = Str(ca, "uri");
+    const json* certs = ca.is_object() && ca.contains("certChain") && ca["certChain"].is_object() &&
+                                ca["certChain"].contains("certificates")
+                            ? &ca["certChain"]["certificates"]
+                            : nullptr;
+    if (certs == nullptr || !certs->is_array() || certs->empty()) {
+      return Error{VerifyError::kTrust, {}, {}, name + ": certChain.certificates is empty"};
+    }
+    for (const json& c : *certs) {
+      auto der = Base64Decode(Str(c, "rawBytes"));
+      const auto* p = der ? reinterpret_cast<const unsigned char*>(der->data()) : nullptr;
+      X509* x = der ? d2i_X509(nullptr, &p, static_cast<long>(der->size())) : nullptr;
+      if (x == nullptr) return Error{VerifyError::kTrust, {}, {}, name + ": a certificate is not base64 DER X.509"};
+      a.chain.emplace_back(x, X509_free);
+    }
+    auto valid = WindowOf(ca.is_object() && ca.contains("validFor") ? ca["validFor"] : json(), name);
+    if (!valid) return valid.error();
+    a.valid = *valid;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<int64_t> ParseRfc3339(std::string_view s) {
@@ -110,6 +140,15 @@ std::optional<int64_t> ParseRfc3339(std::string_view s) {
   return static_cast<int64_t>(timegm(&tm)) - offset;
 }
 
+std::string FormatUtc(int64_t t) {
+  time_t tt = static_cast<time_t>(t);
+  struct tm tm {};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 Expected<SigstoreRoot> SigstoreRoot::Load(const std::string& path) {
   auto text = ReadInput(path, 16 << 20);
   if (!text) return Error{VerifyError::kTrust, path, {}, "cannot read the trusted root: " + text.error().message};
@@ -125,31 +164,12 @@ Expected<SigstoreRoot> SigstoreRoot::Parse(std::string_view json_text, const std
   }
   SigstoreRoot root;
   root.file = source;
-  if (j.contains("certificateAuthorities") && j["certificateAuthorities"].is_array()) {
-    const json& cas = j["certificateAuthorities"];
-    for (size_t i = 0; i < cas.size(); ++i) {
-      const json& ca = cas[i];
-      std::string name = fmt::format("certificateAuthorities[{}]", i);
-      FulcioCa out;
-      out.uri = Str(ca, "uri");
-      const json* certs = ca.is_object() && ca.contains("certChain") && ca["certChain"].is_object() &&
-                                  ca["certChain"].contains("certificates")
-                              ? &ca["certChain"]["certificates"]
-                              : nullptr;
-      if (certs == nullptr || !certs->is_array() || certs->empty()) return fail(name + ": certChain.certificates is empty");
-      for (const json& c : *certs) {
-        auto der = Base64Decode(Str(c, "rawBytes"));
-        const auto* p = der ? reinterpret_cast<const unsigned char*>(der->data()) : nullptr;
-        X509* x = der ? d2i_X509(nullptr, &p, static_cast<long>(der->size())) : nullptr;
-        if (x == nullptr) return fail(name + ": a certificate is not base64 DER X.509");
-        out.chain.emplace_back(x, X509_free);
-      }
-      auto valid = WindowOf(ca.contains("validFor") ? ca["validFor"] : json(), name);
-      if (!valid) return fail(valid.error().message);
-      out.valid = *valid;
-      root.cas.push_back(std::move(out));
-    }
-  }
+  auto cas = Authorities(j.contains("certificateAuthorities") ? j["certificateAuthorities"] : json(), "certificateAuthorities");
+  if (!cas) return fail(cas.error().message);
+  auto tsas = Authorities(j.contains("timestampAuthorities") ? j["timestampAuthorities"] : json(), "timestampAuthorities");
+  if (!tsas) return fail(tsas.error().message);
+  root.cas = std::move(*cas);
+  root.tsas = std::move(*tsas);
   auto tlogs = Logs(j.contains("tlogs") ? j["tlogs"] : json(), "tlogs");
   if (!tlogs) return fail(tlogs.error().message);
   auto ctlogs = Logs(j.contains("ctlogs") ? j["ctlogs"] : json(), "ctlogs");

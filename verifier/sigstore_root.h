@@ -1,7 +1,7 @@
 // A Sigstore trusted root (trusted_root.json, media type
 // application/vnd.dev.sigstore.trustedroot+json;version=0.1): the Fulcio certificate
-// authorities, the Rekor transparency logs and the certificate-transparency logs, each with
-// its validity window. Read from a file the operator mounts; nothing is fetched.
+// authorities, the Rekor transparency logs, the certificate-transparency logs and the RFC 3161
+// timestamp authorities, each with its validity window. Read from a file the operator mounts; nothing is fetched.
 #pragma once
 
 #include <cstdint>
@@ -31,15 +31,16 @@ struct LogKey {  // a Rekor or CT log
   ValidFor valid;
 };
 
-struct FulcioCa {
-  std::vector<std::shared_ptr<X509>> chain;  // as listed: intermediates first, the root last
+struct CertificateAuthority {  // a Fulcio CA, or a timestamp authority
+  std::vector<std::shared_ptr<X509>> chain;  // as listed: the leaf or intermediates first, the root last
   std::string uri;
   ValidFor valid;
 };
 
 struct SigstoreRoot {
   std::string file;
-  std::vector<FulcioCa> cas;
+  std::vector<CertificateAuthority> cas;
+  std::vector<CertificateAuthority> tsas;  // may be empty
   std::vector<LogKey> tlogs;
   std::vector<LogKey> ctlogs;
 
@@ -52,5 +53,7 @@ struct SigstoreRoot {
 
 // RFC 3339 ("2021-03-07T03:20:29Z", fractions and offsets allowed) to epoch seconds.
 std::optional<int64_t> ParseRfc3339(std::string_view text);
+// Epoch seconds as "2024-03-19T17:26:26Z".
+std::string FormatUtc(int64_t seconds);
 
 }  // namespace aegis::verifier

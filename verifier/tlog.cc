@@ -131,9 +131,12 @@ Status VerifySignedEntryTimestamp(const TlogEntry& e, const LogKey& log) {
 Status VerifyLoggedBody(const TlogEntry& e, const LoggedMaterial& m) {
   json body = json::parse(e.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) return Failed("tlog-body", "the logged body is not JSON");
-  std::string kind = Str(body, {"kind"});
+  std::string kind = Str(body, {"kind"}), version = Str(body, {"apiVersion"});
   if (kind != e.kind) return Failed("tlog-body", fmt::format("the body is a {:?}, the entry says {:?}", kind, e.kind));
-  if (kind == "hashedrekord") {
+  if (!e.version.empty() && version != e.version) {
+    return Failed("tlog-body", fmt::format("the body is version {:?}, the entry says {:?}", version, e.version));
+  }
+  if (kind == "hashedrekord" && version == "0.0.1") {
     auto sig = Base64Decode(Str(body, {"spec", "signature", "content"}));
     auto pem = Base64Decode(Str(body, {"spec", "signature", "publicKey", "content"}));
     if (!sig || *sig != m.signature) return Failed("tlog-body", "the logged signature is not the bundle's");
@@ -144,13 +147,25 @@ Status VerifyLoggedBody(const TlogEntry& e, const LoggedMaterial& m) {
     }
     return Ok{};
   }
-  if (kind == "dsse") {
+  if (kind == "hashedrekord" && version == "0.0.2") {  // Rekor v2 (rekor-tiles HashedRekordLogEntryV002)
+    const json* spec = JsonAt(body, {"spec", "hashedRekordV002"});
+    if (spec == nullptr) return Failed("tlog-body", "the body has no spec.hashedRekordV002");
+    auto sig = Base64Decode(Str(*spec, {"signature", "content"}));
+    auto der = Base64Decode(Str(*spec, {"signature", "verifier", "x509Certificate", "rawBytes"}));
+    if (!sig || *sig != m.signature) return Failed("tlog-body", "the logged signature is not the bundle's");
+    if (!der || *der != m.certificate_der) return Failed("tlog-body", "the logged certificate is not the bundle's");
+    auto digest = Base64Decode(Str(*spec, {"data", "digest"}));
+    if (Str(*spec, {"data", "algorithm"}) != "SHA2_256" || !digest || *digest != m.digest_sha256) {
+      return Failed("tlog-body", "the logged digest is not the artifact's");
+    }
+    return Ok{};
+  }
+  if (kind == "dsse" && version == "0.0.1") {
     if (Str(body, {"spec", "payloadHash", "algorithm"}) != "sha256" ||
         Str(body, {"spec", "payloadHash", "value"}) != Hex(m.digest_sha256)) {
       return Failed("tlog-body", "the logged payload hash is not the envelope's");
     }
-    const json* sigs = body.contains("spec") && body["spec"].contains("signatures") ? &body["spec"]["signatures"] : nullptr;
-    if (sigs != nullptr && sigs->is_array()) {
+    if (const json* sigs = JsonAt(body, {"spec", "signatures"}); sigs != nullptr && sigs->is_array()) {
       for (const json& s : *sigs) {
         auto sig = Base64Decode(Str(s, {"signature"}));
         auto pem = Base64Decode(Str(s, {"verifier"}));
@@ -159,13 +174,29 @@ Status VerifyLoggedBody(const TlogEntry& e, const LoggedMaterial& m) {
     }
     return Failed("tlog-body", "no logged signature is the envelope's, by the bundle's certificate");
   }
-  return Failed("tlog-body", fmt::format("entries of kind {:?} are not supported", kind));
+  if (kind == "dsse" && version == "0.0.2") {  // Rekor v2 (rekor-tiles DSSELogEntryV002)
+    const json* spec = JsonAt(body, {"spec", "dsseV002"});
+    if (spec == nullptr) return Failed("tlog-body", "the body has no spec.dsseV002");
+    auto digest = Base64Decode(Str(*spec, {"payloadHash", "digest"}));
+    if (Str(*spec, {"payloadHash", "algorithm"}) != "SHA2_256" || !digest || *digest != m.digest_sha256) {
+      return Failed("tlog-body", "the logged payload hash is not the envelope's");
+    }
+    if (const json* sigs = JsonAt(*spec, {"signatures"}); sigs != nullptr && sigs->is_array()) {
+      for (const json& s : *sigs) {
+        auto sig = Base64Decode(Str(s, {"content"}));
+        auto der = Base64Decode(Str(s, {"verifier", "x509Certificate", "rawBytes"}));
+        if (sig && der && *sig == m.signature && *der == m.certificate_der) return Ok{};
+      }
+    }
+    return Failed("tlog-body", "no logged signature is the envelope's, by the bundle's certificate");
+  }
+  return Failed("tlog-body", fmt::format("entries of kind {:?} version {:?} are not supported", kind, version));
 }
 
-Status VerifyTlogEntry(const TlogEntry& e, const SigstoreRoot& root, const LoggedMaterial& m) {
+Status VerifyTlogEntry(const TlogEntry& e, const SigstoreRoot& root, const LoggedMaterial& m, int64_t at) {
   const LogKey* log = root.Tlog(e.log_id);
   if (log == nullptr) return Failed("tlog", fmt::format("the entry's log {} is not in the trusted root", Base64Encode(e.log_id)));
-  if (!log->valid.Contains(e.integrated_time)) {
+  if (!log->valid.Contains(at)) {
     return Failed("tlog", fmt::format("the log {} was not valid at the entry's time", log->base_url));
   }
   if (!e.has_proof && e.signed_entry_timestamp.empty()) {

@@ -17,7 +17,7 @@ struct TlogEntry {
   int64_t log_index = 0;
   std::string log_id;  // raw
   std::string kind, version;
-  int64_t integrated_time = 0;
+  int64_t integrated_time = 0;      // 0: none (Rekor v2)
   std::string body;                 // canonicalizedBody, decoded
   std::string signed_entry_timestamp;  // raw; empty when absent
   bool has_proof = false;
@@ -34,10 +34,12 @@ struct LoggedMaterial {
   std::string digest_sha256;    // hashedrekord: the artifact's; dsse: the payload's (raw)
 };
 
-// The entry's log is in the root and was valid at the integrated time; every proof the entry
-// carries verifies (inclusion proof and checkpoint, signed entry timestamp); at least one of
-// them is present; the body is this bundle's. kSignature "<check>: …" otherwise.
-Status VerifyTlogEntry(const TlogEntry& e, const SigstoreRoot& root, const LoggedMaterial& m);
+// The entry's log is in the root and was valid at `at` (the integrated time, or for a Rekor v2
+// entry, which has none, the RFC 3161 timestamp's); every proof the entry carries verifies
+// (inclusion proof and checkpoint, signed entry timestamp); at least one of them is present;
+// the body (hashedrekord or dsse, 0.0.1 or Rekor v2's 0.0.2) is this bundle's.
+// kSignature "<check>: …" otherwise.
+Status VerifyTlogEntry(const TlogEntry& e, const SigstoreRoot& root, const LoggedMaterial& m, int64_t at);
 
 // The building blocks, for tests.
 Status VerifyInclusionProof(const TlogEntry& e);

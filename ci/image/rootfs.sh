@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Assembles the verifier image's root filesystem: the verify-and-fetch binary, exactly its
-# shared-library closure (ldd) and dynamic loader, the CA bundle, and passwd/group entries
-# for the non-root user 65532 — nothing else (no shell). Used by build.sh (buildah) and by
+# shared-library closure (ldd) and dynamic loader, the CA bundle, the public-good Sigstore
+# trusted roots (/usr/share/aegis/sigstore, verifier/sigstore-roots/README.md) and passwd/group
+# entries for the non-root user 65532 — nothing else (no shell). Used by build.sh (buildah) and by
 # the Containerfile (docker), so both images hold the same files.
 #   ci/image/rootfs.sh BINARY OUT_DIR
 set -euo pipefail
@@ -17,5 +18,7 @@ ldd "$bin" | awk '/=> \// {print $3} /^\t\/[^ ]+ \(/ {print $1}' | sort -u | whi
   cp -L "$lib" "$out$lib"
 done
 cp -L /etc/ssl/certs/ca-certificates.crt "$out/etc/ssl/certs/ca-certificates.crt"
+mkdir -p "$out/usr/share/aegis/sigstore"
+cp "$(dirname "$0")/../../verifier/sigstore-roots/"* "$out/usr/share/aegis/sigstore/"
 printf 'nonroot:x:65532:65532:nonroot:/nonexistent:/sbin/nologin\n' >"$out/etc/passwd"
 printf 'nonroot:x:65532:\n' >"$out/etc/group"

@@ -94,3 +94,21 @@ rc=0; init bad || rc=$?
 grep -q "does not verify" "$work/termination-log-bad" || fail "termination log: $(cat "$work/termination-log-bad")"
 grep -q "aegis-test-secret" "$work/termination-log-bad" "$work/init-bad.log" && fail "a secret reached the output"
 echo "PASS: tampered artifact refused (exit $rc), empty volume, reason: $(cat "$work/termination-log-bad")"
+
+# Keyless with the root shipped in the image (/usr/share/aegis/sigstore): a real production
+# bundle from the vectors, mounted like a volume, is verified and placed; another identity is not.
+keyless() {  # IDENTITY NAME → exit code
+  mkdir -p "$work/vol-$2"
+  chown 65532:65532 "$work/vol-$2"
+  "${run[@]}" --user 65532:65532 --read-only -v "$root/tests/testdata/sigstore/prod-v03:/data:ro" -v "$work/vol-$2:/models" \
+    "$ref" --trusted-root /usr/share/aegis/sigstore/prod.json --certificate-identity "$1" \
+    --certificate-oidc-issuer https://token.actions.githubusercontent.com \
+    --signature file:///data/bundle.sigstore.json file:///data/artifact /models >"$work/keyless-$2.log" 2>&1
+}
+beacon=https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main
+keyless "$beacon" keyless-ok || { cat "$work/keyless-keyless-ok.log"; fail "keyless bundle with the image's root: refused"; }
+[ -n "$(ls -A "$work/vol-keyless-ok")" ] || fail "keyless: nothing placed"
+rc=0; keyless https://example.com/someone-else keyless-other || rc=$?
+[ $rc -eq 5 ] || fail "keyless, another identity: expected exit 5, got $rc"
+[ -z "$(ls -A "$work/vol-keyless-other")" ] || fail "keyless, another identity: the volume is not empty"
+echo "PASS: keyless bundle verified with the image's shipped trusted root; another identity refused (exit $rc)"

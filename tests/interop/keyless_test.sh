@@ -2,7 +2,9 @@
 # Keyless (Sigstore) verification agrees with the real peers, offline, on the real vectors in
 # tests/testdata/sigstore (cases.tsv): cosign verify-blob (v2 and v3, --trusted-root and the
 # identity policy) and `aegis verify` give the same verdict as the case expects, for every
-# case with a file artifact; the keyless model-signing bundle verifies with model_signing
+# case with a file artifact (Rekor v2 dated by an RFC 3161 timestamp included; cosign v2
+# predates it); a Rekor v2 bundle without its timestamp, or a root without timestamp
+# authorities, is refused by both; the keyless model-signing bundle verifies with model_signing
 # verify sigstore (a client trust config made of the same trusted root) and with aegis, and a
 # tampered model or another identity is refused by both.
 source "$(dirname "$0")/lib.sh"
@@ -20,20 +22,37 @@ while IFS=$'\t' read -r name bundle artifact root identity issuer expect _; do
   for c in "$cosign_v2" "$cosign_v3"; do
     v=$(verdict "$c" verify-blob --bundle "$bundle" "${policy[@]}" "$artifact")
     cv=$(basename "$(dirname "$(dirname "$c")")")
-    if [ "$name" = staging-rekor2 ]; then
-      # Rekor v2: its time is only in an RFC 3161 timestamp, which aegis does not check yet
-      # (nor does cosign v2); cosign v3 does.
-      [ "$c" = "$cosign_v2" ] && { pass "$cv on $name: $v (not asserted: Rekor v2 is newer than cosign v2)"; continue; }
-      [ "$v" = ok ] && pass "$cv accepts $name (Rekor v2; aegis refuses it until RFC 3161 is supported)" || fail "$cv refuses $name"
+    if [ "$name" = staging-rekor2 ] && [ "$c" = "$cosign_v2" ]; then
+      pass "$cv on $name: $v (not asserted: Rekor v2 is newer than cosign v2)"
       continue
     fi
     [ "$v" = "$expect" ] && pass "$cv: $name $v" || { fail "$cv: $name $v, expected $expect"; sed 's/^/     | /' "$work/v.out" | tail -3; }
   done
   a=$(verdict "$AEGIS_BIN" verify "$artifact" --signature "$bundle" "${policy[@]}")
-  want=$expect
-  [ "$name" = staging-rekor2 ] && want=fail
-  [ "$a" = "$want" ] && pass "aegis verify: $name $a" || { fail "aegis verify: $name $a, expected $want"; sed 's/^/     | /' "$work/v.out" | tail -3; }
+  [ "$a" = "$expect" ] && pass "aegis verify: $name $a" || { fail "aegis verify: $name $a, expected $expect"; sed 's/^/     | /' "$work/v.out" | tail -3; }
 done <cases.tsv
+
+# Rekor v2 is dated only by its RFC 3161 timestamp: without the timestamp, or with a trusted
+# root that lists no timestamp authority, cosign v3 and aegis both refuse it.
+python3 - "$work" <<'PY'
+import json, sys
+b = json.load(open("staging-rekor2/bundle.sigstore.json"))
+del b["verificationMaterial"]["timestampVerificationData"]
+json.dump(b, open(sys.argv[1] + "/rekor2-no-timestamp.json", "w"))
+r = json.load(open("roots/staging.json"))
+r["timestampAuthorities"] = []
+json.dump(r, open(sys.argv[1] + "/staging-no-tsa.json", "w"))
+PY
+rekor2=(--certificate-identity jku@goto.fi --certificate-oidc-issuer https://github.com/login/oauth)
+for variant in "rekor2-no-timestamp.json roots/staging.json" "staging-rekor2/bundle.sigstore.json $work/staging-no-tsa.json"; do
+  read -r b r <<<"$variant"
+  [ "$b" = rekor2-no-timestamp.json ] && b="$work/$b"
+  expect_refused "cosign v3 refuses Rekor v2 with $(basename "$b") and $(basename "$r")" \
+    "$cosign_v3" verify-blob --bundle "$b" --trusted-root "$r" "${rekor2[@]}" staging-rekor2/artifact
+  expect_output "cosign v3 names the timestamps" 'verify timestamps'
+  expect_exit "aegis refuses it" 5 "$AEGIS_BIN" verify staging-rekor2/artifact --signature "$b" --trusted-root "$r" "${rekor2[@]}"
+  expect_output "aegis names the missing timestamp" '(RFC 3161 timestamp|timestamp: .* lists no timestamp authority)'
+done
 
 # model_signing: its client trust config holds the same trusted root (no signing services).
 python3 - roots/prod.json "$work/trust_config.json" <<'PY'

@@ -71,7 +71,6 @@ TEST(Keyless, EveryVectorGivesItsExpectedResult) {
   ASSERT_GE(cases.size(), 20u);
   size_t ok = 0, refused = 0;
   for (const Case& c : cases) {
-    if (c.name == "staging-rekor2") continue;  // needs RFC 3161 timestamps (below)
     auto st = Verify(c, {c.identity, "", c.issuer, ""});
     if (c.expect == "ok") {
       EXPECT_TRUE(st.ok()) << c.name << ": " << (st ? "" : st.error().message);
@@ -84,7 +83,7 @@ TEST(Keyless, EveryVectorGivesItsExpectedResult) {
       }
     }
   }
-  EXPECT_EQ(ok, 8u);
+  EXPECT_EQ(ok, 9u);
   EXPECT_EQ(refused, 12u);
 }
 
@@ -200,6 +199,87 @@ TEST(Keyless, MutatedBundlesAreRefusedByTheirCheck) {
   s = *good;
   s.certificates = other->certificates;
   expect(s, "tlog-body");
+}
+
+// The public-good roots shipped in the package and the image (verifier/sigstore-roots) are the
+// vectors' roots, so every vector above also checks them; each loads with its timestamp authority.
+TEST(Keyless, ShippedRootsAreTheVectorsRoots) {
+  for (const char* name : {"prod.json", "staging.json"}) {
+    std::string shipped = testing::SourcePath(std::string("verifier/sigstore-roots/") + name);
+    EXPECT_EQ(testing::ReadFile(shipped), testing::ReadFile(Data(std::string("roots/") + name))) << name;
+    auto root = SigstoreRoot::Load(shipped);
+    ASSERT_TRUE(root) << root.error().message;
+    EXPECT_EQ(root->tsas.size(), 1u) << name;
+  }
+}
+
+// Rekor v2 (staging-rekor2): no integrated time and no SET; the entry is dated by the bundle's
+// RFC 3161 timestamp, which must be by a timestamp authority of the root over this signature.
+TEST(Keyless, RekorV2IsDatedByItsTimestamp) {
+  Case c;
+  for (const Case& x : Cases()) {
+    if (x.name == "staging-rekor2") c = x;
+  }
+  ASSERT_EQ(c.name, "staging-rekor2");
+  auto root = SigstoreRoot::Load(Data(c.root));
+  ASSERT_TRUE(root) << root.error().message;
+  ASSERT_EQ(root->tsas.size(), 1u);
+  auto good = ParseSignatureFile(testing::ReadFile(Data(c.bundle)));
+  ASSERT_TRUE(good);
+  ASSERT_EQ(good->rfc3161_timestamps.size(), 1u);
+  ASSERT_EQ(good->tlog_entries.front().integrated_time, 0);
+  auto digests = DigestFile(Data(c.artifact));
+  ASSERT_TRUE(digests);
+  IdentityPolicy policy{c.identity, "", c.issuer, ""};
+  auto signer = VerifyKeyless(*good, *root, policy, digests->sha256);
+  ASSERT_TRUE(signer) << signer.error().message;
+  EXPECT_EQ(FormatUtc(signer->signing_time), "2025-06-09T11:57:38Z") << "the TSA's genTime";
+  EXPECT_EQ(signer->log_index, 645);
+
+  auto expect = [&](const SignatureFile& s, const SigstoreRoot& r, const std::string& check) {
+    auto v = VerifyKeyless(s, r, policy, digests->sha256);
+    ASSERT_FALSE(v) << check;
+    EXPECT_EQ(v.error().kind, make_error_code(VerifyError::kSignature));
+    EXPECT_EQ(v.error().message.substr(0, check.size() + 1), check + ":") << v.error().message;
+  };
+  SignatureFile s = *good;
+  s.rfc3161_timestamps.clear();
+  expect(s, *root, "tlog");  // nothing dates the entry
+  s = *good;
+  s.signature[3] ^= 1;  // the timestamp is over another signature
+  expect(s, *root, "timestamp");
+  s = *good;
+  s.rfc3161_timestamps.front()[s.rfc3161_timestamps.front().size() - 5] ^= 1;  // the TSA's signature
+  expect(s, *root, "timestamp");
+  s = *good;
+  s.rfc3161_timestamps.front().pop_back();
+  expect(s, *root, "timestamp");
+  s = *good;
+  s.rfc3161_timestamps.push_back("not DER");  // every timestamp must verify, not one of them
+  expect(s, *root, "timestamp");
+  s = *good;
+  std::string& note = s.tlog_entries.front().checkpoint;  // the Ed25519 signed note
+  note[note.size() - 6] = note[note.size() - 6] == 'A' ? 'B' : 'A';
+  expect(s, *root, "checkpoint");
+  s = *good;
+  s.tlog_entries.front().version = "0.0.1";
+  expect(s, *root, "tlog-body");
+  // The trusted root decides who may date a signature, and when.
+  SigstoreRoot r = *root;
+  r.tsas.clear();
+  expect(*good, r, "timestamp");
+  r = *root;
+  r.tsas.front().valid.start = signer->signing_time + 1;
+  expect(*good, r, "timestamp");
+  r = *root;
+  r.tsas.front().chain = root->cas.front().chain;  // a Fulcio CA is no timestamp authority
+  expect(*good, r, "timestamp");
+  r = *root;
+  for (LogKey& log : r.tlogs) log.valid.end = signer->signing_time - 1;
+  expect(*good, r, "tlog");
+  r = *root;
+  for (CertificateAuthority& ca : r.cas) ca.valid.end = signer->signing_time - 1;
+  expect(*good, r, "cert-chain");
 }
 
 }  // namespace
