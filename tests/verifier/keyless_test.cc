@@ -8,7 +8,10 @@
 #include <set>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "support/test_support.h"
+#include "util/base64.h"
 #include "util/file_io.h"
 #include "verifier/keyless.h"
 #include "verifier/signature.h"
@@ -280,6 +283,38 @@ TEST(Keyless, RekorV2IsDatedByItsTimestamp) {
   r = *root;
   for (CertificateAuthority& ca : r.cas) ca.valid.end = signer->signing_time - 1;
   expect(*good, r, "cert-chain");
+}
+
+// Rekor v2's dsse 0.0.2 body (rekor-tiles DSSELogEntryV002: payloadHash {algorithm, digest},
+// signatures [{content, verifier {x509Certificate {rawBytes}}}]; the vectors hold only a
+// hashedrekord one): it binds the payload hash, the signature and the certificate.
+TEST(Keyless, RekorV2DsseBodyBindsPayloadSignatureAndCertificate) {
+  LoggedMaterial m{"leaf DER", "signature bytes", Sha256("payload")};
+  auto entry = [&](const std::string& algorithm, const std::string& digest, const std::string& sig, const std::string& cert) {
+    nlohmann::json signature = {{"content", Base64Encode(sig)}};
+    signature["verifier"]["keyDetails"] = "PKIX_ECDSA_P256_SHA_256";
+    signature["verifier"]["x509Certificate"]["rawBytes"] = Base64Encode(cert);
+    nlohmann::json body = {{"apiVersion", "0.0.2"}, {"kind", "dsse"}};
+    body["spec"]["dsseV002"]["payloadHash"] = {{"algorithm", algorithm}, {"digest", Base64Encode(digest)}};
+    body["spec"]["dsseV002"]["signatures"] = nlohmann::json::array({signature});
+    TlogEntry e;
+    e.kind = "dsse";
+    e.version = "0.0.2";
+    e.body = body.dump();
+    return e;
+  };
+  EXPECT_TRUE(VerifyLoggedBody(entry("SHA2_256", m.digest_sha256, m.signature, m.certificate_der), m));
+  for (const TlogEntry& bad : {entry("SHA2_384", m.digest_sha256, m.signature, m.certificate_der),
+                               entry("SHA2_256", Sha256("another payload"), m.signature, m.certificate_der),
+                               entry("SHA2_256", m.digest_sha256, "another signature", m.certificate_der),
+                               entry("SHA2_256", m.digest_sha256, m.signature, "another certificate")}) {
+    auto st = VerifyLoggedBody(bad, m);
+    ASSERT_FALSE(st);
+    EXPECT_EQ(st.error().message.substr(0, 10), "tlog-body:") << st.error().message;
+  }
+  TlogEntry v1 = entry("SHA2_256", m.digest_sha256, m.signature, m.certificate_der);
+  v1.version = "0.0.1";  // the entry and its body disagree on the version
+  EXPECT_FALSE(VerifyLoggedBody(v1, m));
 }
 
 }  // namespace
