@@ -124,7 +124,7 @@ Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path,
       cleanup();
       return Error{NetError::kNotFound, url, {}, "not found (HTTP 404)"};
     }
-    if (complete && attempt.status == 403) {  // never retried: the identity is refused
+    if (complete && (attempt.status == 403 || attempt.status == 401)) {  // never retried: the identity is refused
       cleanup();
       return Error{NetError::kForbidden, url, {}, fmt::format("access denied: {}", last)};
     }

@@ -119,7 +119,7 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       ->envname("AEGIS_INSECURE_SKIP_TLS_VERIFY");
   app.add_option("--ca-bundle", o.ca_bundle, "PEM bundle of CAs for https:// and S3 endpoints")
       ->envname("AEGIS_CA_BUNDLE");
-  app.add_flag("--anonymous", o.anonymous, "S3 without credentials (public buckets)")->envname("AEGIS_ANONYMOUS");
+  app.add_flag("--anonymous", o.anonymous, "S3 and Cloud Storage without credentials (public buckets)")->envname("AEGIS_ANONYMOUS");
   app.add_option("--retries", o.retries, "attempts per download")->capture_default_str()->check(CLI::Range(1, 100))->envname("AEGIS_RETRIES");
   // Durations as kubectl takes them (300ms, 30s, 5m, 1h); a bare number is seconds.
   const CLI::Validator duration(DurationToSeconds, "DURATION");

@@ -128,6 +128,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   auto sig = FetchSignature(o, sources, ws, log);
   if (!sig) return sig.error();
   if (!sources.CredentialSource().empty()) log.Info("aws credentials", {{"source", sources.CredentialSource()}});
+  if (!sources.GoogleCredentialSource().empty()) log.Info("google credentials", {{"source", sources.GoogleCredentialSource()}});
 
   // 2. The artifact, streamed to the work area while hashed.
   auto t1 = std::chrono::steady_clock::now();

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "verifier/gcs.h"
+
 namespace aegis::verifier {
 namespace {
 
@@ -27,6 +29,7 @@ std::string LocalPath(const std::string& uri) { return StartsWith(uri, "file://"
 Expected<Scheme> SchemeOf(const std::string& uri, bool allow_http) {
   if (uri.empty()) return Error{ErrorKind::kUsage, {}, {}, "empty URI"};
   if (StartsWith(uri, "s3://")) return Scheme::kS3;
+  if (StartsWith(uri, "gs://")) return Scheme::kGs;
   if (StartsWith(uri, "https://")) return Scheme::kHttps;
   if (StartsWith(uri, "http://")) {
     if (!allow_http) {
@@ -40,7 +43,7 @@ Expected<Scheme> SchemeOf(const std::string& uri, bool allow_http) {
   }
   if (size_t colon = uri.find("://"); colon != std::string::npos && uri.find('/') > colon) {
     return Error{ErrorKind::kUsage, DisplayUri(uri), {},
-                 fmt::format("unsupported scheme {}:// (s3, https, http, file)", uri.substr(0, colon))};
+                 fmt::format("unsupported scheme {}:// (s3, gs, https, http, file)", uri.substr(0, colon))};
   }
   return Scheme::kFile;
 }
@@ -116,10 +119,13 @@ Expected<FetchResult> Sources::Get(const std::string& uri, const std::string& ou
   switch (*scheme) {
     case Scheme::kFile: return CopyLocal(LocalPath(uri), out_path, digests, max_bytes);
     case Scheme::kS3: r = GetS3(uri, out_path, o); break;
+    case Scheme::kGs: r = GetGs(uri, out_path, o); break;
     case Scheme::kHttps:
     case Scheme::kHttp: r = Fetch(uri, out_path, o); break;
   }
-  if (!r) {
+  // Downloads name the URI (without a query); s3:// and gs:// name theirs already, and a
+  // credential source that failed names its own file or endpoint.
+  if (!r && (*scheme == Scheme::kHttps || *scheme == Scheme::kHttp || r.error().file.empty())) {
     Error e = r.error();
     e.file = DisplayUri(uri);
     return e;
@@ -136,6 +142,22 @@ Expected<FetchResult> Sources::GetS3(const std::string& uri, const std::string& 
     resolved_ = true;
   }
   return FetchS3With(uri, out_path, env_, anonymous_ ? std::nullopt : credentials_, o, anonymous_);
+}
+
+Expected<FetchResult> Sources::GetGs(const std::string& uri, const std::string& out_path, const FetchOptions& o) {
+  if (!google_resolved_) {
+    if (anonymous_) {
+      google_source_ = "anonymous (--anonymous)";
+    } else {
+      auto t = ResolveGoogleCredentials(env_);
+      if (!t) return t.error();
+      google_token_ = *t;
+      google_source_ = google_token_ ? google_token_->source
+                                     : "anonymous: no Google credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud, metadata server)";
+    }
+    google_resolved_ = true;
+  }
+  return FetchGcs(uri, out_path, env_, google_token_, o);
 }
 
 }  // namespace aegis::verifier

@@ -1,6 +1,6 @@
 // Where artifacts and signatures come from (docs/VERIFIER.md, "Invocation"): s3:// (SigV4,
-// the AWS credential chain, resolved once), https://, http:// (only when allowed),
-// file:///… and plain paths. Every download streams to a file while hashing.
+// the AWS credential chain, resolved once), gs:// (the Google credential chain, resolved
+// once), https://, http:// (only when allowed), file:///… and plain paths. Every download streams to a file while hashing.
 #pragma once
 
 #include <optional>
@@ -8,11 +8,12 @@
 
 #include "util/expected.h"
 #include "verifier/fetch.h"
+#include "verifier/google_auth.h"
 #include "verifier/s3.h"
 
 namespace aegis::verifier {
 
-enum class Scheme { kS3, kHttps, kHttp, kFile };
+enum class Scheme { kS3, kGs, kHttps, kHttp, kFile };
 
 // kUsage for an unsupported scheme, for http:// without `allow_http`, for file://host/….
 Expected<Scheme> SchemeOf(const std::string& uri, bool allow_http);
@@ -38,9 +39,12 @@ class Sources {
 
   // Where the AWS credentials came from, once resolved ("" before or when anonymous).
   const std::string& CredentialSource() const { return credential_source_; }
+  // Where the Google token came from, once resolved ("" before; "anonymous: …" without one).
+  const std::string& GoogleCredentialSource() const { return google_source_; }
 
  private:
   Expected<FetchResult> GetS3(const std::string& uri, const std::string& out_path, const FetchOptions& o);
+  Expected<FetchResult> GetGs(const std::string& uri, const std::string& out_path, const FetchOptions& o);
 
   Env env_;
   FetchOptions options_;
@@ -49,6 +53,9 @@ class Sources {
   bool resolved_ = false;
   std::optional<AwsCredentials> credentials_;
   std::string credential_source_;
+  bool google_resolved_ = false;
+  std::optional<GoogleToken> google_token_;
+  std::string google_source_;
 };
 
 // A local file copied while hashing (file:// and paths).

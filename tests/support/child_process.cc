@@ -14,6 +14,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
   if (pipe(pipefd) != 0) throw std::runtime_error("pipe");
   pid_ = fork();
   if (pid_ == 0) {
+    setpgid(0, 0);  // its own group: a shell pipeline is stopped as a whole
     dup2(pipefd[1], STDOUT_FILENO);
     close(pipefd[0]);
     close(pipefd[1]);
@@ -30,7 +31,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
 
 ChildProcess::~ChildProcess() {
   if (pid_ > 0) {
-    kill(pid_, SIGTERM);
+    kill(-pid_, SIGTERM);
     int status = 0;
     waitpid(pid_, &status, 0);
   }

@@ -59,7 +59,8 @@ TEST(Sources, UrisAreClassifiedSuffixedAndRedacted) {
   EXPECT_EQ(*SchemeOf("file:///m", false), Scheme::kFile);
   EXPECT_EQ(SchemeOf("http://h/m", false).error().kind, ErrorKind::kUsage);
   EXPECT_EQ(*SchemeOf("http://h/m", true), Scheme::kHttp);
-  EXPECT_EQ(SchemeOf("gs://b/k", true).error().kind, ErrorKind::kUsage);
+  EXPECT_EQ(*SchemeOf("gs://b/k", false), Scheme::kGs);
+  EXPECT_EQ(SchemeOf("hf://org/repo", true).error().kind, ErrorKind::kUsage);
   EXPECT_EQ(WithSuffix("https://h/m.tgz?X-Amz-Signature=s", ".sig"), "https://h/m.tgz.sig?X-Amz-Signature=s");
   EXPECT_EQ(WithSuffix("s3://b/m.tgz", ".sigstore.json"), "s3://b/m.tgz.sigstore.json");
   EXPECT_EQ(BaseName("https://h/a/model.onnx?x=1"), "model.onnx");
