@@ -145,6 +145,7 @@ Expected<TreeCheck> CheckModelTree(const std::string& payload, const std::string
   }
   TreeCheck out;
   out.subject = Str(*subject, "name");
+  out.subject_sha256 = Hex(Sha256(concat));
 
   // A file's resource names: the file itself, or its shards "name:start:end".
   std::set<std::string> signed_names;  // files covered by some resource

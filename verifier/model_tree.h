@@ -15,6 +15,7 @@ namespace aegis::verifier {
 
 struct TreeCheck {
   std::string subject;                     // the statement's subject name (the model name)
+  std::string subject_sha256;              // its digest (hex): the whole tree's identity
   std::vector<std::string> signed_files;   // the tree's files the statement covers
 };
 

@@ -121,6 +121,9 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       ->envname("AEGIS_CA_BUNDLE");
   app.add_flag("--anonymous", o.anonymous, "S3 and Cloud Storage without credentials (public buckets)")->envname("AEGIS_ANONYMOUS");
   app.add_option("--retries", o.retries, "attempts per download")->capture_default_str()->check(CLI::Range(1, 100))->envname("AEGIS_RETRIES");
+  app.add_option("--parallel", o.parallel, "model directories (s3://b/p/, gs://b/p/): concurrent downloads (default: from the cores, 2-8)")
+      ->check(CLI::Range(1, 64))
+      ->envname("AEGIS_PARALLEL");
   // Durations as kubectl takes them (300ms, 30s, 5m, 1h); a bare number is seconds.
   const CLI::Validator duration(DurationToSeconds, "DURATION");
   app.add_option("--connect-timeout", connect, "time to connect (10s)")->transform(duration)->check(CLI::Range(0.001, 3600.0))

@@ -47,6 +47,7 @@ struct Options {
   bool anonymous = false;  // S3 without credentials (KServe's awsAnonymousCredential)
   std::string ca_bundle;
   int retries = 5;  // attempts per download
+  int parallel = 0;  // model directories: concurrent downloads; 0: from the cores (2–8)
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
   std::chrono::seconds stall_timeout{30};  // libcurl's low-speed window: whole seconds
   std::chrono::milliseconds timeout{std::chrono::seconds(3600)};

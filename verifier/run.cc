@@ -6,12 +6,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "util/file_io.h"
 #include "verifier/extract.h"
 #include "verifier/keys.h"
+#include "verifier/listing.h"
 #include "verifier/trust.h"
 #include "verifier/signature.h"
 #include "verifier/source.h"
@@ -66,9 +68,11 @@ struct FoundSignature {
 // none exists (an OMS model.sig may still be inside the tree).
 Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources& sources, const Workspace& ws, Logger& log) {
   std::vector<std::string> candidates;
+  // A model directory's detached signature sits next to it (gs://b/m.sig for gs://b/m/).
+  std::string base = IsTreeUri(o.artifact) ? o.artifact.substr(0, o.artifact.size() - 1) : o.artifact;
   if (!o.signature.empty()) candidates.push_back(o.signature);
   else
-    for (const char* suffix : kSignatureSuffixes) candidates.push_back(WithSuffix(o.artifact, suffix));
+    for (const char* suffix : kSignatureSuffixes) candidates.push_back(WithSuffix(base, suffix));
   std::string path = ws.Path("signature");
   for (const auto& uri : candidates) {
     auto got = sources.Get(uri, path, DigestSet{false, false}, kMaxSignatureBytes);
@@ -130,18 +134,39 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   if (!sources.CredentialSource().empty()) log.Info("aws credentials", {{"source", sources.CredentialSource()}});
   if (!sources.GoogleCredentialSource().empty()) log.Info("google credentials", {{"source", sources.GoogleCredentialSource()}});
 
-  // 2. The artifact, streamed to the work area while hashed.
+  // 2. The artifact, streamed to the work area while hashed; or a model directory (a prefix:
+  // s3://b/p/, or as KServe reads storageUri, an object name that turns out to be one).
   auto t1 = std::chrono::steady_clock::now();
   std::string artifact = ws.Path("artifact");
-  auto got = sources.Get(o.artifact, artifact, NeededDigests(*trust));
-  if (!got) return got.error();
-  std::string sha256 = Hex(got->digests.sha256);
-  log.Info("artifact fetched", {{"uri", DisplayUri(o.artifact)}, {"bytes", got->bytes}, {"sha256", sha256},
-                                {"attempts", got->attempts}, {"resumed", got->resumed},
-                                {"seconds", Seconds(std::chrono::steady_clock::now() - t1)}});
-  if (!o.expected_sha256.empty() && sha256 != o.expected_sha256) {
+  std::string tree = ws.Path("tree");
+  const int parallel = o.parallel > 0 ? o.parallel : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 2, 8);
+  std::optional<TreeResult> fetched_tree;
+  Expected<FetchResult> got = Error{NetError::kNotFound, {}, {}, "not fetched"};
+  if (!IsTreeUri(o.artifact)) got = sources.Get(o.artifact, artifact, NeededDigests(*trust));
+  if (IsTreeUri(o.artifact) || (!got && got.error().kind == NetError::kNotFound && SplitBucketUri(o.artifact))) {
+    std::string prefix = IsTreeUri(o.artifact) ? o.artifact : o.artifact + "/";
+    auto t = sources.GetTree(prefix, tree, o.limits, parallel);
+    if (!t && !(t.error().kind == NetError::kNotFound && !IsTreeUri(o.artifact))) return t.error();
+    if (t) {
+      fetched_tree = *t;
+      log.Info("model directory fetched", {{"uri", DisplayUri(prefix)}, {"files", t->files}, {"bytes", t->bytes}, {"parallel", parallel},
+                                           {"seconds", Seconds(std::chrono::steady_clock::now() - t1)}});
+    }
+  }
+  if (!fetched_tree && !got) return got.error();
+  std::string sha256 = fetched_tree ? std::string() : Hex(got->digests.sha256);
+  if (!fetched_tree) {
+    log.Info("artifact fetched", {{"uri", DisplayUri(o.artifact)}, {"bytes", got->bytes}, {"sha256", sha256},
+                                  {"attempts", got->attempts}, {"resumed", got->resumed},
+                                  {"seconds", Seconds(std::chrono::steady_clock::now() - t1)}});
+  }
+  if (!fetched_tree && !o.expected_sha256.empty() && sha256 != o.expected_sha256) {
     return Fail(VerifyError::kSignature, DisplayUri(o.artifact),
                 fmt::format("pin mismatch: the artifact's SHA-256 is {}, --expected-sha256 is {}", sha256, o.expected_sha256));
+  }
+  if (fetched_tree && *sig && (*sig)->file.format != SignatureFile::Format::kModelSigning) {
+    return Fail(VerifyError::kSignature, DisplayUri((*sig)->uri),
+                "a model directory needs a model-signing signature (model.sig), not a signature over one file");
   }
 
   // 3. Formats A and B: verified before any archive parsing.
@@ -176,10 +201,9 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     tree_signature = true;
   }
 
-  // 4. Extract (or place the single file) into staging.
-  std::string tree = ws.Path("tree");
-  bool archive = o.artifact_type == ArtifactType::kArchive ||
-                 (o.artifact_type == ArtifactType::kAuto && LooksLikeArchive(BaseName(o.artifact)));
+  // 4. Extract (or place the single file) into staging; a model directory is there already.
+  bool archive = !fetched_tree && ( o.artifact_type == ArtifactType::kArchive ||
+                                   (o.artifact_type == ArtifactType::kAuto && LooksLikeArchive(BaseName(o.artifact))));
   std::string single;  // the single file's path, when not an archive
   auto t2 = std::chrono::steady_clock::now();
   if (archive) {
@@ -193,7 +217,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     fs::remove(artifact, ec);
     log.Info("extracted", {{"entries", x->entries}, {"bytes", x->bytes},
                            {"seconds", Seconds(std::chrono::steady_clock::now() - t2)}});
-  } else {
+  } else if (!fetched_tree) {
     std::error_code ec;
     fs::create_directory(tree, ec);
     single = tree + "/" + BaseName(o.artifact);
@@ -215,8 +239,10 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
       std::error_code ec;
       if (!single.empty() || !fs::is_regular_file(fs::symlink_status(inside, ec))) {
         std::string tried;
-        for (const char* suffix : kSignatureSuffixes) tried += (tried.empty() ? "" : ", ") + DisplayUri(WithSuffix(o.artifact, suffix));
-        return Fail(NetError::kNotFound, DisplayUri(o.artifact), fmt::format("no signature: tried {} and model.sig inside the artifact", tried));
+        std::string base = IsTreeUri(o.artifact) ? o.artifact.substr(0, o.artifact.size() - 1) : o.artifact;
+        for (const char* suffix : kSignatureSuffixes) tried += (tried.empty() ? "" : ", ") + DisplayUri(WithSuffix(base, suffix));
+        return Fail(NetError::kNotFound, DisplayUri(o.artifact),
+                    fmt::format("no signature: tried {} and model.sig inside the {}", tried, fetched_tree ? "model directory" : "artifact"));
       }
       auto text = ReadInput(inside);
       if (!text) return text.error();
@@ -242,6 +268,13 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
       if (Status s = PruneToSigned(tree, v->signed_files); !s) return s.error();
     }
     if (Status s = CheckName(o, *v); !s) return s.error();
+    if (fetched_tree) {  // a directory's identity is its signed subject digest
+      sha256 = v->subject_sha256;
+      if (!o.expected_sha256.empty() && sha256 != o.expected_sha256) {
+        return Fail(VerifyError::kSignature, DisplayUri(o.artifact),
+                    fmt::format("pin mismatch: the model directory's signed digest is {}, --expected-sha256 is {}", sha256, o.expected_sha256));
+      }
+    }
     key_used = v->key;
     log.Info("model signature verified", {{"format", "model-signing"}, {"signature", where}, {"key", v->key}, {"name", v->subject}});
   }
@@ -251,7 +284,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   log.Info("placed", {{"dest", o.dest}, {"entries", ws.placed().size()}, {"sha256", sha256},
                       {"seconds", Seconds(std::chrono::steady_clock::now() - t0)}});
   summary.sha256 = sha256;
-  summary.bytes = got->bytes;
+  summary.bytes = fetched_tree ? fetched_tree->bytes : got->bytes;
   summary.key = key_used;
   summary.placed = ws.placed();
   return summary;

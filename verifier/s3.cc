@@ -27,14 +27,7 @@ bool Falsy(const std::optional<std::string>& v) {
 
 }  // namespace
 
-Expected<S3Location> ResolveS3(const std::string& uri, const Env& env) {
-  if (!uri.starts_with("s3://")) return Error{ErrorKind::kUsage, {}, {}, fmt::format("not an s3:// URI: {}", uri)};
-  std::string rest = uri.substr(5);
-  size_t slash = rest.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 >= rest.size()) {
-    return Error{ErrorKind::kUsage, {}, {}, fmt::format("expected s3://BUCKET/KEY, got {}", uri)};
-  }
-  std::string bucket = rest.substr(0, slash), key = rest.substr(slash + 1);
+S3Location ResolveS3Bucket(const std::string& bucket, const Env& env) {
   S3Location loc;
   loc.region = env("AWS_REGION").value_or(env("AWS_DEFAULT_REGION").value_or("us-east-1"));
   std::optional<std::string> endpoint = env("AWS_ENDPOINT_URL_S3");
@@ -51,14 +44,26 @@ Expected<S3Location> ResolveS3(const std::string& uri, const Env& env) {
     // Custom endpoints (MinIO, Ceph, s3rver) are path-style unless asked otherwise.
     loc.path_style = !Truthy(env("S3_USER_VIRTUAL_BUCKET"));
     if (loc.path_style) {
-      loc.url = fmt::format("{}/{}/{}", *endpoint, bucket, key);
+      loc.url = fmt::format("{}/{}/", *endpoint, bucket);
     } else {
       size_t scheme = endpoint->find("://") + 3;
-      loc.url = fmt::format("{}{}.{}/{}", endpoint->substr(0, scheme), bucket, endpoint->substr(scheme), key);
+      loc.url = fmt::format("{}{}.{}/", endpoint->substr(0, scheme), bucket, endpoint->substr(scheme));
     }
     return loc;
   }
-  loc.url = fmt::format("https://{}.s3.{}.amazonaws.com/{}", bucket, loc.region, key);
+  loc.url = fmt::format("https://{}.s3.{}.amazonaws.com/", bucket, loc.region);
+  return loc;
+}
+
+Expected<S3Location> ResolveS3(const std::string& uri, const Env& env) {
+  if (!uri.starts_with("s3://")) return Error{ErrorKind::kUsage, {}, {}, fmt::format("not an s3:// URI: {}", uri)};
+  std::string rest = uri.substr(5);
+  size_t slash = rest.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 >= rest.size()) {
+    return Error{ErrorKind::kUsage, {}, {}, fmt::format("expected s3://BUCKET/KEY, got {}", uri)};
+  }
+  S3Location loc = ResolveS3Bucket(rest.substr(0, slash), env);
+  loc.url += rest.substr(slash + 1);
   return loc;
 }
 
@@ -219,17 +224,15 @@ Expected<FetchResult> FetchS3(const std::string& uri, const std::string& out_pat
   return FetchS3With(uri, out_path, env, *resolved, std::move(options), anonymous);
 }
 
-Expected<FetchResult> FetchS3With(const std::string& uri, const std::string& out_path, const Env& env,
-                                  const std::optional<AwsCredentials>& creds, FetchOptions options, bool anonymous) {
-  auto loc = ResolveS3(uri, env);
-  if (!loc) return loc.error();
+Status SignS3Requests(const std::string& uri, const std::string& region, const Env& env, const std::optional<AwsCredentials>& creds,
+                      FetchOptions& options, bool anonymous) {
   if (!creds && !anonymous) {
     return Error{ErrorKind::kUsage, uri, {},
                  "no AWS credentials (environment, shared file, web identity or container credentials); "
                  "anonymous access must be asked for"};
   }
   if (creds) {
-    options.aws_sigv4 = fmt::format("aws:amz:{}:s3", loc->region);
+    options.aws_sigv4 = fmt::format("aws:amz:{}:s3", region);
     options.aws_credentials = creds->access_key_id + ":" + creds->secret_access_key;
     // SHA-256 of the empty body of a GET.
     options.headers.push_back("x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -240,6 +243,14 @@ Expected<FetchResult> FetchS3With(const std::string& uri, const std::string& out
   }
   if (Falsy(env("S3_VERIFY_SSL"))) options.insecure_skip_tls_verify = true;
   if (auto ca = env("AWS_CA_BUNDLE"); ca && !ca->empty() && options.ca_bundle.empty()) options.ca_bundle = *ca;
+  return Ok{};
+}
+
+Expected<FetchResult> FetchS3With(const std::string& uri, const std::string& out_path, const Env& env,
+                                  const std::optional<AwsCredentials>& creds, FetchOptions options, bool anonymous) {
+  auto loc = ResolveS3(uri, env);
+  if (!loc) return loc.error();
+  if (Status s = SignS3Requests(uri, loc->region, env, creds, options, anonymous); !s) return s.error();
   auto r = Fetch(loc->url, out_path, options);
   if (!r) {
     Error e = r.error();

@@ -27,6 +27,8 @@ struct S3Location {
 
 // s3://bucket/key → URL. kUsage for a malformed URI.
 Expected<S3Location> ResolveS3(const std::string& uri, const Env& env);
+// The bucket's base URL (ending in '/'): the key, or a query, follows.
+S3Location ResolveS3Bucket(const std::string& bucket, const Env& env);
 
 struct AwsCredentials {
   std::string access_key_id;
@@ -61,6 +63,12 @@ Expected<FetchResult> FetchS3(const std::string& uri, const std::string& out_pat
 // The same with credentials resolved once by the caller (several objects, one STS call).
 Expected<FetchResult> FetchS3With(const std::string& uri, const std::string& out_path, const Env& env,
                                   const std::optional<AwsCredentials>& creds, FetchOptions options, bool anonymous);
+
+// What every request to S3 carries: SigV4 (credentials, the empty body's hash, the session
+// token, no redirects) or nothing when anonymous; TLS from S3_VERIFY_SSL and AWS_CA_BUNDLE.
+// kUsage without credentials unless `anonymous`.
+Status SignS3Requests(const std::string& uri, const std::string& region, const Env& env, const std::optional<AwsCredentials>& creds,
+                      FetchOptions& options, bool anonymous);
 
 // KServe's S3_VERIFY_SSL=0: callers warn.
 bool S3TlsVerificationDisabled(const Env& env);

@@ -89,7 +89,11 @@ std::string Pae(std::string_view type, std::string_view payload) {
 Expected<Verified> AnyKey(const std::vector<TrustedKey>& keys, std::string_view hint,
                           const std::function<bool(const TrustedKey&)>& check) {
   for (const TrustedKey* k : OrderByHint(keys, hint)) {
-    if (check(*k)) return Verified{k->source, {}, {}, {}};
+    if (check(*k)) {
+      Verified v;
+      v.key = k->source;
+      return v;
+    }
   }
   return Bad(fmt::format("signature does not verify with any of the {} trusted key(s)", keys.size()));
 }
@@ -318,6 +322,7 @@ Expected<Verified> VerifyModelTree(const SignatureFile& sig, const std::string& 
   auto tree = CheckModelTree(sig.payload, path, ignore);
   if (!tree) return tree.error();
   v->subject = tree->subject;
+  v->subject_sha256 = tree->subject_sha256;
   v->signed_files = std::move(tree->signed_files);
   return v;
 }

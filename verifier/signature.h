@@ -43,9 +43,10 @@ struct Verified {
   std::string key;    // source of the key that verified
   std::string notes;  // e.g. "transparency log entries ignored (offline key verification)"
   std::string subject;  // D: the statement's subject name (the model name)
+  std::string subject_sha256 = {};  // D (model-signing): the subject digest, hex (the tree's identity)
   // D: the tree's files the statement signs (relative, '/'-separated); nothing else in
   // the tree is verified, so nothing else may be placed.
-  std::vector<std::string> signed_files;
+  std::vector<std::string> signed_files = {};
   // Keyless: who signed, as the certificate and the log say (empty otherwise).
   struct Signer {
     std::string identity, issuer;

@@ -7,15 +7,22 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <filesystem>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "verifier/gcs.h"
+#include "verifier/listing.h"
+#include "verifier/verify_error.h"
 
 namespace aegis::verifier {
 namespace {
+namespace fs = std::filesystem;
 
 using platform::Fd;
 
@@ -133,31 +140,143 @@ Expected<FetchResult> Sources::Get(const std::string& uri, const std::string& ou
   return r;
 }
 
+Status Sources::ResolveAws() {
+  if (resolved_ || anonymous_) return Ok{};
+  auto c = ResolveCredentials(env_);
+  if (!c) return c.error();
+  credentials_ = *c;
+  if (credentials_) credential_source_ = credentials_->source;
+  resolved_ = true;
+  return Ok{};
+}
+
 Expected<FetchResult> Sources::GetS3(const std::string& uri, const std::string& out_path, const FetchOptions& o) {
-  if (!resolved_ && !anonymous_) {
-    auto c = ResolveCredentials(env_);
-    if (!c) return c.error();
-    credentials_ = *c;
-    if (credentials_) credential_source_ = credentials_->source;
-    resolved_ = true;
-  }
+  if (Status s = ResolveAws(); !s) return s.error();
   return FetchS3With(uri, out_path, env_, anonymous_ ? std::nullopt : credentials_, o, anonymous_);
 }
 
-Expected<FetchResult> Sources::GetGs(const std::string& uri, const std::string& out_path, const FetchOptions& o) {
-  if (!google_resolved_) {
-    if (anonymous_) {
-      google_source_ = "anonymous (--anonymous)";
-    } else {
-      auto t = ResolveGoogleCredentials(env_);
-      if (!t) return t.error();
-      google_token_ = *t;
-      google_source_ = google_token_ ? google_token_->source
-                                     : "anonymous: no Google credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud, metadata server)";
-    }
-    google_resolved_ = true;
+Status Sources::ResolveGoogle() {
+  if (google_resolved_) return Ok{};
+  if (anonymous_) {
+    google_source_ = "anonymous (--anonymous)";
+  } else {
+    auto t = ResolveGoogleCredentials(env_);
+    if (!t) return t.error();
+    google_token_ = *t;
+    google_source_ = google_token_ ? google_token_->source
+                                   : "anonymous: no Google credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud, metadata server)";
   }
+  google_resolved_ = true;
+  return Ok{};
+}
+
+Expected<FetchResult> Sources::GetGs(const std::string& uri, const std::string& out_path, const FetchOptions& o) {
+  if (Status s = ResolveGoogle(); !s) return s.error();
   return FetchGcs(uri, out_path, env_, google_token_, o);
+}
+
+bool IsTreeUri(const std::string& uri) {
+  return (StartsWith(uri, "s3://") || StartsWith(uri, "gs://")) && uri.size() > 5 && uri.back() == '/';
+}
+
+namespace {
+
+// A listed name as a path inside the tree: relative, no empty, "." or ".." component, no
+// control character, within the path limit.
+std::optional<std::string> BadTreePath(const std::string& rel, size_t max_bytes) {
+  if (rel.size() > max_bytes) return fmt::format("longer than {} bytes", max_bytes);
+  for (char c : rel) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return std::string("a control character");
+  }
+  size_t at = 0;
+  for (;;) {
+    size_t slash = rel.find('/', at);
+    std::string part = rel.substr(at, slash == std::string::npos ? std::string::npos : slash - at);
+    if (part.empty() || part == "." || part == "..") return fmt::format("the component {:?}", part);
+    if (slash == std::string::npos) return std::nullopt;
+    at = slash + 1;
+  }
+}
+
+}  // namespace
+
+Expected<TreeResult> Sources::GetTree(const std::string& prefix_uri, const std::string& dir, const ExtractLimits& limits, int parallel) {
+  auto split = SplitBucketUri(prefix_uri);
+  if (!split || !IsTreeUri(prefix_uri)) return Error{ErrorKind::kUsage, prefix_uri, {}, "not a model directory URI (s3:// or gs://, ending in '/')"};
+  const std::string scheme = prefix_uri.substr(0, 5), prefix = split->second;
+  Expected<std::vector<ListedObject>> listed = Error{};
+  if (scheme == "s3://") {
+    if (Status s = ResolveAws(); !s) return s.error();
+    listed = ListS3(prefix_uri, env_, anonymous_ ? std::nullopt : credentials_, options_, anonymous_, limits.max_entries);
+  } else {
+    if (Status s = ResolveGoogle(); !s) return s.error();
+    listed = ListGcs(prefix_uri, env_, google_token_, options_, limits.max_entries);
+  }
+  if (!listed) return listed.error();
+  struct Item {
+    std::string rel, uri;
+    uint64_t size;
+  };
+  std::vector<Item> items;
+  TreeResult result;
+  for (const ListedObject& o : *listed) {
+    if (o.key.rfind(prefix, 0) != 0) continue;  // not under the prefix (a server that ignores it)
+    std::string rel = o.key.substr(prefix.size());
+    if (rel.empty() || rel.back() == '/') continue;  // the prefix itself, or a folder marker
+    if (auto bad = BadTreePath(rel, limits.max_path_bytes)) {
+      return Error{VerifyError::kArchive, prefix_uri, {}, fmt::format("object {:?} cannot be a file of the model: {}", o.key, *bad)};
+    }
+    if (o.size > limits.max_file_bytes) {
+      return Error{ErrorKind::kLimit, prefix_uri, {}, fmt::format("object {:?} is larger than {} bytes", o.key, limits.max_file_bytes)};
+    }
+    result.bytes += o.size;
+    if (result.bytes > limits.max_total_bytes) {
+      return Error{ErrorKind::kLimit, prefix_uri, {}, fmt::format("the objects under the prefix exceed {} bytes", limits.max_total_bytes)};
+    }
+    items.push_back({rel, scheme + split->first + "/" + o.key, o.size});
+  }
+  if (items.empty()) return Error{NetError::kNotFound, prefix_uri, {}, "no object under the prefix"};
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.rel < b.rel; });
+  for (size_t i = 0; i + 1 < items.size(); ++i) {
+    if (items[i + 1].rel.rfind(items[i].rel + "/", 0) == 0 || items[i + 1].rel == items[i].rel) {
+      return Error{VerifyError::kArchive, prefix_uri, {}, fmt::format("{:?} is both a file and a directory", items[i].rel)};
+    }
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  for (const Item& item : items) {
+    size_t slash = item.rel.rfind('/');
+    if (slash != std::string::npos) fs::create_directories(dir + "/" + item.rel.substr(0, slash), ec);
+    if (ec) return Error{ErrorKind::kIo, dir, {}, "cannot create the model directory: " + ec.message()};
+  }
+  // Downloads `parallel` at a time; the first failure stops the rest.
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::vector<std::optional<Error>> errors(items.size());
+  auto worker = [&] {
+    for (size_t i = next++; i < items.size() && !failed; i = next++) {
+      const Item& item = items[i];
+      std::string path = dir + "/" + item.rel;
+      // The listed size bounds the download: an object replaced by a larger one is refused.
+      auto got = Get(item.uri, path, DigestSet{false, false}, item.size == 0 ? 1 : item.size);
+      std::error_code pec;
+      if (got) fs::permissions(path, fs::perms(0644), fs::perm_options::replace, pec);
+      if (!got || pec) {
+        errors[i] = got ? Error{ErrorKind::kIo, path, {}, "cannot set permissions: " + pec.message()} : got.error();
+        failed = true;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  const size_t n = std::min<size_t>(items.size(), static_cast<size_t>(std::max(1, parallel)));
+  for (size_t t = 1; t < n; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  for (auto& e : errors) {
+    if (e) return *e;
+  }
+  result.files = items.size();
+  return result;
 }
 
 }  // namespace aegis::verifier

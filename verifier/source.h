@@ -7,6 +7,7 @@
 #include <string>
 
 #include "util/expected.h"
+#include "verifier/extract.h"
 #include "verifier/fetch.h"
 #include "verifier/google_auth.h"
 #include "verifier/s3.h"
@@ -27,6 +28,13 @@ std::string BaseName(const std::string& uri);
 // `uri` safe to print: no query string (signed URLs) and no user:password.
 std::string DisplayUri(const std::string& uri);
 
+// s3:// and gs:// URIs ending in '/' name a model directory (a prefix), not an object.
+bool IsTreeUri(const std::string& uri);
+
+struct TreeResult {
+  uint64_t files = 0, bytes = 0;
+};
+
 class Sources {
  public:
   Sources(Env env, FetchOptions options, bool allow_http, bool anonymous)
@@ -37,6 +45,13 @@ class Sources {
   Expected<FetchResult> Get(const std::string& uri, const std::string& out_path, DigestSet digests,
                             uint64_t max_bytes = 0);
 
+  // A model directory: every object under `prefix_uri` (s3:// or gs://, ending in '/') into
+  // `dir` (created), each at its name relative to the prefix, `parallel` at a time. Folder
+  // markers (names ending in '/') are skipped. kNotFound when the prefix holds no object;
+  // kArchive for a name that cannot be a path in the tree ("..", empty components, a file
+  // that is also a directory) or a tree beyond `limits`; on error `dir` may hold part of it.
+  Expected<TreeResult> GetTree(const std::string& prefix_uri, const std::string& dir, const ExtractLimits& limits, int parallel);
+
   // Where the AWS credentials came from, once resolved ("" before or when anonymous).
   const std::string& CredentialSource() const { return credential_source_; }
   // Where the Google token came from, once resolved ("" before; "anonymous: …" without one).
@@ -45,6 +60,8 @@ class Sources {
  private:
   Expected<FetchResult> GetS3(const std::string& uri, const std::string& out_path, const FetchOptions& o);
   Expected<FetchResult> GetGs(const std::string& uri, const std::string& out_path, const FetchOptions& o);
+  Status ResolveAws();
+  Status ResolveGoogle();
 
   Env env_;
   FetchOptions options_;

@@ -261,11 +261,11 @@ TEST(RenderCli, OutputServesTheVerifiedModelOrIsRefused) {
           "spec:\n  template:\n    spec:\n      containers:\n      - name: triton\n        image: nvcr.io/nvidia/tritonserver:24.01-py3\n"
           "        args: [tritonserver, --model-store=gs://bucket/repo]\n",
           "triton.yaml:10:30: error: Deployment default/t: --model-store \"gs://bucket/repo\" is not an absolute path in the pod");
-  refused("gs.yaml",
+  refused("pvc.yaml",
           "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: g}\nspec:\n  predictor:\n"
-          "    sklearn:\n      storageUri: gs://kfserving-examples/models/sklearn/1.0/model\n",
-          "gs.yaml:7:19: error: InferenceService default/g: storageUri \"gs://kfserving-examples/models/sklearn/1.0/model\": "
-          "verify-and-fetch fetches s3://, https://, http:// and file:// URIs only");
+          "    sklearn:\n      storageUri: pvc://models-pvc/sklearn/1.0/model\n",
+          "pvc.yaml:7:19: error: InferenceService default/g: storageUri \"pvc://models-pvc/sklearn/1.0/model\": "
+          "verify-and-fetch fetches s3://, gs://, https://, http:// and file:// URIs only");
   refused("storage.yaml",
           "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: s, annotations: {aegis/artifact-uri: 's3://m/a.tgz'}}\n"
           "spec:\n  predictor:\n    model:\n      modelFormat: {name: sklearn}\n      storage: {key: localMinIO, path: sklearn/model.joblib}\n",
@@ -280,9 +280,9 @@ TEST(RenderCli, OutputServesTheVerifiedModelOrIsRefused) {
           "  volumes:\n  - {name: pvc, persistentVolumeClaim: {claimName: c}}\n",
           "shadow.yaml:9:7: error: Pod default/tf: a volume is mounted at /models/my_model, under the verified model directory /models");
   WriteFile(d.File("pod.yaml"), kBare);
-  auto bad_flag = RunAegis("render --artifact gs://b/m.tgz pod.yaml", d.path());
+  auto bad_flag = RunAegis("render --artifact hf://org/model pod.yaml", d.path());
   EXPECT_EQ(bad_flag.exit_code, 2);
-  EXPECT_NE(bad_flag.err.find("--artifact \"gs://b/m.tgz\": verify-and-fetch fetches"), std::string::npos) << bad_flag.err;
+  EXPECT_NE(bad_flag.err.find("--artifact \"hf://org/model\": verify-and-fetch fetches"), std::string::npos) << bad_flag.err;
 
   WriteFile(d.File("explainer.yaml"),
             "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: x}\nspec:\n  predictor:\n"

@@ -5,6 +5,9 @@
 #   verify-and-fetch and `aegis verify DIR`, exactly the signed files are placed, and every
 #   tampering is refused (exit 5);
 # - `aegis sign --oms` → `model_signing verify key` accepts, and refuses a tampered tree;
+# - a model directory signed by model_signing, served by the Cloud Storage emulator
+#   (fake-gcs-server) as KServe's samples are (gs://bucket/models/resnet): verify-and-fetch lists
+#   it, fetches it and places exactly the signed files; an object added after signing is refused;
 # - certificate mode: `model_signing sign certificate` with an openssl-made CA chain →
 #   `--certificate-chain ROOT` accepts; a foreign CA refuses (5); no CA given refuses (7).
 . "$(dirname "$0")/lib.sh"
@@ -208,6 +211,31 @@ expect_refused "model_signing verify key refuses the tampered tree" \
   ms "$MODEL_SIGNING_NEW" verify key --signature ours-tampered/model.sig --public_key pub.pem --ignore-paths ours-tampered/extra.txt ours-tampered
 expect_refused "model_signing verify key refuses aegis' bundle with another key" \
   ms "$MODEL_SIGNING_NEW" verify key --signature ours/model.sig --public_key other.pub --ignore-paths ours/extra.txt ours
+
+# A signed model directory in Cloud Storage, named as a KServe storageUri (no trailing slash).
+echo "== a model directory in Cloud Storage"
+gcs=$(peer fake-gcs-server "$FAKE_GCS_SERVER" fake-gcs-server)
+mkdir -p "$work/gcs/models/resnet" "$work/gcs/models/planted"
+make_model gm
+rm -rf gm/extra.txt gm/scratch
+expect_ok "$MODEL_SIGNING_NEW sign key (a model directory for the bucket)" ms "$MODEL_SIGNING_NEW" sign key --private_key key.pem \
+  --signature gm/model.sig gm
+cp -a gm/. "$work/gcs/models/resnet/"
+cp -a gm/. "$work/gcs/models/planted/" && echo "import os" >"$work/gcs/models/planted/extra.py"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+exec 3< <(exec "$gcs" -backend memory -scheme http -host 127.0.0.1 -port "$port" -data "$work/gcs" 2>&1)
+gcs_pid=$!
+while IFS= read -r line <&3; do case $line in *"server started"*) break ;; esac; done
+cat <&3 >/dev/null &
+gs_vaf() {  # NAME URI
+  rm -rf "$work/dest/$1"
+  STORAGE_EMULATOR_HOST="127.0.0.1:$port" NO_GCE_CHECK=true "$VAF_BIN" --termination-log "$work/$1.termination" --key pub.pem "$2" "$work/dest/$1"
+}
+expect_ok "verify-and-fetch gs://models/resnet (a directory of the bucket)" gs_vaf gs-resnet gs://models/resnet
+expect_signed_placed gs-resnet gm/model.sig
+expect_exit "verify-and-fetch refuses the directory with an object added after signing" 5 gs_vaf gs-planted gs://models/planted/
+expect_output "  … naming it" "extra.py"
+kill "$gcs_pid" 2>/dev/null || true
 
 echo "== certificate mode"
 cat >ca.cnf <<'EOF'

@@ -158,7 +158,7 @@ void SetupPolicy(CLI::App& sub, int& exit_code) {
       ->capture_default_str();
   exp->add_flag("--kserve-native", flags->kserve_native,
                 "KServe-native mode: accept storageUri served by the Aegis ClusterStorageContainer (adds "
-                "^storage-initializer$ to the pattern; prefixes s3:// and https:// unless given)");
+                "^storage-initializer$ to the pattern; prefixes s3://, gs:// and https:// unless given)");
   exp->add_option("--verified-storage-uri-prefix", flags->verified_prefixes,
                   "A storageUri prefix the Aegis ClusterStorageContainer serves (repeatable)")
       ->allow_extra_args(false);

@@ -121,7 +121,7 @@ void SetupVerify(CLI::App& sub, int& exit_code) {
   auto f = std::make_shared<VerifyFlags>();
   verifier::Options& o = f->o;
   o.key = "";
-  sub.add_option("artifact", o.artifact, "artifact path or URI (s3://, https://, file://), or a model directory")->required();
+  sub.add_option("artifact", o.artifact, "artifact path or URI (s3://, gs://, https://, file://; s3://b/p/ and gs://b/p/ are model directories), or a local model directory")->required();
   sub.add_option("--signature", o.signature, "signature path or URI (default: discovery as verify-and-fetch)");
   sub.add_option("--key", o.key, "trusted public key file or directory");
   sub.add_option("--certificate-chain", o.certificate_chain, "CA certificates (PEM) for certificate-signed model-signing bundles");

@@ -43,7 +43,7 @@ struct ServingContainer {
 std::vector<ServingContainer> KServeServingContainers(const yaml::Node* component);
 
 // The schemes verify-and-fetch fetches (docs/VERIFIER.md, "Artifact URIs"). Anything else
-// (gs://, pvc://, hf://, oci://) would be refused by the verifier on every pod start.
+// (pvc://, hf://, oci://, Azure) would be refused by the verifier on every pod start.
 bool VerifierFetches(std::string_view uri);
 
 }  // namespace aegis

@@ -11,7 +11,7 @@ namespace aegis::render::internal {
 Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
   if (!s_.artifact.empty()) {
     if (!VerifierFetches(s_.artifact)) {
-      return Fail(nullptr, fmt::format("--artifact {}: verify-and-fetch fetches s3://, https://, http:// and file:// URIs only",
+      return Fail(nullptr, fmt::format("--artifact {}: verify-and-fetch fetches s3://, gs://, https://, http:// and file:// URIs only",
                                        Quote(s_.artifact)));
     }
     return s_.artifact;
@@ -53,7 +53,7 @@ Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
   }
   std::string uri(*uri_node->AsString());
   if (!VerifierFetches(uri)) {
-    return Fail(uri_node, fmt::format("{} {}: verify-and-fetch fetches s3://, https://, http:// and file:// URIs only; "
+    return Fail(uri_node, fmt::format("{} {}: verify-and-fetch fetches s3://, gs://, https://, http:// and file:// URIs only; "
                                       "copy the signed artifact to one of those, or pass --artifact",
                                       where, Quote(uri)));
   }

@@ -1,0 +1,175 @@
+// Model directories (a prefix of objects, KServe's usual storageUri) fetched from the real
+// object-store servers — fake-gcs-server for gs://, s3rver for s3:// — verified as a
+// model-signing tree (model.sig among the objects) and placed: only the signed files, and
+// nothing at all when an object is changed, added or unsafe.
+#include <set>
+
+#include "support/fake_gcs.h"
+#include "support/http_server.h"
+#include "support/s3rver.h"
+#include "verifier/program_fixture.h"
+
+namespace aegis::testing {
+namespace {
+
+std::set<std::string> Placed(const std::string& dir) {
+  std::set<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) out.insert(fs::relative(e.path(), dir).string());
+  }
+  return out;
+}
+
+// A model directory signed with `aegis sign --oms` (interoperable with model_signing:
+// tests/interop/model_signing_test.sh), written under `root`/`rel`.
+void SignedModel(const std::string& root, const std::string& rel, const std::string& key) {
+  std::string dir = root + "/" + rel;
+  fs::create_directories(dir + "/1");
+  WriteFile(dir + "/config.pbtxt", "name: \"resnet\"\n");
+  WriteFile(dir + "/1/model.onnx", Weights(150000));
+  WriteFile(dir + "/tokenizer.json", "{\"v\": 1}\n");
+  auto r = RunAegis("sign --oms --key " + key + " " + Quote(dir));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+const std::set<std::string> kSigned = {".aegis-verified.json", "config.pbtxt", "1/model.onnx", "tokenizer.json"};
+
+class GcsTreeTest : public ProgramTest {
+ protected:
+  static void SetUpTestSuite() {
+    ProgramTest::SetUpTestSuite();
+    data_ = new TempDir();
+    SignedModel(data_->File("models"), "resnet/v1", PrivateKey());
+    SignedModel(data_->File("models"), "extra/v1", PrivateKey());
+    WriteFile(data_->File("models/extra/v1/planted.py"), "import os\n");  // added after signing
+    SignedModel(data_->File("models"), "tampered/v1", PrivateKey());
+    WriteFile(data_->File("models/tampered/v1/tokenizer.json"), "{\"v\": 2}\n");
+    gcs_ = new FakeGcs(data_->path());
+  }
+  static void TearDownTestSuite() {
+    delete gcs_;
+    delete data_;
+    ProgramTest::TearDownTestSuite();
+  }
+  void SetUp() override {
+    if (!gcs_->skip_reason().empty()) AEGIS_SKIP_WITHOUT_PEER(gcs_->skip_reason());
+  }
+  RunResult Fetch(const std::string& uri, const std::string& extra = "") {
+    return Run("--key " + PublicKey() + " " + extra + " " + uri + " model", "STORAGE_EMULATOR_HOST=" + gcs_->host() + " NO_GCE_CHECK=true");
+  }
+  static inline TempDir* data_ = nullptr;
+  static inline FakeGcs* gcs_ = nullptr;
+};
+
+TEST_F(GcsTreeTest, PrefixIsListedFetchedVerifiedAndOnlySignedFilesPlaced) {
+  auto r = Fetch("gs://models/resnet/v1/", "--parallel 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Placed(Dest()), kSigned) << "model.sig is not placed";
+  EXPECT_EQ(ReadFile(Dest() + "/1/model.onnx"), Weights(150000));
+  EXPECT_NE(r.err.find("model directory fetched uri=gs://models/resnet/v1/ files=4"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("parallel=3"), std::string::npos) << r.err;
+  json marker = json::parse(ReadFile(Dest() + "/.aegis-verified.json"));
+  std::string digest = marker["sha256"];
+  EXPECT_EQ(digest.size(), 64u) << "the signed subject digest identifies the directory";
+  // It pins the directory as --expected-sha256 pins an archive.
+  fs::remove_all(Dest());
+  ASSERT_EQ(Fetch("gs://models/resnet/v1/", "--expected-sha256 " + digest).exit_code, 0);
+  fs::remove_all(Dest());
+  ExpectFailure(Fetch("gs://models/resnet/v1/", "--expected-sha256 " + std::string(64, 'a')), 5, "pin mismatch");
+}
+
+// KServe's storageUri names a directory without the trailing slash (gs://b/models/sklearn/1.0/model).
+TEST_F(GcsTreeTest, KserveStorageUriWithoutTrailingSlashIsADirectory) {
+  auto r = Fetch("gs://models/resnet/v1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Placed(Dest()), kSigned);
+}
+
+TEST_F(GcsTreeTest, AddedOrChangedObjectsRefuseTheWholeDirectory) {
+  ExpectFailure(Fetch("gs://models/extra/v1/"), 5, "planted.py");
+  ExpectFailure(Fetch("gs://models/tampered/v1/"), 5, "tokenizer.json");
+  ExpectFailure(Run("--key " + OtherPublicKey() + " gs://models/resnet/v1/ model", "STORAGE_EMULATOR_HOST=" + gcs_->host() + " NO_GCE_CHECK=true"),
+                5, "does not verify");
+}
+
+TEST_F(GcsTreeTest, EmptyPrefixIsNotFound) {
+  ExpectFailure(Fetch("gs://models/none/"), 3, "no object under the prefix");
+  ExpectFailure(Fetch("gs://models/none"), 3, "gs://models/none");
+}
+
+// A bucket the attacker controls lists names that are no path in a model directory; an
+// in-test server answers objects.list as Cloud Storage would (fake-gcs-server refuses to
+// store such names): the run refuses with exit 6 and fetches nothing.
+TEST_F(GcsTreeTest, UnsafeObjectNamesAreRefusedBeforeAnyDownload) {
+  for (const std::string name : {"m/../../etc/passwd", "m//x", "m/./x", "m/a\x01"}) {
+    int downloads = 0;
+    HttpServer api([&](const HttpRequest& req, HttpConnection& c) {
+      if (req.target.find("/o?prefix=") != std::string::npos) {
+        json items = json::array({{{"name", "m/model.sig"}, {"size", "10"}}, {{"name", name}, {"size", "5"}}});
+        return c.Respond(200, json({{"items", items}}).dump());
+      }
+      if (req.target.find("/o/m%2F") != std::string::npos) ++downloads;  // an object of the directory
+      c.Respond(404, "");  // no detached signature next to it
+    });
+    std::string host = api.Url("").substr(7);
+    while (!host.empty() && host.back() == '/') host.pop_back();
+    auto r = Run("--key " + PublicKey() + " gs://models/m/ model", "STORAGE_EMULATOR_HOST=" + host + " NO_GCE_CHECK=true");
+    ExpectFailure(r, 6, "cannot be a file of the model");
+    EXPECT_EQ(downloads, 0) << name;
+  }
+}
+
+TEST_F(GcsTreeTest, ASignatureOverOneFileDoesNotSignADirectory) {
+  std::string file = data_->File("models/resnet/v1/config.pbtxt");
+  WriteFile(dir_.File("bundle.json"), Bundle(file));
+  ExpectFailure(Fetch("gs://models/resnet/v1/", "--signature " + dir_.File("bundle.json")), 5, "needs a model-signing signature");
+}
+
+class S3TreeTest : public ProgramTest {
+ protected:
+  static void SetUpTestSuite() {
+    ProgramTest::SetUpTestSuite();
+    s3_ = new S3rver();
+    skip_ = s3_->skip_reason();
+    if (!skip_.empty()) return;
+    TempDir d;
+    SignedModel(d.path(), "sklearn/1.0/model", PrivateKey());
+    for (const char* f : {"model.sig", "config.pbtxt", "1/model.onnx", "tokenizer.json"}) {
+      if (skip_.empty()) skip_ = s3_->Put(d.File(std::string("sklearn/1.0/model/") + f), std::string("sklearn/1.0/model/") + f);
+    }
+    if (skip_.empty()) skip_ = s3_->Put(d.File("sklearn/1.0/model/config.pbtxt"), "sklearn/1.0/model-other/config.pbtxt");
+  }
+  static void TearDownTestSuite() {
+    delete s3_;
+    ProgramTest::TearDownTestSuite();
+  }
+  void SetUp() override {
+    if (!skip_.empty()) AEGIS_SKIP_WITHOUT_PEER(skip_);
+  }
+  std::string Creds(const std::string& secret = kS3SecretKey) {
+    return "AWS_ACCESS_KEY_ID=" + kS3AccessKey + " AWS_SECRET_ACCESS_KEY=" + secret + " AWS_ENDPOINT_URL_S3=" + s3_->endpoint();
+  }
+  static inline S3rver* s3_ = nullptr;
+  static inline std::string skip_;
+};
+
+// ListObjectsV2 signed with SigV4 (s3rver checks the signature), then each object; the
+// sibling prefix "model-other" is not part of "model/".
+TEST_F(S3TreeTest, SignedListingAndDownloadsPlaceTheDirectory) {
+  auto r = Run("--key " + PublicKey() + " s3://models/sklearn/1.0/model/ model", Creds());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Placed(Dest()), kSigned);
+  fs::remove_all(Dest());
+  auto kserve_form = Run("--key " + PublicKey() + " s3://models/sklearn/1.0/model model", Creds());
+  ASSERT_EQ(kserve_form.exit_code, 0) << kserve_form.err;
+  EXPECT_EQ(Placed(Dest()), kSigned);
+}
+
+TEST_F(S3TreeTest, WrongSecretIsExit4AtTheListing) {
+  auto r = Run("--key " + PublicKey() + " --retries 1 s3://models/sklearn/1.0/model/ model", Creds("wrong-secret-value"));
+  ExpectFailure(r, 4, "listing refused: HTTP 403 SignatureDoesNotMatch");
+  EXPECT_EQ(r.err.find("wrong-secret-value"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace aegis::testing

@@ -1,0 +1,35 @@
+// Model directories in object stores: every object under a prefix, as KServe's storage
+// initializer lists them before downloading (S3 ListObjectsV2, Cloud Storage objects.list),
+// page by page, with the same credentials, TLS settings and retries as the downloads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/env.h"
+#include "util/expected.h"
+#include "verifier/fetch.h"
+#include "verifier/google_auth.h"
+#include "verifier/s3.h"
+
+namespace aegis::verifier {
+
+struct ListedObject {
+  std::string key;  // the whole object name
+  uint64_t size = 0;
+};
+
+// Errors: kNotFound for a missing bucket, kForbidden when listing is refused, kNetwork
+// otherwise; they name `uri` (the s3:// or gs:// prefix). At most `max_objects` are listed
+// (kLimit beyond).
+Expected<std::vector<ListedObject>> ListS3(const std::string& uri, const platform::Env& env, const std::optional<AwsCredentials>& creds,
+                                           FetchOptions options, bool anonymous, uint64_t max_objects);
+Expected<std::vector<ListedObject>> ListGcs(const std::string& uri, const platform::Env& env, const std::optional<GoogleToken>& token,
+                                            const FetchOptions& options, uint64_t max_objects);
+
+// "s3://bucket/prefix/" → {"bucket", "prefix/"}; nullopt for another scheme or no bucket.
+std::optional<std::pair<std::string, std::string>> SplitBucketUri(const std::string& uri);
+
+}  // namespace aegis::verifier
