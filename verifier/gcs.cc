@@ -4,19 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "util/strings.h"
+
 namespace aegis::verifier {
 namespace {
-
-// An object name as one path segment of the JSON API ('/' included: %2F).
-std::string PathEscape(std::string_view v) {
-  std::string out;
-  for (char ch : v) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
 
 // Bucket naming rules (cloud.google.com/storage/docs/buckets#naming): 3–222 characters of
 // lower-case letters, digits, '-', '_' and '.', starting and ending with a letter or digit.
@@ -55,7 +46,7 @@ Expected<GcsLocation> ResolveGcs(const std::string& uri, const platform::Env& en
   if (loc.object.find_first_of("?#") != std::string::npos || loc.object.find('\n') != std::string::npos) {
     return Error{ErrorKind::kUsage, uri, {}, "an object name with '?', '#' or a newline is not accepted"};
   }
-  loc.url = fmt::format("{}/storage/v1/b/{}/o/{}?alt=media", GcsEndpoint(env), loc.bucket, PathEscape(loc.object));
+  loc.url = fmt::format("{}/storage/v1/b/{}/o/{}?alt=media", GcsEndpoint(env), loc.bucket, PercentEncode(loc.object));
   return loc;
 }
 

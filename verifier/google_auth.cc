@@ -29,16 +29,6 @@ constexpr const char* kDefaultTokenUri = "https://oauth2.googleapis.com/token";
 
 Error Usage(const std::string& file, const std::string& what) { return Error{ErrorKind::kUsage, file, {}, what}; }
 
-std::string FormEscape(std::string_view v) {
-  std::string out;
-  for (char ch : v) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
-
 std::string Base64Url(std::string_view bytes) {
   std::string s = Base64Encode(bytes);
   for (char& c : s) c = c == '+' ? '-' : c == '/' ? '_' : c;
@@ -110,7 +100,7 @@ Expected<GoogleToken> ServiceAccount(const json& j, const std::string& file, con
   if (!sig) return sig.error();
   std::string assertion = input + "." + Base64Url(*sig);
   auto token = Exchange("service account token", token_uri,
-                        "grant_type=" + FormEscape("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + assertion,
+                        "grant_type=" + PercentEncode("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + assertion,
                         "application/x-www-form-urlencoded", {}, "access_token");
   if (!token) return token.error();
   return GoogleToken{*token, fmt::format("service account {} ({})", email, via)};
@@ -123,8 +113,8 @@ Expected<GoogleToken> AuthorizedUser(const json& j, const std::string& file, con
     return Usage(file, "authorized_user credentials need client_id, client_secret and refresh_token");
   }
   auto token = Exchange("user credentials refresh", JsonStringOr(j, {"token_uri"}, kDefaultTokenUri),
-                        fmt::format("grant_type=refresh_token&client_id={}&client_secret={}&refresh_token={}", FormEscape(id),
-                                    FormEscape(secret), FormEscape(refresh)),
+                        fmt::format("grant_type=refresh_token&client_id={}&client_secret={}&refresh_token={}", PercentEncode(id),
+                                    PercentEncode(secret), PercentEncode(refresh)),
                         "application/x-www-form-urlencoded", {}, "access_token");
   if (!token) return token.error();
   return GoogleToken{*token, fmt::format("user credentials ({})", via)};
@@ -184,8 +174,8 @@ Expected<GoogleToken> ExternalAccount(const json& j, const std::string& file, co
   auto federated = Exchange(
       "workload identity federation (STS token exchange)", token_url,
       fmt::format("grant_type={}&audience={}&scope={}&requested_token_type={}&subject_token={}&subject_token_type={}",
-                  FormEscape("urn:ietf:params:oauth:grant-type:token-exchange"), FormEscape(audience), FormEscape(sts_scope),
-                  FormEscape("urn:ietf:params:oauth:token-type:access_token"), FormEscape(*subject), FormEscape(type)),
+                  PercentEncode("urn:ietf:params:oauth:grant-type:token-exchange"), PercentEncode(audience), PercentEncode(sts_scope),
+                  PercentEncode("urn:ietf:params:oauth:token-type:access_token"), PercentEncode(*subject), PercentEncode(type)),
       "application/x-www-form-urlencoded", {}, "access_token");
   if (!federated) return federated.error();
   if (impersonate.empty()) return GoogleToken{*federated, fmt::format("workload identity federation ({})", via)};
@@ -217,7 +207,7 @@ Expected<std::optional<GoogleToken>> Metadata(const platform::Env& env, const st
   if (check == "true" || check == "True" || check == "TRUE" || check == "1") return std::optional<GoogleToken>();
   std::string host = env("GCE_METADATA_HOST").value_or("169.254.169.254");
   platform::HttpRequest request;
-  request.url = fmt::format("http://{}/computeMetadata/v1/instance/service-accounts/default/token?scopes={}", host, FormEscape(scope));
+  request.url = fmt::format("http://{}/computeMetadata/v1/instance/service-accounts/default/token?scopes={}", host, PercentEncode(scope));
   request.headers = {"Metadata-Flavor: Google"};
   request.connect_timeout = std::chrono::seconds(1);
   request.total_timeout = std::chrono::seconds(5);

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "util/strings.h"
+
 #include "platform/http.h"
 #include "platform/net_error.h"
 #include "util/json_access.h"
@@ -18,17 +20,6 @@ namespace aegis::verifier {
 namespace {
 
 constexpr size_t kPageLimit = 16u << 20;  // one page of a listing (1000 keys) is far smaller
-
-// RFC 3986 unreserved characters kept, everything else %XX: what SigV4 signs a query with.
-std::string QueryEscape(std::string_view v) {
-  std::string out;
-  for (char ch : v) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
 
 std::string XmlUnescape(std::string_view s) {
   std::string out;
@@ -145,8 +136,8 @@ Expected<std::vector<ListedObject>> ListS3(const std::string& uri, const platfor
   std::string token;
   for (;;) {
     // Parameters in the order SigV4 canonicalises them (sorted by name).
-    std::string url = loc.url + "?" + (token.empty() ? "" : "continuation-token=" + QueryEscape(token) + "&") +
-                      "list-type=2&prefix=" + QueryEscape(split->second);
+    std::string url = loc.url + "?" + (token.empty() ? "" : "continuation-token=" + PercentEncode(token) + "&") +
+                      "list-type=2&prefix=" + PercentEncode(split->second);
     auto page = GetPage(uri, url, options);
     if (!page) return page.error();
     std::string_view xml = page->body;
@@ -182,9 +173,9 @@ Expected<std::vector<ListedObject>> ListGcs(const std::string& uri, const platfo
   std::vector<ListedObject> out;
   std::string page_token;
   for (;;) {
-    std::string url = fmt::format("{}/storage/v1/b/{}/o?prefix={}&fields={}{}", GcsEndpoint(env), QueryEscape(split->first),
-                                  QueryEscape(split->second), QueryEscape("items(name,size),nextPageToken"),
-                                  page_token.empty() ? "" : "&pageToken=" + QueryEscape(page_token));
+    std::string url = fmt::format("{}/storage/v1/b/{}/o?prefix={}&fields={}{}", GcsEndpoint(env), PercentEncode(split->first),
+                                  PercentEncode(split->second), PercentEncode("items(name,size),nextPageToken"),
+                                  page_token.empty() ? "" : "&pageToken=" + PercentEncode(page_token));
     auto page = GetPage(uri, url, o);
     if (!page) return page.error();
     auto j = ParseJsonBounded(page->body, 64, kPageLimit);

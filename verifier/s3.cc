@@ -116,16 +116,6 @@ std::string XmlText(const std::string& xml, const std::string& tag) {
   return b == std::string::npos ? std::string() : xml.substr(a, b - a);
 }
 
-std::string FormEscape(const std::string& v) {
-  std::string out;
-  for (char ch : v) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
-
 std::optional<std::string> ReadSmallFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -142,8 +132,8 @@ Expected<AwsCredentials> WebIdentity(const Env& env, const std::string& role, co
   std::string endpoint = env("AWS_ENDPOINT_URL_STS").value_or(fmt::format("https://sts.{}.amazonaws.com", region));
   std::string form = fmt::format("Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn={}&RoleSessionName={}"
                                  "&WebIdentityToken={}",
-                                 FormEscape(role), FormEscape(env("AWS_ROLE_SESSION_NAME").value_or("aegis-verify-and-fetch")),
-                                 FormEscape(*token));
+                                 PercentEncode(role), PercentEncode(env("AWS_ROLE_SESSION_NAME").value_or("aegis-verify-and-fetch")),
+                                 PercentEncode(*token));
   platform::HttpRequest request;
   request.method = "POST";
   request.url = endpoint + "/";

@@ -9,6 +9,7 @@
 #include "canary/coverage.h"
 #include "policy/constraint.h"
 #include "util/json_access.h"
+#include "util/strings.h"
 #include "render/templates.h"
 #include "yaml/reader.h"
 #include "yaml/to_json.h"
@@ -22,23 +23,13 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kConstraints = "/apis/constraints.gatekeeper.sh/v1beta1/aegissignedpod";
 
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += ch;
-    else out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
-
-std::string PodsPath(const std::string& ns) { return "/api/v1/namespaces/" + Escape(ns) + "/pods"; }
+std::string PodsPath(const std::string& ns) { return "/api/v1/namespaces/" + PercentEncode(ns) + "/pods"; }
 
 // The canary pods of the namespace (label aegis/canary, plus the user's selector).
 Expected<std::vector<json>> ListPods(kube::KubeApi& api, const CanaryOptions& o, const std::vector<std::string>& only) {
   std::string selector = "aegis/canary";
   if (!o.selector.empty()) selector += "," + o.selector;
-  auto body = kube::Expect2xx(api.Request("GET", PodsPath(o.namespace_) + "?labelSelector=" + Escape(selector)), "list pods");
+  auto body = kube::Expect2xx(api.Request("GET", PodsPath(o.namespace_) + "?labelSelector=" + PercentEncode(selector)), "list pods");
   if (!body) return body.error();
   std::vector<json> pods;
   const json* items = body->is_object() && body->contains("items") ? &(*body)["items"] : nullptr;
@@ -56,7 +47,7 @@ Expected<std::vector<json>> ListPods(kube::KubeApi& api, const CanaryOptions& o,
 // AegisSignedPod constraints; an empty list when the kind does not exist (no Gatekeeper).
 Expected<std::vector<json>> ListConstraints(kube::KubeApi& api, const CanaryOptions& o) {
   if (!o.constraint.empty()) {
-    auto c = kube::Expect2xx(api.Request("GET", std::string(kConstraints) + "/" + Escape(o.constraint)), "read constraint " + o.constraint);
+    auto c = kube::Expect2xx(api.Request("GET", std::string(kConstraints) + "/" + PercentEncode(o.constraint)), "read constraint " + o.constraint);
     if (!c && c.error().kind == NetError::kNotFound) return std::vector<json>{};
     if (!c) return c.error();
     return std::vector<json>{*c};
@@ -93,7 +84,7 @@ Expected<json> CanaryPod(const CanaryOptions& o, Role role, const std::string& n
 // The namespace's labels, for namespaceSelectors; nullopt when they cannot be read (no RBAC to
 // get namespaces: the check is then left to the audit's timeout).
 std::optional<Labels> NamespaceLabels(kube::KubeApi& api, const std::string& ns) {
-  auto r = kube::Expect2xx(api.Request("GET", "/api/v1/namespaces/" + Escape(ns)), "read namespace " + ns);
+  auto r = kube::Expect2xx(api.Request("GET", "/api/v1/namespaces/" + PercentEncode(ns)), "read namespace " + ns);
   if (!r) return std::nullopt;
   Labels out;
   if (const json* labels = JsonAt(*r, {"metadata", "labels"}); labels != nullptr && labels->is_object()) {
@@ -120,7 +111,7 @@ CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::fu
   std::vector<std::string> attempted;
   auto cleanup = [&] {
     for (const auto& name : attempted) {
-      auto r = api.Request("DELETE", PodsPath(o.namespace_) + "/" + Escape(name));
+      auto r = api.Request("DELETE", PodsPath(o.namespace_) + "/" + PercentEncode(name));
       if (r && r->status < 300) result.deleted.push_back(name);
     }
   };
@@ -211,7 +202,7 @@ CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::fu
       for (const auto& p : observed.pods) {
         if (JsonStringOr(p, {"metadata", "labels", "aegis/canary"}) != "positive") continue;
         std::string name = JsonStringOr(p, {"metadata", "name"});
-        auto r = api.Request("GET", fmt::format("{}/{}:{}/proxy{}", PodsPath(o.namespace_), Escape(name), o.probe_port, o.probe_path));
+        auto r = api.Request("GET", fmt::format("{}/{}:{}/proxy{}", PodsPath(o.namespace_), PercentEncode(name), o.probe_port, o.probe_path));
         observed.probes.emplace_back(name, r && r->status >= 200 && r->status < 300);
       }
     }

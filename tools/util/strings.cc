@@ -133,6 +133,19 @@ std::string RedactUri(std::string_view uri) {
   return out;
 }
 
+std::string PercentEncode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                      c == '.' || c == '~';
+    if (unreserved) out += ch;
+    else out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
 std::string Abbreviate(std::string_view s, size_t max) {
   if (s.size() <= max) return std::string(s);
   size_t cut = max;

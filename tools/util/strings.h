@@ -31,6 +31,11 @@ bool IsValidUtf8(std::string_view s);
 // carry credentials: presigned URLs, SAS tokens, user:password@). Any scheme, any case.
 std::string RedactUri(std::string_view uri);
 
+// RFC 3986 percent-encoding keeping only the unreserved characters (letters, digits, '-', '.',
+// '_', '~'): a query value, a form field, one path segment ('/' becomes %2F), as SigV4,
+// OAuth forms and the storage APIs expect.
+std::string PercentEncode(std::string_view s);
+
 // `s` when at most `max` bytes, else its first bytes (cut at a UTF-8 boundary) and how long it was.
 std::string Abbreviate(std::string_view s, size_t max);
 
