@@ -142,8 +142,23 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   const int parallel = o.parallel > 0 ? o.parallel : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 2, 8);
   std::optional<TreeResult> fetched_tree;
   Expected<FetchResult> got = Error{NetError::kNotFound, {}, {}, "not fetched"};
-  if (!IsTreeUri(o.artifact)) got = sources.Get(o.artifact, artifact, NeededDigests(*trust));
-  if (IsTreeUri(o.artifact) || (!got && got.error().kind == NetError::kNotFound && SplitBucketUri(o.artifact))) {
+  std::error_code dir_ec;
+  const std::string local = LocalPathOf(o.artifact);
+  if (!local.empty() && fs::is_directory(local, dir_ec)) {  // a mounted volume (KServe's pvc://)
+    // The copy goes into the model directory's work area: neither may contain the other.
+    std::string a = fs::weakly_canonical(local, dir_ec).string() + "/", b = fs::weakly_canonical(o.dest, dir_ec).string() + "/";
+    if (a.rfind(b, 0) == 0 || b.rfind(a, 0) == 0) {
+      return Fail(ErrorKind::kUsage, local, "the model directory and the source directory must not contain each other");
+    }
+    auto t = CopyLocalTree(local, tree, o.limits);
+    if (!t) return t.error();
+    fetched_tree = *t;
+    log.Info("model directory copied", {{"path", local}, {"files", t->files}, {"bytes", t->bytes},
+                                        {"seconds", Seconds(std::chrono::steady_clock::now() - t1)}});
+  } else if (!IsTreeUri(o.artifact)) {
+    got = sources.Get(o.artifact, artifact, NeededDigests(*trust));
+  }
+  if (!fetched_tree && (IsTreeUri(o.artifact) || (!got && got.error().kind == NetError::kNotFound && SplitBucketUri(o.artifact)))) {
     std::string prefix = IsTreeUri(o.artifact) ? o.artifact : o.artifact + "/";
     auto t = sources.GetTree(prefix, tree, o.limits, parallel);
     if (!t && !(t.error().kind == NetError::kNotFound && !IsTreeUri(o.artifact))) return t.error();

@@ -175,6 +175,53 @@ Expected<FetchResult> Sources::GetGs(const std::string& uri, const std::string& 
   return FetchGcs(uri, out_path, env_, google_token_, o);
 }
 
+std::string LocalPathOf(const std::string& uri) {
+  auto scheme = SchemeOf(uri, true);
+  return scheme && *scheme == Scheme::kFile ? LocalPath(uri) : std::string();
+}
+
+Expected<TreeResult> CopyLocalTree(const std::string& src, const std::string& dst, const ExtractLimits& limits) {
+  std::error_code ec;
+  fs::create_directories(dst, ec);
+  if (ec) return Error{ErrorKind::kIo, dst, {}, "cannot create the model directory: " + ec.message()};
+  TreeResult result;
+  uint64_t entries = 0;
+  auto it = fs::recursive_directory_iterator(src, fs::directory_options::none, ec);
+  if (ec) return Error{ErrorKind::kIo, src, {}, "cannot read the model directory: " + ec.message()};
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) return Error{ErrorKind::kIo, src, {}, "cannot read the model directory: " + ec.message()};
+    const fs::path& path = it->path();
+    std::string rel = fs::relative(path, src, ec).generic_string();
+    if (ec || rel.empty() || rel.size() > limits.max_path_bytes) {
+      return Error{VerifyError::kArchive, path.string(), {}, fmt::format("a path longer than {} bytes", limits.max_path_bytes)};
+    }
+    if (++entries > limits.max_entries) {
+      return Error{ErrorKind::kLimit, src, {}, fmt::format("more than {} entries in the model directory", limits.max_entries)};
+    }
+    fs::file_status st = it->symlink_status(ec);
+    if (fs::is_directory(st)) {
+      fs::create_directory(dst + "/" + rel, ec);
+      if (ec) return Error{ErrorKind::kIo, dst + "/" + rel, {}, "cannot create: " + ec.message()};
+      continue;
+    }
+    if (!fs::is_regular_file(st)) {
+      return Error{VerifyError::kArchive, path.string(), {},
+                   fs::is_symlink(st) ? "a symbolic link: a model directory is copied without links"
+                                      : "neither a file nor a directory"};
+    }
+    auto got = CopyLocal(path.string(), dst + "/" + rel, DigestSet{false, false}, limits.max_file_bytes);
+    if (!got) return got.error();
+    ++result.files;
+    result.bytes += got->bytes;
+    if (result.bytes > limits.max_total_bytes) {
+      return Error{ErrorKind::kLimit, src, {}, fmt::format("the model directory exceeds {} bytes", limits.max_total_bytes)};
+    }
+    fs::permissions(dst + "/" + rel, fs::perms(0644), fs::perm_options::replace, ec);
+    if (ec) return Error{ErrorKind::kIo, dst + "/" + rel, {}, "cannot set permissions: " + ec.message()};
+  }
+  return result;
+}
+
 bool IsTreeUri(const std::string& uri) {
   return (StartsWith(uri, "s3://") || StartsWith(uri, "gs://")) && uri.size() > 5 && uri.back() == '/';
 }

@@ -75,6 +75,14 @@ class Sources {
   std::string google_source_;
 };
 
+// A local model directory (a mounted volume: file:///mnt/pvc/model/ or a path) copied into
+// `dst` (created): regular files (0644) and directories only, never following a link; a
+// symbolic link, device, FIFO or socket, or a tree beyond `limits`, refuses it (kArchive/kLimit).
+Expected<TreeResult> CopyLocalTree(const std::string& src, const std::string& dst, const ExtractLimits& limits);
+
+// The local path of a file:// URI or a plain path ("" for other schemes).
+std::string LocalPathOf(const std::string& uri);
+
 // A local file copied while hashing (file:// and paths).
 Expected<FetchResult> CopyLocal(const std::string& path, const std::string& out_path, DigestSet digests, uint64_t max_bytes);
 

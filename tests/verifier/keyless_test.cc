@@ -196,6 +196,13 @@ TEST(Keyless, MutatedBundlesAreRefusedByTheirCheck) {
   auto r = VerifyKeyless(*good, *root, policy, Sha256("another artifact"));
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("tlog-body: the logged digest is not the artifact's"), std::string::npos);
+  // The root's CT logs do not include the SCT's log (as if the SCT were removed: removing it
+  // from the certificate would break Fulcio's signature first).
+  SigstoreRoot no_ct = *root;
+  no_ct.ctlogs.clear();
+  auto sct = VerifyKeyless(*good, no_ct, policy, digests->sha256);
+  ASSERT_FALSE(sct);
+  EXPECT_EQ(sct.error().message.substr(0, 4), "sct:") << sct.error().message;
   // A certificate swapped for another valid Fulcio certificate (prod-dsse's).
   auto other = ParseSignatureFile(testing::ReadFile(Data("prod-dsse/bundle.sigstore.json")));
   ASSERT_TRUE(other);

@@ -173,3 +173,38 @@ TEST_F(S3TreeTest, WrongSecretIsExit4AtTheListing) {
 
 }  // namespace
 }  // namespace aegis::testing
+
+namespace aegis::testing {
+namespace {
+
+// A model directory on a mounted volume (KServe's pvc:// model, a hostPath): copied into the
+// work area without following links, verified as a tree, only the signed files placed.
+class LocalTreeTest : public ProgramTest {};
+
+TEST_F(LocalTreeTest, MountedDirectoryIsCopiedVerifiedAndPlaced) {
+  SignedModel(dir_.path(), "pvc/resnet", PrivateKey());
+  auto r = Run("--key " + PublicKey() + " " + dir_.File("pvc/resnet") + " model");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Placed(Dest()), kSigned);
+  EXPECT_NE(r.err.find("model directory copied"), std::string::npos) << r.err;
+  fs::remove_all(Dest());
+  auto uri = Run("--key " + PublicKey() + " file://" + dir_.File("pvc/resnet") + "/ model");
+  ASSERT_EQ(uri.exit_code, 0) << uri.err;
+  EXPECT_EQ(Placed(Dest()), kSigned);
+}
+
+TEST_F(LocalTreeTest, LinksChangesAndOverlapsAreRefused) {
+  SignedModel(dir_.path(), "pvc/linked", PrivateKey());
+  fs::create_symlink("/etc/passwd", dir_.File("pvc/linked/passwd"));
+  ExpectFailure(Run("--key " + PublicKey() + " " + dir_.File("pvc/linked") + " model"), 6, "a symbolic link");
+  SignedModel(dir_.path(), "pvc/changed", PrivateKey());
+  WriteFile(dir_.File("pvc/changed/config.pbtxt"), "name: \"other\"\n");
+  ExpectFailure(Run("--key " + PublicKey() + " " + dir_.File("pvc/changed") + " model"), 5, "config.pbtxt");
+  SignedModel(dir_.path(), "pvc/outer", PrivateKey());
+  auto inside = Run("--key " + PublicKey() + " " + dir_.File("pvc/outer") + " " + dir_.File("pvc/outer/serve"));
+  EXPECT_EQ(inside.exit_code, 2) << inside.err;
+  EXPECT_FALSE(fs::exists(dir_.File("pvc/outer/serve/1"))) << "nothing copied into itself";
+}
+
+}  // namespace
+}  // namespace aegis::testing
