@@ -63,7 +63,16 @@ Expected<S3Location> ResolveS3(const std::string& uri, const Env& env) {
     return Error{ErrorKind::kUsage, {}, {}, fmt::format("expected s3://BUCKET/KEY, got {}", uri)};
   }
   S3Location loc = ResolveS3Bucket(rest.substr(0, slash), env);
-  loc.url += rest.substr(slash + 1);
+  // Each segment of the key URI-encoded once, as SigV4's canonical URI for S3 is: a key with a
+  // space, '+' or '%' (a model directory's file names) is requested as itself.
+  std::string key = rest.substr(slash + 1);
+  for (size_t at = 0;;) {
+    size_t next = key.find('/', at);
+    loc.url += PercentEncode(key.substr(at, next == std::string::npos ? std::string::npos : next - at));
+    if (next == std::string::npos) break;
+    loc.url += '/';
+    at = next + 1;
+  }
   return loc;
 }
 

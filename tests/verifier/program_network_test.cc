@@ -238,6 +238,19 @@ TEST_F(ProgramS3Test, KserveAnonymousCredentialIsAnonymousAccess) {
   EXPECT_EQ(refused.exit_code, 2) << refused.err;
 }
 
+// Keys are requested as themselves: a space, '+' and '%' are URI-encoded once (s3rver checks
+// the SigV4 signature over that path and decodes it to the key).
+TEST_F(ProgramS3Test, KeysWithSpacesAndPlusSignsAreFetched) {
+  TempDir d;
+  WriteArchive(d.File("m.tar.gz"), ArchiveFormat::kTarGz, {{"model.bin", AE_IFREG, 0644, std::string(1000, 'k')}});
+  ASSERT_EQ(RunShell("openssl dgst -sha256 -sign " + PrivateKey() + " m.tar.gz | base64 -w0 > m.tar.gz.sig", d.path()).exit_code, 0);
+  ASSERT_EQ(s3_->Put(d.File("m.tar.gz"), "odd/v%201%2B2%25.tar.gz"), "");
+  ASSERT_EQ(s3_->Put(d.File("m.tar.gz.sig"), "odd/v%201%2B2%25.tar.gz.sig"), "");
+  auto r = Run("--key " + PublicKey() + " 's3://models/odd/v 1+2%.tar.gz' model", Creds());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fs::file_size(Dest() + "/model.bin"), 1000u);
+}
+
 TEST_F(ProgramS3Test, MissingObjectIsExit3) {
   ExpectFailure(Run("--key " + PublicKey() + " s3://models/resnet/none.tar.gz model", Creds()), 3, "s3://models/resnet/none.tar.gz");
 }
