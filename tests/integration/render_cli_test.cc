@@ -261,11 +261,11 @@ TEST(RenderCli, OutputServesTheVerifiedModelOrIsRefused) {
           "spec:\n  template:\n    spec:\n      containers:\n      - name: triton\n        image: nvcr.io/nvidia/tritonserver:24.01-py3\n"
           "        args: [tritonserver, --model-store=gs://bucket/repo]\n",
           "triton.yaml:10:30: error: Deployment default/t: --model-store \"gs://bucket/repo\" is not an absolute path in the pod");
-  refused("pvc.yaml",
+  refused("hf.yaml",
           "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: g}\nspec:\n  predictor:\n"
-          "    sklearn:\n      storageUri: pvc://models-pvc/sklearn/1.0/model\n",
-          "pvc.yaml:7:19: error: InferenceService default/g: storageUri \"pvc://models-pvc/sklearn/1.0/model\": "
-          "verify-and-fetch fetches s3://, gs://, https://, http:// and file:// URIs only");
+          "    huggingface:\n      storageUri: hf://facebook/opt-125m\n",
+          "hf.yaml:7:19: error: InferenceService default/g: storageUri \"hf://facebook/opt-125m\": "
+          "verify-and-fetch fetches s3://, gs://, https://, http:// and file:// URIs (and pvc:// claims) only");
   refused("storage.yaml",
           "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: s, annotations: {aegis/artifact-uri: 's3://m/a.tgz'}}\n"
           "spec:\n  predictor:\n    model:\n      modelFormat: {name: sklearn}\n      storage: {key: localMinIO, path: sklearn/model.joblib}\n",

@@ -56,7 +56,19 @@ void ExpectWorking(const yaml::Node* spec, const std::string& label) {
       if (std::string(list) == "initContainers" && name != nullptr && name->scalar() == "verify-and-fetch") {
         ASSERT_TRUE(args != nullptr && args->IsSequence() && args->size() >= 2) << label;
         std::string artifact = args->at(args->size() - 2)->scalar();
-        EXPECT_TRUE(VerifierFetches(artifact)) << label << ": the verifier would be handed " << artifact;
+        if (artifact.starts_with("/")) {  // a directory on a volume (pvc://): it must be mounted there, read-only
+          bool mounted = false;
+          for (const yaml::Node* m : mounts != nullptr && mounts->IsSequence() ? mounts->items() : std::vector<const yaml::Node*>{}) {
+            const yaml::Node* at = m->Get("mountPath");
+            const yaml::Node* ro = m->Get("readOnly");
+            std::string dir = at != nullptr ? at->scalar() : std::string();
+            bool read_only = ro != nullptr && ro->scalar() == "true";
+            mounted = mounted || (!dir.empty() && read_only && (artifact == dir || artifact.starts_with(dir + "/")));
+          }
+          EXPECT_TRUE(mounted) << label << ": the verifier reads " << artifact << ", which no read-only mount provides";
+        } else {
+          EXPECT_TRUE(VerifierFetches(artifact)) << label << ": the verifier would be handed " << artifact;
+        }
       }
     }
   }

@@ -208,3 +208,37 @@ TEST_F(LocalTreeTest, LinksChangesAndOverlapsAreRefused) {
 
 }  // namespace
 }  // namespace aegis::testing
+
+namespace aegis::testing {
+namespace {
+
+// KServe's pvc:// storageUri end to end: `aegis render` mounts the claim read-only into the
+// verifier at /mnt/pvc and gives it the model's path there; that verifier, run with the claim's
+// mount standing for a local directory, copies, verifies and places the model, and refuses it
+// once a file on the claim changes.
+TEST_F(LocalTreeTest, RenderedPvcVerifierCopiesVerifiesAndPlacesTheClaimsModel) {
+  SignedModel(dir_.path(), "claim/gpt", PrivateKey());
+  WriteFile(dir_.File("isvc.yaml"),
+            "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: gpt, namespace: models}\n"
+            "spec:\n  predictor:\n    model:\n      modelFormat: {name: huggingface}\n      storageUri: pvc://models-pvc/gpt\n");
+  auto r = RunAegis("render --allow-unpinned isvc.yaml", dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string args = "args: [\"/mnt/pvc/gpt\", \"/mnt/models\"]";
+  ASSERT_NE(r.out.find(args), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("      - name: kserve-pvc-source\n        mountPath: /mnt/pvc\n        readOnly: true\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("      persistentVolumeClaim:\n        claimName: models-pvc\n        readOnly: true\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("storageUri"), std::string::npos) << "KServe must not mount or download it a second time";
+  auto lint = RunAegis("lint -", dir_.path(), r.out);
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+  // The rendered arguments, the mount at /mnt/pvc standing for the claim's directory.
+  std::string artifact = dir_.File("claim") + "/gpt";
+  auto run = Run("--key " + PublicKey() + " " + artifact + " model");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Placed(Dest()), kSigned);
+  fs::remove_all(Dest());
+  WriteFile(artifact + "/tokenizer.json", "{\"v\": 3}\n");
+  ExpectFailure(Run("--key " + PublicKey() + " " + artifact + " model"), 5, "tokenizer.json");
+}
+
+}  // namespace
+}  // namespace aegis::testing

@@ -119,6 +119,26 @@ Expected<std::string> Injector::Artifact(const PodSpecRef& ps) {
   return it->second;
 }
 
+Expected<std::string> Injector::PvcVolume(const PodSpecRef& ps, const std::vector<const Node*>& volumes,
+                                          std::vector<YNode>& new_volumes) {
+  auto it = pvc_claims_.find(ps.component);
+  if (it == pvc_claims_.end()) return std::string();
+  for (const Node* v : volumes) {
+    const Node* pvc = v->IsMapping() ? v->Get("persistentVolumeClaim") : nullptr;
+    if (StringAt(pvc, "claimName") == std::optional<std::string_view>(it->second) && StringAt(v, "name")) {
+      return std::string(*StringAt(v, "name"));
+    }
+  }
+  for (const Node* v : volumes) {
+    if (StringAt(v, "name") == std::optional<std::string_view>(kPvcVolume)) {
+      return Fail(v, fmt::format("volume {} already exists with another source (render would make it claim {})", kPvcVolume, it->second));
+    }
+  }
+  new_volumes.push_back(Map({{"name", Str(std::string(kPvcVolume))},
+                             {"persistentVolumeClaim", Map({{"claimName", Str(it->second)}, {"readOnly", Raw("true")}})}}));
+  return std::string(kPvcVolume);
+}
+
 Status Injector::InjectPodSpec(const PodSpecRef& ps) {
   std::string where = ps.component.empty() ? subject_ : fmt::format("{} ({})", subject_, ps.component);
   if (ps.spec == nullptr) {
@@ -269,12 +289,27 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
       st = ReconcileVerifier(ps, verifier, where);
       if (!st) return st;
     }
+    auto pvc_volume = PvcVolume(ps, volume_items, new_volumes);
+    if (!pvc_volume) return pvc_volume.error();
+    if (!pvc_volume->empty()) {
+      st = EnsureMounts(verifier, {Mount{*pvc_volume, std::string(kPvcMountDir), true, false}}, "the verify initContainer");
+      if (!st) return st;
+    }
     auto image = StringAt(verifier, "image");
     out_.verifier_images.push_back(s_.image_given || !image ? s_.image : std::string(*image));
   } else {
     out_.verifier_images.push_back(s_.image);
     auto artifact = Artifact(ps);
     if (!artifact) return artifact.error();
+    std::vector<YNode> verifier_mounts = {
+        Map({{"name", Str(model_volume)}, {"mountPath", Str(model_dir)}}),
+        Map({{"name", Str(key_volume)}, {"mountPath", Str(key_dir)}, {"readOnly", Raw("true")}})};
+    auto pvc_volume = PvcVolume(ps, volume_items, new_volumes);
+    if (!pvc_volume) return pvc_volume.error();
+    if (!pvc_volume->empty()) {
+      verifier_mounts.push_back(
+          Map({{"name", Str(*pvc_volume)}, {"mountPath", Str(std::string(kPvcMountDir))}, {"readOnly", Raw("true")}}));
+    }
     std::vector<YNode> args;
     if (!keyless && s_.key_dir != "/etc/cosign") args.push_back(Quoted("--key=" + s_.key_dir));
     args.push_back(Quoted(*artifact));
@@ -293,8 +328,7 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
         {"image", Str(s_.image)},
         {"args", Seq(args, true)},
         {"terminationMessagePolicy", Str("FallbackToLogsOnError")},
-        {"volumeMounts", Seq({Map({{"name", Str(model_volume)}, {"mountPath", Str(model_dir)}}),
-                              Map({{"name", Str(key_volume)}, {"mountPath", Str(key_dir)}, {"readOnly", Raw("true")}})})},
+        {"volumeMounts", Seq(std::move(verifier_mounts))},
         {"securityContext", Map(std::move(security))},
         {"resources", Map({{"requests", Map({{"cpu", Str("100m")}, {"memory", Str("64Mi")}}, true)},
                            {"limits", Map({{"cpu", Quoted("1")}, {"memory", Str("256Mi")}}, true)}})},
@@ -345,7 +379,7 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
       if (!st) return st;
       out_.notes.push_back(
           {p->Get("storageUri")->mark(),
-           KServeStorageEnv(ps)
+           KServeStorageEnv(ps) || pvc_claims_.count(ps.component) != 0
                ? fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer", where)
                : fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer (the S3 "
                              "settings KServe takes from the service account's secret annotations do not reach it: "

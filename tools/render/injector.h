@@ -51,6 +51,10 @@ struct RenderSettings {
 
 // Where the verifier mounts the trusted root in keyless mode, and the file it reads there.
 inline constexpr std::string_view kTrustedRootDir = "/etc/sigstore";
+// KServe's pvc://CLAIM/PATH: the claim is mounted read-only into the verifier here (where
+// KServe mounts it for its storage initializer), and the model copied from PATH under it.
+inline constexpr std::string_view kPvcMountDir = "/mnt/pvc";
+inline constexpr std::string_view kPvcVolume = "kserve-pvc-source";
 inline constexpr std::string_view kTrustedRootFile = "/etc/sigstore/trusted_root.json";
 
 struct ObjectEdits {

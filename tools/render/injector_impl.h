@@ -79,6 +79,13 @@ class Injector {
   ObjectEdits out_;
   std::map<std::string, Expected<std::string>> artifacts_;  // per component
   std::set<const Node*> moved_;  // storageUri values already reported as moved
+  std::map<std::string, std::string> pvc_claims_;  // per component: the claim a pvc:// artifact reads
+  std::set<const Node*> pvc_noted_;                // pvc:// URIs already explained (nullptr: --artifact)
+  // The claim's volume for this component's verifier (an existing one sourcing the claim, else
+  // kPvcVolume, added to `new_volumes`); "" when its artifact is not on a claim.
+  Expected<std::string> PvcVolume(const PodSpecRef& ps, const std::vector<const Node*>& volumes, std::vector<YNode>& new_volumes);
+  // pvc://CLAIM[/PATH] → the path the verifier reads it at; records the claim.
+  Expected<std::string> PvcArtifact(const PodSpecRef& ps, const std::string& uri, const Node* at, const std::string& where);
 };
 
 }  // namespace aegis::render::internal

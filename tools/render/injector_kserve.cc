@@ -1,5 +1,7 @@
 // The injector's KServe side: where the artifact comes from, what would make KServe download
 // the model a second time, and an LLMInferenceService's storage initializer.
+#include <re2/re2.h>
+
 #include <fmt/format.h>
 
 #include "manifest/kserve_model.h"
@@ -8,10 +10,31 @@
 
 namespace aegis::render::internal {
 
+Expected<std::string> Injector::PvcArtifact(const PodSpecRef& ps, const std::string& uri, const Node* at, const std::string& where) {
+  std::string rest = uri.substr(6);
+  size_t slash = rest.find('/');
+  std::string claim = rest.substr(0, slash), path = slash == std::string::npos ? std::string() : rest.substr(slash + 1);
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  static const re2::RE2 kName("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+  bool bad_path = path.find("..") != std::string::npos || path.find("//") != std::string::npos || path.starts_with("/");
+  if (!re2::RE2::FullMatch(claim, kName) || bad_path) {
+    return Fail(at, fmt::format("{} {}: expected pvc://CLAIM[/PATH] (a PersistentVolumeClaim name, a relative path)", where, Quote(uri)));
+  }
+  pvc_claims_[ps.component] = claim;
+  std::string local = std::string(kPvcMountDir) + (path.empty() ? "" : "/" + path);
+  if (!pvc_noted_.insert(at).second) return local;
+  out_.notes.push_back({at != nullptr ? at->mark() : obj_.mark,
+                        fmt::format("{}: {} {}: claim {} mounted read-only into the verifier at {}; the model is copied from {} "
+                                    "and verified there",
+                                    subject_, where, uri, claim, kPvcMountDir, local)});
+  return local;
+}
+
 Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
   if (!s_.artifact.empty()) {
+    if (s_.artifact.starts_with("pvc://")) return PvcArtifact(ps, s_.artifact, nullptr, "--artifact");
     if (!VerifierFetches(s_.artifact)) {
-      return Fail(nullptr, fmt::format("--artifact {}: verify-and-fetch fetches s3://, gs://, https://, http:// and file:// URIs only",
+      return Fail(nullptr, fmt::format("--artifact {}: verify-and-fetch fetches s3://, gs://, https://, http:// and file:// URIs (and pvc:// claims) only",
                                        Quote(s_.artifact)));
     }
     return s_.artifact;
@@ -52,8 +75,12 @@ Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
                                      kArtifactAnnotation));
   }
   std::string uri(*uri_node->AsString());
+  if (uri.starts_with("pvc://")) {
+    if (where == "storageUri") moved_.insert(uri_node);
+    return PvcArtifact(ps, uri, uri_node, where);
+  }
   if (!VerifierFetches(uri)) {
-    return Fail(uri_node, fmt::format("{} {}: verify-and-fetch fetches s3://, gs://, https://, http:// and file:// URIs only; "
+    return Fail(uri_node, fmt::format("{} {}: verify-and-fetch fetches s3://, gs://, https://, http:// and file:// URIs (and pvc:// claims) only; "
                                       "copy the signed artifact to one of those, or pass --artifact",
                                       where, Quote(uri)));
   }
