@@ -217,7 +217,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   }
 
   // 4. Extract (or place the single file) into staging; a model directory is there already.
-  bool archive = !fetched_tree && ( o.artifact_type == ArtifactType::kArchive ||
+  bool archive = !fetched_tree && (o.artifact_type == ArtifactType::kArchive ||
                                    (o.artifact_type == ArtifactType::kAuto && LooksLikeArchive(BaseName(o.artifact))));
   std::string single;  // the single file's path, when not an archive
   auto t2 = std::chrono::steady_clock::now();
