@@ -44,6 +44,11 @@ bool LooksLikeArchive(const std::string& name) {
   return false;
 }
 
+// Concurrent downloads of a model directory: --parallel, else the cores (2–8).
+int Parallelism(const Options& o) {
+  return o.parallel > 0 ? o.parallel : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 2, 8);
+}
+
 // Seconds, to the millisecond (a JSON number in the log).
 double Seconds(std::chrono::steady_clock::duration d) {
   return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) / 1000.0;
@@ -98,6 +103,60 @@ Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources
   return std::optional<FoundSignature>();
 }
 
+// What step 2 brought into the work area: one file (hashed on the way), or a model directory.
+struct Fetched {
+  std::optional<FetchResult> file;  // at `artifact`
+  std::optional<TreeResult> tree;   // at `tree`
+};
+
+// The artifact into `artifact`; or a model directory into `tree`: a mounted volume (KServe's
+// pvc://, copied), a prefix (s3://b/p/, gs://b/p/), or — as KServe reads a storageUri — an
+// s3:// or gs:// name with no object of its own but objects under it.
+Expected<Fetched> FetchArtifact(const Options& o, Sources& sources, DigestSet digests, const std::string& artifact,
+                                const std::string& tree, Logger& log) {
+  auto t0 = std::chrono::steady_clock::now();
+  Fetched out;
+  std::error_code ec;
+  const std::string local = LocalPathOf(o.artifact);
+  if (!local.empty() && fs::is_directory(local, ec)) {
+    // The copy goes into the model directory's work area: neither may contain the other.
+    std::string a = fs::weakly_canonical(local, ec).string() + "/", b = fs::weakly_canonical(o.dest, ec).string() + "/";
+    if (a.rfind(b, 0) == 0 || b.rfind(a, 0) == 0) {
+      return Fail(ErrorKind::kUsage, local, "the model directory and the source directory must not contain each other");
+    }
+    auto t = CopyLocalTree(local, tree, o.limits);
+    if (!t) return t.error();
+    log.Info("model directory copied", {{"path", local}, {"files", t->files}, {"bytes", t->bytes},
+                                        {"seconds", Seconds(std::chrono::steady_clock::now() - t0)}});
+    out.tree = *t;
+    return out;
+  }
+  if (!IsTreeUri(o.artifact)) {
+    auto got = sources.Get(o.artifact, artifact, digests);
+    if (got) {
+      log.Info("artifact fetched", {{"uri", DisplayUri(o.artifact)}, {"bytes", got->bytes}, {"sha256", Hex(got->digests.sha256)},
+                                    {"attempts", got->attempts}, {"resumed", got->resumed},
+                                    {"seconds", Seconds(std::chrono::steady_clock::now() - t0)}});
+      out.file = *got;
+      return out;
+    }
+    if (got.error().kind != NetError::kNotFound || !SplitBucketUri(o.artifact)) return got.error();
+    // No such object: a directory of that name, or the object's own 404.
+    auto t = sources.GetTree(o.artifact + "/", tree, o.limits, Parallelism(o));
+    if (!t && t.error().kind == NetError::kNotFound) return got.error();
+    if (!t) return t.error();
+    out.tree = *t;
+  } else {
+    auto t = sources.GetTree(o.artifact, tree, o.limits, Parallelism(o));
+    if (!t) return t.error();
+    out.tree = *t;
+  }
+  log.Info("model directory fetched", {{"uri", DisplayUri(IsTreeUri(o.artifact) ? o.artifact : o.artifact + "/")},
+                                       {"files", out.tree->files}, {"bytes", out.tree->bytes}, {"parallel", Parallelism(o)},
+                                       {"seconds", Seconds(std::chrono::steady_clock::now() - t0)}});
+  return out;
+}
+
 Status CheckName(const Options& o, const Verified& v) {
   if (o.expected_name.empty()) return Ok{};
   if (v.subject != o.expected_name) {
@@ -134,47 +193,14 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   if (!sources.CredentialSource().empty()) log.Info("aws credentials", {{"source", sources.CredentialSource()}});
   if (!sources.GoogleCredentialSource().empty()) log.Info("google credentials", {{"source", sources.GoogleCredentialSource()}});
 
-  // 2. The artifact, streamed to the work area while hashed; or a model directory (a prefix:
-  // s3://b/p/, or as KServe reads storageUri, an object name that turns out to be one).
-  auto t1 = std::chrono::steady_clock::now();
+  // 2. The artifact, streamed to the work area while hashed; or a model directory.
   std::string artifact = ws.Path("artifact");
   std::string tree = ws.Path("tree");
-  const int parallel = o.parallel > 0 ? o.parallel : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 2, 8);
-  std::optional<TreeResult> fetched_tree;
-  Expected<FetchResult> got = Error{NetError::kNotFound, {}, {}, "not fetched"};
-  std::error_code dir_ec;
-  const std::string local = LocalPathOf(o.artifact);
-  if (!local.empty() && fs::is_directory(local, dir_ec)) {  // a mounted volume (KServe's pvc://)
-    // The copy goes into the model directory's work area: neither may contain the other.
-    std::string a = fs::weakly_canonical(local, dir_ec).string() + "/", b = fs::weakly_canonical(o.dest, dir_ec).string() + "/";
-    if (a.rfind(b, 0) == 0 || b.rfind(a, 0) == 0) {
-      return Fail(ErrorKind::kUsage, local, "the model directory and the source directory must not contain each other");
-    }
-    auto t = CopyLocalTree(local, tree, o.limits);
-    if (!t) return t.error();
-    fetched_tree = *t;
-    log.Info("model directory copied", {{"path", local}, {"files", t->files}, {"bytes", t->bytes},
-                                        {"seconds", Seconds(std::chrono::steady_clock::now() - t1)}});
-  } else if (!IsTreeUri(o.artifact)) {
-    got = sources.Get(o.artifact, artifact, NeededDigests(*trust));
-  }
-  if (!fetched_tree && (IsTreeUri(o.artifact) || (!got && got.error().kind == NetError::kNotFound && SplitBucketUri(o.artifact)))) {
-    std::string prefix = IsTreeUri(o.artifact) ? o.artifact : o.artifact + "/";
-    auto t = sources.GetTree(prefix, tree, o.limits, parallel);
-    if (!t && !(t.error().kind == NetError::kNotFound && !IsTreeUri(o.artifact))) return t.error();
-    if (t) {
-      fetched_tree = *t;
-      log.Info("model directory fetched", {{"uri", DisplayUri(prefix)}, {"files", t->files}, {"bytes", t->bytes}, {"parallel", parallel},
-                                           {"seconds", Seconds(std::chrono::steady_clock::now() - t1)}});
-    }
-  }
-  if (!fetched_tree && !got) return got.error();
+  auto fetched = FetchArtifact(o, sources, NeededDigests(*trust), artifact, tree, log);
+  if (!fetched) return fetched.error();
+  const std::optional<TreeResult>& fetched_tree = fetched->tree;
+  const std::optional<FetchResult>& got = fetched->file;
   std::string sha256 = fetched_tree ? std::string() : Hex(got->digests.sha256);
-  if (!fetched_tree) {
-    log.Info("artifact fetched", {{"uri", DisplayUri(o.artifact)}, {"bytes", got->bytes}, {"sha256", sha256},
-                                  {"attempts", got->attempts}, {"resumed", got->resumed},
-                                  {"seconds", Seconds(std::chrono::steady_clock::now() - t1)}});
-  }
   if (!fetched_tree && !o.expected_sha256.empty() && sha256 != o.expected_sha256) {
     return Fail(VerifyError::kSignature, DisplayUri(o.artifact),
                 fmt::format("pin mismatch: the artifact's SHA-256 is {}, --expected-sha256 is {}", sha256, o.expected_sha256));
