@@ -33,7 +33,7 @@ install_missing() {
 }
 install_missing --no-install-recommends -- "${packages[@]}"
 install_missing -- "${container_packages[@]}"
-# Node.js for the test S3 server (tests/s3: pinned @20minutes/s3rver 5.0.0).
+# Node.js for the test S3 server (tests/s3: pinned @20minutes/s3rver 5.0.0) and Azurite (tests/azurite).
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "ci/setup.sh: installing nodejs npm"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -43,6 +43,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 if [ ! -f "$root/tests/s3/node_modules/@20minutes/s3rver/package.json" ]; then
   echo "ci/setup.sh: npm ci in tests/s3"
   (cd "$root/tests/s3" && npm ci --no-audit --no-fund --engine-strict=false >/dev/null 2>&1)
+fi
+if [ ! -f "$root/tests/azurite/node_modules/azurite/package.json" ]; then
+  echo "ci/setup.sh: npm ci in tests/azurite"
+  (cd "$root/tests/azurite" && npm ci --no-audit --no-fund >/dev/null 2>&1)
 fi
 if ! command -v kubectl >/dev/null; then
   echo "ci/setup.sh: note: kubectl is not installed (Debian has no package for it); the real-producer tests will be SKIPPED"

@@ -100,6 +100,10 @@ Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path,
     t.resume_from = result.bytes;
     t.max_bytes = o.max_bytes;
     request.range_from = result.bytes;
+    request.headers = o.headers;
+    if (o.authorize) {
+      for (std::string& h : o.authorize(url, request.range_from)) request.headers.push_back(std::move(h));
+    }
     auto attempt = client.Send(request, [&t](long status, std::string_view data) { return t.Take(status, data); });
     result.resumed = result.resumed || (request.range_from > 0 && attempt.status == 206);
     if (t.write_failed) {

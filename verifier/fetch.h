@@ -28,6 +28,9 @@ struct FetchOptions {
   bool follow_redirects = true;               // false: a 3xx is the answer (signed requests)
   std::string aws_sigv4;                      // CURLOPT_AWS_SIGV4 provider string, or empty
   std::string aws_credentials;                // "KEY:SECRET" for SigV4 (never logged)
+  // Headers computed for each request (`url`, and the offset a resumed attempt asks from):
+  // signatures over the request, such as Azure's Shared Key, are made afresh per attempt.
+  std::function<std::vector<std::string>(const std::string& url, uint64_t range_from)> authorize;
   DigestSet digests;                          // which digests to compute on the way
   uint64_t max_bytes = 0;                     // a larger body fails with kLimit; 0: no limit
   // Waits between attempts; tests replace it to avoid sleeping.

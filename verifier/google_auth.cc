@@ -19,12 +19,13 @@
 #include "util/file_io.h"
 #include "util/json_access.h"
 #include "util/strings.h"
+#include "verifier/token_exchange.h"
 
 namespace aegis::verifier {
 namespace {
 using nlohmann::json;
 
-constexpr size_t kAnswerLimit = 1u << 20;  // token answers are small
+constexpr size_t kAnswerLimit = 1u << 20;  // metadata answers are small
 constexpr const char* kDefaultTokenUri = "https://oauth2.googleapis.com/token";
 
 Error Usage(const std::string& file, const std::string& what) { return Error{ErrorKind::kUsage, file, {}, what}; }
@@ -34,36 +35,6 @@ std::string Base64Url(std::string_view bytes) {
   for (char& c : s) c = c == '+' ? '-' : c == '/' ? '_' : c;
   while (!s.empty() && s.back() == '=') s.pop_back();
   return s;
-}
-
-// One POST to a token endpoint; the access token at `field` of its JSON answer. A 4xx is the
-// endpoint refusing these credentials (kForbidden, with OAuth's error code only: descriptions
-// may quote what was sent).
-Expected<std::string> Exchange(const std::string& what, const std::string& url, const std::string& body,
-                               const std::string& content_type, const std::vector<std::string>& extra_headers,
-                               const char* field) {
-  platform::HttpRequest request;
-  request.method = "POST";
-  request.url = url;
-  request.headers = {"Content-Type: " + content_type, "Accept: application/json"};
-  for (const auto& h : extra_headers) request.headers.push_back(h);
-  request.body = body;
-  request.total_timeout = std::chrono::seconds(20);
-  platform::HttpClient client;
-  auto r = client.SendForText(request, kAnswerLimit);
-  std::string shown = RedactUri(url);
-  if (!r) return Error{NetError::kNetwork, shown, {}, what + ": " + r.error().message};
-  auto j = ParseJsonBounded(r->body, 32);
-  if (r->status != 200) {
-    std::string code = j ? JsonStringOr(*j, {"error"}) : std::string();
-    if (code.empty() && j) code = JsonStringOr(*j, {"error", "status"});
-    std::string msg = fmt::format("{}: the endpoint refused the credentials: HTTP {}{}", what, r->status, code.empty() ? "" : " " + code);
-    if (r->status >= 400 && r->status < 500) return Error{NetError::kForbidden, shown, {}, msg};
-    return Error{NetError::kNetwork, shown, {}, msg};
-  }
-  std::string token = j ? JsonStringOr(*j, {field}) : std::string();
-  if (token.empty()) return Error{NetError::kNetwork, shown, {}, what + ": the answer carries no " + field};
-  return token;
 }
 
 // RS256 over `input` with the PEM private key of a service-account file.
@@ -99,7 +70,7 @@ Expected<GoogleToken> ServiceAccount(const json& j, const std::string& file, con
   auto sig = SignRs256(key, input, file);
   if (!sig) return sig.error();
   std::string assertion = input + "." + Base64Url(*sig);
-  auto token = Exchange("service account token", token_uri,
+  auto token = ExchangeToken("service account token", token_uri,
                         "grant_type=" + PercentEncode("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + assertion,
                         "application/x-www-form-urlencoded", {}, "access_token");
   if (!token) return token.error();
@@ -112,7 +83,7 @@ Expected<GoogleToken> AuthorizedUser(const json& j, const std::string& file, con
   if (id.empty() || secret.empty() || refresh.empty()) {
     return Usage(file, "authorized_user credentials need client_id, client_secret and refresh_token");
   }
-  auto token = Exchange("user credentials refresh", JsonStringOr(j, {"token_uri"}, kDefaultTokenUri),
+  auto token = ExchangeToken("user credentials refresh", JsonStringOr(j, {"token_uri"}, kDefaultTokenUri),
                         fmt::format("grant_type=refresh_token&client_id={}&client_secret={}&refresh_token={}", PercentEncode(id),
                                     PercentEncode(secret), PercentEncode(refresh)),
                         "application/x-www-form-urlencoded", {}, "access_token");
@@ -171,7 +142,7 @@ Expected<GoogleToken> ExternalAccount(const json& j, const std::string& file, co
   std::string impersonate = JsonStringOr(j, {"service_account_impersonation_url"});
   // With impersonation the federated token only needs to call the IAM Credentials API.
   std::string sts_scope = impersonate.empty() ? scope : "https://www.googleapis.com/auth/cloud-platform";
-  auto federated = Exchange(
+  auto federated = ExchangeToken(
       "workload identity federation (STS token exchange)", token_url,
       fmt::format("grant_type={}&audience={}&scope={}&requested_token_type={}&subject_token={}&subject_token_type={}",
                   PercentEncode("urn:ietf:params:oauth:grant-type:token-exchange"), PercentEncode(audience), PercentEncode(sts_scope),
@@ -180,7 +151,7 @@ Expected<GoogleToken> ExternalAccount(const json& j, const std::string& file, co
   if (!federated) return federated.error();
   if (impersonate.empty()) return GoogleToken{*federated, fmt::format("workload identity federation ({})", via)};
   json request = {{"scope", json::array({scope})}, {"lifetime", "3600s"}};
-  auto token = Exchange("service account impersonation", impersonate, request.dump(), "application/json",
+  auto token = ExchangeToken("service account impersonation", impersonate, request.dump(), "application/json",
                         {"Authorization: Bearer " + *federated}, "accessToken");
   if (!token) return token.error();
   return GoogleToken{*token, fmt::format("workload identity federation, impersonating ({})", via)};

@@ -74,7 +74,6 @@ std::optional<uint64_t> Number(const std::string& s) {
 Expected<platform::HttpText> GetPage(const std::string& uri, const std::string& url, const FetchOptions& o) {
   platform::HttpRequest request;
   request.url = url;
-  request.headers = o.headers;
   request.tls.ca_file = o.ca_bundle;
   request.tls.insecure_skip_verify = o.insecure_skip_tls_verify;
   request.connect_timeout = o.connect_timeout;
@@ -87,6 +86,10 @@ Expected<platform::HttpText> GetPage(const std::string& uri, const std::string& 
   auto backoff = o.initial_backoff;
   std::string last;
   for (int attempt = 1;; ++attempt) {
+    request.headers = o.headers;
+    if (o.authorize) {
+      for (std::string& h : o.authorize(url, 0)) request.headers.push_back(std::move(h));
+    }
     auto r = client.SendForText(request, kPageLimit);
     if (r && r->status == 200) return r;
     if (r && r->status == 404) return Error{NetError::kNotFound, uri, {}, "listing: " + DescribeStorageError(r->status, r->body)};
@@ -191,6 +194,42 @@ Expected<std::vector<ListedObject>> ListGcs(const std::string& uri, const platfo
     }
     page_token = JsonStringOr(*j, {"nextPageToken"});
     if (page_token.empty()) break;
+  }
+  return out;
+}
+
+Expected<std::vector<ListedObject>> ListAzureBlobs(const std::string& uri, const AzureBlobLocation& loc, const AzureCredential& cred,
+                                                   const FetchOptions& options, uint64_t max_objects) {
+  const std::string shown = RedactUri(uri);
+  auto o = AzureFetchOptions(loc, cred, options);
+  if (!o) return o.error();
+  const std::string sas = cred.kind == AzureCredential::Kind::kSas ? cred.secret : std::string();
+  std::vector<ListedObject> out;
+  std::string marker;
+  for (;;) {
+    std::string url = fmt::format("{}/{}?comp=list&prefix={}&restype=container{}{}", loc.endpoint, loc.container, PercentEncode(loc.blob),
+                                  marker.empty() ? "" : "&marker=" + PercentEncode(marker), sas.empty() ? "" : "&" + sas);
+    auto page = GetPage(shown, url, *o);
+    if (!page) return page.error();
+    std::string_view xml = page->body;
+    if (xml.find("<EnumerationResults") == std::string_view::npos) {
+      return Error{NetError::kNetwork, shown, {}, "listing: the answer is not an EnumerationResults"};
+    }
+    for (size_t at = 0;;) {
+      size_t a = xml.find("<Blob>", at);
+      if (a == std::string_view::npos) break;
+      size_t b = xml.find("</Blob>", a);
+      if (b == std::string_view::npos) break;
+      std::string_view entry = xml.substr(a, b - a);
+      auto size = Number(Tag(entry, "Content-Length"));
+      std::string name = Tag(entry, "Name");
+      if (name.empty() || !size) return Error{NetError::kNetwork, shown, {}, "listing: a blob without Name or Content-Length"};
+      out.push_back({name, *size});
+      if (out.size() > max_objects) return TooMany(shown, max_objects);
+      at = b;
+    }
+    marker = Tag(xml, "NextMarker");
+    if (marker.empty()) break;
   }
   return out;
 }

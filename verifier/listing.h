@@ -10,6 +10,7 @@
 
 #include "platform/env.h"
 #include "util/expected.h"
+#include "verifier/azure_blob.h"
 #include "verifier/fetch.h"
 #include "verifier/google_auth.h"
 #include "verifier/s3.h"
@@ -28,6 +29,10 @@ Expected<std::vector<ListedObject>> ListS3(const std::string& uri, const platfor
                                            FetchOptions options, bool anonymous, uint64_t max_objects);
 Expected<std::vector<ListedObject>> ListGcs(const std::string& uri, const platform::Env& env, const std::optional<GoogleToken>& token,
                                             const FetchOptions& options, uint64_t max_objects);
+
+// List Blobs under the location's blob name (a prefix), with its credential.
+Expected<std::vector<ListedObject>> ListAzureBlobs(const std::string& uri, const AzureBlobLocation& loc, const AzureCredential& cred,
+                                                   const FetchOptions& options, uint64_t max_objects);
 
 // "s3://bucket/prefix/" → {"bucket", "prefix/"}; nullopt for another scheme or no bucket.
 std::optional<std::pair<std::string, std::string>> SplitBucketUri(const std::string& uri);

@@ -74,7 +74,7 @@ struct FoundSignature {
 Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources& sources, const Workspace& ws, Logger& log) {
   std::vector<std::string> candidates;
   // A model directory's detached signature sits next to it (gs://b/m.sig for gs://b/m/).
-  std::string base = IsTreeUri(o.artifact) ? o.artifact.substr(0, o.artifact.size() - 1) : o.artifact;
+  std::string base = WithoutTrailingSlash(o.artifact);
   if (!o.signature.empty()) candidates.push_back(o.signature);
   else
     for (const char* suffix : kSignatureSuffixes) candidates.push_back(WithSuffix(base, suffix));
@@ -140,9 +140,9 @@ Expected<Fetched> FetchArtifact(const Options& o, Sources& sources, DigestSet di
       out.file = *got;
       return out;
     }
-    if (got.error().kind != NetError::kNotFound || !SplitBucketUri(o.artifact)) return got.error();
+    if (got.error().kind != NetError::kNotFound || !HasDirectoryForm(o.artifact)) return got.error();
     // No such object: a directory of that name, or the object's own 404.
-    auto t = sources.GetTree(o.artifact + "/", tree, o.limits, Parallelism(o));
+    auto t = sources.GetTree(AsTreeUri(o.artifact), tree, o.limits, Parallelism(o));
     if (!t && t.error().kind == NetError::kNotFound) return got.error();
     if (!t) return t.error();
     out.tree = *t;
@@ -151,7 +151,7 @@ Expected<Fetched> FetchArtifact(const Options& o, Sources& sources, DigestSet di
     if (!t) return t.error();
     out.tree = *t;
   }
-  log.Info("model directory fetched", {{"uri", DisplayUri(IsTreeUri(o.artifact) ? o.artifact : o.artifact + "/")},
+  log.Info("model directory fetched", {{"uri", DisplayUri(AsTreeUri(o.artifact))},
                                        {"files", out.tree->files}, {"bytes", out.tree->bytes}, {"parallel", Parallelism(o)},
                                        {"seconds", Seconds(std::chrono::steady_clock::now() - t0)}});
   return out;
@@ -192,6 +192,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   if (!sig) return sig.error();
   if (!sources.CredentialSource().empty()) log.Info("aws credentials", {{"source", sources.CredentialSource()}});
   if (!sources.GoogleCredentialSource().empty()) log.Info("google credentials", {{"source", sources.GoogleCredentialSource()}});
+  if (auto azure = sources.AzureCredentialSources(); !azure.empty()) log.Info("azure credentials", {{"source", azure}});
 
   // 2. The artifact, streamed to the work area while hashed; or a model directory.
   std::string artifact = ws.Path("artifact");
@@ -280,7 +281,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
       std::error_code ec;
       if (!single.empty() || !fs::is_regular_file(fs::symlink_status(inside, ec))) {
         std::string tried;
-        std::string base = IsTreeUri(o.artifact) ? o.artifact.substr(0, o.artifact.size() - 1) : o.artifact;
+        std::string base = WithoutTrailingSlash(o.artifact);
         for (const char* suffix : kSignatureSuffixes) tried += (tried.empty() ? "" : ", ") + DisplayUri(WithSuffix(base, suffix));
         return Fail(NetError::kNotFound, DisplayUri(o.artifact),
                     fmt::format("no signature: tried {} and model.sig inside the {}", tried, fetched_tree ? "model directory" : "artifact"));

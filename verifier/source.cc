@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -37,6 +38,7 @@ Expected<Scheme> SchemeOf(const std::string& uri, bool allow_http) {
   if (uri.empty()) return Error{ErrorKind::kUsage, {}, {}, "empty URI"};
   if (StartsWith(uri, "s3://")) return Scheme::kS3;
   if (StartsWith(uri, "gs://")) return Scheme::kGs;
+  if (IsAzureBlobUri(uri)) return Scheme::kAzureBlob;
   if (StartsWith(uri, "https://")) return Scheme::kHttps;
   if (StartsWith(uri, "http://")) {
     if (!allow_http) {
@@ -127,6 +129,7 @@ Expected<FetchResult> Sources::Get(const std::string& uri, const std::string& ou
     case Scheme::kFile: return CopyLocal(LocalPath(uri), out_path, digests, max_bytes);
     case Scheme::kS3: r = GetS3(uri, out_path, o); break;
     case Scheme::kGs: r = GetGs(uri, out_path, o); break;
+    case Scheme::kAzureBlob: r = GetAzure(uri, out_path, o); break;
     case Scheme::kHttps:
     case Scheme::kHttp: r = Fetch(uri, out_path, o); break;
   }
@@ -173,6 +176,47 @@ Status Sources::ResolveGoogle() {
 Expected<FetchResult> Sources::GetGs(const std::string& uri, const std::string& out_path, const FetchOptions& o) {
   if (Status s = ResolveGoogle(); !s) return s.error();
   return FetchGcs(uri, out_path, env_, google_token_, o);
+}
+
+Expected<AzureCredential> Sources::AzureCredentialFor(const AzureBlobLocation& loc) {
+  if (!loc.sas.empty()) {
+    // Recorded once, before any tree's threads start (they find it and write nothing).
+    if (azure_uri_sas_.count(loc.account) == 0) azure_uri_sas_.insert(loc.account);
+    return AzureCredential{AzureCredential::Kind::kSas, loc.sas, "shared access signature (in the URI)"};
+  }
+  if (auto it = azure_.find(loc.account); it != azure_.end()) return it->second;
+  AzureCredential cred{AzureCredential::Kind::kAnonymous, {}, "anonymous (--anonymous)"};
+  if (!anonymous_) {
+    auto c = ResolveAzureCredential(env_, loc.account, "");
+    if (!c) return c.error();
+    cred = *c;
+  }
+  azure_[loc.account] = cred;
+  return cred;
+}
+
+std::string Sources::AzureCredentialSources() const {
+  std::string out;
+  for (const auto& [account, cred] : azure_) out += (out.empty() ? "" : "; ") + account + ": " + cred.source;
+  for (const auto& account : azure_uri_sas_) out += (out.empty() ? "" : "; ") + account + ": shared access signature (in the URI)";
+  return out;
+}
+
+Status Sources::AzureEndpointAllowed(const AzureBlobLocation& loc, const std::string& uri) const {
+  if (StartsWith(loc.endpoint, "http://") && !allow_http_) {
+    return Error{ErrorKind::kUsage, DisplayUri(uri), {},
+                 "the connection string's BlobEndpoint is http:// (not encrypted); pass --allow-insecure-http to use it"};
+  }
+  return Ok{};
+}
+
+Expected<FetchResult> Sources::GetAzure(const std::string& uri, const std::string& out_path, const FetchOptions& o) {
+  auto loc = ResolveAzureBlob(uri, env_);
+  if (!loc) return loc.error();
+  auto cred = AzureCredentialFor(*loc);
+  if (!cred) return cred.error();
+  if (Status s = AzureEndpointAllowed(*loc, uri); !s) return s.error();
+  return FetchAzureBlob(uri, out_path, env_, *cred, o);
 }
 
 std::string LocalPathOf(const std::string& uri) {
@@ -222,8 +266,31 @@ Expected<TreeResult> CopyLocalTree(const std::string& src, const std::string& ds
   return result;
 }
 
+namespace {
+// Where the path of a directory-capable URI ends (its query starts).
+size_t PathEnd(const std::string& uri) { return IsAzureBlobUri(uri) ? std::min(uri.find('?'), uri.size()) : uri.size(); }
+}  // namespace
+
+bool HasDirectoryForm(const std::string& uri) {
+  return (StartsWith(uri, "s3://") || StartsWith(uri, "gs://")) ? SplitBucketUri(uri).has_value() : IsAzureBlobUri(uri);
+}
+
 bool IsTreeUri(const std::string& uri) {
-  return (StartsWith(uri, "s3://") || StartsWith(uri, "gs://")) && uri.size() > 5 && uri.back() == '/';
+  if (!HasDirectoryForm(uri)) return false;
+  size_t end = PathEnd(uri);
+  return end > 5 && uri[end - 1] == '/';
+}
+
+std::string AsTreeUri(const std::string& uri) {
+  if (IsTreeUri(uri)) return uri;
+  size_t end = PathEnd(uri);
+  return uri.substr(0, end) + "/" + uri.substr(end);
+}
+
+std::string WithoutTrailingSlash(const std::string& uri) {
+  size_t end = PathEnd(uri);
+  if (end == 0 || uri[end - 1] != '/') return uri;
+  return uri.substr(0, end - 1) + uri.substr(end);
 }
 
 namespace {
@@ -248,16 +315,34 @@ std::optional<std::string> BadTreePath(const std::string& rel, size_t max_bytes)
 }  // namespace
 
 Expected<TreeResult> Sources::GetTree(const std::string& prefix_uri, const std::string& dir, const ExtractLimits& limits, int parallel) {
-  auto split = SplitBucketUri(prefix_uri);
-  if (!split || !IsTreeUri(prefix_uri)) return Error{ErrorKind::kUsage, prefix_uri, {}, "not a model directory URI (s3:// or gs://, ending in '/')"};
-  const std::string scheme = prefix_uri.substr(0, 5), prefix = split->second;
+  if (!IsTreeUri(prefix_uri)) {
+    return Error{ErrorKind::kUsage, DisplayUri(prefix_uri), {}, "not a model directory URI (s3://, gs:// or Azure Blob, ending in '/')"};
+  }
+  const std::string shown = DisplayUri(prefix_uri);
+  std::string prefix;
+  std::function<std::string(const std::string&)> uri_of;  // a listed name's own URI
   Expected<std::vector<ListedObject>> listed = Error{};
-  if (scheme == "s3://") {
-    if (Status s = ResolveAws(); !s) return s.error();
-    listed = ListS3(prefix_uri, env_, anonymous_ ? std::nullopt : credentials_, options_, anonymous_, limits.max_entries);
+  if (IsAzureBlobUri(prefix_uri)) {
+    auto loc = ResolveAzureBlob(prefix_uri, env_);
+    if (!loc) return loc.error();
+    if (Status s = AzureEndpointAllowed(*loc, prefix_uri); !s) return s.error();
+    auto cred = AzureCredentialFor(*loc);
+    if (!cred) return cred.error();
+    prefix = loc->blob;
+    uri_of = [loc = *loc](const std::string& key) { return AzureBlobUri(loc, key); };
+    listed = ListAzureBlobs(prefix_uri, *loc, *cred, options_, limits.max_entries);
   } else {
-    if (Status s = ResolveGoogle(); !s) return s.error();
-    listed = ListGcs(prefix_uri, env_, google_token_, options_, limits.max_entries);
+    auto split = SplitBucketUri(prefix_uri);
+    const std::string scheme = prefix_uri.substr(0, 5), bucket = split->first;
+    prefix = split->second;
+    uri_of = [scheme, bucket](const std::string& key) { return scheme + bucket + "/" + key; };
+    if (scheme == "s3://") {
+      if (Status s = ResolveAws(); !s) return s.error();
+      listed = ListS3(prefix_uri, env_, anonymous_ ? std::nullopt : credentials_, options_, anonymous_, limits.max_entries);
+    } else {
+      if (Status s = ResolveGoogle(); !s) return s.error();
+      listed = ListGcs(prefix_uri, env_, google_token_, options_, limits.max_entries);
+    }
   }
   if (!listed) return listed.error();
   struct Item {
@@ -271,22 +356,22 @@ Expected<TreeResult> Sources::GetTree(const std::string& prefix_uri, const std::
     std::string rel = o.key.substr(prefix.size());
     if (rel.empty() || rel.back() == '/') continue;  // the prefix itself, or a folder marker
     if (auto bad = BadTreePath(rel, limits.max_path_bytes)) {
-      return Error{VerifyError::kArchive, prefix_uri, {}, fmt::format("object {:?} cannot be a file of the model: {}", o.key, *bad)};
+      return Error{VerifyError::kArchive, shown, {}, fmt::format("object {:?} cannot be a file of the model: {}", o.key, *bad)};
     }
     if (o.size > limits.max_file_bytes) {
-      return Error{ErrorKind::kLimit, prefix_uri, {}, fmt::format("object {:?} is larger than {} bytes", o.key, limits.max_file_bytes)};
+      return Error{ErrorKind::kLimit, shown, {}, fmt::format("object {:?} is larger than {} bytes", o.key, limits.max_file_bytes)};
     }
     result.bytes += o.size;
     if (result.bytes > limits.max_total_bytes) {
-      return Error{ErrorKind::kLimit, prefix_uri, {}, fmt::format("the objects under the prefix exceed {} bytes", limits.max_total_bytes)};
+      return Error{ErrorKind::kLimit, shown, {}, fmt::format("the objects under the prefix exceed {} bytes", limits.max_total_bytes)};
     }
-    items.push_back({rel, scheme + split->first + "/" + o.key, o.size});
+    items.push_back({rel, uri_of(o.key), o.size});
   }
-  if (items.empty()) return Error{NetError::kNotFound, prefix_uri, {}, "no object under the prefix"};
+  if (items.empty()) return Error{NetError::kNotFound, shown, {}, "no object under the prefix"};
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.rel < b.rel; });
   for (size_t i = 0; i + 1 < items.size(); ++i) {
     if (items[i + 1].rel.rfind(items[i].rel + "/", 0) == 0 || items[i + 1].rel == items[i].rel) {
-      return Error{VerifyError::kArchive, prefix_uri, {}, fmt::format("{:?} is both a file and a directory", items[i].rel)};
+      return Error{VerifyError::kArchive, shown, {}, fmt::format("{:?} is both a file and a directory", items[i].rel)};
     }
   }
   std::error_code ec;

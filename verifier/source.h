@@ -1,12 +1,16 @@
 // Where artifacts and signatures come from (docs/VERIFIER.md, "Invocation"): s3:// (SigV4,
 // the AWS credential chain, resolved once), gs:// (the Google credential chain, resolved
-// once), https://, http:// (only when allowed), file:///… and plain paths. Every download streams to a file while hashing.
+// once), Azure Blob (https://ACCOUNT.blob.core.windows.net/…, the Azure chain, resolved once
+// per account), https://, http:// (only when allowed), file:///… and plain paths. Every download streams to a file while hashing.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "util/expected.h"
+#include "verifier/azure_blob.h"
 #include "verifier/extract.h"
 #include "verifier/fetch.h"
 #include "verifier/google_auth.h"
@@ -14,7 +18,7 @@
 
 namespace aegis::verifier {
 
-enum class Scheme { kS3, kGs, kHttps, kHttp, kFile };
+enum class Scheme { kS3, kGs, kAzureBlob, kHttps, kHttp, kFile };
 
 // kUsage for an unsupported scheme, for http:// without `allow_http`, for file://host/….
 Expected<Scheme> SchemeOf(const std::string& uri, bool allow_http);
@@ -28,8 +32,15 @@ std::string BaseName(const std::string& uri);
 // `uri` safe to print: no query string (signed URLs) and no user:password.
 std::string DisplayUri(const std::string& uri);
 
-// s3:// and gs:// URIs ending in '/' name a model directory (a prefix), not an object.
+// s3://, gs:// and Azure Blob URIs whose path ends in '/' name a model directory (a prefix),
+// not an object.
 bool IsTreeUri(const std::string& uri);
+// The stores whose names can also be read as a directory (KServe reads s3://b/m as the
+// objects under m/ when there is no object m).
+bool HasDirectoryForm(const std::string& uri);
+// `uri` with its path ending in '/' (before any query), and without that '/'.
+std::string AsTreeUri(const std::string& uri);
+std::string WithoutTrailingSlash(const std::string& uri);
 
 struct TreeResult {
   uint64_t files = 0, bytes = 0;
@@ -45,7 +56,7 @@ class Sources {
   Expected<FetchResult> Get(const std::string& uri, const std::string& out_path, DigestSet digests,
                             uint64_t max_bytes = 0);
 
-  // A model directory: every object under `prefix_uri` (s3:// or gs://, ending in '/') into
+  // A model directory: every object under `prefix_uri` (IsTreeUri) into
   // `dir` (created), each at its name relative to the prefix, `parallel` at a time. Folder
   // markers (names ending in '/') are skipped. kNotFound when the prefix holds no object;
   // kArchive for a name that cannot be a path in the tree ("..", empty components, a file
@@ -56,12 +67,19 @@ class Sources {
   const std::string& CredentialSource() const { return credential_source_; }
   // Where the Google token came from, once resolved ("" before; "anonymous: …" without one).
   const std::string& GoogleCredentialSource() const { return google_source_; }
+  // Where each Azure account's credential came from, once resolved.
+  std::string AzureCredentialSources() const;
 
  private:
   Expected<FetchResult> GetS3(const std::string& uri, const std::string& out_path, const FetchOptions& o);
   Expected<FetchResult> GetGs(const std::string& uri, const std::string& out_path, const FetchOptions& o);
+  Expected<FetchResult> GetAzure(const std::string& uri, const std::string& out_path, const FetchOptions& o);
   Status ResolveAws();
   Status ResolveGoogle();
+  // Resolved once per account (a SAS in the URI is its own); GetTree resolves before its
+  // threads start, so they only read the map.
+  Expected<AzureCredential> AzureCredentialFor(const AzureBlobLocation& loc);
+  Status AzureEndpointAllowed(const AzureBlobLocation& loc, const std::string& uri) const;
 
   Env env_;
   FetchOptions options_;
@@ -73,6 +91,8 @@ class Sources {
   bool google_resolved_ = false;
   std::optional<GoogleToken> google_token_;
   std::string google_source_;
+  std::map<std::string, AzureCredential> azure_;
+  std::set<std::string> azure_uri_sas_;
 };
 
 // A local model directory (a mounted volume: file:///mnt/pvc/model/ or a path) copied into

@@ -26,7 +26,10 @@ peer() {
 }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# Servers a script starts (kill_on_exit PID) are stopped however it ends.
+servers=()
+kill_on_exit() { servers+=("$1"); }
+trap 'for p in "${servers[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
 
 # pass/fail MESSAGE: one line per check; the script exits 1 at the end when any failed.
 pass() { echo "ok   $*"; }
@@ -52,6 +55,10 @@ expect_refused() {
 # expect_output NAME REGEX: the last command's output must match REGEX (grep -E).
 expect_output() {
   if grep -Eq -- "$2" "$work/out"; then pass "$1"; else fail "$1: output does not match /$2/"; sed 's/^/     | /' "$work/out" | tail -20; fi
+}
+# expect_output_lacks NAME TEXT: the last command's output must not contain TEXT (a secret).
+expect_output_lacks() {
+  if grep -Fq -- "$2" "$work/out"; then fail "$1: the output shows it"; else pass "$1"; fi
 }
 
 finish() {

@@ -8,6 +8,9 @@
 # - a model directory signed by model_signing, served by the Cloud Storage emulator
 #   (fake-gcs-server) as KServe's samples are (gs://bucket/models/resnet): verify-and-fetch lists
 #   it, fetches it and places exactly the signed files; an object added after signing is refused;
+# - the same directory put into Azure Blob Storage (Azurite) by Microsoft's SDK
+#   (azure-storage-blob): fetched with the SDK's connection string (Shared Key) and with the
+#   container SAS the SDK makes, in AZURE_STORAGE_SAS_TOKEN and in the URI; refused when planted;
 # - certificate mode: `model_signing sign certificate` with an openssl-made CA chain →
 #   `--certificate-chain ROOT` accepts; a foreign CA refuses (5); no CA given refuses (7).
 . "$(dirname "$0")/lib.sh"
@@ -236,6 +239,46 @@ expect_signed_placed gs-resnet gm/model.sig
 expect_exit "verify-and-fetch refuses the directory with an object added after signing" 5 gs_vaf gs-planted gs://models/planted/
 expect_output "  … naming it" "extra.py"
 kill "$gcs_pid" 2>/dev/null || true
+
+# The same signed directory in Azure Blob Storage (Azurite), put there by Microsoft's SDK,
+# named as KServe names it (https://ACCOUNT.blob.core.windows.net/CONTAINER/PATH).
+echo "== a model directory in Azure Blob Storage"
+az_python=$(peer azure-storage-blob "$AZURE_STORAGE_BLOB" python)
+azurite="$AEGIS_SOURCE_DIR/tests/azurite/node_modules/.bin/azurite-blob"
+[ -x "$azurite" ] || { echo "FAIL: Azurite is not installed (npm ci --prefix tests/azurite)" >&2; exit 1; }
+exec 4< <(cd "$work" && exec "$azurite" --blobHost 127.0.0.1 --blobPort 0 --inMemoryPersistence --disableTelemetry --silent 2>&1)
+kill_on_exit $!
+az_endpoint=""
+while IFS= read -r line <&4; do case $line in *"successfully listens on "*) az_endpoint="${line##* }/devstoreaccount1"; break ;; esac; done
+cat <&4 >/dev/null &
+[ -n "$az_endpoint" ] || { echo "FAIL: Azurite did not start" >&2; exit 1; }
+azure_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+export AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$azure_key;BlobEndpoint=$az_endpoint;"
+cp -a gm planted-az && echo "import os" >planted-az/extra.py
+sas=$("$az_python" "$here/azure_put.py" models resnet/v1 gm) || { echo "FAIL: the Azure SDK could not put the model" >&2; exit 1; }
+"$az_python" "$here/azure_put.py" models planted/v1 planted-az >/dev/null || { echo "FAIL: the Azure SDK could not put the model" >&2; exit 1; }
+az_uri=https://devstoreaccount1.blob.core.windows.net/models
+az_vaf() {  # NAME URI [ENV…]: no IMDS (a closed port)
+  local name=$1 uri=$2; shift 2
+  rm -rf "$work/dest/$name"
+  env AZURE_POD_IDENTITY_AUTHORITY_HOST=http://127.0.0.1:1 "$@" "$VAF_BIN" --allow-insecure-http --termination-log "$work/$name.termination" \
+    --key pub.pem "$uri" "$work/dest/$name"
+}
+expect_ok "verify-and-fetch $az_uri/resnet/v1 (Shared Key from the SDK's connection string)" az_vaf az-key "$az_uri/resnet/v1"
+expect_signed_placed az-key gm/model.sig
+endpoint_only="AccountName=devstoreaccount1;BlobEndpoint=$az_endpoint"
+expect_ok "verify-and-fetch with the SDK's container SAS (AZURE_STORAGE_SAS_TOKEN)" \
+  az_vaf az-sas "$az_uri/resnet/v1/" AZURE_STORAGE_CONNECTION_STRING="$endpoint_only" AZURE_STORAGE_SAS_TOKEN="$sas"
+expect_signed_placed az-sas gm/model.sig
+expect_ok "verify-and-fetch with the SDK's container SAS in the URI" \
+  az_vaf az-sas-uri "$az_uri/resnet/v1?$sas" AZURE_STORAGE_CONNECTION_STRING="$endpoint_only"
+sas_sig=${sas##*sig=}
+expect_output_lacks "  … never showing the SAS signature" "${sas_sig:0:12}"
+expect_exit "verify-and-fetch refuses the Azure directory with an object added after signing" 5 az_vaf az-planted "$az_uri/planted/v1/"
+expect_output "  … naming it" "extra.py"
+expect_exit "without credentials the private container refuses (exit 4)" 4 \
+  az_vaf az-anon "$az_uri/resnet/v1/" AZURE_STORAGE_CONNECTION_STRING="$endpoint_only"
+unset AZURE_STORAGE_CONNECTION_STRING
 
 echo "== certificate mode"
 cat >ca.cnf <<'EOF'

@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "support/env_of.h"
 #include "support/http_server.h"
 #include "support/test_support.h"
 #include "verifier/s3.h"
@@ -19,12 +20,7 @@ using testing::HttpServer;
 
 constexpr const char* kJwt = "eyJhbGciOiJSUzI1NiJ9.service-account-token.signature";
 
-Env EnvOf(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& n) -> std::optional<std::string> {
-    auto it = vars.find(n);
-    return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
-}
+using testing::EnvOf;
 
 std::string StsAnswer(const std::string& key, const std::string& secret, const std::string& token) {
   return "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "platform/net_error.h"
+#include "support/env_of.h"
 #include "support/http_server.h"
 #include "support/test_support.h"
 #include "util/base64.h"
@@ -34,12 +35,7 @@ using testing::HttpConnection;
 using testing::HttpRequest;
 using testing::HttpServer;
 
-platform::Env EnvOf(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& n) -> std::optional<std::string> {
-    auto it = vars.find(n);
-    return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
-}
+using testing::EnvOf;
 
 std::string FormValue(const std::string& form, const std::string& name) {
   std::string key = name + "=";

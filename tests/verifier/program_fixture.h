@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,28 @@ inline std::string Weights(size_t n) {
   }
   return out;
 }
+
+inline std::set<std::string> Placed(const std::string& dir) {
+  std::set<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) out.insert(fs::relative(e.path(), dir).string());
+  }
+  return out;
+}
+
+// A model directory signed with `aegis sign --oms` (interoperable with model_signing:
+// tests/interop/model_signing_test.sh), written under `root`/`rel`.
+inline void SignedModel(const std::string& root, const std::string& rel, const std::string& key) {
+  std::string dir = root + "/" + rel;
+  fs::create_directories(dir + "/1");
+  WriteFile(dir + "/config.pbtxt", "name: \"resnet\"\n");
+  WriteFile(dir + "/1/model.onnx", Weights(150000));
+  WriteFile(dir + "/tokenizer.json", "{\"v\": 1}\n");
+  auto r = RunAegis("sign --oms --key " + key + " " + Quote(dir));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+inline const std::set<std::string> kSigned = {".aegis-verified.json", "config.pbtxt", "1/model.onnx", "tokenizer.json"};
 
 class ProgramTest : public ::testing::Test {
  protected:

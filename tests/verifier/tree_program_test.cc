@@ -2,8 +2,6 @@
 // object-store servers — fake-gcs-server for gs://, s3rver for s3:// — verified as a
 // model-signing tree (model.sig among the objects) and placed: only the signed files, and
 // nothing at all when an object is changed, added or unsafe.
-#include <set>
-
 #include "support/fake_gcs.h"
 #include "support/http_server.h"
 #include "support/s3rver.h"
@@ -11,28 +9,6 @@
 
 namespace aegis::testing {
 namespace {
-
-std::set<std::string> Placed(const std::string& dir) {
-  std::set<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (e.is_regular_file()) out.insert(fs::relative(e.path(), dir).string());
-  }
-  return out;
-}
-
-// A model directory signed with `aegis sign --oms` (interoperable with model_signing:
-// tests/interop/model_signing_test.sh), written under `root`/`rel`.
-void SignedModel(const std::string& root, const std::string& rel, const std::string& key) {
-  std::string dir = root + "/" + rel;
-  fs::create_directories(dir + "/1");
-  WriteFile(dir + "/config.pbtxt", "name: \"resnet\"\n");
-  WriteFile(dir + "/1/model.onnx", Weights(150000));
-  WriteFile(dir + "/tokenizer.json", "{\"v\": 1}\n");
-  auto r = RunAegis("sign --oms --key " + key + " " + Quote(dir));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-}
-
-const std::set<std::string> kSigned = {".aegis-verified.json", "config.pbtxt", "1/model.onnx", "tokenizer.json"};
 
 class GcsTreeTest : public ProgramTest {
  protected:
