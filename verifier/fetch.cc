@@ -60,7 +60,7 @@ bool Retryable(const platform::HttpOutcome& a) {
 }
 
 std::string Describe(const platform::HttpOutcome& a, std::string_view body) {
-  return a.failure.empty() ? DescribeStorageError(a.status, body) : a.failure;
+  return a.failure.empty() ? DescribeStorageError(a.status, body, a.error_code) : a.failure;
 }
 
 }  // namespace

@@ -70,8 +70,13 @@ std::optional<uint64_t> Number(const std::string& s) {
   return std::stoull(s);
 }
 
-// One page, retried like a download: connection failures, 5xx and 429 with backoff.
-Expected<platform::HttpText> GetPage(const std::string& uri, const std::string& url, const FetchOptions& o) {
+Error TooMany(const std::string& uri, uint64_t max) {
+  return Error{ErrorKind::kLimit, uri, {}, fmt::format("more than {} objects under the prefix", max)};
+}
+
+}  // namespace
+
+Expected<platform::HttpText> GetApiPage(const std::string& what, const std::string& uri, const std::string& url, const FetchOptions& o) {
   platform::HttpRequest request;
   request.url = url;
   request.tls.ca_file = o.ca_bundle;
@@ -92,11 +97,11 @@ Expected<platform::HttpText> GetPage(const std::string& uri, const std::string& 
     }
     auto r = client.SendForText(request, kPageLimit);
     if (r && r->status == 200) return r;
-    if (r && r->status == 404) return Error{NetError::kNotFound, uri, {}, "listing: " + DescribeStorageError(r->status, r->body)};
+    if (r && r->status == 404) return Error{NetError::kNotFound, uri, {}, what + ": " + DescribeStorageError(r->status, r->body, r->error_code)};
     if (r && (r->status == 401 || r->status == 403)) {
-      return Error{NetError::kForbidden, uri, {}, "listing refused: " + DescribeStorageError(r->status, r->body)};
+      return Error{NetError::kForbidden, uri, {}, what + " refused: " + DescribeStorageError(r->status, r->body, r->error_code)};
     }
-    last = r ? DescribeStorageError(r->status, r->body) : r.error().message;
+    last = r ? DescribeStorageError(r->status, r->body, r->error_code) : r.error().message;
     bool retry = !r || r->status >= 500 || r->status == 429;
     if (!retry || attempt >= o.max_attempts) break;
     auto wait = backoff + std::chrono::milliseconds(rng() % static_cast<uint64_t>(backoff.count() + 1));
@@ -104,14 +109,8 @@ Expected<platform::HttpText> GetPage(const std::string& uri, const std::string& 
     else std::this_thread::sleep_for(wait);
     backoff = std::min(backoff * 2, o.max_backoff);
   }
-  return Error{NetError::kNetwork, uri, {}, "listing failed: " + last};
+  return Error{NetError::kNetwork, uri, {}, what + " failed: " + last};
 }
-
-Error TooMany(const std::string& uri, uint64_t max) {
-  return Error{ErrorKind::kLimit, uri, {}, fmt::format("more than {} objects under the prefix", max)};
-}
-
-}  // namespace
 
 std::optional<std::pair<std::string, std::string>> SplitBucketUri(const std::string& uri) {
   for (const char* scheme : {"s3://", "gs://"}) {
@@ -141,7 +140,7 @@ Expected<std::vector<ListedObject>> ListS3(const std::string& uri, const platfor
     // Parameters in the order SigV4 canonicalises them (sorted by name).
     std::string url = loc.url + "?" + (token.empty() ? "" : "continuation-token=" + PercentEncode(token) + "&") +
                       "list-type=2&prefix=" + PercentEncode(split->second);
-    auto page = GetPage(uri, url, options);
+    auto page = GetApiPage("listing", uri, url, options);
     if (!page) return page.error();
     std::string_view xml = page->body;
     if (xml.find("<ListBucketResult") == std::string_view::npos) {
@@ -179,7 +178,7 @@ Expected<std::vector<ListedObject>> ListGcs(const std::string& uri, const platfo
     std::string url = fmt::format("{}/storage/v1/b/{}/o?prefix={}&fields={}{}", GcsEndpoint(env), PercentEncode(split->first),
                                   PercentEncode(split->second), PercentEncode("items(name,size),nextPageToken"),
                                   page_token.empty() ? "" : "&pageToken=" + PercentEncode(page_token));
-    auto page = GetPage(uri, url, o);
+    auto page = GetApiPage("listing", uri, url, o);
     if (!page) return page.error();
     auto j = ParseJsonBounded(page->body, 64, kPageLimit);
     if (!j || !j->is_object()) return Error{NetError::kNetwork, uri, {}, "listing: the answer is not JSON"};
@@ -209,7 +208,7 @@ Expected<std::vector<ListedObject>> ListAzureBlobs(const std::string& uri, const
   for (;;) {
     std::string url = fmt::format("{}/{}?comp=list&prefix={}&restype=container{}{}", loc.endpoint, loc.container, PercentEncode(loc.blob),
                                   marker.empty() ? "" : "&marker=" + PercentEncode(marker), sas.empty() ? "" : "&" + sas);
-    auto page = GetPage(shown, url, *o);
+    auto page = GetApiPage("listing", shown, url, *o);
     if (!page) return page.error();
     std::string_view xml = page->body;
     if (xml.find("<EnumerationResults") == std::string_view::npos) {

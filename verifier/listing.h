@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "platform/env.h"
+#include "platform/http.h"
 #include "util/expected.h"
 #include "verifier/azure_blob.h"
 #include "verifier/fetch.h"
@@ -33,6 +34,11 @@ Expected<std::vector<ListedObject>> ListGcs(const std::string& uri, const platfo
 // List Blobs under the location's blob name (a prefix), with its credential.
 Expected<std::vector<ListedObject>> ListAzureBlobs(const std::string& uri, const AzureBlobLocation& loc, const AzureCredential& cred,
                                                    const FetchOptions& options, uint64_t max_objects);
+
+// One answer of a storage or hub API (a page of a listing), kept in memory (≤ 16 MiB) and
+// retried like a download (connection failures, 5xx and 429, with backoff). Errors begin with
+// `what` and name `uri`: kNotFound (404), NetError::kForbidden (401, 403), kNetwork.
+Expected<platform::HttpText> GetApiPage(const std::string& what, const std::string& uri, const std::string& url, const FetchOptions& options);
 
 // "s3://bucket/prefix/" → {"bucket", "prefix/"}; nullopt for another scheme or no bucket.
 std::optional<std::pair<std::string, std::string>> SplitBucketUri(const std::string& uri);

@@ -119,9 +119,12 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       ->envname("AEGIS_INSECURE_SKIP_TLS_VERIFY");
   app.add_option("--ca-bundle", o.ca_bundle, "PEM bundle of CAs for https:// and S3 endpoints")
       ->envname("AEGIS_CA_BUNDLE");
-  app.add_flag("--anonymous", o.anonymous, "S3 and Cloud Storage without credentials (public buckets)")->envname("AEGIS_ANONYMOUS");
+  app.add_flag("--anonymous", o.anonymous, "S3, Cloud Storage and Azure without credentials (public buckets)")->envname("AEGIS_ANONYMOUS");
+  app.add_flag("--allow-unpinned-revision", o.allow_unpinned_revision,
+               "hf:// at a branch or tag (default: a commit is required; a branch moves between pod starts)")
+      ->envname("AEGIS_ALLOW_UNPINNED_REVISION");
   app.add_option("--retries", o.retries, "attempts per download")->capture_default_str()->check(CLI::Range(1, 100))->envname("AEGIS_RETRIES");
-  app.add_option("--parallel", o.parallel, "model directories (s3://b/p/, gs://b/p/): concurrent downloads (default: from the cores, 2-8)")
+  app.add_option("--parallel", o.parallel, "model directories (s3://b/p/, gs://b/p/, Azure, hf://): concurrent downloads (default: from the cores, 2-8)")
       ->check(CLI::Range(1, 64))
       ->envname("AEGIS_PARALLEL");
   // Durations as kubectl takes them (300ms, 30s, 5m, 1h); a bare number is seconds.

@@ -45,6 +45,7 @@ struct Options {
   bool allow_insecure_http = false;
   bool insecure_skip_tls_verify = false;
   bool anonymous = false;  // S3 without credentials (KServe's awsAnonymousCredential)
+  bool allow_unpinned_revision = false;  // hf:// at a branch or tag (resolved once to its commit)
   std::string ca_bundle;
   int retries = 5;  // attempts per download
   int parallel = 0;  // model directories: concurrent downloads; 0: from the cores (2–8)

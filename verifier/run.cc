@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -76,7 +77,9 @@ Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources
   // A model directory's detached signature sits next to it (gs://b/m.sig for gs://b/m/).
   std::string base = WithoutTrailingSlash(o.artifact);
   if (!o.signature.empty()) candidates.push_back(o.signature);
-  else
+  else if (IsHfUri(o.artifact)) {
+    // A repository has nothing next to it: model.sig inside, or --signature.
+  } else
     for (const char* suffix : kSignatureSuffixes) candidates.push_back(WithSuffix(base, suffix));
   std::string path = ws.Path("signature");
   for (const auto& uri : candidates) {
@@ -102,6 +105,26 @@ Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources
   }
   return std::optional<FoundSignature>();
 }
+
+// Where credentials came from (and what an hf:// revision resolved to), each said once, as
+// soon as it is known: after the signature, and after the artifact (a tree resolves its own).
+class SourceLog {
+ public:
+  void Update(const Sources& sources, Logger& log) {
+    Say(log, "aws credentials", sources.CredentialSource());
+    Say(log, "google credentials", sources.GoogleCredentialSource());
+    Say(log, "azure credentials", sources.AzureCredentialSources());
+    Say(log, "hugging face", sources.HfSummary());
+  }
+
+ private:
+  void Say(Logger& log, const char* event, const std::string& source) {
+    if (source.empty() || said_[event] == source) return;
+    said_[event] = source;
+    log.Info(event, {{"source", source}});
+  }
+  std::map<std::string, std::string> said_;
+};
 
 // What step 2 brought into the work area: one file (hashed on the way), or a model directory.
 struct Fetched {
@@ -185,19 +208,20 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   fo.ca_bundle = o.ca_bundle;
   fo.insecure_skip_tls_verify = o.insecure_skip_tls_verify;
   Sources sources(ctx.env, fo, o.allow_insecure_http, o.anonymous);
+  sources.AllowUnpinnedRevisions(o.allow_unpinned_revision);
 
   // 1. The signature (small) first.
   auto t0 = std::chrono::steady_clock::now();
   auto sig = FetchSignature(o, sources, ws, log);
   if (!sig) return sig.error();
-  if (!sources.CredentialSource().empty()) log.Info("aws credentials", {{"source", sources.CredentialSource()}});
-  if (!sources.GoogleCredentialSource().empty()) log.Info("google credentials", {{"source", sources.GoogleCredentialSource()}});
-  if (auto azure = sources.AzureCredentialSources(); !azure.empty()) log.Info("azure credentials", {{"source", azure}});
+  SourceLog source_log;
+  source_log.Update(sources, log);
 
   // 2. The artifact, streamed to the work area while hashed; or a model directory.
   std::string artifact = ws.Path("artifact");
   std::string tree = ws.Path("tree");
   auto fetched = FetchArtifact(o, sources, NeededDigests(*trust), artifact, tree, log);
+  source_log.Update(sources, log);
   if (!fetched) return fetched.error();
   const std::optional<TreeResult>& fetched_tree = fetched->tree;
   const std::optional<FetchResult>& got = fetched->file;
@@ -282,9 +306,12 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
       if (!single.empty() || !fs::is_regular_file(fs::symlink_status(inside, ec))) {
         std::string tried;
         std::string base = WithoutTrailingSlash(o.artifact);
-        for (const char* suffix : kSignatureSuffixes) tried += (tried.empty() ? "" : ", ") + DisplayUri(WithSuffix(base, suffix));
+        if (!IsHfUri(o.artifact)) {
+          for (const char* suffix : kSignatureSuffixes) tried += (tried.empty() ? "" : ", ") + DisplayUri(WithSuffix(base, suffix));
+          tried += " and ";
+        }
         return Fail(NetError::kNotFound, DisplayUri(o.artifact),
-                    fmt::format("no signature: tried {} and model.sig inside the {}", tried, fetched_tree ? "model directory" : "artifact"));
+                    fmt::format("no signature: tried {}model.sig inside the {}", tried, fetched_tree ? "model directory" : "artifact"));
       }
       auto text = ReadInput(inside);
       if (!text) return text.error();

@@ -39,6 +39,7 @@ Expected<Scheme> SchemeOf(const std::string& uri, bool allow_http) {
   if (StartsWith(uri, "s3://")) return Scheme::kS3;
   if (StartsWith(uri, "gs://")) return Scheme::kGs;
   if (IsAzureBlobUri(uri)) return Scheme::kAzureBlob;
+  if (IsHfUri(uri)) return Scheme::kHf;
   if (StartsWith(uri, "https://")) return Scheme::kHttps;
   if (StartsWith(uri, "http://")) {
     if (!allow_http) {
@@ -52,7 +53,7 @@ Expected<Scheme> SchemeOf(const std::string& uri, bool allow_http) {
   }
   if (size_t colon = uri.find("://"); colon != std::string::npos && uri.find('/') > colon) {
     return Error{ErrorKind::kUsage, DisplayUri(uri), {},
-                 fmt::format("unsupported scheme {}:// (s3, gs, https, http, file)", uri.substr(0, colon))};
+                 fmt::format("unsupported scheme {}:// (s3, gs, hf, https, http, file)", uri.substr(0, colon))};
   }
   return Scheme::kFile;
 }
@@ -130,6 +131,14 @@ Expected<FetchResult> Sources::Get(const std::string& uri, const std::string& ou
     case Scheme::kS3: r = GetS3(uri, out_path, o); break;
     case Scheme::kGs: r = GetGs(uri, out_path, o); break;
     case Scheme::kAzureBlob: r = GetAzure(uri, out_path, o); break;
+    case Scheme::kHf: {
+      auto loc = ResolveHf(uri, env_);
+      if (!loc) return loc.error();
+      if (Status s = EndpointAllowed(loc->endpoint, uri, "HF_ENDPOINT"); !s) return s.error();
+      if (Status s = ResolveHfToken(); !s) return s.error();
+      r = FetchHfFile(uri, out_path, env_, hf_token_, o);
+      break;
+    }
     case Scheme::kHttps:
     case Scheme::kHttp: r = Fetch(uri, out_path, o); break;
   }
@@ -202,11 +211,23 @@ std::string Sources::AzureCredentialSources() const {
   return out;
 }
 
-Status Sources::AzureEndpointAllowed(const AzureBlobLocation& loc, const std::string& uri) const {
-  if (StartsWith(loc.endpoint, "http://") && !allow_http_) {
+Status Sources::EndpointAllowed(const std::string& endpoint, const std::string& uri, const char* setting) const {
+  if (StartsWith(endpoint, "http://") && !allow_http_) {
     return Error{ErrorKind::kUsage, DisplayUri(uri), {},
-                 "the connection string's BlobEndpoint is http:// (not encrypted); pass --allow-insecure-http to use it"};
+                 fmt::format("{} is http:// (not encrypted); pass --allow-insecure-http to use it", setting)};
   }
+  return Ok{};
+}
+
+Status Sources::ResolveHfToken() {
+  if (hf_resolved_) return Ok{};
+  if (!anonymous_) {
+    auto t = verifier::ResolveHfToken(env_);
+    if (!t) return t.error();
+    hf_token_ = *t;
+  }
+  hf_summary_ = hf_token_ ? "token " + hf_token_->source : std::string("anonymous (no HF_TOKEN or token file)");
+  hf_resolved_ = true;
   return Ok{};
 }
 
@@ -215,7 +236,7 @@ Expected<FetchResult> Sources::GetAzure(const std::string& uri, const std::strin
   if (!loc) return loc.error();
   auto cred = AzureCredentialFor(*loc);
   if (!cred) return cred.error();
-  if (Status s = AzureEndpointAllowed(*loc, uri); !s) return s.error();
+  if (Status s = EndpointAllowed(loc->endpoint, uri, "the connection string's BlobEndpoint"); !s) return s.error();
   return FetchAzureBlob(uri, out_path, env_, *cred, o);
 }
 
@@ -272,22 +293,27 @@ size_t PathEnd(const std::string& uri) { return IsAzureBlobUri(uri) ? std::min(u
 }  // namespace
 
 bool HasDirectoryForm(const std::string& uri) {
-  return (StartsWith(uri, "s3://") || StartsWith(uri, "gs://")) ? SplitBucketUri(uri).has_value() : IsAzureBlobUri(uri);
+  return (StartsWith(uri, "s3://") || StartsWith(uri, "gs://")) ? SplitBucketUri(uri).has_value() : IsAzureBlobUri(uri) || IsHfUri(uri);
 }
 
 bool IsTreeUri(const std::string& uri) {
+  if (IsHfUri(uri)) {  // a repository (OWNER/MODEL[@REV]), not one of its files
+    size_t slash = uri.find('/', 5);
+    return slash != std::string::npos && uri.find('/', slash + 1) == std::string::npos;
+  }
   if (!HasDirectoryForm(uri)) return false;
   size_t end = PathEnd(uri);
   return end > 5 && uri[end - 1] == '/';
 }
 
 std::string AsTreeUri(const std::string& uri) {
-  if (IsTreeUri(uri)) return uri;
+  if (IsTreeUri(uri) || IsHfUri(uri)) return uri;
   size_t end = PathEnd(uri);
   return uri.substr(0, end) + "/" + uri.substr(end);
 }
 
 std::string WithoutTrailingSlash(const std::string& uri) {
+  if (IsHfUri(uri)) return uri;
   size_t end = PathEnd(uri);
   if (end == 0 || uri[end - 1] != '/') return uri;
   return uri.substr(0, end - 1) + uri.substr(end);
@@ -316,16 +342,36 @@ std::optional<std::string> BadTreePath(const std::string& rel, size_t max_bytes)
 
 Expected<TreeResult> Sources::GetTree(const std::string& prefix_uri, const std::string& dir, const ExtractLimits& limits, int parallel) {
   if (!IsTreeUri(prefix_uri)) {
-    return Error{ErrorKind::kUsage, DisplayUri(prefix_uri), {}, "not a model directory URI (s3://, gs:// or Azure Blob, ending in '/')"};
+    return Error{ErrorKind::kUsage, DisplayUri(prefix_uri), {}, "not a model directory URI (s3://, gs:// or Azure Blob, ending in '/'; hf://OWNER/MODEL)"};
   }
   const std::string shown = DisplayUri(prefix_uri);
   std::string prefix;
   std::function<std::string(const std::string&)> uri_of;  // a listed name's own URI
   Expected<std::vector<ListedObject>> listed = Error{};
-  if (IsAzureBlobUri(prefix_uri)) {
+  if (IsHfUri(prefix_uri)) {
+    auto loc = ResolveHf(prefix_uri, env_);
+    if (!loc) return loc.error();
+    if (!loc->pinned && !allow_unpinned_) {
+      return Error{ErrorKind::kUsage, prefix_uri, {},
+                   fmt::format("revision {:?} is not a commit (40 hex digits): a branch or tag can move between pod starts; pin the "
+                               "commit, or pass --allow-unpinned-revision",
+                               loc->revision.empty() ? "main" : loc->revision)};
+    }
+    if (Status s = EndpointAllowed(loc->endpoint, prefix_uri, "HF_ENDPOINT"); !s) return s.error();
+    if (Status s = ResolveHfToken(); !s) return s.error();
+    std::string commit = loc->revision;
+    if (!loc->pinned) {
+      auto c = HfCommit(*loc, hf_token_, options_);
+      if (!c) return c.error();
+      commit = *c;
+      hf_summary_ += fmt::format("; revision {} resolved to {} (unpinned)", loc->revision.empty() ? "main" : loc->revision, commit);
+    }
+    uri_of = [repo = loc->repo, commit](const std::string& key) { return HfFileUri(repo, commit, key); };
+    listed = ListHf(*loc, commit, hf_token_, options_, limits.max_entries);
+  } else if (IsAzureBlobUri(prefix_uri)) {
     auto loc = ResolveAzureBlob(prefix_uri, env_);
     if (!loc) return loc.error();
-    if (Status s = AzureEndpointAllowed(*loc, prefix_uri); !s) return s.error();
+    if (Status s = EndpointAllowed(loc->endpoint, prefix_uri, "the connection string's BlobEndpoint"); !s) return s.error();
     auto cred = AzureCredentialFor(*loc);
     if (!cred) return cred.error();
     prefix = loc->blob;

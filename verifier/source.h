@@ -14,11 +14,12 @@
 #include "verifier/extract.h"
 #include "verifier/fetch.h"
 #include "verifier/google_auth.h"
+#include "verifier/hf_hub.h"
 #include "verifier/s3.h"
 
 namespace aegis::verifier {
 
-enum class Scheme { kS3, kGs, kAzureBlob, kHttps, kHttp, kFile };
+enum class Scheme { kS3, kGs, kAzureBlob, kHf, kHttps, kHttp, kFile };
 
 // kUsage for an unsupported scheme, for http:// without `allow_http`, for file://host/….
 Expected<Scheme> SchemeOf(const std::string& uri, bool allow_http);
@@ -33,7 +34,7 @@ std::string BaseName(const std::string& uri);
 std::string DisplayUri(const std::string& uri);
 
 // s3://, gs:// and Azure Blob URIs whose path ends in '/' name a model directory (a prefix),
-// not an object.
+// not an object; an hf://OWNER/MODEL[@REVISION] URI names a whole repository.
 bool IsTreeUri(const std::string& uri);
 // The stores whose names can also be read as a directory (KServe reads s3://b/m as the
 // objects under m/ when there is no object m).
@@ -69,17 +70,23 @@ class Sources {
   const std::string& GoogleCredentialSource() const { return google_source_; }
   // Where each Azure account's credential came from, once resolved.
   std::string AzureCredentialSources() const;
+  // hf://: where the token came from and the commit a revision resolved to ("" before).
+  const std::string& HfSummary() const { return hf_summary_; }
+  // hf:// at a branch or tag is refused unless allowed (it is then resolved once).
+  void AllowUnpinnedRevisions(bool allow) { allow_unpinned_ = allow; }
 
  private:
   Expected<FetchResult> GetS3(const std::string& uri, const std::string& out_path, const FetchOptions& o);
   Expected<FetchResult> GetGs(const std::string& uri, const std::string& out_path, const FetchOptions& o);
   Expected<FetchResult> GetAzure(const std::string& uri, const std::string& out_path, const FetchOptions& o);
+  Status ResolveHfToken();
   Status ResolveAws();
   Status ResolveGoogle();
   // Resolved once per account (a SAS in the URI is its own); GetTree resolves before its
   // threads start, so they only read the map.
   Expected<AzureCredential> AzureCredentialFor(const AzureBlobLocation& loc);
-  Status AzureEndpointAllowed(const AzureBlobLocation& loc, const std::string& uri) const;
+  // kUsage for an http:// endpoint (from `setting`) without --allow-insecure-http.
+  Status EndpointAllowed(const std::string& endpoint, const std::string& uri, const char* setting) const;
 
   Env env_;
   FetchOptions options_;
@@ -93,6 +100,10 @@ class Sources {
   std::string google_source_;
   std::map<std::string, AzureCredential> azure_;
   std::set<std::string> azure_uri_sas_;
+  bool allow_unpinned_ = false;
+  bool hf_resolved_ = false;
+  std::optional<HfToken> hf_token_;
+  std::string hf_summary_;
 };
 
 // A local model directory (a mounted volume: file:///mnt/pvc/model/ or a path) copied into

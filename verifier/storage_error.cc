@@ -1,5 +1,6 @@
 #include "verifier/storage_error.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -58,6 +59,14 @@ std::string_view StorageErrorHint(std::string_view code) {
       {"NoSuchBucket", "the bucket does not exist at this endpoint: check the bucket name and the S3 endpoint"},
       {"PermanentRedirect", "the bucket is in another region: set AWS_REGION (or the endpoint) to the bucket's"},
       {"AuthorizationHeaderMalformed", "the region in the signature is not the bucket's: set AWS_REGION"},
+      // Hugging Face Hub (X-Error-Code).
+      {"RepoNotFound", "no such repository, or a private one: set HF_TOKEN to a token that can read it"},
+      {"GatedRepo", "a gated repository: accept its conditions on the Hub and set HF_TOKEN to that account's token"},
+      {"RevisionNotFound", "no such branch, tag or commit in the repository"},
+      // Azure Blob (x-ms-error-code).
+      {"AuthorizationFailure", "the key, SAS or token is not accepted for this account (AZURE_STORAGE_* or the Entra ID identity)"},
+      {"AuthenticationFailed", "the key, SAS or token is not accepted for this account (AZURE_STORAGE_* or the Entra ID identity)"},
+      {"AuthorizationPermissionMismatch", "the identity lacks a data role on the container (Storage Blob Data Reader)"},
   };
   for (const Row& r : kHints) {
     if (r.code == code) return r.hint;
@@ -65,8 +74,13 @@ std::string_view StorageErrorHint(std::string_view code) {
   return {};
 }
 
-std::string DescribeStorageError(long status, std::string_view body) {
-  std::string code = StorageErrorCode(body);
+std::string DescribeStorageError(long status, std::string_view body, std::string_view header_code) {
+  std::string code;
+  if (!header_code.empty() && header_code.size() <= 64 &&
+      std::all_of(header_code.begin(), header_code.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; })) {
+    code = std::string(header_code);
+  }
+  if (code.empty()) code = StorageErrorCode(body);
   if (code.empty()) return fmt::format("HTTP {}", status);
   std::string_view hint = StorageErrorHint(code);
   return hint.empty() ? fmt::format("HTTP {} {}", status, code) : fmt::format("HTTP {} {}: {}", status, code, hint);

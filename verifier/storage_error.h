@@ -17,6 +17,8 @@ std::string StorageErrorCode(std::string_view body);
 std::string_view StorageErrorHint(std::string_view code);
 
 // "HTTP 403 SignatureDoesNotMatch: <hint>", or "HTTP 403" without a code.
-std::string DescribeStorageError(long status, std::string_view body);
+// `header_code` is the server's error-code header (X-Error-Code, x-ms-error-code), preferred
+// to the body's when it is a plain token.
+std::string DescribeStorageError(long status, std::string_view body, std::string_view header_code = {});
 
 }  // namespace aegis::verifier

@@ -261,11 +261,16 @@ TEST(RenderCli, OutputServesTheVerifiedModelOrIsRefused) {
           "spec:\n  template:\n    spec:\n      containers:\n      - name: triton\n        image: nvcr.io/nvidia/tritonserver:24.01-py3\n"
           "        args: [tritonserver, --model-store=gs://bucket/repo]\n",
           "triton.yaml:10:30: error: Deployment default/t: --model-store \"gs://bucket/repo\" is not an absolute path in the pod");
+  refused("hdfs.yaml",
+          "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: g}\nspec:\n  predictor:\n"
+          "    sklearn:\n      storageUri: hdfs://namenode/models/iris\n",
+          "hdfs.yaml:7:19: error: InferenceService default/g: storageUri \"hdfs://namenode/models/iris\": "
+          "verify-and-fetch fetches s3://, gs://, hf://, https://, http:// and file:// URIs (and pvc:// claims) only");
+  // A Hugging Face model at a branch (here main, implied) moves between pod starts.
   refused("hf.yaml",
           "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: g}\nspec:\n  predictor:\n"
           "    huggingface:\n      storageUri: hf://facebook/opt-125m\n",
-          "hf.yaml:7:19: error: InferenceService default/g: storageUri \"hf://facebook/opt-125m\": "
-          "verify-and-fetch fetches s3://, gs://, https://, http:// and file:// URIs (and pvc:// claims) only");
+          "hf.yaml:7:19: error: InferenceService default/g: storageUri \"hf://facebook/opt-125m\": the revision is not a commit");
   refused("storage.yaml",
           "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: s, annotations: {aegis/artifact-uri: 's3://m/a.tgz'}}\n"
           "spec:\n  predictor:\n    model:\n      modelFormat: {name: sklearn}\n      storage: {key: localMinIO, path: sklearn/model.joblib}\n",
@@ -280,9 +285,19 @@ TEST(RenderCli, OutputServesTheVerifiedModelOrIsRefused) {
           "  volumes:\n  - {name: pvc, persistentVolumeClaim: {claimName: c}}\n",
           "shadow.yaml:9:7: error: Pod default/tf: a volume is mounted at /models/my_model, under the verified model directory /models");
   WriteFile(d.File("pod.yaml"), kBare);
-  auto bad_flag = RunAegis("render --artifact hf://org/model pod.yaml", d.path());
+  auto bad_flag = RunAegis("render --artifact hdfs://nn/model pod.yaml", d.path());
   EXPECT_EQ(bad_flag.exit_code, 2);
-  EXPECT_NE(bad_flag.err.find("--artifact \"hf://org/model\": verify-and-fetch fetches"), std::string::npos) << bad_flag.err;
+  EXPECT_NE(bad_flag.err.find("--artifact \"hdfs://nn/model\": verify-and-fetch fetches"), std::string::npos) << bad_flag.err;
+  // Pinned, or allowed to move: the verifier is given the URI (and, unpinned, told so).
+  const std::string commit(40, 'a');
+  auto pinned = RunAegis("render --allow-unpinned --artifact hf://org/model:" + commit + " pod.yaml", d.path());
+  ASSERT_EQ(pinned.exit_code, 0) << pinned.err;
+  EXPECT_NE(pinned.out.find("args: [\"hf://org/model:" + commit + "\", \"/models\"]"), std::string::npos) << pinned.out;
+  EXPECT_EQ(pinned.out.find("--allow-unpinned-revision"), std::string::npos);
+  auto moving = RunAegis("render --allow-unpinned --allow-unpinned-revision --artifact hf://org/model pod.yaml", d.path());
+  ASSERT_EQ(moving.exit_code, 0) << moving.err;
+  EXPECT_NE(moving.out.find("args: [\"--allow-unpinned-revision\", \"hf://org/model\", \"/models\"]"), std::string::npos) << moving.out;
+  EXPECT_NE(moving.err.find("is not pinned to a commit"), std::string::npos) << moving.err;
 
   WriteFile(d.File("explainer.yaml"),
             "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: x}\nspec:\n  predictor:\n"

@@ -201,6 +201,8 @@ void SetupRender(CLI::App& sub, int& exit_code) {
       ->each([f](const std::string&) { f->settings.image_given = true; });
   sub.add_flag("--allow-unpinned", f->allow_unpinned,
                "No warning for a verifier image that is not pinned by digest (e.g. in a pre-commit hook)");
+  sub.add_flag("--allow-unpinned-revision", f->settings.allow_unpinned_revision,
+               "An hf:// model at a branch or tag: the verifier resolves it once per pod start (default: refused; pin the commit)");
   sub.add_option("--secret-name", f->secret_name, "Secret with the public key (default: the policy's secretName)");
   sub.add_option("--key-dir", f->settings.key_dir, "Where the verifier mounts the key")->capture_default_str();
   sub.add_option("--model-dir", f->settings.model_dir,

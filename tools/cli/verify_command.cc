@@ -121,7 +121,7 @@ void SetupVerify(CLI::App& sub, int& exit_code) {
   auto f = std::make_shared<VerifyFlags>();
   verifier::Options& o = f->o;
   o.key = "";
-  sub.add_option("artifact", o.artifact, "artifact path or URI (s3://, gs://, https://, file://; s3://b/p/ and gs://b/p/ are model directories), or a local model directory")->required();
+  sub.add_option("artifact", o.artifact, "artifact path or URI (s3://, gs://, Azure Blob https://, hf://, https://, file://; s3://b/p/, gs://b/p/, Azure …/p/ and hf://OWNER/MODEL@COMMIT are model directories), or a local model directory")->required();
   sub.add_option("--signature", o.signature, "signature path or URI (default: discovery as verify-and-fetch)");
   sub.add_option("--key", o.key, "trusted public key file or directory");
   sub.add_option("--certificate-chain", o.certificate_chain, "CA certificates (PEM) for certificate-signed model-signing bundles");
@@ -132,7 +132,8 @@ void SetupVerify(CLI::App& sub, int& exit_code) {
   sub.add_option("--ignore-paths", o.ignore_paths, "model-signing: paths not covered by the signature")->delimiter(',');
   sub.add_flag("--allow-insecure-http", o.allow_insecure_http, "allow http:// URIs");
   sub.add_option("--ca-bundle", o.ca_bundle, "CA bundle for https:// and S3 endpoints");
-  sub.add_flag("--anonymous", o.anonymous, "S3 without credentials");
+  sub.add_flag("--anonymous", o.anonymous, "S3, Cloud Storage and Azure without credentials");
+  sub.add_flag("--allow-unpinned-revision", o.allow_unpinned_revision, "hf:// at a branch or tag (default: a commit is required)");
   sub.add_option("--format", f->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   sub.add_flag("-v,--verbose", f->verbose, "show the verifier's log on stderr");
   sub.footer("Exit codes are verify-and-fetch's: 0 verified, 2 usage, 3 not found, 4 network, 5 signature invalid,\n"

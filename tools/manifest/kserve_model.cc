@@ -94,10 +94,20 @@ std::vector<ServingContainer> KServeServingContainers(const yaml::Node* componen
 }
 
 bool VerifierFetches(std::string_view uri) {
-  for (std::string_view scheme : {"s3://", "gs://", "https://", "http://", "file://"}) {
+  for (std::string_view scheme : {"s3://", "gs://", "hf://", "https://", "http://", "file://"}) {
     if (uri.starts_with(scheme)) return true;
   }
   return false;
+}
+
+std::optional<bool> HfRevisionPinned(std::string_view uri) {
+  if (!uri.starts_with("hf://")) return std::nullopt;
+  std::string_view rest = uri.substr(5);
+  size_t slash = rest.find('/');
+  std::string_view model = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  size_t rev = model.find_first_of(":@");
+  std::string_view revision = rev == std::string_view::npos ? std::string_view() : model.substr(rev + 1);
+  return revision.size() == 40 && revision.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 }  // namespace aegis

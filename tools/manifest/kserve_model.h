@@ -46,4 +46,8 @@ std::vector<ServingContainer> KServeServingContainers(const yaml::Node* componen
 // (pvc://, hf://, oci://, Azure) would be refused by the verifier on every pod start.
 bool VerifierFetches(std::string_view uri);
 
+// For an hf:// URI, whether its revision (hf://OWNER/MODEL:REV or @REV) is a commit (40 hex
+// digits); nullopt for other schemes. The verifier refuses another revision unless allowed.
+std::optional<bool> HfRevisionPinned(std::string_view uri);
+
 }  // namespace aegis

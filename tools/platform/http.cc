@@ -34,6 +34,28 @@ bool HasControlCharacter(std::string_view s) {
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   auto* x = static_cast<Exchange*>(user);
   std::string_view h(data, size * n);
+  auto has_name = [&h](std::string_view name) {
+    return h.size() > name.size() &&
+           std::equal(name.begin(), name.end(), h.begin(), [](char a, char b) { return a == (b >= 'A' && b <= 'Z' ? b + 32 : b); });
+  };
+  if (h.rfind("HTTP/", 0) == 0) {  // a new response (after a redirect)
+    x->outcome->link.clear();
+    x->outcome->error_code.clear();
+  }
+  auto value = [&h](size_t name_size) {
+    std::string_view v = h.substr(name_size);
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) v.remove_suffix(1);
+    return v;
+  };
+  for (std::string_view name : {std::string_view("x-error-code:"), std::string_view("x-ms-error-code:")}) {
+    if (has_name(name)) x->outcome->error_code = std::string(value(name.size()).substr(0, 64));
+  }
+  constexpr std::string_view kLink = "link:";
+  if (has_name(kLink) && x->outcome->link.size() < 8192) {
+    std::string_view v = value(kLink.size());
+    x->outcome->link += (x->outcome->link.empty() ? "" : ", ") + std::string(v);
+  }
   constexpr std::string_view kName = "retry-after:";
   if (h.size() > kName.size() && std::equal(kName.begin(), kName.end(), h.begin(),
                                              [](char a, char b) { return a == (b >= 'A' && b <= 'Z' ? b + 32 : b); })) {
@@ -187,6 +209,8 @@ Expected<HttpText> HttpClient::SendForText(const HttpRequest& request, size_t ma
   if (too_large) return Error{NetError::kNetwork, {}, {}, fmt::format("the answer exceeds {} bytes", max_body)};
   if (!outcome.failure.empty()) return Error{NetError::kNetwork, {}, {}, outcome.failure};
   text.status = outcome.status;
+  text.link = outcome.link;
+  text.error_code = outcome.error_code;
   return text;
 }
 

@@ -46,6 +46,8 @@ struct HttpRequest {
 struct HttpOutcome {
   long status = 0;                 // of the last response; 0 when none arrived
   long retry_after_seconds = -1;   // from Retry-After (seconds or an HTTP date)
+  std::string link;                // the Link header (RFC 8288: paginated APIs' next page)
+  std::string error_code;          // X-Error-Code (Hugging Face) or x-ms-error-code (Azure)
   std::string failure;             // what went wrong on the way (connection, TLS, timeout, …)
   bool failure_is_permanent = false;  // retrying cannot help (the peer's certificate is refused)
   bool aborted_by_sink = false;       // the sink returned false
@@ -59,6 +61,8 @@ using BodySink = std::function<bool(long status, std::string_view chunk)>;
 struct HttpText {
   long status = 0;
   std::string body;
+  std::string link;        // the Link header, if any
+  std::string error_code;  // the server's error-code header, if any
 };
 
 class HttpClient {

@@ -37,7 +37,7 @@ std::string_view RegoSource() { return RegoSourceEmbedded(); }
 ExportOptions KServeNative(ExportOptions o) {
   auto re = CompilePattern(o.pattern);
   if (!re || !re2::RE2::PartialMatch("storage-initializer", **re)) o.pattern += "|^storage-initializer$";
-  if (o.verified_storage_uri_prefixes.empty()) o.verified_storage_uri_prefixes = {"s3://", "gs://", "https://"};
+  if (o.verified_storage_uri_prefixes.empty()) o.verified_storage_uri_prefixes = {"s3://", "gs://", "hf://", "https://"};
   return o;
 }
 

@@ -283,7 +283,11 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
       // A verifier told nothing would fetch nothing: give it the artifact and model directory.
       auto artifact = Artifact(ps);
       if (!artifact) return artifact.error();
-      st = editor_.InsertKey(verifier, "args", Seq({Quoted(*artifact), Quoted(model_dir)}, true));
+      std::vector<YNode> args;
+      if (HfRevisionPinned(*artifact) == std::optional<bool>(false)) args.push_back(Quoted("--allow-unpinned-revision"));
+      args.push_back(Quoted(*artifact));
+      args.push_back(Quoted(model_dir));
+      st = editor_.InsertKey(verifier, "args", Seq(std::move(args), true));
       if (!st) return st;
     } else {
       st = ReconcileVerifier(ps, verifier, where);
@@ -312,6 +316,7 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     }
     std::vector<YNode> args;
     if (!keyless && s_.key_dir != "/etc/cosign") args.push_back(Quoted("--key=" + s_.key_dir));
+    if (HfRevisionPinned(*artifact) == std::optional<bool>(false)) args.push_back(Quoted("--allow-unpinned-revision"));
     args.push_back(Quoted(*artifact));
     args.push_back(Quoted(model_dir));
     std::vector<std::pair<std::string, YNode>> security = {{"runAsNonRoot", Raw("true")}};

@@ -34,6 +34,8 @@ struct RenderSettings {
   bool fixed_uid = true;  // runAsUser: 65532; false where the namespace assigns UIDs (OpenShift)
   // --image was given: an existing verifier's image is brought to it (else left alone).
   bool image_given = false;
+  // hf:// at a branch or tag: the verifier is told --allow-unpinned-revision (else refused).
+  bool allow_unpinned_revision = false;
   // The verifier's storage settings: a Secret whose keys become its environment (AWS_*,
   // S3_ENDPOINT, …: envFrom), and the pod's service account (workload identity, IRSA).
   std::string env_from_secret;

@@ -81,11 +81,14 @@ class Injector {
   std::set<const Node*> moved_;  // storageUri values already reported as moved
   std::map<std::string, std::string> pvc_claims_;  // per component: the claim a pvc:// artifact reads
   std::set<const Node*> pvc_noted_;                // pvc:// URIs already explained (nullptr: --artifact)
+  std::set<const Node*> unpinned_noted_;           // unpinned hf:// URIs already explained
   // The claim's volume for this component's verifier (an existing one sourcing the claim, else
   // kPvcVolume, added to `new_volumes`); "" when its artifact is not on a claim.
   Expected<std::string> PvcVolume(const PodSpecRef& ps, const std::vector<const Node*>& volumes, std::vector<YNode>& new_volumes);
   // pvc://CLAIM[/PATH] → the path the verifier reads it at; records the claim.
   Expected<std::string> PvcArtifact(const PodSpecRef& ps, const std::string& uri, const Node* at, const std::string& where);
+  // An hf:// URI not pinned to a commit: refused unless allowed (then noted once).
+  Status CheckRevision(const std::string& uri, const Node* at, const std::string& where);
 };
 
 }  // namespace aegis::render::internal

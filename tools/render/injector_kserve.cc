@@ -30,13 +30,31 @@ Expected<std::string> Injector::PvcArtifact(const PodSpecRef& ps, const std::str
   return local;
 }
 
+Status Injector::CheckRevision(const std::string& uri, const Node* at, const std::string& where) {
+  auto pinned = HfRevisionPinned(uri);
+  if (!pinned || *pinned) return Ok{};
+  if (!s_.allow_unpinned_revision) {
+    return Fail(at, fmt::format("{} {}: the revision is not a commit, and a branch can move between pod starts: pin it "
+                                "(hf://OWNER/MODEL:COMMIT, 40 hex digits) or pass --allow-unpinned-revision",
+                                where, Quote(uri)));
+  }
+  if (unpinned_noted_.insert(at).second) {
+    out_.notes.push_back({at != nullptr ? at->mark() : obj_.mark,
+                          fmt::format("{}: {} {} is not pinned to a commit: the verifier resolves it at each pod start "
+                                      "(--allow-unpinned-revision)",
+                                      subject_, where, uri)});
+  }
+  return Ok{};
+}
+
 Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
   if (!s_.artifact.empty()) {
     if (s_.artifact.starts_with("pvc://")) return PvcArtifact(ps, s_.artifact, nullptr, "--artifact");
     if (!VerifierFetches(s_.artifact)) {
-      return Fail(nullptr, fmt::format("--artifact {}: verify-and-fetch fetches s3://, gs://, https://, http:// and file:// URIs (and pvc:// claims) only",
+      return Fail(nullptr, fmt::format("--artifact {}: verify-and-fetch fetches s3://, gs://, hf://, https://, http:// and file:// URIs (and pvc:// claims) only",
                                        Quote(s_.artifact)));
     }
+    if (auto st = CheckRevision(s_.artifact, nullptr, "--artifact"); !st) return st.error();
     return s_.artifact;
   }
   const Node* annotations = obj_.root->Path({"metadata", "annotations"});
@@ -80,10 +98,11 @@ Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
     return PvcArtifact(ps, uri, uri_node, where);
   }
   if (!VerifierFetches(uri)) {
-    return Fail(uri_node, fmt::format("{} {}: verify-and-fetch fetches s3://, gs://, https://, http:// and file:// URIs (and pvc:// claims) only; "
+    return Fail(uri_node, fmt::format("{} {}: verify-and-fetch fetches s3://, gs://, hf://, https://, http:// and file:// URIs (and pvc:// claims) only; "
                                       "copy the signed artifact to one of those, or pass --artifact",
                                       where, Quote(uri)));
   }
+  if (auto st = CheckRevision(uri, uri_node, where); !st) return st.error();
   if (where == "storageUri" && moved_.insert(uri_node).second) {
     out_.notes.push_back({uri_node->mark(), fmt::format("{}: storageUri {} moved to the verifier's artifact argument", subject_, uri)});
   }

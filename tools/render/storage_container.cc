@@ -7,7 +7,7 @@
 namespace aegis::render {
 
 const std::vector<std::string>& StorageContainerPrefixes() {
-  static const std::vector<std::string> kPrefixes = {"s3://", "gs://", "https://"};
+  static const std::vector<std::string> kPrefixes = {"s3://", "gs://", "hf://", "https://"};
   return kPrefixes;
 }
 
