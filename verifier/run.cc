@@ -77,8 +77,8 @@ Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources
   // A model directory's detached signature sits next to it (gs://b/m.sig for gs://b/m/).
   std::string base = WithoutTrailingSlash(o.artifact);
   if (!o.signature.empty()) candidates.push_back(o.signature);
-  else if (IsHfUri(o.artifact)) {
-    // A repository has nothing next to it: model.sig inside, or --signature.
+  else if (IsHfUri(o.artifact) || IsOciUri(o.artifact)) {
+    // A repository or an artifact has nothing next to it: model.sig inside, or --signature.
   } else
     for (const char* suffix : kSignatureSuffixes) candidates.push_back(WithSuffix(base, suffix));
   std::string path = ws.Path("signature");
@@ -115,6 +115,7 @@ class SourceLog {
     Say(log, "google credentials", sources.GoogleCredentialSource());
     Say(log, "azure credentials", sources.AzureCredentialSources());
     Say(log, "hugging face", sources.HfSummary());
+    Say(log, "oci registry", sources.OciSummary());
   }
 
  private:
@@ -170,6 +171,9 @@ Expected<Fetched> FetchArtifact(const Options& o, Sources& sources, DigestSet di
     if (!t) return t.error();
     out.tree = *t;
   } else {
+    if (auto ref = ParseOciReference(o.artifact); ref && ref->digest.empty()) {
+      log.Warn("oci reference not pinned by digest", {{"uri", o.artifact}, {"note", "a tag can move between pod starts: pin @sha256:…"}});
+    }
     auto t = sources.GetTree(o.artifact, tree, o.limits, Parallelism(o));
     if (!t) return t.error();
     out.tree = *t;
@@ -306,7 +310,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
       if (!single.empty() || !fs::is_regular_file(fs::symlink_status(inside, ec))) {
         std::string tried;
         std::string base = WithoutTrailingSlash(o.artifact);
-        if (!IsHfUri(o.artifact)) {
+        if (!IsHfUri(o.artifact) && !IsOciUri(o.artifact)) {
           for (const char* suffix : kSignatureSuffixes) tried += (tried.empty() ? "" : ", ") + DisplayUri(WithSuffix(base, suffix));
           tried += " and ";
         }

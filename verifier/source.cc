@@ -8,17 +8,17 @@
 
 #include <cerrno>
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <functional>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "verifier/gcs.h"
 #include "verifier/listing.h"
+#include "verifier/oci_tree.h"
+#include "verifier/parallel.h"
 #include "verifier/verify_error.h"
 
 namespace aegis::verifier {
@@ -40,6 +40,7 @@ Expected<Scheme> SchemeOf(const std::string& uri, bool allow_http) {
   if (StartsWith(uri, "gs://")) return Scheme::kGs;
   if (IsAzureBlobUri(uri)) return Scheme::kAzureBlob;
   if (IsHfUri(uri)) return Scheme::kHf;
+  if (IsOciUri(uri)) return Scheme::kOci;
   if (StartsWith(uri, "https://")) return Scheme::kHttps;
   if (StartsWith(uri, "http://")) {
     if (!allow_http) {
@@ -53,7 +54,7 @@ Expected<Scheme> SchemeOf(const std::string& uri, bool allow_http) {
   }
   if (size_t colon = uri.find("://"); colon != std::string::npos && uri.find('/') > colon) {
     return Error{ErrorKind::kUsage, DisplayUri(uri), {},
-                 fmt::format("unsupported scheme {}:// (s3, gs, hf, https, http, file)", uri.substr(0, colon))};
+                 fmt::format("unsupported scheme {}:// (s3, gs, hf, oci, https, http, file)", uri.substr(0, colon))};
   }
   return Scheme::kFile;
 }
@@ -139,6 +140,7 @@ Expected<FetchResult> Sources::Get(const std::string& uri, const std::string& ou
       r = FetchHfFile(uri, out_path, env_, hf_token_, o);
       break;
     }
+    case Scheme::kOci: return Error{ErrorKind::kUsage, uri, {}, "an oci:// reference is a model directory, not one file"};
     case Scheme::kHttps:
     case Scheme::kHttp: r = Fetch(uri, out_path, o); break;
   }
@@ -231,6 +233,23 @@ Status Sources::ResolveHfToken() {
   return Ok{};
 }
 
+Expected<TreeResult> Sources::GetOciTree(const std::string& uri, const std::string& dir, const ExtractLimits& limits, int parallel) {
+  auto ref = ParseOciReference(uri);
+  if (!ref) return ref.error();
+  std::optional<RegistryCredential> credential;
+  if (!anonymous_) {
+    auto c = ResolveRegistryCredential(env_, ref->registry);
+    if (!c) return c.error();
+    credential = *c;
+  }
+  RegistryClient client(*ref, credential, options_);
+  auto manifest = client.GetManifest();
+  oci_summary_ = client.AuthSummary();
+  if (!manifest) return manifest.error();
+  oci_summary_ += "; manifest " + manifest->digest;
+  return FetchOciTree(client, *manifest, dir, dir + ".oci", limits, parallel);
+}
+
 Expected<FetchResult> Sources::GetAzure(const std::string& uri, const std::string& out_path, const FetchOptions& o) {
   auto loc = ResolveAzureBlob(uri, env_);
   if (!loc) return loc.error();
@@ -293,10 +312,12 @@ size_t PathEnd(const std::string& uri) { return IsAzureBlobUri(uri) ? std::min(u
 }  // namespace
 
 bool HasDirectoryForm(const std::string& uri) {
-  return (StartsWith(uri, "s3://") || StartsWith(uri, "gs://")) ? SplitBucketUri(uri).has_value() : IsAzureBlobUri(uri) || IsHfUri(uri);
+  return (StartsWith(uri, "s3://") || StartsWith(uri, "gs://")) ? SplitBucketUri(uri).has_value()
+                                                                 : IsAzureBlobUri(uri) || IsHfUri(uri) || IsOciUri(uri);
 }
 
 bool IsTreeUri(const std::string& uri) {
+  if (IsOciUri(uri)) return true;
   if (IsHfUri(uri)) {  // a repository (OWNER/MODEL[@REV]), not one of its files
     size_t slash = uri.find('/', 5);
     return slash != std::string::npos && uri.find('/', slash + 1) == std::string::npos;
@@ -307,19 +328,17 @@ bool IsTreeUri(const std::string& uri) {
 }
 
 std::string AsTreeUri(const std::string& uri) {
-  if (IsTreeUri(uri) || IsHfUri(uri)) return uri;
+  if (IsTreeUri(uri) || IsHfUri(uri) || IsOciUri(uri)) return uri;
   size_t end = PathEnd(uri);
   return uri.substr(0, end) + "/" + uri.substr(end);
 }
 
 std::string WithoutTrailingSlash(const std::string& uri) {
-  if (IsHfUri(uri)) return uri;
+  if (IsHfUri(uri) || IsOciUri(uri)) return uri;
   size_t end = PathEnd(uri);
   if (end == 0 || uri[end - 1] != '/') return uri;
   return uri.substr(0, end - 1) + uri.substr(end);
 }
-
-namespace {
 
 // A listed name as a path inside the tree: relative, no empty, "." or ".." component, no
 // control character, within the path limit.
@@ -338,13 +357,13 @@ std::optional<std::string> BadTreePath(const std::string& rel, size_t max_bytes)
   }
 }
 
-}  // namespace
 
 Expected<TreeResult> Sources::GetTree(const std::string& prefix_uri, const std::string& dir, const ExtractLimits& limits, int parallel) {
   if (!IsTreeUri(prefix_uri)) {
     return Error{ErrorKind::kUsage, DisplayUri(prefix_uri), {}, "not a model directory URI (s3://, gs:// or Azure Blob, ending in '/'; hf://OWNER/MODEL)"};
   }
   const std::string shown = DisplayUri(prefix_uri);
+  if (IsOciUri(prefix_uri)) return GetOciTree(prefix_uri, dir, limits, parallel);
   std::string prefix;
   std::function<std::string(const std::string&)> uri_of;  // a listed name's own URI
   Expected<std::vector<ListedObject>> listed = Error{};
@@ -428,31 +447,18 @@ Expected<TreeResult> Sources::GetTree(const std::string& prefix_uri, const std::
     if (ec) return Error{ErrorKind::kIo, dir, {}, "cannot create the model directory: " + ec.message()};
   }
   // Downloads `parallel` at a time; the first failure stops the rest.
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::vector<std::optional<Error>> errors(items.size());
-  auto worker = [&] {
-    for (size_t i = next++; i < items.size() && !failed; i = next++) {
-      const Item& item = items[i];
-      std::string path = dir + "/" + item.rel;
-      // The listed size bounds the download: an object replaced by a larger one is refused.
-      auto got = Get(item.uri, path, DigestSet{false, false}, item.size == 0 ? 1 : item.size);
-      std::error_code pec;
-      if (got) fs::permissions(path, fs::perms(0644), fs::perm_options::replace, pec);
-      if (!got || pec) {
-        errors[i] = got ? Error{ErrorKind::kIo, path, {}, "cannot set permissions: " + pec.message()} : got.error();
-        failed = true;
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  const size_t n = std::min<size_t>(items.size(), static_cast<size_t>(std::max(1, parallel)));
-  for (size_t t = 1; t < n; ++t) threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads) t.join();
-  for (auto& e : errors) {
-    if (e) return *e;
-  }
+  Status done = ParallelFor(items.size(), parallel, [&](size_t i) -> Status {
+    const Item& item = items[i];
+    std::string path = dir + "/" + item.rel;
+    // The listed size bounds the download: an object replaced by a larger one is refused.
+    auto got = Get(item.uri, path, DigestSet{false, false}, item.size == 0 ? 1 : item.size);
+    if (!got) return got.error();
+    std::error_code pec;
+    fs::permissions(path, fs::perms(0644), fs::perm_options::replace, pec);
+    if (pec) return Error{ErrorKind::kIo, path, {}, "cannot set permissions: " + pec.message()};
+    return Ok{};
+  });
+  if (!done) return done.error();
   result.files = items.size();
   return result;
 }

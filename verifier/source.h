@@ -15,11 +15,12 @@
 #include "verifier/fetch.h"
 #include "verifier/google_auth.h"
 #include "verifier/hf_hub.h"
+#include "verifier/oci_registry.h"
 #include "verifier/s3.h"
 
 namespace aegis::verifier {
 
-enum class Scheme { kS3, kGs, kAzureBlob, kHf, kHttps, kHttp, kFile };
+enum class Scheme { kS3, kGs, kAzureBlob, kHf, kOci, kHttps, kHttp, kFile };
 
 // kUsage for an unsupported scheme, for http:// without `allow_http`, for file://host/….
 Expected<Scheme> SchemeOf(const std::string& uri, bool allow_http);
@@ -34,7 +35,8 @@ std::string BaseName(const std::string& uri);
 std::string DisplayUri(const std::string& uri);
 
 // s3://, gs:// and Azure Blob URIs whose path ends in '/' name a model directory (a prefix),
-// not an object; an hf://OWNER/MODEL[@REVISION] URI names a whole repository.
+// not an object; an hf://OWNER/MODEL[@REVISION] URI names a whole repository, and an
+// oci://REGISTRY/REPOSITORY[:TAG|@DIGEST] URI a whole artifact.
 bool IsTreeUri(const std::string& uri);
 // The stores whose names can also be read as a directory (KServe reads s3://b/m as the
 // objects under m/ when there is no object m).
@@ -42,6 +44,10 @@ bool HasDirectoryForm(const std::string& uri);
 // `uri` with its path ending in '/' (before any query), and without that '/'.
 std::string AsTreeUri(const std::string& uri);
 std::string WithoutTrailingSlash(const std::string& uri);
+
+// Why `rel` (a listed name relative to a model directory) cannot be a path inside it: an empty,
+// "." or ".." component, a control character, more than `max_bytes`; nullopt when it can.
+std::optional<std::string> BadTreePath(const std::string& rel, size_t max_bytes);
 
 struct TreeResult {
   uint64_t files = 0, bytes = 0;
@@ -72,6 +78,8 @@ class Sources {
   std::string AzureCredentialSources() const;
   // hf://: where the token came from and the commit a revision resolved to ("" before).
   const std::string& HfSummary() const { return hf_summary_; }
+  // oci://: how the registry was accessed and the manifest read ("" before).
+  const std::string& OciSummary() const { return oci_summary_; }
   // hf:// at a branch or tag is refused unless allowed (it is then resolved once).
   void AllowUnpinnedRevisions(bool allow) { allow_unpinned_ = allow; }
 
@@ -80,6 +88,7 @@ class Sources {
   Expected<FetchResult> GetGs(const std::string& uri, const std::string& out_path, const FetchOptions& o);
   Expected<FetchResult> GetAzure(const std::string& uri, const std::string& out_path, const FetchOptions& o);
   Status ResolveHfToken();
+  Expected<TreeResult> GetOciTree(const std::string& uri, const std::string& dir, const ExtractLimits& limits, int parallel);
   Status ResolveAws();
   Status ResolveGoogle();
   // Resolved once per account (a SAS in the URI is its own); GetTree resolves before its
@@ -104,6 +113,7 @@ class Sources {
   bool hf_resolved_ = false;
   std::optional<HfToken> hf_token_;
   std::string hf_summary_;
+  std::string oci_summary_;
 };
 
 // A local model directory (a mounted volume: file:///mnt/pvc/model/ or a path) copied into

@@ -8,13 +8,10 @@
 #include <string>
 
 #include "support/child_process.h"
+#include "support/peers.h"
 #include "support/test_support.h"
 
 namespace aegis::testing {
-
-// A peer's binary from the peer cache (AEGIS_PEERS_CACHE, default ~/.cache/aegis-peers) at the
-// version peers.env pins for `pin` (e.g. FAKE_GCS_SERVER); "" when absent.
-std::string PeerBinary(const std::string& tool, const std::string& pin, const std::string& binary);
 
 class FakeGcs {
  public:

@@ -63,7 +63,9 @@ TEST(Sources, UrisAreClassifiedSuffixedAndRedacted) {
   EXPECT_EQ(*SchemeOf("hf://org/repo", true), Scheme::kHf);
   EXPECT_EQ(*SchemeOf("https://acct.blob.core.windows.net/c/m", false), Scheme::kAzureBlob);
   EXPECT_EQ(*SchemeOf("https://example.com/c/m", false), Scheme::kHttps);
-  EXPECT_EQ(SchemeOf("oci://registry/repo", true).error().kind, ErrorKind::kUsage);
+  EXPECT_EQ(*SchemeOf("oci://registry/repo", true), Scheme::kOci);
+  EXPECT_EQ(SchemeOf("hdfs://nn/repo", true).error().kind, ErrorKind::kUsage);
+  EXPECT_TRUE(IsTreeUri("oci://registry/repo:v1"));
   EXPECT_TRUE(IsTreeUri("hf://org/repo@main"));
   EXPECT_FALSE(IsTreeUri("hf://org/repo@main/config.json"));
   EXPECT_TRUE(IsTreeUri("https://acct.blob.core.windows.net/c/m/?sv=1&sig=x"));

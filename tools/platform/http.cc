@@ -41,6 +41,8 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   if (h.rfind("HTTP/", 0) == 0) {  // a new response (after a redirect)
     x->outcome->link.clear();
     x->outcome->error_code.clear();
+    x->outcome->www_authenticate.clear();
+    x->outcome->content_type.clear();
   }
   auto value = [&h](size_t name_size) {
     std::string_view v = h.substr(name_size);
@@ -51,6 +53,8 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   for (std::string_view name : {std::string_view("x-error-code:"), std::string_view("x-ms-error-code:")}) {
     if (has_name(name)) x->outcome->error_code = std::string(value(name.size()).substr(0, 64));
   }
+  if (has_name("www-authenticate:")) x->outcome->www_authenticate = std::string(value(17).substr(0, 2048));
+  if (has_name("content-type:")) x->outcome->content_type = std::string(value(13).substr(0, 256));
   constexpr std::string_view kLink = "link:";
   if (has_name(kLink) && x->outcome->link.size() < 8192) {
     std::string_view v = value(kLink.size());
@@ -211,6 +215,8 @@ Expected<HttpText> HttpClient::SendForText(const HttpRequest& request, size_t ma
   text.status = outcome.status;
   text.link = outcome.link;
   text.error_code = outcome.error_code;
+  text.www_authenticate = outcome.www_authenticate;
+  text.content_type = outcome.content_type;
   return text;
 }
 

@@ -48,6 +48,8 @@ struct HttpOutcome {
   long retry_after_seconds = -1;   // from Retry-After (seconds or an HTTP date)
   std::string link;                // the Link header (RFC 8288: paginated APIs' next page)
   std::string error_code;          // X-Error-Code (Hugging Face) or x-ms-error-code (Azure)
+  std::string www_authenticate;    // the challenge of a 401 (a registry's Bearer realm)
+  std::string content_type;
   std::string failure;             // what went wrong on the way (connection, TLS, timeout, …)
   bool failure_is_permanent = false;  // retrying cannot help (the peer's certificate is refused)
   bool aborted_by_sink = false;       // the sink returned false
@@ -63,6 +65,8 @@ struct HttpText {
   std::string body;
   std::string link;        // the Link header, if any
   std::string error_code;  // the server's error-code header, if any
+  std::string www_authenticate;
+  std::string content_type;
 };
 
 class HttpClient {

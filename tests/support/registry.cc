@@ -1,0 +1,194 @@
+#include "support/registry.h"
+
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <ctime>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "support/peers.h"
+#include "util/base64.h"
+#include "util/strings.h"
+
+namespace aegis::testing {
+namespace {
+using nlohmann::json;
+
+std::string B64Url(std::string_view s) {
+  std::string e = Base64Encode(s);
+  for (char& c : e) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  while (!e.empty() && e.back() == '=') e.pop_back();
+  return e;
+}
+
+std::string Decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i] == '+' ? ' ' : s[i];
+    }
+  }
+  return out;
+}
+
+// ES256 over `input` with the PEM key: the JWS form (r || s, 32 bytes each).
+std::string SignEs256(const std::string& key_pem, const std::string& input) {
+  BIO* bio = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (key == nullptr) return {};
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  size_t len = 0;
+  std::string der;
+  if (EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+      EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1) {
+    der.resize(len);
+    if (EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(der.data()), &len, reinterpret_cast<const unsigned char*>(input.data()),
+                       input.size()) == 1) {
+      der.resize(len);
+    } else {
+      der.clear();
+    }
+  }
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(key);
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size()));
+  if (sig == nullptr) return {};
+  unsigned char raw[64];
+  BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32);
+  BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32);
+  ECDSA_SIG_free(sig);
+  return std::string(reinterpret_cast<char*>(raw), sizeof raw);
+}
+
+}  // namespace
+
+Registry::Registry() {
+  std::string registry = PeerBinary("registry", "DISTRIBUTION", "registry");
+  oras_ = PeerBinary("oras", "ORAS", "oras");
+  if (registry.empty() || oras_.empty()) {
+    skip_ = "the registry (CNCF Distribution) or oras is not installed (ci/peers.sh)";
+    return;
+  }
+  auto made = RunShell(
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 "
+      "-subj /CN=registry-test-ca 2>/dev/null && "
+      "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 "
+      "2>/dev/null && printf 'subjectAltName=IP:127.0.0.1\\n' > san && "
+      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san 2>/dev/null && "
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout token.key -out token.pem -days 2 "
+      "-subj /CN=registry-token-issuer 2>/dev/null",
+      certs_.path());
+  if (made.exit_code != 0) {
+    skip_ = "openssl could not make the test certificates: " + made.err;
+    return;
+  }
+  token_ = std::make_unique<HttpServer>(
+      [this](const HttpRequest& req, HttpConnection& c) {
+        std::string user;
+        if (auto it = req.headers.find("authorization"); it != req.headers.end() && it->second.rfind("Basic ", 0) == 0) {
+          auto plain = Base64Decode(it->second.substr(6));
+          std::string up = plain ? *plain : std::string();
+          if (up == "pusher:push-secret") user = "pusher";
+          else if (up == "reader:read-secret") user = "reader";
+          else return c.Respond(401, R"({"details":"invalid credentials"})");
+        }
+        std::string scope;
+        std::string q = req.target.substr(req.target.find('?') + 1);
+        for (size_t at = 0; at < q.size();) {
+          size_t amp = q.find('&', at);
+          std::string kv = q.substr(at, amp == std::string::npos ? std::string::npos : amp - at);
+          if (kv.rfind("scope=", 0) == 0) scope = Decode(kv.substr(6));
+          if (amp == std::string::npos) break;
+          at = amp + 1;
+        }
+        c.Respond(200, json({{"token", Token(user, scope)}, {"expires_in", 300}}).dump(), {"Content-Type: application/json"});
+      },
+      TlsConfig{certs_.File("server.pem"), certs_.File("server.key"), ""});
+  int port = FreePort();
+  host_ = "127.0.0.1:" + std::to_string(port);
+  WriteFile(work_.File("config.yml"), fmt::format(R"(version: 0.1
+log:
+  level: info
+  accesslog:
+    disabled: true
+storage:
+  inmemory: {{}}
+http:
+  addr: {0}
+  tls:
+    certificate: {1}
+    key: {2}
+auth:
+  token:
+    realm: {3}
+    service: aegis-test-registry
+    issuer: aegis-test-issuer
+    rootcertbundle: {4}
+)",
+                                                  host_, certs_.File("server.pem"), certs_.File("server.key"), token_->Url("/token"),
+                                                  certs_.File("token.pem")));
+  server_ = std::make_unique<ChildProcess>(std::vector<std::string>{
+      "sh", "-c",
+      "OTEL_TRACES_EXPORTER=none \"$0\" serve \"$1\" 2>&1 | "
+      "{ while IFS= read -r l; do case \"$l\" in *'listening on'*) echo READY; break;; esac; done; cat >/dev/null; }",
+      registry, work_.File("config.yml")});
+  auto line = server_->ReadLine(30000);
+  if (!line || *line != "READY") skip_ = "the registry did not start";
+}
+
+std::string Registry::Token(const std::string& user, const std::string& scope) const {
+  // scope: repository:NAME:ACTIONS
+  json access = json::array();
+  size_t first = scope.find(':'), last = scope.rfind(':');
+  if (!user.empty() && first != std::string::npos && last > first) {
+    std::set<std::string> allowed = user == "pusher" ? std::set<std::string>{"pull", "push"} : std::set<std::string>{"pull"};
+    json actions = json::array();
+    std::string list = scope.substr(last + 1);
+    for (size_t at = 0; at <= list.size();) {
+      size_t comma = list.find(',', at);
+      std::string a = list.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+      if (allowed.count(a) != 0) actions.push_back(a);
+      if (comma == std::string::npos) break;
+      at = comma + 1;
+    }
+    access.push_back({{"type", scope.substr(0, first)}, {"name", scope.substr(first + 1, last - first - 1)}, {"actions", actions}});
+  }
+  std::string cert = ReadFile(certs_.File("token.pem"));
+  std::string b64;
+  for (std::string line; !cert.empty();) {
+    size_t nl = cert.find('\n');
+    line = cert.substr(0, nl);
+    cert = nl == std::string::npos ? "" : cert.substr(nl + 1);
+    if (line.rfind("-----", 0) != 0) b64 += line;
+  }
+  long now = static_cast<long>(std::time(nullptr));
+  json header = {{"alg", "ES256"}, {"typ", "JWT"}, {"x5c", json::array({b64})}};
+  json claims = {{"iss", "aegis-test-issuer"}, {"sub", user},     {"aud", "aegis-test-registry"}, {"exp", now + 300},
+                 {"nbf", now - 10},            {"iat", now - 10}, {"jti", std::to_string(now) + user}, {"access", access}};
+  std::string input = B64Url(header.dump()) + "." + B64Url(claims.dump());
+  return input + "." + B64Url(SignEs256(ReadFile(certs_.File("token.key")), input));
+}
+
+std::string Registry::Push(const std::string& dir, const std::string& ref, const std::vector<std::string>& files) const {
+  std::string cmd = "HOME=" + work_.path() + " " + oras_ + " push --no-tty --ca-file " + ca_file() + " -u pusher -p push-secret " + host_ + "/" + ref;
+  for (const auto& f : files) cmd += " '" + f + "'";
+  auto r = RunShell(cmd + " 2>&1", dir);
+  return r.exit_code == 0 ? "" : "oras push failed: " + r.out + r.err;
+}
+
+std::string Registry::DockerConfig(const std::string& user, const std::string& password) const {
+  return json({{"auths", {{host_, {{"auth", Base64Encode(user + ":" + password)}}}}}}).dump();
+}
+
+}  // namespace aegis::testing

@@ -1,0 +1,117 @@
+// verify-and-fetch and `aegis verify` reading oci:// artifacts from a real registry (CNCF
+// Distribution with token authentication, tests/support/registry.h), pushed by the real ORAS
+// CLI: the files of a signed model, or the model directory packed as one layer.
+#include "support/registry.h"
+#include "verifier/program_fixture.h"
+
+namespace aegis::testing {
+namespace {
+
+class OciTest : public ProgramTest {
+ protected:
+  static void SetUpTestSuite() {
+    ProgramTest::SetUpTestSuite();
+    data_ = new TempDir();
+    registry_ = new Registry();
+    if (!registry_->skip_reason().empty()) return;
+    SignedModel(data_->path(), "resnet", PrivateKey());
+    // The model's files, one layer each (their relative paths as titles).
+    ASSERT_EQ(registry_->Push(data_->File("resnet"), "models/resnet:v1", {"model.sig", "config.pbtxt", "1/model.onnx", "tokenizer.json"}), "");
+    // The model directory as one packed layer (oras push REF ./resnet).
+    ASSERT_EQ(registry_->Push(data_->path(), "models/resnet-dir:v1", {"resnet"}), "");
+    // Signed, then a file added.
+    WriteFile(data_->File("resnet/planted.py"), "import os\n");
+    ASSERT_EQ(registry_->Push(data_->File("resnet"), "models/planted:v1",
+                              {"model.sig", "config.pbtxt", "1/model.onnx", "tokenizer.json", "planted.py"}),
+              "");
+    fs::remove(data_->File("resnet/planted.py"));
+  }
+  static void TearDownTestSuite() {
+    delete registry_;
+    delete data_;
+    ProgramTest::TearDownTestSuite();
+  }
+  void SetUp() override {
+    if (!registry_->skip_reason().empty()) AEGIS_SKIP_WITHOUT_PEER(registry_->skip_reason());
+    fs::create_directories(dir_.File("docker"));
+    WriteFile(dir_.File("docker/config.json"), registry_->DockerConfig("reader", "read-secret"));
+  }
+  std::string Ref(const std::string& name) { return "oci://" + registry_->host() + "/" + name; }
+  RunResult Fetch(const std::string& uri, const std::string& env = "", const std::string& extra = "") {
+    return Run("--ca-bundle " + registry_->ca_file() + " --key " + PublicKey() + " " + extra + " " + Quote(uri) + " model",
+               env.empty() ? "DOCKER_CONFIG=" + dir_.File("docker") : env);
+  }
+  static inline TempDir* data_ = nullptr;
+  static inline Registry* registry_ = nullptr;
+};
+
+TEST_F(OciTest, ArtifactFilesAreFetchedVerifiedAndPlaced) {
+  auto r = Fetch(Ref("models/resnet:v1"), "", "--parallel 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Placed(Dest()), kSigned);
+  EXPECT_EQ(ReadFile(Dest() + "/1/model.onnx"), Weights(150000));
+  EXPECT_NE(r.err.find("oci registry source=\"Bearer token for reader (" + dir_.File("docker/config.json") + "); manifest sha256:"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("oci reference not pinned by digest"), std::string::npos) << "a tag is warned: " << r.err;
+  for (const std::string& out : {r.out, r.err}) EXPECT_EQ(out.find("read-secret"), std::string::npos);
+}
+
+TEST_F(OciTest, DigestPinnedReferenceIsCheckedAgainstTheManifest) {
+  auto first = Fetch(Ref("models/resnet:v1"));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  size_t at = first.err.find("manifest sha256:");
+  ASSERT_NE(at, std::string::npos);
+  std::string digest = first.err.substr(at + 9, 71);
+  fs::remove_all(Dest());
+  auto r = Fetch(Ref("models/resnet@" + digest));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("not pinned by digest"), std::string::npos) << r.err;
+  fs::remove_all(Dest());
+  // Another manifest's digest under this name: not in the registry.
+  std::string other = digest.substr(0, 70) + (digest.back() == '0' ? "1" : "0");
+  ExpectFailure(Fetch(Ref("models/resnet@" + other)), 3, "manifest: HTTP 404");
+}
+
+TEST_F(OciTest, PackedDirectoryLayerIsTheModelDirectory) {
+  auto r = Fetch(Ref("models/resnet-dir:v1"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Placed(Dest()), kSigned);
+}
+
+TEST_F(OciTest, PlantedFilesTamperingAndMissingArtifactsAreRefused) {
+  ExpectFailure(Fetch(Ref("models/planted:v1")), 5, "planted.py");
+  ExpectFailure(Run("--ca-bundle " + registry_->ca_file() + " --key " + OtherPublicKey() + " " + Ref("models/resnet:v1") + " model",
+                    "DOCKER_CONFIG=" + dir_.File("docker")),
+                5, "does not verify");
+  ExpectFailure(Fetch(Ref("models/none:v1")), 3, "manifest: HTTP 404");
+}
+
+// Token auth: anonymous gets no access (exit 4); wrong credentials are refused by the token
+// service (exit 4); a mounted pull secret (.dockerconfigjson) works through REGISTRY_AUTH_FILE.
+TEST_F(OciTest, RegistryAccessFollowsTheTokenProtocol) {
+  ExpectFailure(Fetch(Ref("models/resnet:v1"), "HOME=" + dir_.path()), 4, "HTTP 401 UNAUTHORIZED (refused anonymously");
+  WriteFile(dir_.File("bad.json"), registry_->DockerConfig("reader", "wrong"));
+  auto r = Fetch(Ref("models/resnet:v1"), "REGISTRY_AUTH_FILE=" + dir_.File("bad.json"));
+  ExpectFailure(r, 4, "token service refused the credentials");
+  for (const std::string& out : {r.out, r.err, Reason()}) EXPECT_EQ(out.find("wrong"), std::string::npos);
+  fs::create_directories(dir_.File("pull-secret"));
+  WriteFile(dir_.File("pull-secret/.dockerconfigjson"), registry_->DockerConfig("reader", "read-secret"));
+  auto ok = Fetch(Ref("models/resnet:v1"), "REGISTRY_AUTH_FILE=" + dir_.File("pull-secret/.dockerconfigjson"));
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  fs::remove_all(Dest());
+  ExpectFailure(Fetch(Ref("models/resnet:v1"), "REGISTRY_AUTH_FILE=/none/config.json"), 2, "/none/config.json");
+  ExpectFailure(Fetch("oci://" + registry_->host() + "/Models/X:v1"), 2, "is not a repository name");
+}
+
+TEST_F(OciTest, AegisVerifyChecksTheArtifact) {
+  std::string cmd = "env -i PATH=/usr/bin:/bin DOCKER_CONFIG=" + dir_.File("docker") + " " + AEGIS_BIN + " verify --ca-bundle " +
+                    registry_->ca_file() + " --key " + PublicKey() + " ";
+  auto r = RunShell(cmd + Ref("models/resnet:v1"), dir_.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = RunShell(cmd + Ref("models/planted:v1"), dir_.path());
+  EXPECT_EQ(r.exit_code, 5) << r.out << r.err;
+}
+
+}  // namespace
+}  // namespace aegis::testing

@@ -1,0 +1,113 @@
+#include "verifier/oci_tree.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "platform/net_error.h"
+#include "verifier/parallel.h"
+#include "verifier/verify_error.h"
+
+namespace aegis::verifier {
+namespace {
+namespace fs = std::filesystem;
+
+// Regular files and directories under `root`: their count and bytes (what an unpacked layer added).
+TreeResult Count(const std::string& root) {
+  TreeResult t;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) {
+      ++t.files;
+      t.bytes += it->file_size(ec);
+    }
+  }
+  return t;
+}
+
+}  // namespace
+
+Expected<TreeResult> FetchOciTree(RegistryClient& client, const OciManifest& manifest, const std::string& dir, const std::string& scratch,
+                                  const ExtractLimits& limits, int parallel) {
+  const std::string shown = manifest.digest;
+  if (manifest.layers.empty()) return Error{NetError::kNotFound, shown, {}, "the artifact has no layers"};
+  uint64_t total = 0;
+  std::vector<std::string> names;
+  for (const OciLayer& l : manifest.layers) {
+    if (l.title.empty()) {
+      return Error{ErrorKind::kUsage, shown, {},
+                   fmt::format("layer {} has no org.opencontainers.image.title: a container image (a KServe modelcar) is not read "
+                               "as a model directory yet; push the model as an OCI artifact (oras push REF FILES…)",
+                               l.digest)};
+    }
+    std::string rel = l.title;
+    while (!rel.empty() && rel.back() == '/') rel.pop_back();
+    if (rel != "." || !l.unpack) {
+      if (auto bad = BadTreePath(rel, limits.max_path_bytes)) {
+        return Error{VerifyError::kArchive, shown, {}, fmt::format("layer title {:?} cannot be a path of the model: {}", l.title, *bad)};
+      }
+    }
+    if (l.size > limits.max_file_bytes && !l.unpack) {
+      return Error{ErrorKind::kLimit, shown, {}, fmt::format("layer {:?} is larger than {} bytes", l.title, limits.max_file_bytes)};
+    }
+    total += l.size;
+    if (total > limits.max_total_bytes) return Error{ErrorKind::kLimit, shown, {}, fmt::format("the layers exceed {} bytes", limits.max_total_bytes)};
+    names.push_back(rel);
+  }
+  std::vector<std::string> sorted = names;
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t i = 0; i + 1 < sorted.size(); ++i) {
+    if (sorted[i] == sorted[i + 1] || sorted[i + 1].rfind(sorted[i] + "/", 0) == 0) {
+      return Error{VerifyError::kArchive, shown, {}, fmt::format("{:?} is named by two layers, or is both a file and a directory", sorted[i])};
+    }
+  }
+  // One packed directory and nothing else: the model is that directory's content.
+  const bool whole = manifest.layers.size() == 1 && manifest.layers[0].unpack;
+  std::error_code ec;
+  if (!whole) fs::create_directories(dir, ec);
+  if (ec) return Error{ErrorKind::kIo, dir, {}, "cannot create the model directory: " + ec.message()};
+  for (size_t i = 0; i < names.size(); ++i) {
+    size_t slash = names[i].rfind('/');
+    if (!whole && slash != std::string::npos && !manifest.layers[i].unpack) fs::create_directories(dir + "/" + names[i].substr(0, slash), ec);
+    if (ec) return Error{ErrorKind::kIo, dir, {}, "cannot create the model directory: " + ec.message()};
+  }
+  Status done = ParallelFor(manifest.layers.size(), parallel, [&](size_t i) -> Status {
+    const OciLayer& l = manifest.layers[i];
+    if (!l.unpack) {
+      std::string path = dir + "/" + names[i];
+      auto got = client.GetBlob(l.digest, l.size, path);
+      if (!got) return got.error();
+      std::error_code pec;
+      fs::permissions(path, fs::perms(0644), fs::perm_options::replace, pec);
+      if (pec) return Error{ErrorKind::kIo, path, {}, "cannot set permissions: " + pec.message()};
+      return Ok{};
+    }
+    std::string blob = fmt::format("{}.{}.blob", scratch, i), staging = fmt::format("{}.{}.unpacked", scratch, i);
+    auto got = client.GetBlob(l.digest, l.size, blob);
+    if (!got) return got.error();
+    auto extracted = ExtractArchive(blob, staging, limits);
+    std::error_code rec;
+    fs::remove(blob, rec);
+    if (!extracted) return extracted.error();
+    // ORAS packs the directory under its own name; "." packs its content.
+    std::string inner = names[i] == "." ? staging : staging + "/" + names[i];
+    std::error_code sec;
+    if (!fs::is_directory(fs::symlink_status(inner, sec))) {
+      fs::remove_all(staging, rec);
+      return Error{VerifyError::kArchive, shown, {}, fmt::format("layer {:?} does not hold the directory it is titled", l.title)};
+    }
+    std::string target = whole ? dir : dir + "/" + names[i];
+    if (!whole && names[i].find('/') != std::string::npos) fs::create_directories(fs::path(target).parent_path(), sec);
+    fs::rename(inner, target, sec);
+    fs::remove_all(staging, rec);
+    if (sec) return Error{ErrorKind::kIo, target, {}, "cannot place the unpacked layer: " + sec.message()};
+    return Ok{};
+  });
+  if (!done) return done.error();
+  TreeResult t = Count(dir);
+  if (t.bytes > limits.max_total_bytes) return Error{ErrorKind::kLimit, shown, {}, fmt::format("the model exceeds {} bytes", limits.max_total_bytes)};
+  return t;
+}
+
+}  // namespace aegis::verifier

@@ -1,0 +1,23 @@
+// An OCI artifact as a model directory (oci_registry.h fetches it). ORAS's layout: each layer
+// titled (org.opencontainers.image.title) is a file at that path, or — annotated
+// io.deis.oras.content.unpack — a directory packed as tar(+gzip), extracted under that name
+// with every archive rule (extract.h). An artifact that is one packed directory and nothing
+// else is that directory (oras push REF ./model → the model's own files). Layers without a
+// title are a container image's (a KServe modelcar): not read as a model directory yet.
+#pragma once
+
+#include <string>
+
+#include "util/expected.h"
+#include "verifier/extract.h"
+#include "verifier/oci_registry.h"
+#include "verifier/source.h"
+
+namespace aegis::verifier {
+
+// The manifest's layers into `dir` (created), `parallel` blobs at a time, within `limits`.
+// `scratch` is a path for packed layers (removed afterwards).
+Expected<TreeResult> FetchOciTree(RegistryClient& client, const OciManifest& manifest, const std::string& dir, const std::string& scratch,
+                                  const ExtractLimits& limits, int parallel);
+
+}  // namespace aegis::verifier
