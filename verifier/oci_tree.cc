@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "platform/net_error.h"
+#include "verifier/oci_image.h"
 #include "verifier/parallel.h"
 #include "verifier/verify_error.h"
 
@@ -26,19 +27,98 @@ TreeResult Count(const std::string& root) {
   return t;
 }
 
+// Places `layer` (an extracted layer's model entries) over `dir` as an image's layers stack:
+// a later file replaces an earlier one; a file where a directory is (or the reverse), or an
+// entry under a symbolic link of an earlier layer, refuses the image.
+Status Overlay(const std::string& layer, const std::string& dir, const std::string& shown) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  for (auto it = fs::recursive_directory_iterator(layer, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::string rel = fs::relative(it->path(), layer, ec).generic_string();
+    fs::path target = fs::path(dir) / rel;
+    for (fs::path p = target.parent_path(); p != fs::path(dir) && p.has_relative_path(); p = p.parent_path()) {
+      if (fs::is_symlink(fs::symlink_status(p, ec))) {
+        return Error{VerifyError::kArchive, shown, {}, fmt::format("{:?} lies under a symbolic link of an earlier layer", rel)};
+      }
+    }
+    fs::file_status have = fs::symlink_status(target, ec), want = it->symlink_status(ec);
+    if (fs::is_directory(want)) {
+      if (fs::exists(have) && !fs::is_directory(have)) return Error{VerifyError::kArchive, shown, {}, fmt::format("{:?} is a file in one layer and a directory in another", rel)};
+      fs::create_directories(target, ec);
+      continue;
+    }
+    if (fs::is_directory(have)) return Error{VerifyError::kArchive, shown, {}, fmt::format("{:?} is a directory in one layer and a file in another", rel)};
+    fs::rename(it->path(), target, ec);
+    if (ec) return Error{ErrorKind::kIo, target.string(), {}, "cannot place the layer's file: " + ec.message()};
+  }
+  if (ec) return Error{ErrorKind::kIo, layer, {}, "cannot read the extracted layer: " + ec.message()};
+  return Ok{};
+}
+
+// A container image's layers (a KServe modelcar): each one's models/ entries, extracted, stacked.
+Expected<TreeResult> FetchModelcar(RegistryClient& client, const OciManifest& manifest, const std::string& dir, const std::string& scratch,
+                                   const ExtractLimits& limits, int parallel) {
+  const std::string shown = manifest.digest;
+  std::vector<uint64_t> kept(manifest.layers.size(), 0);
+  Status done = ParallelFor(manifest.layers.size(), parallel, [&](size_t i) -> Status {
+    const OciLayer& l = manifest.layers[i];
+    std::string blob = fmt::format("{}.{}.blob", scratch, i), tar = fmt::format("{}.{}.tar", scratch, i);
+    auto got = client.GetBlob(l.digest, l.size, blob);
+    if (!got) return got.error();
+    auto filtered = FilterLayer(blob, tar, kModelcarDir, limits);
+    std::error_code ec;
+    fs::remove(blob, ec);
+    if (!filtered) return filtered.error();
+    kept[i] = *filtered;
+    if (*filtered == 0) {  // a layer of the base image only
+      fs::remove(tar, ec);
+      return Ok{};
+    }
+    auto extracted = ExtractArchive(tar, fmt::format("{}.{}.unpacked", scratch, i), limits);
+    fs::remove(tar, ec);
+    if (!extracted) return extracted.error();
+    return Ok{};
+  });
+  if (!done) return done.error();
+  uint64_t entries = 0;
+  for (size_t i = 0; i < manifest.layers.size(); ++i) {
+    entries += kept[i];
+    if (kept[i] == 0) continue;
+    std::string staging = fmt::format("{}.{}.unpacked", scratch, i);
+    Status s = Overlay(staging, dir, shown);
+    std::error_code ec;
+    fs::remove_all(staging, ec);
+    if (!s) return s.error();
+  }
+  if (entries == 0) return Error{NetError::kNotFound, shown, {}, "the image has no /models directory (a KServe modelcar keeps its model there)"};
+  return Count(dir);
+}
+
 }  // namespace
 
 Expected<TreeResult> FetchOciTree(RegistryClient& client, const OciManifest& manifest, const std::string& dir, const std::string& scratch,
                                   const ExtractLimits& limits, int parallel) {
   const std::string shown = manifest.digest;
   if (manifest.layers.empty()) return Error{NetError::kNotFound, shown, {}, "the artifact has no layers"};
+  const bool image = std::all_of(manifest.layers.begin(), manifest.layers.end(), [](const OciLayer& l) { return l.title.empty(); });
+  if (image) {
+    for (const OciLayer& l : manifest.layers) {
+      if (!IsImageLayer(l.media_type)) {
+        return Error{ErrorKind::kUsage, shown, {}, fmt::format("layer {} ({:?}) is neither a file of an artifact nor an image layer", l.digest, l.media_type)};
+      }
+    }
+    uint64_t compressed = 0;
+    for (const OciLayer& l : manifest.layers) compressed += l.size;
+    if (compressed > limits.max_total_bytes) return Error{ErrorKind::kLimit, shown, {}, fmt::format("the layers exceed {} bytes", limits.max_total_bytes)};
+    return FetchModelcar(client, manifest, dir, scratch, limits, parallel);
+  }
   uint64_t total = 0;
   std::vector<std::string> names;
   for (const OciLayer& l : manifest.layers) {
     if (l.title.empty()) {
       return Error{ErrorKind::kUsage, shown, {},
-                   fmt::format("layer {} has no org.opencontainers.image.title: a container image (a KServe modelcar) is not read "
-                               "as a model directory yet; push the model as an OCI artifact (oras push REF FILES…)",
+                   fmt::format("layer {} has no org.opencontainers.image.title, and others have one: neither an artifact of "
+                               "files nor a container image",
                                l.digest)};
     }
     std::string rel = l.title;

@@ -2,8 +2,9 @@
 // titled (org.opencontainers.image.title) is a file at that path, or — annotated
 // io.deis.oras.content.unpack — a directory packed as tar(+gzip), extracted under that name
 // with every archive rule (extract.h). An artifact that is one packed directory and nothing
-// else is that directory (oras push REF ./model → the model's own files). Layers without a
-// title are a container image's (a KServe modelcar): not read as a model directory yet.
+// else is that directory (oras push REF ./model → the model's own files). An image whose
+// layers have no titles is a KServe modelcar: the model is its /models directory, each layer's
+// entries there extracted with every archive rule and stacked in order (oci_image.h).
 #pragma once
 
 #include <string>

@@ -265,7 +265,7 @@ TEST(RenderCli, OutputServesTheVerifiedModelOrIsRefused) {
           "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: g}\nspec:\n  predictor:\n"
           "    sklearn:\n      storageUri: hdfs://namenode/models/iris\n",
           "hdfs.yaml:7:19: error: InferenceService default/g: storageUri \"hdfs://namenode/models/iris\": "
-          "verify-and-fetch fetches s3://, gs://, hf://, https://, http:// and file:// URIs (and pvc:// claims) only");
+          "verify-and-fetch fetches s3://, gs://, hf://, oci://, https://, http:// and file:// URIs (and pvc:// claims) only");
   // A Hugging Face model at a branch (here main, implied) moves between pod starts.
   refused("hf.yaml",
           "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: g}\nspec:\n  predictor:\n"
@@ -294,6 +294,11 @@ TEST(RenderCli, OutputServesTheVerifiedModelOrIsRefused) {
   ASSERT_EQ(pinned.exit_code, 0) << pinned.err;
   EXPECT_NE(pinned.out.find("args: [\"hf://org/model:" + commit + "\", \"/models\"]"), std::string::npos) << pinned.out;
   EXPECT_EQ(pinned.out.find("--allow-unpinned-revision"), std::string::npos);
+  // A modelcar image or an OCI artifact, by digest.
+  const std::string oci = "oci://ghcr.io/org/modelcar@sha256:" + std::string(64, 'b');
+  auto car = RunAegis("render --allow-unpinned --artifact " + oci + " pod.yaml", d.path());
+  ASSERT_EQ(car.exit_code, 0) << car.err;
+  EXPECT_NE(car.out.find("args: [\"" + oci + "\", \"/models\"]"), std::string::npos) << car.out;
   auto moving = RunAegis("render --allow-unpinned --allow-unpinned-revision --artifact hf://org/model pod.yaml", d.path());
   ASSERT_EQ(moving.exit_code, 0) << moving.err;
   EXPECT_NE(moving.out.find("args: [\"--allow-unpinned-revision\", \"hf://org/model\", \"/models\"]"), std::string::npos) << moving.out;

@@ -28,6 +28,9 @@ class Registry {
   // oras push HOST/REF FILES… from `dir` as "pusher"; "" or what went wrong. Each file is
   // "path" or "path:mediatype"; a directory is pushed packed (ORAS's unpack annotation).
   std::string Push(const std::string& dir, const std::string& ref, const std::vector<std::string>& files) const;
+  // A container image built by buildah from scratch, one layer per directory of `layers` (each
+  // copied to the image's root), pushed by buildah as "pusher"; "" or what went wrong.
+  std::string PushImage(const std::vector<std::string>& layers, const std::string& ref) const;
   // A docker config.json granting `user` (with `password`) on this registry.
   std::string DockerConfig(const std::string& user, const std::string& password) const;
   int token_requests() const { return token_->requests(); }

@@ -25,6 +25,19 @@ class OciTest : public ProgramTest {
                               {"model.sig", "config.pbtxt", "1/model.onnx", "tokenizer.json", "planted.py"}),
               "");
     fs::remove(data_->File("resnet/planted.py"));
+    // KServe modelcars: a base layer (a system with what the model extraction would refuse:
+    // an absolute symbolic link, a setuid file), the signed model at /models; and the same
+    // with a third layer changing a model file after signing.
+    fs::create_directories(data_->File("base/bin"));
+    WriteFile(data_->File("base/bin/busybox"), "#!/bin/true\n");
+    fs::permissions(data_->File("base/bin/busybox"), fs::perms(04755), fs::perm_options::replace);
+    fs::create_symlink("/bin/busybox", data_->File("base/bin/sh"));
+    fs::create_directories(data_->File("car/models"));
+    fs::copy(data_->File("resnet"), data_->File("car/models"), fs::copy_options::recursive);
+    fs::create_directories(data_->File("tamper/models"));
+    WriteFile(data_->File("tamper/models/tokenizer.json"), "{\"v\": 2}\n");
+    ASSERT_EQ(registry_->PushImage({data_->File("base"), data_->File("car")}, "models/modelcar:v1"), "");
+    ASSERT_EQ(registry_->PushImage({data_->File("base"), data_->File("car"), data_->File("tamper")}, "models/modelcar-tampered:v1"), "");
   }
   static void TearDownTestSuite() {
     delete registry_;
@@ -102,6 +115,17 @@ TEST_F(OciTest, RegistryAccessFollowsTheTokenProtocol) {
   fs::remove_all(Dest());
   ExpectFailure(Fetch(Ref("models/resnet:v1"), "REGISTRY_AUTH_FILE=/none/config.json"), 2, "/none/config.json");
   ExpectFailure(Fetch("oci://" + registry_->host() + "/Models/X:v1"), 2, "is not a repository name");
+}
+
+// A KServe modelcar: the model is the image's /models; the base system is never written.
+TEST_F(OciTest, ModelcarImageModelsDirectoryIsTheModel) {
+  auto r = Fetch(Ref("models/modelcar:v1"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Placed(Dest()), kSigned);
+  EXPECT_EQ(ReadFile(Dest() + "/1/model.onnx"), Weights(150000));
+  EXPECT_FALSE(fs::exists(Dest() + "/bin"));
+  fs::remove_all(Dest());
+  ExpectFailure(Fetch(Ref("models/modelcar-tampered:v1")), 5, "tokenizer.json");
 }
 
 TEST_F(OciTest, AegisVerifyChecksTheArtifact) {

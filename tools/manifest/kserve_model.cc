@@ -94,7 +94,7 @@ std::vector<ServingContainer> KServeServingContainers(const yaml::Node* componen
 }
 
 bool VerifierFetches(std::string_view uri) {
-  for (std::string_view scheme : {"s3://", "gs://", "hf://", "https://", "http://", "file://"}) {
+  for (std::string_view scheme : {"s3://", "gs://", "hf://", "oci://", "https://", "http://", "file://"}) {
     if (uri.starts_with(scheme)) return true;
   }
   return false;

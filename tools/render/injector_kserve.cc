@@ -51,7 +51,7 @@ Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
   if (!s_.artifact.empty()) {
     if (s_.artifact.starts_with("pvc://")) return PvcArtifact(ps, s_.artifact, nullptr, "--artifact");
     if (!VerifierFetches(s_.artifact)) {
-      return Fail(nullptr, fmt::format("--artifact {}: verify-and-fetch fetches s3://, gs://, hf://, https://, http:// and file:// URIs (and pvc:// claims) only",
+      return Fail(nullptr, fmt::format("--artifact {}: verify-and-fetch fetches s3://, gs://, hf://, oci://, https://, http:// and file:// URIs (and pvc:// claims) only",
                                        Quote(s_.artifact)));
     }
     if (auto st = CheckRevision(s_.artifact, nullptr, "--artifact"); !st) return st.error();
@@ -98,7 +98,7 @@ Expected<std::string> Injector::LookUpArtifact(const PodSpecRef& ps) {
     return PvcArtifact(ps, uri, uri_node, where);
   }
   if (!VerifierFetches(uri)) {
-    return Fail(uri_node, fmt::format("{} {}: verify-and-fetch fetches s3://, gs://, hf://, https://, http:// and file:// URIs (and pvc:// claims) only; "
+    return Fail(uri_node, fmt::format("{} {}: verify-and-fetch fetches s3://, gs://, hf://, oci://, https://, http:// and file:// URIs (and pvc:// claims) only; "
                                       "copy the signed artifact to one of those, or pass --artifact",
                                       where, Quote(uri)));
   }
