@@ -3,6 +3,9 @@
 #include <sys/utsname.h>
 
 #include <cctype>
+#include <chrono>
+#include <random>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -215,13 +218,25 @@ Expected<std::string> RegistryClient::GetManifestBytes(const std::string& refere
   request.connect_timeout = options_.connect_timeout;
   request.total_timeout = std::chrono::seconds(60);
   platform::HttpClient client;
-  for (int round = 0; round < 2; ++round) {
+  std::mt19937_64 rng(std::random_device{}());
+  auto backoff = options_.initial_backoff;
+  bool authorized = false;
+  for (int attempt = 1;; ++attempt) {
     request.headers = {kAccept};
     if (!authorization_.empty()) request.headers.push_back("Authorization: " + authorization_);
     auto r = client.SendForText(request, kManifestLimit);
-    if (!r) return Error{NetError::kNetwork, shown, {}, "manifest: " + r.error().message};
-    if (r->status == 401 && round == 0 && !r->www_authenticate.empty()) {
+    // Retried like a download: no answer, 5xx, 429.
+    if ((!r || r->status >= 500 || r->status == 429) && attempt < options_.max_attempts) {
+      auto wait = backoff + std::chrono::milliseconds(rng() % static_cast<uint64_t>(backoff.count() + 1));
+      if (options_.sleep) options_.sleep(wait);
+      else std::this_thread::sleep_for(wait);
+      backoff = std::min(backoff * 2, options_.max_backoff);
+      continue;
+    }
+    if (!r) return Error{NetError::kNetwork, shown, {}, fmt::format("manifest: {} (after {} attempts)", r.error().message, attempt)};
+    if (r->status == 401 && !authorized && !r->www_authenticate.empty()) {
       if (Status s = Authorize(r->www_authenticate); !s) return s.error();
+      authorized = true;
       continue;
     }
     if (r->status != 200) {
@@ -235,7 +250,6 @@ Expected<std::string> RegistryClient::GetManifestBytes(const std::string& refere
     *media_type = r->content_type.substr(0, r->content_type.find(';'));
     return r->body;
   }
-  return Error{NetError::kForbidden, shown, {}, "manifest: the registry refused the token it issued"};
 }
 
 Expected<OciManifest> RegistryClient::GetManifest() {

@@ -1,7 +1,9 @@
 // verify-and-fetch and `aegis verify` reading oci:// artifacts from a real registry (CNCF
 // Distribution with token authentication, tests/support/registry.h), pushed by the real ORAS
 // CLI: the files of a signed model, or the model directory packed as one layer.
+#include "support/http_server.h"
 #include "support/registry.h"
+#include "verifier/crypto.h"
 #include "verifier/program_fixture.h"
 
 namespace aegis::testing {
@@ -126,6 +128,60 @@ TEST_F(OciTest, ModelcarImageModelsDirectoryIsTheModel) {
   EXPECT_FALSE(fs::exists(Dest() + "/bin"));
   fs::remove_all(Dest());
   ExpectFailure(Fetch(Ref("models/modelcar-tampered:v1")), 5, "tokenizer.json");
+}
+
+// What Distribution does not do on demand: a 503 before the manifest (retried, as a download
+// is), Basic authentication, and a blob redirected to a storage host (another origin), which
+// must not receive the credentials. An in-test registry over https answers as the
+// distribution-spec says (GET /v2/NAME/manifests/REF, /v2/NAME/blobs/DIGEST, 401 with a
+// WWW-Authenticate challenge).
+TEST_F(OciTest, ManifestFaultsAreRetriedAndCredentialsStayWithTheRegistry) {
+  TempDir certs;
+  auto made = RunShell(
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout k.pem -out c.pem -days 2 -subj /CN=127.0.0.1 "
+      "-addext subjectAltName=IP:127.0.0.1 2>/dev/null",
+      certs.path());
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string sig = ReadFile(data_->File("resnet/model.sig"));
+  const std::string blob_digest = "sha256:" + Hex(verifier::Sha256(sig));
+  std::vector<std::string> storage_auth;
+  HttpServer storage(
+      [&](const HttpRequest& req, HttpConnection& c) {
+        storage_auth.push_back(req.headers.count("authorization") != 0 ? req.headers.at("authorization") : "");
+        c.Respond(200, sig);
+      },
+      TlsConfig{certs.File("c.pem"), certs.File("k.pem"), ""});
+  int manifests = 0;
+  const std::string manifest = json({{"schemaVersion", 2},
+                                     {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                     {"config", {{"mediaType", "application/vnd.oci.empty.v1+json"}, {"digest", "sha256:" + std::string(64, '4')}, {"size", 2}}},
+                                     {"layers", json::array({{{"mediaType", "application/octet-stream"},
+                                                              {"digest", blob_digest},
+                                                              {"size", sig.size()},
+                                                              {"annotations", {{"org.opencontainers.image.title", "model.sig"}}}}})}})
+                                   .dump();
+  HttpServer registry(
+      [&](const HttpRequest& req, HttpConnection& c) {
+        if (req.headers.count("authorization") == 0 || req.headers.at("authorization") != "Basic cmVhZGVyOnJlYWQtc2VjcmV0") {
+          return c.Respond(401, R"({"errors":[{"code":"UNAUTHORIZED"}]})", {"WWW-Authenticate: Basic realm=\"test\""});
+        }
+        if (req.target == "/v2/m/manifests/v1" && ++manifests == 1) return c.Respond(503, "", {"Retry-After: 0"});
+        if (req.target == "/v2/m/manifests/v1") return c.Respond(200, manifest, {"Content-Type: application/vnd.oci.image.manifest.v1+json"});
+        if (req.target == "/v2/m/blobs/" + blob_digest) return c.Respond(307, "", {"Location: " + storage.Url("/blob?sig=presigned")});
+        c.Respond(404, R"({"errors":[{"code":"BLOB_UNKNOWN"}]})");
+      },
+      TlsConfig{certs.File("c.pem"), certs.File("k.pem"), ""});
+  std::string host = registry.Url("").substr(8);
+  while (!host.empty() && host.back() == '/') host.pop_back();
+  WriteFile(dir_.File("auth.json"), json({{"auths", {{host, {{"auth", "cmVhZGVyOnJlYWQtc2VjcmV0"}}}}}}).dump());
+  auto r = Run("--ca-bundle " + certs.File("c.pem") + " --key " + PublicKey() + " oci://" + host + "/m:v1 model",
+               "REGISTRY_AUTH_FILE=" + dir_.File("auth.json"));
+  // Only model.sig is in this artifact: fetched and read, its files are missing (exit 5).
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("oci registry source=\"Basic, user reader"), std::string::npos) << r.err;
+  EXPECT_EQ(manifests, 2) << "the 503 is retried";
+  ASSERT_EQ(storage_auth.size(), 1u);
+  EXPECT_EQ(storage_auth[0], "") << "the registry's credentials followed the redirect";
 }
 
 TEST_F(OciTest, AegisVerifyChecksTheArtifact) {
