@@ -33,20 +33,6 @@ bool ValidContainer(std::string_view c) {
                      [](char x) { return std::islower(static_cast<unsigned char>(x)) || std::isdigit(static_cast<unsigned char>(x)) || x == '-'; });
 }
 
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() + 0 && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
-}
-
 // A blob name as a URL path: each segment percent-encoded, the slashes kept.
 std::string EncodePath(std::string_view name) {
   std::string out;
@@ -174,7 +160,7 @@ Expected<std::string> SharedKeyAuthorization(const std::string& method, const st
       size_t amp = query.find('&');
       std::string_view kv = query.substr(0, amp);
       size_t eq = kv.find('=');
-      params[Lower(PercentDecode(kv.substr(0, eq)))].push_back(eq == std::string_view::npos ? std::string() : PercentDecode(kv.substr(eq + 1)));
+      params[Lower(PercentDecode(kv.substr(0, eq), true))].push_back(eq == std::string_view::npos ? std::string() : PercentDecode(kv.substr(eq + 1), true));
       if (amp == std::string_view::npos) break;
       query.remove_prefix(amp + 1);
     }

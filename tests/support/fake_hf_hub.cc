@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
+#include "util/strings.h"
 
 namespace aegis::testing {
 namespace {
@@ -35,18 +36,6 @@ std::string GitOid(const std::string& s) {
   return Hex(d, sizeof d);
 }
 
-std::string Decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 
 std::vector<std::string> Split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -140,7 +129,7 @@ void FakeHfHub::Hub(const HttpRequest& req, HttpConnection& c) {
     return HubError(c, req, auth.empty() ? 401 : 403, "GatedRepo",
                     "Access to model " + repo_id + " is restricted. You must have access to it and be authenticated to access it.");
   }
-  std::string rev = Decode(api ? parts[5] : parts[3]);
+  std::string rev = PercentDecode(api ? parts[5] : parts[3]);
   if (rev != "main" && rev != repo.commit) return HubError(c, req, 404, "RevisionNotFound", "Invalid rev id: " + rev);
 
   std::vector<std::string> files, dirs;
@@ -183,7 +172,7 @@ void FakeHfHub::Hub(const HttpRequest& req, HttpConnection& c) {
   }
   // resolve: the file at the revision.
   std::string file;
-  for (size_t i = 4; i < parts.size(); ++i) file += (file.empty() ? "" : "/") + Decode(parts[i]);
+  for (size_t i = 4; i < parts.size(); ++i) file += (file.empty() ? "" : "/") + PercentDecode(parts[i]);
   if (std::find(files.begin(), files.end(), file) == files.end()) {
     return HubError(c, req, 404, "EntryNotFound", file + " does not exist on \"" + rev + "\"");
   }

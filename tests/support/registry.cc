@@ -27,18 +27,6 @@ std::string B64Url(std::string_view s) {
   return e;
 }
 
-std::string Decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
-}
 
 // ES256 over `input` with the PEM key: the JWS form (r || s, 32 bytes each).
 std::string SignEs256(const std::string& key_pem, const std::string& input) {
@@ -108,7 +96,7 @@ Registry::Registry() {
         for (size_t at = 0; at < q.size();) {
           size_t amp = q.find('&', at);
           std::string kv = q.substr(at, amp == std::string::npos ? std::string::npos : amp - at);
-          if (kv.rfind("scope=", 0) == 0) scope = Decode(kv.substr(6));
+          if (kv.rfind("scope=", 0) == 0) scope = PercentDecode(kv.substr(6), true);
           if (amp == std::string::npos) break;
           at = amp + 1;
         }

@@ -50,4 +50,12 @@ TEST(RedactUri, CredentialsAreReplacedWhateverTheSchemeOrItsCase) {
 }
 
 }  // namespace
+TEST(Strings, PercentEncodingRoundTripsAndMalformedEscapesStay) {
+  const std::string raw = "a b/c+d%e~\x01\xff";
+  EXPECT_EQ(PercentEncode(raw), "a%20b%2Fc%2Bd%25e~%01%FF");
+  EXPECT_EQ(PercentDecode(PercentEncode(raw)), raw);
+  EXPECT_EQ(PercentDecode("a+b%2"), "a+b%2") << "a path keeps '+', a cut escape stays text";
+  EXPECT_EQ(PercentDecode("a+b%zz%41", true), "a b%zzA");
+}
+
 }  // namespace aegis

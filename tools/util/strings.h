@@ -36,6 +36,10 @@ std::string RedactUri(std::string_view uri);
 // OAuth forms and the storage APIs expect.
 std::string PercentEncode(std::string_view s);
 
+// %XX sequences decoded (a malformed one is kept as text); '+' as a space when `plus_is_space`
+// (form and query encoding).
+std::string PercentDecode(std::string_view s, bool plus_is_space = false);
+
 // `s` when at most `max` bytes, else its first bytes (cut at a UTF-8 boundary) and how long it was.
 std::string Abbreviate(std::string_view s, size_t max);
 
