@@ -16,25 +16,12 @@ size_mb=${2:-1024}
 vaf="$build/verifier/verify-and-fetch"
 aegis="$build/tools/aegis"
 [ -x "$vaf" ] && [ -x "$aegis" ] || { echo "bench_tree.sh: build $build first" >&2; exit 2; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/aegis-bench-tree-XXXXXX")
-server=
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-mkdir -p "$work/dir/tokenizer"
-shard=$((size_mb * 95 / 100 / 8))
-for i in $(seq 8); do head -c "${shard}M" /dev/urandom >"$work/dir/model-0000$i-of-00008.safetensors"; done
-for i in $(seq 50); do head -c "$((size_mb * 1024 * 5 / 100 / 50))K" /dev/urandom >"$work/dir/tokenizer/part-$i.json"; done
-openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$work/key.pem"
-openssl pkey -in "$work/key.pem" -pubout -out "$work/pub.pem" 2>/dev/null
-"$aegis" sign --oms --key "$work/key.pem" "$work/dir" >/dev/null 2>&1
+. "$root/ci/bench_lib.sh"
+make_model "$work/dir" "$size_mb" "$aegis"
 
 mkdir -p "$work/s3"
 exec 3< <(node tests/s3/serve.js "$work/s3")
-server=$!
+servers+=($!)
 read -r ready port <&3
 [ "$ready" = READY ] || { echo "s3rver did not start" >&2; exit 1; }
 endpoint="http://127.0.0.1:$port"
@@ -47,18 +34,6 @@ done <"$work/keys"
 rm -rf "$work/dir"
 plain="while read -r k; do mkdir -p \"\$(dirname \"$work/out/\$k\")\"; curl -sSf ${sig[*]} -H x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 -o \"$work/out/\$k\" \"$endpoint/models/dir/\$k\"; done <$work/keys"
 
-measure() {  # NAME COMMAND: median wall seconds and peak RSS (MB) over 3 runs
-  local name=$1 cmd=$2 walls=() peak=0
-  for _ in 1 2 3; do
-    rm -rf "$work/out" && mkdir -p "$work/out" && sync
-    /usr/bin/time -f "%e %M" -o "$work/t" bash -c "$cmd" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-    read -r w m < <(tail -1 "$work/t")
-    walls+=("$w")
-    ((m > peak)) && peak=$m
-  done
-  local median; median=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n 2p)
-  printf '%-44s %7.2f s %7d MB\n' "$name" "$median" $((peak / 1024))
-}
 echo "model directory: 8 shards + 50 small files + model.sig, ${size_mb} MB, s3rver on loopback, $(nproc) cores"
 measure "verify-and-fetch --parallel 1" "$vaf --termination-log /dev/null --key $work/pub.pem --parallel 1 s3://models/dir/ $work/out"
 measure "verify-and-fetch --parallel 4" "$vaf --termination-log /dev/null --key $work/pub.pem --parallel 4 s3://models/dir/ $work/out"

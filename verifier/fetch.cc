@@ -73,7 +73,10 @@ Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path,
     std::filesystem::remove(out_path, ec);
   };
   if (!file) return Error{ErrorKind::kIo, out_path, {}, "cannot create the download file"};
-  platform::HttpClient client;  // one connection, reused by the retries
+  // One client per thread: its connections are reused by the retries and by the next
+  // download of this thread (a model directory's files from one host: no new TLS handshake
+  // per file). curl reuses a connection only for the same host, port and TLS settings.
+  thread_local platform::HttpClient client;
   platform::HttpRequest request;
   request.url = url;
   request.headers = o.headers;
