@@ -103,9 +103,13 @@ Registry::Registry() {
         c.Respond(200, json({{"token", Token(user, scope)}, {"expires_in", 300}}).dump(), {"Content-Type: application/json"});
       },
       TlsConfig{certs_.File("server.pem"), certs_.File("server.key"), ""});
-  int port = FreePort();
-  host_ = "127.0.0.1:" + std::to_string(port);
-  WriteFile(work_.File("config.yml"), fmt::format(R"(version: 0.1
+  // A free port can be taken by another suite between FreePort() and the bind: up to three
+  // ports are tried, and a failure says what the registry printed.
+  std::string said;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    int port = FreePort();
+    host_ = "127.0.0.1:" + std::to_string(port);
+    WriteFile(work_.File("config.yml"), fmt::format(R"(version: 0.1
 log:
   level: info
   accesslog:
@@ -124,15 +128,19 @@ auth:
     issuer: aegis-test-issuer
     rootcertbundle: {4}
 )",
-                                                  host_, certs_.File("server.pem"), certs_.File("server.key"), token_->Url("/token"),
-                                                  certs_.File("token.pem")));
-  server_ = std::make_unique<ChildProcess>(std::vector<std::string>{
-      "sh", "-c",
-      "OTEL_TRACES_EXPORTER=none \"$0\" serve \"$1\" 2>&1 | "
-      "{ while IFS= read -r l; do case \"$l\" in *'listening on'*) echo READY; break;; esac; done; cat >/dev/null; }",
-      registry, work_.File("config.yml")});
-  auto line = server_->ReadLine(30000);
-  if (!line || *line != "READY") skip_ = "the registry did not start";
+                                                    host_, certs_.File("server.pem"), certs_.File("server.key"), token_->Url("/token"),
+                                                    certs_.File("token.pem")));
+    server_ = std::make_unique<ChildProcess>(std::vector<std::string>{
+        "sh", "-c",
+        "OTEL_TRACES_EXPORTER=none \"$0\" serve \"$1\" 2>&1 | tee \"$2\" | "
+        "{ while IFS= read -r l; do case \"$l\" in *'listening on'*) echo READY; break;; esac; done; cat >/dev/null; }",
+        registry, work_.File("config.yml"), work_.File("registry.log")});
+    auto line = server_->ReadLine(20000);
+    if (line && *line == "READY") return;
+    said = ReadFile(work_.File("registry.log"));
+    server_.reset();
+  }
+  skip_ = "the registry did not start: " + said.substr(said.size() > 600 ? said.size() - 600 : 0);
 }
 
 std::string Registry::Token(const std::string& user, const std::string& scope) const {
