@@ -16,16 +16,16 @@ make_model() {
   "$aegis" sign --oms --key "$work/key.pem" "$dir" >/dev/null 2>&1
 }
 
-# measure NAME COMMAND: median wall seconds and peak RSS (MB) over 3 runs, into $work/out.
+# measure NAME COMMAND: median wall seconds and peak RSS (MB) over $RUNS runs (default 3), into $work/out.
 measure() {
-  local name=$1 cmd=$2 walls=() peak=0
-  for _ in 1 2 3; do
+  local name=$1 cmd=$2 walls=() peak=0 w m
+  for _ in $(seq "${RUNS:-3}"); do
     rm -rf "$work/out" && mkdir -p "$work/out" && sync
     /usr/bin/time -f "%e %M" -o "$work/t" bash -c "$cmd" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
     read -r w m < <(tail -1 "$work/t")
     walls+=("$w")
     ((m > peak)) && peak=$m
   done
-  local median; median=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n 2p)
+  local median; median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
   printf '%-44s %7.2f s %7d MB\n' "$name" "$median" $((peak / 1024))
 }

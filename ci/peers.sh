@@ -2,6 +2,8 @@
 # Installs the real peers of tests/interop/peers.env into a per-version cache, reused when
 # present: Go tools with GOBIN=<cache>/<tool>-<version>/bin, Python tools in a venv at
 # <cache>/<tool>-<version>. Prints the cache directory on its last line.
+#   ci/peers.sh          the tests' peers
+#   ci/peers.sh bench    ci/bench_link.sh's peers only
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../tests/interop/peers.env
@@ -67,6 +69,14 @@ py_tool() {
   echo "$*" >"$dir/.complete"
 }
 
+if [ "${1:-}" = bench ]; then  # ci/bench_link.sh's peers only
+  py_tool model-signing "$MODEL_SIGNING_NEW" "model-signing==$MODEL_SIGNING_NEW" "pyopenssl==$MODEL_SIGNING_NEW_PYOPENSSL"
+  py_tool kserve-storage "$KSERVE_STORAGE" "kserve-storage==$KSERVE_STORAGE"
+  py_tool awscli "$AWSCLI" "awscli==$AWSCLI"
+  py_tool s5cmd "$S5CMD" "s5cmd==$S5CMD"
+  echo "$cache"
+  exit 0
+fi
 go_tool opa "$OPA_OLD" github.com/open-policy-agent/opa
 go_tool opa "$OPA_NEW" github.com/open-policy-agent/opa
 go_tool gator "$GATOR_OLD" github.com/open-policy-agent/gatekeeper/v3/cmd/gator github.com/open-policy-agent/gatekeeper/v3

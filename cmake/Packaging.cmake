@@ -6,10 +6,11 @@ include(GNUInstallDirs)
 add_custom_target(aegis_docs ALL
   COMMAND bash ${PROJECT_SOURCE_DIR}/ci/gen_docs.sh $<TARGET_FILE:aegis> $<TARGET_FILE:verify-and-fetch>
           ${CMAKE_BINARY_DIR}/share ${AEGIS_VERSION_STRING}
-  DEPENDS aegis verify-and-fetch ${PROJECT_SOURCE_DIR}/ci/gen_docs.sh
+  DEPENDS aegis aegis-full verify-and-fetch ${PROJECT_SOURCE_DIR}/ci/gen_docs.sh
   COMMENT "Generating man pages and shell completions from --help")
 
 install(TARGETS aegis verify-and-fetch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS aegis-full RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/aegis)
 install(DIRECTORY policies/ DESTINATION ${CMAKE_INSTALL_DATADIR}/aegis/policies)
 install(DIRECTORY rego/ DESTINATION ${CMAKE_INSTALL_DATADIR}/aegis/rego)
 install(DIRECTORY manifests/ DESTINATION ${CMAKE_INSTALL_DATADIR}/aegis/manifests)

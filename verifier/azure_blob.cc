@@ -181,7 +181,7 @@ Expected<std::string> SharedKeyAuthorization(const std::string& method, const st
 }
 
 Expected<std::vector<std::string>> AzureAuthHeaders(const std::string& url, const AzureBlobLocation& loc, const AzureCredential& cred,
-                                                    uint64_t range_from) {
+                                                    uint64_t range_from, uint64_t range_to) {
   std::vector<std::string> out = {fmt::format("x-ms-version: {}", kAzureApiVersion)};
   switch (cred.kind) {
     case AzureCredential::Kind::kAnonymous:
@@ -191,7 +191,8 @@ Expected<std::vector<std::string>> AzureAuthHeaders(const std::string& url, cons
   }
   std::string date = HttpDate();
   std::vector<std::pair<std::string, std::string>> signed_headers = {{"x-ms-version", kAzureApiVersion}, {"x-ms-date", date}};
-  if (range_from > 0) signed_headers.emplace_back("Range", fmt::format("bytes={}-", range_from));
+  if (range_to > 0) signed_headers.emplace_back("Range", fmt::format("bytes={}-{}", range_from, range_to));
+  else if (range_from > 0) signed_headers.emplace_back("Range", fmt::format("bytes={}-", range_from));
   auto auth = SharedKeyAuthorization("GET", url, signed_headers, loc.account, cred.secret);
   if (!auth) return auth.error();
   out.push_back("x-ms-date: " + date);
@@ -206,8 +207,8 @@ Expected<FetchOptions> AzureFetchOptions(const AzureBlobLocation& loc, const Azu
     }
   }
   if (cred.kind != AzureCredential::Kind::kAnonymous) options.follow_redirects = false;  // credentials stay with the account
-  options.authorize = [loc, cred](const std::string& url, uint64_t range_from) {
-    auto h = AzureAuthHeaders(url, loc, cred, range_from);
+  options.authorize = [loc, cred](const std::string& url, uint64_t range_from, uint64_t range_to) {
+    auto h = AzureAuthHeaders(url, loc, cred, range_from, range_to);
     return h ? *h : std::vector<std::string>();
   };
   return options;

@@ -49,9 +49,10 @@ Expected<std::string> SharedKeyAuthorization(const std::string& method, const st
                                              const std::string& account, const std::string& key_base64);
 
 // The headers that authorize a GET of `url` with `cred` (x-ms-version, and x-ms-date with
-// the Shared Key signature, or the bearer token); `range_from` > 0 is the Range curl sends.
+// the Shared Key signature, or the bearer token); the Range curl sends is bytes=FROM-TO, or
+// bytes=FROM- when `range_to` is 0 (none when both are 0).
 Expected<std::vector<std::string>> AzureAuthHeaders(const std::string& url, const AzureBlobLocation& loc, const AzureCredential& cred,
-                                                    uint64_t range_from);
+                                                    uint64_t range_from, uint64_t range_to = 0);
 
 // Options that authorize every request (each attempt signed afresh) and keep credentials
 // from following a redirect.

@@ -1,7 +1,9 @@
-// Downloads one URL to a file while hashing it (one pass, constant memory), the way an
-// initContainer must: bounded timeouts, retries with exponential backoff and jitter on
-// connection errors, 5xx and 429 (Retry-After honoured), never on other 4xx, and resume
-// with Range after a broken transfer when the server allows it.
+// Downloads one URL to a file while hashing it (constant memory), the way an initContainer
+// must: bounded timeouts, retries with exponential backoff and jitter on connection errors,
+// 5xx and 429 (Retry-After honoured), never on other 4xx, and resume with Range after a
+// broken transfer when the server allows it. A large object may come in parts over several
+// connections (`parts`), as boto3's transfer manager and s5cmd fetch one: an object store
+// caps each connection well below the link.
 #pragma once
 
 #include <chrono>
@@ -28,9 +30,17 @@ struct FetchOptions {
   bool follow_redirects = true;               // false: a 3xx is the answer (signed requests)
   std::string aws_sigv4;                      // CURLOPT_AWS_SIGV4 provider string, or empty
   std::string aws_credentials;                // "KEY:SECRET" for SigV4 (never logged)
-  // Headers computed for each request (`url`, and the offset a resumed attempt asks from):
-  // signatures over the request, such as Azure's Shared Key, are made afresh per attempt.
-  std::function<std::vector<std::string>(const std::string& url, uint64_t range_from)> authorize;
+  // Headers computed for each request (`url`, and the byte range it asks for: from an offset,
+  // to an offset inclusive or 0 for the end): signatures over the request, such as Azure's
+  // Shared Key, are made afresh per attempt.
+  std::function<std::vector<std::string>(const std::string& url, uint64_t range_from, uint64_t range_to)> authorize;
+  // Up to `parts` connections at once for one object (<= 1: one stream): the first request
+  // asks for the first `part_bytes` and learns the size from its Content-Range; the rest
+  // comes in ranges of `part_bytes`, each written at its offset, and the file is hashed in
+  // order as its prefix completes. A server without Range support answers the first request
+  // with the whole object (200), fetched as one stream.
+  int parts = 1;
+  uint64_t part_bytes = 8 << 20;
   DigestSet digests;                          // which digests to compute on the way
   uint64_t max_bytes = 0;                     // a larger body fails with kLimit; 0: no limit
   // Waits between attempts; tests replace it to avoid sleeping.
@@ -42,6 +52,7 @@ struct FetchResult {
   Digests digests;
   int attempts = 0;
   bool resumed = false;
+  int parts = 1;  // ranges fetched (1: one stream)
 };
 
 // Errors: kNotFound (404), kNetwork (everything remote, after retries), kIo (local),

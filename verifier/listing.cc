@@ -93,7 +93,7 @@ Expected<platform::HttpText> GetApiPage(const std::string& what, const std::stri
   for (int attempt = 1;; ++attempt) {
     request.headers = o.headers;
     if (o.authorize) {
-      for (std::string& h : o.authorize(url, 0)) request.headers.push_back(std::move(h));
+      for (std::string& h : o.authorize(url, 0, 0)) request.headers.push_back(std::move(h));
     }
     auto r = client.SendForText(request, kPageLimit);
     if (r && r->status == 200) return r;

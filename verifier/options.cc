@@ -124,7 +124,7 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
                "hf:// at a branch or tag (default: a commit is required; a branch moves between pod starts)")
       ->envname("AEGIS_ALLOW_UNPINNED_REVISION");
   app.add_option("--retries", o.retries, "attempts per download")->capture_default_str()->check(CLI::Range(1, 100))->envname("AEGIS_RETRIES");
-  app.add_option("--parallel", o.parallel, "model directories (s3://b/p/, gs://b/p/, Azure, hf://): concurrent downloads (default: from the cores, 2-8)")
+  app.add_option("--parallel", o.parallel, "concurrent downloads: a model directory's objects, or one large artifact's 8 MiB parts (default: 4 per core, 4-16)")
       ->check(CLI::Range(1, 64))
       ->envname("AEGIS_PARALLEL");
   // Durations as kubectl takes them (300ms, 30s, 5m, 1h); a bare number is seconds.

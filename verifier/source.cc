@@ -126,6 +126,7 @@ Expected<FetchResult> Sources::Get(const std::string& uri, const std::string& ou
   FetchOptions o = options_;
   o.digests = digests;
   o.max_bytes = max_bytes;
+  if (max_bytes > 0) o.parts = 1;  // a bounded object (a signature, a listed file of a directory): one request
   Expected<FetchResult> r = Error{};
   switch (*scheme) {
     case Scheme::kFile: return CopyLocal(LocalPath(uri), out_path, digests, max_bytes);
@@ -242,7 +243,9 @@ Expected<TreeResult> Sources::GetOciTree(const std::string& uri, const std::stri
     if (!c) return c.error();
     credential = *c;
   }
-  RegistryClient client(*ref, credential, options_);
+  FetchOptions one_stream = options_;
+  one_stream.parts = 1;  // blobs are fetched `parallel` at a time, each in one request
+  RegistryClient client(*ref, credential, one_stream);
   auto manifest = client.GetManifest();
   oci_summary_ = client.AuthSummary();
   if (!manifest) return manifest.error();

@@ -1,12 +1,12 @@
 // Starts the signature-checking S3 server for the tests: node serve.js DIRECTORY
-// Prints "READY <port>" once it listens on 127.0.0.1 (an ephemeral port); bucket "models";
+// Prints "READY <port>" once it listens on 127.0.0.1 (or $AEGIS_S3_ADDRESS; an ephemeral port); bucket "models";
 // besides s3rver's S3RVER/S3RVER, the key pair AKIAAEGISTEST / aegis-test-secret is valid.
 const S3rver = require('@20minutes/s3rver');
 const { DUMMY_ACCOUNT } = require('@20minutes/s3rver/lib/models/account');
 
 DUMMY_ACCOUNT.createKeyPair('AKIAAEGISTEST', 'aegis-test-secret');
 const server = new S3rver({
-  address: '127.0.0.1',
+  address: process.env.AEGIS_S3_ADDRESS || '127.0.0.1',
   port: 0,
   directory: process.argv[2],
   silent: true,

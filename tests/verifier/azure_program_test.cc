@@ -15,6 +15,7 @@
 #include "util/base64.h"
 #include "util/strings.h"
 #include "verifier/azure_blob.h"
+#include "verifier/fetch.h"
 #include "verifier/program_fixture.h"
 
 namespace aegis::testing {
@@ -201,6 +202,28 @@ TEST_F(AzureTest, ARangedRequestIsSignedWithItsRange) {
   r = client.SendForText(request, 1 << 20);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 403);
+}
+
+// One blob in parts: every ranged GET carries its own Shared Key signature over its Range.
+TEST_F(AzureTest, ABlobInPartsIsSignedPartByPart) {
+  auto loc = verifier::ResolveAzureBlob(Uri("models", "resnet/m.tar.gz"), [](const std::string& name) -> std::optional<std::string> {
+    if (name == "AZURE_STORAGE_CONNECTION_STRING") return azurite_->ConnectionString();
+    return std::nullopt;
+  });
+  ASSERT_TRUE(loc.ok()) << loc.error().message;
+  verifier::AzureCredential key{verifier::AzureCredential::Kind::kSharedKey, verifier::kAzuriteKey, "test"};
+  verifier::FetchOptions base;
+  base.parts = 3;
+  base.part_bytes = 1000;
+  base.max_attempts = 1;
+  auto o = verifier::AzureFetchOptions(*loc, key, base);
+  ASSERT_TRUE(o.ok()) << o.error().message;
+  std::string expected = ReadFile(data_->File("m.tar.gz"));
+  ASSERT_GT(expected.size(), 2000u);
+  auto r = verifier::Fetch(verifier::AzureBlobUrl(*loc, loc->blob), data_->File("in-parts"), *o);
+  ASSERT_TRUE(r.ok()) << r.error().Describe();
+  EXPECT_EQ(r->parts, static_cast<int>((expected.size() + 999) / 1000));
+  EXPECT_EQ(ReadFile(data_->File("in-parts")), expected);
 }
 
 // Azurite over https with its OAuth check: Entra ID tokens (service principal, workload

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "support/http_server.h"
 #include "support/test_support.h"
@@ -23,14 +24,20 @@ const std::string kBody = [] {
   return s;
 }();
 
-// Serves kBody, honouring "Range: bytes=N-" with a 206.
-void ServeBody(const HttpRequest& req, HttpConnection& c) {
+// Serves `body`, honouring "Range: bytes=N-" and "bytes=N-M" with a 206 as S3 does (RFC 9110
+// §14: the last byte clamped to the object's end, 416 for a range that starts beyond it).
+void ServeRange(const std::string& body, const HttpRequest& req, HttpConnection& c) {
   auto r = req.headers.find("range");
-  if (r == req.headers.end()) return c.Respond(200, kBody);
-  size_t from = std::stoul(r->second.substr(6));
-  c.Respond(206, kBody.substr(from), {"Content-Range: bytes " + std::to_string(from) + "-" +
-                                      std::to_string(kBody.size() - 1) + "/" + std::to_string(kBody.size())});
+  if (r == req.headers.end()) return c.Respond(200, body);
+  std::string spec = r->second.substr(6);
+  size_t dash = spec.find('-');
+  size_t from = std::stoul(spec.substr(0, dash));
+  size_t to = dash + 1 < spec.size() ? std::min(std::stoul(spec.substr(dash + 1)), body.size() - 1) : body.size() - 1;
+  if (from >= body.size()) return c.Respond(416, "<Error><Code>InvalidRange</Code></Error>", {"Content-Range: bytes */" + std::to_string(body.size())});
+  c.Respond(206, body.substr(from, to - from + 1), {"Content-Range: bytes " + std::to_string(from) + "-" +
+                                                    std::to_string(to) + "/" + std::to_string(body.size())});
 }
+void ServeBody(const HttpRequest& req, HttpConnection& c) { ServeRange(kBody, req, c); }
 
 class FetchTest : public ::testing::Test {
  protected:
@@ -148,6 +155,125 @@ TEST_F(FetchTest, ServerIgnoringRangeRestartsFromZero) {
   auto r = Fetch(s.Url("/m"), Out(), Options());
   ExpectBody(r);
   EXPECT_FALSE(r->resumed);
+}
+
+// In parts: what boto3's transfer manager and s5cmd do with one large object.
+FetchOptions InParts(FetchOptions o) {
+  o.parts = 4;
+  o.part_bytes = 16384;  // kBody: 13 parts
+  return o;
+}
+
+TEST_F(FetchTest, InPartsFetchesRangesConcurrentlyAndHashesInOrder) {
+  HttpServer s(ServeBody);
+  auto r = Fetch(s.Url("/m"), Out(), InParts(Options()));
+  ExpectBody(r);
+  EXPECT_EQ(r->parts, 13);
+  auto log = s.Log();
+  ASSERT_EQ(log.size(), 13u);
+  EXPECT_EQ(log[0].headers["range"], "bytes=0-16383");  // the first part tells the size
+  std::set<std::string> ranges;
+  for (auto& req : log) ranges.insert(req.headers["range"]);
+  EXPECT_EQ(ranges.size(), 13u);
+  EXPECT_TRUE(ranges.count("bytes=196608-199999")) << "the last part ends at the object's end";
+}
+
+TEST_F(FetchTest, InPartsSmallObjectIsOneRequest) {
+  const std::string small = "tiny";
+  HttpServer s([&](const HttpRequest& req, HttpConnection& c) { ServeRange(small, req, c); });
+  auto r = Fetch(s.Url("/m"), Out(), InParts(Options()));
+  ASSERT_TRUE(r.ok()) << r.error().Describe();
+  EXPECT_EQ(testing::ReadFile(Out()), small);
+  EXPECT_EQ(r->digests.sha256, Sha256(small));
+  EXPECT_EQ(s.requests(), 1);
+}
+
+TEST_F(FetchTest, InPartsEmptyObjectIsAskedForWhole) {
+  HttpServer s([](const HttpRequest& req, HttpConnection& c) { ServeRange("", req, c); });
+  auto r = Fetch(s.Url("/m"), Out(), InParts(Options()));
+  ASSERT_TRUE(r.ok()) << r.error().Describe();
+  EXPECT_EQ(r->bytes, 0u);
+  EXPECT_EQ(r->digests.sha256, Sha256(""));
+  EXPECT_EQ(s.requests(), 2);  // 416 for the first part, then the whole (empty) object
+}
+
+TEST_F(FetchTest, InPartsServerWithoutRangesSendsTheWholeObjectOnce) {
+  HttpServer s([](const HttpRequest&, HttpConnection& c) { c.Respond(200, kBody); });
+  ExpectBody(Fetch(s.Url("/m"), Out(), InParts(Options())));
+  EXPECT_EQ(s.requests(), 1);
+}
+
+TEST_F(FetchTest, InPartsAFailingPartIsRetried) {
+  std::atomic<int> fails{0};
+  HttpServer s([&](const HttpRequest& req, HttpConnection& c) {
+    if (req.headers.count("range") && req.headers.at("range") == "bytes=81920-98303" && fails++ == 0) return c.Respond(503, "slow down");
+    ServeBody(req, c);
+  });
+  auto r = Fetch(s.Url("/m"), Out(), InParts(Options()));
+  ExpectBody(r);
+  EXPECT_EQ(r->attempts, 2);  // the first part's one, plus the retried part's extra one
+  EXPECT_EQ(fails.load(), 2);
+}
+
+TEST_F(FetchTest, InPartsAPartThatKeepsFailingFailsTheDownloadAndLeavesNothing) {
+  HttpServer s([&](const HttpRequest& req, HttpConnection& c) {
+    if (req.headers.count("range") && req.headers.at("range") == "bytes=81920-98303") return c.Respond(500, "broken");
+    ServeBody(req, c);
+  });
+  FetchOptions o = InParts(Options());
+  o.max_attempts = 2;
+  auto r = Fetch(s.Url("/m"), Out(), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, NetError::kNetwork);
+  EXPECT_NE(r.error().message.find("after 2 attempt(s)"), std::string::npos) << r.error().message;
+  EXPECT_FALSE(fs::exists(Out()));
+}
+
+TEST_F(FetchTest, InPartsAnObjectReplacedMidDownloadIsRefused) {
+  // After the first part, the bucket's owner swaps in a longer object.
+  const std::string longer = kBody + "appended";
+  HttpServer s([&](const HttpRequest& req, HttpConnection& c) {
+    if (req.headers.count("range") && req.headers.at("range") == "bytes=0-16383") return ServeBody(req, c);
+    ServeRange(longer, req, c);
+  });
+  auto r = Fetch(s.Url("/m"), Out(), InParts(Options()));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("the object changed during the download"), std::string::npos) << r.error().message;
+  EXPECT_FALSE(fs::exists(Out()));
+}
+
+TEST_F(FetchTest, InPartsAPartLongerThanAskedIsRefused) {
+  HttpServer s([&](const HttpRequest& req, HttpConnection& c) {
+    if (req.headers.count("range") && req.headers.at("range") == "bytes=16384-32767") {
+      return c.Respond(206, kBody.substr(16384, 20000), {"Content-Range: bytes 16384-32767/" + std::to_string(kBody.size())});
+    }
+    ServeBody(req, c);
+  });
+  auto r = Fetch(s.Url("/m"), Out(), InParts(Options()));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("more than the byte range"), std::string::npos) << r.error().message;
+}
+
+TEST_F(FetchTest, InPartsAWrongContentRangeIsRefused) {
+  HttpServer s([&](const HttpRequest& req, HttpConnection& c) {
+    if (req.headers.count("range") && req.headers.at("range") == "bytes=16384-32767") {
+      return c.Respond(206, kBody.substr(0, 16384), {"Content-Range: bytes 0-16383/" + std::to_string(kBody.size())});
+    }
+    ServeBody(req, c);
+  });
+  auto r = Fetch(s.Url("/m"), Out(), InParts(Options()));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("unexpected Content-Range"), std::string::npos) << r.error().message;
+}
+
+TEST_F(FetchTest, InPartsTheSizeLimitHoldsBeforeTheRestIsFetched) {
+  HttpServer s(ServeBody);
+  FetchOptions o = InParts(Options());
+  o.max_bytes = 100000;
+  auto r = Fetch(s.Url("/m"), Out(), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kLimit);
+  EXPECT_EQ(s.requests(), 1);
 }
 
 TEST_F(FetchTest, StallPastTheTimeoutFailsAndLeavesNothing) {

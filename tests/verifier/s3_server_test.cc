@@ -63,6 +63,18 @@ TEST_F(S3ServerTest, SignedGetWithEnvironmentCredentials) {
   EXPECT_EQ(r->digests.sha256, Sha256(testing::ReadFile(Out())));
 }
 
+TEST_F(S3ServerTest, SignedGetInPartsFromTheRealServer) {
+  FetchOptions o = Options();
+  o.parts = 4;
+  o.part_bytes = 16384;  // 150,012 bytes: 10 ranged GETs, each signed
+  auto r = FetchS3("s3://models/resnet/model.tar.gz", Out(),
+                   EnvOf({{"AWS_ACCESS_KEY_ID", kKey}, {"AWS_SECRET_ACCESS_KEY", kSecret}}), o);
+  ASSERT_TRUE(r.ok()) << r.error().Describe();
+  EXPECT_EQ(r->parts, 10);
+  EXPECT_EQ(testing::ReadFile(Out()), std::string(150000, 'z') + "signed model");
+  EXPECT_EQ(r->digests.sha256, Sha256(std::string(150000, 'z') + "signed model"));
+}
+
 TEST_F(S3ServerTest, WrongSecretIsRefusedSoSigningIsReal) {
   auto r = FetchS3("s3://models/resnet/model.tar.gz", Out(),
                    EnvOf({{"AWS_ACCESS_KEY_ID", kKey}, {"AWS_SECRET_ACCESS_KEY", "not-the-secret"}}), Options());

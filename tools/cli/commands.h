@@ -18,7 +18,10 @@ struct Command {
   void (*setup)(CLI::App& sub, int& exit_code);
 };
 
-const std::vector<Command>& Commands();
+// lint, render, policy: the subcommands `aegis` runs itself (cli/full_cli.h).
+const std::vector<Command>& FastCommands();
+// Every subcommand, in help order: what `aegis-full` runs.
+const std::vector<Command>& AllCommands();
 
 void SetupInit(CLI::App& sub, int& exit_code);
 void SetupLint(CLI::App& sub, int& exit_code);

@@ -43,6 +43,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
     x->outcome->error_code.clear();
     x->outcome->www_authenticate.clear();
     x->outcome->content_type.clear();
+    x->outcome->content_range.clear();
   }
   auto value = [&h](size_t name_size) {
     std::string_view v = h.substr(name_size);
@@ -55,6 +56,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   }
   if (has_name("www-authenticate:")) x->outcome->www_authenticate = std::string(value(17).substr(0, 2048));
   if (has_name("content-type:")) x->outcome->content_type = std::string(value(13).substr(0, 256));
+  if (has_name("content-range:")) x->outcome->content_range = std::string(value(14).substr(0, 128));
   constexpr std::string_view kLink = "link:";
   if (has_name(kLink) && x->outcome->link.size() < 8192) {
     std::string_view v = value(kLink.size());
@@ -179,8 +181,8 @@ HttpOutcome HttpClient::Send(const HttpRequest& r, const BodySink& sink) {
     curl_easy_setopt(c, CURLOPT_AWS_SIGV4, r.aws_sigv4.c_str());
     curl_easy_setopt(c, CURLOPT_USERPWD, r.aws_credentials.c_str());
   }
-  std::string range = fmt::format("{}-", r.range_from);
-  if (r.range_from > 0) curl_easy_setopt(c, CURLOPT_RANGE, range.c_str());
+  std::string range = r.range_to > 0 ? fmt::format("{}-{}", r.range_from, r.range_to) : fmt::format("{}-", r.range_from);
+  if (r.range_from > 0 || r.range_to > 0) curl_easy_setopt(c, CURLOPT_RANGE, range.c_str());
 
   CURLcode code = curl_easy_perform(c);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &outcome.status);

@@ -39,6 +39,7 @@ struct HttpRequest {
   std::string aws_sigv4;                  // CURLOPT_AWS_SIGV4 provider string, or empty
   std::string aws_credentials;            // "KEY:SECRET" for SigV4 (never logged)
   uint64_t range_from = 0;                // > 0: ask for the body from this offset on
+  uint64_t range_to = 0;                  // > 0: … up to this offset (inclusive): bytes=from-to
   const std::atomic<bool>* stop = nullptr;  // set (by a signal handler): abort the exchange
 };
 
@@ -50,6 +51,7 @@ struct HttpOutcome {
   std::string error_code;          // X-Error-Code (Hugging Face) or x-ms-error-code (Azure)
   std::string www_authenticate;    // the challenge of a 401 (a registry's Bearer realm)
   std::string content_type;
+  std::string content_range;       // of a 206: "bytes FIRST-LAST/TOTAL"
   std::string failure;             // what went wrong on the way (connection, TLS, timeout, …)
   bool failure_is_permanent = false;  // retrying cannot help (the peer's certificate is refused)
   bool aborted_by_sink = false;       // the sink returned false
