@@ -15,7 +15,7 @@
 #                                         run (kserve-storage 0.21 has no verification switch)
 #   aws s3 cp [--recursive]               the AWS CLI, plain download (the tar not unpacked)
 #   s5cmd cp                              plain download (the tar not unpacked)
-# Needs root (ip netns, tc). Numbers, not a test.
+# Needs root (ip netns, tc). MODELS="dir" or "tar" runs one. Numbers, not a test.
 #   ci/bench_link.sh [BUILD_DIR] [SIZE_MB]   (default: build, 4096)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -85,7 +85,7 @@ kserve="$kserve_py -c 'import sys; from kserve_storage import Storage; Storage.d
 verify="$ms verify key --signature $work/out/model.sig --public_key $work/pub.pem $work/out"
 echo "link: $link_rate, $flow_rate per connection (tc htb); s3rver in a network namespace; $(nproc) cores"
 echo "model: 8 shards + 50 small files + model.sig, ${size_mb} MB, signed by model_signing $MODEL_SIGNING_NEW"
-for m in dir tar; do
+for m in ${MODELS:-dir tar}; do
   if [ $m = dir ]; then uri=s3://models/dir/; echo "== a model directory (prefix of objects)"; else uri=s3://models/model.tar; echo "== one uncompressed tar"; fi
   recursive=(); [ $m = dir ] && recursive=(--recursive)
   measure "verify-and-fetch" "$vaf --termination-log /dev/null --key $work/pub.pem $uri $work/out"

@@ -1,5 +1,6 @@
 #include "verifier/extract.h"
 #include "verifier/verify_error.h"
+#include "verifier/workspace.h"
 #include "platform/fd.h"
 
 #include <archive.h>
@@ -154,9 +155,7 @@ Status Extractor::WriteFile(struct archive* a, int dir, const std::string& name,
     written = declared;
   }
   if (ftruncate(out.get(), static_cast<off_t>(written)) != 0) return Local(entry, "cannot size");
-  // Durable before it can be placed: a crash after placement must not leave a marker
-  // vouching for a file whose data never reached the disk.
-  if (fsync(out.get()) != 0) return Local(entry, "cannot sync");
+  StartWriteback(out.get());  // on disk before placement: Workspace::Place's syncfs
   return Ok{};
 }
 

@@ -307,7 +307,7 @@ Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path,
     if (!rest) return fail(rest.error());
     result.bytes = total;
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {  // durable: it may be placed as-is
+  if (::close(fd) != 0) {  // placement makes what it places durable (Workspace::Place)
     std::error_code ec;
     std::filesystem::remove(out_path, ec);
     return Error{ErrorKind::kIo, out_path, {}, "cannot write the download"};

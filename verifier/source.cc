@@ -1,4 +1,5 @@
 #include "verifier/source.h"
+#include "verifier/workspace.h"
 #include "util/strings.h"
 #include "platform/net_error.h"
 #include "platform/fd.h"
@@ -112,7 +113,7 @@ Expected<FetchResult> CopyLocal(const std::string& path, const std::string& out_
       done += w;
     }
   }
-  if (::fsync(out.get()) != 0 || ::close(out.release()) != 0) {  // durable: it may be placed as-is
+  if (::close(out.release()) != 0) {  // placement makes what it places durable (Workspace::Place)
     ::unlink(out_path.c_str());
     return Error{ErrorKind::kIo, out_path, {}, "write error on close"};
   }
@@ -459,6 +460,7 @@ Expected<TreeResult> Sources::GetTree(const std::string& prefix_uri, const std::
     std::error_code pec;
     fs::permissions(path, fs::perms(0644), fs::perm_options::replace, pec);
     if (pec) return Error{ErrorKind::kIo, path, {}, "cannot set permissions: " + pec.message()};
+    StartWriteback(path);  // placed as-is: on disk before placement (Workspace::Place's syncfs)
     return Ok{};
   });
   if (!done) return done.error();

@@ -21,6 +21,11 @@ inline constexpr const char* kMarkerName = ".aegis-verified.json";
 // Format D: removes from `tree` everything the signature does not cover (ignored paths,
 // model.sig, empty directories, files of any other type), so that only `signed_files`
 // (relative, '/'-separated) and the directories leading to them remain to be placed.
+// Starts writing a completed file of the tree to disk without waiting (sync_file_range), so
+// the write-back overlaps verification and Place()'s syncfs finds little left to do.
+void StartWriteback(int fd);
+void StartWriteback(const std::string& path);
+
 Status PruneToSigned(const std::string& tree, const std::vector<std::string>& signed_files);
 
 class Workspace {
@@ -37,8 +42,9 @@ class Workspace {
   // A path inside the work area.
   std::string Path(const std::string& name) const { return work_ + "/" + name; }
 
-  // Replaces the previous model with every entry of `tree` (inside the work area), writes
-  // the marker with `marker_json` plus the placed entries, and removes the work area.
+  // Replaces the previous model with every entry of `tree` (inside the work area), flushed
+  // to disk first (one syncfs), writes the marker with `marker_json` plus the placed
+  // entries, and removes the work area.
   Status Place(const std::string& tree, const std::string& artifact, const std::string& sha256, const std::string& key);
 
   // Failure: removes the work area and the previous model, so <dest-dir> holds no model.

@@ -28,6 +28,7 @@ class DocumentBuilder {
     Node* node;
     std::string anchor;
     uint64_t weight;
+    size_t first_child;  // its children so far are children_[first_child…]
   };
 
   Mark ToMark(const yaml_mark_t& m) const {
@@ -46,6 +47,9 @@ class DocumentBuilder {
   uint32_t first_line_;
   Document& doc_;
   std::vector<Open> stack_;
+  // The children of every open collection, innermost last: each collection's items are
+  // copied out once, at its end, in one allocation of the exact size.
+  std::vector<const Node*> children_;
   std::unordered_map<std::string, std::pair<const Node*, uint64_t>> anchors_;
   uint64_t expanded_ = 0;
 };
@@ -82,7 +86,7 @@ Expected<bool> DocumentBuilder::Attach(const Node* n, uint64_t weight, const cha
     return true;
   }
   Open& parent = stack_.back();
-  parent.node->items_.push_back(n);
+  children_.push_back(n);
   parent.weight = parent.weight + weight < parent.weight ? UINT64_MAX : parent.weight + weight;
   return false;
 }
@@ -114,7 +118,7 @@ Expected<bool> DocumentBuilder::Add(const yaml_event_t& ev) {
                     : ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
       auto anchor = Str(seq ? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor);
       n.anchored_ = !anchor.empty();
-      stack_.push_back(Open{&n, std::string(anchor), 1});
+      stack_.push_back(Open{&n, std::string(anchor), 1, children_.size()});
       return false;
     }
     case YAML_SEQUENCE_END_EVENT:
@@ -122,6 +126,8 @@ Expected<bool> DocumentBuilder::Add(const yaml_event_t& ev) {
       Open done = std::move(stack_.back());
       stack_.pop_back();
       done.node->end_ = ToMark(ev.end_mark);
+      done.node->items_.assign(children_.begin() + static_cast<std::ptrdiff_t>(done.first_child), children_.end());
+      children_.resize(done.first_child);
       return Attach(done.node, done.weight, done.anchor.empty() ? nullptr : done.anchor.c_str());
     }
     case YAML_ALIAS_EVENT: {
