@@ -39,12 +39,19 @@ run() {
 echo "aegis lint benchmark ($(nproc) cores; median of runs, peak RSS)"
 printf 'corpus: 10k = %s MB, 1k = %s MB\n' "$(du -m "$work/c10k.yaml" | cut -f1)" "$(du -m "$work/c1k.yaml" | cut -f1)"
 run "10,000 Deployments (all cores)" 5 "$work/c10k.yaml"
+for f in json sarif junit github; do
+  run "10,000 Deployments (-f $f)" 3 -f "$f" -o "$work/report.$f" "$work/c10k.yaml"
+done
 run "10,000 Deployments (-j 1)" 3 -j 1 "$work/c10k.yaml"
 run "1,000 Deployments" 5 "$work/c1k.yaml"
 IN="$work/c10k.yaml" run "10,000 Deployments via stdin" 3 -
-# render: same corpus, edits computed per document, result re-parsed and re-linted.
+# render: same corpus, edits computed per document, result re-parsed and re-linted. The
+# corpus's verifiers run another registry's image: --image (one the built-in policy allows)
+# updates them; without it render refuses every object and nothing would be measured.
 render_run() {
-  /usr/bin/time -f "%e %M" -o "$work/t" "$aegis" render --artifact s3://m/model.tgz "$@" >"$work/out.yaml" 2>/dev/null || true
+  /usr/bin/time -f "%e %M" -o "$work/t" "$aegis" render --artifact s3://m/model.tgz \
+    --image "localhost/aegis/verify-and-fetch@sha256:$(printf '4f1c%.0s' {1..16})" "$@" >"$work/out.yaml" 2>/dev/null ||
+    { echo "render $* failed: not measured" >&2; return 0; }
   read -r w m < <(tail -1 "$work/t")
   printf '%-34s %8s s %8s MB\n' "render ${*##*/}" "$w" "$(awk -v k="$m" 'BEGIN {printf "%.1f", k / 1024}')"
 }
@@ -65,7 +72,7 @@ else
   end=$(date +%s%N)
   printf '%-34s %8s ms (mean of 100, incl. fork+exec)\n' "one small file" "$(awk -v n=$((end - start)) 'BEGIN {printf "%.2f", n / 100 / 1e6}')"
 fi
-echo "goals (lint): 10k corpus <= 0.8 s and <= 100 MB; one small file <= 0.010 s"
+echo "goals (lint, issue 18): 10k corpus <= 0.4 s and <= 64 MB in every format; render <= 0.6 s; one small file <= 5 ms"
 
 # Hostile inputs (issue 20): each must end quickly with a bounded peak and, where a limit
 # is hit, a clear error naming the input. Exit codes are shown: 0 read, 2 refused.

@@ -23,6 +23,7 @@ namespace aegis::verifier {
 namespace {
 
 constexpr uint64_t kToEnd = 0;  // a span open at its end
+constexpr uint64_t kMaxObjectBytes = uint64_t{1} << 46;  // 64 TiB: no model is larger
 
 bool WriteAt(int fd, std::string_view data, uint64_t offset) {
   while (!data.empty()) {
@@ -265,8 +266,9 @@ Status FetchRemainingParts(const std::string& url, const std::string& out_path, 
   for (auto& w : workers) w.join();
   result.attempts += attempts;
   result.parts = static_cast<int>(n);
+  if (!hashed) return hashed;  // a local read error stopped the workers: it is the cause
   if (failure) return *failure;
-  return hashed;
+  return Ok{};
 }
 
 }  // namespace
@@ -300,6 +302,9 @@ Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path,
     uint64_t total = first.whole || first.total == 0 ? first.received : first.total;
     if (o.max_bytes > 0 && total > o.max_bytes) {
       return fail(Error{ErrorKind::kLimit, url, {}, fmt::format("larger than the limit of {} bytes", o.max_bytes)});
+    }
+    if (total > kMaxObjectBytes) {  // a server's claim, before anything is sized by it
+      return fail(Error{ErrorKind::kLimit, url, {}, fmt::format("the server claims {} bytes, more than {} bytes", total, kMaxObjectBytes)});
     }
     std::vector<char> buffer(1 << 20);
     Status rest = total == first.received ? HashRange(fd, 0, total, buffer, hasher, out_path)

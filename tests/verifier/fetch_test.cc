@@ -266,6 +266,18 @@ TEST_F(FetchTest, InPartsAWrongContentRangeIsRefused) {
   EXPECT_NE(r.error().message.find("unexpected Content-Range"), std::string::npos) << r.error().message;
 }
 
+TEST_F(FetchTest, InPartsAnAbsurdClaimedSizeIsRefusedBeforeAnythingIsSizedByIt) {
+  HttpServer s([](const HttpRequest&, HttpConnection& c) {
+    c.Respond(206, kBody.substr(0, 16384), {"Content-Range: bytes 0-16383/18446744073709551614"});
+  });
+  auto r = Fetch(s.Url("/m"), Out(), InParts(Options()));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kLimit);
+  EXPECT_NE(r.error().message.find("the server claims 18446744073709551614 bytes"), std::string::npos) << r.error().message;
+  EXPECT_EQ(s.requests(), 1);
+  EXPECT_FALSE(fs::exists(Out()));
+}
+
 TEST_F(FetchTest, InPartsTheSizeLimitHoldsBeforeTheRestIsFetched) {
   HttpServer s(ServeBody);
   FetchOptions o = InParts(Options());
