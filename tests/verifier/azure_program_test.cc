@@ -78,6 +78,13 @@ class AzureTest : public ProgramTest {
     return Run("--allow-insecure-http --key " + PublicKey() + " " + extra + " " + Quote(uri) + " model", env);
   }
   static inline TempDir* data_ = nullptr;
+  // The location of a blob of container "models", reached through Azurite's connection string.
+  static Expected<verifier::AzureBlobLocation> InAzurite(const std::string& blob) {
+    return verifier::ResolveAzureBlob(Uri("models", blob), [](const std::string& name) -> std::optional<std::string> {
+      if (name == "AZURE_STORAGE_CONNECTION_STRING") return azurite_->ConnectionString();
+      return std::nullopt;
+    });
+  }
   static inline Azurite* azurite_ = nullptr;
 };
 
@@ -180,10 +187,7 @@ TEST_F(AzureTest, AegisVerifyChecksTheDirectoryWithoutPlacingIt) {
 // A resumed download asks for the rest with Range, which Shared Key signs: Azurite accepts
 // the signature and answers 206 with the rest of the blob.
 TEST_F(AzureTest, ARangedRequestIsSignedWithItsRange) {
-  auto loc = verifier::ResolveAzureBlob(Uri("models", "resnet/m.tar.gz.sig"), [](const std::string& name) -> std::optional<std::string> {
-    if (name == "AZURE_STORAGE_CONNECTION_STRING") return azurite_->ConnectionString();
-    return std::nullopt;
-  });
+  auto loc = InAzurite("resnet/m.tar.gz.sig");
   ASSERT_TRUE(loc.ok()) << loc.error().message;
   verifier::AzureCredential key{verifier::AzureCredential::Kind::kSharedKey, verifier::kAzuriteKey, "test"};
   platform::HttpRequest request;
@@ -206,10 +210,7 @@ TEST_F(AzureTest, ARangedRequestIsSignedWithItsRange) {
 
 // One blob in parts: every ranged GET carries its own Shared Key signature over its Range.
 TEST_F(AzureTest, ABlobInPartsIsSignedPartByPart) {
-  auto loc = verifier::ResolveAzureBlob(Uri("models", "resnet/m.tar.gz"), [](const std::string& name) -> std::optional<std::string> {
-    if (name == "AZURE_STORAGE_CONNECTION_STRING") return azurite_->ConnectionString();
-    return std::nullopt;
-  });
+  auto loc = InAzurite("resnet/m.tar.gz");
   ASSERT_TRUE(loc.ok()) << loc.error().message;
   verifier::AzureCredential key{verifier::AzureCredential::Kind::kSharedKey, verifier::kAzuriteKey, "test"};
   verifier::FetchOptions base;
