@@ -284,12 +284,54 @@ Status Extractor::CheckSymlinks() {
 
 }  // namespace
 
+namespace {
+
+using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
+
+Expected<ExtractStats> ExtractOpened(struct archive* a, const std::string& name, uint64_t size, const std::string& staging,
+                                     const ExtractLimits& limits) {
+  Extractor x(staging, limits, size);
+  Status st = x.Run(a);
+  if (!st) {
+    std::error_code ec;
+    fs::remove_all(staging, ec);  // never leave a partial tree behind
+    Error e = st.error();
+    if (e.file.empty()) e.file = name;
+    return e;
+  }
+  return x.stats();
+}
+
+// libarchive's client: reads through an ArchiveReader, keeping its first error.
+struct StreamClient {
+  explicit StreamClient(const ArchiveReader& r) : read(&r) {}
+  const ArchiveReader* read;
+  uint64_t offset = 0;
+  std::vector<char> buffer = std::vector<char>(1 << 20);
+  std::optional<Error> failure;
+};
+
+la_ssize_t ReadStream(struct archive* a, void* data, const void** out) {
+  auto* c = static_cast<StreamClient*>(data);
+  auto got = (*c->read)(c->offset, c->buffer.data(), c->buffer.size());
+  if (!got) {
+    c->failure = got.error();
+    archive_set_error(a, EIO, "the archive could not be read");
+    return -1;
+  }
+  c->offset += *got;
+  *out = c->buffer.data();
+  return static_cast<la_ssize_t>(*got);
+}
+
+}  // namespace
+
 Expected<ExtractStats> ExtractArchive(const std::string& archive, const std::string& staging,
                                       const ExtractLimits& limits) {
   std::error_code ec;
   uint64_t size = fs::file_size(archive, ec);
   if (ec) return Error{ErrorKind::kIo, archive, {}, "cannot read the archive: " + ec.message()};
-  std::unique_ptr<struct archive, int (*)(struct archive*)> a(archive_read_new(), archive_read_free);
+  ArchivePtr a(archive_read_new(), archive_read_free);
   archive_read_support_format_tar(a.get());
   archive_read_support_format_zip(a.get());
   archive_read_support_filter_gzip(a.get());
@@ -298,15 +340,24 @@ Expected<ExtractStats> ExtractArchive(const std::string& archive, const std::str
     const char* msg = archive_error_string(a.get());
     return Error{VerifyError::kArchive, archive, {}, fmt::format("not a tar, tar.gz, tar.zst or zip archive: {}", msg ? msg : "?")};
   }
-  Extractor x(staging, limits, size);
-  Status st = x.Run(a.get());
-  if (!st) {
-    fs::remove_all(staging, ec);  // never leave a partial tree behind
-    Error e = st.error();
-    if (e.file.empty()) e.file = archive;
-    return e;
+  return ExtractOpened(a.get(), archive, size, staging, limits);
+}
+
+Expected<ExtractStats> ExtractTarStream(const std::string& name, uint64_t size, const ArchiveReader& read,
+                                        const std::string& staging, const ExtractLimits& limits) {
+  ArchivePtr a(archive_read_new(), archive_read_free);
+  archive_read_support_format_tar(a.get());
+  archive_read_support_filter_gzip(a.get());
+  archive_read_support_filter_zstd(a.get());
+  StreamClient client(read);
+  if (archive_read_open(a.get(), &client, nullptr, ReadStream, nullptr) != ARCHIVE_OK) {
+    if (client.failure) return *client.failure;
+    const char* msg = archive_error_string(a.get());
+    return Error{VerifyError::kArchive, name, {}, fmt::format("not a tar, tar.gz or tar.zst archive: {}", msg ? msg : "?")};
   }
-  return x.stats();
+  auto x = ExtractOpened(a.get(), name, size, staging, limits);
+  if (!x && client.failure) return *client.failure;  // the download failed, not the archive
+  return x;
 }
 
 }  // namespace aegis::verifier

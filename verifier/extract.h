@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "util/expected.h"
@@ -33,5 +34,16 @@ struct ExtractStats {
 // kArchive for the archive's fault, kIo for ours) `staging` no longer exists.
 Expected<ExtractStats> ExtractArchive(const std::string& archive, const std::string& staging,
                                       const ExtractLimits& limits = {});
+
+// Up to `n` bytes of the archive at `offset` into `buf`: the count, 0 at its end, or an
+// error (which ends the extraction with it).
+using ArchiveReader = std::function<Expected<size_t>(uint64_t offset, char* buf, size_t n)>;
+
+// The same from a reader, in one pass from the start (an archive still being downloaded):
+// tar, tar.gz and tar.zst only, as a zip's directory is at its end. `size` is the archive's
+// (for the compression ratio limit); `name` names it in errors. A reader's error is returned
+// as it is; on any error `staging` no longer exists.
+Expected<ExtractStats> ExtractTarStream(const std::string& name, uint64_t size, const ArchiveReader& read,
+                                        const std::string& staging, const ExtractLimits& limits = {});
 
 }  // namespace aegis::verifier

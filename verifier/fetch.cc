@@ -262,6 +262,7 @@ Status FetchRemainingParts(const std::string& url, const std::string& out_path, 
     }
     hashed = HashRange(fd, i * part, std::min(total, (i + 1) * part), buffer, hasher, out_path);
     if (!hashed) stop = true;
+    else if (o.on_final) o.on_final(total, std::min(total, (i + 1) * part));
   }
   for (auto& w : workers) w.join();
   result.attempts += attempts;
@@ -318,6 +319,7 @@ Expected<FetchResult> Fetch(const std::string& url, const std::string& out_path,
     return Error{ErrorKind::kIo, out_path, {}, "cannot write the download"};
   }
   result.digests = hasher.Final();
+  if (o.on_final) o.on_final(result.bytes, result.bytes);
   return result;
 }
 

@@ -41,6 +41,10 @@ struct FetchOptions {
   // with the whole object (200), fetched as one stream.
   int parts = 1;
   uint64_t part_bytes = 8 << 20;
+  // Told (from the fetching thread) each time more of the file's prefix is final: hashed in
+  // order and never written again; `total` is the object's size. In parts as they complete
+  // in order, else once at the end. A reader may follow it (GrowingFile).
+  std::function<void(uint64_t total, uint64_t final_bytes)> on_final;
   DigestSet digests;                          // which digests to compute on the way
   uint64_t max_bytes = 0;                     // a larger body fails with kLimit; 0: no limit
   // Waits between attempts; tests replace it to avoid sleeping.

@@ -13,6 +13,7 @@
 
 #include "util/file_io.h"
 #include "verifier/extract.h"
+#include "verifier/extract_while_fetching.h"
 #include "verifier/keys.h"
 #include "verifier/listing.h"
 #include "verifier/trust.h"
@@ -37,13 +38,15 @@ bool IsHex64(std::string& s) {
   return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
-bool LooksLikeArchive(const std::string& name) {
-  for (const char* ext : {".tar", ".tar.gz", ".tgz", ".tar.zst", ".tzst", ".zip"}) {
-    std::string e(ext);
+bool EndsWithAny(const std::string& name, std::initializer_list<std::string_view> suffixes) {
+  for (std::string_view e : suffixes) {
     if (name.size() > e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0) return true;
   }
   return false;
 }
+
+bool LooksLikeTar(const std::string& name) { return EndsWithAny(name, {".tar", ".tar.gz", ".tgz", ".tar.zst", ".tzst"}); }
+bool LooksLikeArchive(const std::string& name) { return LooksLikeTar(name) || EndsWithAny(name, {".zip"}); }
 
 // Concurrent downloads (a model directory's objects, or one artifact's parts): --parallel,
 // else four per core (4–16): downloads wait on the network far more than on the CPU, and an
@@ -138,8 +141,9 @@ struct Fetched {
 // The artifact into `artifact`; or a model directory into `tree`: a mounted volume (KServe's
 // pvc://, copied), a prefix (s3://b/p/, gs://b/p/), or — as KServe reads a storageUri — an
 // s3:// or gs:// name with no object of its own but objects under it.
+// `extracting`: a tar extracted while it downloads (into `tree`), or null.
 Expected<Fetched> FetchArtifact(const Options& o, Sources& sources, DigestSet digests, const std::string& artifact,
-                                const std::string& tree, Logger& log) {
+                                const std::string& tree, ExtractWhileFetching* extracting, Logger& log) {
   auto t0 = std::chrono::steady_clock::now();
   Fetched out;
   std::error_code ec;
@@ -158,7 +162,8 @@ Expected<Fetched> FetchArtifact(const Options& o, Sources& sources, DigestSet di
     return out;
   }
   if (!IsTreeUri(o.artifact)) {
-    auto got = sources.Get(o.artifact, artifact, digests);
+    auto got = sources.Get(o.artifact, artifact, digests, 0, extracting ? extracting->Progress() : nullptr);
+    if (!got && extracting) extracting->Abandon();  // before `tree` may become a directory's
     if (got) {
       log.Info("artifact fetched", {{"uri", DisplayUri(o.artifact)}, {"bytes", got->bytes}, {"sha256", Hex(got->digests.sha256)},
                                     {"attempts", got->attempts}, {"resumed", got->resumed}, {"parts", got->parts},
@@ -227,7 +232,17 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   // 2. The artifact, streamed to the work area while hashed; or a model directory.
   std::string artifact = ws.Path("artifact");
   std::string tree = ws.Path("tree");
-  auto fetched = FetchArtifact(o, sources, NeededDigests(*trust), artifact, tree, log);
+  // A tar verified over its extracted tree (format D: model.sig inside, or a detached
+  // model-signing bundle) is extracted while it downloads; formats A–C are verified over
+  // the archive's bytes before it is parsed.
+  bool archive_named = o.artifact_type == ArtifactType::kArchive ||
+                       (o.artifact_type == ArtifactType::kAuto && LooksLikeArchive(BaseName(o.artifact)));
+  std::optional<ExtractWhileFetching> extracting;
+  if (archive_named && LooksLikeTar(BaseName(o.artifact)) && !IsTreeUri(o.artifact) && LocalPathOf(o.artifact).empty() &&
+      (!*sig || (*sig)->file.format == SignatureFile::Format::kModelSigning)) {
+    extracting.emplace(DisplayUri(o.artifact), artifact, tree, o.limits);
+  }
+  auto fetched = FetchArtifact(o, sources, NeededDigests(*trust), artifact, tree, extracting ? &*extracting : nullptr, log);
   source_log.Update(sources, log);
   if (!fetched) return fetched.error();
   const std::optional<TreeResult>& fetched_tree = fetched->tree;
@@ -275,12 +290,11 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   }
 
   // 4. Extract (or place the single file) into staging; a model directory is there already.
-  bool archive = !fetched_tree && (o.artifact_type == ArtifactType::kArchive ||
-                                   (o.artifact_type == ArtifactType::kAuto && LooksLikeArchive(BaseName(o.artifact))));
+  bool archive = !fetched_tree && archive_named;
   std::string single;  // the single file's path, when not an archive
   auto t2 = std::chrono::steady_clock::now();
   if (archive) {
-    auto x = ExtractArchive(artifact, tree, o.limits);
+    auto x = extracting ? extracting->Finish(got->bytes) : ExtractArchive(artifact, tree, o.limits);
     if (!x) {
       Error e = x.error();
       e.file = DisplayUri(o.artifact);
@@ -288,7 +302,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     }
     std::error_code ec;
     fs::remove(artifact, ec);
-    log.Info("extracted", {{"entries", x->entries}, {"bytes", x->bytes},
+    log.Info("extracted", {{"entries", x->entries}, {"bytes", x->bytes}, {"while_fetching", extracting.has_value()},
                            {"seconds", Seconds(std::chrono::steady_clock::now() - t2)}});
   } else if (!fetched_tree) {
     std::error_code ec;

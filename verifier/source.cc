@@ -121,11 +121,13 @@ Expected<FetchResult> CopyLocal(const std::string& path, const std::string& out_
   return r;
 }
 
-Expected<FetchResult> Sources::Get(const std::string& uri, const std::string& out_path, DigestSet digests, uint64_t max_bytes) {
+Expected<FetchResult> Sources::Get(const std::string& uri, const std::string& out_path, DigestSet digests, uint64_t max_bytes,
+                                   std::function<void(uint64_t, uint64_t)> on_final) {
   auto scheme = SchemeOf(uri, allow_http_);
   if (!scheme) return scheme.error();
   FetchOptions o = options_;
   o.digests = digests;
+  o.on_final = std::move(on_final);
   o.max_bytes = max_bytes;
   if (max_bytes > 0) o.parts = 1;  // a bounded object (a signature, a listed file of a directory): one request
   Expected<FetchResult> r = Error{};

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <functional>
 #include <set>
 #include <string>
 
@@ -60,8 +61,9 @@ class Sources {
 
   // Downloads `uri` into `out_path` (created or replaced). kNotFound when it does not
   // exist, kLimit beyond `max_bytes` (0: no limit); errors name DisplayUri(uri) only.
+  // `on_final`: FetchOptions::on_final (how much of the file is final, as it completes).
   Expected<FetchResult> Get(const std::string& uri, const std::string& out_path, DigestSet digests,
-                            uint64_t max_bytes = 0);
+                            uint64_t max_bytes = 0, std::function<void(uint64_t, uint64_t)> on_final = {});
 
   // A model directory: every object under `prefix_uri` (IsTreeUri) into
   // `dir` (created), each at its name relative to the prefix, `parallel` at a time. Folder

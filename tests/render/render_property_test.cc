@@ -23,6 +23,7 @@
 #include "render/renderer.h"
 #include "support/test_support.h"
 #include "util/file_io.h"
+#include "yaml/parallel.h"
 #include "yaml/reader.h"
 #include "yaml/to_json.h"
 
@@ -221,6 +222,54 @@ TEST(RenderProperty, MutatedInputsRenderToTheSameObjectsPlusTheInjection) {
             << " refused for an anchor on an ancestor\n";
   EXPECT_GT(rendered, 100u);
   EXPECT_GT(refused_for_anchor, 10u);
+}
+
+
+// Inputs over 1 MiB are rendered in chunks on several threads: the result must be that of one
+// pass, for every file render is tested with (those it refuses too), and with a syntax error
+// in the middle (the stream ends there, as a sequential parse would stop).
+TEST(RenderProperty, ChunksOnThreadsGiveTheResultOfOnePass) {
+  auto loaded = LoadConstraints(testing::SourcePath("tests/corpus/defaults/constraint.yaml"));
+  ASSERT_TRUE(loaded.ok());
+  RenderSettings s;
+  s.artifact = "s3://models/resnet/model.tar.gz";
+  s.secret_name = loaded->constraints.front().parameters.secret_name;
+  std::string renders, refuses;  // the files that render alone, and those refused
+  for (const auto& file : Inputs()) {
+    std::string text = testing::ReadFile(file);
+    if (file.ends_with(".json") || text.starts_with("%")) continue;  // not split: nothing to compare
+    (RenderText(file, text, s, loaded->constraints, 1).failed ? refuses : renders) += "\n---\n" + text;
+  }
+  ASSERT_FALSE(renders.empty());
+  ASSERT_FALSE(refuses.empty());
+  auto big = [](const std::string& unit) {
+    std::string out;
+    while (out.size() < (size_t{3} << 20)) out += unit;
+    return out;
+  };
+  std::string good = big(renders);
+  std::string mixed = big(renders + refuses);
+  std::string broken = good.substr(0, good.size() / 3) + "\n---\nkind: [\n" + good;
+  auto describe = [](const RenderedFile& r) {
+    std::string out = fmt::format("failed={} edits={} images={}\n", r.failed, r.edits.size(), r.verifier_images.size());
+    for (const auto& d : r.diagnostics) out += d.where.Describe() + "\n";
+    return out;
+  };
+  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{{"renderable", good}, {"mixed", mixed}, {"broken", broken}}) {
+    ASSERT_GT(yaml::SplitForThreads(text, 4).size(), 1u) << name << ": not split, nothing compared";
+    RenderedFile one = RenderText("in.yaml", text, s, loaded->constraints, 1);
+    RenderedFile four = RenderText("in.yaml", text, s, loaded->constraints, 4);
+    EXPECT_EQ(describe(four), describe(one)) << name;
+    EXPECT_TRUE(four.rendered == one.rendered) << name << ": the rendered text differs";
+    EXPECT_EQ(four.verifier_images, one.verifier_images) << name;
+  }
+  RenderedFile good_one = RenderText("in.yaml", good, s, loaded->constraints, 4);
+  EXPECT_FALSE(good_one.failed);
+  EXPECT_NE(good_one.rendered, good);
+  EXPECT_TRUE(RenderText("in.yaml", mixed, s, loaded->constraints, 4).failed);
+  RenderedFile broken_four = RenderText("in.yaml", broken, s, loaded->constraints, 4);
+  ASSERT_TRUE(broken_four.failed);
+  EXPECT_NE(broken_four.diagnostics.back().where.message.find("flow"), std::string::npos) << describe(broken_four);
 }
 
 }  // namespace

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <set>
-#include <exception>
-#include <new>
 #include <thread>
 
 #include <fmt/format.h>
@@ -11,13 +9,12 @@
 #include "manifest/pod_spec.h"
 #include "policy/rules.h"
 #include "yaml/reader.h"
-#include "yaml/split.h"
+#include "yaml/parallel.h"
 #include "policy/policy_error.h"
 
 namespace aegis {
 namespace {
 
-constexpr size_t kParallelThreshold = 1 << 20;  // below 1 MiB a thread costs more than it saves
 // Skipped documents listed one by one per input; the rest are counted in one note, so a
 // hostile stream of millions of non-objects costs a counter, not a note each.
 constexpr size_t kMaxSkipNotes = 20;
@@ -51,39 +48,21 @@ void Linter::AddDiagnostic(Diagnostic d) { result_.diagnostics.push_back(std::mo
 void Linter::LintText(const std::string& file, std::string_view text) {
   ++result_.files;
   result_.inputs.push_back(file);
-  size_t parts = text.size() < kParallelThreshold ? 1 : options_.threads;
-  std::vector<yaml::Chunk> chunks = yaml::SplitAtDocuments(text, parts);
+  std::vector<yaml::Chunk> chunks = yaml::SplitForThreads(text, options_.threads);
   std::vector<Partial> partials(chunks.size());
-  // A worker's exception (bad_alloc on a hostile input) must not terminate the process: it
-  // is captured and becomes this input's error, and the stream stops there.
-  std::vector<std::exception_ptr> thrown(chunks.size());
-  auto run = [&](size_t i) {
-    try {
-      LintChunk(file, chunks[i].text, chunks[i].first_line, 0, partials[i]);
-    } catch (...) {
-      thrown[i] = std::current_exception();
-    }
-  };
-  std::vector<std::thread> workers;
-  for (size_t i = 1; i < chunks.size(); ++i) workers.emplace_back(run, i);
-  run(0);
-  for (auto& w : workers) w.join();
+  // A worker's exception (bad_alloc on a hostile input) becomes this input's error, and the
+  // stream stops there.
+  std::vector<std::exception_ptr> thrown = yaml::RunEach(chunks.size(), [&](size_t i) {
+    LintChunk(file, chunks[i].text, chunks[i].first_line, 0, partials[i]);
+  });
   // Merge in order; a syntax error (or a captured exception) ends the stream, as a
   // sequential parse would.
   size_t doc_base = 0, listed = 0, unlisted = 0;
   for (size_t i = 0; i < partials.size(); ++i) {
     Partial& p = partials[i];
     if (thrown[i]) {
-      std::string what = "unknown error";
-      try {
-        std::rethrow_exception(thrown[i]);
-      } catch (const std::bad_alloc&) {
-        what = "out of memory";
-      } catch (const std::exception& e) {
-        what = e.what();
-      } catch (...) {
-      }
-      p.diagnostics.push_back({Diagnostic::Level::kError, Error{ErrorKind::kLimit, file, {}, "cannot lint this input: " + what}});
+      p.diagnostics.push_back({Diagnostic::Level::kError,
+                               Error{ErrorKind::kLimit, file, {}, "cannot lint this input: " + yaml::Describe(thrown[i])}});
       p.failed = true;
     }
     // Notes about skipped documents carry chunk-local document numbers: rebase them, and

@@ -23,7 +23,9 @@ struct RenderedFile {
   bool failed = false;
 };
 
+// Large inputs are split at document markers and rendered on `threads` threads (0: one per
+// core), as lint parses them; the result is the same as one sequential pass.
 RenderedFile RenderText(const std::string& file, std::string text, const RenderSettings& settings,
-                        const std::vector<Constraint>& constraints);
+                        const std::vector<Constraint>& constraints, size_t threads = 0);
 
 }  // namespace aegis::render

@@ -79,7 +79,9 @@ class Node {
 // One YAML document: owns its nodes.
 class Document {
  public:
-  // Move-only: nodes point at each other, so a copy would dangle.
+  // Move-only: nodes point at each other, so a copy would dangle. Reading the next document
+  // into the same Document reuses its nodes' storage (strings, item lists): a stream of
+  // similar documents allocates little after its first.
   Document() = default;
   Document(const Document&) = delete;
   Document& operator=(const Document&) = delete;
@@ -92,7 +94,8 @@ class Document {
 
  private:
   friend class DocumentBuilder;
-  std::deque<Node> nodes_;
+  std::deque<Node> nodes_;  // nodes_[0…used_) are this document's; the rest are spare
+  size_t used_ = 0;
   const Node* root_ = nullptr;
   size_t index_ = 0;
 };

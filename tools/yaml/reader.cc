@@ -11,32 +11,59 @@
 
 namespace aegis::yaml {
 
+// A collection being built: its node, anchor, weight (nodes it stands for, aliases
+// expanded) and where its children start in the builder's child list.
+struct OpenCollection {
+  Node* node;
+  std::string anchor;
+  uint64_t weight;
+  size_t first_child;  // its children so far are children[first_child…]
+};
+
+// The builder's working lists, kept by the reader from one document to the next.
+struct BuilderLists {
+  std::vector<OpenCollection> stack;
+  // The children of every open collection, innermost last: each collection's items are
+  // copied out once, at its end.
+  std::vector<const Node*> children;
+};
+
 // Builds a Document from parser events. Friend of Node/Document.
 class DocumentBuilder {
  public:
   DocumentBuilder(const std::string& file, const ReaderLimits& limits, uint32_t first_line, Document& doc,
-                  size_t index)
-      : file_(file), limits_(limits), first_line_(first_line), doc_(doc) {
+                  size_t index, BuilderLists& lists)
+      : file_(file), limits_(limits), first_line_(first_line), doc_(doc), stack_(lists.stack), children_(lists.children) {
     doc_.index_ = index;
+    stack_.clear();
+    children_.clear();
+  }
+
+  // Empties a document; its nodes become spares for the next one read into it.
+  static void Clear(Document& doc) {
+    doc.used_ = 0;
+    doc.root_ = nullptr;
   }
 
   // Consumes one event (after DOCUMENT_START). Returns true when the document is complete.
   Expected<bool> Add(const yaml_event_t& ev);
 
  private:
-  struct Open {
-    Node* node;
-    std::string anchor;
-    uint64_t weight;
-    size_t first_child;  // its children so far are children_[first_child…]
-  };
-
   Mark ToMark(const yaml_mark_t& m) const {
     return Mark{static_cast<uint32_t>(m.line + 1) + first_line_, static_cast<uint32_t>(m.column + 1)};
   }
+  // A fresh node: a spare one of an earlier document (its string and list keep their
+  // capacity), else a new one.
   Node& NewNode(const yaml_mark_t& m) {
-    Node& n = doc_.nodes_.emplace_back();
+    Node& n = doc_.used_ < doc_.nodes_.size() ? doc_.nodes_[doc_.used_] : doc_.nodes_.emplace_back();
+    ++doc_.used_;
+    n.type_ = NodeType::kNull;
+    n.style_ = ScalarStyle::kPlain;
+    n.explicit_string_ = n.flow_ = n.anchored_ = false;
     n.mark_ = ToMark(m);
+    n.end_ = Mark{};
+    n.value_.clear();
+    n.items_.clear();
     return n;
   }
   Error Fail(const yaml_mark_t& m, std::string msg) const { return Error{ErrorKind::kLimit, file_, ToMark(m), std::move(msg)}; }
@@ -46,10 +73,8 @@ class DocumentBuilder {
   const ReaderLimits& limits_;
   uint32_t first_line_;
   Document& doc_;
-  std::vector<Open> stack_;
-  // The children of every open collection, innermost last: each collection's items are
-  // copied out once, at its end, in one allocation of the exact size.
-  std::vector<const Node*> children_;
+  std::vector<OpenCollection>& stack_;
+  std::vector<const Node*>& children_;
   std::unordered_map<std::string, std::pair<const Node*, uint64_t>> anchors_;
   uint64_t expanded_ = 0;
 };
@@ -85,7 +110,7 @@ Expected<bool> DocumentBuilder::Attach(const Node* n, uint64_t weight, const cha
     doc_.root_ = n;
     return true;
   }
-  Open& parent = stack_.back();
+  OpenCollection& parent = stack_.back();
   children_.push_back(n);
   parent.weight = parent.weight + weight < parent.weight ? UINT64_MAX : parent.weight + weight;
   return false;
@@ -118,12 +143,12 @@ Expected<bool> DocumentBuilder::Add(const yaml_event_t& ev) {
                     : ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
       auto anchor = Str(seq ? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor);
       n.anchored_ = !anchor.empty();
-      stack_.push_back(Open{&n, std::string(anchor), 1, children_.size()});
+      stack_.push_back(OpenCollection{&n, std::string(anchor), 1, children_.size()});
       return false;
     }
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT: {
-      Open done = std::move(stack_.back());
+      OpenCollection done = std::move(stack_.back());
       stack_.pop_back();
       done.node->end_ = ToMark(ev.end_mark);
       done.node->items_.assign(children_.begin() + static_cast<std::ptrdiff_t>(done.first_child), children_.end());
@@ -138,7 +163,7 @@ Expected<bool> DocumentBuilder::Add(const yaml_event_t& ev) {
       }
       uint64_t w = it->second.second;
       expanded_ = expanded_ + w < expanded_ ? UINT64_MAX : expanded_ + w;
-      uint64_t allowed = std::max<uint64_t>(limits_.min_alias_expansion, limits_.alias_ratio * doc_.nodes_.size());
+      uint64_t allowed = std::max<uint64_t>(limits_.min_alias_expansion, limits_.alias_ratio * doc_.used_);
       if (expanded_ > allowed) {
         return Fail(ev.start_mark, "excessive aliasing: aliases expand to too many nodes (alias bomb?)");
       }
@@ -157,6 +182,7 @@ struct StreamReader::Impl {
   yaml_parser_t parser{};
   bool finished = false;
   size_t next_index = 0;
+  BuilderLists lists;
 
   Error ParserError() const {
     Error e{ErrorKind::kSyntax, file, {}, {}};
@@ -204,7 +230,7 @@ StreamReader::~StreamReader() { yaml_parser_delete(&impl_->parser); }
 
 Expected<bool> StreamReader::Next(Document& doc) {
   if (impl_->finished) return false;
-  doc = Document();
+  DocumentBuilder::Clear(doc);
   std::optional<DocumentBuilder> builder;
   for (;;) {
     yaml_event_t ev;
@@ -221,7 +247,7 @@ Expected<bool> StreamReader::Next(Document& doc) {
         impl_->finished = true;
         return false;
       case YAML_DOCUMENT_START_EVENT:
-        builder.emplace(impl_->file, impl_->limits, impl_->first_line, doc, impl_->next_index++);
+        builder.emplace(impl_->file, impl_->limits, impl_->first_line, doc, impl_->next_index++, impl_->lists);
         break;
       case YAML_DOCUMENT_END_EVENT:
         return true;
