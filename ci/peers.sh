@@ -59,6 +59,39 @@ PY
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
   echo "ci/peers.sh: $name $version built in $((SECONDS - started)) s"
 }
+# kube_tools VERSION: kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and kubectl
+# from k8s.io/kubernetes at VERSION, in one `go build` (their shared packages compile once).
+# The module's go.mod points its staging modules (k8s.io/api, client-go, …) into its own tree;
+# here each is replaced by the same module from the proxy at the matching v0.<minor>.<patch>.
+kube_tools() {
+  local version=$1 dir="$cache/kubernetes-$1"
+  [ -x "$dir/bin/kubelet" ] && [ -x "$dir/bin/kubectl" ] && return 0
+  local started=$SECONDS staging=v0.${1#v1.}
+  echo "ci/peers.sh: go build k8s.io/kubernetes@$version (staging modules at $staging)"
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/bin" "$dir.tmp/src"
+  local gomod
+  gomod=$(go mod download -json "k8s.io/kubernetes@$version" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')
+  (
+    cd "$dir.tmp/src"
+    go mod init aegis-kube-build >/dev/null 2>&1
+    go mod edit -require="k8s.io/kubernetes@$version"
+    sed -n 's|^\s*\(k8s.io/[a-z0-9-]*\) => \./staging/src/.*$|replace \1 => \1 '"$staging"'|p' "$gomod" >>go.mod
+    grep -q "^replace k8s.io/api " go.mod || { echo "ci/peers.sh: no staging replaces found in $gomod" >&2; exit 1; }
+    go get "k8s.io/kubernetes/cmd/kubelet@$version" >/dev/null 2>&1 || true
+    # The version the release's own build stamps in (nodes and `kubectl version` report it).
+    local minor=${version#v1.}
+    minor=${minor%%.*}
+    local stamp="" pkg
+    for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      stamp+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+    done
+    CGO_ENABLED=0 go build -trimpath -ldflags="-s$stamp" -o "$dir.tmp/bin/" k8s.io/kubernetes/cmd/kube-apiserver \
+      k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler \
+      k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl
+  )
+  rm -rf "$dir.tmp/src" "$dir" && mv "$dir.tmp" "$dir"
+  echo "ci/peers.sh: kubernetes $version built in $((SECONDS - started)) s"
+}
 # py_tool NAME VERSION PIP_SPEC…: a venv with the pinned packages (rebuilt when the pins change).
 py_tool() {
   local name=$1 version=$2 dir="$cache/$1-$2"; shift 2
@@ -100,6 +133,14 @@ go_tool cosign "$COSIGN_V3" github.com/sigstore/cosign/v3/cmd/cosign github.com/
 go_tool fake-gcs-server "$FAKE_GCS_SERVER" github.com/fsouza/fake-gcs-server
 go_tool registry "$DISTRIBUTION" github.com/distribution/distribution/v3/cmd/registry github.com/distribution/distribution/v3
 go_tool oras "$ORAS" oras.land/oras/cmd/oras oras.land/oras
+go_tool gatekeeper "$GATEKEEPER" github.com/open-policy-agent/gatekeeper/v3
+# Gatekeeper's release manifest from the same module, next to its manager (tests/cluster applies it).
+if [ ! -f "$cache/gatekeeper-$GATEKEEPER/deploy/gatekeeper.yaml" ]; then
+  gk_dir=$(go mod download -json "github.com/open-policy-agent/gatekeeper/v3@$GATEKEEPER" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  mkdir -p "$cache/gatekeeper-$GATEKEEPER/deploy"
+  cp "$gk_dir/deploy/gatekeeper.yaml" "$cache/gatekeeper-$GATEKEEPER/deploy/gatekeeper.yaml"
+fi
+kube_tools "$KUBERNETES"
 py_status=0
 wait "$py_pid" || py_status=$?
 cat "$py_log"

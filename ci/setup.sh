@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Aegis needs to build and test on a fresh Debian 12 machine.
 # Idempotent: apt is only touched when a package is missing. Run as root.
-# `ci/setup.sh --peers` also installs the real peers the interop tests run (ci/peers.sh:
-# OPA, gator, cosign, model_signing, OpenBao, kubernetes-validate; cached per version).
+# `ci/setup.sh --peers` also installs the real peers the interop and cluster tests run
+# (ci/peers.sh: OPA, gator, cosign, model_signing, OpenBao, kubernetes-validate, Kubernetes,
+# Gatekeeper; cached per version).
 set -euo pipefail
 
 packages=(
@@ -16,6 +17,9 @@ packages=(
 # The verifier image (ci/image) and its pod-like end-to-end test; installed with their
 # recommended packages (conmon, netavark, …) as podman needs them.
 container_packages=(buildah podman runc skopeo busybox-static)
+# The single-node cluster of tests/cluster (etcd, containerd, the CNI bridge; Kubernetes and
+# Gatekeeper themselves are built by ci/peers.sh).
+cluster_packages=(etcd-server containerd containernetworking-plugins iproute2)
 
 # install_missing [APT_FLAGS…] -- PACKAGES…: apt-get install only what is not installed yet.
 install_missing() {
@@ -33,6 +37,7 @@ install_missing() {
 }
 install_missing --no-install-recommends -- "${packages[@]}"
 install_missing -- "${container_packages[@]}"
+install_missing --no-install-recommends -- "${cluster_packages[@]}"
 # Node.js for the test S3 server (tests/s3: pinned @20minutes/s3rver 5.0.0) and Azurite (tests/azurite).
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "ci/setup.sh: installing nodejs npm"

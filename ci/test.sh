@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is needed, then builds and runs every test
-# twice (gcc with warnings as errors, incl. the pod-like image test with podman; then clang
+# twice (gcc with warnings as errors, incl. the pod-like image test with podman and the
+# acceptance criteria on a real single-node Kubernetes cluster with Gatekeeper; then clang
 # with AddressSanitizer + UndefinedBehaviorSanitizer), gives the libFuzzer targets a short run,
 # and builds, installs and exercises the Debian package. The interop tests run the real peers
 # (tests/interop/peers.env): here a missing peer fails them instead of skipping them.
@@ -14,8 +15,10 @@ export AEGIS_REQUIRE_PEERS=1
 
 echo "== build (warnings are errors)"
 bash ci/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DAEGIS_WERROR=ON
-echo "== tests"
+echo "== tests (including the real single-node cluster of tests/cluster, label cluster)"
 ctest --test-dir build --output-on-failure -j2
+echo "== the canary's reports from the real cluster (build/cluster-reports)"
+ls -l build/cluster-reports
 
 echo "== build with clang, ASan + UBSan and libFuzzer instrumentation (one build: the tests and the fuzzers)"
 bash ci/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \

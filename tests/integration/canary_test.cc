@@ -93,6 +93,20 @@ TEST_F(CanaryTest, EachCriterionFailsForTheRightReason) {
   EXPECT_NE(r.out.find("it does not violate the policy"), std::string::npos);
 }
 
+// A pod the policy's rules never checked has not shown it satisfies them: a positive canary
+// outside every constraint's match is a FAIL, not a vacuous PASS (tests/cluster found the
+// rules silently skipping pods once the real API server's list items came without a kind).
+TEST_F(CanaryTest, APodNoConstraintChecksIsNotJudgedCompliant) {
+  api_.AddPod(PodWithStatus("canary-positive", "positive", true, 0, true));
+  json elsewhere = Constraint();
+  elsewhere["spec"]["match"]["namespaces"] = json::array({"models-elsewhere"});
+  api_.AddConstraint(elsewhere);
+  auto r = Canary("--criteria positive --timeout 2");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("FAIL criterion 1 (positive)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the policy's rules did not check it"), std::string::npos) << r.out;
+}
+
 // The pods are judged through the policy with the cluster's constraint parameters, not by
 // names hard-coded in the canary: here the verifier must be named exactly model-verifier and
 // mount secret model-keys (a projected source counts), and a helper whose name contains

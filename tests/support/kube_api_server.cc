@@ -177,7 +177,13 @@ void KubeApiServer::Handle(const HttpRequest& req, HttpConnection& c) {
     if (query.rfind("labelSelector=", 0) == 0) selector = Unescape(query.substr(14));
     json items = json::array();
     for (const auto& [name, pod] : pods_) {
-      if (Matches(pod, selector)) items.push_back(pod);
+      if (!Matches(pod, selector)) continue;
+      // As kube-apiserver answers (seen with 1.33 in tests/cluster): the items of a built-in
+      // type's list carry no kind or apiVersion; only the list does.
+      json item = pod;
+      item.erase("kind");
+      item.erase("apiVersion");
+      items.push_back(std::move(item));
     }
     return Send(c, 200, {{"kind", "PodList"}, {"apiVersion", "v1"}, {"metadata", {{"resourceVersion", "1"}}}, {"items", items}});
   }

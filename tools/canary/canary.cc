@@ -39,7 +39,13 @@ Expected<std::vector<json>> ListPods(kube::KubeApi& api, const CanaryOptions& o,
   for (const auto& p : *items) {
     if (!p.is_object()) return Error{NetError::kNetwork, {}, {}, "the API server's PodList holds an item that is not an object"};
     std::string name = JsonStringOr(p, {"metadata", "name"});
-    if (only.empty() || std::find(only.begin(), only.end(), name) != only.end()) pods.push_back(p);
+    if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
+    // The items of a PodList carry no kind or apiVersion (the API server leaves them to the
+    // list); the policy's checks select by kind, so each pod gets them back, as kubectl does.
+    json pod = p;
+    pod["kind"] = "Pod";
+    pod["apiVersion"] = "v1";
+    pods.push_back(std::move(pod));
   }
   return pods;
 }

@@ -1,5 +1,7 @@
 #include "canary/criteria.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "lint/linter.h"
@@ -33,6 +35,10 @@ PodUnderPolicy Examine(const json& pod, const Policy& policy) {
     out.violations.push_back(fmt::format("{} {} ({})", f.rule_id, f.message, by));
   }
   for (const auto& p : policy.problems) out.violations.push_back(p);
+  // Fail closed: a pod the rules did not check (no kind, out of every constraint's kinds) has
+  // not shown that it satisfies them.
+  bool checked = std::any_of(r.objects.begin(), r.objects.end(), [](const ObjectRecord& o) { return o.status == ObjectStatus::kChecked; });
+  if (!checked) out.violations.push_back("the policy's rules did not check it (no kind, or outside every constraint's match)");
   auto docs = yaml::ReadAll("pod", text);
   if (docs && !docs->empty() && docs->front().root() != nullptr && docs->front().root()->IsMapping()) {
     const yaml::Node* spec = docs->front().root()->Get("spec");

@@ -1,0 +1,352 @@
+#!/usr/bin/env bash
+# The seed's acceptance criteria on the real cluster of up.sh (issue 17): each PROOF runs in a
+# namespace and with constraints of its own, so the proofs run side by side.
+#   tests/cluster/cluster_test.sh admission|canary|observe|lint-audit
+#   env: AEGIS_BIN (aegis), AEGIS_SOURCE_DIR, AEGIS_CLUSTER_DIR (default /tmp/aegis-cluster),
+#        AEGIS_CLUSTER_REPORTS (where the canary's JUnit/JSON reports are kept, optional)
+# A cluster that is not up is SKIPPED (exit 77) in a developer build and a failure with
+# AEGIS_REQUIRE_PEERS=1 (CI).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=env.sh
+. "$here/env.sh"
+proof=${1:?usage: cluster_test.sh admission|canary|observe|lint-audit}
+aegis=${AEGIS_BIN:?AEGIS_BIN: the aegis binary}
+
+skip() { if [ "${AEGIS_REQUIRE_PEERS:-0}" = 1 ]; then echo "FAIL: $*"; exit 1; fi; echo "SKIPPED: $*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "PASS: $*"; }
+[ -f "$cluster_dir/cluster.env" ] || skip "no cluster at $cluster_dir (bash tests/cluster/up.sh)"
+# shellcheck disable=SC1091
+. "$cluster_dir/cluster.env"
+"$here/status.sh" >/dev/null || fail "the cluster at $cluster_dir is not healthy: $("$here/status.sh")"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/aegis-cluster-$proof-XXXXXX")
+namespaces=()
+constraints=()
+cleanup() {
+  for c in "${constraints[@]}"; do kubectl delete aegissignedpod "$c" --wait=false >/dev/null 2>&1 || true; done
+  for ns in "${namespaces[@]}"; do kubectl delete namespace "$ns" --wait=false >/dev/null 2>&1 || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# eventually SECONDS WHAT COMMAND…: polls COMMAND (every 0.5 s) until it succeeds or fails the test.
+eventually() {
+  local limit=$1 what=$2
+  shift 2
+  local deadline=$((SECONDS + limit))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || fail "$what: not within ${limit} s"
+    sleep 0.5
+  done
+}
+
+# namespace NAME [LABEL=VALUE]: a fresh namespace for this proof, with the model-fetcher
+# service account the rendered pods run as.
+namespace() {
+  local ns="$1-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  kubectl create namespace "$ns" >/dev/null
+  kubectl -n "$ns" create serviceaccount model-fetcher >/dev/null
+  namespaces+=("$ns")
+  [ -z "${2:-}" ] || kubectl label namespace "$ns" "$2" >/dev/null
+  echo "$ns"
+}
+
+# The project's ConstraintTemplate (the one `aegis policy export` prints and policies/ ships),
+# admitted by the real Gatekeeper: its CRD appears and the template reports created, no errors.
+template() {
+  "$aegis" policy export --only template >"$work/template.yaml"
+  cmp -s "$work/template.yaml" "$AEGIS_SOURCE_DIR/policies/constrainttemplate.yaml" ||
+    fail "aegis policy export --only template differs from policies/constrainttemplate.yaml"
+  kubectl apply -f "$work/template.yaml" >/dev/null
+  eventually 60 "the AegisSignedPod CRD" kubectl wait --for=condition=established --timeout=1s crd/aegissignedpod.constraints.gatekeeper.sh
+  eventually 60 "the template's status.created" test "$(kubectl get constrainttemplate aegissignedpod -o 'jsonpath={.status.created}')" = true
+  local errors
+  errors=$(kubectl get constrainttemplate aegissignedpod -o 'jsonpath={.status.byPod[*].errors}')
+  [ -z "$errors" ] || fail "Gatekeeper reports errors for the template: $errors"
+}
+
+# constraint NAME ENFORCEMENT EXPORT_ARGS…: an AegisSignedPod constraint from `aegis policy
+# export`, renamed for this proof; returns once Gatekeeper enforces it.
+constraint() {
+  local name=$1 enforcement=$2
+  shift 2
+  "$aegis" policy export --only constraint --enforcement "$enforcement" "$@" >"$work/$name.yaml"
+  grep -c '^kind: AegisSignedPod' "$work/$name.yaml" | grep -qx 1 || fail "aegis policy export $*: not one constraint"
+  constraints+=("$name")
+  sed "s/^  name: aegis-.*/  name: $name/" "$work/$name.yaml" | kubectl apply -f - >/dev/null
+  eventually 60 "Gatekeeper's webhook and audit enforcing constraint $name" enforced "$name"
+}
+
+# enforced CONSTRAINT: both Gatekeeper pods (the webhook's and the audit's) report it enforced.
+enforced() {
+  kubectl get aegissignedpod "$1" -o json | python3 -c '
+import json, sys
+pods = json.load(sys.stdin).get("status", {}).get("byPod", [])
+ops = {op for p in pods if p.get("enforced") for op in p.get("operations", [])}
+sys.exit(0 if {"webhook", "audit"} <= ops else 1)'
+}
+
+# models NAMESPACE: what an adopter does on the first day (README's quick start), for NAMESPACE:
+# `aegis init` (keys, the constraint scoped to the namespace in deny mode and requiring the
+# verifier image by digest, the key's Secret), a
+# model signed with `aegis sign` and uploaded to the cluster's S3 server next to its bundle, and
+# the same bundle next to a tampered copy; the S3 credentials as a Secret for --env-from-secret.
+# Sets init_dir, artifact, tampered.
+models() {
+  local ns=$1 prefix
+  prefix="$proof-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  init_dir=$work/aegis
+  "$aegis" init --scope namespaces --namespaces "$ns" --secret-manifests --enforcement deny --require-digest "$init_dir" >/dev/null
+  kubectl apply -f "$init_dir/secret-$ns.yaml" >/dev/null
+  mkdir -p "$work/model/resnet/1"
+  head -c 262144 /dev/urandom >"$work/model/resnet/1/model.onnx"
+  printf 'name: "resnet"\nplatform: "onnxruntime_onnx"\n' >"$work/model/resnet/config.pbtxt"
+  tar -C "$work/model" -czf "$work/model.tar.gz" .
+  "$aegis" sign "$work/model.tar.gz" --key "$init_dir/signing-key.pem" >/dev/null 2>&1 || fail "aegis sign failed"
+  cp "$work/model.tar.gz" "$work/tampered.tar.gz"
+  printf 'tampered' | dd of="$work/tampered.tar.gz" bs=1 seek=4000 conv=notrunc 2>/dev/null
+  s3_put "$work/model.tar.gz" "$prefix/model.tar.gz"
+  s3_put "$work/model.tar.gz.sigstore.json" "$prefix/model.tar.gz.sigstore.json"
+  s3_put "$work/tampered.tar.gz" "$prefix/tampered.tar.gz"
+  s3_put "$work/model.tar.gz.sigstore.json" "$prefix/tampered.tar.gz.sigstore.json"
+  artifact="s3://models/$prefix/model.tar.gz"
+  tampered="s3://models/$prefix/tampered.tar.gz"
+  kubectl -n "$ns" create secret generic s3-credentials --from-literal=AWS_ACCESS_KEY_ID=AKIAAEGISTEST \
+    --from-literal=AWS_SECRET_ACCESS_KEY=aegis-test-secret --from-literal=AWS_REGION=us-east-1 \
+    --from-literal=AWS_ENDPOINT_URL_S3="$AEGIS_CLUSTER_S3_POD_ENDPOINT" >/dev/null
+}
+
+# s3_put FILE KEY: into bucket "models" of the cluster's S3 server (SigV4, as the AWS CLI signs).
+s3_put() {
+  curl -sSf --aws-sigv4 aws:amz:us-east-1:s3 --user AKIAAEGISTEST:aegis-test-secret \
+    -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -T "$1" "$AEGIS_CLUSTER_S3_HOST_ENDPOINT/models/$2" >/dev/null
+}
+
+# The canary options every run shares: the cluster's images, the S3 Secret, the server's
+# readiness endpoint through the API server's pod proxy.
+canary_options=(--image "$AEGIS_CLUSTER_VERIFIER_IMAGE" --server-image "$AEGIS_CLUSTER_SERVER_IMAGE"
+  --env-from-secret s3-credentials --probe-path /v2/health/ready --probe-port 8000 --poll-interval 1s --timeout 3m)
+
+# keep FILE: a report for CI to archive (AEGIS_CLUSTER_REPORTS).
+keep() { [ -z "${AEGIS_CLUSTER_REPORTS:-}" ] || { mkdir -p "$AEGIS_CLUSTER_REPORTS" && cp "$1" "$AEGIS_CLUSTER_REPORTS/"; }; }
+
+# violations CONSTRAINT: the audit's status.violations as "kind namespace/name: message" lines.
+violations() {
+  kubectl get aegissignedpod "$1" -o json | python3 -c '
+import json, sys
+for v in json.load(sys.stdin).get("status", {}).get("violations", []):
+    print("%s %s/%s: %s" % (v["kind"], v["namespace"], v["name"], v["message"]))' | sort
+}
+
+# audited_after CONSTRAINT EPOCH: the audit has completed a run that started after EPOCH.
+audited_after() {
+  local at
+  at=$(kubectl get aegissignedpod "$1" -o 'jsonpath={.status.auditTimestamp}')
+  [ -n "$at" ] && [ "$(date -d "$at" +%s)" -gt "$2" ]
+}
+
+# The violating pod of the shipped examples, into NAMESPACE.
+violating_pod() {
+  sed "s/namespace: aegis-canary/namespace: $1/" "$AEGIS_SOURCE_DIR/manifests/known-bad/violating-canary.yaml"
+}
+
+case "$proof" in
+admission)
+  # 1. The template is admitted; deny mode refuses a violating pod with the policy's message;
+  #    dryrun mode admits it and the audit records it in status.violations.
+  template
+  pass "ConstraintTemplate aegissignedpod admitted by Gatekeeper $GATEKEEPER (CRD established, created, no errors)"
+  deny_ns=$(namespace aegis-deny)
+  constraint aegis-proof-deny deny --namespaces "$deny_ns"
+  if violating_pod "$deny_ns" | kubectl apply -f - >"$work/deny.out" 2>&1; then
+    fail "deny mode: the violating pod was admitted: $(cat "$work/deny.out")"
+  fi
+  grep -q 'admission webhook "validation.gatekeeper.sh" denied the request' "$work/deny.out" ||
+    fail "deny mode: not refused by Gatekeeper's webhook: $(cat "$work/deny.out")"
+  grep -qF "[aegis-proof-deny] Pod $deny_ns/violating-canary: no initContainer whose name matches /verify/" "$work/deny.out" ||
+    fail "deny mode: the policy's message is missing: $(cat "$work/deny.out")"
+  kubectl -n "$deny_ns" get pod violating-canary >/dev/null 2>&1 && fail "deny mode: the pod exists"
+  pass "deny mode: $(grep -o 'admission webhook.*' "$work/deny.out" | head -1)"
+  # The same constraint admits a pod that carries the verifier (the deny is the policy's, not blanket).
+  "$aegis" render --template pod --namespace "$deny_ns" --name conforming --artifact s3://models/any/model.tar.gz \
+    --allow-unpinned >"$work/conforming.yaml"
+  kubectl create --dry-run=server -f "$work/conforming.yaml" >"$work/conforming.out" 2>&1 ||
+    fail "deny mode: a conforming pod was refused: $(cat "$work/conforming.out")"
+  pass "deny mode: the rendered canary pod is admitted (server-side dry run)"
+
+  audit_ns=$(namespace aegis-audit)
+  constraint aegis-proof-audit dryrun --namespaces "$audit_ns"
+  created=$(date +%s)
+  violating_pod "$audit_ns" | kubectl apply -f - >/dev/null || fail "dryrun mode: the violating pod was refused"
+  eventually 120 "an audit run after the pod was created" audited_after aegis-proof-audit "$created"
+  violations aegis-proof-audit >"$work/violations"
+  grep -qF "Pod $audit_ns/violating-canary: Pod $audit_ns/violating-canary: no initContainer whose name matches /verify/" "$work/violations" ||
+    fail "dryrun mode: the audit did not record the pod: $(cat "$work/violations")"
+  grep -qF "Pod $audit_ns/violating-canary: Pod $audit_ns/violating-canary: no volume from secret cosign-public-key" "$work/violations" ||
+    fail "dryrun mode: the audit did not record the missing key: $(cat "$work/violations")"
+  pass "dryrun mode: admitted; audit status.violations: $(tr '\n' ';' <"$work/violations")"
+  ;;
+canary)
+  # 2. `aegis canary --apply` on the real cluster: three canaries, three PASSes from the
+  #    kubelet's statuses (positive: init exit 0, Ready, the server's readiness endpoint answers
+  #    through the pod proxy; tampered: init exit 5 with the reason, never Ready; violating:
+  #    denied by Gatekeeper in deny mode). Then nothing it created is left.
+  template
+  ns=$(namespace aegis-canary)
+  models "$ns"
+  kubectl apply -f "$init_dir/constraint.yaml" >/dev/null
+  constraints+=(aegis-signed-pod-enforce)
+  eventually 60 "Gatekeeper's webhook and audit enforcing the init constraint" enforced aegis-signed-pod-enforce
+  status=0
+  "$aegis" canary --apply -n "$ns" --constraint aegis-signed-pod-enforce --artifact "$artifact" \
+    --tampered-artifact "$tampered" "${canary_options[@]}" --format junit -o "$work/canary-apply.junit.xml" \
+    2>"$work/canary.err" || status=$?
+  cat "$work/canary.err"
+  keep "$work/canary-apply.junit.xml"
+  [ "$status" -eq 0 ] || fail "aegis canary --apply exited $status"
+  python3 - "$work/canary-apply.junit.xml" <<'PY' || fail "the JUnit report does not hold three passed criteria"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+cases = root.findall(".//testcase")
+bad = [c.get("name") for c in cases if c.find("failure") is not None or c.find("error") is not None or c.find("skipped") is not None]
+print(f"JUnit: {len(cases)} testcases, not passed: {bad}")
+sys.exit(0 if len(cases) == 3 and not bad else 1)
+PY
+  grep -q "verify initContainer exited 5 (Error): $tampered: the bundle's messageDigest does not match" "$work/canary.err" ||
+    fail "the tampered canary's evidence lacks exit 5 and the reason"
+  grep -q "verify initContainer exit 0, Ready, readiness endpoint answered through the pod proxy" "$work/canary.err" ||
+    fail "the positive canary's evidence lacks the init exit 0, Ready or the server's answer"
+  grep -q 'denied at admission: admission webhook "validation.gatekeeper.sh" denied the request' "$work/canary.err" ||
+    fail "the violating canary was not denied by Gatekeeper"
+  grep -q "aegis-test-secret" "$work/canary.err" "$work/canary-apply.junit.xml" && fail "a secret reached the report"
+  kubectl -n "$ns" wait --for=delete pod -l aegis/canary --timeout=60s >/dev/null ||
+    fail "canary pods left behind: $(kubectl -n "$ns" get pods -l aegis/canary -o name)"
+  pass "aegis canary --apply: 3 criteria PASS on Kubernetes $KUBERNETES with Gatekeeper $GATEKEEPER; nothing left"
+  ;;
+observe)
+  # 3. Observe mode on canaries made with `aegis render --template pod` and `kubectl apply`
+  #    agrees with what kubectl shows for the same pods; RBAC: a service account that may not
+  #    list pods gets exit 4, one with the role README.md documents passes.
+  template
+  ns=$(namespace aegis-observe)
+  models "$ns"
+  constraint aegis-proof-observe dryrun --namespaces "$ns"
+  violating_pod "$ns" | kubectl apply -f - >/dev/null  # the shipped example: no verifier, no key
+  for role in positive tampered; do
+    source_artifact=$artifact
+    [ "$role" != tampered ] || source_artifact=$tampered
+    "$aegis" render --template pod --canary-role "$role" --namespace "$ns" --name "canary-$role" \
+      --artifact "$source_artifact" --image "$AEGIS_CLUSTER_VERIFIER_IMAGE" --server-image "$AEGIS_CLUSTER_SERVER_IMAGE" \
+      --env-from-secret s3-credentials --gpus 0 >"$work/$role.yaml"
+    kubectl apply -f "$work/$role.yaml" >/dev/null
+  done
+  created=$(date +%s)
+  kubectl -n "$ns" wait --for=condition=Ready pod/canary-positive --timeout=120s >/dev/null ||
+    fail "the positive canary did not become Ready: $(kubectl -n "$ns" describe pod canary-positive | tail -20)"
+  tampered_exited() {
+    kubectl -n "$ns" get pod canary-tampered -o json | grep -q '"exitCode": 5'
+  }
+  eventually 120 "the tampered canary's verifier exiting 5" tampered_exited
+  eventually 120 "an audit run after the canaries were created" audited_after aegis-proof-observe "$created"
+  status=0
+  "$aegis" canary -n "$ns" --constraint aegis-proof-observe --probe-path /v2/health/ready --probe-port 8000 \
+    --timeout 1m --poll-interval 1s --format json -o "$work/observe.json" 2>"$work/observe.err" || status=$?
+  cat "$work/observe.err"
+  keep "$work/observe.json"
+  [ "$status" -eq 0 ] || fail "aegis canary (observe) exited $status"
+  # The same facts from kubectl: statuses, the audit's violations, describe's termination message.
+  kubectl -n "$ns" get pods -o json >"$work/pods.json"
+  kubectl get aegissignedpod aegis-proof-observe -o json >"$work/constraint.json"
+  kubectl -n "$ns" describe pod canary-tampered >"$work/describe.txt"
+  python3 "$here/agree.py" "$work/observe.json" "$work/pods.json" "$work/constraint.json" "$work/describe.txt" ||
+    fail "aegis canary and kubectl disagree"
+  # The server read the verified model: its index lists the signed model's file and digest.
+  kubectl get --raw "/api/v1/namespaces/$ns/pods/canary-positive:8000/proxy/v2/models/index" >"$work/index"
+  grep -q "$(sha256sum "$work/model/resnet/1/model.onnx" | cut -d' ' -f1)  /models/resnet/1/model.onnx" "$work/index" ||
+    fail "the server does not serve the signed model: $(cat "$work/index")"
+  pass "observe mode agrees with kubectl (statuses, audit violations, describe's termination message); the server serves the signed model"
+
+  # RBAC: a kubeconfig for a service account, as a CI job would hold one.
+  sa_kubeconfig() {
+    local file="$work/$1.kubeconfig"
+    cp "$kubeconfig" "$file"
+    "$kube_bin/kubectl" --kubeconfig "$file" config set-credentials "$1" \
+      --token="$(kubectl -n "$ns" create token "$1" --duration=10m)" >/dev/null
+    "$kube_bin/kubectl" --kubeconfig "$file" config set-context aegis --user="$1" >/dev/null
+    echo "$file"
+  }
+  kubectl -n "$ns" create serviceaccount no-list >/dev/null
+  status=0
+  "$aegis" canary --kubeconfig "$(sa_kubeconfig no-list)" -n "$ns" --timeout 10s >"$work/rbac.out" 2>&1 || status=$?
+  [ "$status" -eq 4 ] || fail "a service account without list permission: exit $status, expected 4: $(cat "$work/rbac.out")"
+  grep -qi "forbidden" "$work/rbac.out" || fail "exit 4 without saying forbidden: $(cat "$work/rbac.out")"
+  grep -q "eyJ" "$work/rbac.out" && fail "the token reached the output"
+  # The shipped least-privilege role (manifests/rbac), for this namespace, as README.md says.
+  kubectl -n "$ns" create serviceaccount "$ns-observer" >/dev/null
+  sed "s/aegis-canary/$ns/g" "$AEGIS_SOURCE_DIR/manifests/rbac/canary-observer.yaml" | kubectl apply -f - >/dev/null
+  status=0
+  "$aegis" canary --kubeconfig "$(sa_kubeconfig "$ns-observer")" -n "$ns" --constraint aegis-proof-observe \
+    --probe-path /v2/health/ready --probe-port 8000 --timeout 1m >"$work/rbac-ok.out" 2>&1 || status=$?
+  sed "s/aegis-canary/$ns/g" "$AEGIS_SOURCE_DIR/manifests/rbac/canary-observer.yaml" | kubectl delete -f - >/dev/null 2>&1
+  [ "$status" -eq 0 ] || fail "the observer role: exit $status: $(cat "$work/rbac-ok.out")"
+  pass "RBAC: no list permission -> exit 4 ($(grep -m1 -io 'forbidden.*' "$work/rbac.out" | head -c 160)); the observer role -> exit 0"
+  ;;
+lint-audit)
+  # 4. `aegis lint` on what the API server stored (kubectl get -o yaml, including the pods and
+  #    ReplicaSets the controllers made from Deployments) finds exactly what Gatekeeper's audit
+  #    records, with the shipped audit constraints (policies/constraint-audit.yaml).
+  template
+  ns=$(namespace aegis-agree aegis.dev/model-serving=true)
+  kubectl apply -f "$AEGIS_SOURCE_DIR/policies/constraint-audit.yaml" >/dev/null
+  constraints+=(aegis-kserve-audit aegis-signed-pod-audit)
+  eventually 60 "Gatekeeper enforcing the shipped audit constraints" enforced aegis-signed-pod-audit
+  # The shipped examples the API server knows the kinds of (no KServe here): known-bad pods and
+  # Deployments, the conforming canaries.
+  for f in "$AEGIS_SOURCE_DIR"/manifests/known-bad/*.yaml "$AEGIS_SOURCE_DIR/manifests/triton/deployment-canary.yaml" \
+    "$AEGIS_SOURCE_DIR/manifests/pod/pod-canary.yaml"; do
+    grep -q '^kind: InferenceService' "$f" && continue
+    sed "s/namespace: aegis-canary/namespace: $ns/" "$f" | kubectl apply -f - >/dev/null || fail "kubectl apply $f"
+  done
+  # Every Deployment has its ReplicaSet and pod before the audit that is compared.
+  deployments_expanded() {
+    local d r
+    d=$(kubectl -n "$ns" get deployments -o name | wc -l)
+    r=$(kubectl -n "$ns" get replicasets -o 'jsonpath={range .items[*]}{.status.replicas}{"\n"}{end}' | grep -c '^1$')
+    [ "$d" -gt 0 ] && [ "$d" = "$r" ] && [ "$(kubectl -n "$ns" get pods -o name | wc -l)" -ge $((d + 2)) ]
+  }
+  eventually 60 "the Deployments' ReplicaSets and pods" deployments_expanded
+  created=$(date +%s)
+  eventually 120 "an audit run after every object existed" audited_after aegis-signed-pod-audit "$created"
+  { kubectl get namespace "$ns" -o yaml
+    echo ---
+    kubectl -n "$ns" get pods,deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs,replicationcontrollers,podtemplates -o yaml
+  } >"$work/stored.yaml"
+  kubectl get aegissignedpod aegis-kserve-audit aegis-signed-pod-audit -o json >"$work/audit.json"
+  status=0
+  "$aegis" lint --policy "$AEGIS_SOURCE_DIR/policies/constraint-audit.yaml" -f json -o "$work/lint.json" "$work/stored.yaml" || status=$?
+  [ "$status" -le 1 ] || fail "aegis lint exited $status on the stored objects"
+  python3 - "$work/lint.json" "$work/audit.json" "$ns" <<'PY' || fail "aegis lint and Gatekeeper's audit disagree"
+import json, sys
+lint, audit, ns = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+found = {(f["kind"], f["namespace"], f["name"], f["message"]) for f in lint["findings"]}
+recorded = set()
+for c in audit["items"]:
+    st = c.get("status", {})
+    if len(st.get("violations", [])) != st.get("totalViolations", 0):
+        sys.exit(f"{c['metadata']['name']}: {st.get('totalViolations')} violations, {len(st.get('violations', []))} listed")
+    recorded |= {(v["kind"], v["namespace"], v["name"], v["message"]) for v in st.get("violations", []) if v["namespace"] == ns}
+kinds = sorted({k for k, *_ in recorded})
+print(f"lint: {len(found)} findings; audit: {len(recorded)} violations in {ns} ({', '.join(kinds)})")
+for x in sorted(found & recorded): print("  both:      ", x)
+for x in sorted(found - recorded): print("  only lint: ", x)
+for x in sorted(recorded - found): print("  only audit:", x)
+sys.exit(0 if found == recorded and len(recorded) >= 6 and {"Pod", "Deployment", "ReplicaSet"} <= set(kinds) else 1)
+PY
+  pass "aegis lint on the stored objects agrees with Gatekeeper's audit, finding for finding"
+  ;;
+*)
+  fail "unknown proof $proof"
+  ;;
+esac
