@@ -19,6 +19,7 @@ echo "== tests (including the real single-node cluster of tests/cluster, label c
 ctest --test-dir build --output-on-failure -j2
 echo "== the canary's reports from the real cluster (build/cluster-reports)"
 ls -l build/cluster-reports
+cat build/cluster-reports/canary-apply.junit.xml
 
 echo "== build with clang, ASan + UBSan and libFuzzer instrumentation (one build: the tests and the fuzzers)"
 bash ci/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \

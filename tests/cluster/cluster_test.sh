@@ -193,9 +193,11 @@ canary)
   #    kubelet's statuses (positive: init exit 0, Ready, the server's readiness endpoint answers
   #    through the pod proxy; tampered: init exit 5 with the reason, never Ready; violating:
   #    denied by Gatekeeper in deny mode). Then nothing it created is left.
-  template
   ns=$(namespace aegis-canary)
   models "$ns"
+  # README's step 3, as `aegis init` printed it: the template, its CRD, the constraint.
+  kubectl apply -f "$init_dir/constrainttemplate.yaml" >/dev/null
+  eventually 60 "the AegisSignedPod CRD" kubectl wait --for=condition=established --timeout=1s crd/aegissignedpod.constraints.gatekeeper.sh
   kubectl apply -f "$init_dir/constraint.yaml" >/dev/null
   constraints+=(aegis-signed-pod-enforce)
   eventually 60 "Gatekeeper's webhook and audit enforcing the init constraint" enforced aegis-signed-pod-enforce

@@ -49,7 +49,8 @@ done
 mkdir -p "$cluster_dir"/{pki,logs,run,images,cni,etcd,kubelet,containerd,gatekeeper,s3}
 cd "$cluster_dir"
 host_ip=$(ip -4 route get 192.0.2.255 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p')
-host_ip=${host_ip:-127.0.0.1}
+# The node's address: the kubelet registers with it and host-network pods (Gatekeeper) have it.
+[ -n "$host_ip" ] || fail "no non-loopback IPv4 address with a route (the node and Gatekeeper's pods need one)"
 
 # start NAME COMMAND…: a daemon in its own session, its output in logs/NAME.log.
 start() {
