@@ -53,13 +53,24 @@ namespace() {
   echo "$ns"
 }
 
+# apply_template FILE: kubectl apply of the (one, shared) template; the proofs apply it side by
+# side, and of two first applies one gets AlreadyExists: applied again, it is an update.
+apply_template() {
+  local attempt
+  for attempt in 1 2 3; do
+    kubectl apply -f "$1" >"$work/apply.out" 2>&1 && return 0
+    grep -q AlreadyExists "$work/apply.out" || break
+  done
+  fail "kubectl apply -f $1: $(cat "$work/apply.out")"
+}
+
 # The project's ConstraintTemplate (the one `aegis policy export` prints and policies/ ships),
 # admitted by the real Gatekeeper: its CRD appears and the template reports created, no errors.
 template() {
   "$aegis" policy export --only template >"$work/template.yaml"
   cmp -s "$work/template.yaml" "$AEGIS_SOURCE_DIR/policies/constrainttemplate.yaml" ||
     fail "aegis policy export --only template differs from policies/constrainttemplate.yaml"
-  kubectl apply -f "$work/template.yaml" >/dev/null
+  apply_template "$work/template.yaml"
   eventually 60 "the AegisSignedPod CRD" kubectl wait --for=condition=established --timeout=1s crd/aegissignedpod.constraints.gatekeeper.sh
   eventually 60 "the template's status.created" test "$(kubectl get constrainttemplate aegissignedpod -o 'jsonpath={.status.created}')" = true
   local errors
@@ -196,7 +207,7 @@ canary)
   ns=$(namespace aegis-canary)
   models "$ns"
   # README's step 3, as `aegis init` printed it: the template, its CRD, the constraint.
-  kubectl apply -f "$init_dir/constrainttemplate.yaml" >/dev/null
+  apply_template "$init_dir/constrainttemplate.yaml"
   eventually 60 "the AegisSignedPod CRD" kubectl wait --for=condition=established --timeout=1s crd/aegissignedpod.constraints.gatekeeper.sh
   kubectl apply -f "$init_dir/constraint.yaml" >/dev/null
   constraints+=(aegis-signed-pod-enforce)
