@@ -12,7 +12,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 action=${1:?usage: fixture.sh up|down BUILD_DIR}
 build=${2:?usage: fixture.sh up|down BUILD_DIR}
 marker="$build/cluster-started-by-ctest"
-skip() { if [ "${AEGIS_REQUIRE_PEERS:-0}" = 1 ]; then echo "FAIL: $*"; exit 1; fi; echo "SKIPPED: $*"; exit 77; }
 case "$action" in
 up)
   [ "$(id -u)" = 0 ] || skip "the cluster needs root (containerd, kubelet)"
