@@ -40,7 +40,7 @@ echo "aegis lint benchmark ($(nproc) cores; median of runs, peak RSS)"
 printf 'corpus: 10k = %s MB, 1k = %s MB\n' "$(du -m "$work/c10k.yaml" | cut -f1)" "$(du -m "$work/c1k.yaml" | cut -f1)"
 run "10,000 Deployments (all cores)" 5 "$work/c10k.yaml"
 for f in json sarif junit github; do
-  run "10,000 Deployments (-f $f)" 3 -f "$f" -o "$work/report.$f" "$work/c10k.yaml"
+  run "10,000 Deployments (-o $f)" 3 -o "$f" --output-file "$work/report.$f" "$work/c10k.yaml"
 done
 run "10,000 Deployments (-j 1)" 3 -j 1 "$work/c10k.yaml"
 run "1,000 Deployments" 5 "$work/c1k.yaml"

@@ -10,7 +10,15 @@ out=$3
 version=$4
 mkdir -p "$out/man/man1" "$out/completions"
 
-subcommands() { "$aegis" --help | awk '/^Subcommands:/ {on = 1; next} on && /^  [a-z]/ {print $1}'; }
+subcommands() { "$aegis" "$@" --help | awk '/^Subcommands:/ {on = 1; next} on && /^  [a-z]/ {print $1}'; }
+# A subcommand's help followed by each of its own subcommands' (aegis policy: export, check).
+full_help() {
+  "$aegis" "$1" --help
+  for nested in $(subcommands "$1"); do
+    printf '\naegis %s %s\n' "$1" "$nested"
+    "$aegis" "$1" "$nested" --help
+  done
+}
 # Every --long and -s flag a help text lists.
 flags() { grep -oE '^  +(-[A-Za-z0-9],)?--[a-z0-9-]+' | tr ',' '\n' | tr -d ' ' | sort -u | tr '\n' ' '; }
 first_line() { head -1 | sed 's/^[^:]*: *//'; }
@@ -29,7 +37,7 @@ man_page() {
 
 man_page aegis aegis "keeps unsigned or tampered ML models out of Kubernetes model servers" "$("$aegis" --help)"
 for sub in $(subcommands); do
-  help=$("$aegis" "$sub" --help)
+  help=$(full_help "$sub")
   man_page "aegis-$sub" "aegis $sub" "$("$aegis" --help | awk -v s="$sub" '$1 == s {$1 = ""; sub(/^ +/, ""); print}')" "$help"
 done
 man_page verify-and-fetch verify-and-fetch "$("$vaf" --help | first_line)" "$("$vaf" --help)"
@@ -45,7 +53,7 @@ man_page verify-and-fetch verify-and-fetch "$("$vaf" --help | first_line)" "$("$
   echo "  fi"
   echo "  case \${COMP_WORDS[1]} in"
   for sub in $(subcommands); do
-    echo "    $sub) opts=\"$("$aegis" "$sub" --help | flags)\" ;;"
+    echo "    $sub) opts=\"$(subcommands "$sub" | tr '\n' ' ')$(full_help "$sub" | flags)\" ;;"
   done
   echo "    *) opts=\"\" ;;"
   echo "  esac"
@@ -79,7 +87,7 @@ man_page verify-and-fetch verify-and-fetch "$("$vaf" --help | first_line)" "$("$
   echo "  fi"
   echo "  case \$words[2] in"
   for sub in $(subcommands); do
-    echo "    $sub) compadd -- $("$aegis" "$sub" --help | flags) ;;"
+    echo "    $sub) compadd -- $(subcommands "$sub" | tr '\n' ' ')$(full_help "$sub" | flags) ;;"
   done
   echo "  esac"
   echo "  _files"

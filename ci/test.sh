@@ -38,7 +38,7 @@ TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build-tsan/tests/aegis_
 tsan_work=$(mktemp -d)
 ./build-tsan/tests/aegis_gen_corpus 40000 "$tsan_work/big.yaml" >/dev/null
 status=0
-TSAN_OPTIONS="halt_on_error=1" ./build-tsan/tools/aegis lint -j 4 -q --max-input-mb 256 -f json -o "$tsan_work/report.json" "$tsan_work/big.yaml" || status=$?
+TSAN_OPTIONS="halt_on_error=1" ./build-tsan/tools/aegis lint -j 4 -q --max-input-mb 256 -o json --output-file "$tsan_work/report.json" "$tsan_work/big.yaml" || status=$?
 rm -rf "$tsan_work"
 [ "$status" -le 1 ] || { echo "lint under ThreadSanitizer exited $status"; exit 1; }
 

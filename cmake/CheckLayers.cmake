@@ -14,7 +14,7 @@ set(AEGIS_LAYERS
   "verifier:util,platform"
   "sign:util,platform,verifier"
   "kube:util,platform,yaml"
-  "init:util,platform,yaml,manifest,policy,verifier,sign"
+  "init:util,platform,yaml,manifest,policy,inputs,verifier,sign"
   "canary:util,platform,yaml,manifest,policy,lint,report,render,kube"
   "cli:util,platform,yaml,manifest,policy,inputs,lint,report,render,verifier,sign,kube,canary,init")
 

@@ -213,7 +213,7 @@ canary)
   eventually 60 "Gatekeeper's webhook and audit enforcing the init constraint" enforced aegis-signed-pod-enforce
   status=0
   "$aegis" canary --apply -n "$ns" --constraint aegis-signed-pod-enforce --artifact "$artifact" \
-    --tampered-artifact "$tampered" "${canary_options[@]}" --format junit -o "$work/canary-apply.junit.xml" \
+    --tampered-artifact "$tampered" "${canary_options[@]}" -o junit --output-file "$work/canary-apply.junit.xml" \
     2>"$work/canary.err" || status=$?
   cat "$work/canary.err"
   keep "$work/canary-apply.junit.xml"
@@ -264,7 +264,7 @@ observe)
   eventually 120 "an audit run after the canaries were created" audited_after aegis-proof-observe "$created"
   status=0
   "$aegis" canary -n "$ns" --constraint aegis-proof-observe --probe-path /v2/health/ready --probe-port 8000 \
-    --timeout 1m --poll-interval 1s --format json -o "$work/observe.json" 2>"$work/observe.err" || status=$?
+    --timeout 1m --poll-interval 1s -o json --output-file "$work/observe.json" 2>"$work/observe.err" || status=$?
   cat "$work/observe.err"
   keep "$work/observe.json"
   [ "$status" -eq 0 ] || fail "aegis canary (observe) exited $status"
@@ -337,7 +337,7 @@ lint-audit)
   } >"$work/stored.yaml"
   kubectl get aegissignedpod aegis-kserve-audit aegis-signed-pod-audit -o json >"$work/audit.json"
   status=0
-  "$aegis" lint --policy "$AEGIS_SOURCE_DIR/policies/constraint-audit.yaml" -f json -o "$work/lint.json" "$work/stored.yaml" || status=$?
+  "$aegis" lint --policy "$AEGIS_SOURCE_DIR/policies/constraint-audit.yaml" -o json --output-file "$work/lint.json" "$work/stored.yaml" || status=$?
   [ "$status" -le 1 ] || fail "aegis lint exited $status on the stored objects"
   python3 - "$work/lint.json" "$work/audit.json" "$ns" <<'PY' || fail "aegis lint and Gatekeeper's audit disagree"
 import json, sys

@@ -396,9 +396,10 @@ TEST(RenderCli, UnpinnedImageWarnsPinnedDoesNot) {
   auto other = RunAegis("render --artifact s3://m/a.tgz --image r/v" + digest + " pod.yaml", d.path());
   EXPECT_EQ(other.exit_code, 2);
   EXPECT_EQ(other.out, "");
-  EXPECT_NE(other.err.find("--image r/v@sha256:1111111111111111111111111111111111111111111111111111111111111111 is not "
-                           "a verifier image constraint aegis-kserve-enforce allows (verifierImages: "
-                           "localhost/aegis/verify-and-fetch)"),
+  EXPECT_NE(other.err.find("--image r/v@sha256:1111111111111111111111111111111111111111111111111111111111111111: not "
+                           "an image the policy allows (verifierImages of constraint aegis-kserve-enforce: "
+                           "localhost/aegis/verify-and-fetch); the built-in policy allows only "
+                           "localhost/aegis/verify-and-fetch: pass --policy with your constraint"),
             std::string::npos)
       << other.err;
   WriteFile(d.File("any.yaml"), "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: AegisSignedPod\n"

@@ -314,7 +314,7 @@ def run_aegis(aegis, workdir, constraints, objects):
         write_stream(os.path.join(cdir, c["metadata"]["name"] + ".yaml"), [c])
     objs = os.path.join(workdir, "objects.yaml")
     write_stream(objs, objects)
-    p = subprocess.run([aegis, "lint", "--format", "json", "--policy", cdir, objs], capture_output=True, text=True)
+    p = subprocess.run([aegis, "lint", "-o", "json", "--policy", cdir, objs], capture_output=True, text=True)
     if p.returncode not in (0, 1):
         sys.exit(f"aegis lint failed (exit {p.returncode}): {p.stderr[:2000]}")
     found = set()

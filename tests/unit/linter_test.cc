@@ -134,9 +134,19 @@ TEST(Linter, NamespaceOfUnknownLabelsIsNotSelectedAndSaysSoOnce) {
   EXPECT_EQ(r.objects[0].status, ObjectStatus::kOutOfScope);
   EXPECT_EQ(r.objects[1].status, ObjectStatus::kOutOfScope);
   ASSERT_EQ(r.diagnostics.size(), 1u);
-  EXPECT_EQ(r.diagnostics[0].level, Diagnostic::Level::kNote);
+  // Both Pods lack the verifier: a pre-commit hook must not pass them in silence.
+  EXPECT_EQ(r.diagnostics[0].level, Diagnostic::Level::kWarning);
   EXPECT_EQ(r.diagnostics[0].where.file, "in.yaml");
   EXPECT_NE(r.diagnostics[0].where.message.find("namespace x: its labels are unknown"), std::string::npos);
+  EXPECT_NE(r.diagnostics[0].where.message.find("2 findings there are not reported (scope unknown)"), std::string::npos)
+      << r.diagnostics[0].where.message;
+
+  // A conforming Pod there hides nothing: a note.
+  Linter clean(LintOptions{loaded->constraints, "default", false, 1, {}});
+  clean.LintText("pod.yaml", ::aegis::testing::ReadFile(::aegis::testing::SourcePath("manifests/pod/pod-canary.yaml")));
+  LintResult c = clean.Finish();
+  ASSERT_EQ(c.diagnostics.size(), 1u);
+  EXPECT_EQ(c.diagnostics[0].level, Diagnostic::Level::kNote) << c.diagnostics[0].where.message;
 }
 
 // The redis: the built-in policy leaves a plain workload alone unless its namespace

@@ -17,6 +17,8 @@
 #include "platform/env.h"
 #include "util/file_io.h"
 #include "cli/commands.h"
+#include "cli/output_flags.h"
+#include "cli/project.h"
 #include "util/duration.h"
 #include "kube/access.h"
 #include "util/strings.h"
@@ -31,13 +33,28 @@ struct CanaryFlags {
   canary::CanaryOptions o;
   kube::AccessOptions access;
   std::vector<std::string> roles;
-  std::string format = "text";
-  std::string output;
+  OutputFlags output;
+  ConfigFlags config;
+  bool image_given = false;
   double timeout = 300;  // seconds
   double poll = 2.0;
 };
 
 int RunCanaryCommand(CanaryFlags& f) {
+  std::vector<std::string> warnings;
+  auto outputs = ResolveOutputs(f.output, {"text", "json", "junit"}, "text", warnings);
+  for (const auto& w : warnings) std::cerr << "aegis canary: warning: " << w << "\n";
+  if (!outputs) {
+    std::cerr << "aegis canary: error: " << Printable(outputs.error().Describe()) << "\n";
+    return kCanaryUsage;
+  }
+  const std::string format = outputs->front().format, output = outputs->front().file;
+  auto project = LoadProjectConfig(f.config);
+  if (!project) {
+    std::cerr << "aegis canary: error: " << Printable(project.error().Describe()) << "\n";
+    return kCanaryUsage;
+  }
+  if (*project && !f.image_given && !(*project)->verifier_image.empty()) f.o.settings.image = (*project)->verifier_image;
   if (f.o.apply && (f.o.artifact.empty() || f.o.tampered_artifact.empty())) {
     // Said before anything is contacted or reported: no report claims canaries were applied.
     std::cerr << "aegis canary: error: --apply needs --artifact (the signed model) and --tampered-artifact (one "
@@ -76,11 +93,11 @@ int RunCanaryCommand(CanaryFlags& f) {
     while (!g_stop && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   };
   canary::CanaryResult r = canary::RunCanary(f.o, *api, sleep, g_stop);
-  std::string text = f.format == "json" ? canary::JsonReport(r, f.o, CanaryExitCode(r)) : f.format == "junit" ? canary::JunitReport(r, f.o) : canary::TextReport(r, f.o);
-  if (f.output.empty()) {
+  std::string text = format == "json" ? canary::JsonReport(r, f.o, CanaryExitCode(r)) : format == "junit" ? canary::JunitReport(r, f.o) : canary::TextReport(r, f.o);
+  if (output == "-") {
     std::cout << text;
   } else {
-    if (auto w = WriteFileAtomically(f.output, text); !w) {
+    if (auto w = WriteFileAtomically(output, text); !w) {
       std::cerr << "aegis canary: error: " << Printable(w.error().Describe()) << "\n";
       return kCanaryUsage;
     }
@@ -111,7 +128,10 @@ void SetupCanary(CLI::App& sub, int& exit_code) {
   sub.add_flag("--apply", f->o.apply, "create the three canary pods, check them, delete them");
   sub.add_option("--artifact", f->o.artifact, "--apply: the signed model (positive canary)");
   sub.add_option("--tampered-artifact", f->o.tampered_artifact, "--apply: an artifact whose signature does not verify");
-  sub.add_option("--image", f->o.settings.image, "--apply: verifier image")->capture_default_str();
+  sub.add_option("--image", f->o.settings.image, "--apply: verifier image (default: the project file's verifierImage)")
+      ->capture_default_str()
+      ->each([f](const std::string&) { f->image_given = true; });
+  AddConfigFlags(sub, f->config);
   sub.add_option("--server-image", f->o.server_image, "--apply: model server image")->capture_default_str();
   sub.add_option("--service-account", f->o.service_account,
                  "--apply: the canary pods' service account (the verifier's storage identity)")
@@ -120,8 +140,7 @@ void SetupCanary(CLI::App& sub, int& exit_code) {
                  "--apply: a Secret whose keys become the verifier's environment (S3 endpoint and keys)");
   sub.add_option("--kubeconfig", f->access.kubeconfig, "kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)");
   sub.add_option("--context", f->access.context, "kubeconfig context");
-  sub.add_option("--format", f->format, "text, json or junit")->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
-  sub.add_option("-o,--output", f->output, "write the report to a file (text summary on stderr)");
+  AddOutputFlags(sub, f->output, {"text", "json", "junit"}, false);  // a file gets the report, stderr the text summary
   sub.footer("Exit codes: 0 every selected criterion passed, 1 a criterion failed, 2 usage/configuration,\n"
              "3 cannot reach the cluster, 4 forbidden (401/403), 5 timed out waiting, 130 interrupted (canaries cleaned up).");
   sub.callback([f, &exit_code] { exit_code = RunCanaryCommand(*f); });

@@ -1,5 +1,6 @@
 // `aegis init`: a key pair (or an existing public key), the Gatekeeper objects scoped as the
 // user chooses, optionally the key's Secret manifests, and the commands that apply them.
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -21,6 +22,7 @@ struct InitFlags {
   bool require_digest = false;
   std::string enforcement = "dryrun";
   std::string secret_name = "cosign-public-key";
+  bool keyless = false;
 };
 
 int RunInit(InitFlags f) {
@@ -38,12 +40,20 @@ int RunInit(InitFlags f) {
   f.o.policy.action = f.enforcement == "deny"   ? EnforcementAction::kDeny
                       : f.enforcement == "warn" ? EnforcementAction::kWarn
                                                 : EnforcementAction::kDryrun;
+  if (f.keyless != f.o.keyless.set()) {
+    return fail(Error{ErrorKind::kUsage, {}, {},
+                      f.keyless ? "--keyless needs --certificate-identity or --certificate-identity-regexp"
+                                : "--certificate-identity and the other keyless flags go with --keyless"});
+  }
   auto plan = init::PlanInit(f.o);
   if (!plan) return fail(plan.error());
   if (auto w = init::WriteInit(*plan, f.o.dir); !w) return fail(w.error());
   std::string names;
   for (const auto& file : plan->files) {
-    names += fmt::format("  {}/{}{}\n", Printable(f.o.dir), Printable(file.name),
+    std::string path = file.name.starts_with("/")
+                           ? std::filesystem::path(file.name).lexically_relative(std::filesystem::current_path()).string()
+                           : f.o.dir + "/" + file.name;
+    names += fmt::format("  {}{}\n", Printable(path),
                          file.private_key ? "  (the private key, mode 0600: keep it out of git, or sign with Vault)" : "");
   }
   std::cout << "aegis init: wrote\n" << names << "\nNext, one command per step:\n" << plan->next_steps;
@@ -79,7 +89,22 @@ void SetupInit(CLI::App& sub, int& exit_code) {
   sub.add_option("--enforcement", f->enforcement, "deny, dryrun (audit first) or warn")
       ->check(CLI::IsMember({"deny", "dryrun", "warn"}))
       ->capture_default_str();
-  sub.footer("Exit codes: 0 written; 2 usage error, or a file in the way (nothing written).");
+  sub.add_flag("--keyless", f->keyless,
+               "No key pair: the verifier trusts a Sigstore identity (--certificate-identity[-regexp] and "
+               "--certificate-oidc-issuer[-regexp]) under the trusted root in ConfigMap --trusted-root-configmap");
+  sub.add_option("--certificate-identity", f->o.keyless.identity, "--keyless: the signer's identity (SAN)");
+  sub.add_option("--certificate-identity-regexp", f->o.keyless.identity_regexp, "--keyless: RE2 pattern for the identity");
+  sub.add_option("--certificate-oidc-issuer", f->o.keyless.issuer, "--keyless: the OIDC issuer");
+  sub.add_option("--certificate-oidc-issuer-regexp", f->o.keyless.issuer_regexp, "--keyless: RE2 pattern for the issuer");
+  sub.add_option("--trusted-root-configmap", f->o.policy.trusted_root_config_map,
+                 "--keyless: the ConfigMap holding trusted_root.json")
+      ->capture_default_str();
+  sub.add_flag("--no-config{false}", f->o.project_file,
+               "Do not write .aegis.yaml (the project file lint, render, verify and canary read)");
+  sub.footer(
+      "Writes DIR/ and, beside it, .aegis.yaml (the project file: policy, namespace labels, verifier image, trust).\n"
+      "Exit codes: 0 written; 2 usage error, or a file in the way (nothing written).\n"
+      "README, \"Quick start\" and \"The project file\".");
   sub.callback([f, &exit_code] { exit_code = RunInit(*f); });
 }
 

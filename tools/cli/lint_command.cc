@@ -1,16 +1,21 @@
 // `aegis lint`: flags → LintOptions → Linter → reports.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "inputs/policy_files.h"
 #include "cli/commands.h"
+#include "cli/output_flags.h"
+#include "cli/project.h"
 #include "lint/linter.h"
 #include "report/report.h"
 #include "util/file_io.h"
@@ -22,9 +27,10 @@ namespace {
 struct LintFlags {
   std::vector<std::string> paths;
   std::string policy;
-  std::string namespace_ = "default";
-  std::vector<std::string> formats;
-  std::vector<std::string> outputs;
+  std::string namespace_;  // "": the project file's, else default
+  ConfigFlags config;
+  std::vector<std::string> filenames;  // -f/--filename, as kubectl's
+  OutputFlags output;
   std::string color = "auto";
   bool fail_on_warn = false;
   bool quiet = false;
@@ -44,43 +50,58 @@ bool UseColor(const std::string& mode) {
          (term == nullptr || std::string_view(term) != "dumb");
 }
 
-struct Output {
-  Format format;
-  std::string path;  // "" or "-": standard output
-};
-
-Expected<std::vector<Output>> PairOutputs(const LintFlags& f) {
-  std::vector<std::string> formats = f.formats.empty() ? std::vector<std::string>{"text"} : f.formats;
-  if (f.outputs.size() > formats.size()) {
-    return Error{ErrorKind::kUsage, {}, {}, "more --output than --format flags (pair them: --format F --output FILE)"};
-  }
-  std::vector<Output> out;
-  int to_stdout = 0;
-  for (size_t i = 0; i < formats.size(); ++i) {
-    auto fmt = ParseFormat(formats[i]);
-    if (!fmt) return fmt.error();
-    std::string path = i < f.outputs.size() ? f.outputs[i] : "-";
-    if (path == "-") ++to_stdout;
-    out.push_back({*fmt, path});
-  }
-  if (to_stdout > 1) {
-    return Error{ErrorKind::kUsage, {}, {}, "several formats would go to standard output: give each an --output FILE"};
-  }
-  return out;
+const std::vector<std::string>& FormatNames() {
+  static const std::vector<std::string> kNames = {"text", "json", "sarif", "junit", "github"};
+  return kNames;
 }
 
-int RunLint(const LintFlags& f) {
-  auto outputs = PairOutputs(f);
+// -f is kubectl's --filename; the earlier `-f FORMAT` still works for one release.
+void SplitFilenames(LintFlags& f, std::vector<std::string>& warnings) {
+  for (const std::string& v : f.filenames) {
+    std::error_code ec;
+    bool format = std::find(FormatNames().begin(), FormatNames().end(), v) != FormatNames().end();
+    if (format && !std::filesystem::exists(v, ec)) {
+      warnings.push_back(fmt::format("-f {} names a format: that spelling is deprecated (-f names a file, as in "
+                                     "kubectl); use -o {}",
+                                     v, v));
+      f.output.format.push_back(v);
+    } else {
+      f.paths.push_back(v);
+    }
+  }
+}
+
+int RunLint(LintFlags f) {
+  std::vector<std::string> warnings;
+  SplitFilenames(f, warnings);
+  auto outputs = ResolveOutputs(f.output, FormatNames(), "text", warnings);
+  for (const auto& w : warnings) std::cerr << "aegis lint: warning: " << w << "\n";
   if (!outputs) {
     PrintError(outputs.error());
     return kExitUsage;
   }
+  if (f.paths.empty()) {
+    PrintError(Error{ErrorKind::kUsage, {}, {}, "give files or directories to lint (or - for standard input)"});
+    return kExitUsage;
+  }
+  auto project = LoadProjectConfig(f.config);
+  if (!project) {
+    PrintError(project.error());
+    return kExitUsage;
+  }
+  std::map<std::string, Labels> namespace_labels;
+  if (*project) {  // flags win: the file fills in what they leave unsaid
+    if (f.policy.empty()) f.policy = (*project)->policy;
+    if (f.namespace_.empty()) f.namespace_ = (*project)->namespace_;
+    namespace_labels = (*project)->namespace_labels;
+  }
+  if (f.namespace_.empty()) f.namespace_ = "default";
   auto loaded = f.policy.empty() ? BuiltinConstraints() : LoadConstraints(f.policy);
   if (!loaded) {
     PrintError(loaded.error());
     return kExitUsage;
   }
-  std::map<std::string, Labels> namespace_labels;
+  std::set<std::string> from_flags;
   for (const std::string& spec : f.namespace_labels) {
     // NS=KEY=VALUE[,KEY=VALUE…]
     size_t eq = spec.find('=');
@@ -90,6 +111,8 @@ int RunLint(const LintFlags& f) {
       return kExitUsage;
     }
     Labels& labels = namespace_labels[spec.substr(0, eq)];
+    // The flag replaces what the project file says of this namespace.
+    if (from_flags.insert(spec.substr(0, eq)).second) labels.clear();
     for (std::string_view rest = std::string_view(spec).substr(eq + 1); !rest.empty();) {
       std::string_view pair = rest.substr(0, rest.find(','));
       rest.remove_prefix(std::min(rest.size(), pair.size() + 1));
@@ -113,21 +136,24 @@ int RunLint(const LintFlags& f) {
   LintResult result = linter.Finish();
 
   int code = kExitClean;
-  for (const Output& o : *outputs) {
-    bool to_stdout = o.path == "-";
-    ReportOptions opts{o.format == Format::kText && to_stdout && UseColor(f.color), f.quiet, f.fail_on_warn};
-    std::string report = RenderReport(o.format, result, opts);
+  for (const OutputChoice& o : *outputs) {
+    bool to_stdout = o.file == "-";
+    Format format = *ParseFormat(o.format);
+    ReportOptions opts{format == Format::kText && to_stdout && UseColor(f.color), f.quiet, f.fail_on_warn};
+    std::string report = RenderReport(format, result, opts);
     if (to_stdout) {
       std::fwrite(report.data(), 1, report.size(), stdout);
       std::fflush(stdout);
-    } else if (auto st = WriteFileAtomically(o.path, report); !st) {
+    } else if (auto st = WriteFileAtomically(o.file, report); !st) {
       PrintError(st.error());
       code = kExitUsage;
     }
   }
   if (code != kExitClean || result.InputErrors() > 0) return kExitUsage;
   if (result.Count(Severity::kError) > 0) return kExitFindings;
-  if (f.fail_on_warn && result.Count(Severity::kWarning) > 0) return kExitFindings;
+  bool warned = std::any_of(result.diagnostics.begin(), result.diagnostics.end(),
+                            [](const Diagnostic& d) { return d.level == Diagnostic::Level::kWarning; });
+  if (f.fail_on_warn && (result.Count(Severity::kWarning) > 0 || warned)) return kExitFindings;
   return kExitClean;
 }
 
@@ -135,20 +161,19 @@ int RunLint(const LintFlags& f) {
 
 void SetupLint(CLI::App& sub, int& exit_code) {
   auto flags = std::make_shared<LintFlags>();
-  sub.add_option("paths", flags->paths, "Files, directories (recursive: .yaml, .yml, .json) or - for stdin")
-      ->required();
+  sub.add_option("paths", flags->paths, "Files, directories (recursive: .yaml, .yml, .json) or - for stdin");
+  sub.add_option("-f,--filename", flags->filenames, "A file or directory to lint, as kubectl's -f (repeatable)")
+      ->allow_extra_args(false);
   sub.add_option("-p,--policy", flags->policy,
-                 "AegisSignedPod Constraint YAML (file or directory); default: the built-in policy");
-  sub.add_option("-n,--namespace", flags->namespace_, "Namespace for objects that have none")
-      ->capture_default_str();
-  sub.add_option("-f,--format", flags->formats, "Output format: text, json, sarif, junit, github (repeatable)")
-      ->allow_extra_args(false);
-  sub.add_option("-o,--output", flags->outputs, "Write the matching --format to FILE (repeatable; - for stdout)")
-      ->allow_extra_args(false);
+                 "AegisSignedPod Constraint YAML (file or directory); default: the project file's, else the built-in policy");
+  sub.add_option("-n,--namespace", flags->namespace_,
+                 "Namespace for objects that have none (default: the project file's, else default)");
+  AddOutputFlags(sub, flags->output, FormatNames(), true);
+  AddConfigFlags(sub, flags->config);
   sub.add_option("--color", flags->color, "Colour text output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
-  sub.add_flag("--fail-on-warn", flags->fail_on_warn, "Exit 1 on warnings (warn/dryrun constraints) too");
+  sub.add_flag("--fail-on-warn", flags->fail_on_warn, "Exit 1 on warnings too: findings of warn/dryrun constraints, and findings left unreported because a namespace's labels are unknown");
   sub.add_flag("-q,--quiet", flags->quiet, "Text: only findings and errors, no notes or summary");
   sub.add_flag("--list-skipped", flags->list_skipped, "Add a note for each object of a kind the policy does not check");
   sub.add_option("--namespace-labels", flags->namespace_labels,

@@ -6,10 +6,21 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/command_line.h"
 #include "cli/commands.h"
 #include "cli/full_cli.h"
 
 int main(int argc, char** argv) {
+  std::vector<std::string> args = aegis::cli::RewriteHelp(argc, argv);
+  std::vector<char*> argp;
+  for (auto& a : args) argp.push_back(a.data());
+  argp.push_back(nullptr);
+  argc = static_cast<int>(args.size());
+  argv = argp.data();
+  if (auto unknown = aegis::cli::UnknownCommandError(args)) {
+    std::cerr << "aegis: error: " << *unknown << "\n";
+    return aegis::cli::kExitUsage;
+  }
 #ifdef AEGIS_CLI_FULL
   const auto& commands = aegis::cli::AllCommands();
 #else
@@ -19,6 +30,7 @@ int main(int argc, char** argv) {
   CLI::App app{"aegis: policy and tooling that keeps unsigned ML models out of Kubernetes model servers", "aegis"};
   app.set_version_flag("--version", AEGIS_VERSION);
   app.require_subcommand(1);
+  app.footer("aegis help COMMAND: a command's flags. Docs: README.md and docs/ (installed in /usr/share/doc/aegis/).");
   int exit_code = aegis::cli::kExitClean;
   try {
     for (const auto& c : commands) c.setup(*app.add_subcommand(c.name, c.help), exit_code);

@@ -34,7 +34,7 @@ struct ExportFlags {
   bool require_model_mount = true;
   bool kserve_native = false;
   std::vector<std::string> verified_prefixes;
-  std::string enforcement = "deny";
+  std::string enforcement = "dryrun";  // audit first, as aegis init
   std::string only;  // "", "template", "constraint"
 };
 

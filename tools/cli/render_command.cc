@@ -12,6 +12,8 @@
 
 #include "inputs/policy_files.h"
 #include "cli/commands.h"
+#include "cli/project.h"
+#include "policy/export.h"
 #include "policy/verifier_image.h"
 #include "render/renderer.h"
 #include "render/templates.h"
@@ -33,6 +35,7 @@ struct RenderFlags {
   uint64_t max_input_mb = kDefaultMaxInputBytes >> 20;
   size_t jobs = 0;
   render::TemplateOptions tmpl;
+  ConfigFlags config;
 };
 
 // One line per diagnostic; a file's many notes are written with one call (std::cerr
@@ -70,7 +73,43 @@ void WarnUnpinned(const std::vector<std::string>& images, bool allowed) {
   }
 }
 
+// What the project file says, where no flag said otherwise.
+void ApplyProject(const ProjectConfig& p, RenderFlags& f) {
+  if (f.policy.empty()) f.policy = p.policy;
+  if (!f.settings.image_given && !p.verifier_image.empty()) {
+    f.settings.image = p.verifier_image;
+    f.settings.image_source = "verifierImage of " + p.path;
+  }
+  auto& k = f.settings.keyless;
+  if (p.keyless.set() && !f.keyless && k.identity.empty() && k.identity_regexp.empty()) {
+    f.keyless = true;
+    k.identity = p.keyless.identity;
+    k.identity_regexp = p.keyless.identity_regexp;
+    k.issuer = p.keyless.issuer;
+    k.issuer_regexp = p.keyless.issuer_regexp;
+    if (k.config_map.empty()) k.config_map = p.keyless.trusted_root_config_map;
+  }
+}
+
+// An --image the policy refuses is an error before anything is read; without --image, the
+// image is checked where render would write it (an existing allowed verifier image is kept).
+Status CheckImage(RenderFlags& f, const std::vector<Constraint>& constraints) {
+  f.settings.image_refusal = [&constraints](std::string_view image) { return WhyImageRefused(image, constraints); };
+  if (!f.settings.image_given && f.tmpl.kind.empty()) return Ok{};
+  auto why = WhyImageRefused(f.settings.image, constraints);
+  if (!why) return Ok{};
+  std::string hint = f.policy.empty() ? "; the built-in policy allows only " + std::string(kShippedVerifierImage) +
+                                            ": pass --policy with your constraint (aegis init writes one and names it "
+                                            "in .aegis.yaml)"
+                                      : "";
+  return Error{ErrorKind::kUsage, {}, {},
+               fmt::format("--image {}: {}{}", f.settings.image_given ? f.settings.image : f.settings.image + " (" + f.settings.image_source + ")", *why, hint)};
+}
+
 int RunRender(RenderFlags f) {
+  auto project = LoadProjectConfig(f.config);
+  if (!project) return Fail(project.error());
+  if (*project) ApplyProject(**project, f);
   auto loaded = f.policy.empty() ? BuiltinConstraints() : LoadConstraints(f.policy);
   if (!loaded) return Fail(loaded.error());
   const auto& constraints = loaded->constraints;
@@ -101,18 +140,8 @@ int RunRender(RenderFlags f) {
                         fmt::format("--init-name {} does not match /{}/ of constraint {}: the result would not conform",
                                     f.settings.init_name, c.parameters.init_container_pattern, c.name)});
     }
-    if (!ImageAllowed(f.settings.image, c.parameters)) {
-      std::string allowed = c.parameters.verifier_images
-                                ? fmt::format("verifierImages: {}", fmt::join(*c.parameters.verifier_images, ", "))
-                                : "any image";
-      return Fail(Error{ErrorKind::kUsage, {}, {},
-                        fmt::format("--image {} is not a verifier image constraint {} allows ({}{}): the result "
-                                    "would not conform; pass --policy with your own constraint "
-                                    "(aegis policy export --verifier-image …)",
-                                    f.settings.image, c.name, allowed,
-                                    c.parameters.require_digest ? ", pinned by @sha256 digest" : "")});
-    }
   }
+  if (Status st = CheckImage(f, constraints); !st) return Fail(st.error());
   if (!f.tmpl.kind.empty()) {
     WarnUnpinned({f.settings.image}, f.allow_unpinned);
     if (!f.paths.empty() || f.in_place || f.diff) {
@@ -223,7 +252,7 @@ void SetupRender(CLI::App& sub, int& exit_code) {
       ->capture_default_str();
   sub.add_flag("--no-run-as-user{false}", f->settings.fixed_uid,
                "Leave runAsUser out of the verifier's securityContext (OpenShift's restricted SCC assigns a UID per namespace)");
-  sub.add_option("-p,--policy", f->policy, "AegisSignedPod Constraint YAML (file or directory); default: built-in");
+  sub.add_option("-p,--policy", f->policy, "AegisSignedPod Constraint YAML (file or directory); default: the project file's, else built-in");
   sub.add_flag("-i,--in-place", f->in_place, "Rewrite the files (comments and layout kept)");
   sub.add_flag("--diff", f->diff, "Print a unified diff; exit 1 when something would change");
   sub.add_option("-j,--jobs", f->jobs, "Threads for rendering large inputs (default: one per core)");
@@ -261,6 +290,7 @@ void SetupRender(CLI::App& sub, int& exit_code) {
       "Exit codes: 0 rendered (or nothing to change); 1 with --diff when something would change;\n"
       "2 usage error, unreadable or invalid input, or an object that cannot be rendered (nothing written).\n"
       "What render injects and why: docs/RENDER.md (installed in /usr/share/doc/aegis/).");
+  AddConfigFlags(sub, f->config);
   sub.callback([f, &exit_code] { exit_code = RunRender(*f); });
 }
 

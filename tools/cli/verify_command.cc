@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/project.h"
 #include "util/file_io.h"
 #include "verifier/options.h"
 #include "verifier/run.h"
@@ -35,7 +36,26 @@ struct VerifyFlags {
   verifier::Options o;
   std::string format = "text";
   bool verbose = false;
+  ConfigFlags config;
 };
+
+// The project file's trust, when no flag or variable names any: its public key, or its
+// keyless identity and trusted root.
+Status ApplyProject(VerifyFlags& f) {
+  verifier::Options& o = f.o;
+  if (!o.key.empty() || !o.trusted_root.empty() || !o.certificate_chain.empty() || !o.vault.addr.empty()) return Ok{};
+  auto project = LoadProjectConfig(f.config);
+  if (!project) return project.error();
+  if (!*project) return Ok{};
+  const ProjectConfig& p = **project;
+  if (p.keyless.set()) {
+    o.trusted_root = p.keyless.trusted_root;
+    o.identity = verifier::IdentityPolicy{p.keyless.identity, p.keyless.identity_regexp, p.keyless.issuer, p.keyless.issuer_regexp};
+  } else {
+    o.key = p.public_key;
+  }
+  return Ok{};
+}
 
 // A model directory with its model-signing bundle (model.sig inside, or --signature).
 Expected<RunSummary> VerifyTree(const verifier::Options& o) {
@@ -123,7 +143,7 @@ void SetupVerify(CLI::App& sub, int& exit_code) {
   o.key = "";
   sub.add_option("artifact", o.artifact, "artifact path or URI (s3://, gs://, Azure Blob https://, hf://, https://, file://; s3://b/p/, gs://b/p/, Azure …/p/ and hf://OWNER/MODEL@COMMIT are model directories), or a local model directory")->required();
   sub.add_option("--signature", o.signature, "signature path or URI (default: discovery as verify-and-fetch)");
-  sub.add_option("--key", o.key, "trusted public key file or directory");
+  sub.add_option("--key", o.key, "trusted public key file or directory (default: the project file's publicKey)");
   sub.add_option("--certificate-chain", o.certificate_chain, "CA certificates (PEM) for certificate-signed model-signing bundles");
   verifier::AddKeylessOptions(sub, o);
   verifier::AddVaultOptions(sub, o.vault);
@@ -134,13 +154,21 @@ void SetupVerify(CLI::App& sub, int& exit_code) {
   sub.add_option("--ca-bundle", o.ca_bundle, "CA bundle for https:// and S3 endpoints");
   sub.add_flag("--anonymous", o.anonymous, "S3, Cloud Storage and Azure without credentials");
   sub.add_flag("--allow-unpinned-revision", o.allow_unpinned_revision, "hf:// at a branch or tag (default: a commit is required)");
-  sub.add_option("--format", f->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  sub.add_option("-o,--output,--format", f->format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   sub.add_flag("-v,--verbose", f->verbose, "show the verifier's log on stderr");
   sub.footer("Exit codes are verify-and-fetch's: 0 verified, 2 usage, 3 not found, 4 network, 5 signature invalid,\n"
              "6 archive rejected, 7 no trust material, 8 local I/O.\n"
              "Signature formats: docs/SIGNATURES.md; the verifier: docs/VERIFIER.md (in /usr/share/doc/aegis/).");
+  AddConfigFlags(sub, f->config);
   sub.callback([f, &exit_code] {
     verifier::VaultFromEnvironment(f->o.vault);
+    if (Status st = ApplyProject(*f); !st) {
+      std::cerr << "aegis verify: error: " << Printable(st.error().Describe()) << "\n";
+      exit_code = kExitUsage;
+      return;
+    }
     std::error_code ec;
     bool dir = fs::is_directory(f->o.artifact, ec);
     exit_code = Report(*f, dir ? VerifyTree(f->o) : VerifyArtifact(f->o, f->verbose));

@@ -53,6 +53,35 @@ std::string SecretYaml(const std::string& ns, const std::string& secret, const s
 
 std::string LabelSpec(const Scope& s) { return s.label_key + "=" + s.label_value; }
 
+// .aegis.yaml goes beside the directory init writes (`aegis/` → `./.aegis.yaml`), or into
+// it when it is the working directory.
+std::string ProjectFilePath(const fs::path& dir) {
+  fs::path d = fs::absolute(dir).lexically_normal();
+  if (!d.has_filename()) d = d.parent_path();
+  fs::path cwd = fs::current_path();
+  return ((d == cwd ? d : d.parent_path()) / std::string(kProjectConfigName)).string();
+}
+
+// What the project file says: paths relative to it, as written.
+ProjectConfig ProjectFor(const InitOptions& o, const ExportOptions& policy, const std::string& key_file, const fs::path& dir) {
+  const fs::path base = fs::path(ProjectFilePath(dir)).parent_path();
+  auto relative = [&](const fs::path& p) { return fs::absolute(p).lexically_normal().lexically_relative(base).string(); };
+  ProjectConfig c;
+  c.policy = relative(dir / "constraint.yaml");
+  if (o.namespaces.size() == 1) c.namespace_ = o.namespaces.front();
+  if (o.scope.kind == Scope::Kind::kNamespaceLabel) {
+    for (const std::string& ns : o.namespaces) c.namespace_labels[ns] = {{o.scope.label_key, o.scope.label_value}};
+  }
+  if (policy.verifier_images && policy.verifier_images->size() == 1 && !policy.verifier_images->front().ends_with("*") &&
+      policy.verifier_images->front() != kShippedVerifierImage) {
+    c.verifier_image = policy.verifier_images->front();
+  }
+  if (!key_file.empty()) c.public_key = relative(key_file);
+  c.keyless = o.keyless;
+  if (o.keyless.set()) c.keyless.trusted_root_config_map = policy.trusted_root_config_map;
+  return c;
+}
+
 }  // namespace
 
 InitFile::~InitFile() {
@@ -66,10 +95,17 @@ Expected<InitPlan> PlanInit(const InitOptions& o) {
       return Error{ErrorKind::kUsage, {}, {}, fmt::format("--namespaces: {:?} is not a namespace name (lower-case letters, digits and -)", ns)};
     }
   }
+  const bool keyless = o.keyless.set();
+  if (keyless && !o.public_key.empty()) return Error{ErrorKind::kUsage, {}, {}, "--keyless and --public-key exclude each other"};
+  if (keyless && (o.keyless.issuer.empty() == o.keyless.issuer_regexp.empty())) {
+    return Error{ErrorKind::kUsage, {}, {}, "--keyless needs one of --certificate-oidc-issuer and --certificate-oidc-issuer-regexp"};
+  }
   InitPlan plan;
   std::string public_pem, key_file, key_name = std::string(kPublicKey);
   const fs::path dir(o.dir);
-  if (o.public_key.empty()) {
+  if (keyless) {
+    // No key: the verifier trusts a Sigstore identity (docs/SIGNATURES.md, "Keyless").
+  } else if (o.public_key.empty()) {
     auto pair = sign::GenerateKeyPair();
     if (!pair) return pair.error();
     public_pem = pair->public_pem;
@@ -92,10 +128,11 @@ Expected<InitPlan> PlanInit(const InitOptions& o) {
   }
   ExportOptions policy = o.policy;
   policy.scope = o.scope;
+  policy.allow_keyless = policy.allow_keyless || keyless;
   if (policy.scope.kind == Scope::Kind::kNamespaces) policy.scope.namespaces = o.namespaces;
   plan.files.emplace_back("constrainttemplate.yaml", TemplateYaml());
   plan.files.emplace_back("constraint.yaml", ConstraintYaml(policy));
-  if (o.secret_manifests) {
+  if (o.secret_manifests && !keyless) {
     for (const std::string& ns : o.namespaces) {
       plan.files.emplace_back(fmt::format("secret-{}.yaml", ns), SecretYaml(ns, policy.secret_name, key_name, public_pem));
     }
@@ -121,9 +158,17 @@ Expected<InitPlan> PlanInit(const InitOptions& o) {
       line("# 1. The constraint names its namespaces (spec.match.namespaces): nothing to label.");
       break;
   }
-  line("# 2. The public key, where the verifier mounts it, in every namespace that serves models:");
+  if (keyless) {
+    line("# 2. Sigstore's trusted root, where the verifier mounts it, in every namespace that serves models");
+    line("#    (the public-good instance's: sigstore-python's `sigstore trust-instance-root`, or your own):");
+  } else {
+    line("# 2. The public key, where the verifier mounts it, in every namespace that serves models:");
+  }
   for (const std::string& ns : o.namespaces) {
-    if (o.secret_manifests) {
+    if (keyless) {
+      line(fmt::format("kubectl -n {} create configmap {} --from-file=trusted_root.json=trusted_root.json", ns,
+                       Sh(policy.trusted_root_config_map)));
+    } else if (o.secret_manifests) {
       line(fmt::format("kubectl apply -f {}", Sh((dir / fmt::format("secret-{}.yaml", ns)).string())));
     } else {
       line(fmt::format("kubectl -n {} create secret generic {} --from-file={}", ns, Sh(policy.secret_name),
@@ -135,16 +180,28 @@ Expected<InitPlan> PlanInit(const InitOptions& o) {
   line("kubectl wait --for=condition=established --timeout=60s crd/aegissignedpod.constraints.gatekeeper.sh");
   line(fmt::format("kubectl apply -f {}", Sh((dir / "constraint.yaml").string())));
   line("# 4. Sign a model; make a workload conform; check it as CI would:");
-  if (o.public_key.empty()) {
+  if (keyless) {
+    line("cosign sign-blob --bundle model.tar.gz.sigstore.json model.tar.gz   # in CI, as the identity above");
+  } else if (o.public_key.empty()) {
     line(fmt::format("aegis sign model.tar.gz --key {}", Sh((dir / kPrivateKey).string())));
   } else {
     line("aegis sign model.tar.gz --key YOUR-PRIVATE-KEY   # the private half of " + Sh(o.public_key));
   }
-  line(fmt::format("aegis render -i --policy {} --artifact s3://BUCKET/model.tar.gz deploy/model-server.yaml",
-                   Sh((dir / "constraint.yaml").string())));
+  // The project file names the policy, the namespaces' labels and the image; without it,
+  // the commands say everything themselves.
+  std::string policy_flag = o.project_file ? "" : " --policy " + Sh((dir / "constraint.yaml").string());
+  std::string image_flag;
+  if (policy.require_digest) {
+    image_flag = fmt::format(" --image {}@sha256:DIGEST", policy.verifier_images && policy.verifier_images->size() == 1
+                                                               ? Sh(policy.verifier_images->front())
+                                                               : "REPOSITORY");
+    line("#    DIGEST: your pushed verifier image's (skopeo inspect --format '{{.Digest}}' docker://REPOSITORY:TAG)");
+  }
+  line(fmt::format("aegis render -i{}{} --artifact s3://BUCKET/model.tar.gz deploy/model-server.yaml", policy_flag, image_flag));
   // While the cluster only audits, CI should still stop a non-conforming change.
   std::string fail_on_warn = policy.action == EnforcementAction::kDeny ? "" : " --fail-on-warn";
-  line(fmt::format("aegis lint --policy {}{}{} deploy/", Sh((dir / "constraint.yaml").string()), lint_labels, fail_on_warn));
+  line(fmt::format("aegis lint{}{}{} deploy/", policy_flag, o.project_file ? "" : lint_labels, fail_on_warn));
+  if (o.project_file) plan.files.emplace_back(ProjectFilePath(dir), ProjectConfigText(ProjectFor(o, policy, key_file, dir)));
   plan.next_steps = std::move(s);
   return plan;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "inputs/project_config.h"
 #include "policy/export.h"
 #include "util/expected.h"
 
@@ -19,10 +20,14 @@ struct InitOptions {
   std::string public_key;                            // an existing key: no key pair is made
   bool secret_manifests = false;                     // write secret-<namespace>.yaml
   ExportOptions policy;                              // verifier images, digest, secret name, action
+  // Keyless (Sigstore): no key pair; the verifier trusts this identity under a trusted root
+  // from the ConfigMap policy.trusted_root_config_map (set: identity or identity_regexp).
+  ProjectConfig::Keyless keyless;
+  bool project_file = true;  // write .aegis.yaml beside the directory (the project's root)
 };
 
 struct InitFile {
-  std::string name;  // relative to the directory
+  std::string name;  // relative to the directory (.aegis.yaml: an absolute path, beside it)
   std::string content;
   bool private_key = false;  // written 0600 and wiped from memory
   InitFile() = default;

@@ -192,10 +192,33 @@ void Linter::Merge(Partial&& p) {
   for (auto& [name, labels] : p.namespaces) namespaces_[name] = std::move(labels);
 }
 
+// A namespace of unknown labels is said once: a note, or a warning (which --fail-on-warn
+// fails on) when findings there go unreported because of it. A pre-commit hook that knows no
+// labels must not pass a workload without a verifier in silence.
+void Linter::ReportUnknownNamespaces(const std::map<std::string, size_t>& unknown,
+                                     const std::set<std::pair<size_t, size_t>>& dropped) {
+  for (const auto& [ns, first] : unknown) {
+    auto hidden = static_cast<size_t>(std::count_if(result_.findings.begin(), result_.findings.end(), [&, n = ns](const Finding& f) {
+      return dropped.count({f.object, f.constraint}) > 0 && result_.objects[f.object].namespace_ == n;
+    }));
+    std::string message = fmt::format("namespace {}: its labels are unknown (no Namespace object in the input, no "
+                                      "--namespace-labels {}=KEY=VALUE, no namespaceLabels in .aegis.yaml), so "
+                                      "namespaceSelectors do not select it",
+                                      ns, ns);
+    if (hidden > 0) {
+      message += fmt::format(": {} finding{} there {} not reported (scope unknown)", hidden, hidden == 1 ? "" : "s",
+                             hidden == 1 ? "is" : "are");
+    }
+    result_.diagnostics.push_back({hidden > 0 ? Diagnostic::Level::kWarning : Diagnostic::Level::kNote,
+                                   Error{PolicyError::kInvalid, result_.objects[first].file, result_.objects[first].mark,
+                                         std::move(message)}});
+  }
+}
+
 LintResult Linter::Finish() {
   // namespaceSelector: drop (object, constraint) pairs whose Namespace does not match.
   std::set<std::pair<size_t, size_t>> dropped;
-  std::set<std::string> unknown_reported;
+  std::map<std::string, size_t> unknown;  // namespace of unknown labels → its first object
   static const Labels kNoLabels;
   auto given_for = [&](const std::string& ns) -> const Labels* {
     if (auto it = options_.namespace_labels.find(ns); it != options_.namespace_labels.end()) return &it->second;
@@ -214,17 +237,11 @@ LintResult Linter::Finish() {
       // As a namespace without labels (Gatekeeper selects nothing there; gator refuses to
       // guess): the object is outside this constraint, and the user is told how to say more.
       labels = &kNoLabels;
-      if (unknown_reported.insert(p.namespace_).second) {
-        result_.diagnostics.push_back(
-            {Diagnostic::Level::kNote,
-             Error{PolicyError::kInvalid, result_.objects[p.object].file, result_.objects[p.object].mark,
-                   fmt::format("namespace {}: its labels are unknown (no Namespace object in the input, no "
-                               "--namespace-labels {}=KEY=VALUE), so namespaceSelectors do not select it",
-                               p.namespace_, p.namespace_)}});
-      }
+      unknown.emplace(p.namespace_, p.object);
     }
     if (!SelectorMatches(*c.match.namespace_selector, *labels)) dropped.insert({p.object, p.constraint});
   }
+  ReportUnknownNamespaces(unknown, dropped);
   if (!dropped.empty()) {
     auto& f = result_.findings;
     f.erase(std::remove_if(f.begin(), f.end(),

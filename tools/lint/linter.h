@@ -7,6 +7,8 @@
 #pragma once
 
 #include <map>
+#include <set>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -37,6 +39,9 @@ class Linter {
   void AddDiagnostic(Diagnostic d);
   // Resolves namespaceSelectors and returns everything found.
   LintResult Finish();
+
+ private:
+  void ReportUnknownNamespaces(const std::map<std::string, size_t>& unknown, const std::set<std::pair<size_t, size_t>>& dropped);
 
  private:
   struct Pending {

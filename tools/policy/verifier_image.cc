@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 namespace aegis {
 
 bool ImageListed(std::string_view image, std::string_view entry) {
@@ -30,5 +33,30 @@ bool ImageAllowed(std::string_view image, const Parameters& p) {
 }
 
 bool RestrictsImages(const Parameters& p) { return p.verifier_images.has_value() || p.require_digest; }
+
+}  // namespace aegis
+
+namespace aegis {
+
+std::optional<std::string> WhyImageRefused(std::string_view image, const std::vector<Constraint>& constraints) {
+  if (size_t at = image.find('@'); at != std::string_view::npos && !ImagePinned(image)) {
+    return fmt::format("not pinned: {} is not a digest (want sha256: and 64 lower-case hex digits, as skopeo "
+                       "inspect --format '{{{{.Digest}}}}' docker://REPOSITORY:TAG prints it)",
+                       image.substr(at + 1));
+  }
+  for (const Constraint& c : constraints) {
+    const Parameters& p = c.parameters;
+    if (p.verifier_images && !std::any_of(p.verifier_images->begin(), p.verifier_images->end(),
+                                          [&](const std::string& e) { return ImageListed(image, e); })) {
+      return fmt::format("not an image the policy allows (verifierImages of constraint {}: {})", c.name,
+                         p.verifier_images->empty() ? "none" : fmt::format("{}", fmt::join(*p.verifier_images, ", ")));
+    }
+    if (p.require_digest && !ImagePinned(image)) {
+      return fmt::format("not pinned by digest, which constraint {} requires (requireDigest): give REPOSITORY@sha256:DIGEST",
+                         c.name);
+    }
+  }
+  return std::nullopt;
+}
 
 }  // namespace aegis

@@ -1,7 +1,10 @@
 // Which images may run as the verifier (parameters verifierImages and requireDigest).
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "policy/constraint.h"
 
@@ -18,6 +21,10 @@ bool ImagePinned(std::string_view image);
 // The constraint's image rule: listed (when verifierImages is set) and pinned (when
 // requireDigest is true). Always true without either parameter.
 bool ImageAllowed(std::string_view image, const Parameters& p);
+
+// Why the constraints refuse `image` as the verifier's (a malformed digest, not listed, not
+// pinned), naming the constraint; nullopt when every one allows it.
+std::optional<std::string> WhyImageRefused(std::string_view image, const std::vector<Constraint>& constraints);
 
 // True when the constraint restricts verifier images at all.
 bool RestrictsImages(const Parameters& p);

@@ -276,9 +276,13 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     if (!st) return st;
     if (verifier->Get("image") == nullptr) {
       // A container without image is invalid, and no policy can tell it from `busybox true`.
-      st = editor_.InsertKey(verifier, "image", Quoted(s_.image));
-      if (!st) return st;
+      auto image = ImageToWrite(verifier);
+      if (!image) return image.error();
+      st = editor_.InsertKey(verifier, "image", Quoted(*image));
+    } else {
+      st = ReconcileImage(verifier, where);
     }
+    if (!st) return st;
     if (verifier->Get("args") == nullptr && verifier->Get("command") == nullptr) {
       // A verifier told nothing would fetch nothing: give it the artifact and model directory.
       auto artifact = Artifact(ps);
@@ -300,9 +304,12 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
       if (!st) return st;
     }
     auto image = StringAt(verifier, "image");
-    out_.verifier_images.push_back(s_.image_given || !image ? s_.image : std::string(*image));
+    bool replaced = s_.image_given || !image || (s_.image_refusal && s_.image_refusal(*image));
+    out_.verifier_images.push_back(replaced ? s_.image : std::string(*image));
   } else {
-    out_.verifier_images.push_back(s_.image);
+    auto image = ImageToWrite(ps.spec);
+    if (!image) return image.error();
+    out_.verifier_images.push_back(*image);
     auto artifact = Artifact(ps);
     if (!artifact) return artifact.error();
     std::vector<YNode> verifier_mounts = {

@@ -3,6 +3,8 @@
 // refusing conflicts, anchors and merge keys in the touched area.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,8 +34,12 @@ struct RenderSettings {
   std::string init_name = "verify-and-fetch";
   std::string model_volume = "model";
   bool fixed_uid = true;  // runAsUser: 65532; false where the namespace assigns UIDs (OpenShift)
-  // --image was given: an existing verifier's image is brought to it (else left alone).
+  // --image was given: an existing verifier's image is brought to it (else left alone while
+  // the policy allows it, and replaced by `image` when it does not).
   bool image_given = false;
+  // Why the policy refuses an image as the verifier's (nullopt: allowed); unset: any image.
+  std::function<std::optional<std::string>(std::string_view)> image_refusal;
+  std::string image_source = "the default";  // where `image` came from, for messages
   // hf:// at a branch or tag: the verifier is told --allow-unpinned-revision (else refused).
   bool allow_unpinned_revision = false;
   // The verifier's storage settings: a Secret whose keys become its environment (AWS_*,

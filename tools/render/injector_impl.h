@@ -69,6 +69,10 @@ class Injector {
   // An existing verifier brought to what the flags and annotations say: image (--image),
   // artifact, the hardened securityContext; a note per change.
   Status ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where);
+  // An existing verifier's image: brought to --image, or replaced when the policy refuses it.
+  Status ReconcileImage(const Node* verifier, const std::string& where);
+  // The image render writes into a verifier, when the policy allows it (`at`: for the error).
+  Expected<std::string> ImageToWrite(const Node* at) const;
 
   const ObjectRef& obj_;
   const std::string& file_;

@@ -11,13 +11,30 @@
 
 namespace aegis::render::internal {
 
-Status Injector::ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where) {
-  // The image, when --image says which.
-  if (const Node* image = verifier->Get("image"); s_.image_given && image != nullptr && image->AsString() &&
-                                                   *image->AsString() != s_.image) {
-    out_.notes.push_back({image->mark(), fmt::format("{}: verifier image {} → {}", where, image->scalar(), s_.image)});
-    if (auto st = editor_.ReplaceScalar(image, EmitFlow(Quoted(s_.image))); !st) return st;
+Expected<std::string> Injector::ImageToWrite(const Node* at) const {
+  if (!s_.image_refusal) return s_.image;
+  if (auto why = s_.image_refusal(s_.image)) {
+    return Fail(at, fmt::format("the verifier image render would write, {} ({}), is {}: pass --image "
+                                "REPOSITORY@sha256:DIGEST, or set verifierImage in .aegis.yaml",
+                                s_.image, s_.image_source, *why));
   }
+  return s_.image;
+}
+
+Status Injector::ReconcileImage(const Node* verifier, const std::string& where) {
+  const Node* image = verifier->Get("image");
+  if (image == nullptr || !image->AsString()) return Ok{};  // a missing image is added by the caller
+  std::string have(*image->AsString());
+  std::optional<std::string> refused = s_.image_refusal ? s_.image_refusal(have) : std::nullopt;
+  if (have == s_.image || (!s_.image_given && !refused)) return Ok{};  // kept: --image not given and allowed
+  auto wanted = ImageToWrite(image);
+  if (!wanted) return wanted.error();
+  std::string why = s_.image_given ? "" : fmt::format(" (the policy refuses {}: {})", have, *refused);
+  out_.notes.push_back({image->mark(), fmt::format("{}: verifier image {} → {}{}", where, have, *wanted, why)});
+  return editor_.ReplaceScalar(image, EmitFlow(Quoted(*wanted)));
+}
+
+Status Injector::ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where) {
   // The artifact: verify-and-fetch's positional <artifact> <dest-dir> are the last two args.
   const Node* args = verifier->Get("args");
   if (args != nullptr && args->IsSequence() && args->size() >= 2) {

@@ -96,9 +96,9 @@ RenderedFile RenderText(const std::string& file, std::string text, const RenderS
     return out;
   }
   out.rendered = std::move(*rendered);
-  if (out.rendered == out.original) return out;
   // Check our own work: the result must parse and lint clean under the same policy, wherever
   // it is applied (a namespace or label that leaves it out of scope today may not tomorrow).
+  // An unchanged file too: `render --diff` must not call clean what lint reports.
   Linter linter(LintOptions{WithoutSelectors(constraints), "default", false, threads, {}});
   linter.LintText(file, out.rendered);
   LintResult check = linter.Finish();

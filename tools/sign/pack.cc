@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "util/file_io.h"
+
 namespace aegis::sign {
 namespace {
 namespace fs = std::filesystem;
@@ -63,9 +65,8 @@ Expected<PackStats> PackModel(const std::string& model_dir, const std::string& o
   if (ec) return Error{ErrorKind::kIo, model_dir, {}, "cannot list: " + ec.message()};
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.rel < b.rel; });
 
-  std::string tmp = (fs::path(out).parent_path().empty() ? fs::path(".") : fs::path(out).parent_path()).string() + "/.aegis-pack-XXXXXX";
-  int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return Error{ErrorKind::kIo, out, {}, "cannot create the output file"};
+  auto file = OutputFile::Open(out, 0644);
+  if (!file) return file.error();
   std::unique_ptr<struct archive, int (*)(struct archive*)> a(archive_write_new(), archive_write_free);
   archive_write_set_format_pax_restricted(a.get());
   archive_write_add_filter_gzip(a.get());
@@ -73,10 +74,9 @@ Expected<PackStats> PackModel(const std::string& model_dir, const std::string& o
   archive_write_set_bytes_in_last_block(a.get(), 1);
   auto fail = [&](Error e) {
     a.reset();
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return e;
+    return e;  // the temporary goes with `file`
   };
+  const int fd = file->fd();
   if (archive_write_open_fd(a.get(), fd) != ARCHIVE_OK) return fail(Error{ErrorKind::kIo, out, {}, archive_error_string(a.get())});
   PackStats stats;
   std::vector<char> buf(1 << 20);
@@ -126,15 +126,7 @@ Expected<PackStats> PackModel(const std::string& model_dir, const std::string& o
   }
   if (archive_write_close(a.get()) != ARCHIVE_OK) return fail(Error{ErrorKind::kIo, out, {}, archive_error_string(a.get())});
   a.reset();
-  ::fchmod(fd, 0644);
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    return Error{ErrorKind::kIo, out, {}, "cannot write the output file"};
-  }
-  if (::rename(tmp.c_str(), out.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return Error{ErrorKind::kIo, out, {}, "cannot move the output into place"};
-  }
+  if (Status st = file->Commit(); !st) return st.error();
   return stats;
 }
 

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <system_error>
+#include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -127,7 +128,18 @@ ExpandedInputs ExpandInputs(const std::vector<std::string>& args) {
   return out;
 }
 
-Status WriteFileAtomically(const std::string& path, const std::string& content) {
+Expected<OutputFile> OutputFile::Open(const std::string& path, std::optional<mode_t> mode) {
+  struct stat lst {};
+  const bool exists = ::lstat(path.c_str(), &lst) == 0;
+  if (exists && !S_ISREG(lst.st_mode)) {
+    // Not a regular file (a device such as /dev/null, a FIFO, a terminal, a link such as
+    // /dev/stdout): written through, as a shell's `>` would, and never replaced by a rename.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return IoError(path, "is a directory");
+    const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return IoError(path, fmt::format("cannot open for writing: {}", std::strerror(errno)));
+    return OutputFile(path, "", fd);
+  }
   // A fresh, unpredictable temporary next to the target, created with O_EXCL (mkstemp): a
   // planted file or symlink with any name can never be followed or truncated.
   const fs::path target(path);
@@ -135,45 +147,69 @@ Status WriteFileAtomically(const std::string& path, const std::string& content) 
   std::string tmp = (dir / ("." + target.filename().string() + ".aegis-tmp-XXXXXX")).string();
   const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
   if (fd < 0) return IoError(path, fmt::format("cannot create a temporary file in {}: {}", dir.string(), std::strerror(errno)));
-  auto fail = [&](std::string_view what) {
-    const int err = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return IoError(path, fmt::format("{}: {}", what, std::strerror(err)));
-  };
-  // The mode: the replaced file's, else what a plain create would give (0666 less umask).
-  struct stat st {};
-  mode_t mode = 0;
-  if (::stat(path.c_str(), &st) == 0) {
-    mode = st.st_mode & 07777;
+  OutputFile out(path, tmp, fd);
+  // The mode: the replaced file's, else the one given, else what a plain create would give
+  // (0666 less umask).
+  mode_t m = 0;
+  if (exists) {
+    m = lst.st_mode & 07777;
+  } else if (mode) {
+    m = *mode;
   } else {
     const mode_t mask = ::umask(0);
     ::umask(mask);
-    mode = 0666 & ~mask;
+    m = 0666 & ~mask;
   }
-  if (::fchmod(fd, mode) != 0) return fail("cannot set the temporary file's mode");
-  for (size_t done = 0; done < content.size();) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+  if (::fchmod(fd, m) != 0) return IoError(path, fmt::format("cannot set the temporary file's mode: {}", std::strerror(errno)));
+  return out;
+}
+
+OutputFile::OutputFile(OutputFile&& o) noexcept
+    : path_(std::move(o.path_)), tmp_(std::move(o.tmp_)), fd_(std::exchange(o.fd_, -1)) {}
+
+OutputFile::~OutputFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+Status OutputFile::Write(std::string_view data) {
+  for (size_t done = 0; done < data.size();) {
+    const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return fail("write failed");
+    if (n <= 0) return IoError(path_, fmt::format("write failed: {}", std::strerror(errno)));
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0) return fail("cannot flush the file to disk");
-  if (::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return IoError(path, fmt::format("write failed: {}", std::strerror(err)));
+  return Ok{};
+}
+
+Status OutputFile::Commit() {
+  const int fd = std::exchange(fd_, -1);
+  if (tmp_.empty()) {  // written through
+    if (::close(fd) != 0) return IoError(path_, fmt::format("write failed: {}", std::strerror(errno)));
+    return Ok{};
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (::fsync(fd) != 0) {
     const int err = errno;
-    ::unlink(tmp.c_str());
-    return IoError(path, fmt::format("cannot replace the file: {}", std::strerror(err)));
+    ::close(fd);
+    return IoError(path_, fmt::format("cannot flush the file to disk: {}", std::strerror(err)));
   }
+  if (::close(fd) != 0) return IoError(path_, fmt::format("write failed: {}", std::strerror(errno)));
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0) return IoError(path_, fmt::format("cannot replace the file: {}", std::strerror(errno)));
+  tmp_.clear();
+  const fs::path target(path_);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
     ::fsync(dfd);  // the rename itself survives a crash
     ::close(dfd);
   }
   return Ok{};
+}
+
+Status WriteFileAtomically(const std::string& path, const std::string& content) {
+  auto out = OutputFile::Open(path);
+  if (!out) return out.error();
+  if (Status s = out->Write(content); !s) return s;
+  return out->Commit();
 }
 
 namespace {

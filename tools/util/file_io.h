@@ -1,7 +1,11 @@
 // Reading whole inputs (files, stdin) and expanding directories into manifest files.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -23,7 +27,29 @@ struct ExpandedInputs {
 };
 ExpandedInputs ExpandInputs(const std::vector<std::string>& args);
 
-// Writes atomically: a temp file in the same directory, then rename.
+// A file being written as a whole. A regular (or absent) target gets a temporary beside it,
+// renamed over it by Commit (readers never see half a file; dropped without Commit, the
+// target is untouched). Any other target — a device such as /dev/null, a FIFO, a terminal,
+// a symbolic link such as /dev/stdout — is written through as a shell's `>` would, never
+// replaced: a rename over /dev/null would turn the machine's /dev/null into a regular file.
+class OutputFile {
+ public:
+  // `mode`: for a new file (default: 0666 less the umask); a replaced file keeps its own.
+  static Expected<OutputFile> Open(const std::string& path, std::optional<mode_t> mode = std::nullopt);
+  OutputFile(OutputFile&& o) noexcept;
+  OutputFile& operator=(OutputFile&&) = delete;
+  ~OutputFile();
+  int fd() const { return fd_; }
+  Status Write(std::string_view data);
+  Status Commit();  // fsync + rename (or close, written through); once
+
+ private:
+  OutputFile(std::string path, std::string tmp, int fd) : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd) {}
+  std::string path_, tmp_;  // tmp_ empty: written through
+  int fd_ = -1;
+};
+
+// Writes a whole file with OutputFile.
 Status WriteFileAtomically(const std::string& path, const std::string& content);
 
 // What a file was when it was read (stat before reading): a later replacement is refused

@@ -1,0 +1,214 @@
+// The front door (issue 32): what a newcomer runs first is a test. The README's quick start is
+// run as written; the project file (.aegis.yaml) and its precedence; kubectl's -o/-f; help and
+// typos; render reconciling hand-written verifiers and keeping a pinned image; an unknown
+// namespace that hides findings fails --fail-on-warn.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <sstream>
+
+#include "support/test_support.h"
+
+namespace aegis {
+namespace {
+
+using testing::ReadFile;
+using testing::RunAegis;
+using testing::RunShell;
+using testing::SourcePath;
+using testing::TempDir;
+using testing::WriteFile;
+
+constexpr const char* kDigest = "sha256:2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881";
+
+constexpr const char* kTriton =
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: triton}\nspec:\n  selector: {matchLabels: {app: t}}\n"
+    "  template:\n    metadata: {labels: {app: t}}\n    spec:\n      containers:\n        - name: triton\n"
+    "          image: nvcr.io/nvidia/tritonserver:24.05-py3\n          args: [tritonserver, --model-repository=/models]\n";
+
+// The lines of the README's quick start (its first ```sh block after the heading), with
+// continuation lines joined and comments removed.
+std::vector<std::string> QuickStartLines() {
+  std::string readme = ReadFile(SourcePath("README.md"));
+  size_t at = readme.find("## Quick start");
+  EXPECT_NE(at, std::string::npos);
+  size_t begin = readme.find("```sh\n", at) + 6, end = readme.find("```", begin);
+  std::istringstream in(readme.substr(begin, end - begin));
+  std::vector<std::string> lines;
+  std::string line, joined;
+  while (std::getline(in, line)) {
+    if (size_t hash = line.find(" # "); hash != std::string::npos) line.erase(hash);
+    if (line.starts_with("#")) continue;
+    joined += line;
+    if (!joined.empty() && joined.back() == '\\') {
+      joined.pop_back();
+      continue;
+    }
+    if (!joined.empty()) lines.push_back(joined);
+    joined.clear();
+  }
+  return lines;
+}
+
+// Followed literally with a registry's name for REG: every aegis line works without a flag
+// the README does not show (kubectl, aws, skopeo and the image build need a cluster and a
+// registry: tests/cluster runs those steps; the canary needs the cluster too).
+TEST(FrontDoor, TheQuickStartWorksAsWritten) {
+  TempDir d;
+  std::filesystem::create_directories(d.File("deploy"));
+  WriteFile(d.File("deploy/triton.yaml"), kTriton);
+  WriteFile(d.File("model.tar.gz"), "model bytes");
+  std::string bin = std::filesystem::path(AEGIS_BIN).parent_path().string();
+  size_t ran = 0;
+  for (const std::string& line : QuickStartLines()) {
+    if (!line.starts_with("aegis ") || line.starts_with("aegis canary")) continue;
+    std::string shell = "set -e; export REG=registry.example.com DIGEST=" + std::string(kDigest) + " PATH=" + bin +
+                        ":$PATH; " + line;
+    auto r = RunShell(shell, d.path());
+    EXPECT_EQ(r.exit_code, 0) << line << "\n" << r.out << r.err;
+    ++ran;
+  }
+  EXPECT_GE(ran, 5u);  // init, sign, render, lint, policy export
+  EXPECT_NE(ReadFile(d.File("deploy/triton.yaml")).find(std::string("registry.example.com/aegis/verify-and-fetch@") + kDigest),
+            std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(d.File("model.tar.gz.sigstore.json")));
+  // The pre-commit hook's call after the quick start: the pinned image is kept, nothing to change.
+  auto again = RunAegis("render --diff deploy/triton.yaml", d.path());
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(again.out, "");
+}
+
+// The README's two commands are what CI runs, in order.
+TEST(FrontDoor, CiRunsBothReadmeCommands) {
+  std::string readme = ReadFile(SourcePath("README.md"));
+  size_t begin = readme.find("```sh\n") + 6;
+  std::istringstream in(readme.substr(begin, readme.find("```", begin) - begin));
+  std::string ci = ReadFile(SourcePath(".ci/run")), line;
+  size_t last = 0, commands = 0;
+  while (std::getline(in, line)) {
+    std::string command = line.substr(0, line.find("  #"));
+    while (!command.empty() && command.back() == ' ') command.pop_back();
+    if (command.empty()) continue;
+    size_t at = ci.find("\n" + command + "\n");
+    ASSERT_NE(at, std::string::npos) << command << " is not run by .ci/run";
+    EXPECT_GT(at, last) << command << " runs out of the README's order";
+    last = at;
+    ++commands;
+  }
+  EXPECT_EQ(commands, 2u);
+}
+
+TEST(FrontDoor, OutputFlagsSpeakKubectl) {
+  TempDir d;
+  WriteFile(d.File("x.yaml"), kTriton);
+  auto json = RunAegis("lint -o json -f x.yaml", d.path());
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_TRUE(json.out.starts_with("{")) << json.out;
+  EXPECT_FALSE(std::filesystem::exists(d.File("json")));
+  auto file = RunAegis("lint -o sarif --output-file r.sarif -o text x.yaml", d.path());
+  EXPECT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_NE(ReadFile(d.File("r.sarif")).find("\"version\": \"2.1.0\""), std::string::npos);
+  EXPECT_NE(file.out.find("aegis lint:"), std::string::npos);
+  // The earlier spelling works for one release, with a warning naming the new one.
+  auto old = RunAegis("lint -f json -o old.json x.yaml", d.path());
+  EXPECT_EQ(old.exit_code, 0) << old.err;
+  EXPECT_TRUE(ReadFile(d.File("old.json")).starts_with("{"));
+  EXPECT_NE(old.err.find("use -o json"), std::string::npos) << old.err;
+  EXPECT_NE(old.err.find("use --output-file old.json"), std::string::npos) << old.err;
+  auto bad = RunAegis("lint -o yaml x.yaml", d.path());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("-o yaml: not an output format (one of text, json, sarif, junit, github)"), std::string::npos) << bad.err;
+}
+
+TEST(FrontDoor, HelpAndTyposAreAnswered) {
+  auto typo = RunAegis("lnt x");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("unknown command \"lnt\"; did you mean \"lint\"?"), std::string::npos) << typo.err;
+  auto help = RunAegis("help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* name : {"init", "lint", "render", "policy", "sign", "verify", "pack", "canary"}) {
+    EXPECT_NE(help.out.find(std::string("  ") + name + " "), std::string::npos) << name << "\n" << help.out;
+    auto sub = RunAegis(std::string("help ") + name);
+    EXPECT_EQ(sub.exit_code, 0) << name << sub.err;
+    EXPECT_NE(sub.out.find(std::string("Usage: aegis ") + name), std::string::npos) << sub.out;
+  }
+}
+
+// A hand-written verifier (the pattern's name, any image, no args) is reconciled, not refused.
+TEST(FrontDoor, RenderCompletesAHandWrittenVerifier) {
+  TempDir d;
+  WriteFile(d.File("w.yaml"),
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: models}\nspec:\n  initContainers:\n"
+            "    - name: verify-model\n      image: busybox:1.36\n  containers:\n    - name: s\n      image: s:1\n");
+  auto r = RunAegis("render -i --artifact s3://m/a.tgz w.yaml", d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("verifier image busybox:1.36 → localhost/aegis/verify-and-fetch:0.1.0"), std::string::npos) << r.err;
+  auto lint = RunAegis("lint --namespace-labels models=aegis.dev/model-serving=true w.yaml", d.path());
+  EXPECT_EQ(lint.exit_code, 0) << lint.out;
+}
+
+// The pre-commit hook's flags on a workload with no verifier, its namespace's labels unknown.
+TEST(FrontDoor, UnknownNamespaceHidingFindingsFailsFailOnWarn) {
+  TempDir d;
+  WriteFile(d.File("x.yaml"), kTriton);
+  auto r = RunAegis("lint --fail-on-warn -q x.yaml", d.path());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("2 findings there are not reported (scope unknown)"), std::string::npos) << r.out;
+  EXPECT_EQ(RunAegis("lint -q x.yaml", d.path()).exit_code, 0);  // a warning, as Gatekeeper would not see it
+}
+
+TEST(FrontDoor, TheProjectFileAndItsPrecedence) {
+  TempDir d;
+  std::filesystem::create_directories(d.File("repo/deploy/sub"));
+  ASSERT_EQ(RunAegis("init --namespaces models --verifier-image registry.example.com/aegis/verify-and-fetch --require-digest",
+                     d.File("repo"))
+                .exit_code,
+            0);
+  std::string config = ReadFile(d.File("repo/.aegis.yaml"));
+  EXPECT_NE(config.find("policy: \"aegis/constraint.yaml\""), std::string::npos) << config;
+  EXPECT_NE(config.find("\"aegis.dev/model-serving\": \"true\""), std::string::npos) << config;
+  WriteFile(d.File("repo/deploy/sub/x.yaml"), kTriton);
+  // Found from a subdirectory: the policy (dryrun: warnings), the namespace and its labels.
+  auto found = RunAegis("lint --fail-on-warn x.yaml", d.File("repo/deploy/sub"));
+  EXPECT_EQ(found.exit_code, 1) << found.out << found.err;
+  EXPECT_NE(found.out.find("[audit] Deployment models/triton: no initContainer"), std::string::npos) << found.out;
+  // A flag wins; --no-config ignores the file.
+  auto flag = RunAegis("lint --namespace-labels models=other=x --fail-on-warn -q x.yaml", d.File("repo/deploy/sub"));
+  EXPECT_EQ(flag.out.find("[audit]"), std::string::npos) << flag.out;
+  auto none = RunAegis("lint --no-config x.yaml", d.File("repo/deploy/sub"));
+  EXPECT_NE(none.out.find("namespace default: its labels are unknown"), std::string::npos) << none.out;
+  // render takes the image from the file: unpinned there, so it says what to pass.
+  auto unpinned = RunAegis("render --artifact s3://m/a.tgz x.yaml", d.File("repo/deploy/sub"));
+  EXPECT_EQ(unpinned.exit_code, 2);
+  EXPECT_NE(unpinned.err.find("registry.example.com/aegis/verify-and-fetch (verifierImage of"), std::string::npos) << unpinned.err;
+  EXPECT_NE(unpinned.err.find("pass --image REPOSITORY@sha256:DIGEST"), std::string::npos) << unpinned.err;
+  // A pasted placeholder is "not a digest", not "not allowed".
+  auto placeholder = RunAegis("render --image 'registry.example.com/aegis/verify-and-fetch@sha256:…' x.yaml", d.File("repo"));
+  EXPECT_EQ(placeholder.exit_code, 2);
+  EXPECT_NE(placeholder.err.find("sha256:… is not a digest"), std::string::npos) << placeholder.err;
+  // A broken file is an error at its line, whatever the command.
+  WriteFile(d.File("repo/.aegis.yaml"), "apiVersion: aegis.dev/v1\nkind: Config\npolcy: x.yaml\n");
+  auto broken = RunAegis("lint x.yaml", d.File("repo/deploy/sub"));
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_NE(broken.err.find(".aegis.yaml:3:1: unknown key polcy"), std::string::npos) << broken.err;
+}
+
+TEST(FrontDoor, InitKeylessWritesOneConstraintAndTheIdentity) {
+  TempDir d;
+  auto r = RunAegis("init --keyless --certificate-identity https://github.com/org/repo/.github/workflows/release.yml@refs/heads/main "
+                    "--certificate-oidc-issuer https://token.actions.githubusercontent.com",
+                    d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d.File("aegis/signing-key.pem")));
+  EXPECT_NE(ReadFile(d.File("aegis/constraint.yaml")).find("allowKeylessVerification: true"), std::string::npos);
+  EXPECT_NE(r.out.find("create configmap sigstore-trusted-root"), std::string::npos) << r.out;
+  WriteFile(d.File("x.yaml"), kTriton);
+  auto render = RunAegis("render --artifact s3://m/a.tgz x.yaml", d.path());
+  ASSERT_EQ(render.exit_code, 0) << render.err;
+  EXPECT_NE(render.out.find("AEGIS_CERTIFICATE_IDENTITY"), std::string::npos) << render.out;
+  EXPECT_NE(render.out.find("name: sigstore-trusted-root"), std::string::npos) << render.out;
+}
+
+}  // namespace
+}  // namespace aegis
