@@ -116,7 +116,11 @@ Expected<std::vector<TrustedKey>> LoadTrustedKeys(const std::string& file_or_dir
     else problems.push_back(k.error().Describe());
   }
   if (keys.empty()) {
-    std::string why = files.empty() ? "no *.pem or *.pub key found" : problems.front();
+    std::error_code sec;
+    const bool missing = !fs::exists(fs::symlink_status(file_or_dir, sec));
+    std::string why = missing         ? "no such file or directory"
+                      : files.empty() ? "no *.pem or *.pub key found in the directory"
+                                      : problems.front();
     return Error{VerifyError::kTrust, file_or_dir, {}, "no trusted public key: " + why};
   }
   return keys;

@@ -1,6 +1,7 @@
 #include "verifier/run.h"
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -399,8 +400,11 @@ namespace {
 
 Expected<RunSummary> Checked(Options& o, const RunContext& ctx, Workspace& ws) {
   Logger& log = *ctx.log;
+  // As cosign and OCI write a digest (sha256:HEX), or the bare hex; either case.
+  if (o.expected_sha256.starts_with("sha256:")) o.expected_sha256.erase(0, 7);
+  for (char& c : o.expected_sha256) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (!o.expected_sha256.empty() && !IsHex64(o.expected_sha256)) {
-    return Fail(ErrorKind::kUsage, {}, "--expected-sha256 must be 64 hex digits");
+    return Fail(ErrorKind::kUsage, {}, "--expected-sha256 must be 64 hex digits, optionally after sha256:");
   }
   for (const std::string* uri : {&o.artifact, &o.signature}) {
     if (uri->empty()) continue;

@@ -151,6 +151,9 @@ TEST_F(ProgramTest, TamperingIsExit5AndPlacesNothing) {
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   auto ok = Run(key + "--expected-sha256 " + upper + " model.tar.gz model");
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  // As cosign and OCI print a digest: sha256:HEX.
+  auto prefixed = Run(key + "--expected-sha256 sha256:" + OpensslHex(model) + " model.tar.gz model-prefixed");
+  EXPECT_EQ(prefixed.exit_code, 0) << prefixed.err;
 }
 
 struct HostileCase {
@@ -368,8 +371,10 @@ TEST_F(ProgramTest, MissingArtifactOrSignatureIsExit3) {
 TEST_F(ProgramTest, NoTrustMaterialIsExit7) {
   Model();
   fs::create_directories(dir_.File("empty-keys"));
-  ExpectFailure(Run("--key empty-keys model.tar.gz model"), 7, "no trusted public key");
+  ExpectFailure(Run("--key empty-keys model.tar.gz model"), 7, "no trusted public key: no *.pem or *.pub key found in the directory");
   ExpectFailure(Run("--key /nonexistent/cosign model.tar.gz model"), 7, "/nonexistent/cosign");
+  // A mistyped key file is "no such file", not "no *.pem or *.pub key found".
+  ExpectFailure(Run("--key nonexist.pub model.tar.gz model"), 7, "nonexist.pub: no trusted public key: no such file or directory");
   // The default is /etc/cosign, where the pod mounts the secret (absent on this machine).
   if (!fs::exists("/etc/cosign")) ExpectFailure(Run("model.tar.gz model"), 7, "/etc/cosign");
 }
