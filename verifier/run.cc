@@ -432,6 +432,10 @@ std::string TerminationMessage(const Error& error) {
 
 void WriteTerminationLog(const std::string& path, const std::string& message, Logger& log) {
   if (path.empty()) return;
+  // In a pod the kubelet mounts the file at terminationMessagePath; outside one (a developer's
+  // machine, as root) /dev/termination-log is not created.
+  std::error_code ec;
+  if (path == Options{}.termination_log && !std::filesystem::exists(path, ec)) return;
   std::FILE* f = std::fopen(path.c_str(), "w");
   bool ok = f != nullptr && std::fwrite(message.data(), 1, message.size(), f) == message.size();
   if (f != nullptr) ok = std::fclose(f) == 0 && ok;

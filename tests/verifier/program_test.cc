@@ -368,6 +368,16 @@ TEST_F(ProgramTest, MissingArtifactOrSignatureIsExit3) {
   ExpectFailure(Run("--key " + PublicKey() + " --signature nope.sig model.tar.gz model"), 3, "nope.sig");
 }
 
+// Outside a pod (here, as root) the default /dev/termination-log is not created: in a pod the
+// kubelet mounts it at terminationMessagePath.
+TEST_F(ProgramTest, OutsideAPodNoTerminationLogIsCreated) {
+  if (fs::exists("/dev/termination-log")) GTEST_SKIP() << "this machine has a /dev/termination-log";
+  Model();
+  auto r = RunShell(std::string("env -i PATH=/usr/bin:/bin ") + VAF_BIN + " --key /nonexistent model.tar.gz model", dir_.path());
+  EXPECT_EQ(r.exit_code, 7) << r.err;
+  EXPECT_FALSE(fs::exists("/dev/termination-log"));
+}
+
 TEST_F(ProgramTest, NoTrustMaterialIsExit7) {
   Model();
   fs::create_directories(dir_.File("empty-keys"));
