@@ -56,7 +56,7 @@ done
 step 0 "no findings" -- "$aegis" lint manifests/namespace.yaml "$work/rendered.yaml"
 
 echo "== aegis render --diff: what render changes in one of them (exit 1: something would change)"
-step 1 "+          - name: cosign-public-key" -- \
+step 1 "+          volumeMounts: [{name: cosign-public-key, mountPath: /etc/cosign, readOnly: true}" -- \
   "$aegis" render --diff --artifact s3://aegis-models/resnet50/model.tar.gz manifests/known-bad/unmounted-key.yaml
 
 echo "== aegis render refuses what it cannot fix (a second download, a shadowed model): exit 2, nothing written"
