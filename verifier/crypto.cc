@@ -70,13 +70,16 @@ Expected<std::string> Sha256File(const std::string& path) {
   return Finish(ctx.get());
 }
 
-Expected<Digests> DigestFile(const std::string& path, DigestSet want) {
+Expected<Digests> DigestFile(const std::string& path, DigestSet want, const std::function<void(uint64_t)>& on_bytes) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return Error{ErrorKind::kIo, path, {}, "cannot open"};
   MultiHasher h(want);
   std::vector<char> buf(1 << 20);
   size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) h.Update(std::string_view(buf.data(), n));
+  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) {
+    h.Update(std::string_view(buf.data(), n));
+    if (on_bytes) on_bytes(n);
+  }
   bool failed = std::ferror(f) != 0;
   std::fclose(f);
   if (failed) return Error{ErrorKind::kIo, path, {}, "read error"};

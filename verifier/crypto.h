@@ -1,6 +1,8 @@
 // Streaming digests over OpenSSL (base64 and hex are the platform's: util/base64.h).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,7 +44,8 @@ class MultiHasher {
 };
 
 std::string Sha256(std::string_view data);
-Expected<Digests> DigestFile(const std::string& path, DigestSet want = {});  // kIo when unreadable
+// kIo when unreadable; `on_bytes` hears each block read (a progress line).
+Expected<Digests> DigestFile(const std::string& path, DigestSet want = {}, const std::function<void(uint64_t)>& on_bytes = {});
 Expected<std::string> Sha256File(const std::string& path);  // raw bytes
 
 }  // namespace aegis::verifier

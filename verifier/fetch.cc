@@ -62,6 +62,7 @@ struct Transfer {
   bool too_large = false;
   bool overlong = false;        // more than the asked range
   bool range_ignored = false;   // a 200 to a ranged request that must not restart
+  const std::function<void(uint64_t)>* on_bytes = nullptr;
   std::string error_body;       // the start of an error response: its code explains the refusal
 
   bool Take(long status, std::string_view data) {
@@ -84,6 +85,7 @@ struct Transfer {
     if (!WriteAt(fd, data, span->from + span->received)) return !(write_failed = true);
     if (hasher != nullptr) hasher->Update(data);
     span->received += data.size();
+    if (on_bytes != nullptr && *on_bytes) (*on_bytes)(data.size());
     return true;
   }
 };
@@ -154,6 +156,7 @@ Status FetchSpan(const std::string& url, const std::string& out_path, int fd, co
     t.span = &span;
     t.hasher = hasher;
     t.max_bytes = o.max_bytes;
+    t.on_bytes = &o.on_bytes;
     request.range_from = span.from + span.received;
     request.range_to = span.to;
     t.asked_range = request.range_from > 0 || request.range_to != kToEnd;
@@ -180,6 +183,7 @@ Status FetchSpan(const std::string& url, const std::string& out_path, int fd, co
       if (span.total != 0 && cr->total != span.total) {
         return Error{NetError::kNetwork, url, {}, "the object changed during the download (its size differs between parts)"};
       }
+      if (span.total == 0 && o.on_size) o.on_size(cr->total);
       span.total = cr->total;
       uint64_t want_last = span.to == kToEnd ? cr->total - 1 : std::min(span.to, cr->total - 1);
       if (cr->last != want_last || span.from + span.received != want_last + 1) {

@@ -45,6 +45,10 @@ struct FetchOptions {
   // order and never written again; `total` is the object's size. In parts as they complete
   // in order, else once at the end. A reader may follow it (GrowingFile).
   std::function<void(uint64_t total, uint64_t final_bytes)> on_final;
+  // Progress: each chunk's size as it is written (from the fetching threads), and an
+  // object's size when a ranged answer tells it.
+  std::function<void(uint64_t bytes)> on_bytes;
+  std::function<void(uint64_t total)> on_size;
   DigestSet digests;                          // which digests to compute on the way
   uint64_t max_bytes = 0;                     // a larger body fails with kLimit; 0: no limit
   // Waits between attempts; tests replace it to avoid sleeping.

@@ -195,8 +195,9 @@ std::optional<std::string> InvalidPattern(const IdentityPolicy& policy) {
 Expected<KeylessSigner> VerifyKeyless(const SignatureFile& sig, const SigstoreRoot& root, const IdentityPolicy& policy,
                                       const std::string& logged_digest) {
   if (!policy.complete()) {
-    return Error{VerifyError::kTrust, {}, {}, "keyless verification needs an identity and an issuer "
-                                              "(--certificate-identity[-regexp], --certificate-oidc-issuer[-regexp])"};
+    // A missing flag is a usage error (exit 2), not missing trust material.
+    return Error{ErrorKind::kUsage, {}, {}, "keyless verification needs an identity and an issuer "
+                                            "(--certificate-identity[-regexp], --certificate-oidc-issuer[-regexp])"};
   }
   if (sig.certificates.empty()) return Failed("keyless", "the bundle has no signing certificate");
   if (sig.tlog_entries.empty()) return Failed("tlog-missing", "the bundle has no transparency-log entry");

@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   }
   aegis::Expected<RunSummary> s = aegis::Error{};
   try {
-    s = VerifyAndFetch(o, RunContext{env, &log});
+    s = VerifyAndFetch(o, RunContext{env, &log, {}});
   } catch (const std::exception& e) {
     // Last resort: the work area was removed while unwinding (Workspace aborts in its
     // destructor), so nothing is placed; say why instead of dying without a message.

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "util/duration.h"
+#include "util/quantity.h"
 
 namespace aegis::verifier {
 
@@ -33,6 +34,29 @@ transit verifies (--vault-addr/VAULT_ADDR and --vault-key; token from VAULT_TOKE
 --vault-token-file or Kubernetes auth with --vault-role).
 The contract (order of work, formats, limits): docs/VERIFIER.md and docs/SIGNATURES.md in the
 Aegis repository (/usr/share/doc/aegis/ where the package is installed).)";
+
+// After the DURATION transform (the value is seconds): within [min, max], said in the units
+// the user wrote durations in.
+CLI::Validator DurationWithin(double min_seconds, double max_seconds, const std::string& range) {
+  return CLI::Validator(
+      [=](const std::string& v) {
+        double s = std::strtod(v.c_str(), nullptr);
+        return s >= min_seconds && s <= max_seconds ? std::string() : "must be " + range;
+      },
+      "", "");
+}
+
+// A whole number within [min, max], with no parser types in --help.
+CLI::Validator Within(long long min, long long max) {
+  return CLI::Validator(
+      [=](const std::string& v) {
+        char* end = nullptr;
+        long long n = std::strtoll(v.c_str(), &end, 10);
+        bool ok = !v.empty() && end != nullptr && *end == '\0' && n >= min && n <= max;
+        return ok ? std::string() : "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+      },
+      "", "");
+}
 
 }  // namespace
 
@@ -87,8 +111,11 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
   app.footer(kFooter);
   app.get_formatter()->column_width(36);
   std::string log_format = "text", artifact_type = "auto";
-  double connect = 10, stall = 30, total = 3600;  // seconds
-  app.add_option("artifact", o.artifact, "s3://bucket/key, https://…, http://… (needs --allow-insecure-http), file:///… or a path")
+  double connect = 10, stall = 30, total = 3600, progress = 10;  // seconds
+  app.add_option("artifact", o.artifact,
+                 "s3://BUCKET/KEY, gs://BUCKET/OBJECT, Azure Blob https://ACCOUNT.blob.core.windows.net/C/BLOB, "
+                 "hf://OWNER/MODEL@COMMIT, oci://REGISTRY/REPO@DIGEST, https://…, http://… (needs "
+                 "--allow-insecure-http), file:///… or a path; a trailing / (s3://b/p/, gs://b/p/) is a model directory")
       ->required()->envname("AEGIS_ARTIFACT");
   app.add_option("dest", o.dest, "model directory (created if missing; a model an earlier run placed there is replaced)")
       ->required()->envname("AEGIS_DEST");
@@ -123,33 +150,36 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
   app.add_flag("--allow-unpinned-revision", o.allow_unpinned_revision,
                "hf:// at a branch or tag (default: a commit is required; a branch moves between pod starts)")
       ->envname("AEGIS_ALLOW_UNPINNED_REVISION");
-  app.add_option("--retries", o.retries, "attempts per download")->capture_default_str()->check(CLI::Range(1, 100))->envname("AEGIS_RETRIES");
+  app.add_option("--retries", o.retries, "attempts per download (5; 1-100)")->check(Within(1, 100))->type_name("N")->envname("AEGIS_RETRIES");
   app.add_option("--parallel", o.parallel, "concurrent downloads: a model directory's objects, or one large artifact's 8 MiB parts (default: 4 per core, 4-16)")
-      ->check(CLI::Range(1, 64))
+      ->check(Within(1, 64))
+      ->type_name("N")
       ->envname("AEGIS_PARALLEL");
   // Durations as kubectl takes them (300ms, 30s, 5m, 1h); a bare number is seconds.
-  const CLI::Validator duration(DurationToSeconds, "DURATION");
-  app.add_option("--connect-timeout", connect, "time to connect (10s)")->transform(duration)->check(CLI::Range(0.001, 3600.0))
-      ->envname("AEGIS_CONNECT_TIMEOUT");
+  const CLI::Validator duration(DurationToSeconds, "");
+  app.add_option("--connect-timeout", connect, "time to connect (10s)")->transform(duration)
+      ->check(DurationWithin(0.001, 3600, "from 1ms to 1h"))->type_name("DURATION")->envname("AEGIS_CONNECT_TIMEOUT");
   app.add_option("--stall-timeout", stall, "time without data before a retry (30s)")->transform(duration)
-      ->check(CLI::Range(0.001, 3600.0))->envname("AEGIS_STALL_TIMEOUT");
-  app.add_option("--timeout", total, "time per download attempt (1h)")->transform(duration)->check(CLI::Range(0.001, 86400.0))
-      ->envname("AEGIS_TIMEOUT");
-  // A limit is a positive number: a negative one must not wrap into "no limit".
+      ->check(DurationWithin(0.001, 3600, "from 1ms to 1h"))->type_name("DURATION")->envname("AEGIS_STALL_TIMEOUT");
+  app.add_option("--timeout", total, "time per download attempt (1h)")->transform(duration)
+      ->check(DurationWithin(0.001, 86400, "from 1ms to 24h"))->type_name("DURATION")->envname("AEGIS_TIMEOUT");
+  app.add_option("--progress-interval", progress, "time between progress lines while downloading (10s; 0: none)")
+      ->transform(duration)->check(DurationWithin(0, 86400, "from 0 to 24h"))->type_name("DURATION")
+      ->envname("AEGIS_PROGRESS_INTERVAL");
+  // Sizes and counts as Kubernetes quantities (64Gi, 500M, 1e6): k is 1000, Ki 1024. Zero
+  // and negative numbers are refused: a limit of 0 must not read as "no limit".
+  const CLI::Validator quantity(QuantityToInteger, "");
   const CLI::Validator positive(
-      [](std::string& v) { return !v.empty() && v.find('-') == std::string::npos ? std::string() : "must be a positive number"; },
-      "POSITIVE");
-  auto size = CLI::AsSizeValue(false);
-  app.add_option("--max-total-bytes", o.limits.max_total_bytes, "uncompressed bytes of all files (64GiB)")
-      ->check(positive)->transform(size)->check(CLI::Range(uint64_t{1}, uint64_t{1} << 62))->envname("AEGIS_MAX_TOTAL_BYTES");
-  app.add_option("--max-file-bytes", o.limits.max_file_bytes, "bytes of one file (32GiB)")
-      ->check(positive)->transform(size)->check(CLI::Range(uint64_t{1}, uint64_t{1} << 62))->envname("AEGIS_MAX_FILE_BYTES");
-  app.add_option("--max-entries", o.limits.max_entries, "archive entries")->capture_default_str()
-      ->check(positive)->check(CLI::Range(1.0, 1e9))->envname("AEGIS_MAX_ENTRIES");
-  app.add_option("--max-path-bytes", o.limits.max_path_bytes, "bytes of one entry's path")->capture_default_str()
-      ->check(positive)->check(CLI::Range(1.0, 65536.0))->envname("AEGIS_MAX_PATH_BYTES");
-  app.add_option("--max-ratio", o.limits.max_ratio, "uncompressed/compressed ratio (decompression bombs)")->capture_default_str()
-      ->check(CLI::PositiveNumber)->envname("AEGIS_MAX_RATIO");
+      [](const std::string& v) { return v != "0" ? std::string() : "must be at least 1"; }, "", "");
+  auto limit = [&](const char* name, uint64_t& field, const char* help, const char* env) {
+    app.add_option(name, field, help)->transform(quantity)->check(positive)->type_name("QUANTITY")->envname(env);
+  };
+  limit("--max-total-bytes", o.limits.max_total_bytes, "uncompressed bytes of all files (64Gi)", "AEGIS_MAX_TOTAL_BYTES");
+  limit("--max-file-bytes", o.limits.max_file_bytes, "bytes of one file (32Gi)", "AEGIS_MAX_FILE_BYTES");
+  limit("--max-entries", o.limits.max_entries, "archive entries (200k)", "AEGIS_MAX_ENTRIES");
+  limit("--max-ratio", o.limits.max_ratio, "uncompressed/compressed ratio (decompression bombs; 200)", "AEGIS_MAX_RATIO");
+  app.add_option("--max-path-bytes", o.limits.max_path_bytes, "bytes of one entry's path (1024)")
+      ->transform(quantity)->check(Within(1, 65536))->type_name("QUANTITY")->envname("AEGIS_MAX_PATH_BYTES");
 
   ParsedCommandLine parsed;
   try {
@@ -175,6 +205,7 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
   o.connect_timeout = ms(connect);
   o.stall_timeout = std::chrono::seconds(static_cast<long long>(std::ceil(stall)));
   o.timeout = ms(total);
+  o.progress_interval = ms(progress);
   parsed.options = std::move(o);
   parsed.exit_code = kExitPlaced;
   return parsed;

@@ -52,6 +52,7 @@ struct Options {
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
   std::chrono::seconds stall_timeout{30};  // libcurl's low-speed window: whole seconds
   std::chrono::milliseconds timeout{std::chrono::seconds(3600)};
+  std::chrono::milliseconds progress_interval{std::chrono::seconds(10)};  // 0: no progress lines
   ExtractLimits limits;
 };
 

@@ -220,6 +220,14 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   fo.ca_bundle = o.ca_bundle;
   fo.insecure_skip_tls_verify = o.insecure_skip_tls_verify;
   fo.parts = Parallelism(o);  // one large artifact: that many ranged requests at once
+  Progress::Sink sink = ctx.progress ? ctx.progress : [&log](const ProgressReport& r) {
+    Fields fields = {{"bytes", r.bytes}, {"progress", Describe(r)}};
+    if (r.expected > 0) fields.insert(fields.begin() + 1, {"total", r.expected});
+    log.Info(r.done ? "downloaded" : "downloading", fields);
+  };
+  auto progress = std::make_shared<Progress>(sink, o.progress_interval);
+  fo.on_bytes = [progress](uint64_t n) { progress->Add(n); };
+  fo.on_size = [progress](uint64_t n) { progress->Expect(n); };
   Sources sources(ctx.env, fo, o.allow_insecure_http, o.anonymous);
   sources.AllowUnpinnedRevisions(o.allow_unpinned_revision);
 
@@ -244,6 +252,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     extracting.emplace(DisplayUri(o.artifact), artifact, tree, o.limits);
   }
   auto fetched = FetchArtifact(o, sources, NeededDigests(*trust), artifact, tree, extracting ? &*extracting : nullptr, log);
+  progress->Finish();
   source_log.Update(sources, log);
   if (!fetched) return fetched.error();
   const std::optional<TreeResult>& fetched_tree = fetched->tree;

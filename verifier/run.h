@@ -9,6 +9,7 @@
 
 #include "util/expected.h"
 #include "verifier/log.h"
+#include "verifier/progress.h"
 #include "verifier/options.h"
 #include "verifier/s3.h"
 
@@ -18,6 +19,8 @@ namespace aegis::verifier {
 struct RunContext {
   Env env;
   Logger* log = nullptr;
+  // Where download progress goes (aegis verify: a line on its terminal); unset: the log.
+  Progress::Sink progress;
 };
 
 // What a successful run verified and placed.

@@ -49,7 +49,7 @@ Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vau
   }
   if (!keyless.trusted_root.empty()) {
     if (!keyless.policy.complete()) {
-      return Error{VerifyError::kTrust, keyless.trusted_root, {},
+      return Error{ErrorKind::kUsage, keyless.trusted_root, {},  // a missing flag: exit 2
                    "keyless verification needs who may have signed: an identity (--certificate-identity or "
                    "--certificate-identity-regexp) and an issuer (--certificate-oidc-issuer or "
                    "--certificate-oidc-issuer-regexp)"};
@@ -129,12 +129,26 @@ Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& s
     return Error{VerifyError::kSignature, {}, {}, "tlog-missing: the bundle has no transparency-log entry"};
   }
   if (!trust.vault && trust.keys.empty()) {
+    if (trust.keyless) {
+      return Error{VerifyError::kTrust, {}, {},
+                   "this bundle is signed by a key, not keyless (it carries no certificate): verify it with the "
+                   "public key (--key)"};
+    }
     return Error{VerifyError::kTrust, {}, {}, "no public key is trusted (--key): CA certificates only verify model-signing bundles"};
   }
   if (!artifact_path.empty()) {
     if (Status s = RefusePaeArtifact(artifact_path); !s) return s.error();
   }
-  if (!trust.vault) return VerifyArtifact(sig, artifact, trust.keys, artifact_path);
+  if (!trust.vault) {
+    auto v = VerifyArtifact(sig, artifact, trust.keys, artifact_path);
+    if (!v && !trust.keyless && !sig.certificates.empty()) {
+      // A keyless bundle checked against keys: say what it needs instead.
+      return Bad("this bundle is keyless (signed with a Fulcio certificate) and no trusted key verifies it: pass "
+                 "--trusted-root and the signer's identity (--certificate-identity[-regexp], "
+                 "--certificate-oidc-issuer[-regexp])");
+    }
+    return v;
+  }
   if (sig.format == SignatureFile::Format::kModelSigning) return Bad("a model-signing bundle signs a model tree, not an archive");
   if (sig.format == SignatureFile::Format::kBundleMessage && !sig.digest.empty() &&
       (sig.digest_algorithm != "SHA2_256" || sig.digest != artifact.sha256)) {

@@ -238,7 +238,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto outside_before = Listing(box.outside);
   std::ostringstream log_text;
   aegis::verifier::Logger log(log_text);
-  auto r = aegis::verifier::VerifyAndFetch(o, aegis::verifier::RunContext{[](const std::string&) { return std::optional<std::string>(); }, &log});
+  auto r = aegis::verifier::VerifyAndFetch(o, aegis::verifier::RunContext{[](const std::string&) { return std::optional<std::string>(); }, &log, {}});
 
   Check(Listing(box.outside) == outside_before, "the sandbox's outside/ changed");
   Check(Slurp(box.outside / "victim") == "victim", "outside/victim was written");

@@ -210,5 +210,27 @@ TEST(FrontDoor, InitKeylessWritesOneConstraintAndTheIdentity) {
   EXPECT_NE(render.out.find("name: sigstore-trusted-root"), std::string::npos) << render.out;
 }
 
+// On a terminal (forced here: AEGIS_PROGRESS=always), pack and sign draw a progress line; in
+// CI logs and pipes (the default without a terminal) they do not.
+TEST(FrontDoor, PackAndSignShowProgressOnATerminal) {
+  TempDir d;
+  std::filesystem::create_directories(d.File("model"));
+  WriteFile(d.File("model/weights.bin"), std::string(24 << 20, 'w'));
+  auto packed = RunShell("AEGIS_PROGRESS=always AEGIS_PROGRESS_INTERVAL=1ms '" + std::string(AEGIS_BIN) + "' pack model m.tar.gz",
+                         d.path());
+  ASSERT_EQ(packed.exit_code, 0) << packed.err;
+  EXPECT_NE(packed.err.find("\raegis pack: "), std::string::npos) << packed.err;
+  EXPECT_NE(packed.err.find(" of 24.0 MiB ("), std::string::npos) << packed.err;
+  ASSERT_EQ(RunAegis("init --no-config keys", d.path()).exit_code, 0);
+  auto signed_ = RunShell("AEGIS_PROGRESS=always AEGIS_PROGRESS_INTERVAL=1ms '" + std::string(AEGIS_BIN) +
+                              "' sign model/weights.bin --key keys/signing-key.pem",
+                          d.path());
+  ASSERT_EQ(signed_.exit_code, 0) << signed_.err;
+  EXPECT_NE(signed_.err.find("\raegis sign: "), std::string::npos) << signed_.err;
+  auto plain = RunAegis("pack model m2.tar.gz", d.path());
+  ASSERT_EQ(plain.exit_code, 0);
+  EXPECT_EQ(plain.err.find('\r'), std::string::npos) << "no terminal: no progress line";
+}
+
 }  // namespace
 }  // namespace aegis

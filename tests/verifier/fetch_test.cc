@@ -3,6 +3,8 @@
 // bodies shorter than their Content-Length, servers that ignore Range, and stalls.
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <filesystem>
 #include <set>
 
@@ -176,6 +178,24 @@ TEST_F(FetchTest, InPartsFetchesRangesConcurrentlyAndHashesInOrder) {
   for (auto& req : log) ranges.insert(req.headers["range"]);
   EXPECT_EQ(ranges.size(), 13u);
   EXPECT_TRUE(ranges.count("bytes=196608-199999")) << "the last part ends at the object's end";
+}
+
+// Progress hears every byte once and, from the first ranged answer, the object's size.
+TEST_F(FetchTest, InPartsProgressHearsEveryByteAndTheSize) {
+  HttpServer s(ServeBody);
+  FetchOptions o = InParts(Options());
+  std::atomic<uint64_t> bytes{0}, size{0};
+  std::atomic<int> sizes{0};
+  o.on_bytes = [&](uint64_t n) { bytes += n; };
+  o.on_size = [&](uint64_t n) {
+    size = n;
+    ++sizes;
+  };
+  auto r = Fetch(s.Url("/m"), Out(), o);
+  ExpectBody(r);
+  EXPECT_EQ(bytes.load(), r->bytes);
+  EXPECT_EQ(size.load(), r->bytes);
+  EXPECT_EQ(sizes.load(), 1);
 }
 
 TEST_F(FetchTest, InPartsSmallObjectIsOneRequest) {

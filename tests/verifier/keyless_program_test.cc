@@ -71,6 +71,33 @@ TEST(KeylessProgram, VerifyAndFetchGivesEveryVectorsResult) {
   EXPECT_EQ(refused, 12u);
 }
 
+// The wrong kind of trust for a bundle is named as such: a keyless bundle with a key, a key
+// bundle with only a trusted root, and a trusted root without an identity (a usage error).
+TEST(KeylessProgram, TheWrongKindOfTrustIsNamed) {
+  const Row r = Rows()[2];  // prod-v03, a keyless bundle that verifies with its identity
+  ASSERT_EQ(r.expect, "ok");
+  TempDir d;
+  ASSERT_EQ(RunShell("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + d.File("k.pem") +
+                     " && openssl pkey -in " + d.File("k.pem") + " -pubout -out " + d.File("k.pub"))
+                .exit_code,
+            0);
+  std::string base = std::string(VAF_BIN) + " --termination-log " + d.File("reason") + " --signature " + Q(Data(r.bundle));
+  auto with_key = RunShell(base + " --key " + d.File("k.pub") + " file://" + Data(r.artifact) + " " + d.File("dest"));
+  EXPECT_EQ(with_key.exit_code, 5) << with_key.err;
+  EXPECT_NE(with_key.err.find("this bundle is keyless (signed with a Fulcio certificate)"), std::string::npos) << with_key.err;
+  auto no_identity = RunShell(base + " --key /nonexistent --trusted-root " + Q(Data(r.root)) + " file://" + Data(r.artifact) +
+                              " " + d.File("dest"));
+  EXPECT_EQ(no_identity.exit_code, 2) << no_identity.err;
+  EXPECT_NE(no_identity.err.find("an identity (--certificate-identity"), std::string::npos) << no_identity.err;
+  // A bundle signed by a key (aegis sign), checked with only a trusted root.
+  WriteFile(d.File("m.bin"), "weights");
+  ASSERT_EQ(RunAegis("sign " + d.File("m.bin") + " --key " + d.File("k.pem")).exit_code, 0);
+  auto key_bundle = RunShell(std::string(VAF_BIN) + " --termination-log " + d.File("reason") + " --key /nonexistent" + Policy(r) +
+                             " file://" + d.File("m.bin") + " " + d.File("dest2"));
+  EXPECT_EQ(key_bundle.exit_code, 7) << key_bundle.err;
+  EXPECT_NE(key_bundle.err.find("this bundle is signed by a key, not keyless"), std::string::npos) << key_bundle.err;
+}
+
 TEST(KeylessProgram, AegisVerifyShowsWhoSigned) {
   for (const Row& r : Rows()) {
     bool tree = fs::is_directory(Data(r.artifact));
@@ -91,11 +118,12 @@ TEST(KeylessProgram, AegisVerifyShowsWhoSigned) {
   }
 }
 
-TEST(KeylessProgram, AnIncompletePolicyIsNoTrustAndABadPatternAUsageError) {
+// A missing flag is a usage error (exit 2), as a bad pattern is: the trust material is there.
+TEST(KeylessProgram, AnIncompletePolicyAndABadPatternAreUsageErrors) {
   Row r = Rows().front();
   std::string base = "verify " + Q(Data(r.artifact)) + " --signature " + Q(Data(r.bundle)) + " --trusted-root " + Q(Data(r.root));
   auto no_issuer = RunAegis(base + " --certificate-identity " + Q(r.identity));
-  EXPECT_EQ(no_issuer.exit_code, 7) << no_issuer.out << no_issuer.err;
+  EXPECT_EQ(no_issuer.exit_code, 2) << no_issuer.out << no_issuer.err;
   auto bad = RunAegis(base + " --certificate-identity-regexp '(' --certificate-oidc-issuer " + Q(r.issuer));
   EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
   auto both = RunAegis(base + " --certificate-identity " + Q(r.identity) + " --certificate-identity-regexp x --certificate-oidc-issuer " +

@@ -130,7 +130,7 @@ TEST(Keyless, IdentityAndIssuerPatternsAreRe2Searches) {
   EXPECT_EQ(bad.error().kind, make_error_code(ErrorKind::kUsage));
   auto none = Verify(c, {c.identity, "", "", ""});
   ASSERT_FALSE(none) << "an identity without an issuer is not a policy";
-  EXPECT_EQ(none.error().kind, make_error_code(VerifyError::kTrust));
+  EXPECT_EQ(none.error().kind, make_error_code(ErrorKind::kUsage)) << "a missing flag is a usage error, exit 2";
 }
 
 TEST(Keyless, TrustedRootTimesAndRefusals) {

@@ -3,6 +3,7 @@
 // signature-checking S3 server. Each failure gives its exit code and places nothing.
 #include <atomic>
 #include <memory>
+#include <thread>
 
 #include "support/child_process.h"
 #include "support/http_server.h"
@@ -119,6 +120,30 @@ TEST_F(NetworkFaultTest, TruncatedBodyEveryTimeIsExit4) {
            body_.substr(0, body_.size() - 10));
   });
   ExpectFailure(Fetch(*s), 4, "download failed");
+}
+
+// A slow link (the server sends the body in four pieces, 50 ms apart): the log says how far the
+// download is at the interval, as `kubectl logs -f` would show it; at the default 10 s a
+// quick download says nothing of it.
+TEST_F(NetworkFaultTest, ASlowDownloadLogsItsProgress) {
+  auto slow = [&](const HttpRequest&, HttpConnection& c) {
+    c.Send("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body_.size()) + "\r\nConnection: close\r\n\r\n");
+    size_t step = body_.size() / 4 + 1;
+    for (size_t at = 0; at < body_.size(); at += step) {
+      c.Send(body_.substr(at, step));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  };
+  auto s = Serve(slow);
+  auto r = Fetch(*s, "--progress-interval 20ms");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("downloading"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("B/s"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("downloaded"), std::string::npos) << r.err;
+  fs::remove_all(Dest());
+  auto quiet = Fetch(*s);
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find("downloading"), std::string::npos) << quiet.err;
 }
 
 TEST_F(NetworkFaultTest, StallPastTheTimeoutIsExit4) {

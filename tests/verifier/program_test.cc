@@ -408,6 +408,20 @@ TEST_F(ProgramTest, ConfigurationErrorsAreExit2) {
     EXPECT_EQ(bad.exit_code, 2) << flag;
     EXPECT_NE(bad.err.find(std::string(flag).substr(0, std::string(flag).find(' '))), std::string::npos) << bad.err;
   }
+  // Sizes and counts are Kubernetes quantities (k is 1000, Ki 1024; exponents), durations
+  // kubectl's; an out-of-range duration is said in its own units; --help shows no parser types.
+  auto quantities = Run(key + "--max-total-bytes 1e9 --max-file-bytes 1999Ki --max-entries 10k --connect-timeout 2s model.tar.gz model");
+  EXPECT_EQ(quantities.exit_code, 0) << quantities.err;
+  auto tiny = Run(key + "--max-file-bytes 1k model.tar.gz model");
+  EXPECT_EQ(tiny.exit_code, 6) << tiny.err;
+  EXPECT_NE(tiny.err.find("1000"), std::string::npos) << "k is 1000: " << tiny.err;
+  auto hours = Run(key + "--connect-timeout 2h model.tar.gz model");
+  EXPECT_EQ(hours.exit_code, 2);
+  EXPECT_NE(hours.err.find("must be from 1ms to 1h"), std::string::npos) << hours.err;
+  auto help = Run("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* internal : {"UINT", "FLOAT", "POSITIVE", "INT in"}) EXPECT_EQ(help.out.find(internal), std::string::npos) << internal;
+  for (const char* scheme : {"gs://", "hf://", "oci://", "blob.core.windows.net"}) EXPECT_NE(help.out.find(scheme), std::string::npos) << scheme;
 }
 
 // "Verified content or nothing" holds for configuration failures too: after a placed model,

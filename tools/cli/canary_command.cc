@@ -142,7 +142,8 @@ void SetupCanary(CLI::App& sub, int& exit_code) {
   sub.add_option("--context", f->access.context, "kubeconfig context");
   AddOutputFlags(sub, f->output, {"text", "json", "junit"}, false);  // a file gets the report, stderr the text summary
   sub.footer("Exit codes: 0 every selected criterion passed, 1 a criterion failed, 2 usage/configuration,\n"
-             "3 cannot reach the cluster, 4 forbidden (401/403), 5 timed out waiting, 130 interrupted (canaries cleaned up).");
+             "3 cannot reach the cluster, 4 forbidden (401/403), 5 timed out waiting, 130 interrupted (canaries cleaned up).\n"
+             "The criteria and the reports: README, \"aegis canary\" (installed in /usr/share/doc/aegis/).");
   sub.callback([f, &exit_code] { exit_code = RunCanaryCommand(*f); });
 }
 

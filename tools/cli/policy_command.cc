@@ -167,12 +167,15 @@ void SetupPolicy(CLI::App& sub, int& exit_code) {
       ->capture_default_str();
   exp->add_option("--only", flags->only, "Print only the template or only the constraint")
       ->check(CLI::IsMember({"template", "constraint"}));
+  exp->footer("Exit codes: 0 printed; 2 usage error. The parameters and the scopes: docs/POLICY.md (installed in\n"
+              "/usr/share/doc/aegis/). Audit first: the default is dryrun, as aegis init's.");
   exp->callback([flags, &exit_code] { exit_code = RunExport(*flags); });
 
   auto paths = std::make_shared<std::vector<std::string>>();
   CLI::App* check = sub.add_subcommand("check", "Validate ConstraintTemplates and Constraints (files or directories)");
   check->add_option("paths", *paths, "Files or directories")->required();
-  check->footer("Exit codes: 0 valid; 1 problems found; 2 usage error, unreadable or invalid YAML.");
+  check->footer("Exit codes: 0 valid; 1 problems found; 2 usage error, unreadable or invalid YAML.\n"
+                "What is checked: docs/POLICY.md, \"Writing the Rego\".");
   check->callback([paths, &exit_code] { exit_code = RunCheck(*paths); });
 }
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/terminal_progress.h"
 #include "sign/bundle.h"
 #include "sign/signer.h"
 #include "util/file_io.h"
@@ -75,16 +76,19 @@ int RunSign(SignFlags f) {
   if (!is_dir && !fs::is_regular_file(st)) return Fail(Error{ErrorKind::kUsage, f.artifact, {}, "not a regular file: sign a file or a model directory"});
   Expected<std::string> text = Error{};
   std::string out = f.output;
+  auto bar = TerminalProgress("aegis sign");  // hashing a multi-GB model takes a while
+  if (bar && !is_dir) bar->Expect(fs::file_size(f.artifact, ec));
   if (f.oms) {
     std::vector<std::string> ignore = f.ignore_paths;
     if (!f.no_ignore_git_paths) ignore.insert(ignore.end(), {".git", ".gitattributes", ".github", ".gitignore"});
-    text = sign::SignModelBundle(**signer, f.artifact, ignore);
+    text = sign::SignModelBundle(**signer, f.artifact, ignore, Feed(bar));
     if (out.empty()) out = is_dir ? (fs::path(f.artifact) / "model.sig").string() : f.artifact + ".sigstore.json";
   } else {
     if (is_dir) return Fail(Error{ErrorKind::kUsage, f.artifact, {}, "a directory: use --oms, or pack it first (aegis pack)"});
-    text = sign::SignArtifactBundle(**signer, f.artifact);
+    text = sign::SignArtifactBundle(**signer, f.artifact, Feed(bar));
     if (out.empty()) out = f.artifact + ".sigstore.json";
   }
+  if (bar) bar->Finish();
   if (!text) return Fail(text.error());
   for (const std::string* input : {&f.artifact, &f.key, &f.password_file}) {
     if (SameFile(out, *input)) {
@@ -114,6 +118,9 @@ void SetupSign(CLI::App& sub, int& exit_code) {
   sub.add_flag("--no-ignore-git-paths", f->no_ignore_git_paths,
                "--oms: sign .git, .gitattributes, .github and .gitignore too (left out by default, as model_signing does)");
   verifier::AddVaultOptions(sub, f->vault);
+  sub.footer("Exit codes: 0 signed (the bundle's path on stdout); 2 usage (no key, an unreadable or encrypted key\n"
+             "without its password, the output over an input); 4 Vault unreachable; 8 local I/O.\n"
+             "The formats written: docs/SIGNATURES.md (installed in /usr/share/doc/aegis/).");
   sub.callback([f, &exit_code] { exit_code = RunSign(*f); });
 }
 

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/terminal_progress.h"
 #include "cli/project.h"
 #include "util/file_io.h"
 #include "verifier/options.h"
@@ -101,7 +102,9 @@ Expected<RunSummary> VerifyArtifact(verifier::Options o, bool verbose) {
   o.termination_log.clear();
   std::ofstream null_stream;  // never opened: discards everything
   verifier::Logger log(verbose ? std::cerr : null_stream, o.log_format == verifier::LogFormat::kJson);
-  return verifier::VerifyAndFetch(o, verifier::RunContext{platform::ProcessEnv(), &log});
+  verifier::Progress::Sink bar = verbose ? verifier::Progress::Sink() : TerminalSink("aegis verify");
+  o.progress_interval = bar ? TerminalInterval() : verbose ? o.progress_interval : std::chrono::milliseconds(0);
+  return verifier::VerifyAndFetch(o, verifier::RunContext{platform::ProcessEnv(), &log, bar});
 }
 
 int Report(const VerifyFlags& f, const Expected<RunSummary>& r) {

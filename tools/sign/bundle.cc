@@ -28,14 +28,15 @@ verifier::DigestSet SetFor(const std::string& algorithm) {
 
 }  // namespace
 
-Expected<std::string> SignArtifactBundle(const Signer& signer, const std::string& artifact) {
+Expected<std::string> SignArtifactBundle(const Signer& signer, const std::string& artifact,
+                                         const std::function<void(uint64_t)>& on_bytes) {
   if (Status s = verifier::RefusePaeArtifact(artifact); !s) {
     Error e = s.error();
     if (e.kind == VerifyError::kSignature) e.kind = ErrorKind::kUsage;
     return e;
   }
   std::string algorithm = signer.DigestAlgorithm();
-  auto digests = verifier::DigestFile(artifact, SetFor(algorithm));
+  auto digests = verifier::DigestFile(artifact, SetFor(algorithm), on_bytes);
   if (!digests) return digests.error();
   auto sig = signer.SignArtifact(*digests, artifact);
   if (!sig) return sig.error();
@@ -47,7 +48,8 @@ Expected<std::string> SignArtifactBundle(const Signer& signer, const std::string
   return b.dump() + "\n";
 }
 
-Expected<std::string> ModelStatement(const std::string& model_path, const std::vector<std::string>& ignore) {
+Expected<std::string> ModelStatement(const std::string& model_path, const std::vector<std::string>& ignore,
+                                     const std::function<void(uint64_t)>& on_bytes) {
   std::error_code ec;
   fs::path root = fs::path(model_path).lexically_normal();
   if (!root.has_filename()) root = root.parent_path();
@@ -81,7 +83,7 @@ Expected<std::string> ModelStatement(const std::string& model_path, const std::v
   json resources = json::array();
   std::string concat;
   for (const auto& [name, path] : files) {  // std::map: sorted by name
-    auto d = verifier::DigestFile(path, {false, false});
+    auto d = verifier::DigestFile(path, {false, false}, on_bytes);
     if (!d) return d.error();
     concat += d->sha256;
     resources.push_back({{"algorithm", "sha256"}, {"digest", verifier::Hex(d->sha256)}, {"name", name}});
@@ -100,8 +102,9 @@ Expected<std::string> ModelStatement(const std::string& model_path, const std::v
   return statement.dump(2);
 }
 
-Expected<std::string> SignModelBundle(const Signer& signer, const std::string& model_path, const std::vector<std::string>& ignore) {
-  auto statement = ModelStatement(model_path, ignore);
+Expected<std::string> SignModelBundle(const Signer& signer, const std::string& model_path, const std::vector<std::string>& ignore,
+                                      const std::function<void(uint64_t)>& on_bytes) {
+  auto statement = ModelStatement(model_path, ignore, on_bytes);
   if (!statement) return statement.error();
   std::string pae = fmt::format("DSSEv1 {} {} {} ", std::string_view(kInToto).size(), kInToto, statement->size()) + *statement;
   auto sig = signer.SignMessage(pae);

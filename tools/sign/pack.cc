@@ -41,7 +41,8 @@ bool StaysInside(const fs::path& real_root, const fs::path& link, const std::str
 
 }  // namespace
 
-Expected<PackStats> PackModel(const std::string& model_dir, const std::string& out, int64_t mtime) {
+Expected<PackStats> PackModel(const std::string& model_dir, const std::string& out, int64_t mtime,
+                              const std::function<void(uint64_t)>& on_bytes) {
   std::error_code ec;
   if (!fs::is_directory(fs::symlink_status(model_dir, ec))) return Error{ErrorKind::kUsage, model_dir, {}, "not a directory"};
   fs::path root = fs::path(model_dir).lexically_normal();
@@ -117,6 +118,7 @@ Expected<PackStats> PackModel(const std::string& model_dir, const std::string& o
           return fail(Error{ErrorKind::kIo, out, {}, archive_error_string(a.get())});
         }
         done += n;
+        if (on_bytes) on_bytes(n);
       }
       std::fclose(f);
       if (done != size) return fail(Error{ErrorKind::kIo, item.path.string(), {}, "the file changed while being packed"});

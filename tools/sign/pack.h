@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "util/expected.h"
@@ -18,6 +19,8 @@ struct PackStats {
 };
 
 // Writes `out` atomically (a temp file next to it, then rename); kUsage for refused entries.
-Expected<PackStats> PackModel(const std::string& model_dir, const std::string& out, int64_t mtime);
+// `on_bytes` hears each block written into the archive (a progress line).
+Expected<PackStats> PackModel(const std::string& model_dir, const std::string& out, int64_t mtime,
+                              const std::function<void(uint64_t)>& on_bytes = {});
 
 }  // namespace aegis::sign
