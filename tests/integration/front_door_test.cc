@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <regex>
 #include <sstream>
 
 #include "support/test_support.h"
@@ -14,6 +13,8 @@ namespace aegis {
 namespace {
 
 using testing::ReadFile;
+using testing::ReadmeSteps;
+using testing::RunReadmeStep;
 using testing::RunAegis;
 using testing::RunShell;
 using testing::SourcePath;
@@ -27,30 +28,6 @@ constexpr const char* kTriton =
     "  template:\n    metadata: {labels: {app: t}}\n    spec:\n      containers:\n        - name: triton\n"
     "          image: nvcr.io/nvidia/tritonserver:24.05-py3\n          args: [tritonserver, --model-repository=/models]\n";
 
-// The lines of the README's quick start (its first ```sh block after the heading), with
-// continuation lines joined and comments removed.
-std::vector<std::string> QuickStartLines() {
-  std::string readme = ReadFile(SourcePath("README.md"));
-  size_t at = readme.find("## Quick start");
-  EXPECT_NE(at, std::string::npos);
-  size_t begin = readme.find("```sh\n", at) + 6, end = readme.find("```", begin);
-  std::istringstream in(readme.substr(begin, end - begin));
-  std::vector<std::string> lines;
-  std::string line, joined;
-  while (std::getline(in, line)) {
-    if (size_t hash = line.find(" # "); hash != std::string::npos) line.erase(hash);
-    if (line.starts_with("#")) continue;
-    joined += line;
-    if (!joined.empty() && joined.back() == '\\') {
-      joined.pop_back();
-      continue;
-    }
-    if (!joined.empty()) lines.push_back(joined);
-    joined.clear();
-  }
-  return lines;
-}
-
 // Followed literally with a registry's name for REG: every aegis line works without a flag
 // the README does not show (kubectl, aws, skopeo and the image build need a cluster and a
 // registry: tests/cluster runs those steps; the canary needs the cluster too).
@@ -59,13 +36,10 @@ TEST(FrontDoor, TheQuickStartWorksAsWritten) {
   std::filesystem::create_directories(d.File("deploy"));
   WriteFile(d.File("deploy/triton.yaml"), kTriton);
   WriteFile(d.File("model.tar.gz"), "model bytes");
-  std::string bin = std::filesystem::path(AEGIS_BIN).parent_path().string();
   size_t ran = 0;
-  for (const std::string& line : QuickStartLines()) {
-    if (!line.starts_with("aegis ") || line.starts_with("aegis canary")) continue;
-    std::string shell = "set -e; export REG=registry.example.com DIGEST=" + std::string(kDigest) + " PATH=" + bin +
-                        ":$PATH; " + line;
-    auto r = RunShell(shell, d.path());
+  for (const std::string& line : ReadmeSteps("## Quick start")) {
+    if (line.starts_with("aegis canary")) continue;  // needs a cluster: tests/cluster runs it
+    auto r = RunReadmeStep(line, d.path());
     EXPECT_EQ(r.exit_code, 0) << line << "\n" << r.out << r.err;
     ++ran;
   }
@@ -77,6 +51,26 @@ TEST(FrontDoor, TheQuickStartWorksAsWritten) {
   auto again = RunAegis("render --diff deploy/triton.yaml", d.path());
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_EQ(again.out, "");
+}
+
+// The keyless section's export and render steps, as written (the verify step needs the
+// bucket; tests/verifier/keyless_program_test.cc runs a rendered keyless verifier).
+TEST(FrontDoor, TheKeylessSectionWorksAsWritten) {
+  std::vector<std::string> steps = ReadmeSteps("### Keyless: models signed with Sigstore");
+  ASSERT_EQ(steps.size(), 3u);  // init, render, verify (verify needs the bucket: keyless_program_test)
+  TempDir d;
+  std::filesystem::create_directories(d.File("deploy"));
+  WriteFile(d.File("deploy/triton.yaml"), kTriton);
+  for (size_t i = 0; i < 2; ++i) {
+    auto r = RunReadmeStep(steps[i], d.path());
+    EXPECT_EQ(r.exit_code, 0) << steps[i] << "\n" << r.out << r.err;
+  }
+  std::string rendered = ReadFile(d.File("deploy/triton.yaml"));
+  EXPECT_NE(rendered.find("AEGIS_CERTIFICATE_OIDC_ISSUER"), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find("configMap:"), std::string::npos) << rendered;
+  EXPECT_EQ(rendered.find("cosign-public-key"), std::string::npos) << "no key Secret in keyless mode";
+  auto lint = RunAegis("lint --fail-on-warn deploy/", d.path());  // the policy and labels from .aegis.yaml
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
 }
 
 // The README's two commands are what CI runs, in order.
@@ -146,6 +140,28 @@ TEST(FrontDoor, RenderCompletesAHandWrittenVerifier) {
   EXPECT_NE(r.err.find("verifier image busybox:1.36 → localhost/aegis/verify-and-fetch:0.1.0"), std::string::npos) << r.err;
   auto lint = RunAegis("lint --namespace-labels models=aegis.dev/model-serving=true w.yaml", d.path());
   EXPECT_EQ(lint.exit_code, 0) << lint.out;
+}
+
+// A PVC-backed Deployment (the server mounts the claim at its model path) with --artifact
+// pvc://CLAIM/PATH: the server's mount becomes the verified copy's, the verifier reads the
+// claim; the result lints clean and a second render changes nothing.
+TEST(FrontDoor, RenderTakesOverAPvcBackedServer) {
+  TempDir d;
+  WriteFile(d.File("pvc.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: t, namespace: models}\nspec:\n"
+            "  selector: {matchLabels: {app: t}}\n  template:\n    metadata: {labels: {app: t}}\n    spec:\n"
+            "      containers:\n        - name: triton\n          image: nvcr.io/nvidia/tritonserver:24.05-py3\n"
+            "          args: [tritonserver, --model-repository=/models]\n"
+            "          volumeMounts:\n            - {name: model-store, mountPath: /models}\n"
+            "      volumes:\n        - name: model-store\n          persistentVolumeClaim: {claimName: models-pvc}\n");
+  auto r = RunAegis("render -i --artifact pvc://models-pvc/resnet pvc.yaml", d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string out = ReadFile(d.File("pvc.yaml"));
+  EXPECT_NE(out.find("- {readOnly: true, name: model, mountPath: /models}"), std::string::npos) << out;
+  EXPECT_NE(out.find("args: [\"/mnt/pvc/resnet\", \"/models\"]"), std::string::npos) << out;
+  EXPECT_NE(out.find("- name: model-store\n              mountPath: /mnt/pvc\n              readOnly: true"), std::string::npos) << out;
+  EXPECT_EQ(RunAegis("lint --namespace-labels models=aegis.dev/model-serving=true pvc.yaml", d.path()).exit_code, 0);
+  EXPECT_EQ(RunAegis("render --diff --artifact pvc://models-pvc/resnet pvc.yaml", d.path()).exit_code, 0);
 }
 
 // The pre-commit hook's flags on a workload with no verifier, its namespace's labels unknown.

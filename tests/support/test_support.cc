@@ -57,6 +57,44 @@ RunResult RunAegis(const std::string& args, const std::string& dir, const std::s
   return RunShell(std::string("'") + AEGIS_BIN + "' " + args, dir, stdin_data);
 }
 
+// The `aegis` lines of the first sh block after `heading` in README.md, continuations joined,
+// trailing comments dropped.
+std::vector<std::string> ReadmeSteps(const std::string& heading) {
+  std::string readme = ReadFile(SourcePath("README.md"));
+  size_t begin = readme.find(heading);
+  if (begin == std::string::npos) return {};
+  begin = readme.find("```sh\n", begin);
+  size_t end = readme.find("```\n", begin + 6);
+  std::string block = readme.substr(begin + 6, end - begin - 6);
+  std::vector<std::string> steps;
+  std::string current;
+  for (size_t pos = 0; pos < block.size();) {
+    size_t nl = block.find('\n', pos);
+    std::string line = block.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (!current.empty()) {
+      current += " " + line;
+    } else if (line.rfind("aegis ", 0) == 0) {
+      current = line;
+    }
+    if (!current.empty() && !current.ends_with("\\")) {
+      if (size_t hash = current.find("  #"); hash != std::string::npos) current.resize(hash);
+      steps.push_back(current);
+      current.clear();
+    } else if (!current.empty()) {
+      current.pop_back();
+    }
+  }
+  return steps;
+}
+
+RunResult RunReadmeStep(const std::string& line, const std::string& dir) {
+  std::string bin = std::filesystem::path(AEGIS_BIN).parent_path().string();
+  return RunShell("export REG=registry.example.com DIGEST=sha256:2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881 "
+                  "PATH='" + bin + "':$PATH; " + line,
+                  dir);
+}
+
 bool PeersRequired() {
   const char* v = std::getenv("AEGIS_REQUIRE_PEERS");
   return v != nullptr && std::string_view(v) == "1";

@@ -40,6 +40,14 @@ RunResult RunAegis(const std::string& args, const std::string& dir = "", const s
 
 bool HaveCommand(const std::string& name);
 
+// The `aegis` lines of the first sh block after `heading` in README.md, continuations joined,
+// trailing comments dropped: what a reader following that section types.
+std::vector<std::string> ReadmeSteps(const std::string& heading);
+
+// Runs one README line as a reader would, with the built aegis first on PATH and the
+// README's placeholders set: REG (a registry's name) and DIGEST (an image digest).
+RunResult RunReadmeStep(const std::string& line, const std::string& dir);
+
 // True when a missing peer must fail the test instead of skipping it (AEGIS_REQUIRE_PEERS=1,
 // set by ci/test.sh): only a developer build without peers may skip.
 bool PeersRequired();

@@ -44,15 +44,17 @@ struct VerifyFlags {
 // keyless identity and trusted root.
 Status ApplyProject(VerifyFlags& f) {
   verifier::Options& o = f.o;
-  if (!o.key.empty() || !o.trusted_root.empty() || !o.certificate_chain.empty() || !o.vault.addr.empty()) return Ok{};
+  if (!o.key.empty() || !o.certificate_chain.empty() || !o.vault.addr.empty()) return Ok{};
   auto project = LoadProjectConfig(f.config);
   if (!project) return project.error();
   if (!*project) return Ok{};
   const ProjectConfig& p = **project;
-  if (p.keyless.set()) {
-    o.trusted_root = p.keyless.trusted_root;
-    o.identity = verifier::IdentityPolicy{p.keyless.identity, p.keyless.identity_regexp, p.keyless.issuer, p.keyless.issuer_regexp};
-  } else {
+  if (p.keyless.set()) {  // the identity, and the root unless --trusted-root names one
+    if (o.trusted_root.empty()) o.trusted_root = p.keyless.trusted_root;
+    if (!o.identity.complete()) {
+      o.identity = verifier::IdentityPolicy{p.keyless.identity, p.keyless.identity_regexp, p.keyless.issuer, p.keyless.issuer_regexp};
+    }
+  } else if (o.trusted_root.empty()) {
     o.key = p.public_key;
   }
   return Ok{};

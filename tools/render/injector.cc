@@ -119,6 +119,40 @@ Expected<std::string> Injector::Artifact(const PodSpecRef& ps) {
   return it->second;
 }
 
+Expected<bool> Injector::TakeOverPvcMount(const PodSpecRef& ps, const Node* container, const std::vector<const Node*>& volumes,
+                                          const std::string& model_dir, const std::string& model_volume, const std::string& what) {
+  auto claim = pvc_claims_.find(ps.component);
+  const Node* mounts = container->Get("volumeMounts");
+  if (claim == pvc_claims_.end() || mounts == nullptr || !mounts->IsSequence()) return false;
+  for (const Node* m : mounts->items()) {
+    auto path = StringAt(m, "mountPath");
+    const Node* name = m->IsMapping() ? m->Get("name") : nullptr;
+    if (!path || name == nullptr || !name->IsScalar()) continue;
+    std::string at(*path);
+    while (at.size() > 1 && at.back() == '/') at.pop_back();
+    if (at != model_dir) continue;
+    const Node* volume = nullptr;
+    for (const Node* v : volumes) {
+      if (StringAt(v, "name") == std::optional<std::string_view>(name->scalar())) volume = v;
+    }
+    const Node* pvc = volume != nullptr && volume->IsMapping() ? volume->Get("persistentVolumeClaim") : nullptr;
+    if (StringAt(pvc, "claimName") != std::optional<std::string_view>(claim->second)) return false;
+    if (m->anchored()) return Fail(m, fmt::format("the mount of {} in {} has an anchor (aliases share it)", name->scalar(), what));
+    out_.notes.push_back({m->mark(), fmt::format("{}: {} read claim {} at {}: it now reads the verified copy there (volume "
+                                                 "{}, read-only); the verifier copies the model from the claim",
+                                                 subject_, what, claim->second, model_dir, model_volume)});
+    if (auto st = editor_.ReplaceScalar(name, EmitFlow(Str(model_volume))); !st) return st.error();
+    const Node* read_only = m->Get("readOnly");
+    if (read_only == nullptr) {
+      if (auto st = editor_.InsertKey(m, "readOnly", Raw("true")); !st) return st.error();
+    } else if (read_only->scalar() != "true") {
+      if (auto st = editor_.ReplaceScalar(read_only, "true"); !st) return st.error();
+    }
+    return true;
+  }
+  return false;
+}
+
 Expected<std::string> Injector::PvcVolume(const PodSpecRef& ps, const std::vector<const Node*>& volumes,
                                           std::vector<YNode>& new_volumes) {
   auto it = pvc_claims_.find(ps.component);
@@ -380,6 +414,9 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
   for (const Node* c : serving) {
     auto name = StringAt(c, "name");
     std::string what = fmt::format("container {}", name ? std::string(*name) : "model");
+    auto taken_over = TakeOverPvcMount(ps, c, volume_items, model_dir, model_volume, what);
+    if (!taken_over) return taken_over.error();
+    if (*taken_over) continue;
     auto st = EnsureMounts(c, {Mount{model_volume, model_dir, true, false}}, what);
     if (!st) return st;
   }

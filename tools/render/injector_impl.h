@@ -73,6 +73,10 @@ class Injector {
   Status ReconcileImage(const Node* verifier, const std::string& where);
   // The image render writes into a verifier, when the policy allows it (`at`: for the error).
   Expected<std::string> ImageToWrite(const Node* at) const;
+  // pvc://CLAIM on a server that mounts CLAIM at the model directory: that mount becomes the
+  // verified copy's (true when it was taken over).
+  Expected<bool> TakeOverPvcMount(const PodSpecRef& ps, const Node* container, const std::vector<const Node*>& volumes,
+                                  const std::string& model_dir, const std::string& model_volume, const std::string& what);
 
   const ObjectRef& obj_;
   const std::string& file_;
