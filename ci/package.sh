@@ -46,6 +46,10 @@ for page in aegis aegis-lint aegis-sign verify-and-fetch; do
   [ -f "/usr/share/man/man1/$page.1" ] || [ -f "/usr/share/man/man1/$page.1.gz" ] || fail "man page $page missing"
 done
 bash -c 'source /usr/share/bash-completion/completions/aegis && complete -p aegis' >/dev/null || fail "bash completion"
+# Nested subcommands are documented and completed too (aegis policy export/check).
+page=/usr/share/man/man1/aegis-policy.1
+{ [ -f "$page" ] && cat "$page" || zcat "$page.gz"; } | grep -q '^aegis policy export' || fail "man aegis-policy lacks export"
+grep -q 'policy) opts="export check ' /usr/share/bash-completion/completions/aegis || fail "bash completion lacks policy export/check"
 [ -f /usr/share/zsh/vendor-completions/_aegis ] || fail "zsh completion missing"
 echo "package.sh: installed $deb; aegis lint works from /usr/share/aegis"
 apt-get remove -y aegis >/dev/null 2>&1

@@ -73,6 +73,53 @@ TEST(FrontDoor, TheKeylessSectionWorksAsWritten) {
   EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
 }
 
+// The render and lint steps `aegis init` prints work as printed (DIGEST and the file named).
+TEST(FrontDoor, TheStepsInitPrintsWork) {
+  TempDir d;
+  auto init = RunAegis("init --namespaces models --verifier-image registry.example.com/aegis/verify-and-fetch --require-digest",
+                       d.path());
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  std::filesystem::create_directories(d.File("deploy"));
+  WriteFile(d.File("deploy/model-server.yaml"), kTriton);
+  size_t ran = 0;
+  std::istringstream lines(init.out);
+  for (std::string line; std::getline(lines, line);) {
+    line.erase(0, line.find_first_not_of(' '));
+    if (!line.starts_with("aegis render") && !line.starts_with("aegis lint")) continue;
+    if (size_t at = line.find("sha256:DIGEST"); at != std::string::npos) line.replace(at, 13, kDigest);
+    auto r = RunReadmeStep(line, d.path());
+    EXPECT_EQ(r.exit_code, 0) << line << "\n" << r.out << r.err;
+    ++ran;
+  }
+  EXPECT_EQ(ran, 2u) << init.out;
+}
+
+// Without a project file and with the built-in policy, render --diff and lint agree on a
+// verifier image the policy refuses: lint reports AEGIS004, render would replace it.
+TEST(FrontDoor, RenderDiffAndLintAgreeOnARefusedImage) {
+  TempDir d;
+  WriteFile(d.File("x.yaml"), kTriton);
+  ASSERT_EQ(RunAegis("render -i --policy " + SourcePath("policies/constraint-audit.yaml") +
+                         " --image registry.example.com/aegis/verify-and-fetch --artifact s3://m/a.tgz x.yaml",
+                     d.path())
+                .exit_code,
+            2)
+      << "the audit policy allows only the shipped image";
+  auto any = d.File("any.yaml");
+  WriteFile(any, "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: AegisSignedPod\nmetadata: {name: any}\nspec: {parameters: {}}\n");
+  ASSERT_EQ(RunAegis("render -i --policy any.yaml --image registry.example.com/aegis/verify-and-fetch@" + std::string(kDigest) +
+                         " --artifact s3://m/a.tgz x.yaml",
+                     d.path())
+                .exit_code,
+            0);
+  auto lint = RunAegis("lint --namespace-labels models=aegis.dev/model-serving=true -n models x.yaml", d.path());
+  EXPECT_EQ(lint.exit_code, 1);
+  EXPECT_NE(lint.out.find("[AEGIS004]"), std::string::npos) << lint.out;
+  auto diff = RunAegis("render --diff x.yaml", d.path());
+  EXPECT_EQ(diff.exit_code, 1) << "not clean: " << diff.out << diff.err;
+  EXPECT_NE(diff.out.find("+          image: \"localhost/aegis/verify-and-fetch:0.1.0\""), std::string::npos) << diff.out;
+}
+
 // The README's two commands are what CI runs, in order.
 TEST(FrontDoor, CiRunsBothReadmeCommands) {
   std::string readme = ReadFile(SourcePath("README.md"));
@@ -126,6 +173,17 @@ TEST(FrontDoor, HelpAndTyposAreAnswered) {
     auto sub = RunAegis(std::string("help ") + name);
     EXPECT_EQ(sub.exit_code, 0) << name << sub.err;
     EXPECT_NE(sub.out.find(std::string("Usage: aegis ") + name), std::string::npos) << sub.out;
+  }
+  // Every command's help names its exit codes and where it is documented.
+  for (const char* command : {"init", "lint", "render", "sign", "verify", "pack", "canary", "policy export", "policy check"}) {
+    auto h = RunAegis(std::string(command) + " --help");
+    EXPECT_NE(h.out.find("Exit codes"), std::string::npos) << command;
+    EXPECT_TRUE(h.out.find("docs/") != std::string::npos || h.out.find("README") != std::string::npos) << command << h.out;
+  }
+  // The README's rule table lists every rule the linter reports.
+  std::string readme = ReadFile(SourcePath("README.md"));
+  for (const char* id : {"AEGIS001", "AEGIS002", "AEGIS003", "AEGIS004", "AEGIS005", "AEGIS006"}) {
+    EXPECT_NE(readme.find(std::string("| ") + id + " |"), std::string::npos) << id;
   }
 }
 

@@ -397,7 +397,7 @@ TEST(RenderCli, UnpinnedImageWarnsPinnedDoesNot) {
   EXPECT_EQ(other.exit_code, 2);
   EXPECT_EQ(other.out, "");
   EXPECT_NE(other.err.find("--image r/v@sha256:1111111111111111111111111111111111111111111111111111111111111111: not "
-                           "an image the policy allows (verifierImages of constraint aegis-kserve-enforce: "
+                           "an image the policy allows (verifierImages: "
                            "localhost/aegis/verify-and-fetch); the built-in policy allows only "
                            "localhost/aegis/verify-and-fetch: pass --policy with your constraint"),
             std::string::npos)

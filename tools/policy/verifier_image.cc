@@ -44,13 +44,28 @@ std::optional<std::string> WhyImageRefused(std::string_view image, const std::ve
                        "inspect --format '{{{{.Digest}}}}' docker://REPOSITORY:TAG prints it)",
                        image.substr(at + 1));
   }
+  // The constraints that refuse it; named only when they disagree on what they allow (the
+  // shipped ones share their list: naming the KServe one for a Deployment would mislead).
+  std::vector<const Constraint*> refusing;
   for (const Constraint& c : constraints) {
     const Parameters& p = c.parameters;
     if (p.verifier_images && !std::any_of(p.verifier_images->begin(), p.verifier_images->end(),
                                           [&](const std::string& e) { return ImageListed(image, e); })) {
-      return fmt::format("not an image the policy allows (verifierImages of constraint {}: {})", c.name,
-                         p.verifier_images->empty() ? "none" : fmt::format("{}", fmt::join(*p.verifier_images, ", ")));
+      refusing.push_back(&c);
     }
+  }
+  if (!refusing.empty()) {
+    auto list = [](const Constraint* c) {
+      const auto& v = *c->parameters.verifier_images;
+      return v.empty() ? std::string("none") : fmt::format("{}", fmt::join(v, ", "));
+    };
+    bool same = std::all_of(refusing.begin(), refusing.end(), [&](const Constraint* c) { return list(c) == list(refusing.front()); });
+    if (same) return fmt::format("not an image the policy allows (verifierImages: {})", list(refusing.front()));
+    return fmt::format("not an image the policy allows (verifierImages of constraint {}: {})", refusing.front()->name,
+                       list(refusing.front()));
+  }
+  for (const Constraint& c : constraints) {
+    const Parameters& p = c.parameters;
     if (p.require_digest && !ImagePinned(image)) {
       return fmt::format("not pinned by digest, which constraint {} requires (requireDigest): give REPOSITORY@sha256:DIGEST",
                          c.name);
