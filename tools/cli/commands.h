@@ -1,6 +1,7 @@
 // The `aegis` subcommands as a table: each entry wires flags into a call into the core.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "cli/exit_codes.h"
@@ -22,6 +23,11 @@ struct Command {
 const std::vector<Command>& FastCommands();
 // Every subcommand, in help order: what `aegis-full` runs.
 const std::vector<Command>& AllCommands();
+
+// cosign's keyless identity flags (--certificate-identity[-regexp],
+// --certificate-oidc-issuer[-regexp]), for the commands that write a keyless verifier.
+void AddIdentityFlags(CLI::App& sub, std::string& identity, std::string& identity_regexp, std::string& issuer,
+                      std::string& issuer_regexp);
 
 void SetupInit(CLI::App& sub, int& exit_code);
 void SetupLint(CLI::App& sub, int& exit_code);

@@ -92,10 +92,7 @@ void SetupInit(CLI::App& sub, int& exit_code) {
   sub.add_flag("--keyless", f->keyless,
                "No key pair: the verifier trusts a Sigstore identity (--certificate-identity[-regexp] and "
                "--certificate-oidc-issuer[-regexp]) under the trusted root in ConfigMap --trusted-root-configmap");
-  sub.add_option("--certificate-identity", f->o.keyless.identity, "--keyless: the signer's identity (SAN)");
-  sub.add_option("--certificate-identity-regexp", f->o.keyless.identity_regexp, "--keyless: RE2 pattern for the identity");
-  sub.add_option("--certificate-oidc-issuer", f->o.keyless.issuer, "--keyless: the OIDC issuer");
-  sub.add_option("--certificate-oidc-issuer-regexp", f->o.keyless.issuer_regexp, "--keyless: RE2 pattern for the issuer");
+  AddIdentityFlags(sub, f->o.keyless.identity, f->o.keyless.identity_regexp, f->o.keyless.issuer, f->o.keyless.issuer_regexp);
   sub.add_option("--trusted-root-configmap", f->o.policy.trusted_root_config_map,
                  "--keyless: the ConfigMap holding trusted_root.json")
       ->capture_default_str();

@@ -278,10 +278,8 @@ void SetupRender(CLI::App& sub, int& exit_code) {
   sub.add_flag("--keyless", f->keyless,
                "The verifier trusts a Sigstore trusted root (ConfigMap, mounted at /etc/sigstore) and an identity policy "
                "instead of a key (the policy must allow it: allowKeylessVerification)");
-  sub.add_option("--certificate-identity", f->settings.keyless.identity, "--keyless: the signer's identity (SAN)");
-  sub.add_option("--certificate-identity-regexp", f->settings.keyless.identity_regexp, "--keyless: RE2 pattern for the identity");
-  sub.add_option("--certificate-oidc-issuer", f->settings.keyless.issuer, "--keyless: the OIDC issuer");
-  sub.add_option("--certificate-oidc-issuer-regexp", f->settings.keyless.issuer_regexp, "--keyless: RE2 pattern for the issuer");
+  auto& k = f->settings.keyless;
+  AddIdentityFlags(sub, k.identity, k.identity_regexp, k.issuer, k.issuer_regexp);
   sub.add_option("--trusted-root-configmap", f->settings.keyless.config_map,
                  "--keyless: the ConfigMap holding trusted_root.json (default: the policy's trustedRootConfigMap)");
   sub.add_option("--env-from-secret", f->settings.env_from_secret,
