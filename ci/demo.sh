@@ -8,9 +8,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 bash ci/setup.sh
-# Only the two programs the demo runs (the tests are not built here).
-TARGETS="aegis aegis-full" bash ci/build.sh build-release -DCMAKE_BUILD_TYPE=Release -DAEGIS_TESTS=OFF >/dev/null
-aegis=$root/build-release/tools/aegis
+# Only the two programs the demo runs, in the main flavour (build/): ci/test.sh reuses them.
+TARGETS="aegis aegis-full" bash ci/build.sh main >/dev/null
+aegis=$root/build/tools/aegis
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -14,7 +14,7 @@ bash ci/setup.sh --peers
 export AEGIS_REQUIRE_PEERS=1
 
 echo "== build (warnings are errors)"
-bash ci/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DAEGIS_WERROR=ON
+bash ci/build.sh main   # build/, shared with ci/demo.sh
 echo "== tests (including the real single-node cluster of tests/cluster, label cluster)"
 ctest --test-dir build --output-on-failure -j2
 echo "== the canary's reports from the real cluster (build/cluster-reports)"
