@@ -123,7 +123,9 @@ TEST(Init, AnExistingPublicKeyAndTheOtherScopes) {
   EXPECT_EQ(r.out.find("kubectl label"), std::string::npos) << "nothing to label";
 
   // The project file of the first init is in the way of a second one's: --no-config.
-  EXPECT_EQ(RunAegis("init wl --scope workload-label", d.path()).exit_code, 2);
+  auto second = RunAegis("init wl --scope workload-label", d.path());
+  EXPECT_EQ(second.exit_code, 2);
+  EXPECT_NE(second.err.find("--no-config keeps the project's .aegis.yaml"), std::string::npos) << second.err;
   auto w = RunAegis("init wl --no-config --scope workload-label --label team.example/serves-models", d.path());
   ASSERT_EQ(w.exit_code, 0) << w.err;
   EXPECT_NE(ReadFile(d.File("wl/constraint.yaml")).find("\"team.example/serves-models\": \"true\""), std::string::npos);

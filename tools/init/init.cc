@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -218,8 +219,11 @@ Status WriteInit(const InitPlan& plan, const std::string& dir) {
   if (!in_the_way.empty()) {
     std::string names;
     for (const auto& n : in_the_way) names += (names.empty() ? "" : ", ") + n;
+    bool project_file = std::any_of(in_the_way.begin(), in_the_way.end(),
+                                    [](const std::string& p) { return p.ends_with(std::string(kProjectConfigName)); });
     return Error{ErrorKind::kUsage, dir, {},
-                 fmt::format("refusing to overwrite {} (nothing was written; remove them or choose another directory)", names)};
+                 fmt::format("refusing to overwrite {} (nothing was written; remove them or choose another directory{})", names,
+                             project_file ? "; --no-config keeps the project's .aegis.yaml as it is" : "")};
   }
   std::vector<std::string> written;
   auto undo = [&] {
