@@ -46,6 +46,14 @@ native_prefixes := param("verifiedStorageUriPrefixes", [])
 
 restricts_images if has_param("verifierImages")
 
+# Version 3 (docs/POLICY.md): the platform pins trust; the verifier is locked; only the
+# verifier writes the model volume. Absent or false keeps version 2's behaviour.
+pins_trust if has_param("trust")
+
+lock_verifier := param("lockVerifier", false)
+
+seal_model := param("sealModelVolume", false)
+
 restricts_images if require_digest == true
 
 # ---------------------------------------------------------------------------
@@ -146,9 +154,15 @@ spec_paths := {"": template_spec} if {
 
 # KServe inlines PodSpec fields in each component; the predictor is required, the
 # transformer and explainer are checked when present.
-spec_paths := {c: ["spec", c] | some c in ["predictor", "transformer", "explainer"]; isvc_component(c)} if {
-	is_isvc
+spec_paths := isvc_paths if is_isvc
+
+isvc_paths[c] := ["spec", c] if {
+	some c in ["predictor", "transformer", "explainer"]
+	isvc_component(c)
 }
+
+# A multi-node predictor's workers: a whole pod spec of their own (KServe's WorkerSpec).
+isvc_paths["predictor.workerSpec"] := ["spec", "predictor", "workerSpec"] if obj.spec.predictor.workerSpec != null
 
 # An LLMInferenceService: spec.template (the main workload) is required; the multi-node
 # worker and the disaggregated prefill workload are checked when present.
@@ -300,9 +314,9 @@ holds_root(v) if {
 	s.configMap.name == root_map
 }
 
-keyless_path(spec) if {
+keyless_path(component, spec) if {
 	allow_keyless == true
-	not kserve_native(spec)
+	not native(component, spec)
 	some c in verifiers(spec)
 	declares_env(c, {"AEGIS_TRUSTED_ROOT"})
 	declares_env(c, {"AEGIS_CERTIFICATE_IDENTITY", "AEGIS_CERTIFICATE_IDENTITY_REGEXP"})
@@ -404,10 +418,19 @@ kserve_native(spec) if {
 	count({s | some s in sources; not delivered(s)}) == 0
 }
 
-native_vault(spec) if {
+native_vault(component, spec) if {
 	allow_vault == true
+	native(component, spec)
+}
+
+# A component served by the Aegis ClusterStorageContainer; a multi-node predictor's workers
+# (predictor.workerSpec) get the predictor's storage initializer.
+native(component, spec) if {
+	component != "predictor.workerSpec"
 	kserve_native(spec)
 }
+
+native("predictor.workerSpec", _) if kserve_native(obj.spec.predictor)
 
 key_names(spec) := {v.name | some v in key_volumes(spec); is_string(v.name)}
 
@@ -468,7 +491,7 @@ violation contains {"msg": msg, "details": d} if {
 	some component, path in spec_paths
 	spec := object.get(obj, path, null)
 	is_object(spec)
-	not kserve_native(spec)
+	not native(component, spec)
 	count(named_verifiers(spec)) == 0
 	msg := sprintf("%s: no initContainer whose name matches /%s/", [subject(component), pattern])
 	d := details("AEGIS001", component)
@@ -482,8 +505,8 @@ violation contains {"msg": msg, "details": d} if {
 	is_object(spec)
 	count(key_volumes(spec)) == 0
 	not vault_path(spec)
-	not keyless_path(spec)
-	not native_vault(spec)
+	not keyless_path(component, spec)
+	not native_vault(component, spec)
 	msg := sprintf("%s: no volume from secret %s", [subject(component), secret_name])
 	d := details("AEGIS002", component)
 }
@@ -495,11 +518,11 @@ violation contains {"msg": msg, "details": d} if {
 	some component, path in spec_paths
 	spec := object.get(obj, path, null)
 	is_object(spec)
-	not kserve_native(spec)
+	not native(component, spec)
 	count(verifiers(spec)) > 0
 	count(key_volumes(spec)) > 0
 	not vault_path(spec)
-	not keyless_path(spec)
+	not keyless_path(component, spec)
 	not verifier_mounts_key(spec)
 	msg := sprintf("%s: no initContainer matching /%s/ mounts a volume from secret %s", [subject(component), pattern, secret_name])
 	d := details("AEGIS003", component)
@@ -511,7 +534,7 @@ violation contains {"msg": msg, "details": d} if {
 	some component, path in spec_paths
 	spec := object.get(obj, path, null)
 	is_object(spec)
-	not kserve_native(spec)
+	not native(component, spec)
 	count(named_verifiers(spec)) > 0
 	count(verifiers(spec)) == 0
 	msg := sprintf("%s: no initContainer matching /%s/ runs %s", [subject(component), pattern, image_requirement])
@@ -588,7 +611,7 @@ violation contains {"msg": msg, "details": d} if {
 	some component, path in spec_paths
 	spec := object.get(obj, path, null)
 	is_object(spec)
-	not kserve_native(spec)
+	not native(component, spec)
 	count(verifiers(spec)) > 0
 	count(written(spec)) == 0
 	msg := sprintf("%s: the verifier writes no volume (its mounts are read-only or hold the key)", [subject(component)])
@@ -601,7 +624,7 @@ violation contains {"msg": msg, "details": d} if {
 	some component, path in spec_paths
 	spec := object.get(obj, path, null)
 	is_object(spec)
-	not kserve_native(spec)
+	not native(component, spec)
 	count(verifiers(spec)) > 0
 	count(written(spec)) > 0
 	not consumed(spec)
@@ -615,7 +638,7 @@ violation contains {"msg": msg, "details": d} if {
 	some component, path in spec_paths
 	spec := object.get(obj, path, null)
 	is_object(spec)
-	not kserve_native(spec)
+	not native(component, spec)
 	count(verifiers(spec)) > 0
 	w := written(spec)
 	some sc in consumers(spec)
@@ -631,4 +654,303 @@ violation contains {"msg": msg, "details": d} if {
 	at_or_under(o.mountPath, m.mountPath)
 	msg := sprintf("%s: %s mounts volume %s at %s, at or under the verified model at %s: the verified copy is shadowed", [subject(component), sc[0], o.name, o.mountPath, m.mountPath])
 	d := details("AEGIS006", component)
+}
+
+# ---------------------------------------------------------------------------
+# AEGIS007 trust-pinned (parameter `trust`): every allowed verifier declares the constraint's
+# trust, by value, in env AEGIS_TRUST_POLICY (all entries of that name: the last one wins in
+# the kubelet); verify-and-fetch then trusts nothing else (docs/VERIFIER.md, "Pinned trust").
+trust_env := "AEGIS_TRUST_POLICY"
+
+declares_pins(e) if {
+	is_string(e.value)
+	object.get(e, "valueFrom", null) == null
+	json.is_valid(e.value)
+	json.unmarshal(e.value) == params.trust
+}
+
+declares_trust(c) if {
+	entries := [e | some e in array_at(c, "env"); is_object(e); e.name == trust_env]
+	count(entries) > 0
+	count([e | some e in entries; not declares_pins(e)]) == 0
+}
+
+pinned_vaults := {v.address | some v in array_at(params.trust, "vault"); is_string(v.address)}
+
+vault_env := {"VAULT_ADDR", "AEGIS_VAULT_ADDR"}
+
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	pins_trust
+	some component, path in spec_paths
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	not native(component, spec)
+	some c in verifiers(spec)
+	not declares_trust(c)
+	msg := sprintf("%s: initContainer %s does not declare the constraint's trust: env %s must hold parameters.trust as JSON, by value", [subject(component), c.name, trust_env])
+	d := details("AEGIS007", component)
+}
+
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	pins_trust
+	some component, path in spec_paths
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	not native(component, spec)
+	some c in verifiers(spec)
+	some e in array_at(c, "env")
+	e.name in vault_env
+	not env_value(e) in pinned_vaults
+	msg := sprintf("%s: initContainer %s: env %s is not a Vault address the constraint pins", [subject(component), c.name, e.name])
+	d := details("AEGIS007", component)
+}
+
+# A keyless identity the verifier declares must be one the constraint pins (field by field;
+# verify-and-fetch checks the pairs).
+identity_env := {
+	"AEGIS_CERTIFICATE_IDENTITY": "subject",
+	"AEGIS_CERTIFICATE_IDENTITY_REGEXP": "subjectRegExp",
+	"AEGIS_CERTIFICATE_OIDC_ISSUER": "issuer",
+	"AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP": "issuerRegExp",
+}
+
+pinned_identity_values(field) := {id[field] | some id in array_at(params.trust, "keyless"); is_string(id[field])}
+
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	pins_trust
+	some component, path in spec_paths
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	not native(component, spec)
+	some c in verifiers(spec)
+	some e in array_at(c, "env")
+	field := identity_env[e.name]
+	not env_value(e) in pinned_identity_values(field)
+	msg := sprintf("%s: initContainer %s: env %s is not a keyless identity the constraint pins", [subject(component), c.name, e.name])
+	d := details("AEGIS007", component)
+}
+
+# ---------------------------------------------------------------------------
+# AEGIS008 verifier-locked (lockVerifier): the image's own command, the artifact and the
+# model directory as its only arguments, flags that do not choose trust or loosen transport.
+bare_flags := {"--anonymous", "--allow-unpinned-revision"}
+
+valued_flags := {
+	"--key", "--signature", "--expected-sha256", "--expected-name", "--ignore-paths", "--artifact-type",
+	"--log-format", "--retries", "--parallel", "--connect-timeout", "--stall-timeout", "--timeout",
+	"--progress-interval", "--max-total-bytes", "--max-file-bytes", "--max-entries", "--max-ratio",
+	"--max-path-bytes", "--ca-bundle", "--termination-log", "--trusted-root", "--certificate-chain",
+}
+
+refused_env := {"AEGIS_ALLOW_INSECURE_HTTP", "AEGIS_INSECURE_SKIP_TLS_VERIFY", "AEGIS_ARTIFACT", "AEGIS_DEST"}
+
+flag_allowed(a) if {
+	not contains(a, "=")
+	a in bare_flags
+}
+
+flag_allowed(a) if {
+	contains(a, "=")
+	split(a, "=")[0] in valued_flags
+}
+
+positionals(c) := [a | some a in array_at(c, "args"); is_string(a); not startswith(a, "-")]
+
+own_written(spec, c) := [m |
+	some m in array_at(c, "volumeMounts")
+	is_string(m.name)
+	object.get(m, "readOnly", null) != true
+	not m.name in key_names(spec)
+]
+
+key_mount_paths(spec, c) := {m.mountPath |
+	some m in array_at(c, "volumeMounts")
+	is_string(m.name)
+	m.name in key_names(spec)
+	is_string(m.mountPath)
+}
+
+# Where the verifier reads keys: each --key=, each AEGIS_KEY value, else its default.
+key_paths(c) := paths if {
+	given := {substring(a, 6, -1) | some a in array_at(c, "args"); is_string(a); startswith(a, "--key=")} | {e.value |
+		some e in array_at(c, "env")
+		e.name == "AEGIS_KEY"
+		is_string(e.value)
+	}
+	paths := default_key_path(given)
+}
+
+default_key_path(given) := given if count(given) > 0
+
+default_key_path(given) := {"/etc/cosign"} if count(given) == 0
+
+under_key_mount(spec, c, p) if {
+	some mp in key_mount_paths(spec, c)
+	at_or_under(p, mp)
+}
+
+overlaps(a, b) if at_or_under(a, b)
+
+overlaps(a, b) if at_or_under(b, a)
+
+lock_findings(spec, c) := {sprintf("initContainer %s overrides the image's command", [c.name]) | object.get(c, "command", null) != null} | {sprintf("initContainer %s has restartPolicy: a sidecar does not finish before the server starts", [c.name]) | object.get(c, "restartPolicy", null) != null} | {sprintf("initContainer %s has an argument that is not a string", [c.name]) | some a in array_at(c, "args"); not is_string(a)} | {sprintf("initContainer %s: argument %s expands a variable; a locked verifier's arguments are literal", [c.name, a]) | some a in array_at(c, "args"); is_string(a); contains(a, "$(")} | {sprintf("initContainer %s: argument %s is not allowed on a locked verifier", [c.name, a]) | some a in array_at(c, "args"); is_string(a); startswith(a, "-"); not flag_allowed(a)} | {sprintf("initContainer %s takes the artifact and the model directory as its only arguments (it has %d)", [c.name, n]) | n := count(positionals(c)); n != 2} | {sprintf("initContainer %s: --key %s is not under the key volume's mount", [c.name, p]) | some a in array_at(c, "args"); is_string(a); startswith(a, "--key="); p := substring(a, 6, -1); not under_key_mount(spec, c, p)} | {sprintf("initContainer %s: env %s is not allowed on a locked verifier", [c.name, e.name]) | some e in array_at(c, "env"); e.name in refused_env} | {sprintf("initContainer %s: env %s comes from valueFrom; what the verifier is told must be written in the pod spec", [c.name, e.name]) | some e in array_at(c, "env"); is_string(e.name); locked_env_name(e.name); object.get(e, "valueFrom", null) != null} | {sprintf("initContainer %s: env AEGIS_KEY %s is not under the key volume's mount", [c.name, e.value]) | some e in array_at(c, "env"); e.name == "AEGIS_KEY"; is_string(e.value); not under_key_mount(spec, c, e.value)} | {sprintf("initContainer %s mounts volume %s at %s, where it reads its keys (%s)", [c.name, m.name, m.mountPath, k]) | some m in array_at(c, "volumeMounts"); is_string(m.name); not m.name in key_names(spec); is_string(m.mountPath); some k in key_paths(c); overlaps(m.mountPath, k)} | dest_findings(spec, c)
+
+locked_env_name(n) if startswith(n, "AEGIS_")
+
+locked_env_name("VAULT_ADDR")
+
+dest_findings(spec, c) := {sprintf("initContainer %s writes its model to %s, which is not the mount path of a volume it writes", [c.name, dest]) | not dest_mounted(spec, c, dest)} | {sprintf("initContainer %s mounts volume %s writable at %s, besides its model directory %s", [c.name, m.name, m.mountPath, dest]) | some m in own_written(spec, c); is_string(m.mountPath); trim_right(m.mountPath, "/") != trim_right(dest, "/")} if {
+	count(positionals(c)) == 2
+	dest := positionals(c)[1]
+}
+
+dest_findings(_, c) := set() if count(positionals(c)) != 2
+
+dest_mounted(spec, c, dest) if {
+	some m in own_written(spec, c)
+	is_string(m.mountPath)
+	trim_right(m.mountPath, "/") == trim_right(dest, "/")
+}
+
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	lock_verifier == true
+	some component, path in spec_paths
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	not native(component, spec)
+	some c in verifiers(spec)
+	some f in lock_findings(spec, c)
+	msg := sprintf("%s: %s", [subject(component), f])
+	d := details("AEGIS008", component)
+}
+
+# ---------------------------------------------------------------------------
+# AEGIS009 model-sealed (sealModelVolume): the volumes the verifier writes are emptyDir or
+# ephemeral, every other container mounts them read-only and whole, and a known server's
+# model flag points into them.
+sealed_source(v) if v.emptyDir != null
+
+sealed_source(v) if v.ephemeral != null
+
+volume_sealed(spec, name) if {
+	some v in array_at(spec, "volumes")
+	is_object(v)
+	v.name == name
+	sealed_source(v)
+}
+
+# KServe's model volume: the storage initializer writes it, the server reads it.
+provision := "kserve-provision-location"
+
+sealed_names(spec) := written(spec) | {provision} if is_isvc
+
+sealed_names(spec) := written(spec) if not is_isvc
+
+other_containers(spec) := array.concat(
+	array.concat(
+		[[sprintf("initContainer %s", [container_name(c)]), c] |
+			some c in array_at(spec, "initContainers")
+			is_object(c)
+			not c in verifiers(spec)
+		],
+		consumers(spec),
+	),
+	[[sprintf("ephemeralContainer %s", [container_name(c)]), c] | some c in array_at(spec, "ephemeralContainers"); is_object(c)],
+)
+
+has_sub_path(m) if {
+	is_string(m.subPath)
+	m.subPath != ""
+}
+
+has_sub_path(m) if {
+	is_string(m.subPathExpr)
+	m.subPathExpr != ""
+}
+
+model_flags := {
+	"--model-repository", "--model-store", "--model_base_path", "--model-dir", "--model_dir",
+	"--model-path", "--model", "--model-id",
+}
+
+# [flag, value] pairs of a command or args list: `--flag=value` or `--flag value`.
+flag_values(list) := {[f, v] |
+	some i, a in list
+	a in model_flags
+	f := a
+	v := list[i + 1]
+	is_string(v)
+} | {[f, v] |
+	some a in list
+	is_string(a)
+	some f in model_flags
+	startswith(a, concat("", [f, "="]))
+	v := substring(a, count(f) + 1, -1)
+}
+
+model_paths(c) := {fv | some fv in flag_values(array_at(c, "args")); startswith(fv[1], "/")} | {fv | some fv in flag_values(array_at(c, "command")); startswith(fv[1], "/")}
+
+reads_sealed(spec, c, p) if {
+	some m in array_at(c, "volumeMounts")
+	m.name in written(spec)
+	is_string(m.mountPath)
+	at_or_under(p, m.mountPath)
+}
+
+seal_findings(spec) := {sprintf("the verifier writes volume %s, which is not an emptyDir or ephemeral volume: something else may write it", [w]) | some w in written(spec); not volume_sealed(spec, w)} | {sprintf("%s mounts the model volume %s writable: only the verifier may write it", [oc[0], m.name]) | some oc in other_containers(spec); some m in array_at(oc[1], "volumeMounts"); m.name in sealed_names(spec); object.get(m, "readOnly", null) != true} | {sprintf("%s mounts the model volume %s with a subPath: mount it whole", [oc[0], m.name]) | some oc in other_containers(spec); some m in array_at(oc[1], "volumeMounts"); m.name in sealed_names(spec); has_sub_path(m)} | {sprintf("%s reads its model from %s (%s), not from the volume the verifier writes", [sc[0], fv[1], fv[0]]) | count(written(spec)) > 0; some sc in consumers(spec); some fv in model_paths(sc[1]); not reads_sealed(spec, sc[1], fv[1])}
+
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	seal_model == true
+	some component, path in spec_paths
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	some f in seal_findings(spec)
+	msg := sprintf("%s: %s", [subject(component), f])
+	d := details("AEGIS009", component)
+}
+
+# A ServingRuntime's containers and volumes merge into the predictor's pods: nothing of it may
+# write or shadow KServe's model directory, and its model flags point into it.
+is_runtime if {
+	group == "serving.kserve.io"
+	kind in {"ServingRuntime", "ClusterServingRuntime"}
+}
+
+spec_paths := {} if is_runtime
+
+kserve_model_dir := "/mnt/models"
+
+runtime_parts := {"": ["spec"], "workerSpec": ["spec", "workerSpec"]}
+
+runtime_subject(component) := subject(component) if kind == "ServingRuntime"
+
+runtime_subject("") := sprintf("%s %s", [obj.kind, obj_name]) if kind == "ClusterServingRuntime"
+
+runtime_subject(component) := sprintf("%s %s (%s)", [obj.kind, obj_name, component]) if {
+	kind == "ClusterServingRuntime"
+	component != ""
+}
+
+runtime_containers(spec) := array.concat(
+	[[sprintf("container %s", [container_name(c)]), c] | some c in array_at(spec, "containers"); is_object(c)],
+	[[sprintf("initContainer %s", [container_name(c)]), c] | some c in array_at(spec, "initContainers"); is_object(c)],
+)
+
+runtime_findings(spec) := {sprintf("%s mounts volume %s at %s, at or under KServe's model directory %s: it would shadow the verified model", [rc[0], m.name, m.mountPath, kserve_model_dir]) | some rc in runtime_containers(spec); some m in array_at(rc[1], "volumeMounts"); is_string(m.name); m.name != provision; is_string(m.mountPath); at_or_under(m.mountPath, kserve_model_dir)} | {sprintf("%s mounts %s writable: only the verifier may write it", [rc[0], provision]) | some rc in runtime_containers(spec); some m in array_at(rc[1], "volumeMounts"); m.name == provision; object.get(m, "readOnly", null) != true} | {sprintf("%s mounts %s with a subPath: mount it whole", [rc[0], provision]) | some rc in runtime_containers(spec); some m in array_at(rc[1], "volumeMounts"); m.name == provision; has_sub_path(m)} | {sprintf("%s reads its model from %s (%s), outside KServe's model directory %s", [rc[0], fv[1], fv[0], kserve_model_dir]) | some rc in runtime_containers(spec); some fv in model_paths(rc[1]); not at_or_under(fv[1], kserve_model_dir)}
+
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	seal_model == true
+	is_runtime
+	some component, path in runtime_parts
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	some f in runtime_findings(spec)
+	msg := sprintf("%s: %s", [runtime_subject(component), f])
+	d := details("AEGIS009", component)
 }

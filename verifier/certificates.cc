@@ -28,7 +28,7 @@ std::string SubjectOf(X509* cert) {
 
 }  // namespace
 
-Expected<CertificateRoots> CertificateRoots::Load(const std::string& pem_file) {
+Expected<CertificateRoots> CertificateRoots::Load(const std::string& pem_file, const std::vector<std::string>* pinned) {
   auto text = ReadInput(pem_file);
   if (!text) return Error{VerifyError::kTrust, pem_file, {}, "cannot read the CA certificates: " + text.error().message};
   CertificateRoots roots;
@@ -36,10 +36,23 @@ Expected<CertificateRoots> CertificateRoots::Load(const std::string& pem_file) {
   roots.store_.reset(X509_STORE_new(), X509_STORE_free);
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())), BIO_free);
   size_t count = 0;
+  std::vector<std::string> unpinned;
   while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-    X509_STORE_add_cert(roots.store_.get(), cert);
+    unsigned char* der = nullptr;
+    int n = i2d_X509(cert, &der);
+    std::string fp = n > 0 ? "sha256:" + Hex(Sha256(std::string_view(reinterpret_cast<char*>(der), static_cast<size_t>(n)))) : "";
+    OPENSSL_free(der);
+    if (pinned == nullptr || std::find(pinned->begin(), pinned->end(), fp) != pinned->end()) {
+      X509_STORE_add_cert(roots.store_.get(), cert);
+      ++count;
+    } else {
+      unpinned.push_back(fp);
+    }
     X509_free(cert);
-    ++count;
+  }
+  if (count == 0 && !unpinned.empty()) {
+    return Error{VerifyError::kTrust, pem_file, {},
+                 fmt::format("no CA certificate here is pinned by the trust policy: found {}", fmt::join(unpinned, ", "))};
   }
   if (count == 0) return Error{VerifyError::kTrust, pem_file, {}, "no PEM certificate in the CA file"};
   return roots;

@@ -20,7 +20,9 @@ namespace aegis::verifier {
 class CertificateRoots {
  public:
   // Every certificate in a PEM file (a CA bundle); kTrust when none can be read.
-  static Expected<CertificateRoots> Load(const std::string& pem_file);
+  // With `pinned`, only certificates whose "sha256:" DER fingerprint is listed (kTrust naming
+  // those found when none is).
+  static Expected<CertificateRoots> Load(const std::string& pem_file, const std::vector<std::string>* pinned = nullptr);
 
   // The leaf's public key when `chain_der` (leaf, then intermediates) chains to a root;
   // kSignature with OpenSSL's reason otherwise.

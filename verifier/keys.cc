@@ -42,7 +42,7 @@ Expected<TrustedKey> ParsePublicKey(const std::string& pem, const std::string& p
     }
   }
   if (k == nullptr) return Error{VerifyError::kTrust, path, {}, "not a PEM public key"};
-  TrustedKey key{path, std::shared_ptr<EVP_PKEY>(k, EVP_PKEY_free), KeyType::kEcP256, {}, {}};
+  TrustedKey key{path, std::shared_ptr<EVP_PKEY>(k, EVP_PKEY_free), KeyType::kEcP256, {}, {}, {}};
   switch (EVP_PKEY_get_base_id(k)) {
     case EVP_PKEY_RSA:
       key.type = KeyType::kRsa;
@@ -67,7 +67,9 @@ Expected<TrustedKey> ParsePublicKey(const std::string& pem, const std::string& p
   unsigned char* der = nullptr;
   int n = i2d_PUBKEY(k, &der);
   if (n > 0) {
-    key.hint = Base64Encode(Sha256(std::string_view(reinterpret_cast<char*>(der), static_cast<size_t>(n))));
+    std::string digest = Sha256(std::string_view(reinterpret_cast<char*>(der), static_cast<size_t>(n)));
+    key.hint = Base64Encode(digest);
+    key.fingerprint = "sha256:" + Hex(digest);
     OPENSSL_free(der);
   }
   std::unique_ptr<BIO, int (*)(BIO*)> out(BIO_new(BIO_s_mem()), BIO_free);

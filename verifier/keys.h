@@ -22,6 +22,7 @@ struct TrustedKey {
   KeyType type = KeyType::kEcP256;
   std::string hint;  // base64 SHA-256 of the SPKI DER, as sigstore bundles carry it
   std::string pem_hint;  // hex SHA-256 of the SPKI PEM, as model_signing >= 1.1 bundles carry it
+  std::string fingerprint;  // "sha256:" + hex SHA-256 of the SPKI DER: what a trust policy pins
 };
 
 // One PEM public key (SPKI or PKCS#1 RSA); `source` names it in errors and logs.

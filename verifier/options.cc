@@ -91,6 +91,8 @@ void AddKeylessOptions(CLI::App& app, Options& o) {
       ->envname("AEGIS_CERTIFICATE_OIDC_ISSUER");
   app.add_option("--certificate-oidc-issuer-regexp", o.identity.issuer_regexp, "keyless: RE2 pattern for the OIDC issuer")
       ->envname("AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP");
+  app.add_flag("--allow-any-identity", o.allow_any_identity, "keyless: accept a pattern that matches every identity or issuer")
+      ->envname("AEGIS_ALLOW_ANY_IDENTITY");
 }
 
 void VaultFromEnvironment(VaultConfig& vault) {
@@ -123,6 +125,9 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       ->envname("AEGIS_SIGNATURE");
   app.add_option("--key", o.key, "trusted public key: a PEM file, or a directory of *.pem/*.pub")->capture_default_str()
       ->envname("AEGIS_KEY");
+  app.add_option("--trust-policy", o.trust_policy,
+                 "the platform's pinned trust (JSON, as the constraint's parameters.trust): only what it pins is trusted")
+      ->type_name("JSON")->envname("AEGIS_TRUST_POLICY");
   app.add_option("--certificate-chain", o.certificate_chain,
                  "CA certificates (PEM) that model-signing bundles signed with a certificate must chain to")
       ->envname("AEGIS_CERTIFICATE_CHAIN");

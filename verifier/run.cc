@@ -1,4 +1,5 @@
 #include "verifier/run.h"
+#include "verifier/pinned_trust.h"
 
 #include <algorithm>
 #include <cctype>
@@ -200,9 +201,26 @@ Status CheckName(const Options& o, const Verified& v) {
   return Ok{};
 }
 
+// The pod's trust options, narrowed to the platform's pins when a trust policy is set.
+Expected<Trust> ResolveTrustFor(const Options& o, Logger& log) {
+  KeylessOptions keyless{o.trusted_root, o.identity, {}, o.allow_any_identity};
+  if (o.trust_policy.empty()) return ResolveTrust(o.key, VaultWithTransport(o), o.certificate_chain, keyless);
+  auto pins = ReadTrustPolicy(o.trust_policy);
+  if (!pins) return pins.error();
+  auto pinned = ApplyPins(*pins, o);
+  if (!pinned) return pinned.error();
+  auto trust = ResolveTrust(o.key, VaultWithTransport(o), o.certificate_chain, *pinned, &*pins);
+  if (trust) {
+    log.Info("trust policy", {{"keys", pins->keys.size()}, {"keyless identities", pins->keyless.size()},
+                              {"vault", pins->vault.size()}, {"artifact prefixes", pins->artifact_prefixes.size()}});
+    for (const std::string& k : trust->unpinned) log.Warn("key not pinned by the trust policy: not trusted", {{"key", k}});
+  }
+  return trust;
+}
+
 Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws) {
   Logger& log = *ctx.log;
-  auto trust = ResolveTrust(o.key, VaultWithTransport(o), o.certificate_chain, KeylessOptions{o.trusted_root, o.identity});
+  auto trust = ResolveTrustFor(o, log);
   if (!trust) return trust.error();
   if (trust->vault) {
     log.AddSecret(trust->vault->token());

@@ -2,9 +2,13 @@
 #include "util/strings.h"
 #include "verifier/verify_error.h"
 
+#include <algorithm>
 #include <filesystem>
 
+#include <re2/re2.h>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace aegis::verifier {
 namespace {
@@ -28,7 +32,67 @@ Expected<std::vector<TrustedKey>> VaultKeys(const Vault& vault) {
   return keys;
 }
 
+// Strings no organisation's policy should admit: a pattern matching the empty string, or both
+// an unrelated workflow and an unrelated e-mail, admits everyone.
+bool MatchesAnyone(const std::string& pattern, std::initializer_list<std::string_view> strangers) {
+  RE2 re(pattern);
+  if (!re.ok()) return false;
+  if (RE2::PartialMatch("", re)) return true;
+  return std::all_of(strangers.begin(), strangers.end(), [&](std::string_view s) { return RE2::PartialMatch(s, re); });
+}
+
+// The keys whose fingerprint the trust policy pins; kTrust naming what was found when none is.
+Expected<std::vector<TrustedKey>> KeepPinned(std::vector<TrustedKey> keys, const TrustPins& pins, const std::string& where,
+                                             std::vector<std::string>& unpinned) {
+  std::vector<TrustedKey> kept;
+  for (TrustedKey& k : keys) {
+    if (std::find(pins.keys.begin(), pins.keys.end(), k.fingerprint) != pins.keys.end()) {
+      kept.push_back(std::move(k));
+    } else {
+      unpinned.push_back(fmt::format("{} ({})", k.source, k.fingerprint));
+    }
+  }
+  if (!kept.empty()) return kept;
+  return Error{VerifyError::kTrust, where, {},
+               fmt::format("no key here is pinned by the trust policy: found {}; pinned: {}", fmt::join(unpinned, ", "),
+                           pins.keys.empty() ? std::string("none") : fmt::format("{}", fmt::join(pins.keys, ", ")))};
+}
+
 }  // namespace
+
+Status CheckIdentityPolicy(const IdentityPolicy& policy, bool allow_any) {
+  if (!policy.complete()) {
+    return Error{ErrorKind::kUsage, {}, {},  // a missing flag: exit 2
+                 "keyless verification needs who may have signed: an identity (--certificate-identity or "
+                 "--certificate-identity-regexp) and an issuer (--certificate-oidc-issuer or "
+                 "--certificate-oidc-issuer-regexp)"};
+  }
+  if (auto bad = InvalidPattern(policy)) return Error{ErrorKind::kUsage, {}, {}, *bad};
+  // Both forms would admit a signer that matches either: one of each is the policy.
+  if (!policy.identity.empty() && !policy.identity_regexp.empty()) {
+    return Error{ErrorKind::kUsage, {}, {}, "give --certificate-identity or --certificate-identity-regexp, not both"};
+  }
+  if (!policy.issuer.empty() && !policy.issuer_regexp.empty()) {
+    return Error{ErrorKind::kUsage, {}, {}, "give --certificate-oidc-issuer or --certificate-oidc-issuer-regexp, not both"};
+  }
+  if (allow_any) return Ok{};
+  if (!policy.identity_regexp.empty() &&
+      MatchesAnyone(policy.identity_regexp, {"https://github.com/someone-else/unrelated/.github/workflows/x.yml@refs/heads/main",
+                                             "someone-else@unrelated.invalid"})) {
+    return Error{VerifyError::kTrust, {}, {},
+                 fmt::format("the identity pattern {:?} matches every signer: anyone with a Sigstore identity could sign "
+                             "the model (--allow-any-identity if that is really meant)",
+                             policy.identity_regexp)};
+  }
+  if (!policy.issuer_regexp.empty() &&
+      MatchesAnyone(policy.issuer_regexp, {"https://issuer.unrelated.invalid", "https://accounts.unrelated.invalid/x"})) {
+    return Error{VerifyError::kTrust, {}, {},
+                 fmt::format("the issuer pattern {:?} matches every OIDC issuer: anyone's issuer could vouch for the "
+                             "identity (--allow-any-identity if that is really meant)",
+                             policy.issuer_regexp)};
+  }
+  return Ok{};
+}
 
 std::string Trust::Describe() const {
   if (vault) return fmt::format("vault transit key {} at {}", vault->config().key, RedactUri(vault->config().addr));
@@ -40,31 +104,21 @@ std::string Trust::Describe() const {
 }
 
 Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault, const std::string& certificate_chain,
-                             const KeylessOptions& keyless) {
+                             const KeylessOptions& keyless, const TrustPins* pins) {
   Trust trust;
   if (!certificate_chain.empty()) {
-    auto roots = CertificateRoots::Load(certificate_chain);
+    auto roots = CertificateRoots::Load(certificate_chain, pins != nullptr ? &pins->certificate_authorities : nullptr);
     if (!roots) return roots.error();
     trust.roots = std::move(*roots);
   }
   if (!keyless.trusted_root.empty()) {
-    if (!keyless.policy.complete()) {
-      return Error{ErrorKind::kUsage, keyless.trusted_root, {},  // a missing flag: exit 2
-                   "keyless verification needs who may have signed: an identity (--certificate-identity or "
-                   "--certificate-identity-regexp) and an issuer (--certificate-oidc-issuer or "
-                   "--certificate-oidc-issuer-regexp)"};
-    }
-    if (auto bad = InvalidPattern(keyless.policy)) return Error{ErrorKind::kUsage, {}, {}, *bad};
-    // Both forms would admit a signer that matches either: one of each is the policy.
-    if (!keyless.policy.identity.empty() && !keyless.policy.identity_regexp.empty()) {
-      return Error{ErrorKind::kUsage, {}, {}, "give --certificate-identity or --certificate-identity-regexp, not both"};
-    }
-    if (!keyless.policy.issuer.empty() && !keyless.policy.issuer_regexp.empty()) {
-      return Error{ErrorKind::kUsage, {}, {}, "give --certificate-oidc-issuer or --certificate-oidc-issuer-regexp, not both"};
+    std::vector<IdentityPolicy> policies = keyless.pinned.empty() ? std::vector<IdentityPolicy>{keyless.policy} : keyless.pinned;
+    for (const IdentityPolicy& policy : policies) {
+      if (auto st = CheckIdentityPolicy(policy, keyless.allow_any_identity); !st) return st.error();
     }
     auto root = SigstoreRoot::Load(keyless.trusted_root);
     if (!root) return root.error();
-    trust.keyless = Keyless{std::move(*root), keyless.policy};
+    trust.keyless = Keyless{std::move(*root), std::move(policies)};
   } else if (keyless.policy.complete() || !keyless.policy.identity.empty() || !keyless.policy.identity_regexp.empty()) {
     return Error{ErrorKind::kUsage, {}, {}, "an identity policy needs the Sigstore trusted root it is checked against (--trusted-root)"};
   }
@@ -75,6 +129,7 @@ Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vau
   }
   if (!key_path.empty()) {
     auto keys = LoadTrustedKeys(key_path);
+    if (keys && pins != nullptr) keys = KeepPinned(std::move(*keys), *pins, key_path, trust.unpinned);
     if (keys) {
       trust.keys = std::move(*keys);
       return trust;
@@ -94,6 +149,17 @@ DigestSet NeededDigests(const Trust& trust) {
 }
 
 namespace {
+
+// The first policy a keyless signer satisfies; the first policy's error when none does.
+Expected<KeylessSigner> VerifyKeylessAny(const SignatureFile& sig, const Keyless& keyless, const std::string& digest) {
+  std::optional<Error> first;
+  for (const IdentityPolicy& policy : keyless.policies) {
+    auto signer = VerifyKeyless(sig, keyless.root, policy, digest);
+    if (signer) return signer;
+    if (!first) first = signer.error();
+  }
+  return first ? *first : Error{VerifyError::kTrust, {}, {}, "no keyless identity is trusted"};
+}
 
 // Keyless: the material first (log, certificate, identity), then the signature with the
 // leaf's key, as a key-signed bundle would be.
@@ -117,11 +183,11 @@ Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& s
       if (Status s = RefusePaeArtifact(artifact_path); !s) return s.error();
     }
     if (sig.format == SignatureFile::Format::kModelSigning) {  // a DSSE statement over the artifact
-      auto signer = VerifyKeyless(sig, trust.keyless->root, trust.keyless->policy, Sha256(sig.payload));
+      auto signer = VerifyKeylessAny(sig, *trust.keyless, Sha256(sig.payload));
       if (!signer) return signer.error();
       return WithSigner(signer, VerifyStatementArtifact(sig, artifact, {signer->key}));
     }
-    auto signer = VerifyKeyless(sig, trust.keyless->root, trust.keyless->policy, artifact.sha256);
+    auto signer = VerifyKeylessAny(sig, *trust.keyless, artifact.sha256);
     if (!signer) return signer.error();
     return WithSigner(signer, VerifyArtifact(sig, artifact, {signer->key}, artifact_path));
   }
@@ -194,7 +260,7 @@ Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& s
 Expected<Verified> VerifyTreeWith(const Trust& trust, const SignatureFile& sig, const std::string& path,
                                   const std::vector<std::string>& ignore) {
   if (trust.keyless && !sig.certificates.empty() && (!sig.tlog_entries.empty() || !trust.roots)) {
-    auto signer = VerifyKeyless(sig, trust.keyless->root, trust.keyless->policy, Sha256(sig.payload));
+    auto signer = VerifyKeylessAny(sig, *trust.keyless, Sha256(sig.payload));
     if (!signer) return signer.error();
     std::error_code ec;
     if (std::filesystem::is_regular_file(path, ec) && !IsModelSigningStatement(sig.payload)) {

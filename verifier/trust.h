@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "util/expected.h"
+#include "util/trust_pins.h"
 #include "verifier/certificates.h"
 #include "verifier/keyless.h"
 #include "verifier/keys.h"
@@ -21,11 +22,13 @@ namespace aegis::verifier {
 struct KeylessOptions {
   std::string trusted_root;  // empty: keyless is off
   IdentityPolicy policy;
+  std::vector<IdentityPolicy> pinned;  // a trust policy's identities: used instead of `policy`
+  bool allow_any_identity = false;     // a pattern may match every identity (--allow-any-identity)
 };
 
 struct Keyless {
   SigstoreRoot root;
-  IdentityPolicy policy;
+  std::vector<IdentityPolicy> policies;  // a signer satisfying any of them is trusted
 };
 
 struct Trust {
@@ -33,17 +36,25 @@ struct Trust {
   std::optional<Vault> vault;
   std::optional<CertificateRoots> roots;  // for bundles signed with a certificate (format D)
   std::optional<Keyless> keyless;         // for bundles signed keyless (Fulcio + Rekor)
+  std::vector<std::string> unpinned;      // keys a trust policy left out: "FILE (sha256:…)", for the log
 
   std::string Describe() const;  // for logs: key files, or "vault transit key K at ADDR"
 };
+
+// A keyless identity policy as verification takes it: complete, valid RE2, one form of each
+// field, and (unless `allow_any`) no pattern that admits every identity or issuer.
+Status CheckIdentityPolicy(const IdentityPolicy& policy, bool allow_any);
 
 // Keys from `key_path` (may be empty: none) when usable; otherwise Vault when configured;
 // otherwise the key error (kTrust, exit 7). `certificate_chain` (may be empty) adds CA roots
 // for certificate-signed bundles, `keyless` a Sigstore trusted root and identity policy (an
 // incomplete policy is kTrust; an invalid pattern kUsage); with either, unusable keys are
 // not an error.
+// With `pins` (a trust policy), only keys and CA certificates whose fingerprint is pinned are
+// trusted; none left is kTrust naming the fingerprints that were found.
 Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault,
-                             const std::string& certificate_chain = {}, const KeylessOptions& keyless = {});
+                             const std::string& certificate_chain = {}, const KeylessOptions& keyless = {},
+                             const TrustPins* pins = nullptr);
 
 // The artifact digests to compute on the way.
 DigestSet NeededDigests(const Trust& trust);

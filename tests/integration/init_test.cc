@@ -52,9 +52,14 @@ TEST(Init, KeysPolicyAndSecretsAnAdopterCanUse) {
   EXPECT_EQ(RunShell("openssl pkey -pubin -in aegis/cosign.pub -noout -text", d.path()).out.find("prime256v1") != std::string::npos,
             true);
 
-  // The constraint is exactly the export of the same choices; the template is the shipped one.
+  // The constraint is exactly the export of the same choices, the key it wrote pinned by the
+  // fingerprint openssl computes; the template is the shipped one.
+  auto fp = RunShell("openssl pkey -pubin -in aegis/cosign.pub -outform DER | openssl dgst -sha256 -r | cut -c1-64", d.path());
+  ASSERT_EQ(fp.exit_code, 0);
+  std::string fingerprint = "sha256:" + fp.out.substr(0, 64);
   EXPECT_EQ(ReadFile(d.File("aegis/constraint.yaml")),
-            RunAegis("policy export --only constraint --enforcement dryrun").out);
+            RunAegis("policy export --only constraint --enforcement dryrun --key-fingerprint " + fingerprint).out);
+  EXPECT_NE(ReadFile(d.File("aegis/constraint.yaml")).find("trust: {\"keys\":[\"" + fingerprint + "\"]}"), std::string::npos);
   EXPECT_EQ(ReadFile(d.File("aegis/constrainttemplate.yaml")), ReadFile(SourcePath("policies/constrainttemplate.yaml")));
   EXPECT_EQ(RunAegis("policy check aegis", d.path()).exit_code, 0);
 

@@ -39,6 +39,7 @@ KINDS = [
     ("serving.kserve.io/v1alpha1", "LLMInferenceService", None),
     ("serving.kserve.io/v1alpha2", "LLMInferenceService", None),
     ("serving.kserve.io/v1alpha1", "TrainedModel", None),
+    ("serving.kserve.io/v1alpha1", "ServingRuntime", None),
     ("v1", "ConfigMap", None),  # not checked by either engine
     ("v1", "Service", None),
 ]
@@ -69,6 +70,28 @@ URIS = ["s3://models/m.tar.gz", "https://models.example/m.tgz", "gs://bucket/mod
 PREFIXES = ["s3://", "https://", "gs://"]
 MOUNT_PATHS = ["/models", "/models/", "/models/x", "/models2", "/mnt/models", "/"]
 FRAMEWORKS = ["model", "sklearn", "triton", "alibi", "catboost"]
+# Version 3: the constraint's pins, and what a pod may tell its verifier (docs/POLICY.md).
+TRUSTS = [
+    {"keys": ["sha256:" + "1" * 64]},
+    {"keys": ["sha256:" + "2" * 64], "vault": [{"address": "https://vault:8200", "key": "m"}]},
+    {"keyless": [{"issuer": "https://issuer.example", "subject": "ci@org.example"},
+                 {"issuerRegExp": "^https://.*\\.example$", "subjectRegExp": "^ci@"}]},
+]
+TRUST_VALUES = [json.dumps(t, separators=(",", ":"), sort_keys=True) for t in TRUSTS] + [
+    json.dumps(TRUSTS[0]), "{}", "not json", json.dumps({"keys": TRUSTS[0]["keys"], "extra": 1})]
+ARGS = [["s3://models/m.tgz", "/models"], ["s3://models/m.tgz", "/models/"], ["--key=/etc/cosign", "s3://m", "/models"],
+        ["--key=/attacker", "s3://m", "/models"], ["--version"], ["--allow-insecure-http", "http://x", "/models"],
+        ["--key", "/etc/cosign", "s3://m", "/models"], ["$(A)", "/models"], ["s3://m", "/tmp"], ["s3://m", "/models", 5],
+        ["--log-format=json", "--anonymous", "s3://m", "/models2"], ["s3://m"]]
+VERIFIER_ENV = [{"name": "AEGIS_KEY", "value": "/etc/cosign/k.pub"}, {"name": "AEGIS_KEY", "value": "/attacker"},
+                {"name": "AEGIS_INSECURE_SKIP_TLS_VERIFY", "value": "true"}, {"name": "AEGIS_DEST", "value": "/x"},
+                {"name": "AEGIS_LOG_FORMAT", "valueFrom": {"configMapKeyRef": {"name": "c", "key": "k"}}},
+                {"name": "AEGIS_CERTIFICATE_IDENTITY", "value": "ci@org.example"},
+                {"name": "AEGIS_CERTIFICATE_IDENTITY_REGEXP", "value": ".*"},
+                {"name": "AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP", "value": "^https://.*\\.example$"},
+                {"name": "AEGIS_VAULT_ADDR", "value": "https://vault:8200"}]
+SERVER_ARGS = [["--model-repository=/models"], ["--model-repository=/other"], ["--model_base_path", "/models/x"],
+               ["--model-store", "/srv"], ["--model", "meta-llama/x"], ["--model-id=/models2/m"]]
 
 
 def mounts(rng, names):
@@ -106,14 +129,45 @@ def model_sources(rng, comp):
         comp["containers"][0]["env"] = [env]
 
 
+def v3_mounts(rng, names):
+    """mounts() with subPaths now and then (AEGIS009)."""
+    out = mounts(rng, names)
+    for m in out:
+        if rng.random() < 0.1:
+            m[rng.choice(["subPath", "subPathExpr"])] = rng.choice(["x", ""])
+    return out
+
+
+def locked_or_not(rng, v):
+    """What a pod tells its verifier: args, env, command, restartPolicy (AEGIS007, AEGIS008)."""
+    if rng.random() < 0.7:
+        v["args"] = list(rng.choice(ARGS))
+    if rng.random() < 0.5:
+        v.setdefault("env", []).append({"name": "AEGIS_TRUST_POLICY", "value": rng.choice(TRUST_VALUES)})
+        if rng.random() < 0.1:
+            v["env"].append({"name": "AEGIS_TRUST_POLICY", "value": rng.choice(TRUST_VALUES)})
+        if rng.random() < 0.05:
+            v["env"][-1] = {"name": "AEGIS_TRUST_POLICY", "valueFrom": {"configMapKeyRef": {"name": "p", "key": "t"}}}
+    if rng.random() < 0.25:
+        v.setdefault("env", []).append(dict(rng.choice(VERIFIER_ENV)))
+    if rng.random() < 0.05:
+        v["command"] = ["sh", "-c", "true"]
+    if rng.random() < 0.05:
+        v["restartPolicy"] = "Always"
+
+
 def pod_spec(rng):
     spec = {"containers": [{"name": "server", "image": "server:1"}]}
     if rng.random() < 0.1:
         del spec["containers"][0]["name"]
     if rng.random() < 0.6:
-        spec["containers"][0]["volumeMounts"] = mounts(rng, ["model", "data", "v0"])
+        spec["containers"][0]["volumeMounts"] = v3_mounts(rng, ["model", "data", "v0"])
+    if rng.random() < 0.3:
+        spec["containers"][0]["args"] = list(rng.choice(SERVER_ARGS))
     if rng.random() < 0.2:
-        spec["containers"].append({"name": "sidecar", "volumeMounts": mounts(rng, ["model", "data"])})
+        spec["containers"].append({"name": "sidecar", "volumeMounts": v3_mounts(rng, ["model", "data"])})
+    if rng.random() < 0.05:
+        spec["ephemeralContainers"] = [{"name": "debug", "volumeMounts": v3_mounts(rng, ["model"])}]
     volumes = []
     for i in range(rng.randint(0, 3)):
         secret = rng.choice(SECRETS)
@@ -158,7 +212,7 @@ def pod_spec(rng):
             if volumes and rng.random() < 0.8:
                 c.setdefault("volumeMounts", []).append({"name": rng.choice(volumes)["name"], "mountPath": "/etc/sigstore"})
         inits.append(c)
-    if rng.random() < 0.5:
+    if rng.random() < 0.65:
         # Nearly conforming: the verifier with its key, so that the later rules (image, model
         # source, model mount) decide the outcome.
         volumes.append({"name": "key", "secret": {"secretName": "cosign-public-key"}})
@@ -167,7 +221,19 @@ def pod_spec(rng):
              "volumeMounts": [{"name": "key", "mountPath": "/etc/cosign", "readOnly": True}] + mounts(rng, ["model"])}
         if v["image"] is None:
             del v["image"]
+        locked_or_not(rng, v)
         inits.insert(0, v)
+        # The model volume: an emptyDir, a generic ephemeral volume, or something others write.
+        if not any(x.get("name") == "model" for x in volumes):
+            volumes.append(rng.choice([{"name": "model", "emptyDir": {}}, {"name": "model", "emptyDir": {}},
+                                       {"name": "model", "ephemeral": {"volumeClaimTemplate": {"spec": {}}}},
+                                       {"name": "model", "hostPath": {"path": "/m"}},
+                                       {"name": "model", "persistentVolumeClaim": {"claimName": "c"}}]))
+        if rng.random() < 0.15:  # a later initContainer (or native sidecar) near the model
+            later = {"name": rng.choice(["tamper", "sync"]), "volumeMounts": v3_mounts(rng, ["model", "data"])}
+            if rng.random() < 0.3:
+                later["restartPolicy"] = "Always"
+            inits.append(later)
     if inits or rng.random() < 0.3:
         spec["initContainers"] = inits
     return spec
@@ -196,6 +262,8 @@ def make_object(rng, index):
                 if comp == "predictor" and rng.random() < 0.5:
                     s["model"] = {"modelFormat": {"name": "sklearn"}}
                 model_sources(rng, s)
+                if comp == "predictor" and rng.random() < 0.15:  # multi-node: KServe's WorkerSpec
+                    s["workerSpec"] = pod_spec(rng) if rng.random() < 0.9 else None
                 obj["spec"][comp] = s
     elif kind == "LLMInferenceService":
         spec = obj["spec"] = {}
@@ -218,6 +286,19 @@ def make_object(rng, index):
         if rng.random() < 0.8:
             model["storageUri"] = rng.choice(URIS)
         obj["spec"] = {"inferenceService": "mms", "model": model}
+    elif kind == "ServingRuntime":
+        spec = obj["spec"] = {"supportedModelFormats": [{"name": "onnx"}]}
+        c = {"name": "kserve-container", "image": "triton:1"}
+        if rng.random() < 0.5:
+            c["args"] = list(rng.choice(SERVER_ARGS + [["--model-store=/mnt/models"]]))
+        if rng.random() < 0.6:
+            c["volumeMounts"] = v3_mounts(rng, ["kserve-provision-location", "cache"])
+            for m in c["volumeMounts"]:
+                if rng.random() < 0.5:
+                    m["mountPath"] = rng.choice(["/mnt/models", "/mnt/models/x", "/mnt", "/work"])
+        spec["containers"] = [c]
+        if rng.random() < 0.2:
+            spec["workerSpec"] = {"containers": [dict(c, name="worker")]}
     elif kind in ("ConfigMap", "Service"):
         obj["data" if kind == "ConfigMap" else "spec"] = {"a": "b"} if kind == "ConfigMap" else {"ports": [{"port": 80}]}
     else:
@@ -254,6 +335,12 @@ def make_constraint(rng, index):
         params["requireModelMount"] = rng.random() < 0.85
     if rng.random() < 0.3:
         params["verifiedStorageUriPrefixes"] = rng.sample(PREFIXES, rng.choice([1, 2]))
+    if rng.random() < 0.6:
+        params["trust"] = rng.choice(TRUSTS)
+    if rng.random() < 0.7:
+        params["lockVerifier"] = rng.random() < 0.9
+    if rng.random() < 0.7:
+        params["sealModelVolume"] = rng.random() < 0.9
     match = {}
     if rng.random() < 0.5:
         groups = [["", "apps", "batch"], ["serving.kserve.io", "serving.kubeflow.org"], ["*"],
@@ -261,7 +348,8 @@ def make_constraint(rng, index):
         match["kinds"] = [{"apiGroups": rng.choice(groups),
                            "kinds": rng.choice([["*"], ["Pod", "Deployment", "InferenceService"],
                                                 ["Job", "CronJob", "Rollout", "Service"],
-                                                ["LLMInferenceService", "TrainedModel", "Pod"]])}]
+                                                ["LLMInferenceService", "TrainedModel", "Pod"],
+                                                ["ServingRuntime", "InferenceService"]])}]
     if rng.random() < 0.3:
         match["namespaces"] = rng.choice([["models", "serving"], ["team-*"], ["*-models"], ["prod-*", "default"]])
     if rng.random() < 0.3:

@@ -163,6 +163,14 @@ const std::map<std::string, std::string>& MessagePatterns() {
       {"AEGIS004", "runs (an allowed|a) verifier image"},
       {"AEGIS005", "unverified"},
       {"AEGIS006", "the verifier writes no volume|no container mounts a volume the verifier writes|the verified copy is shadowed"},
+      {"AEGIS007", "does not declare the constraint's trust|is not a Vault address the constraint pins|is not a keyless "
+                   "identity the constraint pins"},
+      {"AEGIS008", "overrides the image's command|has restartPolicy|argument that is not a string|expands a variable|is "
+                   "not allowed on a locked verifier|as its only arguments|is not under the key volume's mount|comes "
+                   "from valueFrom|where it reads its keys|besides its model directory|is not the mount path of a "
+                   "volume it writes"},
+      {"AEGIS009", "is not an emptyDir or ephemeral volume|mounts the model volume|reads its model from|at or under "
+                   "KServe's model directory|mounts kserve-provision-location"},
   };
   return kPatterns;
 }

@@ -80,7 +80,7 @@ TEST(PolicyExport, FlagsBecomeParameters) {
   EXPECT_EQ(c.parameters.secret_name, "k");
   EXPECT_FALSE(c.parameters.require_mount);
   EXPECT_TRUE(c.parameters.allow_vault_verification);
-  EXPECT_EQ(c.match.kinds.size(), 6u);
+  EXPECT_EQ(c.match.kinds.size(), 7u);
   // The shipped version-2 defaults.
   EXPECT_EQ(*c.parameters.verifier_images, (std::vector<std::string>{std::string(kShippedVerifierImage)}));
   EXPECT_FALSE(c.parameters.require_digest);
@@ -119,8 +119,9 @@ TEST(PolicyExport, DefaultScopeIsKServeEverywhereAndLabelledNamespaces) {
   const Constraint& kserve = loaded->constraints[0];
   const Constraint& workloads = loaded->constraints[1];
   EXPECT_EQ(kserve.name, "aegis-kserve-enforce");
-  ASSERT_EQ(kserve.match.kinds.size(), 1u);
+  ASSERT_EQ(kserve.match.kinds.size(), 2u);
   EXPECT_EQ(kserve.match.kinds[0].kinds, (std::vector<std::string>{"InferenceService", "LLMInferenceService", "TrainedModel"}));
+  EXPECT_EQ(kserve.match.kinds[1].kinds, (std::vector<std::string>{"ServingRuntime", "ClusterServingRuntime"}));
   EXPECT_FALSE(kserve.match.namespace_selector.has_value());
   EXPECT_EQ(workloads.name, "aegis-signed-pod-enforce");
   EXPECT_EQ(workloads.match.kinds.size(), 5u);  // not KServe's: no object is checked twice
@@ -186,8 +187,39 @@ TEST(PolicyExport, EverywhereIsOneConstraintForEveryKind) {
   auto loaded = ParseConstraints("c.yaml", ConstraintYaml(o));
   ASSERT_TRUE(loaded.ok());
   ASSERT_EQ(loaded->constraints.size(), 1u);
-  EXPECT_EQ(loaded->constraints[0].match.kinds.size(), 6u);
+  EXPECT_EQ(loaded->constraints[0].match.kinds.size(), 7u);
   EXPECT_FALSE(loaded->constraints[0].match.namespace_selector.has_value());
+}
+
+// Version 3: the shipped constraints lock the verifier and seal the model volume; pins given
+// to export come back as parameters.trust, the very JSON AEGIS_TRUST_POLICY must then hold.
+TEST(PolicyExport, VersionThreePinsBecomeTheTrustParameter) {
+  auto loaded = ParseConstraints("c.yaml", ConstraintYaml({}));
+  ASSERT_TRUE(loaded.ok());
+  for (const Constraint& c : loaded->constraints) {
+    EXPECT_TRUE(c.parameters.lock_verifier);
+    EXPECT_TRUE(c.parameters.seal_model_volume);
+    EXPECT_FALSE(c.parameters.trust.has_value()) << "nothing to pin without a key or identity";
+  }
+  ExportOptions o;
+  TrustPins pins;
+  pins.keys = {"sha256:" + std::string(64, 'a')};
+  pins.keyless = {{"https://token.actions.githubusercontent.com", "https://github.com/org/m/.github/workflows/r.yml@refs/heads/main", "", ""}};
+  pins.vault = {{"https://vault:8200", "models"}};
+  pins.artifact_prefixes = {"s3://prod-models/"};
+  o.trust = pins;
+  loaded = ParseConstraints("c.yaml", ConstraintYaml(o));
+  ASSERT_TRUE(loaded.ok()) << loaded.error().Describe();
+  EXPECT_TRUE(loaded->warnings.empty()) << "trust is declared by the template";
+  for (const Constraint& c : loaded->constraints) {
+    ASSERT_TRUE(c.parameters.trust.has_value());
+    EXPECT_EQ(*c.parameters.trust, pins.ToJson());
+    EXPECT_EQ(c.parameters.trust_pins.keys, pins.keys);
+    EXPECT_EQ(c.parameters.trust_pins.keyless.at(0).subject, pins.keyless[0].subject);
+    EXPECT_EQ(c.parameters.trust_pins.vault.at(0).key, "models");
+  }
+  EXPECT_NE(TemplateYaml().find("            trust:\n              type: object\n              properties:\n                keys:"),
+            std::string::npos);
 }
 
 }  // namespace

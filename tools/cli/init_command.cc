@@ -45,6 +45,10 @@ int RunInit(InitFlags f) {
                       f.keyless ? "--keyless needs --certificate-identity or --certificate-identity-regexp"
                                 : "--certificate-identity and the other keyless flags go with --keyless"});
   }
+  if (!f.o.keyless.trusted_root.empty()) {
+    if (!f.keyless) return fail(Error{ErrorKind::kUsage, {}, {}, "--trusted-root goes with --keyless"});
+    f.o.keyless.trusted_root = std::filesystem::absolute(f.o.keyless.trusted_root).string();
+  }
   auto plan = init::PlanInit(f.o);
   if (!plan) return fail(plan.error());
   if (auto w = init::WriteInit(*plan, f.o.dir); !w) return fail(w.error());
@@ -96,6 +100,10 @@ void SetupInit(CLI::App& sub, int& exit_code) {
   sub.add_option("--trusted-root-configmap", f->o.policy.trusted_root_config_map,
                  "--keyless: the ConfigMap holding trusted_root.json")
       ->capture_default_str();
+  sub.add_option("--trusted-root", f->o.keyless.trusted_root,
+                 "--keyless: the trusted_root.json the ConfigMap will hold, pinned by its SHA-256 (default: the roots "
+                 "the verifier image ships)")
+      ->type_name("FILE");
   sub.add_flag("--no-config{false}", f->o.project_file,
                "Do not write .aegis.yaml (the project file lint, render, verify and canary read)");
   sub.footer(

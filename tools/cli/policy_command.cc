@@ -8,6 +8,7 @@
 
 #include "inputs/policy_files.h"
 #include "cli/commands.h"
+#include "cli/trust_flags.h"
 #include "policy/export.h"
 #include "policy/policy_check.h"
 #include "report/report.h"
@@ -36,6 +37,9 @@ struct ExportFlags {
   std::vector<std::string> verified_prefixes;
   std::string enforcement = "dryrun";  // audit first, as aegis init
   std::string only;  // "", "template", "constraint"
+  TrustFlags trust;
+  bool lock_verifier = true;
+  bool seal_model_volume = true;
 };
 
 int RunExport(const ExportFlags& f) {
@@ -44,6 +48,14 @@ int RunExport(const ExportFlags& f) {
     return kExitUsage;
   }
   ExportOptions o;
+  auto pins = PinsFrom(f.trust);
+  if (!pins) {
+    std::cerr << "aegis policy export: error: " << Printable(pins.error().message) << "\n";
+    return kExitUsage;
+  }
+  o.trust = *pins;
+  o.lock_verifier = f.lock_verifier;
+  o.seal_model_volume = f.seal_model_volume;
   if (!f.namespaces.empty()) {
     o.scope.kind = Scope::Kind::kNamespaces;
     o.scope.namespaces = f.namespaces;
@@ -162,6 +174,13 @@ void SetupPolicy(CLI::App& sub, int& exit_code) {
   exp->add_option("--verified-storage-uri-prefix", flags->verified_prefixes,
                   "A storageUri prefix the Aegis ClusterStorageContainer serves (repeatable)")
       ->allow_extra_args(false);
+  exp->add_option("--lock-verifier", flags->lock_verifier,
+                  "AEGIS008: the verifier runs the image's command with [artifact, model directory] only (true|false)")
+      ->capture_default_str();
+  exp->add_option("--seal-model-volume", flags->seal_model_volume,
+                  "AEGIS009: only the verifier writes the model volume (true|false)")
+      ->capture_default_str();
+  AddTrustFlags(*exp, flags->trust);
   exp->add_option("--enforcement", flags->enforcement, "deny, dryrun or warn")
       ->check(CLI::IsMember({"deny", "dryrun", "warn"}))
       ->capture_default_str();

@@ -15,6 +15,7 @@
 #include "sign/keygen.h"
 #include "util/base64.h"
 #include "util/file_io.h"
+#include "verifier/crypto.h"
 #include "verifier/keys.h"
 
 namespace aegis::init {
@@ -64,6 +65,25 @@ std::string ProjectFilePath(const fs::path& dir) {
 }
 
 // What the project file says: paths relative to it, as written.
+// What the constraint pins (parameters.trust): the key init writes or is given, or the keyless
+// identity, with the trusted root given (else the verifier image's own roots).
+Expected<TrustPins> InitPins(const InitOptions& o, bool keyless, const std::string& public_pem, const std::string& key_file) {
+  TrustPins pins;
+  if (!keyless) {
+    auto key = verifier::ParsePublicKey(public_pem, key_file);
+    if (!key) return Error{ErrorKind::kUsage, key_file, {}, "not a public key the verifier can use: " + key.error().message};
+    pins.keys.push_back(key->fingerprint);
+  } else {
+    pins.keyless.push_back({o.keyless.issuer, o.keyless.identity, o.keyless.issuer_regexp, o.keyless.identity_regexp});
+    if (!o.keyless.trusted_root.empty()) {
+      auto text = ReadInput(o.keyless.trusted_root, 16 << 20);
+      if (!text) return Error{ErrorKind::kUsage, o.keyless.trusted_root, {}, "cannot read the trusted root: " + text.error().message};
+      pins.trusted_roots.push_back("sha256:" + Hex(verifier::Sha256(*text)));
+    }
+  }
+  return pins;
+}
+
 ProjectConfig ProjectFor(const InitOptions& o, const ExportOptions& policy, const std::string& key_file, const fs::path& dir) {
   const fs::path base = fs::path(ProjectFilePath(dir)).parent_path();
   auto relative = [&](const fs::path& p) { return fs::absolute(p).lexically_normal().lexically_relative(base).string(); };
@@ -128,6 +148,9 @@ Expected<InitPlan> PlanInit(const InitOptions& o) {
     if (!valid || (!key_name.ends_with(".pub") && !key_name.ends_with(".pem"))) key_name = std::string(kPublicKey);
   }
   ExportOptions policy = o.policy;
+  auto pins = InitPins(o, keyless, public_pem, key_file);
+  if (!pins) return pins.error();
+  policy.trust = std::move(*pins);
   policy.scope = o.scope;
   policy.allow_keyless = policy.allow_keyless || keyless;
   if (policy.scope.kind == Scope::Kind::kNamespaces) policy.scope.namespaces = o.namespaces;
@@ -167,8 +190,9 @@ Expected<InitPlan> PlanInit(const InitOptions& o) {
   }
   for (const std::string& ns : o.namespaces) {
     if (keyless) {
-      line(fmt::format("kubectl -n {} create configmap {} --from-file=trusted_root.json=trusted_root.json", ns,
-                       Sh(policy.trusted_root_config_map)));
+      line(fmt::format("kubectl -n {} create configmap {} --from-file=trusted_root.json={}", ns,
+                       Sh(policy.trusted_root_config_map),
+                       Sh(o.keyless.trusted_root.empty() ? std::string("trusted_root.json") : o.keyless.trusted_root)));
     } else if (o.secret_manifests) {
       line(fmt::format("kubectl apply -f {}", Sh((dir / fmt::format("secret-{}.yaml", ns)).string())));
     } else {

@@ -15,7 +15,7 @@ struct KindRow {
 };
 
 // docs/POLICY.md's table, one row per (group, kind).
-const std::array<KindRow, 16> kRows = {{
+const std::array<KindRow, 18> kRows = {{
     {"", "Pod", {"spec"}, "spec"},
     {"", "PodTemplate", {"template", "spec"}, "template.spec"},
     {"", "ReplicationController", {"spec", "template", "spec"}, "spec.template.spec"},
@@ -32,6 +32,8 @@ const std::array<KindRow, 16> kRows = {{
     {"serving.kserve.io", "LLMInferenceService", {}, "spec.template"},
     {"serving.kserve.io", "TrainedModel", {}, ""},
     {"serving.kubeflow.org", "TrainedModel", {}, ""},
+    {"serving.kserve.io", "ServingRuntime", {}, ""},
+    {"serving.kserve.io", "ClusterServingRuntime", {}, ""},
 }};
 
 const KindRow* FindRow(const std::string& group, const std::string& kind) {
@@ -63,6 +65,7 @@ PodSpecs LocatePodSpecs(const ObjectRef& obj) {
   }
   out.coverage = Coverage::kChecked;
   if (obj.kind == "TrainedModel") return out;  // no pod: its model is loaded into a running server
+  if (obj.kind.ends_with("ServingRuntime")) return out;  // merged into predictor pods (AEGIS009)
   if (obj.kind == "LLMInferenceService") {
     // spec.template is the main (decode) workload and required; the multi-node worker and the
     // disaggregated prefill workload are checked when present.
@@ -90,6 +93,14 @@ PodSpecs LocatePodSpecs(const ObjectRef& obj) {
         if (c != "predictor") continue;
       }
       out.specs.push_back(MakeRef(obj, std::string(c), "spec." + std::string(c), comp, SpecShape::kKServeComponent));
+      // A multi-node predictor's workers: a whole pod spec of their own (KServe's WorkerSpec),
+      // served by the predictor's storage initializer in KServe-native mode.
+      const yaml::Node* worker = c == "predictor" && comp != nullptr && comp->IsMapping() ? comp->Get("workerSpec") : nullptr;
+      if (worker != nullptr && !worker->IsNull()) {
+        PodSpecRef ref = MakeRef(obj, "predictor.workerSpec", "spec.predictor.workerSpec", worker, SpecShape::kKServeComponent);
+        ref.sources_from = comp;
+        out.specs.push_back(std::move(ref));
+      }
     }
     return out;
   }

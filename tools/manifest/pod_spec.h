@@ -20,6 +20,9 @@ struct PodSpecRef {
   const yaml::Node* spec = nullptr;  // nullptr when missing or not a mapping
   Mark mark;                         // the pod spec, or the object when missing
   SpecShape shape = SpecShape::kPodSpec;
+  // Where KServe-native mode looks for the model sources: the spec itself, or for
+  // predictor.workerSpec the predictor (nullptr: the spec).
+  const yaml::Node* sources_from = nullptr;
 };
 
 enum class Coverage {

@@ -5,10 +5,12 @@
 #include <re2/re2.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "manifest/object.h"
 #include "util/file_io.h"
 #include "yaml/reader.h"
+#include "yaml/to_json.h"
 #include "policy/policy_error.h"
 
 namespace aegis {
@@ -24,6 +26,8 @@ bool* BoolParameter(Parameters& p, std::string_view key) {
   if (key == "requireDigest") return &p.require_digest;
   if (key == "requireVerifiedModel") return &p.require_verified_model;
   if (key == "requireModelMount") return &p.require_model_mount;
+  if (key == "lockVerifier") return &p.lock_verifier;
+  if (key == "sealModelVolume") return &p.seal_model_volume;
   return nullptr;
 }
 
@@ -189,6 +193,13 @@ class Parser {
       auto images = Strings(v, "parameter verifierImages");
       if (!images) return images.error();
       p.verifier_images = *images;
+    } else if (key == "trust") {
+      if (!v->IsMapping()) return Fail(v, "parameter trust must be a mapping (keys, keyless, trustedRoots, certificateAuthorities, vault, artifactPrefixes, allowAnyIdentity)");
+      nlohmann::json j = yaml::ToJson(v);
+      auto pins = ParseTrustPins(j);
+      if (!pins) return Fail(v, "parameter " + pins.error().message);
+      p.trust = std::move(j);
+      p.trust_pins = std::move(*pins);
     } else if (key == "verifiedStorageUriPrefixes") {
       auto prefixes = Strings(v, "parameter verifiedStorageUriPrefixes");
       if (!prefixes) return prefixes.error();
@@ -282,6 +293,16 @@ std::vector<Error> ConstraintProblems(const std::string& file, const ObjectRef& 
   return errors;
 }
 
+constexpr std::string_view kWorkloadChoosesTrust =
+    "trust is chosen by the workload, whose namespace editors also write its key Secret (aegis init writes a policy "
+    "that pins)";
+
+std::optional<Error> TrustWarning(const Constraint& c) {
+  if (c.parameters.trust) return std::nullopt;
+  return Error{PolicyError::kInvalid, c.file, c.mark,
+               fmt::format("constraint {} pins no signer (parameters.trust): {}", c.name, kWorkloadChoosesTrust)};
+}
+
 Expected<LoadedConstraints> ParseConstraints(const std::string& file, std::string_view text) {
   auto docs = yaml::ReadAll(file, text);
   if (!docs) return docs.error();
@@ -295,6 +316,20 @@ Expected<LoadedConstraints> ParseConstraints(const std::string& file, std::strin
       if (!c) return c.error();
       out.constraints.push_back(std::move(*c));
     }
+  }
+  // One warning for the file: every lint run reads it.
+  std::vector<std::string> unpinned;
+  const Constraint* first = nullptr;
+  for (const Constraint& c : out.constraints) {
+    if (c.parameters.trust) continue;
+    if (first == nullptr) first = &c;
+    unpinned.push_back(c.name);
+  }
+  if (first != nullptr) {
+    out.warnings.push_back(Error{PolicyError::kInvalid, file, first->mark,
+                                 fmt::format("{} {} pin{} no signer (parameters.trust): {}",
+                                             unpinned.size() == 1 ? "constraint" : "constraints", fmt::join(unpinned, ", "),
+                                             unpinned.size() == 1 ? "s" : "", kWorkloadChoosesTrust)});
   }
   return out;
 }

@@ -7,7 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "util/expected.h"
+#include "util/trust_pins.h"
 #include "yaml/node.h"
 
 namespace re2 {
@@ -62,6 +65,12 @@ struct Parameters {
   bool require_verified_model = false;                       // AEGIS005
   bool require_model_mount = false;                          // AEGIS006
   std::vector<std::string> verified_storage_uri_prefixes;   // KServe-native delivery
+  // Version 3: the platform pins trust (AEGIS007), the verifier is locked (AEGIS008), only the
+  // verifier writes the model volume (AEGIS009). Absent or false keeps version 2's behaviour.
+  std::optional<nlohmann::json> trust;  // parameters.trust as given: what AEGIS_TRUST_POLICY must equal
+  TrustPins trust_pins;                 // the same, read
+  bool lock_verifier = false;
+  bool seal_model_volume = false;
 };
 
 struct Constraint {
@@ -92,7 +101,11 @@ Expected<Constraint> ParseConstraint(const std::string& file, const ObjectRef& o
 // Every problem of one AegisSignedPod object (policy check reports them all in one run).
 std::vector<Error> ConstraintProblems(const std::string& file, const ObjectRef& obj, std::vector<Error>& warnings);
 
-// Reads every AegisSignedPod constraint in a YAML stream; other objects are ignored.
+// "trust is chosen by the workload" when the constraint pins no signer (parameters.trust).
+std::optional<Error> TrustWarning(const Constraint& c);
+
+// Reads every AegisSignedPod constraint in a YAML stream; other objects are ignored. A
+// constraint without parameters.trust adds TrustWarning to the warnings.
 Expected<LoadedConstraints> ParseConstraints(const std::string& file, std::string_view text);
 
 // The repository's own constraints (policies/constraint-enforce.yaml), embedded at build time.

@@ -30,6 +30,57 @@ std::string Indent(std::string_view text, std::string_view pad) {
   return out;
 }
 
+// parameters.trust (docs/POLICY.md, "Version 3"): the API server prunes what is not declared.
+constexpr std::string_view kTrustSchema = R"(              properties:
+                keys:
+                  type: array
+                  items:
+                    type: string
+                  description: "Public keys by the SHA-256 of their DER SubjectPublicKeyInfo: sha256:HEX."
+                keyless:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      issuer:
+                        type: string
+                      subject:
+                        type: string
+                      issuerRegExp:
+                        type: string
+                      subjectRegExp:
+                        type: string
+                  description: "Sigstore keyless signers: issuer or issuerRegExp, and subject or subjectRegExp."
+                trustedRoots:
+                  type: array
+                  items:
+                    type: string
+                  description: "Sigstore trusted_root.json files by SHA-256 (sha256:HEX); the image's own roots are trusted."
+                certificateAuthorities:
+                  type: array
+                  items:
+                    type: string
+                  description: "CA certificates (model signing with a certificate) by the SHA-256 of their DER: sha256:HEX."
+                vault:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      address:
+                        type: string
+                      key:
+                        type: string
+                  description: "Vault transit keys: address and key name."
+                artifactPrefixes:
+                  type: array
+                  items:
+                    type: string
+                  description: "Artifacts must start with one of these (e.g. s3://prod-models/). Absent: any."
+                allowAnyIdentity:
+                  type: boolean
+                  description: "Allow a keyless pattern that matches every identity. Default false."
+)";
+
 }  // namespace
 
 std::string_view RegoSource() { return RegoSourceEmbedded(); }
@@ -61,6 +112,15 @@ const std::vector<ParameterSpec>& TemplateParameters() {
        "AEGIS006: a serving container mounts read-only what the verifier writes, and nothing under it. Default false."},
       {"verifiedStorageUriPrefixes", "array",
        "KServe-native mode: storageUri prefixes the Aegis ClusterStorageContainer serves with verify-and-fetch."},
+      {"trust", "object",
+       "AEGIS007: who may sign, pinned by the platform. Every allowed verifier declares it, by value, in env "
+       "AEGIS_TRUST_POLICY (as JSON), and verify-and-fetch trusts nothing else. Absent: the workload chooses (warned)."},
+      {"lockVerifier", "boolean",
+       "AEGIS008: the verifier runs the image's command with [artifact, model directory] and no flag or env that "
+       "chooses trust or loosens transport. Default false."},
+      {"sealModelVolume", "boolean",
+       "AEGIS009: only the verifier writes the model volume (emptyDir or ephemeral); every other container mounts it "
+       "read-only and whole; ServingRuntimes neither write nor shadow /mnt/models. Default false."},
   };
   return kParams;
 }
@@ -70,6 +130,7 @@ std::string TemplateYaml() {
   for (const ParameterSpec& p : TemplateParameters()) {
     properties += fmt::format("            {}:\n              type: {}\n", p.name, p.type);
     if (p.type == "array") properties += "              items:\n                type: string\n";
+    if (p.type == "object") properties += std::string(kTrustSchema);
     properties += fmt::format("              description: {}\n", Q(p.description));
   }
   return fmt::format(R"(# The Aegis signed-model ConstraintTemplate (CRD kind AegisSignedPod).
@@ -133,6 +194,8 @@ constexpr std::string_view kWorkloadKinds = R"(      - apiGroups: [""]
 )";
 constexpr std::string_view kKServeKinds = R"(      - apiGroups: ["serving.kserve.io", "serving.kubeflow.org"]
         kinds: ["InferenceService", "LLMInferenceService", "TrainedModel"]
+      - apiGroups: ["serving.kserve.io"]
+        kinds: ["ServingRuntime", "ClusterServingRuntime"]
 )";
 // The label KServe puts on the Pods it creates for an InferenceService.
 constexpr std::string_view kKServePodLabel = "serving.kserve.io/inferenceservice";
@@ -179,6 +242,9 @@ std::string ConstraintYaml(const ExportOptions& o) {
                         o.require_digest, o.require_verified_model, o.require_model_mount);
   const bool native = !o.verified_storage_uri_prefixes.empty();
   if (native) params += fmt::format("    verifiedStorageUriPrefixes: {}\n", list(o.verified_storage_uri_prefixes));
+  params += fmt::format("    lockVerifier: {}\n    sealModelVolume: {}\n", o.lock_verifier, o.seal_model_volume);
+  // JSON is YAML: the pins read back as the same value AEGIS_TRUST_POLICY must hold.
+  if (o.trust) params += fmt::format("    trust: {}\n", o.trust->ToJson().dump());
 
   std::string about = "# Generated by `aegis policy export`. constraint-enforce.yaml is also `aegis lint`'s built-in policy.";
   std::string tail = native ? "-kserve-native" : "";

@@ -47,6 +47,11 @@ struct ExportOptions {
   bool require_verified_model = true;
   bool require_model_mount = true;
   std::vector<std::string> verified_storage_uri_prefixes;  // KServe-native mode
+  // Version 3; the shipped constraints lock the verifier and seal the model volume. Trust is
+  // pinned when the platform says by what (aegis init, policy export --key/--certificate-*).
+  std::optional<TrustPins> trust;
+  bool lock_verifier = true;
+  bool seal_model_volume = true;
   EnforcementAction action = EnforcementAction::kDeny;
 };
 
@@ -63,7 +68,7 @@ std::string ConstraintYaml(const ExportOptions& o);
 // The parameters the template declares, with their OpenAPI types.
 struct ParameterSpec {
   std::string_view name;
-  std::string_view type;  // "array" (of string), "string", "boolean"
+  std::string_view type;  // "array" (of string), "string", "boolean", "object" (schema below)
   std::string_view description;
 };
 const std::vector<ParameterSpec>& TemplateParameters();

@@ -11,8 +11,10 @@
 
 namespace aegis {
 
-using pod_fields::IsTrue;
+using pod_fields::AtOrUnder;
+using pod_fields::Container;
 using pod_fields::ListAt;
+using pod_fields::ServingContainers;
 using pod_fields::StringAt;
 
 namespace {
@@ -25,44 +27,14 @@ bool Delivered(const ModelSource& s, const Parameters& p) {
                      [&](const std::string& prefix) { return s.uri->starts_with(prefix); });
 }
 
-std::string_view TrimSlashes(std::string_view path) {
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  return path;
-}
-
-// At or under: "/models" covers "/models", "/models/", "/models/a"; "/" covers every path.
-bool AtOrUnder(std::string_view path, std::string_view dir) {
-  std::string_view p = TrimSlashes(path), d = TrimSlashes(dir);
-  return p == d || (p.starts_with(d) && p.size() > d.size() && p[d.size()] == '/');
-}
-
-struct Container {
-  std::string name;  // "container server", or a KServe place key ("model")
-  const yaml::Node* node;
-};
-
-std::vector<Container> ServingContainers(const PodSpecRef& ref) {
-  std::vector<Container> out;
-  if (ref.shape == SpecShape::kKServeComponent) {
-    for (auto& c : KServeServingContainers(ref.spec)) out.push_back({std::move(c.name), c.node});
-    return out;
-  }
-  if (const yaml::Node* list = ListAt(ref.spec, "containers")) {
-    for (const yaml::Node* c : list->items()) {
-      if (!c->IsMapping()) continue;
-      out.push_back({fmt::format("container {}", StringAt(c, "name").value_or("<unnamed>")), c});
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 bool KServeNative(const PodSpecRef& ref, const Parameters& p) {
-  if (ref.shape != SpecShape::kKServeComponent || ref.spec == nullptr || p.verified_storage_uri_prefixes.empty()) {
+  const yaml::Node* where = ref.sources_from != nullptr ? ref.sources_from : ref.spec;
+  if (ref.shape != SpecShape::kKServeComponent || where == nullptr || p.verified_storage_uri_prefixes.empty()) {
     return false;
   }
-  std::vector<ModelSource> sources = KServeModelSources(ref.spec);
+  std::vector<ModelSource> sources = KServeModelSources(where);
   return !sources.empty() &&
          std::all_of(sources.begin(), sources.end(), [&](const ModelSource& s) { return Delivered(s, p); });
 }
@@ -136,17 +108,8 @@ void CheckModelMount(const PodSpecRef& ref, const std::vector<const yaml::Node*>
     out.push_back({"AEGIS006", ref.component, ref.mark, std::move(message),
                    "mount the verifier's model volume read-only in the server, and nothing else under that path"});
   };
-  auto keys = pod_fields::KeyVolumes(ref.spec, p.secret_name).names;
-  std::set<std::string> written;
-  for (const yaml::Node* v : verifiers) {
-    const yaml::Node* mounts = ListAt(v, "volumeMounts");
-    if (mounts == nullptr) continue;
-    for (const yaml::Node* m : mounts->items()) {
-      auto name = StringAt(m, "name");
-      if (!name || IsTrue(m, "readOnly") || std::find(keys.begin(), keys.end(), *name) != keys.end()) continue;
-      written.emplace(*name);
-    }
-  }
+  std::set<std::string> written =
+      pod_fields::WrittenVolumes(ref.spec, verifiers, pod_fields::KeyVolumes(ref.spec, p.secret_name).names);
   if (written.empty()) {
     add(fmt::format("{}: the verifier writes no volume (its mounts are read-only or hold the key)", subject));
     return;
@@ -160,7 +123,7 @@ void CheckModelMount(const PodSpecRef& ref, const std::vector<const yaml::Node*>
       auto name = StringAt(m, "name");
       auto path = StringAt(m, "mountPath");
       if (!name || written.count(std::string(*name)) == 0) continue;
-      if (IsTrue(m, "readOnly")) consumed = true;
+      if (pod_fields::IsTrue(m, "readOnly")) consumed = true;
       if (!path) continue;
       for (const yaml::Node* other : mounts->items()) {
         auto other_name = StringAt(other, "name");

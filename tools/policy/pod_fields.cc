@@ -1,5 +1,11 @@
 #include "policy/pod_fields.h"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "manifest/kserve_model.h"
+
 namespace aegis::pod_fields {
 
 const yaml::Node* ListAt(const yaml::Node* m, std::string_view key) {
@@ -34,6 +40,53 @@ KeyVolumeSet KeyVolumes(const yaml::Node* spec, std::string_view secret) {
     if (auto name = StringAt(v, "name")) out.names.push_back(*name);
   }
   return out;
+}
+
+std::string_view TrimSlashes(std::string_view path) {
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  return path;
+}
+
+bool AtOrUnder(std::string_view path, std::string_view dir) {
+  std::string_view p = TrimSlashes(path), d = TrimSlashes(dir);
+  return p == d || (p.starts_with(d) && p.size() > d.size() && p[d.size()] == '/');
+}
+
+bool Has(const yaml::Node* m, std::string_view key) {
+  const yaml::Node* n = m != nullptr && m->IsMapping() ? m->Get(key) : nullptr;
+  return n != nullptr && !n->IsNull();
+}
+
+std::string ContainerName(const yaml::Node* c) { return std::string(StringAt(c, "name").value_or("<unnamed>")); }
+
+std::vector<Container> ServingContainers(const PodSpecRef& ref) {
+  std::vector<Container> out;
+  if (ref.shape == SpecShape::kKServeComponent) {
+    for (auto& c : KServeServingContainers(ref.spec)) out.push_back({std::move(c.name), c.node});
+    return out;
+  }
+  if (const yaml::Node* list = ListAt(ref.spec, "containers")) {
+    for (const yaml::Node* c : list->items()) {
+      if (c->IsMapping()) out.push_back({fmt::format("container {}", ContainerName(c)), c});
+    }
+  }
+  return out;
+}
+
+std::set<std::string> WrittenVolumes(const yaml::Node* spec, const std::vector<const yaml::Node*>& verifiers,
+                                     const std::vector<std::string_view>& key_names) {
+  (void)spec;
+  std::set<std::string> written;
+  for (const yaml::Node* v : verifiers) {
+    const yaml::Node* mounts = ListAt(v, "volumeMounts");
+    if (mounts == nullptr) continue;
+    for (const yaml::Node* m : mounts->items()) {
+      auto name = StringAt(m, "name");
+      if (!name || IsTrue(m, "readOnly") || std::find(key_names.begin(), key_names.end(), *name) != key_names.end()) continue;
+      written.emplace(*name);
+    }
+  }
+  return written;
 }
 
 }  // namespace aegis::pod_fields

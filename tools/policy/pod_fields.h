@@ -3,9 +3,12 @@
 #pragma once
 
 #include <optional>
+#include <set>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include "manifest/pod_spec.h"
 #include "yaml/node.h"
 
 namespace aegis::pod_fields {
@@ -24,5 +27,27 @@ struct KeyVolumeSet {
   std::vector<std::string_view> names;
 };
 KeyVolumeSet KeyVolumes(const yaml::Node* spec, std::string_view secret);
+
+// At or under: "/models" covers "/models", "/models/", "/models/a"; "/" covers every path.
+bool AtOrUnder(std::string_view path, std::string_view dir);
+// Trailing slashes removed ("/" becomes "").
+std::string_view TrimSlashes(std::string_view path);
+
+// A present, non-null value at `key` (Rego: object.get(m, key, null) != null).
+bool Has(const yaml::Node* m, std::string_view key);
+
+// A container (or KServe model place) and how messages name it ("container server", "model").
+struct Container {
+  std::string name;
+  const yaml::Node* node;
+};
+// containers[] of a pod spec; for a KServe component also `model` and the framework keys.
+std::vector<Container> ServingContainers(const PodSpecRef& ref);
+// "<unnamed>" when the container has no string name.
+std::string ContainerName(const yaml::Node* c);
+
+// The volumes the verifiers write: their mounts that are not read-only and not a key volume.
+std::set<std::string> WrittenVolumes(const yaml::Node* spec, const std::vector<const yaml::Node*>& verifiers,
+                                     const std::vector<std::string_view>& key_names);
 
 }  // namespace aegis::pod_fields

@@ -15,6 +15,20 @@
 #include "policy/policy_error.h"
 
 namespace aegis {
+
+// The strangers verify-and-fetch tries (verifier/trust.cc): a pattern matching the empty
+// string, or an unrelated workflow and an unrelated e-mail alike, admits everyone.
+bool MatchesEveryone(const std::string& pattern, bool issuer) {
+  re2::RE2 re(pattern, re2::RE2::Quiet);
+  if (!re.ok()) return false;
+  if (re2::RE2::PartialMatch("", re)) return true;
+  if (issuer) {
+    return re2::RE2::PartialMatch("https://issuer.unrelated.invalid", re) &&
+           re2::RE2::PartialMatch("https://accounts.unrelated.invalid/x", re);
+  }
+  return re2::RE2::PartialMatch("https://github.com/someone-else/unrelated/.github/workflows/x.yml@refs/heads/main", re) &&
+         re2::RE2::PartialMatch("someone-else@unrelated.invalid", re);
+}
 namespace {
 
 struct Template {
@@ -98,6 +112,7 @@ class Checker {
         std::vector<aegis::Error> again;  // the warnings were collected above
         auto c = ParseConstraint(file, obj, again);
         if (c) CheckVersionTwo(file, obj, c->parameters);
+        if (c) CheckVersionThree(file, obj, *c);
       }
       // Without a template in the files, the parameters are checked against Aegis' own
       // template. An unknown parameter is a warning for lint; here it is what we look for.
@@ -121,6 +136,26 @@ class Checker {
   }
 
  private:
+  // Pins that pin nothing: none at all (a warning), or a keyless pattern matching everyone.
+  void CheckVersionThree(const std::string& file, const ObjectRef& obj, const Constraint& c) {
+    if (auto w = TrustWarning(c)) {
+      Warn(file, obj.mark, w->message);
+      return;
+    }
+    const TrustPins& pins = c.parameters.trust_pins;
+    if (pins.allow_any_identity) return;
+    const yaml::Node* trust = obj.root->Path({"spec", "parameters", "trust"});
+    for (const KeylessIdentity& id : pins.keyless) {
+      for (const std::string* pattern : {&id.subject_regexp, &id.issuer_regexp}) {
+        if (pattern->empty() || !MatchesEveryone(*pattern, pattern == &id.issuer_regexp)) continue;
+        Error(file, trust != nullptr ? trust->mark() : obj.mark,
+              fmt::format("trust.keyless pattern \"{}\" matches every identity: anyone with a Sigstore identity could "
+                          "sign (set allowAnyIdentity if that is really meant)",
+                          *pattern));
+      }
+    }
+  }
+
   // Parameter combinations that parse but open a hole.
   void CheckVersionTwo(const std::string& file, const ObjectRef& obj, const Parameters& p) {
     const yaml::Node* params = obj.root->Path({"spec", "parameters"});

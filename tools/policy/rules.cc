@@ -12,7 +12,9 @@
 
 #include "policy/model_rules.h"
 #include "policy/pod_fields.h"
+#include "policy/sealed_volume.h"
 #include "policy/verifier_image.h"
+#include "policy/verifier_rules.h"
 
 namespace aegis {
 
@@ -64,6 +66,29 @@ const std::vector<RuleInfo>& RuleCatalog() {
        "verifier writes (its mounts other than the key), and no container may mount another volume at or "
        "below that path, which would hide the verified files behind unverified ones.",
        "mount the verifier's model volume read-only in the server, and nothing else under that path"},
+      {"AEGIS007", "trust-pinned",
+       "The verifier trusts exactly the signers the constraint pins: env AEGIS_TRUST_POLICY holds parameters.trust "
+       "(keys by fingerprint, keyless identities, trusted roots, CAs, Vault), by value.",
+       "Whoever writes a pod in a model namespace can also write its Secrets and ConfigMaps: a key volume proves "
+       "nothing about who signed. With parameters.trust set, every allowed verifier must carry the same pins in env "
+       "AEGIS_TRUST_POLICY (a literal value), and verify-and-fetch then refuses any key, identity, root, CA or Vault "
+       "the pins do not name. `aegis render` writes the env from the policy.",
+       "set env AEGIS_TRUST_POLICY on the verifier to the constraint's trust (aegis render writes it)"},
+      {"AEGIS008", "verifier-locked",
+       "The verifier runs the image's command with the artifact and the model directory as its arguments, and no "
+       "flag or env that chooses trust, loosens transport, or ends it early (lockVerifier).",
+       "A verifier told `--version`, given another command, a key directory an earlier container filled, or a "
+       "destination the server never reads verifies nothing. A locked verifier has no command, no restartPolicy, "
+       "args [flags from a short list as --flag=value, artifact, model directory] where the model directory is the "
+       "mount of the one volume it writes, keys read only from the key volume, and no AEGIS_* env from valueFrom.",
+       "run the verifier as aegis render writes it: the image's command, args [artifact, model directory]"},
+      {"AEGIS009", "model-sealed",
+       "Only the verifier writes the model volume: an emptyDir or ephemeral volume that every other container "
+       "mounts read-only and whole; a known server's model flag points into it; a ServingRuntime neither writes nor "
+       "shadows /mnt/models (sealModelVolume).",
+       "A verified directory that another initContainer, a sidecar or an ephemeral container can rewrite, or that "
+       "the server does not actually read (--model-repository elsewhere), serves whatever that container puts there.",
+       "let only the verifier write the model volume (an emptyDir); mount it read-only and whole elsewhere"},
   };
   return kRules;
 }
@@ -215,6 +240,9 @@ void CheckSpec(const PodSpecRef& ref, const Parameters& p, const std::string& su
   }
   if (p.require_verified_model) CheckModelSources(ref, verifiers, p, subject, out);
   if (p.require_model_mount && !native && !verifiers.empty()) CheckModelMount(ref, verifiers, p, subject, out);
+  if (p.trust && !native) CheckPinnedTrust(ref, verifiers, p, subject, out);
+  if (p.lock_verifier && !native) CheckLockedVerifier(ref, verifiers, p, subject, out);
+  if (p.seal_model_volume) CheckSealedVolume(ref, verifiers, p, subject, out);
 }
 
 }  // namespace
@@ -227,6 +255,9 @@ std::vector<Violation> CheckObject(const ObjectRef& obj, const PodSpecs& specs, 
     CheckSpec(ref, p, subject, out);
   }
   if (p.require_verified_model) CheckObjectSources(obj, p, out);
+  if (p.seal_model_volume && obj.group == "serving.kserve.io" && obj.kind.ends_with("ServingRuntime")) {
+    CheckServingRuntime(obj, out);
+  }
   // One finding per (component, rule, message), in first-seen order.
   std::set<std::tuple<std::string, std::string_view, std::string>> seen;
   std::vector<Violation> unique;

@@ -380,7 +380,7 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
                            {"limits", Map({{"cpu", Quoted("1")}, {"memory", Str("256Mi")}}, true)}})},
     };
     std::vector<YNode> keyless_env;
-    for (const EnvVar& e : KeylessEnv()) keyless_env.push_back(EnvEntry(e));
+    for (const EnvVar& e : TrustEnv()) keyless_env.push_back(EnvEntry(e));
     if (auto kserve = KServeStorageEnv(ps)) {
       std::vector<YNode> env = std::move(keyless_env);
       for (const EnvVar& e : kserve->env) env.push_back(EnvEntry(e));

@@ -55,6 +55,9 @@ struct RenderSettings {
     std::string config_map;
     std::string identity, identity_regexp, issuer, issuer_regexp;
   } keyless;
+  // The policy's pinned trust (parameters.trust as JSON): written to the verifier's env
+  // AEGIS_TRUST_POLICY; empty when the policy pins nothing.
+  std::string trust_policy;
 };
 
 // Where the verifier mounts the trusted root in keyless mode, and the file it reads there.

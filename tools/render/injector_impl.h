@@ -65,7 +65,7 @@ class Injector {
   std::optional<StorageEnv> KServeStorageEnv(const PodSpecRef& ps) const;
   static YNode EnvEntry(const EnvVar& e);
   // --keyless: the trusted root and the identity policy, as verify-and-fetch's environment.
-  std::vector<EnvVar> KeylessEnv() const;
+  std::vector<EnvVar> TrustEnv() const;  // the pinned trust, then the keyless root and identity
   // An existing verifier brought to what the flags and annotations say: image (--image),
   // artifact, the hardened securityContext; a note per change.
   Status ReconcileVerifier(const PodSpecRef& ps, const Node* verifier, const std::string& where);

@@ -86,10 +86,12 @@ std::optional<StorageEnv> Injector::KServeStorageEnv(const PodSpecRef& ps) const
   return s_.kserve_storage->For(obj_.namespace_, account);
 }
 
-std::vector<EnvVar> Injector::KeylessEnv() const {
+std::vector<EnvVar> Injector::TrustEnv() const {
   const auto& k = s_.keyless;
-  if (k.config_map.empty()) return {};
-  std::vector<EnvVar> env = {{"AEGIS_TRUSTED_ROOT", std::string(kTrustedRootFile), "", ""}};
+  std::vector<EnvVar> env;
+  if (!s_.trust_policy.empty()) env.push_back({"AEGIS_TRUST_POLICY", s_.trust_policy, "", ""});
+  if (k.config_map.empty()) return env;
+  env.push_back({"AEGIS_TRUSTED_ROOT", std::string(kTrustedRootFile), "", ""});
   if (!k.identity.empty()) env.push_back({"AEGIS_CERTIFICATE_IDENTITY", k.identity, "", ""});
   if (!k.identity_regexp.empty()) env.push_back({"AEGIS_CERTIFICATE_IDENTITY_REGEXP", k.identity_regexp, "", ""});
   if (!k.issuer.empty()) env.push_back({"AEGIS_CERTIFICATE_OIDC_ISSUER", k.issuer, "", ""});
@@ -116,8 +118,8 @@ Status Injector::StorageSettings(const PodSpecRef& ps, const Node* verifier, con
   }
   if (verifier == nullptr) return Ok{};  // a new verifier has it all already
   std::vector<YNode> add_env;  // one insertion: two into a missing `env` would write the key twice
-  if (auto keyless = KeylessEnv(); !keyless.empty()) {
-    // An existing verifier gets the trusted root and identity policy it lacks (by name).
+  if (auto keyless = TrustEnv(); !keyless.empty()) {
+    // An existing verifier gets the pins, trusted root and identity policy it lacks (by name).
     // One present with another literal value is brought to the flag's (render owns it).
     std::set<std::string> present;
     if (const Node* env = verifier->Get("env"); env != nullptr && env->IsSequence()) {
@@ -126,7 +128,7 @@ Status Injector::StorageSettings(const PodSpecRef& ps, const Node* verifier, con
         if (!n) continue;
         present.emplace(*n);
         // An identity or issuer form the flags do not give would stay in force next to theirs.
-        bool policy_var = n->starts_with("AEGIS_CERTIFICATE_");
+        bool policy_var = n->starts_with("AEGIS_CERTIFICATE_") && !s_.keyless.config_map.empty();
         bool wanted = std::any_of(keyless.begin(), keyless.end(), [&](const EnvVar& w) { return w.name == *n; });
         if (policy_var && !wanted) {
           return Fail(e, fmt::format("the verifier sets {}, which the keyless flags replace: remove it (left in place it "
@@ -142,11 +144,15 @@ Status Injector::StorageSettings(const PodSpecRef& ps, const Node* verifier, con
       }
     }
     std::vector<YNode> missing;
+    std::vector<std::string> names;
     for (const EnvVar& e : keyless) {
-      if (!present.count(e.name)) missing.push_back(EnvEntry(e));
+      if (present.count(e.name)) continue;
+      missing.push_back(EnvEntry(e));
+      names.push_back(e.name == "AEGIS_TRUST_POLICY" ? "the policy's pinned trust" : "keyless trust (trusted root, identity, issuer)");
     }
+    names.erase(std::unique(names.begin(), names.end()), names.end());
     if (!missing.empty()) {
-      out_.notes.push_back({verifier->mark(), fmt::format("{}: verifier env: keyless trust (trusted root, identity, issuer)", where)});
+      out_.notes.push_back({verifier->mark(), fmt::format("{}: verifier env: {}", where, fmt::join(names, ", "))});
       for (auto& m : missing) add_env.push_back(std::move(m));
     }
   }

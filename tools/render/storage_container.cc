@@ -34,7 +34,7 @@ spec:
     name: storage-initializer
     image: {2}
     terminationMessagePolicy: FallbackToLogsOnError
-    volumeMounts:
+{6}    volumeMounts:
       - name: {0}
         mountPath: {3}
         readOnly: true
@@ -51,7 +51,10 @@ spec:
   supportedUriFormats:
 {5})",
       Str(s.secret_name).text, Str(s.secret_name).text, Str(s.image).text, Str(s.key_dir).text,
-      s.fixed_uid ? "      runAsUser: 65532\n" : "", prefixes);
+      s.fixed_uid ? "      runAsUser: 65532\n" : "", prefixes,
+      // The policy's pins (AEGIS007 in the Pods KServe creates): trusted by this container only.
+      s.trust_policy.empty() ? std::string()
+                             : fmt::format("    env:\n      - {{name: AEGIS_TRUST_POLICY, value: {}}}\n", Quoted(s.trust_policy).text));
 }
 
 }  // namespace aegis::render
