@@ -10,6 +10,7 @@
 #include "render/edit.h"
 #include "render/injector.h"
 #include "render/render_one.h"
+#include "render/renderer.h"
 #include "support/test_support.h"
 #include "util/file_io.h"
 #include "yaml/reader.h"
@@ -31,6 +32,7 @@ TEST_P(RenderCorpusTest, EveryWorkloadRendersCleanAndIdempotently) {
   RenderSettings s;
   s.artifact = "s3://models/resnet/model.tar.gz";
   s.secret_name = c.parameters.secret_name;
+  s.trust_policy = *PinnedTrust({c});  // as aegis render takes it from the policy
   size_t rendered = 0;
   for (const auto& file : ExpandInputs({dir}).files) {
     if (fs::path(file).filename() == "constraint.yaml") continue;
@@ -80,7 +82,7 @@ TEST_P(RenderCorpusTest, EveryWorkloadRendersCleanAndIdempotently) {
 
 INSTANTIATE_TEST_SUITE_P(Corpus, RenderCorpusTest,
                          ::testing::Values("defaults", "params-pattern", "params-vault", "params-namespaces",
-                                           "match-kinds", "match-namespaces", "match-labels", "match-nsselector"),
+                                           "match-kinds", "match-namespaces", "match-labels", "match-nsselector", "params-v3"),
                          [](const auto& param_info) {
                            std::string n = param_info.param;
                            std::replace(n.begin(), n.end(), '-', '_');

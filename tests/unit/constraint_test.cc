@@ -83,7 +83,7 @@ TEST(Constraint, WrongTypesAreErrors) {
 }
 
 TEST(Constraint, UnknownParameterIsAWarningNotAnError) {
-  auto r = Parse("spec: {parameters: {secretNmae: x}}\n");
+  auto r = Parse("spec: {parameters: {secretNmae: x, trust: {keys: [\"sha256:" + std::string(64, 'a') + "\"]}}}\n");
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->warnings.size(), 1u);
   EXPECT_NE(r->warnings[0].message.find("secretNmae"), std::string::npos);
@@ -105,7 +105,23 @@ TEST(Constraint, BuiltinPolicyIsTheRepositoryConstraint) {
   EXPECT_EQ(r->constraints[1].name, "aegis-signed-pod-enforce");
   EXPECT_EQ(r->constraints[0].action, EnforcementAction::kDeny);
   EXPECT_EQ(r->constraints[1].action, EnforcementAction::kDeny);
+  // It cannot know the adopter's key: one warning says the workload chooses trust.
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_NE(r->warnings[0].message.find("constraints aegis-kserve-enforce, aegis-signed-pod-enforce pin no signer "
+                                        "(parameters.trust): trust is chosen by the workload"),
+            std::string::npos)
+      << r->warnings[0].message;
+}
+
+TEST(Constraint, OnePinnedConstraintIsNotWarnedAbout) {
+  auto r = Parse("spec: {parameters: {trust: {keyless: [{issuer: i, subjectRegExp: '^ci@'}]}}}\n");
+  ASSERT_TRUE(r.ok()) << r.error().Describe();
   EXPECT_TRUE(r->warnings.empty());
+  EXPECT_EQ(r->constraints[0].parameters.trust_pins.keyless.at(0).subject_regexp, "^ci@");
+  auto unpinned = Parse("spec: {parameters: {}}\n");
+  ASSERT_TRUE(unpinned.ok());
+  ASSERT_EQ(unpinned->warnings.size(), 1u);
+  EXPECT_NE(unpinned->warnings[0].message.find("pins no signer"), std::string::npos);
 }
 
 }  // namespace

@@ -98,7 +98,7 @@ TEST(PolicyExport, VersionTwoFlagsBecomeParameters) {
   o.verified_storage_uri_prefixes = {"s3://"};
   auto loaded = ParseConstraints("c.yaml", ConstraintYaml(o));
   ASSERT_TRUE(loaded.ok()) << loaded.error().Describe();
-  EXPECT_TRUE(loaded->warnings.empty());
+  EXPECT_EQ(loaded->warnings.size(), 1u) << "only that trust is not pinned";
   const Parameters& p = loaded->constraints.at(0).parameters;
   EXPECT_EQ(*p.verifier_images, *o.verifier_images);
   EXPECT_TRUE(p.require_digest);
@@ -174,7 +174,7 @@ TEST(PolicyExport, KeylessFlagsBecomeParameters) {
   o.trusted_root_config_map = "team-root";
   loaded = ParseConstraints("c.yaml", ConstraintYaml(o));
   ASSERT_TRUE(loaded.ok()) << loaded.error().Describe();
-  EXPECT_TRUE(loaded->warnings.empty()) << "both are declared by the template";
+  EXPECT_EQ(loaded->warnings.size(), 1u) << "both are declared by the template (the one warning: trust not pinned)";
   for (const Constraint& c : loaded->constraints) {
     EXPECT_TRUE(c.parameters.allow_keyless_verification);
     EXPECT_EQ(c.parameters.trusted_root_config_map, "team-root");

@@ -8,6 +8,7 @@
 
 #include "canary/coverage.h"
 #include "policy/constraint.h"
+#include "render/renderer.h"
 #include "util/json_access.h"
 #include "util/strings.h"
 #include "render/templates.h"
@@ -80,6 +81,10 @@ Expected<json> CanaryPod(const CanaryOptions& o, Role role, const std::string& n
   t.role = RoleLabel(role);
   render::RenderSettings s = o.settings;
   s.artifact = role == Role::kTampered ? o.tampered_artifact : o.artifact;
+  // The cluster's pins, as render writes them from a policy file.
+  auto trust = render::PinnedTrust(policy);
+  if (!trust) return trust.error();
+  s.trust_policy = *trust;
   auto yaml_text = render::RenderTemplate(t, s, policy);
   if (!yaml_text) return yaml_text.error();
   auto docs = yaml::ReadAll("<template>", *yaml_text);

@@ -93,26 +93,6 @@ void ApplyProject(const ProjectConfig& p, RenderFlags& f) {
 
 // An --image the policy refuses is an error before anything is read; without --image, the
 // image is checked where render would write it (an existing allowed verifier image is kept).
-// The pins the verifier must declare (AEGIS_TRUST_POLICY): the constraints' parameters.trust,
-// which must then be one value; "" when none pins.
-Expected<std::string> PinnedTrust(const std::vector<Constraint>& constraints) {
-  std::string out;
-  const Constraint* first = nullptr;
-  for (const Constraint& c : constraints) {
-    if (!c.parameters.trust) continue;
-    std::string json = c.parameters.trust->dump();
-    if (first != nullptr && json != out) {
-      return Error{ErrorKind::kUsage, {}, {},
-                   fmt::format("constraints {} and {} pin different trust (parameters.trust): a verifier declares one "
-                               "(render with the policy of one team at a time)",
-                               first->name, c.name)};
-    }
-    first = &c;
-    out = std::move(json);
-  }
-  return out;
-}
-
 Status CheckImage(RenderFlags& f, const std::vector<Constraint>& constraints) {
   f.settings.image_refusal = [&constraints](std::string_view image) { return WhyImageRefused(image, constraints); };
   if (!f.settings.image_given && f.tmpl.kind.empty()) return Ok{};
@@ -162,7 +142,7 @@ int RunRender(RenderFlags f) {
     }
   }
   if (Status st = CheckImage(f, constraints); !st) return Fail(st.error());
-  auto trust = PinnedTrust(constraints);
+  auto trust = render::PinnedTrust(constraints);
   if (!trust) return Fail(trust.error());
   f.settings.trust_policy = *trust;
   if (!f.tmpl.kind.empty()) {

@@ -317,7 +317,17 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
       st = ReconcileImage(verifier, where);
     }
     if (!st) return st;
-    if (verifier->Get("args") == nullptr && verifier->Get("command") == nullptr) {
+    // The image's entrypoint is verify-and-fetch: a command is another program (AEGIS008).
+    bool command_dropped = false;
+    if (const Node* command = verifier->Get("command"); command != nullptr) {
+      out_.notes.push_back({command->mark(), fmt::format("{}: verifier command removed (the image's own runs: a locked "
+                                                         "verifier takes only its arguments)",
+                                                         where)});
+      st = editor_.DeleteKeyLine(verifier, "command");
+      if (!st) return st;
+      command_dropped = true;
+    }
+    if (verifier->Get("args") == nullptr && (verifier->Get("command") == nullptr || command_dropped)) {
       // A verifier told nothing would fetch nothing: give it the artifact and model directory.
       auto artifact = Artifact(ps);
       if (!artifact) return artifact.error();

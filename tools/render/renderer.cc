@@ -117,4 +117,23 @@ RenderedFile RenderText(const std::string& file, std::string text, const RenderS
   return out;
 }
 
+Expected<std::string> PinnedTrust(const std::vector<Constraint>& constraints) {
+  std::string out;
+  const Constraint* first = nullptr;
+  for (const Constraint& c : constraints) {
+    if (!c.parameters.trust) continue;
+    std::string json = c.parameters.trust->dump();
+    if (first != nullptr && json != out) {
+      return Error{ErrorKind::kUsage, {}, {},
+                   fmt::format("constraints {} and {} pin different trust (parameters.trust): a verifier declares one "
+                               "(render with the policy of one team at a time)",
+                               first->name, c.name)};
+    }
+    first = &c;
+    out = std::move(json);
+  }
+  return out;
+}
+
+
 }  // namespace aegis::render

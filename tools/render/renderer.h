@@ -28,4 +28,9 @@ struct RenderedFile {
 RenderedFile RenderText(const std::string& file, std::string text, const RenderSettings& settings,
                         const std::vector<Constraint>& constraints, size_t threads = 0);
 
+// The pins every verifier must declare (env AEGIS_TRUST_POLICY): the constraints'
+// parameters.trust, which must be one value; "" when no constraint pins. kUsage naming two
+// constraints that pin differently.
+Expected<std::string> PinnedTrust(const std::vector<Constraint>& constraints);
+
 }  // namespace aegis::render

@@ -139,12 +139,34 @@ Status TextEditor::DeleteKeyLine(const Node* map, const std::string& key) {
   const Node* value = map->Get(key);
   if (key_node == nullptr || value == nullptr) return Ok{};
   uint32_t line = key_node->mark().line;
-  bool single_line = value->IsScalar() && value->end_mark().line == line;
+  bool single_line = (value->IsScalar() || value->flow()) && value->end_mark().line == line;  // `k: v`, `k: [a, b]`
+  if (map->flow() && !map->anchored() && single_line && map->pair_count() >= 2) return DeleteFlowPair(key_node, value);
   if (map->flow() || map->anchored() || !StartsLine(key_node) || !single_line || (map->pair_count() < 2 && !refilled)) {
     return Fail(key_node, fmt::format("cannot remove {} safely (edit it by hand)", key));
   }
   size_t start = idx_.LineStart(line);
   edits_.push_back({start, idx_.LineStart(line + 1) - start, ""});
+  return Ok{};
+}
+
+// `k: v` out of `{a: 1, k: v, b: 2}` (or JSON): the pair and the comma after it, or before it
+// when it is the last pair.
+Status TextEditor::DeleteFlowPair(const Node* key_node, const Node* value) {
+  size_t start = idx_.Offset(key_node->mark());
+  size_t end = idx_.Offset(value->end_mark());
+  if (start >= end || end > text_.size()) return Fail(key_node, "cannot remove this key safely (edit it by hand)");
+  size_t after = end;
+  while (after < text_.size() && (text_[after] == ' ' || text_[after] == '\t')) ++after;
+  if (after < text_.size() && text_[after] == ',') {
+    ++after;
+    while (after < text_.size() && (text_[after] == ' ' || text_[after] == '\t')) ++after;
+    edits_.push_back({start, after - start, ""});
+    return Ok{};
+  }
+  size_t before = start;
+  while (before > 0 && (text_[before - 1] == ' ' || text_[before - 1] == '\t')) --before;
+  if (before == 0 || text_[before - 1] != ',') return Fail(key_node, "cannot remove this key safely (edit it by hand)");
+  edits_.push_back({before - 1, end - (before - 1), ""});
   return Ok{};
 }
 

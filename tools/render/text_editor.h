@@ -33,7 +33,7 @@ class TextEditor {
   // Replaces a one-line scalar with `text` (already emitted: quoted or raw).
   Status ReplaceScalar(const yaml::Node* scalar, const std::string& text);
   // Removes a `key: scalar` line; refused where that is not safe (flow, anchors, the last key).
-  Status DeleteKeyLine(const yaml::Node* map, const std::string& key);
+  Status DeleteKeyLine(const yaml::Node* map, const std::string& key);  // also a pair of a flow map
   // Learns indentation and list style from a pod spec (and the key above it).
   void DetectStyle(const yaml::Node* spec, const yaml::Node* parent_key);
 
@@ -41,6 +41,7 @@ class TextEditor {
   std::vector<Edit> TakeEdits() { return std::move(edits_); }
 
  private:
+  Status DeleteFlowPair(const yaml::Node* key_node, const yaml::Node* value);
   Error Fail(const yaml::Node* at, const std::string& what) const { return Fail(at, Mark{}, what); }
   bool StartsLine(const yaml::Node* n) const {
     return idx_.Offset(n->mark()) == idx_.LineStart(n->mark().line) + idx_.Indent(n->mark().line);
