@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The seed's acceptance criteria on the real cluster of up.sh (issue 17): each PROOF runs in a
 # namespace and with constraints of its own, so the proofs run side by side.
-#   tests/cluster/cluster_test.sh admission|canary|observe|lint-audit
+#   tests/cluster/cluster_test.sh admission|canary|observe|lint-audit|pins
 #   env: AEGIS_BIN (aegis), AEGIS_SOURCE_DIR, AEGIS_CLUSTER_DIR (default /tmp/aegis-cluster),
 #        AEGIS_CLUSTER_REPORTS (where the canary's JUnit/JSON reports are kept, optional)
 # A cluster that is not up is SKIPPED (exit 77) in a developer build and a failure with
@@ -10,7 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=env.sh
 . "$here/env.sh"
-proof=${1:?usage: cluster_test.sh admission|canary|observe|lint-audit}
+proof=${1:?usage: cluster_test.sh admission|canary|observe|lint-audit|pins}
 aegis=${AEGIS_BIN:?AEGIS_BIN: the aegis binary}
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -357,6 +357,101 @@ for x in sorted(recorded - found): print("  only audit:", x)
 sys.exit(0 if found == recorded and len(recorded) >= 6 and {"Pod", "Deployment", "ReplicaSet"} <= set(kinds) else 1)
 PY
   pass "aegis lint on the stored objects agrees with Gatekeeper's audit, finding for finding"
+  ;;
+pins)
+  # 5. Policy v3 (issue 33) as the attacker it exists to stop: someone who writes workloads and
+  #    Secrets in a model namespace, not the constraint. The quick start's constraint (aegis init:
+  #    the key pinned by fingerprint, the verifier locked, the model volume sealed), in deny mode.
+  ns=$(namespace aegis-pins)
+  models "$ns"
+  apply_template "$init_dir/constrainttemplate.yaml"
+  eventually 60 "the AegisSignedPod CRD" kubectl wait --for=condition=established --timeout=1s crd/aegissignedpod.constraints.gatekeeper.sh
+  grep -q '    trust: {"keys":\["sha256:' "$init_dir/constraint.yaml" || fail "aegis init wrote no pinned key: $(grep trust "$init_dir/constraint.yaml")"
+  constraints+=(aegis-proof-pins)
+  sed "s/^  name: aegis-.*/  name: aegis-proof-pins/" "$init_dir/constraint.yaml" | kubectl apply -f - >/dev/null
+  eventually 60 "Gatekeeper's webhook and audit enforcing aegis-proof-pins" enforced aegis-proof-pins
+  # pod NAME ARTIFACT: the pod `aegis render --template pod` writes under the init policy.
+  pod() {
+    "$aegis" render --template pod --policy "$init_dir/constraint.yaml" --namespace "$ns" --name "$1" --artifact "$2" \
+      --image "$AEGIS_CLUSTER_VERIFIER_IMAGE" --server-image "$AEGIS_CLUSTER_SERVER_IMAGE" --env-from-secret s3-credentials \
+      --gpus 0 >"$work/$1.yaml" || fail "aegis render --template pod $1"
+    grep -q 'AEGIS_TRUST_POLICY' "$work/$1.yaml" || fail "render wrote no pins into $1"
+  }
+  # (a) The legitimate signed model still serves.
+  pod legit "$artifact"
+  kubectl apply -f "$work/legit.yaml" >/dev/null || fail "the legitimate pod was refused"
+  kubectl -n "$ns" wait --for=condition=Ready pod/legit --timeout=120s >/dev/null ||
+    fail "the legitimate pod did not become Ready: $(kubectl -n "$ns" describe pod legit | tail -20)"
+  kubectl get --raw "/api/v1/namespaces/$ns/pods/legit:8000/proxy/v2/models/index" >"$work/index"
+  grep -q "$(sha256sum "$work/model/resnet/1/model.onnx" | cut -d' ' -f1)  /models/resnet/1/model.onnx" "$work/index" ||
+    fail "the legitimate pod does not serve the signed model: $(cat "$work/index")"
+  pass "pins: the signed model serves under the pinned, locked, sealed policy"
+  # (b) The namespace editor replaces the key Secret with their own key and signs a model with it.
+  openssl ecparam -name prime256v1 -genkey -noout -out "$work/evil.pem" 2>/dev/null
+  openssl ec -in "$work/evil.pem" -pubout -out "$work/evil.pub" 2>/dev/null
+  evil_fp=sha256:$(openssl pkey -pubin -in "$work/evil.pub" -outform DER | sha256sum | cut -d' ' -f1)
+  cp "$work/model.tar.gz" "$work/evil.tar.gz"
+  printf 'evil' | dd of="$work/evil.tar.gz" bs=1 seek=5000 conv=notrunc 2>/dev/null
+  "$aegis" sign "$work/evil.tar.gz" --key "$work/evil.pem" >/dev/null 2>&1 || fail "aegis sign with the attacker's key"
+  evil_prefix="pins-evil-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  s3_put "$work/evil.tar.gz" "$evil_prefix/model.tar.gz"
+  s3_put "$work/evil.tar.gz.sigstore.json" "$evil_prefix/model.tar.gz.sigstore.json"
+  kubectl -n "$ns" create secret generic cosign-public-key --from-file=cosign.pub="$work/evil.pub" --dry-run=client -o yaml |
+    kubectl apply -f - >/dev/null 2>&1 || fail "the namespace editor could not replace the key Secret"
+  pod swapped "s3://models/$evil_prefix/model.tar.gz"
+  kubectl apply -f "$work/swapped.yaml" >/dev/null || fail "the swapped-key pod was refused at admission (it declares the pins)"
+  swapped_exited() {
+    kubectl -n "$ns" get pod swapped -o json | python3 -c '
+import json, sys
+p = json.load(sys.stdin)
+for s in p.get("status", {}).get("initContainerStatuses", []):
+    t = (s.get("lastState", {}).get("terminated") or s.get("state", {}).get("terminated") or {})
+    if t.get("exitCode") == 7:
+        print(t.get("message", ""))
+        sys.exit(0)
+sys.exit(1)'
+  }
+  eventually 120 "the swapped-key pod's verifier exiting 7" swapped_exited
+  reason=$(swapped_exited)
+  grep -qF "no key here is pinned by the trust policy: found" <<<"$reason" || fail "exit 7 without the pinning reason: $reason"
+  grep -qF "$evil_fp" <<<"$reason" || fail "the reason does not name the fingerprint it saw ($evil_fp): $reason"
+  [ "$(kubectl -n "$ns" get pod swapped -o 'jsonpath={.status.containerStatuses[0].ready}')" != true ] ||
+    fail "the swapped-key pod became Ready"
+  [ -z "$(kubectl -n "$ns" get pod swapped -o 'jsonpath={.status.containerStatuses[0].state.running}')" ] ||
+    fail "the server of the swapped-key pod started"
+  pass "pins: a swapped key Secret never serves; the pod status says: $(head -c 200 <<<"$reason")"
+  # (c) A pod declaring identity .* (any Sigstore signer) is denied at admission.
+  python3 - "$work/legit.yaml" "$work/anyone.yaml" <<'PY'
+import sys, yaml
+pod = yaml.safe_load(open(sys.argv[1]))
+pod["metadata"]["name"] = "anyone"
+v = pod["spec"]["initContainers"][0]
+v.setdefault("env", []).extend([
+    {"name": "AEGIS_TRUSTED_ROOT", "value": "/usr/share/aegis/sigstore/prod.json"},
+    {"name": "AEGIS_CERTIFICATE_IDENTITY_REGEXP", "value": ".*"},
+    {"name": "AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP", "value": ".*"}])
+yaml.safe_dump(pod, open(sys.argv[2], "w"))
+PY
+  if kubectl apply -f "$work/anyone.yaml" >"$work/anyone.out" 2>&1; then fail "the .* identity pod was admitted"; fi
+  grep -qF "env AEGIS_CERTIFICATE_IDENTITY_REGEXP is not a keyless identity the constraint pins" "$work/anyone.out" ||
+    fail "the .* identity pod was not refused for its identity: $(cat "$work/anyone.out")"
+  pass "pins: identity .* denied by Gatekeeper: $(grep -o 'admission webhook.*' "$work/anyone.out" | head -c 240)"
+  # (d) A second initContainer writing the model volume after the verifier is denied.
+  python3 - "$work/legit.yaml" "$work/tamper.yaml" <<'PY'
+import sys, yaml
+pod = yaml.safe_load(open(sys.argv[1]))
+pod["metadata"]["name"] = "tamper"
+spec = pod["spec"]
+model = [m for m in spec["initContainers"][0]["volumeMounts"] if not m.get("readOnly")][0]
+spec["initContainers"].append({"name": "tamper", "image": spec["containers"][0]["image"],
+                               "command": ["/bin/sh", "-c", "echo evil > " + model["mountPath"] + "/resnet/1/model.onnx"],
+                               "volumeMounts": [{"name": model["name"], "mountPath": model["mountPath"]}]})
+yaml.safe_dump(pod, open(sys.argv[2], "w"))
+PY
+  if kubectl apply -f "$work/tamper.yaml" >"$work/tamper.out" 2>&1; then fail "the tampering initContainer was admitted"; fi
+  grep -qF "initContainer tamper mounts the model volume" "$work/tamper.out" ||
+    fail "the tampering pod was not refused for writing the model volume: $(cat "$work/tamper.out")"
+  pass "pins: a second initContainer writing the model volume denied: $(grep -o 'admission webhook.*' "$work/tamper.out" | head -c 240)"
   ;;
 *)
   fail "unknown proof $proof"
