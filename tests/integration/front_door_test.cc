@@ -61,6 +61,7 @@ TEST(FrontDoor, TheKeylessSectionWorksAsWritten) {
   TempDir d;
   std::filesystem::create_directories(d.File("deploy"));
   WriteFile(d.File("deploy/triton.yaml"), kTriton);
+  WriteFile(d.File("trusted_root.json"), ReadFile(SourcePath("tests/testdata/sigstore/roots/prod.json")));
   for (size_t i = 0; i < 2; ++i) {
     auto r = RunReadmeStep(steps[i], d.path());
     EXPECT_EQ(r.exit_code, 0) << steps[i] << "\n" << r.out << r.err;
@@ -69,6 +70,11 @@ TEST(FrontDoor, TheKeylessSectionWorksAsWritten) {
   EXPECT_NE(rendered.find("AEGIS_CERTIFICATE_OIDC_ISSUER"), std::string::npos) << rendered;
   EXPECT_NE(rendered.find("configMap:"), std::string::npos) << rendered;
   EXPECT_EQ(rendered.find("cosign-public-key"), std::string::npos) << "no key Secret in keyless mode";
+  // The root the ConfigMap will hold is pinned by its SHA-256, with the identity.
+  std::string constraint = ReadFile(d.File("aegis/constraint.yaml"));
+  EXPECT_NE(constraint.find("\"trustedRoots\":[\"sha256:6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66\"]"),
+            std::string::npos) << constraint;
+  EXPECT_NE(rendered.find("AEGIS_TRUST_POLICY"), std::string::npos) << rendered;
   auto lint = RunAegis("lint --fail-on-warn deploy/", d.path());  // the policy and labels from .aegis.yaml
   EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
 }

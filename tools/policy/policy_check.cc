@@ -147,11 +147,12 @@ class Checker {
     const yaml::Node* trust = obj.root->Path({"spec", "parameters", "trust"});
     for (const KeylessIdentity& id : pins.keyless) {
       for (const std::string* pattern : {&id.subject_regexp, &id.issuer_regexp}) {
-        if (pattern->empty() || !MatchesEveryone(*pattern, pattern == &id.issuer_regexp)) continue;
+        bool issuer = pattern == &id.issuer_regexp;
+        if (pattern->empty() || !MatchesEveryone(*pattern, issuer)) continue;
         Error(file, trust != nullptr ? trust->mark() : obj.mark,
-              fmt::format("trust.keyless pattern \"{}\" matches every identity: anyone with a Sigstore identity could "
-                          "sign (set allowAnyIdentity if that is really meant)",
-                          *pattern));
+              fmt::format("trust.keyless {} \"{}\" matches every {}: {} (set allowAnyIdentity if that is really meant)",
+                          issuer ? "issuerRegExp" : "subjectRegExp", *pattern, issuer ? "OIDC issuer" : "identity",
+                          issuer ? "any issuer could vouch for the identity" : "anyone with a Sigstore identity could sign"));
       }
     }
   }
