@@ -168,7 +168,7 @@ const std::map<std::string, std::string>& MessagePatterns() {
       {"AEGIS008", "overrides the image's command|has restartPolicy|argument that is not a string|expands a variable|is "
                    "not allowed on a locked verifier|as its only arguments|is not under the key volume's mount|comes "
                    "from valueFrom|where it reads its keys|besides its model directory|is not the mount path of a "
-                   "volume it writes"},
+                   "volume it writes|but the constraint does not allow|admits every signer"},
       {"AEGIS009", "is not an emptyDir or ephemeral volume|mounts the model volume|reads its model from|at or under "
                    "KServe's model directory|mounts kserve-provision-location"},
   };

@@ -82,7 +82,7 @@ TEST_P(RenderCorpusTest, EveryWorkloadRendersCleanAndIdempotently) {
 
 INSTANTIATE_TEST_SUITE_P(Corpus, RenderCorpusTest,
                          ::testing::Values("defaults", "params-pattern", "params-vault", "params-namespaces",
-                                           "match-kinds", "match-namespaces", "match-labels", "match-nsselector", "params-v3"),
+                                           "match-kinds", "match-namespaces", "match-labels", "match-nsselector", "params-v3", "shipped-v3"),
                          [](const auto& param_info) {
                            std::string n = param_info.param;
                            std::replace(n.begin(), n.end(), '-', '_');

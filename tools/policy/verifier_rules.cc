@@ -1,7 +1,10 @@
 #include "policy/verifier_rules.h"
 
 #include <algorithm>
+#include <array>
 #include <set>
+
+#include <re2/re2.h>
 
 #include <fmt/format.h>
 
@@ -107,6 +110,27 @@ constexpr std::string_view kValuedFlags[] = {
 constexpr std::string_view kRefusedEnv[] = {"AEGIS_ALLOW_INSECURE_HTTP", "AEGIS_INSECURE_SKIP_TLS_VERIFY",
                                             "AEGIS_ARTIFACT", "AEGIS_DEST"};
 constexpr std::string_view kDefaultKeyPath = "/etc/cosign";
+constexpr std::string_view kKeylessInputs[] = {"AEGIS_TRUSTED_ROOT", "AEGIS_CERTIFICATE_IDENTITY",
+                                               "AEGIS_CERTIFICATE_IDENTITY_REGEXP", "AEGIS_CERTIFICATE_OIDC_ISSUER",
+                                               "AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP"};
+
+// A keyless pattern matching the empty string, or both strangers verify-and-fetch tries
+// (verifier/trust.cc), admits every signer.
+bool AdmitsAnyone(std::string_view env, std::string_view pattern) {
+  std::array<std::string_view, 2> strangers;
+  if (env == "AEGIS_CERTIFICATE_IDENTITY_REGEXP") {
+    strangers = {"https://github.com/someone-else/unrelated/.github/workflows/x.yml@refs/heads/main",
+                 "someone-else@unrelated.invalid"};
+  } else if (env == "AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP") {
+    strangers = {"https://issuer.unrelated.invalid", "https://accounts.unrelated.invalid/x"};
+  } else {
+    return false;
+  }
+  re2::RE2 re(pattern, re2::RE2::Quiet);
+  if (!re.ok()) return false;
+  return re2::RE2::PartialMatch("", re) ||
+         (re2::RE2::PartialMatch(strangers[0], re) && re2::RE2::PartialMatch(strangers[1], re));
+}
 
 template <size_t N>
 bool In(std::string_view s, const std::string_view (&list)[N]) {
@@ -131,13 +155,14 @@ class Lock {
     }
   }
 
-  std::set<std::string> Findings() {
+  std::set<std::string> Findings(const Parameters& p) {
     if (Has(c_, "command")) Add("initContainer {} overrides the image's command");
     if (Has(c_, "restartPolicy")) Add("initContainer {} has restartPolicy: a sidecar does not finish before the server starts");
     Arguments();
     Environment();
     KeyPathMounts();
     Destination();
+    UnallowedTrust(p);
     return std::move(found_);
   }
 
@@ -212,6 +237,31 @@ class Lock {
     }
   }
 
+  // Keyless or Vault inputs the constraint does not allow, and a keyless pattern that admits
+  // every signer: trust the pod would choose for itself.
+  void UnallowedTrust(const Parameters& p) {
+    if (!p.allow_keyless_verification) {
+      for (const yaml::Node* a : Items(ListAt(c_, "args"))) {
+        auto s = a->AsString();
+        if (s && s->starts_with("--trusted-root=")) {
+          Add("initContainer {}: argument {}, but the constraint does not allow keyless verification", *s);
+        }
+      }
+    }
+    for (const yaml::Node* e : Items(ListAt(c_, "env"))) {
+      auto name = StringAt(e, "name");
+      if (!name) continue;
+      if (!p.allow_keyless_verification && In(*name, kKeylessInputs)) {
+        Add("initContainer {}: env {}, but the constraint does not allow keyless verification", *name);
+      }
+      if (!p.allow_vault_verification && (*name == "VAULT_ADDR" || *name == "AEGIS_VAULT_ADDR")) {
+        Add("initContainer {}: env {}, but the constraint does not allow Vault verification", *name);
+      }
+      auto value = StringAt(e, "value");
+      if (value && AdmitsAnyone(*name, *value)) Add("initContainer {}: env {} {} admits every signer", *name, *value);
+    }
+  }
+
   void Destination() {
     if (positionals_.size() != 2) return;
     std::string_view dest = positionals_[1];
@@ -245,7 +295,7 @@ void CheckLockedVerifier(const PodSpecRef& ref, const std::vector<const yaml::No
                          const std::string& subject, std::vector<Violation>& out) {
   auto keys = pod_fields::KeyVolumes(ref.spec, p.secret_name).names;
   for (const yaml::Node* c : verifiers) {
-    for (const std::string& f : Lock(ref.spec, c, keys).Findings()) {
+    for (const std::string& f : Lock(ref.spec, c, keys).Findings(p)) {
       out.push_back({"AEGIS008", ref.component, ref.mark, fmt::format("{}: {}", subject, f),
                      "run the verifier as aegis render writes it: the image's command, args [artifact, model "
                      "directory], trust only from the constraint"});
