@@ -316,6 +316,14 @@ for v in "$MODEL_SIGNING_NEW" "$MODEL_SIGNING_OLD"; do
   expect_ok "verify-and-fetch --certificate-chain root accepts ($v)" vaf "cert-$v" "c-$v" --key "" --certificate-chain root.pem
   expect_signed_placed "cert-$v" "c-$v/model.sig"
   expect_ok "aegis verify DIR --certificate-chain accepts ($v)" "$AEGIS_BIN" verify "c-$v" --certificate-chain root.pem
+  # Pinned trust (docs/VERIFIER.md): the platform pins the root CA by the SHA-256 of its DER.
+  root_fp=sha256:$(openssl x509 -in root.pem -outform DER | sha256sum | cut -d' ' -f1)
+  expect_ok "verify-and-fetch with the root CA pinned accepts ($v)" env AEGIS_TRUST_POLICY="{\"certificateAuthorities\":[\"$root_fp\"]}" \
+    bash -c "$(declare -f vaf); work=$work VAF_BIN=$VAF_BIN vaf cert-pin-$v c-$v --key '' --certificate-chain root.pem"
+  expect_exit "verify-and-fetch with another CA pinned refuses the chain file ($v)" 7 env \
+    AEGIS_TRUST_POLICY="{\"certificateAuthorities\":[\"sha256:$(printf '0%.0s' $(seq 64))\"]}" \
+    bash -c "$(declare -f vaf); work=$work VAF_BIN=$VAF_BIN vaf cert-nopin-$v c-$v --key '' --certificate-chain root.pem"
+  expect_output "  … naming the CA it found" "no CA certificate here is pinned by the trust policy: found $root_fp"
   expect_exit "verify-and-fetch refuses a foreign CA ($v)" 5 vaf "certf-$v" "c-$v" --key "" --certificate-chain foreign.pem
   expect_output "  … saying the chain does not verify" "does not chain to a CA"
   expect_exit "verify-and-fetch without CA certificates: no trust (7) ($v)" 7 vaf "certn-$v" "c-$v" --key pub.pem
