@@ -109,7 +109,7 @@ void CheckModelMount(const PodSpecRef& ref, const std::vector<const yaml::Node*>
                    "mount the verifier's model volume read-only in the server, and nothing else under that path"});
   };
   std::set<std::string> written =
-      pod_fields::WrittenVolumes(ref.spec, verifiers, pod_fields::KeyVolumes(ref.spec, p.secret_name).names);
+      pod_fields::WrittenVolumes(verifiers, pod_fields::KeyVolumes(ref.spec, p.secret_name).names);
   if (written.empty()) {
     add(fmt::format("{}: the verifier writes no volume (its mounts are read-only or hold the key)", subject));
     return;

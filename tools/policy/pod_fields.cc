@@ -13,6 +13,11 @@ const yaml::Node* ListAt(const yaml::Node* m, std::string_view key) {
   return n != nullptr && n->IsSequence() ? n : nullptr;
 }
 
+std::vector<const yaml::Node*> ItemsAt(const yaml::Node* m, std::string_view key) {
+  const yaml::Node* list = ListAt(m, key);
+  return list != nullptr ? list->items() : std::vector<const yaml::Node*>{};
+}
+
 std::optional<std::string_view> StringAt(const yaml::Node* m, std::string_view key) {
   const yaml::Node* n = m != nullptr && m->IsMapping() ? m->Get(key) : nullptr;
   return n != nullptr ? n->AsString() : std::nullopt;
@@ -73,14 +78,11 @@ std::vector<Container> ServingContainers(const PodSpecRef& ref) {
   return out;
 }
 
-std::set<std::string> WrittenVolumes(const yaml::Node* spec, const std::vector<const yaml::Node*>& verifiers,
+std::set<std::string> WrittenVolumes(const std::vector<const yaml::Node*>& verifiers,
                                      const std::vector<std::string_view>& key_names) {
-  (void)spec;
   std::set<std::string> written;
   for (const yaml::Node* v : verifiers) {
-    const yaml::Node* mounts = ListAt(v, "volumeMounts");
-    if (mounts == nullptr) continue;
-    for (const yaml::Node* m : mounts->items()) {
+    for (const yaml::Node* m : ItemsAt(v, "volumeMounts")) {
       auto name = StringAt(m, "name");
       if (!name || IsTrue(m, "readOnly") || std::find(key_names.begin(), key_names.end(), *name) != key_names.end()) continue;
       written.emplace(*name);

@@ -15,6 +15,8 @@ namespace aegis::pod_fields {
 
 // The sequence at `key` of a mapping, or nullptr.
 const yaml::Node* ListAt(const yaml::Node* m, std::string_view key);
+// The items of the sequence at `key` of a mapping; none when it is absent or not a sequence.
+std::vector<const yaml::Node*> ItemsAt(const yaml::Node* m, std::string_view key);
 // The string at `key` of a mapping, or nullopt.
 std::optional<std::string_view> StringAt(const yaml::Node* m, std::string_view key);
 // True when `key` holds `true` (a boolean, not the string "true").
@@ -47,7 +49,7 @@ std::vector<Container> ServingContainers(const PodSpecRef& ref);
 std::string ContainerName(const yaml::Node* c);
 
 // The volumes the verifiers write: their mounts that are not read-only and not a key volume.
-std::set<std::string> WrittenVolumes(const yaml::Node* spec, const std::vector<const yaml::Node*>& verifiers,
+std::set<std::string> WrittenVolumes(const std::vector<const yaml::Node*>& verifiers,
                                      const std::vector<std::string_view>& key_names);
 
 }  // namespace aegis::pod_fields

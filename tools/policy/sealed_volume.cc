@@ -14,7 +14,7 @@ using pod_fields::AtOrUnder;
 using pod_fields::Container;
 using pod_fields::Has;
 using pod_fields::IsTrue;
-using pod_fields::ListAt;
+using pod_fields::ItemsAt;
 using pod_fields::StringAt;
 
 namespace {
@@ -23,10 +23,6 @@ constexpr std::string_view kProvision = "kserve-provision-location";  // KServe'
 constexpr std::string_view kKServeModelDir = "/mnt/models";
 constexpr std::string_view kModelFlags[] = {"--model-repository", "--model-store", "--model_base_path", "--model-dir",
                                             "--model_dir", "--model-path", "--model", "--model-id"};
-
-std::vector<const yaml::Node*> Items(const yaml::Node* list) {
-  return list != nullptr ? list->items() : std::vector<const yaml::Node*>{};
-}
 
 bool IsModelFlag(std::string_view s) { return std::find(std::begin(kModelFlags), std::end(kModelFlags), s) != std::end(kModelFlags); }
 
@@ -42,7 +38,7 @@ bool HasSubPath(const yaml::Node* m) {
 std::set<std::pair<std::string, std::string>> ModelPaths(const yaml::Node* c) {
   std::set<std::pair<std::string, std::string>> out;
   for (std::string_view list : {"args", "command"}) {
-    std::vector<const yaml::Node*> items = Items(ListAt(c, list));
+    std::vector<const yaml::Node*> items = ItemsAt(c, list);
     for (size_t i = 0; i < items.size(); ++i) {
       auto a = items[i]->AsString();
       if (!a) continue;
@@ -61,7 +57,7 @@ std::set<std::pair<std::string, std::string>> ModelPaths(const yaml::Node* c) {
 }
 
 bool VolumeSealed(const yaml::Node* spec, const std::string& name) {
-  for (const yaml::Node* v : Items(ListAt(spec, "volumes"))) {
+  for (const yaml::Node* v : ItemsAt(spec, "volumes")) {
     if (StringAt(v, "name") == std::optional<std::string_view>(name) && (Has(v, "emptyDir") || Has(v, "ephemeral"))) {
       return true;
     }
@@ -73,19 +69,19 @@ bool VolumeSealed(const yaml::Node* spec, const std::string& name) {
 // KServe component's model places), ephemeralContainers.
 std::vector<Container> OtherContainers(const PodSpecRef& ref, const std::vector<const yaml::Node*>& verifiers) {
   std::vector<Container> out;
-  for (const yaml::Node* c : Items(ListAt(ref.spec, "initContainers"))) {
+  for (const yaml::Node* c : ItemsAt(ref.spec, "initContainers")) {
     if (!c->IsMapping() || std::find(verifiers.begin(), verifiers.end(), c) != verifiers.end()) continue;
     out.push_back({fmt::format("initContainer {}", pod_fields::ContainerName(c)), c});
   }
   for (Container& c : pod_fields::ServingContainers(ref)) out.push_back(std::move(c));
-  for (const yaml::Node* c : Items(ListAt(ref.spec, "ephemeralContainers"))) {
+  for (const yaml::Node* c : ItemsAt(ref.spec, "ephemeralContainers")) {
     if (c->IsMapping()) out.push_back({fmt::format("ephemeralContainer {}", pod_fields::ContainerName(c)), c});
   }
   return out;
 }
 
 bool ReadsSealed(const yaml::Node* c, const std::set<std::string>& written, std::string_view path) {
-  for (const yaml::Node* m : Items(ListAt(c, "volumeMounts"))) {
+  for (const yaml::Node* m : ItemsAt(c, "volumeMounts")) {
     auto vol = StringAt(m, "name");
     auto at = StringAt(m, "mountPath");
     if (vol && at && written.count(std::string(*vol)) > 0 && AtOrUnder(path, *at)) return true;
@@ -99,7 +95,7 @@ void CheckSealedVolume(const PodSpecRef& ref, const std::vector<const yaml::Node
                        const std::string& subject, std::vector<Violation>& out) {
   std::set<std::string> found;
   std::set<std::string> written =
-      pod_fields::WrittenVolumes(ref.spec, verifiers, pod_fields::KeyVolumes(ref.spec, p.secret_name).names);
+      pod_fields::WrittenVolumes(verifiers, pod_fields::KeyVolumes(ref.spec, p.secret_name).names);
   std::set<std::string> sealed = written;
   if (ref.shape == SpecShape::kKServeComponent) sealed.emplace(kProvision);
   for (const std::string& w : written) {
@@ -110,7 +106,7 @@ void CheckSealedVolume(const PodSpecRef& ref, const std::vector<const yaml::Node
     }
   }
   for (const Container& c : OtherContainers(ref, verifiers)) {
-    for (const yaml::Node* m : Items(ListAt(c.node, "volumeMounts"))) {
+    for (const yaml::Node* m : ItemsAt(c.node, "volumeMounts")) {
       auto vol = StringAt(m, "name");
       if (!vol || sealed.count(std::string(*vol)) == 0) continue;
       if (!IsTrue(m, "readOnly")) {
@@ -142,7 +138,7 @@ void CheckServingRuntime(const ObjectRef& obj, std::vector<Violation>& out) {
     std::set<std::string> found;
     std::vector<Container> containers;
     for (const char* list : {"containers", "initContainers"}) {
-      for (const yaml::Node* c : Items(ListAt(node, list))) {
+      for (const yaml::Node* c : ItemsAt(node, list)) {
         if (c->IsMapping()) {
           containers.push_back({fmt::format("{} {}", list == std::string_view("containers") ? "container" : "initContainer",
                                             pod_fields::ContainerName(c)),
@@ -151,7 +147,7 @@ void CheckServingRuntime(const ObjectRef& obj, std::vector<Violation>& out) {
       }
     }
     for (const Container& c : containers) {
-      for (const yaml::Node* m : Items(ListAt(c.node, "volumeMounts"))) {
+      for (const yaml::Node* m : ItemsAt(c.node, "volumeMounts")) {
         auto vol = StringAt(m, "name");
         if (!vol) continue;
         auto at = StringAt(m, "mountPath");

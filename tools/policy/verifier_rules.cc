@@ -14,20 +14,16 @@ namespace aegis {
 
 using pod_fields::AtOrUnder;
 using pod_fields::Has;
-using pod_fields::ListAt;
+using pod_fields::ItemsAt;
 using pod_fields::StringAt;
 using pod_fields::TrimSlashes;
 
 namespace {
 
-std::vector<const yaml::Node*> Items(const yaml::Node* list) {
-  return list != nullptr ? list->items() : std::vector<const yaml::Node*>{};
-}
-
 // The env entries (mappings) named `name`.
 std::vector<const yaml::Node*> EnvNamed(const yaml::Node* c, std::string_view name) {
   std::vector<const yaml::Node*> out;
-  for (const yaml::Node* e : Items(ListAt(c, "env"))) {
+  for (const yaml::Node* e : ItemsAt(c, "env")) {
     if (StringAt(e, "name") == std::optional<std::string_view>(name)) out.push_back(e);
   }
   return out;
@@ -80,7 +76,7 @@ void CheckPinnedTrust(const PodSpecRef& ref, const std::vector<const yaml::Node*
                       subject, name, kTrustPolicyEnv),
           fmt::format("set env {} on the verifier to the constraint's trust (aegis render writes it)", kTrustPolicyEnv));
     }
-    for (const yaml::Node* e : Items(ListAt(c, "env"))) {
+    for (const yaml::Node* e : ItemsAt(c, "env")) {
       auto env = StringAt(e, "name");
       if (!env) continue;
       if (auto pinned = PinnedIdentityValues(*env, p.trust_pins)) {
@@ -145,10 +141,9 @@ bool FlagAllowed(std::string_view a) {
 // One verifier's findings (a set: the Rego's is one).
 class Lock {
  public:
-  Lock(const yaml::Node* spec, const yaml::Node* c, const std::vector<std::string_view>& key_names)
+  Lock(const yaml::Node* c, const std::vector<std::string_view>& key_names)
       : c_(c), name_(pod_fields::ContainerName(c)), keys_(key_names) {
-    (void)spec;
-    for (const yaml::Node* m : Items(ListAt(c, "volumeMounts"))) {
+    for (const yaml::Node* m : ItemsAt(c, "volumeMounts")) {
       auto vol = StringAt(m, "name");
       auto path = StringAt(m, "mountPath");
       if (vol && IsKey(*vol) && path) key_mounts_.push_back(*path);
@@ -179,7 +174,7 @@ class Lock {
   }
 
   void Arguments() {
-    for (const yaml::Node* a : Items(ListAt(c_, "args"))) {
+    for (const yaml::Node* a : ItemsAt(c_, "args")) {
       auto s = a->AsString();
       if (!s) {
         Add("initContainer {} has an argument that is not a string");
@@ -206,7 +201,7 @@ class Lock {
   }
 
   void Environment() {
-    for (const yaml::Node* e : Items(ListAt(c_, "env"))) {
+    for (const yaml::Node* e : ItemsAt(c_, "env")) {
       auto name = StringAt(e, "name");
       if (!name) continue;
       if (In(*name, kRefusedEnv)) Add("initContainer {}: env {} is not allowed on a locked verifier", *name);
@@ -225,7 +220,7 @@ class Lock {
 
   // Another volume at or over where the verifier reads its keys would hand it other keys.
   void KeyPathMounts() {
-    for (const yaml::Node* m : Items(ListAt(c_, "volumeMounts"))) {
+    for (const yaml::Node* m : ItemsAt(c_, "volumeMounts")) {
       auto vol = StringAt(m, "name");
       auto path = StringAt(m, "mountPath");
       if (!vol || IsKey(*vol) || !path) continue;
@@ -241,14 +236,14 @@ class Lock {
   // every signer: trust the pod would choose for itself.
   void UnallowedTrust(const Parameters& p) {
     if (!p.allow_keyless_verification) {
-      for (const yaml::Node* a : Items(ListAt(c_, "args"))) {
+      for (const yaml::Node* a : ItemsAt(c_, "args")) {
         auto s = a->AsString();
         if (s && s->starts_with("--trusted-root=")) {
           Add("initContainer {}: argument {}, but the constraint does not allow keyless verification", *s);
         }
       }
     }
-    for (const yaml::Node* e : Items(ListAt(c_, "env"))) {
+    for (const yaml::Node* e : ItemsAt(c_, "env")) {
       auto name = StringAt(e, "name");
       if (!name) continue;
       if (!p.allow_keyless_verification && In(*name, kKeylessInputs)) {
@@ -266,7 +261,7 @@ class Lock {
     if (positionals_.size() != 2) return;
     std::string_view dest = positionals_[1];
     bool mounted = false;
-    for (const yaml::Node* m : Items(ListAt(c_, "volumeMounts"))) {
+    for (const yaml::Node* m : ItemsAt(c_, "volumeMounts")) {
       auto vol = StringAt(m, "name");
       if (!vol || pod_fields::IsTrue(m, "readOnly") || IsKey(*vol)) continue;
       auto path = StringAt(m, "mountPath");
@@ -295,7 +290,7 @@ void CheckLockedVerifier(const PodSpecRef& ref, const std::vector<const yaml::No
                          const std::string& subject, std::vector<Violation>& out) {
   auto keys = pod_fields::KeyVolumes(ref.spec, p.secret_name).names;
   for (const yaml::Node* c : verifiers) {
-    for (const std::string& f : Lock(ref.spec, c, keys).Findings(p)) {
+    for (const std::string& f : Lock(c, keys).Findings(p)) {
       out.push_back({"AEGIS008", ref.component, ref.mark, fmt::format("{}: {}", subject, f),
                      "run the verifier as aegis render writes it: the image's command, args [artifact, model "
                      "directory], trust only from the constraint"});
