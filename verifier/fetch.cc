@@ -141,6 +141,7 @@ Status FetchSpan(const std::string& url, const std::string& out_path, int fd, co
   request.stall_timeout = o.stall_timeout;
   request.follow_redirects = o.follow_redirects;
   request.tls.ca_file = o.ca_bundle;
+  request.tls.extra_ca_pem = o.extra_ca_pem;
   request.tls.insecure_skip_verify = o.insecure_skip_tls_verify;
   request.aws_sigv4 = o.aws_sigv4;
   request.aws_credentials = o.aws_credentials;

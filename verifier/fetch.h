@@ -25,6 +25,7 @@ struct FetchOptions {
   std::chrono::seconds stall_timeout{30};     // less than 1 byte/s for this long aborts
   std::chrono::milliseconds total_timeout{std::chrono::seconds(3600)};
   std::string ca_bundle;                      // PEM file; empty: the system's
+  std::string extra_ca_pem;                   // PEM text trusted besides (KServe's CA bundle)
   bool insecure_skip_tls_verify = false;      // callers warn loudly
   std::vector<std::string> headers;           // extra request headers
   bool follow_redirects = true;               // false: a 3xx is the answer (signed requests)

@@ -80,6 +80,7 @@ Expected<platform::HttpText> GetApiPage(const std::string& what, const std::stri
   platform::HttpRequest request;
   request.url = url;
   request.tls.ca_file = o.ca_bundle;
+  request.tls.extra_ca_pem = o.extra_ca_pem;
   request.tls.insecure_skip_verify = o.insecure_skip_tls_verify;
   request.connect_timeout = o.connect_timeout;
   request.total_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::seconds(120));

@@ -190,6 +190,7 @@ Status RegistryClient::Authorize(const std::string& challenge) {
                             PercentEncode(scope));
   if (credential_) request.headers.push_back("Authorization: " + basic);
   request.tls.ca_file = options_.ca_bundle;
+  request.tls.extra_ca_pem = options_.extra_ca_pem;
   request.tls.insecure_skip_verify = options_.insecure_skip_tls_verify;
   request.connect_timeout = options_.connect_timeout;
   request.total_timeout = std::chrono::seconds(30);
@@ -214,6 +215,7 @@ Expected<std::string> RegistryClient::GetManifestBytes(const std::string& refere
   platform::HttpRequest request;
   request.url = Base() + "/manifests/" + reference;
   request.tls.ca_file = options_.ca_bundle;
+  request.tls.extra_ca_pem = options_.extra_ca_pem;
   request.tls.insecure_skip_verify = options_.insecure_skip_tls_verify;
   request.connect_timeout = options_.connect_timeout;
   request.total_timeout = std::chrono::seconds(60);

@@ -195,13 +195,6 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
     return parsed;
   }
   VaultFromEnvironment(o.vault);
-  // KServe gives its storage-initializer awsAnonymousCredential for a Secret annotated
-  // serving.kserve.io/s3-useanoncredential (pkg/credentials/s3/utils.go): the same request.
-  if (const char* anon = std::getenv("awsAnonymousCredential"); anon != nullptr) {
-    std::string v(anon);
-    for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (v == "true" || v == "1") o.anonymous = true;
-  }
   o.log_format = log_format == "json" ? LogFormat::kJson : LogFormat::kText;
   o.artifact_type = artifact_type == "archive" ? ArtifactType::kArchive
                     : artifact_type == "file"  ? ArtifactType::kFile

@@ -49,6 +49,7 @@ struct Options {
   bool anonymous = false;  // S3 without credentials (KServe's awsAnonymousCredential)
   bool allow_unpinned_revision = false;  // hf:// at a branch or tag (resolved once to its commit)
   std::string ca_bundle;
+  std::string extra_ca_pem;  // trusted besides ca_bundle or the system's: KServe's CA bundle (kserve_contract.h)
   int retries = 5;  // attempts per download
   int parallel = 0;  // model directories: concurrent downloads; 0: from the cores (2–8)
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};

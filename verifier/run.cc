@@ -17,6 +17,7 @@
 #include "verifier/extract.h"
 #include "verifier/extract_while_fetching.h"
 #include "verifier/keys.h"
+#include "verifier/kserve_contract.h"
 #include "verifier/listing.h"
 #include "verifier/trust.h"
 #include "verifier/signature.h"
@@ -236,6 +237,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   fo.stall_timeout = o.stall_timeout;
   fo.total_timeout = o.timeout;
   fo.ca_bundle = o.ca_bundle;
+  fo.extra_ca_pem = o.extra_ca_pem;
   fo.insecure_skip_tls_verify = o.insecure_skip_tls_verify;
   fo.parts = Parallelism(o);  // one large artifact: that many ranged requests at once
   Progress::Sink sink = ctx.progress ? ctx.progress : [&log](const ProgressReport& r) {
@@ -425,7 +427,31 @@ Expected<RunSummary> VerifyAndFetch(const Options& in, const RunContext& ctx) {
 
 namespace {
 
-Expected<RunSummary> Checked(Options& o, const RunContext& ctx, Workspace& ws) {
+// KServe's storage-initializer contract (kserve_contract.h): where and how to download.
+Expected<RunContext> WithKServeContract(Options& o, const RunContext& in) {
+  auto env = WithStorageConfig(in.env);
+  if (!env) return env.error();
+  for (const std::string& secret : StorageConfigSecrets(*env)) in.log->AddSecret(secret);
+  // awsAnonymousCredential: a Secret annotated serving.kserve.io/s3-useanoncredential
+  // (pkg/credentials/s3/utils.go) or STORAGE_CONFIG's "anonymous".
+  if (auto anon = (*env)("awsAnonymousCredential")) {
+    std::string v = *anon;
+    for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (v == "true" || v == "1") o.anonymous = true;
+  }
+  auto ca = GlobalCaBundle(*env);
+  if (!ca) return ca.error();
+  if (!ca->empty()) {
+    o.extra_ca_pem = *ca;
+    in.log->Info("CA bundle", {{"configmap", *(*env)("CA_BUNDLE_CONFIGMAP_NAME")}, {"trusted", "besides the system's CAs"}});
+  }
+  return RunContext{*env, in.log, in.progress};
+}
+
+Expected<RunSummary> Checked(Options& o, const RunContext& in, Workspace& ws) {
+  auto kserve = WithKServeContract(o, in);
+  if (!kserve) return kserve.error();
+  const RunContext& ctx = *kserve;
   Logger& log = *ctx.log;
   // As cosign and OCI write a digest (sha256:HEX), or the bare hex; either case.
   if (o.expected_sha256.starts_with("sha256:")) o.expected_sha256.erase(0, 7);

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "verifier/gcs.h"
+#include "verifier/kserve_contract.h"
 #include "verifier/listing.h"
 #include "verifier/oci_tree.h"
 #include "verifier/parallel.h"
@@ -146,7 +147,13 @@ Expected<FetchResult> Sources::Get(const std::string& uri, const std::string& ou
     }
     case Scheme::kOci: return Error{ErrorKind::kUsage, uri, {}, "an oci:// reference is a model directory, not one file"};
     case Scheme::kHttps:
-    case Scheme::kHttp: r = Fetch(uri, out_path, o); break;
+    case Scheme::kHttp: {
+      auto headers = HostHeaders(uri, env_);  // KServe's <host>-headers
+      if (!headers) return headers.error();
+      o.headers.insert(o.headers.end(), headers->begin(), headers->end());
+      r = Fetch(uri, out_path, o);
+      break;
+    }
   }
   // Downloads name the URI (without a query); s3:// and gs:// name theirs already, and a
   // credential source that failed names its own file or endpoint.

@@ -22,17 +22,8 @@ Azurite::Azurite(bool https_with_oauth) {
   std::vector<std::string> argv = {bin, "--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence",
                                    "--disableTelemetry", "--silent"};
   if (https_with_oauth) {
-    auto made = RunShell(
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 "
-        "-subj /CN=azurite-test-ca 2>/dev/null && "
-        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 "
-        "2>/dev/null && printf 'subjectAltName=IP:127.0.0.1\\n' > san && "
-        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san 2>/dev/null",
-        certs_.path());
-    if (made.exit_code != 0) {
-      skip_ = "openssl could not make the test certificate: " + made.err;
-      return;
-    }
+    skip_ = MakeTestServerCertificate(certs_.path(), "azurite-test-ca");
+    if (!skip_.empty()) return;
     for (const char* a : {"--cert", "server.pem", "--key", "server.key", "--oauth", "basic"}) {
       argv.emplace_back(std::string(a).find('.') != std::string::npos ? certs_.File(a) : a);
     }

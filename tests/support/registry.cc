@@ -68,12 +68,9 @@ Registry::Registry() {
     skip_ = "the registry (CNCF Distribution) or oras is not installed (ci/peers.sh)";
     return;
   }
+  skip_ = MakeTestServerCertificate(certs_.path(), "registry-test-ca");
+  if (!skip_.empty()) return;
   auto made = RunShell(
-      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 "
-      "-subj /CN=registry-test-ca 2>/dev/null && "
-      "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 "
-      "2>/dev/null && printf 'subjectAltName=IP:127.0.0.1\\n' > san && "
-      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san 2>/dev/null && "
       "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout token.key -out token.pem -days 2 "
       "-subj /CN=registry-token-issuer 2>/dev/null",
       certs_.path());

@@ -16,14 +16,16 @@ inline const std::string kS3SecretKey = "aegis-test-secret";
 
 class S3rver {
  public:
-  S3rver();  // starts it (bucket "models")
+  // Starts it (bucket "models"), over https with a certificate from a test CA when asked.
+  explicit S3rver(bool https = false);
   const std::string& skip_reason() const { return skip_; }
-  const std::string& endpoint() const { return endpoint_; }  // http://127.0.0.1:PORT
+  const std::string& endpoint() const { return endpoint_; }  // http(s)://127.0.0.1:PORT
+  std::string ca_file() const { return certs_.File("ca.pem"); }  // https: the CA of its certificate
   // Uploads a local file to s3://models/<key>; "" or the error.
   std::string Put(const std::string& file, const std::string& key) const;
 
  private:
-  TempDir data_;
+  TempDir data_, certs_;
   std::unique_ptr<ChildProcess> server_;
   std::string endpoint_;
   std::string skip_;

@@ -40,6 +40,11 @@ RunResult RunAegis(const std::string& args, const std::string& dir = "", const s
 
 bool HaveCommand(const std::string& name);
 
+// The test PKI of every TLS server in the tests: in `dir`, a CA (ca.pem, ca.key, CN `ca_name`)
+// and a certificate it issued for 127.0.0.1 (server.pem, server.key), both valid two days,
+// made by the openssl CLI. "" or what went wrong.
+std::string MakeTestServerCertificate(const std::string& dir, const std::string& ca_name);
+
 // The `aegis` lines of the first sh block after `heading` in README.md, continuations joined,
 // trailing comments dropped: what a reader following that section types.
 std::vector<std::string> ReadmeSteps(const std::string& heading);

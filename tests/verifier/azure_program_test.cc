@@ -370,5 +370,36 @@ TEST_F(AzureOAuthTest, ManagedIdentityTokenComesFromImds) {
   EXPECT_NE(r.err.find("anonymous: no Azure credentials"), std::string::npos) << r.err;
 }
 
+// KServe's storage-initializer contract over a private HTTPS server (Azurite with its OAuth
+// check on; the blob as a plain https:// URL, no Azure scheme): the headers KServe hands the
+// initializer in `<host>-headers` (from a secret's https-host/headers, pkg/credentials/https)
+// and its cluster-wide CA bundle (the ConfigMap KServe mounts at CA_BUNDLE_VOLUME_MOUNT_POINT,
+// cabundle.crt), read as kserve_storage 0.21.0 reads them. Without either, the same download fails.
+TEST_F(AzureOAuthTest, KserveHostHeadersAndCaBundleReachAPrivateHttpsServer) {
+  std::string token = AccessToken();
+  std::string url = azurite_->endpoint() + "/models/resnet/m.tar.gz";
+  std::string args = "--key " + PublicKey() + " --retries 1 " + url + " model";
+  std::string bundle_dir = dir_.File("custom-certs");
+  fs::create_directories(bundle_dir);
+  fs::copy_file(azurite_->ca_file(), bundle_dir + "/cabundle.crt");
+  std::string ca = "CA_BUNDLE_CONFIGMAP_NAME=cabundle CA_BUNDLE_VOLUME_MOUNT_POINT=" + bundle_dir + " ";
+  std::string headers = Quote("127.0.0.1-headers=" + json({{"Authorization", "Bearer " + token}, {"x-ms-version", "2021-08-06"}}).dump());
+  auto r = Run(args, ca + headers);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fs::file_size(Dest() + "/model.bin"), 100000u);
+  EXPECT_NE(r.err.find("configmap=cabundle"), std::string::npos) << r.err;
+  for (const std::string* text : {&r.out, &r.err}) EXPECT_EQ(text->find(token), std::string::npos) << "a header value is shown";
+  fs::remove_all(Dest());
+  ExpectFailure(Run(args, ca), 4, "HTTP 403 AuthorizationFailure");  // no headers: the server refuses
+  ExpectFailure(Run(args, headers), 4, "certificate");  // no CA bundle: the system's CAs do not know this server
+  // A configured bundle that is not there, and headers that are not a JSON object of strings:
+  // configuration errors (exit 2) naming what is wrong, never a header's value.
+  ExpectFailure(Run(args, "CA_BUNDLE_CONFIGMAP_NAME=cabundle CA_BUNDLE_VOLUME_MOUNT_POINT=" + dir_.File("none") + " " + headers), 2,
+                dir_.File("none") + "/cabundle.crt");
+  auto bad = Run(args, ca + Quote("127.0.0.1-headers={\"Authorization\": [\"" + token + "\"]}"));
+  ExpectFailure(bad, 2, "127.0.0.1-headers: the value of \"Authorization\" is not a string");
+  EXPECT_EQ(Reason().find(token), std::string::npos);
+}
+
 }  // namespace
 }  // namespace aegis::testing

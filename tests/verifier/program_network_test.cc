@@ -168,15 +168,9 @@ TEST_F(NetworkFaultTest, SignedUrlQueryStringsNeverReachTheOutput) {
 // ---- HTTPS with a test CA (openssl s_server, an independent TLS implementation) ----
 
 TEST_F(ProgramTest, HttpsNeedsTheCaBundleOrAnExplicitWarnedOptOut) {
-  auto pki = RunShell(
-      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 "
-      "-subj /CN=aegis-test-ca && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout srv.key "
-      "-out srv.csr -subj /CN=127.0.0.1 && printf 'subjectAltName=IP:127.0.0.1\\n' > ext && openssl x509 -req -in srv.csr "
-      "-CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 -extfile ext",
-      dir_.path());
-  ASSERT_EQ(pki.exit_code, 0) << pki.err;
+  ASSERT_EQ(MakeTestServerCertificate(dir_.path(), "aegis-test-ca"), "");
   Model();
-  ChildProcess server({"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", "srv.pem", "-key", "srv.key", "-WWW"},
+  ChildProcess server({"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", "server.pem", "-key", "server.key", "-WWW"},
                       dir_.path());
   std::optional<std::string> line;
   while ((line = server.ReadLine(10000)) && !line->starts_with("ACCEPT ")) {
@@ -265,6 +259,53 @@ TEST_F(ProgramS3Test, KserveAnonymousCredentialIsAnonymousAccess) {
 
 // Keys are requested as themselves: a space, '+' and '%' are URI-encoded once (s3rver checks
 // the SigV4 signature over that path and decodes it to the key).
+// KServe's storage spec (`storage: {key: …}` or the serving.kserve.io/storageSecretName
+// annotation): the secret's JSON entry arrives as STORAGE_CONFIG, with STORAGE_OVERRIDE_CONFIG
+// (the spec's parameters) over it, and answers for the S3 variables (kserve_storage 0.21.0,
+// Storage._update_with_storage_spec). Only "type": "s3" is read; the secret key is masked.
+TEST_F(ProgramS3Test, KserveStorageConfigGivesTheS3SettingsAndCredentials) {
+  json config = {{"type", "s3"}, {"access_key_id", kS3AccessKey}, {"secret_access_key", "wrong-secret-value"},
+                 {"endpoint_url", s3_->endpoint()}, {"region", "us-east-1"}, {"bucket", "models"}};
+  std::string args = "--key " + PublicKey() + " --retries 1 s3://models/resnet/m.tar.gz model";
+  std::string storage = "STORAGE_CONFIG=" + Quote(config.dump());
+  ExpectFailure(Run(args, storage), 4, "SignatureDoesNotMatch");  // the config's own (wrong) secret is used
+  auto r = Run(args, storage + " STORAGE_OVERRIDE_CONFIG=" + Quote(json({{"secret_access_key", kS3SecretKey}}).dump()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fs::file_size(Dest() + "/model.bin"), 100000u);
+  ExpectNoSecret(r, {kS3SecretKey, "wrong-secret-value"});
+  fs::remove_all(Dest());
+  // Another type (hdfs: not a source verify-and-fetch serves) gives nothing: no credentials.
+  config["type"] = "hdfs";
+  EXPECT_EQ(Run(args, "STORAGE_CONFIG=" + Quote(config.dump())).exit_code, 2);
+  // Not JSON: a configuration error naming the variable, not its content.
+  auto bad = Run(args, "STORAGE_CONFIG=" + Quote("{\"type\": \"s3\", \"secret_access_key\": \"" + kS3SecretKey + "\""));
+  ExpectFailure(bad, 2, "the variable STORAGE_CONFIG is not a JSON object");
+  ExpectNoSecret(bad, {kS3SecretKey});
+}
+
+// A private S3 behind a certificate of the cluster's own CA, which KServe hands its
+// initializer as the global CA bundle (caBundleConfigMapName: the ConfigMap mounted at
+// CA_BUNDLE_VOLUME_MOUNT_POINT, cabundle.crt): with it the download is verified TLS; without
+// it the system's CAs refuse the server (exit 4). The real S3 server, over https.
+TEST_F(ProgramTest, KserveCaBundleReachesAPrivateS3OverHttps) {
+  S3rver s3(/*https=*/true);
+  if (!s3.skip_reason().empty()) AEGIS_SKIP_WITHOUT_PEER(s3.skip_reason());
+  TempDir d;
+  WriteArchive(d.File("m.tar.gz"), ArchiveFormat::kTarGz, {{"model.bin", AE_IFREG, 0644, std::string(5000, 'c')}});
+  ASSERT_EQ(RunShell("openssl dgst -sha256 -sign " + PrivateKey() + " m.tar.gz | base64 -w0 > m.tar.gz.sig", d.path()).exit_code, 0);
+  for (const char* f : {"m.tar.gz", "m.tar.gz.sig"}) ASSERT_EQ(s3.Put(d.File(f), std::string("private/") + f), "");
+  std::string bundle_dir = dir_.File("custom-certs");
+  fs::create_directories(bundle_dir);
+  fs::copy_file(s3.ca_file(), bundle_dir + "/cabundle.crt");
+  std::string env = "AWS_ACCESS_KEY_ID=" + kS3AccessKey + " AWS_SECRET_ACCESS_KEY=" + kS3SecretKey + " S3_ENDPOINT=" +
+                    s3.endpoint().substr(8) + " S3_USE_HTTPS=1";
+  std::string args = "--key " + PublicKey() + " --retries 1 s3://models/private/m.tar.gz model";
+  ExpectFailure(Run(args, env), 4, "certificate");
+  auto r = Run(args, env + " CA_BUNDLE_CONFIGMAP_NAME=cabundle CA_BUNDLE_VOLUME_MOUNT_POINT=" + bundle_dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fs::file_size(Dest() + "/model.bin"), 5000u);
+}
+
 TEST_F(ProgramS3Test, KeysWithSpacesAndPlusSignsAreFetched) {
   TempDir d;
   WriteArchive(d.File("m.tar.gz"), ArchiveFormat::kTarGz, {{"model.bin", AE_IFREG, 0644, std::string(1000, 'k')}});

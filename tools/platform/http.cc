@@ -1,6 +1,9 @@
 #include "platform/http.h"
 
 #include <curl/curl.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 #include <ctime>
@@ -26,6 +29,21 @@ struct Exchange {
   HttpOutcome* outcome = nullptr;
   const std::atomic<bool>* stop = nullptr;
 };
+
+// CURLOPT_SSL_CTX_FUNCTION (OpenSSL backend): called once curl has loaded its CA file, so the
+// certificates of `pem` extend that store instead of replacing it.
+CURLcode AddCertificates(CURL*, void* ssl_ctx, void* pem) {
+  const auto* text = static_cast<const std::string*>(pem);
+  X509_STORE* store = SSL_CTX_get_cert_store(static_cast<SSL_CTX*>(ssl_ctx));
+  BIO* bio = BIO_new_mem_buf(text->data(), static_cast<int>(text->size()));
+  if (bio == nullptr) return CURLE_OUT_OF_MEMORY;
+  while (X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
+    X509_STORE_add_cert(store, cert);  // a duplicate of a system CA is harmless
+    X509_free(cert);
+  }
+  BIO_free(bio);
+  return CURLE_OK;
+}
 
 bool HasControlCharacter(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
@@ -165,6 +183,10 @@ HttpOutcome HttpClient::Send(const HttpRequest& r, const BodySink& sink) {
   curl_blob ca{const_cast<char*>(r.tls.ca_pem.data()), r.tls.ca_pem.size(), CURL_BLOB_NOCOPY};
   if (!r.tls.ca_pem.empty()) curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &ca);
   else if (!r.tls.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, r.tls.ca_file.c_str());
+  if (!r.tls.extra_ca_pem.empty()) {
+    curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, AddCertificates);
+    curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, &r.tls.extra_ca_pem);
+  }
   curl_blob cert{const_cast<char*>(r.tls.client_cert_pem.data()), r.tls.client_cert_pem.size(), CURL_BLOB_NOCOPY};
   curl_blob key{const_cast<char*>(r.tls.client_key_pem.data()), r.tls.client_key_pem.size(), CURL_BLOB_NOCOPY};
   if (!r.tls.client_cert_pem.empty()) {

@@ -21,6 +21,7 @@ namespace aegis::platform {
 struct TlsConfig {
   std::string ca_file;          // PEM file of trusted CAs; empty: the system's
   std::string ca_pem;           // PEM text of trusted CAs (kubeconfig data); wins over ca_file
+  std::string extra_ca_pem;     // PEM text of CAs trusted besides those (KServe's CA bundle)
   std::string client_cert_pem;  // client certificate and key (PEM text), both or neither
   std::string client_key_pem;
   bool insecure_skip_verify = false;  // callers warn loudly
