@@ -59,6 +59,20 @@ PY
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
   echo "ci/peers.sh: $name $version built in $((SECONDS - started)) s"
 }
+# test_go_tool NAME VERSION DIR: a test program of this repository (DIR: main.go with a go.mod
+# and go.sum pinning its module at VERSION) into the cache, rebuilt when its source changes.
+test_go_tool() {
+  local name=$1 version=$2 src="$root/$3" dir="$cache/$1-$2" stamp
+  stamp=$(cat "$src/main.go" "$src/go.mod" "$src/go.sum" | sha256sum | cut -c1-16)
+  [ -x "$dir/bin/$name" ] && [ "$(cat "$dir/source.sha256" 2>/dev/null)" = "$stamp" ] && return 0
+  local started=$SECONDS
+  echo "ci/peers.sh: go build $3 (against its module at $version)"
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/bin"
+  (cd "$src" && GOFLAGS=-mod=readonly CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$dir.tmp/bin/$name" .)
+  echo "$stamp" >"$dir.tmp/source.sha256"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  echo "ci/peers.sh: $name $version built in $((SECONDS - started)) s"
+}
 # kube_tools VERSION: kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and kubectl
 # from k8s.io/kubernetes at VERSION, in one `go build` (their shared packages compile once).
 # The module's go.mod points its staging modules (k8s.io/api, client-go, …) into its own tree;
@@ -141,6 +155,7 @@ if [ ! -f "$cache/gatekeeper-$GATEKEEPER/deploy/gatekeeper.yaml" ]; then
   cp "$gk_dir/deploy/gatekeeper.yaml" "$cache/gatekeeper-$GATEKEEPER/deploy/gatekeeper.yaml"
 fi
 kube_tools "$KUBERNETES"
+test_go_tool knative-validate "$KNATIVE_SERVING" tests/knative
 py_status=0
 wait "$py_pid" || py_status=$?
 cat "$py_log"

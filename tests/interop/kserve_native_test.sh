@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# KServe-native delivery: verify-and-fetch as KServe's storage initializer.
-# The Pod KServe would make for manifests/kserve-native/inferenceservice.yaml is built by
-# kserve_inject.py, which reproduces KServe's injection function by function
-# (storage_initializer_injector.go: InjectStorageInitializer, CommonStorageInitialization,
-# mergeContainerSpecs; utils.go: CreateInitContainerWithConfig, AddModelMount; see its
-# docstring; the kserve Go module itself is refused by the module proxy here). Then, with real
-# tools: the Pod validates against the Kubernetes schemas (kubernetes-validate, strict); the
-# policy admits it with the Aegis ClusterStorageContainer and refuses it with KServe's default
-# one; and the real verify-and-fetch, run with exactly the init container's arguments and
-# environment against the real S3 server, places a signed model and refuses a tampered one.
+# KServe-native delivery: verify-and-fetch as KServe's storage initializer, in KServe's default
+# (Serverless) mode and in RawDeployment.
+# What KServe makes of an InferenceService is built by kserve_inject.py, which reproduces KServe
+# v0.21 step by step (its docstring names each upstream function; the kserve Go module is
+# refused by the module proxy here): in Serverless the Knative Service first, which Knative
+# Serving's own validation (tests/knative, knative.dev/serving's webhook checks, a real peer)
+# must accept; then, in both modes, the Pod KServe's storage-initializer webhook mutates. With
+# real tools: the Pod validates against the Kubernetes schemas (kubernetes-validate, strict); the
+# policy admits it with the Aegis ClusterStorageContainer and refuses it otherwise; and the real
+# verify-and-fetch, run with exactly the init container's arguments, environment and mounts
+# against the real S3 server, places a signed model and refuses a tampered one.
 . "$(dirname "$0")/lib.sh"
 # The kubernetes-validate venv's python also runs kserve_inject.py (it has PyYAML).
 python=$(peer kubernetes-validate "$KUBERNETES_VALIDATE" python)
+knative_validate=$(peer knative-validate "$KNATIVE_SERVING" knative-validate)
 : "${VAF_BIN:?}"
 cd "$AEGIS_SOURCE_DIR"
+grep -q "knative.dev/serving $KNATIVE_SERVING\$" tests/knative/go.mod ||
+  { echo "FAIL tests/knative/go.mod does not pin knative.dev/serving $KNATIVE_SERVING (peers.env)"; exit 1; }
 native=manifests/kserve-native
 policy=policies/kserve-native/constraint-enforce.yaml
 cat >"$work/kserve-default.yaml" <<'YAML'
@@ -24,7 +28,7 @@ metadata: {name: default}
 spec:
   container:
     name: storage-initializer
-    image: kserve/storage-initializer:v0.15.2
+    image: kserve/storage-initializer:v0.21.0
     resources:
       requests: {memory: 100Mi, cpu: 100m}
       limits: {memory: 1Gi, cpu: "1"}
@@ -43,7 +47,7 @@ sed 's/^metadata: {name: default}$/metadata: {name: default}\ndisabled: true/' "
 mkdir -p "$work/s3" "$work/model/iris" "$work/etc-cosign"
 (cd "$AEGIS_SOURCE_DIR/tests/s3" && exec node serve.js "$work/s3") >"$work/s3.out" 2>&1 &
 s3_pid=$!
-trap 'kill $s3_pid 2>/dev/null; rm -rf "$work"' EXIT
+kill_on_exit "$s3_pid"
 for _ in $(seq 100); do grep -q READY "$work/s3.out" && break; sleep 0.1; done
 port=$(sed -n 's/^READY //p' "$work/s3.out")
 [ -n "$port" ] || { echo "FAIL the S3 server did not start"; cat "$work/s3.out"; exit 1; }
@@ -65,10 +69,47 @@ put "$work/model.tar.gz.sigstore.json" sklearn/tampered/model.tar.gz.sigstore.js
 sed 's#s3://aegis-models/sklearn/iris/model.tar.gz#s3://models/sklearn/iris/model.tar.gz#' "$native/inferenceservice.yaml" >"$work/isvc.yaml"
 sed 's#/iris/#/tampered/#' "$work/isvc.yaml" >"$work/isvc-tampered.yaml"
 
-inject() { "$python" "$AEGIS_SOURCE_DIR/tests/interop/kserve_inject.py" --s3-endpoint "127.0.0.1:$port" "$@"; }
-expect_ok "KServe's injection with the Aegis ClusterStorageContainer (KServe's default disabled)" \
-  inject "$work/isvc.yaml" "$work/kserve-default-disabled.yaml" "$native/clusterstoragecontainer.yaml"
+# The namespace's credentials as KServe reads them: the service account's S3 secret (its
+# serving.kserve.io/s3-* annotations become the initializer's S3 variables).
+cat >"$work/credentials.yaml" <<YAML
+apiVersion: v1
+kind: Secret
+metadata:
+  name: s3-credentials
+  namespace: models
+  annotations:
+    serving.kserve.io/s3-endpoint: "127.0.0.1:$port"
+    serving.kserve.io/s3-usehttps: "0"
+    serving.kserve.io/s3-region: us-east-1
+stringData: {AWS_ACCESS_KEY_ID: AKIAAEGISTEST, AWS_SECRET_ACCESS_KEY: aegis-test-secret}
+YAML
+cat >"$work/sa.yaml" <<'YAML'
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: model-fetcher, namespace: models}
+secrets: [{name: s3-credentials}]
+YAML
+secrets=("$work/credentials.yaml")
+inject() {
+  local args=() s
+  for s in "${secrets[@]}"; do args+=(--secret "$s"); done
+  "$python" "$AEGIS_SOURCE_DIR/tests/interop/kserve_inject.py" "${args[@]}" --service-account "$work/sa.yaml" "$@"
+}
+# knative FILE [FEATURE…]: Knative Serving's validation of the Knative Service in FILE.
+knative() { local f=$1; shift; "$knative_validate" "${@/#/--feature=}" "$f"; }
+
+# ---- Serverless: the Knative stage ----
+expect_ok "KServe makes the Knative Service (Serverless) and the Pod for the shipped InferenceService" \
+  inject --knative-out "$work/ksvc.json" "$work/isvc.yaml" "$work/kserve-default.yaml" "$native/clusterstoragecontainer.yaml"
 cp "$work/out" "$work/pod.json"
+expect_ok "  … Knative Serving's own validation accepts that Knative Service" knative "$work/ksvc.json"
+"$python" -c 'import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+del d["spec"]["predictor"]["model"]["volumeMounts"]
+print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-unmounted.yaml"
+inject --knative-out "$work/ksvc-unmounted.json" "$work/isvc-unmounted.yaml" "$native/clusterstoragecontainer.yaml" >/dev/null
+expect_exit "  … and refuses it when only the injected container would mount the key volume (kserve#2749)" 1 knative "$work/ksvc-unmounted.json"
+expect_output "  … naming the volume" 'volume with name "cosign-public-key" not mounted'
 expect_ok "  … the Pod is valid Kubernetes $KUBE_SCHEMA_OLD and $KUBE_SCHEMA_NEW (kubernetes-validate, strict)" \
   "$python" -c 'import json, sys, kubernetes_validate as k
 pod = json.load(open(sys.argv[1]))
@@ -78,34 +119,88 @@ expect_ok "  … and the Pod KServe makes from it" "$AEGIS_BIN" lint --policy "$
 expect_exit "  … the default constraint refuses the InferenceService (it keeps storageUri)" 1 "$AEGIS_BIN" lint "$native/inferenceservice.yaml"
 expect_output "  … naming the unverified source" "model.storageUri s3://aegis-models/sklearn/iris/model.tar.gz is downloaded by KServe's storage initializer, unverified \[AEGIS005\]"
 
-expect_ok "KServe's injection when only KServe's default ClusterStorageContainer serves s3://" \
-  inject "$work/isvc.yaml" "$work/kserve-default.yaml"
-cp "$work/out" "$work/pod-default.json"
-expect_exit "  … the KServe-native constraint refuses that Pod" 1 "$AEGIS_BIN" lint --policy "$policy" "$work/pod-default.json"
-expect_output "  … its storage-initializer is not the verifier image [AEGIS004]" "runs an allowed verifier image .allowed: localhost/aegis/verify-and-fetch. \[AEGIS004\]"
-expect_output "  … and downloads unverified [AEGIS005]" "initContainer storage-initializer is not an allowed verifier: it downloads the model unverified \[AEGIS005\]"
+# ---- Which storage container: by name (KServe >= 0.20), whatever the cache's order ----
+# KServe's own ClusterStorageContainer stays enabled (it serves s3:// too). The order the files
+# are given in is the order KServe's informer cache lists them, which nothing fixes.
+image_of() { "$python" -c 'import json, sys
+pod = json.load(open(sys.argv[1]))
+print(next(c["image"] for c in pod["spec"]["initContainers"] if c["name"] == "storage-initializer"))' "$1"; }
+inject "$work/isvc.yaml" "$native/clusterstoragecontainer.yaml" "$work/kserve-default.yaml" >"$work/pod-order-a.json"
+inject "$work/isvc.yaml" "$work/kserve-default.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-order-b.json"
+[ "$(image_of "$work/pod-order-a.json")" = "localhost/aegis/verify-and-fetch:0.1.0" ] &&
+  [ "$(image_of "$work/pod-order-b.json")" = "localhost/aegis/verify-and-fetch:0.1.0" ] &&
+  pass "storageContainerName: both ClusterStorageContainers enabled, either list order: the initializer is verify-and-fetch" ||
+  fail "storageContainerName did not fix the storage container"
+"$python" -c 'import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+del d["spec"]["predictor"]["model"]["storageContainerName"]
+print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-unnamed.yaml"
+inject "$work/isvc-unnamed.yaml" "$native/clusterstoragecontainer.yaml" "$work/kserve-default.yaml" >"$work/pod-unnamed-a.json"
+inject "$work/isvc-unnamed.yaml" "$work/kserve-default.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-unnamed-b.json"
+[ "$(image_of "$work/pod-unnamed-a.json")" != "$(image_of "$work/pod-unnamed-b.json")" ] &&
+  pass "  … without it the list order decides (KServe's own downloader in one order)" ||
+  fail "  … without storageContainerName the outcome did not depend on the order"
+expect_exit "  … the KServe-native constraint refuses the Pod with KServe's own downloader" 1 "$AEGIS_BIN" lint --policy "$policy" "$work/pod-unnamed-b.json"
+expect_output "  … which downloads unverified [AEGIS005]" "initContainer storage-initializer is not an allowed verifier: it downloads the model unverified \\[AEGIS005\\]"
+expect_exit "  … and refuses the InferenceService that names no storage container" 1 "$AEGIS_BIN" lint --policy "$policy" "$work/isvc-unnamed.yaml"
+expect_output "  … saying which field to set" "set model.storageContainerName: aegis-verify-and-fetch"
+expect_exit "  … a named container that is disabled: KServe's webhook refuses the Pod" 4 \
+  inject "$work/isvc.yaml" <(sed 's/^metadata:$/disabled: true\nmetadata:/' "$native/clusterstoragecontainer.yaml")
+expect_output "  … saying so" 'ClusterStorageContainer "aegis-verify-and-fetch" is disabled'
+expect_exit "  … a named container that does not exist: refused too" 4 inject "$work/isvc.yaml" "$work/kserve-default.yaml"
+
+# ---- RawDeployment: no Knative stage; the Deployment's pod template meets the same webhook ----
+expect_ok "RawDeployment: the same Pod (the raw reconciler's Deployment template goes to the same webhook)" \
+  inject "$work/isvc.yaml" "$native/clusterstoragecontainer.yaml"
+cmp -s <("$python" -m json.tool --sort-keys "$work/out") <("$python" -m json.tool --sort-keys "$work/pod.json") &&
+  pass "  … identical to the Serverless Pod" || fail "  … the RawDeployment Pod differs"
+
 expect_ok "An own initContainer named storage-initializer stops KServe's injection" \
   inject <("$python" -c 'import sys, yaml
 d = yaml.safe_load(open(sys.argv[1])); d["spec"]["predictor"]["initContainers"] = [{"name": "storage-initializer", "image": "busybox:1.36", "command": ["true"]}]
 print(yaml.safe_dump(d))' "$work/isvc.yaml") "$native/clusterstoragecontainer.yaml"
 cp "$work/out" "$work/pod-impostor.json"
 expect_exit "  … and the KServe-native constraint refuses that Pod" 1 "$AEGIS_BIN" lint --policy "$policy" "$work/pod-impostor.json"
+expect_output "  … its storage-initializer is not the verifier image [AEGIS004]" "runs an allowed verifier image .allowed: localhost/aegis/verify-and-fetch. \[AEGIS004\]"
 
-# run_init POD DEST [CONTAINER]: verify-and-fetch with the Pod's init container arguments and
-# environment (CONTAINER: storage-initializer, KServe's name for the one it injects); the
-# volumes are mapped to directories: /mnt/models to DEST, /etc/cosign to the key, and the
-# secretKeyRef values come from the S3 secret.
+# run_init POD DEST [CONTAINER [DIRS]]: verify-and-fetch with the Pod's init container arguments
+# and environment (CONTAINER: storage-initializer, KServe's name for the one it injects). Its
+# volumes are directories here: the model volume is DEST, the key volume the test key, and
+# DIRS ("volume=dir …") any other; paths in arguments and variables are mapped the same way.
+# secretKeyRef values come from the Secrets given to inject.
 run_init() {
-  python3 - "$1" "$2" "$work/etc-cosign" "${3:-storage-initializer}" <<'PY' >"$work/init.env"
-import json, shlex, sys
-pod, dest, keys, name = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3], sys.argv[4]
+  local dirs="model=$2 cosign-public-key=$work/etc-cosign ${4:-}"
+  python3 - "$1" "${3:-storage-initializer}" "$dirs" "${secrets[@]}" <<'PY' >"$work/init.env"
+import base64, json, shlex, sys
+pod, name, dirs = json.load(open(sys.argv[1])), sys.argv[2], dict(d.split("=", 1) for d in sys.argv[3].split())
+secrets = {}
+for f in sys.argv[4:]:
+    import yaml
+    for s in yaml.safe_load_all(open(f)):
+        if not s or s.get("kind") != "Secret":
+            continue
+        data = {k: base64.b64decode(v).decode() for k, v in (s.get("data") or {}).items()}
+        data.update(s.get("stringData") or {})
+        secrets[s["metadata"]["name"]] = data
 init = next(c for c in pod["spec"]["initContainers"] if c["name"] == name)
-secret = {"AWS_ACCESS_KEY_ID": "AKIAAEGISTEST", "AWS_SECRET_ACCESS_KEY": "aegis-test-secret"}
-paths = {m["mountPath"]: m["name"] for m in init["volumeMounts"]}
-assert "/mnt/models" in paths and "/etc/cosign" in paths, paths
-args = [dest if a == "/mnt/models" else a for a in init["args"]]
-env = {e["name"]: e["value"] if "value" in e else secret[e["valueFrom"]["secretKeyRef"]["key"]] for e in init["env"]}
-env["AEGIS_KEY"] = keys  # the key volume's mount, /etc/cosign
+written = {m["name"] for m in init["volumeMounts"] if not m.get("readOnly")}
+paths = {}
+for m in init["volumeMounts"]:
+    key = "model" if m["name"] in written else m["name"]
+    assert key in dirs, f"no directory for volume {m['name']} at {m['mountPath']}"
+    paths[m["mountPath"]] = dirs[key]
+def mapped(v):
+    for p, d in sorted(paths.items(), key=lambda kv: -len(kv[0])):
+        if v == p or v.startswith(p + "/"):
+            return d + v[len(p):]
+    return v
+args = [mapped(a) for a in init["args"]]
+env = {}
+for e in init.get("env", []):
+    ref = (e.get("valueFrom") or {}).get("secretKeyRef")
+    env[e["name"]] = mapped(secrets[ref["name"]][ref["key"]] if ref else e["value"])
+if "/etc/cosign" in paths and "AEGIS_KEY" not in env:
+    env["AEGIS_KEY"] = paths["/etc/cosign"]  # verify-and-fetch's default key path, mapped
 print(" ".join(shlex.quote(f"{k}={v}") for k, v in env.items()) + " -- " + " ".join(shlex.quote(a) for a in args))
 PY
   local line; line=$(cat "$work/init.env")
@@ -119,6 +214,140 @@ expect_exit "verify-and-fetch as KServe invokes it refuses a tampered model" 5 r
 [ -z "$(ls -A "$work/mnt-tampered" 2>/dev/null)" ] && pass "  … /mnt/models stays empty" || fail "  … something was placed"
 cat "$work/termination-log" >"$work/out"; grep -qi "signature\|digest" "$work/termination-log" && pass "  … the termination log says why" || fail "  … no reason in the termination log"
 if grep -rq "aegis-test-secret" "$work/out" "$work/termination-log"; then fail "the S3 secret appears in the output"; else pass "the S3 secret appears in no output"; fi
+
+# ---- KServe's whole initializer contract, through the Pod it makes ----
+# The cluster-wide CA bundle (inferenceservice-config caBundleConfigMapName): a private S3 over
+# https whose certificate only the cluster's CA vouches for (the real S3 server with TLS).
+mkdir -p "$work/tls" "$work/s3-tls" "$work/custom-certs"
+test_server_certificate "$work/tls" cluster-ca
+cp "$work/tls/ca.pem" "$work/custom-certs/cabundle.crt"  # the ConfigMap's cabundle.crt
+(cd "$AEGIS_SOURCE_DIR/tests/s3" && AEGIS_S3_TLS_CERT="$work/tls/server.pem" AEGIS_S3_TLS_KEY="$work/tls/server.key" \
+  exec node serve.js "$work/s3-tls") >"$work/s3-tls.out" 2>&1 &
+kill_on_exit $!
+for _ in $(seq 100); do grep -q READY "$work/s3-tls.out" && break; sleep 0.1; done
+tls_port=$(sed -n 's/^READY //p' "$work/s3-tls.out")
+for f in model.tar.gz model.tar.gz.sigstore.json; do
+  curl -sf --cacert "$work/tls/ca.pem" --aws-sigv4 "aws:amz:us-east-1:s3" --user AKIAAEGISTEST:aegis-test-secret \
+    -H "x-amz-content-sha256: $(sha256sum "$work/$f" | cut -d' ' -f1)" -T "$work/$f" "https://127.0.0.1:$tls_port/models/sklearn/iris/$f" >/dev/null
+done
+cat >"$work/tls-credentials.yaml" <<YAML
+apiVersion: v1
+kind: Secret
+metadata:
+  name: s3-tls
+  namespace: models
+  annotations: {serving.kserve.io/s3-endpoint: "127.0.0.1:$tls_port", serving.kserve.io/s3-usehttps: "1"}
+stringData: {AWS_ACCESS_KEY_ID: AKIAAEGISTEST, AWS_SECRET_ACCESS_KEY: aegis-test-secret}
+YAML
+secrets+=("$work/tls-credentials.yaml")
+sed 's#serviceAccountName: model-fetcher#serviceAccountName: fetcher-tls#' "$work/isvc.yaml" >"$work/isvc-tls.yaml"
+printf 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: fetcher-tls, namespace: models}\nsecrets: [{name: s3-tls}]\n' >>"$work/sa.yaml.tls"
+cat "$work/sa.yaml" <(echo ---) "$work/sa.yaml.tls" >"$work/sa-all.yaml" && mv "$work/sa-all.yaml" "$work/sa.yaml"
+expect_ok "KServe's CA bundle (caBundleConfigMapName) on the Pod" \
+  inject --config '{"caBundleConfigMapName": "cabundle"}' "$work/isvc-tls.yaml" "$native/clusterstoragecontainer.yaml"
+cp "$work/out" "$work/pod-ca.json"
+expect_ok "  … the KServe-native constraint admits that Pod" "$AEGIS_BIN" lint --policy "$policy" "$work/pod-ca.json"
+expect_ok "  … verify-and-fetch trusts the bundle KServe mounts and places the model from the private S3" \
+  run_init "$work/pod-ca.json" "$work/mnt-ca" storage-initializer "cabundle-cert=$work/custom-certs"
+cmp -s "$work/mnt-ca/iris/model.joblib" "$work/model/iris/model.joblib" && pass "  … the signed file" || fail "  … the model is not in place"
+inject "$work/isvc-tls.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-noca.json"
+expect_exit "  … without the bundle the same Pod's download fails (exit 4)" 4 run_init "$work/pod-noca.json" "$work/mnt-noca"
+
+# A storage spec (storage: {key, path}) and the storage-config secret: KServe resolves the URI
+# and hands the secret's entry over as STORAGE_CONFIG. Its placeholder URI matches no container
+# by URI, so only storageContainerName makes it verify-and-fetch.
+cat >"$work/storage-config.yaml" <<YAML
+apiVersion: v1
+kind: Secret
+metadata: {name: storage-config, namespace: models}
+stringData:
+  localS3: '{"type": "s3", "access_key_id": "AKIAAEGISTEST", "secret_access_key": "aegis-test-secret", "endpoint_url": "http://127.0.0.1:$port", "bucket": "models", "region": "us-east-1"}'
+YAML
+secrets+=("$work/storage-config.yaml")
+"$python" -c 'import sys, yaml
+d = yaml.safe_load(open(sys.argv[1])); m = d["spec"]["predictor"]["model"]
+del m["storageUri"]; m["storage"] = {"key": "localS3", "path": "sklearn/iris/model.tar.gz"}
+d["spec"]["predictor"]["serviceAccountName"] = "default"
+print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-spec.yaml"
+expect_ok "A storage spec: KServe resolves s3://models/sklearn/iris/model.tar.gz and passes STORAGE_CONFIG" \
+  inject "$work/isvc-spec.yaml" "$work/kserve-default.yaml" "$native/clusterstoragecontainer.yaml"
+cp "$work/out" "$work/pod-spec.json"
+expect_output "  … the resolved URI" '"args": \["s3://models/sklearn/iris/model.tar.gz", "/mnt/models"\]'
+expect_ok "  … the KServe-native constraint admits the InferenceService (its storage container is named)" "$AEGIS_BIN" lint --policy "$policy" "$work/isvc-spec.yaml"
+expect_ok "  … and the Pod" "$AEGIS_BIN" lint --policy "$policy" "$work/pod-spec.json"
+expect_ok "  … verify-and-fetch reads STORAGE_CONFIG and places the model" run_init "$work/pod-spec.json" "$work/mnt-spec"
+cmp -s "$work/mnt-spec/iris/model.joblib" "$work/model/iris/model.joblib" && pass "  … the signed file" || fail "  … the model is not in place"
+"$python" -c 'import sys, yaml
+d = yaml.safe_load(open(sys.argv[1])); del d["spec"]["predictor"]["model"]["storageContainerName"]
+print(yaml.safe_dump(d))' "$work/isvc-spec.yaml" >"$work/isvc-spec-unnamed.yaml"
+inject "$work/isvc-spec-unnamed.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-spec-unnamed.json"
+[ "$(image_of "$work/pod-spec-unnamed.json")" = "kserve/storage-initializer:v0.21.0" ] &&
+  pass "  … without storageContainerName KServe's own initializer runs, even with only the Aegis container" ||
+  fail "  … a storage spec without storageContainerName did not fall back to KServe's image"
+expect_exit "  … which the KServe-native constraint refuses" 1 "$AEGIS_BIN" lint --policy "$policy" "$work/isvc-spec-unnamed.yaml"
+
+# The serving.kserve.io/storageSecretName annotation: that secret's variables, not the service account's.
+cat >"$work/annotated.yaml" <<YAML
+apiVersion: v1
+kind: Secret
+metadata:
+  name: team-s3
+  namespace: models
+  annotations: {serving.kserve.io/s3-endpoint: "127.0.0.1:$port", serving.kserve.io/s3-usehttps: "0"}
+stringData: {AWS_ACCESS_KEY_ID: AKIAAEGISTEST, AWS_SECRET_ACCESS_KEY: aegis-test-secret}
+YAML
+secrets+=("$work/annotated.yaml")
+"$python" -c 'import sys, yaml
+d = yaml.safe_load(open(sys.argv[1])); d["metadata"]["annotations"] = {"serving.kserve.io/storageSecretName": "team-s3"}
+d["spec"]["predictor"]["serviceAccountName"] = "default"
+print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-annotated.yaml"
+inject "$work/isvc-annotated.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-annotated.json"
+expect_ok "The storageSecretName annotation: verify-and-fetch uses that secret's S3 settings" \
+  run_init "$work/pod-annotated.json" "$work/mnt-annotated"
+
+# HTTPS headers: a secret with https-host and headers becomes <host>-headers (verify-and-fetch
+# sends them: tests/verifier/azure_program_test.cc, against Azurite over https).
+cat >"$work/https.yaml" <<'YAML'
+apiVersion: v1
+kind: Secret
+metadata: {name: model-host, namespace: models}
+stringData: {https-host: models.example.com, headers: '{"Authorization": "Bearer header-token-value"}'}
+YAML
+secrets+=("$work/https.yaml")
+printf -- '---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: fetcher-https, namespace: models}\nsecrets: [{name: model-host}]\n' >>"$work/sa.yaml"
+sed -e 's#serviceAccountName: model-fetcher#serviceAccountName: fetcher-https#' \
+    -e 's#s3://models/sklearn/iris/model.tar.gz#https://models.example.com/iris/model.tar.gz#' "$work/isvc.yaml" >"$work/isvc-https.yaml"
+expect_ok "HTTPS headers: KServe gives the initializer models.example.com-headers" \
+  inject "$work/isvc-https.yaml" "$native/clusterstoragecontainer.yaml"
+expect_output "  … with the secret's headers" '"name": "models.example.com-headers", "value": "\{\\"Authorization\\": \\"Bearer header-token-value\\"\}"'
+
+# Istio CNI: KServe runs the initializer as the sidecar's uid (serving.kserve.io/storage-initializer-uid).
+"$python" -c 'import sys, yaml
+d = yaml.safe_load(open(sys.argv[1])); d["metadata"]["annotations"] = {"serving.kserve.io/storage-initializer-uid": "1337"}
+print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-uid.yaml"
+expect_ok "Istio CNI uid override on the Pod" inject "$work/isvc-uid.yaml" "$native/clusterstoragecontainer.yaml"
+cp "$work/out" "$work/pod-uid.json"
+expect_output "  … runAsUser 1337" '"runAsUser": 1337'
+expect_ok "  … the KServe-native constraint admits it" "$AEGIS_BIN" lint --policy "$policy" "$work/pod-uid.json"
+
+# LocalModelCache: KServe mounts the cached copy from a PVC and injects no initializer. Aegis
+# cannot verify that copy, so the Pod is refused, saying why and what to do.
+cat >"$work/cache.yaml" <<'YAML'
+apiVersion: serving.kserve.io/v1alpha1
+kind: LocalModelCache
+metadata: {name: iris}
+spec: {sourceModelUri: "s3://models/sklearn/iris", modelSize: 1Gi, nodeGroups: [gpu]}
+YAML
+expect_ok "LocalModelCache: KServe mounts the cached copy" \
+  inject --local-model-cache "$work/cache.yaml" "$work/isvc.yaml" "$native/clusterstoragecontainer.yaml"
+cp "$work/out" "$work/pod-cached.json"
+expect_exit "  … the KServe-native constraint refuses that Pod" 1 "$AEGIS_BIN" lint --policy "$policy" "$work/pod-cached.json"
+expect_output "  … naming the cache and the way out" "served from KServe's LocalModelCache iris \(PVC iris-gpu\), a copy no verifier checks: annotate the InferenceService serving.kserve.io/disable-localmodel: \"true\""
+"$python" -c 'import sys, yaml
+d = yaml.safe_load(open(sys.argv[1])); d["metadata"]["annotations"] = {"serving.kserve.io/disable-localmodel": "true"}
+print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-nocache.yaml"
+inject --local-model-cache "$work/cache.yaml" "$work/isvc-nocache.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-nocache.json"
+expect_ok "  … with disable-localmodel the verifier runs again and the Pod is admitted" "$AEGIS_BIN" lint --policy "$policy" "$work/pod-nocache.json"
 
 # Explicit mode: `aegis render` moves the model to its own verifier; the S3 settings KServe would
 # take from the service account's Secret (endpoint and scheme annotations, the keys) are
@@ -151,6 +380,7 @@ spec:
       modelFormat: {name: sklearn}
       storageUri: s3://models/sklearn/iris/model.tar.gz
 YAML
+secrets+=("$work/explicit.yaml")
 expect_ok "aegis render (explicit mode) with the ServiceAccount and its S3 Secret in the input" \
   sh -c '"$0" render --allow-unpinned "$1" >"$2"' "$AEGIS_BIN" "$work/explicit.yaml" "$work/rendered.yaml"
 "$python" -c 'import sys, yaml
@@ -159,6 +389,14 @@ print(yaml.safe_dump(next(d for d in docs if d["kind"] == "InferenceService")))'
 expect_output "  … says it translated them" "the S3 settings of secret kserve-s3 \(service account model-sa\)"
 expect_ok "  … KServe injects nothing into it (no storageUri left)" inject "$work/explicit-isvc.yaml" "$native/clusterstoragecontainer.yaml"
 cp "$work/out" "$work/pod-explicit.json"
+
+# Explicit mode in Serverless: the verifier is an initContainer of the predictor itself, which
+# Knative refuses unless its kubernetes.podspec-init-containers feature is enabled (Knative's
+# default: disabled) — the one Knative setting explicit mode needs (README).
+inject --knative-out "$work/ksvc-explicit.json" "$work/explicit-isvc.yaml" "$native/clusterstoragecontainer.yaml" >/dev/null
+expect_exit "Explicit mode: Knative's defaults refuse the initContainer" 1 knative "$work/ksvc-explicit.json"
+expect_output "  … naming the field" "must not set the field\(s\): spec.template.spec.initContainers"
+expect_ok "  … accepted with kubernetes.podspec-init-containers=enabled" knative "$work/ksvc-explicit.json" kubernetes.podspec-init-containers=enabled
 expect_ok "  … the Pod is valid Kubernetes $KUBE_SCHEMA_NEW (kubernetes-validate, strict)" \
   "$python" -c 'import json, sys, kubernetes_validate as k; k.validate(json.load(open(sys.argv[1])), sys.argv[2], strict=True)' \
   "$work/pod-explicit.json" "$KUBE_SCHEMA_NEW"

@@ -61,6 +61,17 @@ expect_output_lacks() {
   if grep -Fq -- "$2" "$work/out"; then fail "$1: the output shows it"; else pass "$1"; fi
 }
 
+# test_server_certificate DIR CA_NAME: in DIR a test CA (ca.pem, ca.key) and a certificate it
+# issued for 127.0.0.1 (server.pem, server.key), both valid two days — the bash twin of the C++
+# tests' MakeTestServerCertificate (tests/support/test_support.h).
+test_server_certificate() {
+  (cd "$1" &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=$2" 2>/dev/null &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null &&
+    printf 'subjectAltName=IP:127.0.0.1\n' >san &&
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san 2>/dev/null)
+}
+
 finish() {
   if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed"; exit 1; fi
   echo "all checks passed"
