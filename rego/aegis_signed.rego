@@ -44,6 +44,8 @@ require_model_mount := param("requireModelMount", false)
 
 native_prefixes := param("verifiedStorageUriPrefixes", [])
 
+storage_container := param("storageContainerName", "")
+
 restricts_images if has_param("verifierImages")
 
 # Version 3 (docs/POLICY.md): the platform pins trust; the verifier is locked; only the
@@ -381,19 +383,21 @@ env_set(e) if e.value != null
 
 env_set(e) if e.valueFrom != null
 
+# Each source: what it is (for messages), its URI (null unless a string), the field, and the
+# place holding it with the ClusterStorageContainer that place names (null for env).
 kserve_sources(comp) := uri_sources | field_sources | env_sources if {
-	uri_sources := {{"what": d[0], "uri": d[1]} |
+	uri_sources := {{"what": d[0], "uri": d[1], "field": "storageUri", "place": pl[0], "named": named_container(pl[1])} |
 		some pl in places(comp)
 		u := pl[1].storageUri
 		u != null
 		d := described(prefixed(pl[0], "storageUri"), u)
 	}
-	field_sources := {{"what": prefixed(pl[0], f), "uri": null} |
+	field_sources := {{"what": prefixed(pl[0], f), "uri": null, "field": f, "place": pl[0], "named": named_container(pl[1])} |
 		some pl in places(comp)
 		some f in ["storageUris", "storage"]
 		pl[1][f] != null
 	}
-	env_sources := {{"what": sprintf("env STORAGE_URI of %s", [sc[0]]), "uri": env_value(e)} |
+	env_sources := {{"what": sprintf("env STORAGE_URI of %s", [sc[0]]), "uri": env_value(e), "field": "STORAGE_URI", "place": null, "named": null} |
 		some sc in serving_containers(comp)
 		some e in array_at(sc[1], "env")
 		e.name == "STORAGE_URI"
@@ -401,10 +405,22 @@ kserve_sources(comp) := uri_sources | field_sources | env_sources if {
 	}
 }
 
+named_container(place) := place.storageContainerName if is_string(place.storageContainerName)
+
+named_container(place) := null if not is_string(object.get(place, "storageContainerName", null))
+
 delivered(s) if {
 	is_string(s.uri)
 	some prefix in native_prefixes
 	startswith(s.uri, prefix)
+}
+
+# With storageContainerName required, a storage spec whose place names that container: its
+# placeholder URI matches no container by URI, only the name selects one.
+delivered(s) if {
+	s.field == "storage"
+	storage_container != ""
+	s.named == storage_container
 }
 
 # KServe-native: every model source of the component is a URI the Aegis
@@ -493,9 +509,35 @@ violation contains {"msg": msg, "details": d} if {
 	is_object(spec)
 	not native(component, spec)
 	count(named_verifiers(spec)) == 0
+	not local_model_cache
 	msg := sprintf("%s: no initContainer whose name matches /%s/", [subject(component), pattern])
 	d := details("AEGIS001", component)
 }
+
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	some component, path in spec_paths
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	not native(component, spec)
+	count(named_verifiers(spec)) == 0
+	msg := sprintf("%s: served from %s, a copy no verifier checks: annotate the InferenceService serving.kserve.io/disable-localmodel: \"true\"", [subject(component), local_model_cache])
+	d := details("AEGIS001", component)
+}
+
+# KServe's LocalModelCache: a Pod labelled internal.serving.kserve.io/localmodel is given the
+# cached copy from a PVC and no storage initializer (storage_initializer_injector.go).
+local_model_cache := sprintf("KServe's LocalModelCache %s (PVC %s)", [name, pvc]) if {
+	obj.kind == "Pod"
+	object.get(obj, "apiVersion", "") == "v1"
+	name := obj.metadata.labels["internal.serving.kserve.io/localmodel"]
+	is_string(name)
+	pvc := local_model_pvc
+}
+
+local_model_pvc := obj.metadata.annotations["internal.serving.kserve.io/localmodel-pvc-name"] if {
+	is_string(obj.metadata.annotations["internal.serving.kserve.io/localmodel-pvc-name"])
+} else := "<unknown>"
 
 # AEGIS002 key-volume: no volume sources the key secret (unless the Vault path applies).
 violation contains {"msg": msg, "details": d} if {
@@ -569,6 +611,27 @@ violation contains {"msg": msg, "details": d} if {
 	msg := sprintf("%s: %s %s", [subject(component), s.what, unverified])
 	d := details("AEGIS005", component)
 }
+
+# … a source of a KServe-native component that does not name the ClusterStorageContainer
+# (storageContainerName): KServe otherwise takes whichever matching one its cache lists first.
+violation contains {"msg": msg, "details": d} if {
+	in_scope
+	require_verified_model == true
+	storage_container != ""
+	is_isvc
+	some component, path in spec_paths
+	spec := object.get(obj, path, null)
+	is_object(spec)
+	native(component, spec)
+	some s in kserve_sources(spec)
+	s.named != storage_container
+	msg := sprintf("%s: %s is served by whichever ClusterStorageContainer KServe lists first for it: set %s: %s (KServe >= 0.20)", [subject(component), s.what, naming_field(s), storage_container])
+	d := details("AEGIS005", component)
+}
+
+naming_field(s) := prefixed(s.place, "storageContainerName") if is_string(s.place)
+
+naming_field(s) := "a model spec's storageContainerName (a container's STORAGE_URI names none)" if s.place == null
 
 # … a TrainedModel, which KServe's model agent loads into a running server.
 violation contains {"msg": msg, "details": d} if {

@@ -325,6 +325,48 @@ test_corpus_kinds_serving_trained_model if {
 	corpus_ids(vs) == {["", "AEGIS005"]}
 }
 
+# kserve-named / kserve-named: InferenceService named-s3
+test_corpus_kserve_named_named_s3 if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","storageContainerName":"aegis-verify-and-fetch","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":""},"name":"named-s3"},"spec":{"predictor":{"model":{"modelFormat":{"name":"sklearn"},"storageContainerName":"aegis-verify-and-fetch","storageUri":"s3://models/iris/model.tar.gz"},"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == set()
+}
+
+# kserve-named / kserve-named: InferenceService unnamed-s3
+test_corpus_kserve_named_unnamed_s3 if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","storageContainerName":"aegis-verify-and-fetch","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS005"},"name":"unnamed-s3"},"spec":{"predictor":{"model":{"modelFormat":{"name":"sklearn"},"storageUri":"s3://models/iris/model.tar.gz"},"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS005"]}
+}
+
+# kserve-named / kserve-named: InferenceService named-default
+test_corpus_kserve_named_named_default if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","storageContainerName":"aegis-verify-and-fetch","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS005"},"name":"named-default"},"spec":{"predictor":{"sklearn":{"storageContainerName":"default","storageUri":"https://models.example/iris.tgz"},"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS005"]}
+}
+
+# kserve-named / kserve-named: InferenceService named-storage-spec
+test_corpus_kserve_named_named_storage_spec if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","storageContainerName":"aegis-verify-and-fetch","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":""},"name":"named-storage-spec"},"spec":{"predictor":{"model":{"modelFormat":{"name":"sklearn"},"storage":{"key":"localS3","path":"sklearn/iris/model.tar.gz"},"storageContainerName":"aegis-verify-and-fetch"},"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == set()
+}
+
+# kserve-named / kserve-named: InferenceService unnamed-storage-spec
+test_corpus_kserve_named_unnamed_storage_spec if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","storageContainerName":"aegis-verify-and-fetch","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"predictor:AEGIS001 predictor:AEGIS005"},"name":"unnamed-storage-spec"},"spec":{"predictor":{"model":{"modelFormat":{"name":"sklearn"},"storage":{"key":"localS3","path":"sklearn/iris/model.tar.gz"}},"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["predictor", "AEGIS001"], ["predictor", "AEGIS005"]}
+}
+
+# kserve-named / kserve-named: InferenceService named-env
+test_corpus_kserve_named_named_env if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","storageContainerName":"aegis-verify-and-fetch","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":"transformer:AEGIS005"},"name":"named-env"},"spec":{"predictor":{"model":{"storageContainerName":"aegis-verify-and-fetch","storageUri":"s3://models/a.tgz"},"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]},"transformer":{"containers":[{"env":[{"name":"STORAGE_URI","value":"s3://models/t.tgz"}],"image":"t","name":"kserve-container"}],"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]}}}}}
+	corpus_ids(vs) == {["transformer", "AEGIS005"]}
+}
+
+# kserve-named / kserve-named: Pod local-model-cache-pod
+test_corpus_kserve_named_local_model_cache_pod if {
+	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","storageContainerName":"aegis-verify-and-fetch","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"","kind":"Pod","version":"v1"},"object":{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"aegis.dev/expect":"AEGIS001","internal.serving.kserve.io/localmodel-pvc-name":"iris-gpu"},"labels":{"internal.serving.kserve.io/localmodel":"iris","serving.kserve.io/inferenceservice":"iris"},"name":"local-model-cache-pod"},"spec":{"containers":[{"image":"kserve/sklearnserver:v0.21.0","name":"kserve-container","volumeMounts":[{"mountPath":"/mnt/models","name":"kserve-pvc-source","readOnly":true,"subPath":"models/iris/"}]}],"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}},{"name":"kserve-pvc-source","persistentVolumeClaim":{"claimName":"iris-gpu","readOnly":true}}]}}}}
+	corpus_ids(vs) == {["", "AEGIS001"]}
+}
+
 # kserve-native / kserve-native: InferenceService native-s3
 test_corpus_kserve_native_native_s3 if {
 	vs := violation with input as {"parameters":{"allowVaultVerification":false,"initContainerPattern":"verify|^storage-initializer$","requireDigest":false,"requireModelMount":true,"requireMount":true,"requireVerifiedModel":true,"secretName":"cosign-public-key","verifiedStorageUriPrefixes":["s3://","https://"],"verifierImages":["localhost/aegis/verify-and-fetch"]},"review":{"kind":{"group":"serving.kserve.io","kind":"InferenceService","version":"v1beta1"},"object":{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"annotations":{"aegis.dev/expect":""},"name":"native-s3"},"spec":{"predictor":{"model":{"modelFormat":{"name":"sklearn"},"storageUri":"s3://models/iris/model.tar.gz"},"volumes":[{"name":"cosign-public-key","secret":{"secretName":"cosign-public-key"}}]}}}}}

@@ -68,6 +68,7 @@ IMAGES = ["verifier:1", "localhost/aegis/verify-and-fetch:0.1.0", "localhost/aeg
 IMAGE_ENTRIES = ["localhost/aegis/verify-and-fetch", "mirror.example/*", "verifier", "localhost", "busybox:1.36"]
 URIS = ["s3://models/m.tar.gz", "https://models.example/m.tgz", "gs://bucket/model", "pvc://claim/m", 42]
 PREFIXES = ["s3://", "https://", "gs://"]
+CONTAINER_NAMES = ["aegis-verify-and-fetch", "default", 7]
 MOUNT_PATHS = ["/models", "/models/", "/models/x", "/models2", "/mnt/models", "/"]
 FRAMEWORKS = ["model", "sklearn", "triton", "alibi", "catboost"]
 # Version 3: the constraint's pins, and what a pod may tell its verifier (docs/POLICY.md).
@@ -118,6 +119,8 @@ def model_sources(rng, comp):
                 place["storageUri"] = rng.choice(URIS + [None])
             if rng.random() < 0.1:
                 place["storage"] = {"key": "minio", "path": "m"}
+            if rng.random() < 0.3:  # KServe >= 0.20 picks the ClusterStorageContainer by name
+                place["storageContainerName"] = rng.choice(CONTAINER_NAMES)
             if rng.random() < 0.3:
                 place["volumeMounts"] = mounts(rng, ["model", "data", "v0"])
     if rng.random() < 0.1:
@@ -254,6 +257,10 @@ def make_object(rng, index):
     if labels:
         meta["labels"] = labels
     obj = {"apiVersion": api, "kind": kind, "metadata": meta}
+    if rng.random() < 0.1:  # KServe's LocalModelCache marks the Pod it serves from a PVC
+        meta.setdefault("labels", {})["internal.serving.kserve.io/localmodel"] = rng.choice(["iris", "bert"])
+        if rng.random() < 0.7:
+            meta["annotations"] = {"internal.serving.kserve.io/localmodel-pvc-name": rng.choice(["iris-gpu", "bert-cpu"])}
     if kind == "InferenceService":
         obj["spec"] = {}
         for comp in ["predictor", "transformer", "explainer"]:
@@ -335,6 +342,8 @@ def make_constraint(rng, index):
         params["requireModelMount"] = rng.random() < 0.85
     if rng.random() < 0.3:
         params["verifiedStorageUriPrefixes"] = rng.sample(PREFIXES, rng.choice([1, 2]))
+        if rng.random() < 0.6:
+            params["storageContainerName"] = rng.choice(CONTAINER_NAMES[:2])
     if rng.random() < 0.6:
         params["trust"] = rng.choice(TRUSTS)
     if rng.random() < 0.7:

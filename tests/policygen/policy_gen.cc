@@ -157,11 +157,11 @@ std::string RegoTests(const std::vector<Suite>& suites) {
 // Messages per rule, as the Rego writes them (gator assertions match messages, not ids).
 const std::map<std::string, std::string>& MessagePatterns() {
   static const std::map<std::string, std::string> kPatterns = {
-      {"AEGIS001", "no initContainer whose name matches|no pod spec at"},
+      {"AEGIS001", "no initContainer whose name matches|no pod spec at|a copy no verifier checks"},
       {"AEGIS002", "no volume from secret"},
       {"AEGIS003", "mounts a volume from secret"},
       {"AEGIS004", "runs (an allowed|a) verifier image"},
-      {"AEGIS005", "unverified"},
+      {"AEGIS005", "unverified|is served by whichever ClusterStorageContainer"},
       {"AEGIS006", "the verifier writes no volume|no container mounts a volume the verifier writes|the verified copy is shadowed"},
       {"AEGIS007", "does not declare the constraint's trust|is not a Vault address the constraint pins|is not a keyless "
                    "identity the constraint pins"},

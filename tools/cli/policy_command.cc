@@ -35,6 +35,7 @@ struct ExportFlags {
   bool require_model_mount = true;
   bool kserve_native = false;
   std::vector<std::string> verified_prefixes;
+  std::string storage_container_name = kStorageContainerName;
   std::string enforcement = "dryrun";  // audit first, as aegis init
   std::string only;  // "", "template", "constraint"
   TrustFlags trust;
@@ -86,6 +87,7 @@ int RunExport(const ExportFlags& f) {
   o.require_model_mount = f.require_model_mount;
   o.verified_storage_uri_prefixes = f.verified_prefixes;
   if (f.kserve_native) o = KServeNative(std::move(o));
+  if (f.kserve_native) o.storage_container_name = f.storage_container_name;
   if (f.kserve_native && !o.verifier_images) {
     std::cerr << "aegis policy export: error: --kserve-native needs verifier images (it accepts the injected "
                  "storage-initializer by its image); drop --any-verifier-image\n";
@@ -174,6 +176,10 @@ void SetupPolicy(CLI::App& sub, int& exit_code) {
   exp->add_option("--verified-storage-uri-prefix", flags->verified_prefixes,
                   "A storageUri prefix the Aegis ClusterStorageContainer serves (repeatable)")
       ->allow_extra_args(false);
+  exp->add_option("--storage-container-name", flags->storage_container_name,
+                  "KServe-native mode: the ClusterStorageContainer every storageUri must name in storageContainerName "
+                  "(KServe >= 0.20); \"\" for older KServe, which selects by URI alone")
+      ->capture_default_str();
   exp->add_option("--lock-verifier", flags->lock_verifier,
                   "AEGIS008: the verifier runs the image's command with [artifact, model directory] only (true|false)")
       ->capture_default_str();

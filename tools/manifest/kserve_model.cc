@@ -13,10 +13,6 @@ constexpr std::string_view kFrameworks[] = {"sklearn", "xgboost", "tensorflow", 
 
 bool Present(const yaml::Node* n) { return n != nullptr && !n->IsNull(); }
 
-std::string Prefixed(std::string_view key, std::string_view field) {
-  return key.empty() ? std::string(field) : fmt::format("{}.{}", key, field);
-}
-
 // A STORAGE_URI entry of a container's env, with a value or valueFrom.
 void EnvSources(const yaml::Node* container, std::string_view where, std::vector<ModelSource>& out) {
   const yaml::Node* env = container->Get("env");
@@ -25,13 +21,17 @@ void EnvSources(const yaml::Node* container, std::string_view where, std::vector
     if (!e->IsMapping() || e->Get("name") == nullptr || e->Get("name")->AsString() != "STORAGE_URI") continue;
     const yaml::Node* value = e->Get("value");
     if (!Present(value) && !Present(e->Get("valueFrom"))) continue;
-    ModelSource s{fmt::format("env STORAGE_URI of {}", where), std::nullopt, e};
+    ModelSource s{fmt::format("env STORAGE_URI of {}", where), std::nullopt, e, "STORAGE_URI", {}};
     if (Present(value) && value->AsString()) s.uri = std::string(*value->AsString());
     out.push_back(std::move(s));
   }
 }
 
 }  // namespace
+
+std::string Prefixed(std::string_view key, std::string_view field) {
+  return key.empty() ? std::string(field) : fmt::format("{}.{}", key, field);
+}
 
 std::vector<ModelPlace> KServePlaces(const yaml::Node* component) {
   std::vector<ModelPlace> out;
@@ -67,10 +67,10 @@ std::vector<ModelSource> KServeModelSources(const yaml::Node* component) {
     if (const yaml::Node* uri = p.node->Get("storageUri"); Present(uri)) {
       auto s = uri->AsString();
       out.push_back({s ? fmt::format("{} {}", Prefixed(p.key, "storageUri"), *s) : Prefixed(p.key, "storageUri"),
-                     s ? std::optional<std::string>(std::string(*s)) : std::nullopt, uri});
+                     s ? std::optional<std::string>(std::string(*s)) : std::nullopt, uri, "storageUri", p});
     }
     for (std::string_view field : {"storageUris", "storage"}) {
-      if (const yaml::Node* n = p.node->Get(field); Present(n)) out.push_back({Prefixed(p.key, field), std::nullopt, n});
+      if (const yaml::Node* n = p.node->Get(field); Present(n)) out.push_back({Prefixed(p.key, field), std::nullopt, n, field, p});
     }
   }
   for (const ServingContainer& c : KServeServingContainers(component)) EnvSources(c.node, c.name, out);

@@ -19,6 +19,9 @@ struct ModelPlace {
   const yaml::Node* node = nullptr;
 };
 
+// A place's field as messages name it: "model.storageUri", or "storageUri" for the component.
+std::string Prefixed(std::string_view key, std::string_view field);
+
 // The component's places in that order; absent or non-mapping entries are left out.
 std::vector<ModelPlace> KServePlaces(const yaml::Node* component);
 // The same, nodes only.
@@ -31,6 +34,8 @@ struct ModelSource {
   std::string what;
   std::optional<std::string> uri;  // the URI when it is a string value
   const yaml::Node* at = nullptr;
+  std::string_view field;          // storageUri, storageUris, storage, or STORAGE_URI (env)
+  ModelPlace place;                // the place holding the field; node null for a container's env
 };
 std::vector<ModelSource> KServeModelSources(const yaml::Node* component);
 

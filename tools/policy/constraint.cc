@@ -200,6 +200,10 @@ class Parser {
       if (!pins) return Fail(v, "parameter " + pins.error().message);
       p.trust = std::move(j);
       p.trust_pins = std::move(*pins);
+    } else if (key == "storageContainerName") {
+      auto s = String(v, "parameter storageContainerName");
+      if (!s) return s.error();
+      p.storage_container_name = *s;
     } else if (key == "verifiedStorageUriPrefixes") {
       auto prefixes = Strings(v, "parameter verifiedStorageUriPrefixes");
       if (!prefixes) return prefixes.error();

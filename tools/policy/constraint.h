@@ -65,6 +65,7 @@ struct Parameters {
   bool require_verified_model = false;                       // AEGIS005
   bool require_model_mount = false;                          // AEGIS006
   std::vector<std::string> verified_storage_uri_prefixes;   // KServe-native delivery
+  std::string storage_container_name;  // KServe-native: the ClusterStorageContainer every storageUri names ("": none)
   // Version 3: the platform pins trust (AEGIS007), the verifier is locked (AEGIS008), only the
   // verifier writes the model volume (AEGIS009). Absent or false keeps version 2's behaviour.
   std::optional<nlohmann::json> trust;  // parameters.trust as given: what AEGIS_TRUST_POLICY must equal

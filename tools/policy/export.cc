@@ -89,6 +89,7 @@ ExportOptions KServeNative(ExportOptions o) {
   auto re = CompilePattern(o.pattern);
   if (!re || !re2::RE2::PartialMatch("storage-initializer", **re)) o.pattern += "|^storage-initializer$";
   if (o.verified_storage_uri_prefixes.empty()) o.verified_storage_uri_prefixes = {"s3://", "gs://", "hf://", "https://"};
+  if (o.storage_container_name.empty()) o.storage_container_name = kStorageContainerName;
   return o;
 }
 
@@ -112,6 +113,9 @@ const std::vector<ParameterSpec>& TemplateParameters() {
        "AEGIS006: a serving container mounts read-only what the verifier writes, and nothing under it. Default false."},
       {"verifiedStorageUriPrefixes", "array",
        "KServe-native mode: storageUri prefixes the Aegis ClusterStorageContainer serves with verify-and-fetch."},
+      {"storageContainerName", "string",
+       "KServe-native mode: every storageUri (and storage spec) names this ClusterStorageContainer in "
+       "storageContainerName (KServe >= 0.20), so KServe selects it by name. Absent: KServe picks any that matches."},
       {"trust", "object",
        "AEGIS007: who may sign, pinned by the platform. Every allowed verifier declares it, by value, in env "
        "AEGIS_TRUST_POLICY (as JSON), and verify-and-fetch trusts nothing else. Absent: the workload chooses (warned)."},
@@ -242,6 +246,9 @@ std::string ConstraintYaml(const ExportOptions& o) {
                         o.require_digest, o.require_verified_model, o.require_model_mount);
   const bool native = !o.verified_storage_uri_prefixes.empty();
   if (native) params += fmt::format("    verifiedStorageUriPrefixes: {}\n", list(o.verified_storage_uri_prefixes));
+  if (native && !o.storage_container_name.empty()) {
+    params += fmt::format("    storageContainerName: {}\n", Q(o.storage_container_name));
+  }
   params += fmt::format("    lockVerifier: {}\n    sealModelVolume: {}\n", o.lock_verifier, o.seal_model_volume);
   // JSON is YAML: the pins read back as the same value AEGIS_TRUST_POLICY must hold.
   if (o.trust) params += fmt::format("    trust: {}\n", o.trust->ToJson().dump());

@@ -47,6 +47,7 @@ struct ExportOptions {
   bool require_verified_model = true;
   bool require_model_mount = true;
   std::vector<std::string> verified_storage_uri_prefixes;  // KServe-native mode
+  std::string storage_container_name;  // KServe-native mode: required next to each storageUri ("": not)
   // Version 3; the shipped constraints lock the verifier and seal the model volume. Trust is
   // pinned when the platform says by what (aegis init, policy export --key/--certificate-*).
   std::optional<TrustPins> trust;
@@ -55,9 +56,13 @@ struct ExportOptions {
   EnforcementAction action = EnforcementAction::kDeny;
 };
 
+// The name of the Aegis ClusterStorageContainer (`aegis render --template clusterstoragecontainer`).
+inline constexpr const char* kStorageContainerName = "aegis-verify-and-fetch";
+
 // --kserve-native: `^storage-initializer$` joins the pattern (KServe names the container it
 // injects so; the image rule is what makes the name safe) and, unless given, the prefixes
-// are those the Aegis ClusterStorageContainer serves.
+// are those the Aegis ClusterStorageContainer serves and every storageUri must name it
+// (storageContainerName, KServe >= 0.20).
 ExportOptions KServeNative(ExportOptions o);
 
 std::string_view RegoSource();           // rego/aegis_signed.rego

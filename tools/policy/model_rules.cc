@@ -21,7 +21,19 @@ namespace {
 
 constexpr std::string_view kUnverified = "is downloaded by KServe's storage initializer, unverified";
 
+// The ClusterStorageContainer a source's place names (KServe >= 0.20), if any.
+std::optional<std::string_view> NamedContainer(const ModelSource& s) {
+  if (s.place.node == nullptr) return std::nullopt;
+  return StringAt(s.place.node, "storageContainerName");
+}
+
+// Served by the Aegis ClusterStorageContainer: a URI under a served prefix, or — with
+// storageContainerName required — a storage spec whose place names that container (its
+// placeholder URI matches no container by URI; only the name selects one).
 bool Delivered(const ModelSource& s, const Parameters& p) {
+  if (s.field == "storage" && !p.storage_container_name.empty()) {
+    return NamedContainer(s) == std::optional<std::string_view>(p.storage_container_name);
+  }
   if (!s.uri) return false;
   return std::any_of(p.verified_storage_uri_prefixes.begin(), p.verified_storage_uri_prefixes.end(),
                      [&](const std::string& prefix) { return s.uri->starts_with(prefix); });
@@ -56,8 +68,20 @@ void CheckModelSources(const PodSpecRef& ref, const std::vector<const yaml::Node
     }
   }
   if (ref.shape != SpecShape::kKServeComponent) return;
-  for (const ModelSource& s : KServeModelSources(ref.spec)) {
+  std::vector<ModelSource> sources = KServeModelSources(ref.spec);
+  for (const ModelSource& s : sources) {
     if (!Delivered(s, p)) add(fmt::format("{}: {} {}", subject, s.what, kUnverified));
+  }
+  if (p.storage_container_name.empty() || !KServeNative(ref, p)) return;
+  // Served by a name: KServe otherwise takes whichever matching ClusterStorageContainer its
+  // cache lists first (KServe's own downloader too).
+  for (const ModelSource& s : sources) {
+    if (NamedContainer(s) == std::optional<std::string_view>(p.storage_container_name)) continue;
+    std::string where = s.place.node != nullptr ? Prefixed(s.place.key, "storageContainerName")
+                                                : "a model spec's storageContainerName (a container's STORAGE_URI names none)";
+    add(fmt::format("{}: {} is served by whichever ClusterStorageContainer KServe lists first for it: set {}: {} "
+                    "(KServe >= 0.20)",
+                    subject, s.what, where, p.storage_container_name));
   }
 }
 

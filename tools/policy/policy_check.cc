@@ -192,6 +192,10 @@ class Checker {
            "verifiedStorageUriPrefixes without verifierImages: the Pods KServe creates are then accepted with "
            "any storage-initializer image");
     }
+    if (!p.storage_container_name.empty() && p.verified_storage_uri_prefixes.empty()) {
+      Warn(file, at("storageContainerName"),
+           "storageContainerName without verifiedStorageUriPrefixes has no effect: it applies in KServe-native mode");
+    }
   }
 
   void CheckRego(const std::string& file, const Template& t, const yaml::Node& rego) {

@@ -193,7 +193,26 @@ std::string ImageRequirement(const Parameters& p) {
   return fmt::format("an allowed verifier image{} (allowed: {})", pinned, list);
 }
 
-void CheckSpec(const PodSpecRef& ref, const Parameters& p, const std::string& subject, std::vector<Violation>& out) {
+// KServe's LocalModelCache: a Pod labelled internal.serving.kserve.io/localmodel is given the
+// cached copy from a PVC and no storage initializer (storage_initializer_injector.go,
+// InjectStorageInitializer). "KServe's LocalModelCache NAME (PVC P)", or "".
+std::string LocalModelCache(const ObjectRef& obj) {
+  if (obj.kind != "Pod" || obj.api_version != "v1" || obj.labels == nullptr || !obj.labels->IsMapping()) return {};
+  const yaml::Node* name = obj.labels->Get("internal.serving.kserve.io/localmodel");
+  if (name == nullptr || !name->AsString()) return {};
+  std::string pvc = "<unknown>";
+  if (const yaml::Node* meta = obj.root->Get("metadata"); meta != nullptr && meta->IsMapping()) {
+    const yaml::Node* annotations = meta->Get("annotations");
+    const yaml::Node* claim = annotations != nullptr && annotations->IsMapping()
+                                  ? annotations->Get("internal.serving.kserve.io/localmodel-pvc-name")
+                                  : nullptr;
+    if (claim != nullptr && claim->AsString()) pvc = std::string(*claim->AsString());
+  }
+  return fmt::format("KServe's LocalModelCache {} (PVC {})", *name->AsString(), pvc);
+}
+
+void CheckSpec(const PodSpecRef& ref, const Parameters& p, const std::string& subject, const std::string& cache,
+               std::vector<Violation>& out) {
   auto add = [&](std::string_view rule, std::string message, std::string hint) {
     out.push_back({rule, ref.component, ref.mark, std::move(message), std::move(hint)});
   };
@@ -212,7 +231,13 @@ void CheckSpec(const PodSpecRef& ref, const Parameters& p, const std::string& su
       (p.allow_keyless_verification && !native &&
        std::any_of(verifiers.begin(), verifiers.end(), [&](const yaml::Node* c) { return DeclaresKeyless(c, ref.spec, p); }));
   auto volumes = KeyVolumes(ref.spec, p.secret_name);
-  if (!native && named.empty()) {
+  if (!native && named.empty() && !cache.empty()) {
+    add("AEGIS001",
+        fmt::format("{}: served from {}, a copy no verifier checks: annotate the InferenceService "
+                    "serving.kserve.io/disable-localmodel: \"true\"",
+                    subject, cache),
+        "without the cache KServe injects its storage initializer (the Aegis ClusterStorageContainer) again");
+  } else if (!native && named.empty()) {
     add("AEGIS001", fmt::format("{}: no initContainer whose name matches /{}/", subject, p.init_container_pattern),
         fmt::format("add an initContainer whose name matches /{}/ (aegis render injects verify-and-fetch)",
                     p.init_container_pattern));
@@ -249,10 +274,11 @@ void CheckSpec(const PodSpecRef& ref, const Parameters& p, const std::string& su
 
 std::vector<Violation> CheckObject(const ObjectRef& obj, const PodSpecs& specs, const Parameters& p) {
   std::vector<Violation> out;
+  const std::string cache = LocalModelCache(obj);
   for (const PodSpecRef& ref : specs.specs) {
     std::string subject = obj.Display();
     if (!ref.component.empty()) subject += fmt::format(" ({})", ref.component);
-    CheckSpec(ref, p, subject, out);
+    CheckSpec(ref, p, subject, cache, out);
   }
   if (p.require_verified_model) CheckObjectSources(obj, p, out);
   if (p.seal_model_volume && obj.group == "serving.kserve.io" && obj.kind.ends_with("ServingRuntime")) {
