@@ -95,6 +95,9 @@ inject() {
   for s in "${secrets[@]}"; do args+=(--secret "$s"); done
   "$python" "$AEGIS_SOURCE_DIR/tests/interop/kserve_inject.py" "${args[@]}" --service-account "$work/sa.yaml" "$@"
 }
+image_of() { "$python" -c 'import json, sys
+pod = json.load(open(sys.argv[1]))
+print(next(c["image"] for c in pod["spec"]["initContainers"] if c["name"] == "storage-initializer"))' "$1"; }
 # knative FILE [FEATURE…]: Knative Serving's validation of the Knative Service in FILE.
 knative() { local f=$1; shift; "$knative_validate" "${@/#/--feature=}" "$f"; }
 
@@ -110,6 +113,19 @@ print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-unmounted.yaml"
 inject --knative-out "$work/ksvc-unmounted.json" "$work/isvc-unmounted.yaml" "$native/clusterstoragecontainer.yaml" >/dev/null
 expect_exit "  … and refuses it when only the injected container would mount the key volume (kserve#2749)" 1 knative "$work/ksvc-unmounted.json"
 expect_output "  … naming the volume" 'volume with name "cosign-public-key" not mounted'
+# What `aegis render` makes under the KServe-native policy from a bare InferenceService (no
+# key volume, no storageContainerName): the same shape, which Knative accepts too.
+"$python" -c 'import sys, yaml
+d = yaml.safe_load(open(sys.argv[1])); p = d["spec"]["predictor"]
+del p["volumes"], p["model"]["volumeMounts"], p["model"]["storageContainerName"]
+print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-bare.yaml"
+expect_ok "aegis render with the KServe-native policy keeps storageUri in a bare InferenceService" \
+  sh -c '"$0" render --policy "$1" "$2" >"$3"' "$AEGIS_BIN" "$policy" "$work/isvc-bare.yaml" "$work/isvc-rendered-native.yaml"
+inject --knative-out "$work/ksvc-rendered.json" "$work/isvc-rendered-native.yaml" "$work/kserve-default.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-rendered.json"
+expect_ok "  … Knative Serving's own validation accepts its Knative Service" knative "$work/ksvc-rendered.json"
+expect_ok "  … and the Pod KServe makes from it is admitted" "$AEGIS_BIN" lint --policy "$policy" "$work/pod-rendered.json"
+[ "$(image_of "$work/pod-rendered.json")" = "localhost/aegis/verify-and-fetch:0.1.0" ] &&
+  pass "  … with verify-and-fetch as its storage initializer, KServe's own container enabled" || fail "  … not verify-and-fetch"
 expect_ok "  … the Pod is valid Kubernetes $KUBE_SCHEMA_OLD and $KUBE_SCHEMA_NEW (kubernetes-validate, strict)" \
   "$python" -c 'import json, sys, kubernetes_validate as k
 pod = json.load(open(sys.argv[1]))
@@ -122,9 +138,6 @@ expect_output "  … naming the unverified source" "model.storageUri s3://aegis-
 # ---- Which storage container: by name (KServe >= 0.20), whatever the cache's order ----
 # KServe's own ClusterStorageContainer stays enabled (it serves s3:// too). The order the files
 # are given in is the order KServe's informer cache lists them, which nothing fixes.
-image_of() { "$python" -c 'import json, sys
-pod = json.load(open(sys.argv[1]))
-print(next(c["image"] for c in pod["spec"]["initContainers"] if c["name"] == "storage-initializer"))' "$1"; }
 inject "$work/isvc.yaml" "$native/clusterstoragecontainer.yaml" "$work/kserve-default.yaml" >"$work/pod-order-a.json"
 inject "$work/isvc.yaml" "$work/kserve-default.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-order-b.json"
 [ "$(image_of "$work/pod-order-a.json")" = "localhost/aegis/verify-and-fetch:0.1.0" ] &&

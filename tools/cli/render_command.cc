@@ -145,6 +145,13 @@ int RunRender(RenderFlags f) {
   auto trust = render::PinnedTrust(constraints);
   if (!trust) return Fail(trust.error());
   f.settings.trust_policy = *trust;
+  // KServe-native: a policy with verifiedStorageUriPrefixes accepts storageUri kept for the Aegis
+  // ClusterStorageContainer; render keeps it there (the first such constraint says how).
+  for (const Constraint& c : constraints) {
+    if (c.parameters.verified_storage_uri_prefixes.empty()) continue;
+    f.settings.kserve_native = {c.parameters.verified_storage_uri_prefixes, c.parameters.storage_container_name};
+    break;
+  }
   if (!f.tmpl.kind.empty()) {
     WarnUnpinned({f.settings.image}, f.allow_unpinned);
     if (!f.paths.empty() || f.in_place || f.diff) {

@@ -465,7 +465,7 @@ Expected<ObjectEdits> Injector::Run() {
                      "InferenceService, whose verifier fetches it");
   }
   for (const PodSpecRef& ps : specs.specs) {
-    auto st = InjectPodSpec(ps);
+    auto st = ServedNatively(ps) ? InjectNative(ps) : InjectPodSpec(ps);
     if (!st) return st.error();
   }
   out_.edits = editor_.TakeEdits();

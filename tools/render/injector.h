@@ -58,6 +58,12 @@ struct RenderSettings {
   // The policy's pinned trust (parameters.trust as JSON): written to the verifier's env
   // AEGIS_TRUST_POLICY; empty when the policy pins nothing.
   std::string trust_policy;
+  // KServe-native mode (a constraint's verifiedStorageUriPrefixes and storageContainerName):
+  // components whose every source those prefixes serve keep their storageUri (injector_native.cc).
+  struct KServeNative {
+    std::vector<std::string> prefixes;
+    std::string storage_container;  // "" when the policy does not require the name
+  } kserve_native;
 };
 
 // Where the verifier mounts the trusted root in keyless mode, and the file it reads there.

@@ -47,6 +47,13 @@ class Injector {
 
   Status EnsureMounts(const Node* container, const std::vector<Mount>& mounts, std::string_view what);
   Status InjectPodSpec(const PodSpecRef& ps);
+  // KServe-native (injector_native.cc): true for an InferenceService component whose every
+  // model source the Aegis ClusterStorageContainer serves; it keeps its storageUri, names the
+  // container, and gets the key volume mounted read-only in its server.
+  bool ServedNatively(const PodSpecRef& ps) const;
+  Status InjectNative(const PodSpecRef& ps);
+  // The volume sourcing the key Secret (secret.secretName), added when there is none.
+  Expected<std::string> KeyVolume(const PodSpecRef& ps);
   Expected<std::string> ModelDir(const std::vector<const Node*>& containers) const;
   std::vector<const Node*> ServingContainers(const PodSpecRef& ps) const;
   // The artifact URI for a pod spec, looked up when first needed (a conforming object needs
