@@ -413,6 +413,12 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
                                                          "feature flag kubernetes.podspec-init-containers: enabled "
                                                          "(ConfigMap config-features in knative-serving)",
                                                          where)});
+    } else if (obj_.kind == "InferenceService") {
+      // KServe's default (Serverless) mode makes a Knative Service of the component first.
+      out_.notes.push_back({ps.spec->mark(), fmt::format("{}: in KServe's Serverless mode Knative accepts the verifier "
+                                                         "only with kubernetes.podspec-init-containers: enabled "
+                                                         "(config-features); KServe-native delivery needs no flag",
+                                                         where)});
     }
   }
   if (!new_volumes.empty()) {
