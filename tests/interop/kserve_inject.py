@@ -97,6 +97,7 @@ NOT_POD_SPEC = {"model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton"
                 "lightgbm", "paddle", "minReplicas", "maxReplicas", "scaleTarget", "scaleMetric", "scaleMetricType",
                 "containerConcurrency", "timeout", "canaryTrafficPercent", "logger", "batcher", "labels",
                 "annotations", "deploymentStrategy", "autoScaling", "workerSpec", "storageUris"}
+FRAMEWORKS = ("sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "huggingface", "pmml", "lightgbm", "paddle")
 # The PredictorExtensionSpec fields of the model spec that are not container fields.
 NOT_CONTAINER = {"modelFormat", "runtime", "storageUri", "storage", "runtimeVersion", "protocolVersion",
                  "storageContainerName", "name"}
@@ -121,7 +122,8 @@ def secret_data(secret):
 def predictor_pod(isvc, runtime_image, caches):
     pred = isvc["spec"]["predictor"]
     spec = {k: copy.deepcopy(v) for k, v in pred.items() if k not in NOT_POD_SPEC}
-    model = pred.get("model", {})
+    # The model spec, or a framework key (predictor.go, GetImplementation): the first present.
+    model = next((pred[k] for k in ("model",) + FRAMEWORKS if isinstance(pred.get(k), dict)), {})
     server = {"name": "kserve-container", "image": runtime_image,
               "args": ["--model_name=" + isvc["metadata"]["name"], "--model_dir=" + MOUNT, "--http_port=8080"]}
     for k, v in model.items():

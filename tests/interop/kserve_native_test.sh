@@ -299,6 +299,38 @@ inject "$work/isvc-spec-unnamed.yaml" "$native/clusterstoragecontainer.yaml" >"$
   fail "  … a storage spec without storageContainerName did not fall back to KServe's image"
 expect_exit "  … which the KServe-native constraint refuses" 1 "$AEGIS_BIN" lint --policy "$policy" "$work/isvc-spec-unnamed.yaml"
 
+# Every shape render keeps natively: a model spec (above), a framework key, a storage spec —
+# each Knative Service accepted, each Pod admitted.
+cat >"$work/shapes.yaml" <<'YAML'
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: {name: shape-framework, namespace: models}
+spec:
+  predictor:
+    sklearn: {storageUri: "gs://models/iris"}
+---
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: {name: shape-storage-spec, namespace: models}
+spec:
+  predictor:
+    model:
+      modelFormat: {name: sklearn}
+      storage: {key: localS3, path: sklearn/iris/model.tar.gz}
+YAML
+expect_ok "aegis render with the KServe-native policy: a framework key and a storage spec" \
+  sh -c '"$0" render --policy "$1" "$2" >"$3"' "$AEGIS_BIN" "$policy" "$work/shapes.yaml" "$work/shapes-rendered.yaml"
+"$python" - "$work/shapes-rendered.yaml" "$work" <<'PY'
+import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    yaml.safe_dump(d, open(f"{sys.argv[2]}/{d['metadata']['name']}.yaml", "w"))
+PY
+for shape in shape-framework shape-storage-spec; do
+  inject --knative-out "$work/ksvc-$shape.json" "$work/$shape.yaml" "$work/kserve-default.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-$shape.json"
+  expect_ok "  … $shape: Knative Serving's own validation accepts its Knative Service" knative "$work/ksvc-$shape.json"
+  expect_ok "  … $shape: the Pod KServe makes is admitted" "$AEGIS_BIN" lint --policy "$policy" "$work/pod-$shape.json"
+done
+
 # The serving.kserve.io/storageSecretName annotation: that secret's variables, not the service account's.
 cat >"$work/annotated.yaml" <<YAML
 apiVersion: v1

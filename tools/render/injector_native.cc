@@ -15,9 +15,17 @@ namespace aegis::render::internal {
 
 namespace {
 
+// A source KServe's initializer takes from a model spec or framework key (the component itself
+// has no storageUri field in KServe's v1beta1 API), or a container's STORAGE_URI when no name is
+// required (a container cannot name one).
 bool Served(const ModelSource& s, const RenderSettings::KServeNative& native) {
+  if (s.field == "STORAGE_URI") {
+    if (!native.storage_container.empty() || !s.uri) return false;
+  } else if (s.place.key.empty()) {
+    return false;
+  }
   if (s.field == "storage") return !native.storage_container.empty();
-  if (s.field != "storageUri" || !s.uri) return false;
+  if (!s.uri) return false;
   return std::any_of(native.prefixes.begin(), native.prefixes.end(),
                      [&](const std::string& prefix) { return s.uri->starts_with(prefix); });
 }
