@@ -1,6 +1,7 @@
 #include "platform/http.h"
 
 #include <curl/curl.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -42,6 +43,7 @@ CURLcode AddCertificates(CURL*, void* ssl_ctx, void* pem) {
     X509_free(cert);
   }
   BIO_free(bio);
+  ERR_clear_error();  // the end of the PEM text is reported as an error: not one for curl to see
   return CURLE_OK;
 }
 
