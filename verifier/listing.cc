@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <chrono>
 #include <random>
+#include <set>
+#include <string>
 #include <thread>
 
 #include <fmt/format.h>
@@ -74,6 +76,40 @@ Error TooMany(const std::string& uri, uint64_t max) {
   return Error{ErrorKind::kLimit, uri, {}, fmt::format("more than {} objects under the prefix", max)};
 }
 
+// What keeps a listing finite against a server that never ends it (docs/VERIFIER.md, "Limits"):
+// pages that list something are bounded by the object limit; a page that lists nothing may come
+// kMaxEmptyPages times; a continuation token is never followed twice; the whole listing ends by
+// the download deadline (--timeout).
+class PageGuard {
+ public:
+  static constexpr int kMaxEmptyPages = 100;
+
+  PageGuard(std::string uri, std::chrono::milliseconds deadline)
+      : uri_(std::move(uri)), deadline_(std::chrono::steady_clock::now() + deadline), limit_(deadline) {}
+
+  // After a page that listed `added` objects, before following `token` to the next one.
+  Status Next(size_t added, const std::string& token) {
+    if (added == 0 && ++empty_ > kMaxEmptyPages) {
+      return Error{ErrorKind::kLimit, uri_, {}, fmt::format("listing: more than {} pages without an object", kMaxEmptyPages)};
+    }
+    if (!seen_.insert(token).second) {
+      return Error{NetError::kNetwork, uri_, {}, "listing: the server sent a continuation token it sent before"};
+    }
+    if (std::chrono::steady_clock::now() > deadline_) {
+      return Error{ErrorKind::kLimit, uri_, {},
+                   fmt::format("listing: not finished within {:g}s (--timeout)", static_cast<double>(limit_.count()) / 1000)};
+    }
+    return Ok{};
+  }
+
+ private:
+  std::string uri_;
+  std::chrono::steady_clock::time_point deadline_;
+  std::chrono::milliseconds limit_;
+  int empty_ = 0;
+  std::set<std::string> seen_;
+};
+
 }  // namespace
 
 Expected<platform::HttpText> GetApiPage(const std::string& what, const std::string& uri, const std::string& url, const FetchOptions& o) {
@@ -137,7 +173,9 @@ Expected<std::vector<ListedObject>> ListS3(const std::string& uri, const platfor
   if (Status s = SignS3Requests(uri, loc.region, env, creds, options, anonymous); !s) return s.error();
   std::vector<ListedObject> out;
   std::string token;
+  PageGuard guard(uri, options.total_timeout);
   for (;;) {
+    size_t before = out.size();
     // Parameters in the order SigV4 canonicalises them (sorted by name).
     std::string url = loc.url + "?" + (token.empty() ? "" : "continuation-token=" + PercentEncode(token) + "&") +
                       "list-type=2&prefix=" + PercentEncode(split->second);
@@ -163,6 +201,7 @@ Expected<std::vector<ListedObject>> ListS3(const std::string& uri, const platfor
     if (Tag(xml, "IsTruncated") != "true") break;
     token = Tag(xml, "NextContinuationToken");
     if (token.empty()) return Error{NetError::kNetwork, uri, {}, "listing: truncated without a continuation token"};
+    if (Status s = guard.Next(out.size() - before, token); !s) return s.error();
   }
   return out;
 }
@@ -175,7 +214,9 @@ Expected<std::vector<ListedObject>> ListGcs(const std::string& uri, const platfo
   if (token) o.headers.push_back("Authorization: Bearer " + token->access_token);
   std::vector<ListedObject> out;
   std::string page_token;
+  PageGuard guard(uri, options.total_timeout);
   for (;;) {
+    size_t before = out.size();
     std::string url = fmt::format("{}/storage/v1/b/{}/o?prefix={}&fields={}{}", GcsEndpoint(env), PercentEncode(split->first),
                                   PercentEncode(split->second), PercentEncode("items(name,size),nextPageToken"),
                                   page_token.empty() ? "" : "&pageToken=" + PercentEncode(page_token));
@@ -194,6 +235,7 @@ Expected<std::vector<ListedObject>> ListGcs(const std::string& uri, const platfo
     }
     page_token = JsonStringOr(*j, {"nextPageToken"});
     if (page_token.empty()) break;
+    if (Status s = guard.Next(out.size() - before, page_token); !s) return s.error();
   }
   return out;
 }
@@ -206,7 +248,9 @@ Expected<std::vector<ListedObject>> ListAzureBlobs(const std::string& uri, const
   const std::string sas = cred.kind == AzureCredential::Kind::kSas ? cred.secret : std::string();
   std::vector<ListedObject> out;
   std::string marker;
+  PageGuard guard(shown, options.total_timeout);
   for (;;) {
+    size_t before = out.size();
     std::string url = fmt::format("{}/{}?comp=list&prefix={}&restype=container{}{}", loc.endpoint, loc.container, PercentEncode(loc.blob),
                                   marker.empty() ? "" : "&marker=" + PercentEncode(marker), sas.empty() ? "" : "&" + sas);
     auto page = GetApiPage("listing", shown, url, *o);
@@ -230,6 +274,7 @@ Expected<std::vector<ListedObject>> ListAzureBlobs(const std::string& uri, const
     }
     marker = Tag(xml, "NextMarker");
     if (marker.empty()) break;
+    if (Status s = guard.Next(out.size() - before, marker); !s) return s.error();
   }
   return out;
 }

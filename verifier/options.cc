@@ -180,6 +180,9 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
     app.add_option(name, field, help)->transform(quantity)->check(positive)->type_name("QUANTITY")->envname(env);
   };
   limit("--max-total-bytes", o.limits.max_total_bytes, "uncompressed bytes of all files (64Gi)", "AEGIS_MAX_TOTAL_BYTES");
+  limit("--max-artifact-bytes", o.max_artifact_bytes,
+        "bytes of the downloaded artifact itself, an archive before extraction (default: --max-total-bytes)",
+        "AEGIS_MAX_ARTIFACT_BYTES");
   limit("--max-file-bytes", o.limits.max_file_bytes, "bytes of one file (32Gi)", "AEGIS_MAX_FILE_BYTES");
   limit("--max-entries", o.limits.max_entries, "archive entries (200k)", "AEGIS_MAX_ENTRIES");
   limit("--max-ratio", o.limits.max_ratio, "uncompressed/compressed ratio (decompression bombs; 200)", "AEGIS_MAX_RATIO");

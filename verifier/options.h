@@ -57,6 +57,7 @@ struct Options {
   std::chrono::milliseconds timeout{std::chrono::seconds(3600)};
   std::chrono::milliseconds progress_interval{std::chrono::seconds(10)};  // 0: no progress lines
   ExtractLimits limits;
+  uint64_t max_artifact_bytes = 0;  // the downloaded artifact file; 0: limits.max_total_bytes
 };
 
 // What parsing decided: run with options, or exit now (help, version, usage error) with

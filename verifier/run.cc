@@ -165,7 +165,9 @@ Expected<Fetched> FetchArtifact(const Options& o, Sources& sources, DigestSet di
     return out;
   }
   if (!IsTreeUri(o.artifact)) {
-    auto got = sources.Get(o.artifact, artifact, digests, 0, extracting ? extracting->Progress() : nullptr);
+    // Bounded before its signature is checked: a hostile host's endless body stops at the limit.
+    uint64_t limit = o.max_artifact_bytes > 0 ? o.max_artifact_bytes : o.limits.max_total_bytes;
+    auto got = sources.Get(o.artifact, artifact, digests, limit, extracting ? extracting->Progress() : nullptr, true);
     if (!got && extracting) extracting->Abandon();  // before `tree` may become a directory's
     if (got) {
       log.Info("artifact fetched", {{"uri", DisplayUri(o.artifact)}, {"bytes", got->bytes}, {"sha256", Hex(got->digests.sha256)},

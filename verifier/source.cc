@@ -123,14 +123,14 @@ Expected<FetchResult> CopyLocal(const std::string& path, const std::string& out_
 }
 
 Expected<FetchResult> Sources::Get(const std::string& uri, const std::string& out_path, DigestSet digests, uint64_t max_bytes,
-                                   std::function<void(uint64_t, uint64_t)> on_final) {
+                                   std::function<void(uint64_t, uint64_t)> on_final, bool in_parts) {
   auto scheme = SchemeOf(uri, allow_http_);
   if (!scheme) return scheme.error();
   FetchOptions o = options_;
   o.digests = digests;
   o.on_final = std::move(on_final);
   o.max_bytes = max_bytes;
-  if (max_bytes > 0) o.parts = 1;  // a bounded object (a signature, a listed file of a directory): one request
+  if (!in_parts) o.parts = 1;
   Expected<FetchResult> r = Error{};
   switch (*scheme) {
     case Scheme::kFile: return CopyLocal(LocalPath(uri), out_path, digests, max_bytes);

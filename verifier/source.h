@@ -60,10 +60,13 @@ class Sources {
       : env_(std::move(env)), options_(std::move(options)), allow_http_(allow_http), anonymous_(anonymous) {}
 
   // Downloads `uri` into `out_path` (created or replaced). kNotFound when it does not
-  // exist, kLimit beyond `max_bytes` (0: no limit); errors name DisplayUri(uri) only.
-  // `on_final`: FetchOptions::on_final (how much of the file is final, as it completes).
+  // exist, kLimit beyond `max_bytes` (0: no limit), stopping the moment it is passed; errors
+  // name DisplayUri(uri) only. `on_final`: FetchOptions::on_final (how much of the file is
+  // final, as it completes). `in_parts`: a large object may come in ranged parts (the
+  // artifact); else one request (a signature, a listed file of a directory).
   Expected<FetchResult> Get(const std::string& uri, const std::string& out_path, DigestSet digests,
-                            uint64_t max_bytes = 0, std::function<void(uint64_t, uint64_t)> on_final = {});
+                            uint64_t max_bytes = 0, std::function<void(uint64_t, uint64_t)> on_final = {},
+                            bool in_parts = false);
 
   // A model directory: every object under `prefix_uri` (IsTreeUri) into
   // `dir` (created), each at its name relative to the prefix, `parallel` at a time. Folder

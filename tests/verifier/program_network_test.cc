@@ -155,6 +155,23 @@ TEST_F(NetworkFaultTest, StallPastTheTimeoutIsExit4) {
   ExpectFailure(r, 4, "download failed");
 }
 
+// A hostile host streams an endless body (no Content-Length, never closed): the artifact is
+// bounded before its signature is checked (--max-artifact-bytes, default --max-total-bytes), and
+// the download stops the moment the limit is passed — what it wrote is removed.
+TEST_F(NetworkFaultTest, AnEndlessArtifactStopsAtTheLimit) {
+  std::atomic<uint64_t> sent{0};
+  auto s = Serve([&](const HttpRequest&, HttpConnection& c) {
+    if (!c.Send("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")) return;
+    const std::string chunk(64 << 10, 'x');
+    while (sent < (1ull << 30) && c.Send(chunk)) sent += chunk.size();
+  });
+  auto r = Fetch(*s, "--max-total-bytes 1Mi");
+  ExpectFailure(r, 6, "larger than the limit of 1048576 bytes");
+  EXPECT_LT(sent.load(), 16ull << 20) << "the download went on past the limit";
+  auto own = Fetch(*s, "--max-artifact-bytes 2Mi");
+  ExpectFailure(own, 6, "larger than the limit of 2097152 bytes");
+}
+
 TEST_F(NetworkFaultTest, SignedUrlQueryStringsNeverReachTheOutput) {
   auto s = Serve([&](const HttpRequest&, HttpConnection& c) { c.Respond(500, ""); });
   std::string url = s->Url("/m.tar.gz") + "?X-Amz-Signature=deadbeefsecretsignature&X-Amz-Credential=AKIA";
@@ -163,6 +180,61 @@ TEST_F(NetworkFaultTest, SignedUrlQueryStringsNeverReachTheOutput) {
   EXPECT_EQ(r.exit_code, 4);
   for (const std::string* text : {&r.out, &r.err}) EXPECT_EQ(text->find("deadbeefsecretsignature"), std::string::npos) << *text;
   EXPECT_EQ(Reason().find("deadbeefsecretsignature"), std::string::npos) << Reason();
+}
+
+// ---- Listings that never end (S3 ListObjectsV2 from an in-test server scripting a hostile one) ----
+
+class EndlessListingTest : public ProgramTest {
+ protected:
+  // A model directory s3://models/dir/ at an S3 endpoint answering every listing page with
+  // `page(n)` (n from 0); objects are never fetched (the listing is refused first).
+  RunResult List(std::function<std::string(int)> page, const std::string& extra = "") {
+    std::atomic<int> n{0};
+    HttpServer s([&](const HttpRequest& req, HttpConnection& c) {
+      if (req.target.find("list-type=2") == std::string::npos) return c.Respond(404, "<Error><Code>NoSuchKey</Code></Error>");
+      c.Respond(200, "<ListBucketResult>" + page(n++) + "</ListBucketResult>");
+    });
+    auto r = Run("--key " + PublicKey() + " --anonymous --retries 1 " + extra + " s3://models/dir/ model",
+                 "AWS_ENDPOINT_URL_S3=" + s.Url(""));
+    pages_ = n;
+    return r;
+  }
+  static std::string Truncated(const std::string& token, const std::string& contents = "") {
+    return contents + "<IsTruncated>true</IsTruncated><NextContinuationToken>" + token + "</NextContinuationToken>";
+  }
+  int pages_ = 0;
+};
+
+TEST_F(EndlessListingTest, EmptyPagesWithFreshTokensEndAfterAHundred) {
+  auto r = List([](int n) { return Truncated("t" + std::to_string(n)); });
+  ExpectFailure(r, 6, "listing: more than 100 pages without an object");
+  EXPECT_EQ(pages_, 101);
+}
+
+TEST_F(EndlessListingTest, ARepeatedContinuationTokenIsRefused) {
+  auto r = List([](int) { return Truncated("same", "<Contents><Key>dir/a</Key><Size>1</Size></Contents>"); });
+  ExpectFailure(r, 4, "listing: the server sent a continuation token it sent before");
+  EXPECT_EQ(pages_, 2);
+}
+
+TEST_F(EndlessListingTest, PagesOfOneObjectEndAtTheObjectLimit) {
+  auto r = List([](int n) {
+    std::string key = "dir/f" + std::to_string(n);
+    return Truncated("t" + std::to_string(n), "<Contents><Key>" + key + "</Key><Size>1</Size></Contents>");
+  }, "--max-entries 50");
+  ExpectFailure(r, 6, "more than 50 objects under the prefix");
+}
+
+// The whole listing ends by the download deadline, however fast each page comes: a server
+// pacing its pages (20 ms each, as a slow or hostile store would) meets --timeout 1s.
+TEST_F(EndlessListingTest, TheWholeListingEndsByTheDeadline) {
+  auto r = List([](int n) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::string key = "dir/f" + std::to_string(n);
+    return Truncated("t" + std::to_string(n), "<Contents><Key>" + key + "</Key><Size>1</Size></Contents>");
+  }, "--timeout 1s");
+  ExpectFailure(r, 6, "listing: not finished within 1s (--timeout)");
+  EXPECT_LT(pages_, 200);
 }
 
 // ---- HTTPS with a test CA (openssl s_server, an independent TLS implementation) ----

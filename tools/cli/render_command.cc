@@ -18,6 +18,7 @@
 #include "render/renderer.h"
 #include "render/templates.h"
 #include "util/file_io.h"
+#include "util/quantity.h"
 #include "util/strings.h"
 
 namespace aegis::cli {
@@ -260,6 +261,10 @@ void SetupRender(CLI::App& sub, int& exit_code) {
       ->capture_default_str();
   sub.add_option("--init-name", f->settings.init_name, "Name of the verify initContainer (must match the policy)")
       ->capture_default_str();
+  sub.add_option("--model-volume-size-limit", f->settings.model_volume_size_limit,
+                 "emptyDir.sizeLimit of a new model volume (Kubernetes quantity; \"\": none)")
+      ->capture_default_str()
+      ->check([](const std::string& v) { return v.empty() || ParseQuantity(v) ? std::string() : "not a Kubernetes quantity: " + v; });
   sub.add_flag("--no-run-as-user{false}", f->settings.fixed_uid,
                "Leave runAsUser out of the verifier's securityContext (OpenShift's restricted SCC assigns a UID per namespace)");
   sub.add_option("-p,--policy", f->policy, "AegisSignedPod Constraint YAML (file or directory); default: the project file's, else built-in");

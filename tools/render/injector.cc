@@ -300,7 +300,9 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
     }
   }
   if (volume_named(model_volume) == nullptr) {
-    new_volumes.push_back(Map({{"name", Str(model_volume)}, {"emptyDir", Map({})}}));
+    // Bounded: the model volume is the node's ephemeral storage (a pod past it is evicted).
+    YNode empty_dir = s_.model_volume_size_limit.empty() ? Map({}) : Map({{"sizeLimit", Str(s_.model_volume_size_limit)}});
+    new_volumes.push_back(Map({{"name", Str(model_volume)}, {"emptyDir", std::move(empty_dir)}}));
   }
 
   Mount key_mount{key_volume, key_dir, true, true};

@@ -24,6 +24,7 @@ namespace aegis::render {
 
 inline constexpr std::string_view kDefaultImage = "localhost/aegis/verify-and-fetch:0.1.0";
 inline constexpr std::string_view kArtifactAnnotation = "aegis/artifact-uri";
+inline constexpr std::string_view kDefaultModelVolumeSizeLimit = "64Gi";
 
 struct RenderSettings {
   std::string artifact;  // --artifact; empty: per object (annotation, storageUri)
@@ -33,6 +34,9 @@ struct RenderSettings {
   std::string model_dir = "/models";  // for workloads that are neither KServe nor Triton
   std::string init_name = "verify-and-fetch";
   std::string model_volume = "model";
+  // The model volume's emptyDir.sizeLimit (a Kubernetes quantity; "": none): verify-and-fetch's
+  // default --max-total-bytes, so the node's disk is bounded as the download is.
+  std::string model_volume_size_limit = std::string(kDefaultModelVolumeSizeLimit);
   bool fixed_uid = true;  // runAsUser: 65532; false where the namespace assigns UIDs (OpenShift)
   // --image was given: an existing verifier's image is brought to it (else left alone while
   // the policy allows it, and replaced by `image` when it does not).
