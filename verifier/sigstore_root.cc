@@ -21,17 +21,20 @@ std::string Str(const json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
 
+// A key's or authority's validity (protobuf-specs TimeRange: `start` required, `end` optional).
+// A root without `start` is malformed, not "valid since forever": refused naming the field.
 Expected<ValidFor> WindowOf(const json& j, const std::string& what) {
   ValidFor v;
-  if (!j.is_object()) return v;  // absent: always (the roots sigstore ships always say)
-  if (std::string s = Str(j, "start"); !s.empty()) {
-    auto t = ParseRfc3339(s);
-    if (!t) return Error{VerifyError::kTrust, {}, {}, fmt::format("{}: validFor.start {:?} is not a time", what, s)};
-    v.start = *t;
+  std::string s = Str(j, "start");
+  if (s.empty()) {
+    return Error{VerifyError::kTrust, {}, {}, fmt::format("{}.validFor.start is missing (the trusted root is malformed)", what)};
   }
+  auto start = ParseRfc3339(s);
+  if (!start) return Error{VerifyError::kTrust, {}, {}, fmt::format("{}.validFor.start {:?} is not a time", what, s)};
+  v.start = *start;
   if (std::string e = Str(j, "end"); !e.empty()) {
     auto t = ParseRfc3339(e);
-    if (!t) return Error{VerifyError::kTrust, {}, {}, fmt::format("{}: validFor.end {:?} is not a time", what, e)};
+    if (!t) return Error{VerifyError::kTrust, {}, {}, fmt::format("{}.validFor.end {:?} is not a time", what, e)};
     v.end = *t;
   }
   return v;
@@ -54,7 +57,7 @@ Expected<std::vector<LogKey>> Logs(const json& list, const std::string& what) {
                         ? d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, static_cast<long>(der->size()))
                         : d2i_PUBKEY(nullptr, &p, static_cast<long>(der->size()));
     if (key == nullptr) return Error{VerifyError::kTrust, {}, {}, name + ": publicKey.rawBytes is not a DER public key"};
-    auto valid = WindowOf(l["publicKey"].contains("validFor") ? l["publicKey"]["validFor"] : json(), name);
+    auto valid = WindowOf(l["publicKey"].contains("validFor") ? l["publicKey"]["validFor"] : json(), name + ".publicKey");
     if (!valid) {
       EVP_PKEY_free(key);
       return valid.error();

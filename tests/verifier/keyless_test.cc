@@ -147,6 +147,21 @@ TEST(Keyless, TrustedRootTimesAndRefusals) {
   EXPECT_GE(root->ctlogs.size(), 2u);
   EXPECT_FALSE(SigstoreRoot::Parse("{}", "x.json"));
   EXPECT_FALSE(SigstoreRoot::Parse(R"({"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"})", "x.json"));
+  // A key or authority without validFor.start is a malformed root, not one valid forever: the
+  // real production root, mutated one field at a time, is refused naming the field.
+  const nlohmann::json prod = nlohmann::json::parse(aegis::testing::ReadFile(Data("roots/prod.json")));
+  for (const auto& [path, field] : std::vector<std::pair<nlohmann::json::json_pointer, std::string>>{
+           {nlohmann::json::json_pointer("/tlogs/0/publicKey/validFor/start"), "tlogs[0].publicKey.validFor.start"},
+           {nlohmann::json::json_pointer("/ctlogs/1/publicKey/validFor/start"), "ctlogs[1].publicKey.validFor.start"},
+           {nlohmann::json::json_pointer("/certificateAuthorities/0/validFor/start"), "certificateAuthorities[0].validFor.start"},
+           {nlohmann::json::json_pointer("/tlogs/0/publicKey/validFor"), "tlogs[0].publicKey.validFor.start"}}) {
+    nlohmann::json mutated = prod;
+    mutated[path.parent_pointer()].erase(path.back());
+    auto refused = SigstoreRoot::Parse(mutated.dump(), "trusted_root.json");
+    ASSERT_FALSE(refused) << field;
+    EXPECT_NE(refused.error().message.find(field + " is missing"), std::string::npos) << refused.error().message;
+    EXPECT_EQ(refused.error().kind, make_error_code(VerifyError::kTrust));
+  }
   auto missing = SigstoreRoot::Load("/nonexistent/trusted_root.json");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind, make_error_code(VerifyError::kTrust));
