@@ -216,14 +216,21 @@ Expected<KeylessSigner> VerifyKeyless(const SignatureFile& sig, const SigstoreRo
     if (!t) return t.error();
     attested.push_back(*t);
   }
+  // An entry dates the signature only through its signed entry timestamp: an inclusion proof
+  // does not cover integratedTime, which whoever holds an expired Fulcio key could set inside
+  // the certificate's window.
+  auto dated = [](const TlogEntry& e) { return e.integrated_time > 0 && !e.signed_entry_timestamp.empty(); };
   std::vector<int64_t> times = attested;
   for (const TlogEntry& e : sig.tlog_entries) {
-    if (e.integrated_time <= 0 && attested.empty()) {
-      return Failed("tlog", "the entry has no integrated time (Rekor v2) and the bundle no RFC 3161 timestamp to date it");
+    if (!dated(e) && attested.empty()) {
+      return Failed("tlog", e.integrated_time > 0
+                                ? "the entry's integratedTime is not signed (no signed entry timestamp) and the bundle "
+                                  "has no RFC 3161 timestamp to date the signature"
+                                : "the entry has no integrated time (Rekor v2) and the bundle no RFC 3161 timestamp to date it");
     }
-    int64_t at = e.integrated_time > 0 ? e.integrated_time : attested.front();
+    int64_t at = dated(e) ? e.integrated_time : attested.front();
     if (auto st = VerifyTlogEntry(e, root, logged, at); !st) return st.error();
-    if (e.integrated_time > 0) times.push_back(e.integrated_time);
+    if (dated(e)) times.push_back(e.integrated_time);
   }
   X509Ptr issuer_cert;
   for (int64_t at : times) {
@@ -263,7 +270,7 @@ Expected<KeylessSigner> VerifyKeyless(const SignatureFile& sig, const SigstoreRo
   out.key = std::move(*key);
   const TlogEntry& entry = sig.tlog_entries.front();
   out.log_index = entry.log_index;
-  out.signing_time = entry.integrated_time > 0 ? entry.integrated_time : attested.front();
+  out.signing_time = dated(entry) ? entry.integrated_time : attested.front();
   return out;
 }
 

@@ -78,7 +78,7 @@ Status VerifyInclusionProof(const TlogEntry& e) {
   return Ok{};
 }
 
-Status VerifyCheckpoint(const TlogEntry& e, const SigstoreRoot& root) {
+Status VerifyCheckpoint(const TlogEntry& e, const LogKey& log) {
   // A signed note: "<origin>\n<size>\n<base64 root>\n[extensions…]\n\n— <name> <base64(hint[4] sig)>\n…"
   const std::string& text = e.checkpoint;
   size_t blank = text.find("\n\n");
@@ -97,7 +97,7 @@ Status VerifyCheckpoint(const TlogEntry& e, const SigstoreRoot& root) {
   auto hash = Base64Decode(lines[2]);
   if (!hash || *hash != e.root_hash) return Failed("checkpoint", "its root hash is not the proof's root");
   static const std::string kDash = "\xe2\x80\x94 ";
-  bool known_signer = false;
+  bool by_log = false;
   for (size_t at = blank + 2; at < text.size();) {
     size_t nl = text.find('\n', at);
     std::string line = text.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
@@ -105,15 +105,12 @@ Status VerifyCheckpoint(const TlogEntry& e, const SigstoreRoot& root) {
     if (!line.starts_with(kDash)) continue;
     size_t space = line.rfind(' ');
     auto sig = Base64Decode(line.substr(space + 1));
-    if (!sig || sig->size() <= 4) continue;
-    for (const LogKey& log : root.tlogs) {
-      if (log.log_id.compare(0, 4, *sig, 0, 4) != 0) continue;
-      known_signer = true;
-      if (LogSignatureVerifies(log.key.get(), body, std::string_view(*sig).substr(4))) return Ok{};
-    }
+    if (!sig || sig->size() <= 4 || log.log_id.compare(0, 4, *sig, 0, 4) != 0) continue;
+    by_log = true;
+    if (LogSignatureVerifies(log.key.get(), body, std::string_view(*sig).substr(4))) return Ok{};
   }
-  return Failed("checkpoint", known_signer ? "the log's signature on the checkpoint does not verify"
-                                           : "no signature on the checkpoint is by a log in the trusted root");
+  return Failed("checkpoint", by_log ? "the log's signature on the checkpoint does not verify"
+                                     : "no signature on the checkpoint is by the entry's own log");
 }
 
 Status VerifySignedEntryTimestamp(const TlogEntry& e, const LogKey& log) {
@@ -206,7 +203,7 @@ Status VerifyTlogEntry(const TlogEntry& e, const SigstoreRoot& root, const Logge
   if (e.has_proof) {
     if (auto st = VerifyInclusionProof(e); !st) return st;
     if (e.checkpoint.empty()) return Failed("checkpoint", "the inclusion proof has no checkpoint");
-    if (auto st = VerifyCheckpoint(e, root); !st) return st;
+    if (auto st = VerifyCheckpoint(e, *log); !st) return st;
   }
   if (!e.signed_entry_timestamp.empty()) {
     if (auto st = VerifySignedEntryTimestamp(e, *log); !st) return st;

@@ -43,7 +43,8 @@ Status VerifyTlogEntry(const TlogEntry& e, const SigstoreRoot& root, const Logge
 
 // The building blocks, for tests.
 Status VerifyInclusionProof(const TlogEntry& e);
-Status VerifyCheckpoint(const TlogEntry& e, const SigstoreRoot& root);
+// The checkpoint must be signed by the entry's own log (`log`), not any log of the root.
+Status VerifyCheckpoint(const TlogEntry& e, const LogKey& log);
 Status VerifySignedEntryTimestamp(const TlogEntry& e, const LogKey& log);
 Status VerifyLoggedBody(const TlogEntry& e, const LoggedMaterial& m);
 

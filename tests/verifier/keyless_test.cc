@@ -207,6 +207,31 @@ TEST(Keyless, MutatedBundlesAreRefusedByTheirCheck) {
   s.tlog_entries.front().signed_entry_timestamp.clear();
   s.tlog_entries.front().has_proof = false;
   expect(s, "tlog");
+  // An inclusion proof without the SET: the proof holds, but integratedTime is not covered by
+  // anything signed, so it cannot date the signature (moved 500 s or not).
+  for (int64_t moved : {0, 500}) {
+    s = *good;
+    s.tlog_entries.front().signed_entry_timestamp.clear();
+    s.tlog_entries.front().integrated_time += moved;
+    auto undated = VerifyKeyless(s, *root, policy, digests->sha256);
+    ASSERT_FALSE(undated) << moved;
+    EXPECT_NE(undated.error().message.find("tlog: the entry's integratedTime is not signed"), std::string::npos)
+        << undated.error().message;
+  }
+  // The checkpoint must be signed by the entry's own log: the entry claims a second log of the
+  // root (the real log's key under another id, so nothing else tells them apart) while only the
+  // real log signed its checkpoint.
+  SigstoreRoot two_logs = *root;
+  LogKey other_log = two_logs.tlogs.front();
+  other_log.log_id = std::string(32, '\x42');
+  two_logs.tlogs.push_back(other_log);
+  s = *good;
+  s.tlog_entries.front().log_id = other_log.log_id;
+  auto checkpoint = VerifyKeyless(s, two_logs, policy, digests->sha256);
+  ASSERT_FALSE(checkpoint);
+  EXPECT_NE(checkpoint.error().message.find("checkpoint: no signature on the checkpoint is by the entry's own log"),
+            std::string::npos)
+      << checkpoint.error().message;
   // Another artifact's digest: the log entry is not for it.
   auto r = VerifyKeyless(*good, *root, policy, Sha256("another artifact"));
   ASSERT_FALSE(r);
