@@ -805,10 +805,12 @@ valued_flags := {
 	"--key", "--signature", "--expected-sha256", "--expected-name", "--ignore-paths", "--artifact-type",
 	"--log-format", "--retries", "--parallel", "--connect-timeout", "--stall-timeout", "--timeout",
 	"--progress-interval", "--max-total-bytes", "--max-file-bytes", "--max-entries", "--max-ratio",
-	"--max-path-bytes", "--ca-bundle", "--termination-log", "--trusted-root", "--certificate-chain",
+	"--max-path-bytes", "--max-artifact-bytes", "--ca-bundle", "--termination-log", "--trusted-root",
+	"--certificate-chain",
 }
 
-refused_env := {"AEGIS_ALLOW_INSECURE_HTTP", "AEGIS_INSECURE_SKIP_TLS_VERIFY", "AEGIS_ARTIFACT", "AEGIS_DEST"}
+# Loosen transport, move the work elsewhere, or accept other statements as approval.
+refused_env := {"AEGIS_ALLOW_INSECURE_HTTP", "AEGIS_INSECURE_SKIP_TLS_VERIFY", "AEGIS_ARTIFACT", "AEGIS_DEST", "AEGIS_PREDICATE_TYPES"}
 
 flag_allowed(a) if {
 	not contains(a, "=")

@@ -93,6 +93,10 @@ void AddKeylessOptions(CLI::App& app, Options& o) {
       ->envname("AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP");
   app.add_flag("--allow-any-identity", o.allow_any_identity, "keyless: accept a pattern that matches every identity or issuer")
       ->envname("AEGIS_ALLOW_ANY_IDENTITY");
+  app.add_option("--predicate-type", o.predicate_types,
+                 "an in-toto predicateType a DSSE statement over the artifact may have (repeatable; default: "
+                 "model_signing's). A signed SLSA provenance says how a model was built, not that it may be served")
+      ->delimiter(',')->envname("AEGIS_PREDICATE_TYPES");
 }
 
 void VaultFromEnvironment(VaultConfig& vault) {

@@ -36,6 +36,7 @@ struct Options {
   std::string trusted_root;       // Sigstore trusted_root.json for keyless bundles
   IdentityPolicy identity;        // who may have signed keyless
   bool allow_any_identity = false;  // a keyless pattern may match every signer
+  std::vector<std::string> predicate_types;  // DSSE statements over an artifact; empty: model_signing's
   std::string trust_policy;       // AEGIS_TRUST_POLICY: the platform's pins (JSON); empty: none
   VaultConfig vault;  // used when no key is usable
   std::string expected_sha256;  // lowercase hex

@@ -103,7 +103,10 @@ Expected<KeylessOptions> ApplyPins(const TrustPins& pins, const Options& o) {
       return NotPinned("the trust policy pins no CA certificate: --certificate-chain is not trusted");
     }
   }
-  KeylessOptions keyless{o.trusted_root, {}, {}, pins.allow_any_identity};
+  if (!o.predicate_types.empty()) {
+    return NotPinned("the trust policy pins no predicate type: --predicate-type (AEGIS_PREDICATE_TYPES) is not trusted");
+  }
+  KeylessOptions keyless{o.trusted_root, {}, {}, pins.allow_any_identity, {}};
   if (o.trusted_root.empty()) {
     if (Declared(o.identity)) {
       return Error{ErrorKind::kUsage, {}, {}, "an identity policy needs the Sigstore trusted root it is checked against (--trusted-root)"};

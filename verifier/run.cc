@@ -206,7 +206,7 @@ Status CheckName(const Options& o, const Verified& v) {
 
 // The pod's trust options, narrowed to the platform's pins when a trust policy is set.
 Expected<Trust> ResolveTrustFor(const Options& o, Logger& log) {
-  KeylessOptions keyless{o.trusted_root, o.identity, {}, o.allow_any_identity};
+  KeylessOptions keyless{o.trusted_root, o.identity, {}, o.allow_any_identity, o.predicate_types};
   if (o.trust_policy.empty()) return ResolveTrust(o.key, VaultWithTransport(o), o.certificate_chain, keyless);
   auto pins = ReadTrustPolicy(o.trust_policy);
   if (!pins) return pins.error();

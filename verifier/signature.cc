@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
@@ -277,7 +278,8 @@ bool IsModelSigningStatement(std::string_view payload) {
 }
 
 Expected<Verified> VerifyStatementArtifact(const SignatureFile& sig, const Digests& artifact,
-                                           const std::vector<TrustedKey>& keys) {
+                                           const std::vector<TrustedKey>& keys,
+                                           const std::vector<std::string>& predicate_types) {
   if (sig.format != SignatureFile::Format::kModelSigning) return Bad("not a DSSE envelope");
   if (sig.payload_type != "application/vnd.in-toto+json") return Bad("DSSE payload is not an in-toto statement");
   std::string pae = Pae(sig.payload_type, sig.payload);
@@ -291,6 +293,14 @@ Expected<Verified> VerifyStatementArtifact(const SignatureFile& sig, const Diges
   }
   if (!v) return Bad("dsse-signature: the envelope's signature does not verify with the signer's key");
   json statement = json::parse(sig.payload, nullptr, false);
+  std::string type = statement.is_object() ? JsonStringOr(statement, {"predicateType"}) : std::string();
+  bool allowed = predicate_types.empty()
+                     ? IsModelSigningStatement(sig.payload)
+                     : std::find(predicate_types.begin(), predicate_types.end(), type) != predicate_types.end();
+  if (!allowed) {
+    return Bad(fmt::format("predicate-type: the statement's predicateType {:?} is not one allowed ({}; --predicate-type)", type,
+                           predicate_types.empty() ? "model_signing's" : fmt::format("{}", fmt::join(predicate_types, ", "))));
+  }
   const json* subjects = statement.is_object() && statement.contains("subject") ? &statement["subject"] : nullptr;
   if (subjects != nullptr && subjects->is_array()) {
     for (const json& subject : *subjects) {

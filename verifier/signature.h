@@ -65,10 +65,13 @@ Expected<Verified> VerifyArtifact(const SignatureFile& sig, const Digests& artif
 bool IsModelSigningStatement(std::string_view payload);
 
 // A DSSE envelope over an artifact (cosign attest-blob, or a keyless DSSE bundle): the
-// envelope's signature with `keys` ("dsse-signature: …" otherwise), then an in-toto
-// statement subject whose sha256 is the artifact's.
+// envelope's signature with `keys` ("dsse-signature: …" otherwise), then a predicate type that
+// is allowed — one of `predicate_types`, or with none given model_signing's
+// (https://model_signing/…): a signed statement that provenance exists is not an approval to
+// serve ("predicate-type: …") — and a subject whose sha256 is the artifact's.
 Expected<Verified> VerifyStatementArtifact(const SignatureFile& sig, const Digests& artifact,
-                                           const std::vector<TrustedKey>& keys);
+                                           const std::vector<TrustedKey>& keys,
+                                           const std::vector<std::string>& predicate_types = {});
 
 // Domain separation. A DSSE signature is over PAE bytes, which begin "DSSEv1 "; an artifact
 // beginning so could present an envelope's signature as its own (same key, same hash). Such

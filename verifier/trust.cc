@@ -118,7 +118,7 @@ Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vau
     }
     auto root = SigstoreRoot::Load(keyless.trusted_root);
     if (!root) return root.error();
-    trust.keyless = Keyless{std::move(*root), std::move(policies)};
+    trust.keyless = Keyless{std::move(*root), std::move(policies), keyless.predicate_types};
   } else if (keyless.policy.complete() || !keyless.policy.identity.empty() || !keyless.policy.identity_regexp.empty()) {
     return Error{ErrorKind::kUsage, {}, {}, "an identity policy needs the Sigstore trusted root it is checked against (--trusted-root)"};
   }
@@ -185,7 +185,7 @@ Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& s
     if (sig.format == SignatureFile::Format::kModelSigning) {  // a DSSE statement over the artifact
       auto signer = VerifyKeylessAny(sig, *trust.keyless, Sha256(sig.payload));
       if (!signer) return signer.error();
-      return WithSigner(signer, VerifyStatementArtifact(sig, artifact, {signer->key}));
+      return WithSigner(signer, VerifyStatementArtifact(sig, artifact, {signer->key}, trust.keyless->predicate_types));
     }
     auto signer = VerifyKeylessAny(sig, *trust.keyless, artifact.sha256);
     if (!signer) return signer.error();
@@ -266,7 +266,7 @@ Expected<Verified> VerifyTreeWith(const Trust& trust, const SignatureFile& sig, 
     if (std::filesystem::is_regular_file(path, ec) && !IsModelSigningStatement(sig.payload)) {
       auto digests = DigestFile(path, DigestSet{false, false});  // another statement over one file (SLSA, …)
       if (!digests) return digests.error();
-      return WithSigner(signer, VerifyStatementArtifact(sig, *digests, {signer->key}));
+      return WithSigner(signer, VerifyStatementArtifact(sig, *digests, {signer->key}, trust.keyless->predicate_types));
     }
     return WithSigner(signer, VerifyModelTree(sig, path, {signer->key}, ignore));
   }

@@ -24,11 +24,13 @@ struct KeylessOptions {
   IdentityPolicy policy;
   std::vector<IdentityPolicy> pinned;  // a trust policy's identities: used instead of `policy`
   bool allow_any_identity = false;     // a pattern may match every identity (--allow-any-identity)
+  std::vector<std::string> predicate_types;  // in-toto statements accepted over an artifact; empty: model_signing's
 };
 
 struct Keyless {
   SigstoreRoot root;
   std::vector<IdentityPolicy> policies;  // a signer satisfying any of them is trusted
+  std::vector<std::string> predicate_types;  // as KeylessOptions
 };
 
 struct Trust {

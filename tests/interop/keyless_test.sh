@@ -28,9 +28,17 @@ while IFS=$'\t' read -r name bundle artifact root identity issuer expect _; do
     fi
     [ "$v" = "$expect" ] && pass "$cv: $name $v" || { fail "$cv: $name $v, expected $expect"; sed 's/^/     | /' "$work/v.out" | tail -3; }
   done
-  a=$(verdict "$AEGIS_BIN" verify "$artifact" --signature "$bundle" "${policy[@]}")
+  # prod-dsse is SLSA provenance: aegis accepts a statement only for an allowed predicate type
+  # (default: model_signing's), so the vector's verdict is asked with its type named; cosign
+  # verify-blob checks no predicate type (a deliberate difference, docs/SIGNATURES.md).
+  a=$(verdict "$AEGIS_BIN" verify "$artifact" --signature "$bundle" "${policy[@]}" --predicate-type https://slsa.dev/provenance/v1)
   [ "$a" = "$expect" ] && pass "aegis verify: $name $a" || { fail "aegis verify: $name $a, expected $expect"; sed 's/^/     | /' "$work/v.out" | tail -3; }
 done <cases.tsv
+expect_exit "aegis verify refuses SLSA provenance as approval by default (prod-dsse)" 5 "$AEGIS_BIN" verify prod-dsse/artifact \
+  --signature prod-dsse/bundle.sigstore.json --trusted-root roots/prod.json --certificate-identity \
+  "$(awk -F'\t' '$1 == "prod-dsse" {print $5}' cases.tsv)" --certificate-oidc-issuer "$(awk -F'\t' '$1 == "prod-dsse" {print $6}' cases.tsv)"
+expect_output "  … naming the predicate type" 'predicate-type: the statement.s predicateType "https://slsa.dev/provenance/v1" is not one allowed'
+
 
 # Rekor v2 is dated only by its RFC 3161 timestamp: without the timestamp, or with a trusted
 # root that lists no timestamp authority, cosign v3 and aegis both refuse it.

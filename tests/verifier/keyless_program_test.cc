@@ -52,7 +52,8 @@ TEST(KeylessProgram, VerifyAndFetchGivesEveryVectorsResult) {
       ASSERT_EQ(RunShell("tar -C " + Q(artifact) + " -czf " + d.File("model.tar.gz") + " .").exit_code, 0);
       artifact = d.File("model.tar.gz");
     }
-    std::string sig = tree ? "" : " --signature " + Q(Data(r.bundle));
+    // The DSSE vector is SLSA provenance, allowed by name (by default only model_signing's is).
+    std::string sig = tree ? "" : " --signature " + Q(Data(r.bundle)) + " --predicate-type https://slsa.dev/provenance/v1";
     auto run = RunShell(std::string(VAF_BIN) + " --key /nonexistent" + Policy(r) + sig + (tree ? " --ignore-paths ignore-me" : "") +
                         " --termination-log " + d.File("reason") + " file://" + artifact + " " + d.File("dest"));
     if (r.expect == "ok") {
@@ -101,7 +102,9 @@ TEST(KeylessProgram, TheWrongKindOfTrustIsNamed) {
 TEST(KeylessProgram, AegisVerifyShowsWhoSigned) {
   for (const Row& r : Rows()) {
     bool tree = fs::is_directory(Data(r.artifact));
-    std::string cmd = "verify " + Q(Data(r.artifact)) + Policy(r) + (tree ? " --ignore-paths ignore-me" : " --signature " + Q(Data(r.bundle)));
+    std::string cmd = "verify " + Q(Data(r.artifact)) + Policy(r) +
+                      (tree ? " --ignore-paths ignore-me"
+                            : " --signature " + Q(Data(r.bundle)) + " --predicate-type https://slsa.dev/provenance/v1");
     auto text = RunAegis(cmd);
     EXPECT_EQ(text.exit_code, r.expect == "ok" ? 0 : 5) << r.name << "\n" << text.out << text.err;
     if (r.expect == "ok") {

@@ -40,6 +40,8 @@ std::vector<Case> Cases() {
   return out;
 }
 
+const std::string kSlsa = "https://slsa.dev/provenance/v1";
+
 // The whole keyless path for one case: the material, then the signature with the leaf key.
 Status Verify(const Case& c, const IdentityPolicy& policy) {
   auto root = SigstoreRoot::Load(Data(c.root));
@@ -56,7 +58,9 @@ Status Verify(const Case& c, const IdentityPolicy& policy) {
     }
     auto digests = DigestFile(Data(c.artifact));
     if (!digests) return digests.error();
-    auto v = VerifyStatementArtifact(*sig, *digests, {signer->key});
+    // The vectors' DSSE statement is SLSA provenance: allowed here by name (kSlsa), as
+    // --predicate-type allows it; ProvenanceIsNotAnApprovalByDefault shows the default.
+    auto v = VerifyStatementArtifact(*sig, *digests, {signer->key}, {kSlsa});
     if (!v) return v.error();
     return Ok{};
   }
@@ -131,6 +135,29 @@ TEST(Keyless, IdentityAndIssuerPatternsAreRe2Searches) {
   auto none = Verify(c, {c.identity, "", "", ""});
   ASSERT_FALSE(none) << "an identity without an issuer is not a policy";
   EXPECT_EQ(none.error().kind, make_error_code(ErrorKind::kUsage)) << "a missing flag is a usage error, exit 2";
+}
+
+// A signed in-toto statement over the artifact is accepted only for an allowed predicate type:
+// model_signing's by default. The real prod-dsse vector (SLSA v1 provenance, valid in every other
+// respect) is refused unless its type is named, and naming another type does not admit it.
+TEST(Keyless, ProvenanceIsNotAnApprovalByDefault) {
+  auto root = SigstoreRoot::Load(Data("roots/prod.json"));
+  ASSERT_TRUE(root);
+  auto sig = ParseSignatureFile(testing::ReadFile(Data("prod-dsse/bundle.sigstore.json")));
+  ASSERT_TRUE(sig);
+  auto digests = DigestFile(Data("prod-dsse/artifact"));
+  ASSERT_TRUE(digests);
+  std::vector<Case> cases = Cases();
+  Case c = *std::find_if(cases.begin(), cases.end(), [](const Case& k) { return k.name == "prod-dsse"; });
+  auto signer = VerifyKeyless(*sig, *root, {c.identity, "", c.issuer, ""}, Sha256(sig->payload));
+  ASSERT_TRUE(signer) << signer.error().message;
+  auto by_default = VerifyStatementArtifact(*sig, *digests, {signer->key});
+  ASSERT_FALSE(by_default);
+  EXPECT_EQ(by_default.error().message,
+            "predicate-type: the statement's predicateType \"https://slsa.dev/provenance/v1\" is not one allowed "
+            "(model_signing's; --predicate-type)");
+  EXPECT_FALSE(VerifyStatementArtifact(*sig, *digests, {signer->key}, {"https://in-toto.io/attestation/vulns"}));
+  EXPECT_TRUE(VerifyStatementArtifact(*sig, *digests, {signer->key}, {kSlsa}));
 }
 
 TEST(Keyless, TrustedRootTimesAndRefusals) {

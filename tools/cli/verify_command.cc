@@ -76,7 +76,8 @@ Expected<RunSummary> VerifyTree(const verifier::Options& o) {
     return Error{VerifyError::kSignature, sig_path, {}, "a directory needs a model-signing bundle"};
   }
   auto trust = verifier::ResolveTrust(o.key, verifier::VaultWithTransport(o), o.certificate_chain,
-                                     verifier::KeylessOptions{o.trusted_root, o.identity, {}, o.allow_any_identity});
+                                     verifier::KeylessOptions{o.trusted_root, o.identity, {}, o.allow_any_identity,
+                                                              o.predicate_types});
   if (!trust) return trust.error();
   auto v = verifier::VerifyTreeWith(*trust, *sig, o.artifact, o.ignore_paths);
   if (!v) {

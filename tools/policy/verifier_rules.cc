@@ -102,9 +102,11 @@ constexpr std::string_view kValuedFlags[] = {
     "--key", "--signature", "--expected-sha256", "--expected-name", "--ignore-paths", "--artifact-type",
     "--log-format", "--retries", "--parallel", "--connect-timeout", "--stall-timeout", "--timeout",
     "--progress-interval", "--max-total-bytes", "--max-file-bytes", "--max-entries", "--max-ratio",
-    "--max-path-bytes", "--ca-bundle", "--termination-log", "--trusted-root", "--certificate-chain"};
+    "--max-path-bytes", "--max-artifact-bytes", "--ca-bundle", "--termination-log", "--trusted-root",
+    "--certificate-chain"};
+// Loosen transport, move the work elsewhere, or accept other statements as approval.
 constexpr std::string_view kRefusedEnv[] = {"AEGIS_ALLOW_INSECURE_HTTP", "AEGIS_INSECURE_SKIP_TLS_VERIFY",
-                                            "AEGIS_ARTIFACT", "AEGIS_DEST"};
+                                            "AEGIS_ARTIFACT", "AEGIS_DEST", "AEGIS_PREDICATE_TYPES"};
 constexpr std::string_view kDefaultKeyPath = "/etc/cosign";
 constexpr std::string_view kKeylessInputs[] = {"AEGIS_TRUSTED_ROOT", "AEGIS_CERTIFICATE_IDENTITY",
                                                "AEGIS_CERTIFICATE_IDENTITY_REGEXP", "AEGIS_CERTIFICATE_OIDC_ISSUER",
