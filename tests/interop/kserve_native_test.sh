@@ -69,20 +69,29 @@ put "$work/model.tar.gz.sigstore.json" sklearn/tampered/model.tar.gz.sigstore.js
 sed 's#s3://aegis-models/sklearn/iris/model.tar.gz#s3://models/sklearn/iris/model.tar.gz#' "$native/inferenceservice.yaml" >"$work/isvc.yaml"
 sed 's#/iris/#/tampered/#' "$work/isvc.yaml" >"$work/isvc-tampered.yaml"
 
-# The namespace's credentials as KServe reads them: the service account's S3 secret (its
-# serving.kserve.io/s3-* annotations become the initializer's S3 variables).
-cat >"$work/credentials.yaml" <<YAML
+# edited IN OUT CODE: the InferenceService IN, with the Python statements CODE applied to it
+# (d: the object, p: its predictor, m: the predictor's model), written to OUT.
+edited() {
+  "$python" -c 'import sys, yaml
+d = yaml.safe_load(open(sys.argv[1])); p = d["spec"]["predictor"]; m = p.get("model", {})
+exec(sys.argv[2])
+print(yaml.safe_dump(d))' "$1" "$3" >"$2"
+}
+# s3_secret NAME HOST:PORT USEHTTPS: a Secret with the test S3 keys and KServe's S3 annotations.
+s3_secret() {
+  cat <<YAML
 apiVersion: v1
 kind: Secret
 metadata:
-  name: s3-credentials
+  name: $1
   namespace: models
-  annotations:
-    serving.kserve.io/s3-endpoint: "127.0.0.1:$port"
-    serving.kserve.io/s3-usehttps: "0"
-    serving.kserve.io/s3-region: us-east-1
+  annotations: {serving.kserve.io/s3-endpoint: "$2", serving.kserve.io/s3-usehttps: "$3", serving.kserve.io/s3-region: us-east-1}
 stringData: {AWS_ACCESS_KEY_ID: AKIAAEGISTEST, AWS_SECRET_ACCESS_KEY: aegis-test-secret}
 YAML
+}
+# The namespace's credentials as KServe reads them: the service account's S3 secret (its
+# serving.kserve.io/s3-* annotations become the initializer's S3 variables).
+s3_secret s3-credentials "127.0.0.1:$port" 0 >"$work/credentials.yaml"
 cat >"$work/sa.yaml" <<'YAML'
 apiVersion: v1
 kind: ServiceAccount
@@ -106,19 +115,13 @@ expect_ok "KServe makes the Knative Service (Serverless) and the Pod for the shi
   inject --knative-out "$work/ksvc.json" "$work/isvc.yaml" "$work/kserve-default.yaml" "$native/clusterstoragecontainer.yaml"
 cp "$work/out" "$work/pod.json"
 expect_ok "  … Knative Serving's own validation accepts that Knative Service" knative "$work/ksvc.json"
-"$python" -c 'import sys, yaml
-d = yaml.safe_load(open(sys.argv[1]))
-del d["spec"]["predictor"]["model"]["volumeMounts"]
-print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-unmounted.yaml"
+edited "$work/isvc.yaml" "$work/isvc-unmounted.yaml" 'del m["volumeMounts"]'
 inject --knative-out "$work/ksvc-unmounted.json" "$work/isvc-unmounted.yaml" "$native/clusterstoragecontainer.yaml" >/dev/null
 expect_exit "  … and refuses it when only the injected container would mount the key volume (kserve#2749)" 1 knative "$work/ksvc-unmounted.json"
 expect_output "  … naming the volume" 'volume with name "cosign-public-key" not mounted'
 # What `aegis render` makes under the KServe-native policy from a bare InferenceService (no
 # key volume, no storageContainerName): the same shape, which Knative accepts too.
-"$python" -c 'import sys, yaml
-d = yaml.safe_load(open(sys.argv[1])); p = d["spec"]["predictor"]
-del p["volumes"], p["model"]["volumeMounts"], p["model"]["storageContainerName"]
-print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-bare.yaml"
+edited "$work/isvc.yaml" "$work/isvc-bare.yaml" 'del p["volumes"], m["volumeMounts"], m["storageContainerName"]'
 expect_ok "aegis render with the KServe-native policy keeps storageUri in a bare InferenceService" \
   sh -c '"$0" render --policy "$1" "$2" >"$3"' "$AEGIS_BIN" "$policy" "$work/isvc-bare.yaml" "$work/isvc-rendered-native.yaml"
 inject --knative-out "$work/ksvc-rendered.json" "$work/isvc-rendered-native.yaml" "$work/kserve-default.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-rendered.json"
@@ -144,10 +147,7 @@ inject "$work/isvc.yaml" "$work/kserve-default.yaml" "$native/clusterstoragecont
   [ "$(image_of "$work/pod-order-b.json")" = "localhost/aegis/verify-and-fetch:0.1.0" ] &&
   pass "storageContainerName: both ClusterStorageContainers enabled, either list order: the initializer is verify-and-fetch" ||
   fail "storageContainerName did not fix the storage container"
-"$python" -c 'import sys, yaml
-d = yaml.safe_load(open(sys.argv[1]))
-del d["spec"]["predictor"]["model"]["storageContainerName"]
-print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-unnamed.yaml"
+edited "$work/isvc.yaml" "$work/isvc-unnamed.yaml" 'del m["storageContainerName"]'
 inject "$work/isvc-unnamed.yaml" "$native/clusterstoragecontainer.yaml" "$work/kserve-default.yaml" >"$work/pod-unnamed-a.json"
 inject "$work/isvc-unnamed.yaml" "$work/kserve-default.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-unnamed-b.json"
 [ "$(image_of "$work/pod-unnamed-a.json")" != "$(image_of "$work/pod-unnamed-b.json")" ] &&
@@ -168,10 +168,10 @@ expect_ok "RawDeployment: the same Pod (the raw reconciler's Deployment template
 cmp -s <("$python" -m json.tool --sort-keys "$work/out") <("$python" -m json.tool --sort-keys "$work/pod.json") &&
   pass "  … identical to the Serverless Pod" || fail "  … the RawDeployment Pod differs"
 
+edited "$work/isvc.yaml" "$work/isvc-impostor.yaml" \
+  'p["initContainers"] = [{"name": "storage-initializer", "image": "busybox:1.36", "command": ["true"]}]'
 expect_ok "An own initContainer named storage-initializer stops KServe's injection" \
-  inject <("$python" -c 'import sys, yaml
-d = yaml.safe_load(open(sys.argv[1])); d["spec"]["predictor"]["initContainers"] = [{"name": "storage-initializer", "image": "busybox:1.36", "command": ["true"]}]
-print(yaml.safe_dump(d))' "$work/isvc.yaml") "$native/clusterstoragecontainer.yaml"
+  inject "$work/isvc-impostor.yaml" "$native/clusterstoragecontainer.yaml"
 cp "$work/out" "$work/pod-impostor.json"
 expect_exit "  … and the KServe-native constraint refuses that Pod" 1 "$AEGIS_BIN" lint --policy "$policy" "$work/pod-impostor.json"
 expect_output "  … its storage-initializer is not the verifier image [AEGIS004]" "runs an allowed verifier image .allowed: localhost/aegis/verify-and-fetch. \[AEGIS004\]"
@@ -243,15 +243,7 @@ for f in model.tar.gz model.tar.gz.sigstore.json; do
   curl -sf --cacert "$work/tls/ca.pem" --aws-sigv4 "aws:amz:us-east-1:s3" --user AKIAAEGISTEST:aegis-test-secret \
     -H "x-amz-content-sha256: $(sha256sum "$work/$f" | cut -d' ' -f1)" -T "$work/$f" "https://127.0.0.1:$tls_port/models/sklearn/iris/$f" >/dev/null
 done
-cat >"$work/tls-credentials.yaml" <<YAML
-apiVersion: v1
-kind: Secret
-metadata:
-  name: s3-tls
-  namespace: models
-  annotations: {serving.kserve.io/s3-endpoint: "127.0.0.1:$tls_port", serving.kserve.io/s3-usehttps: "1"}
-stringData: {AWS_ACCESS_KEY_ID: AKIAAEGISTEST, AWS_SECRET_ACCESS_KEY: aegis-test-secret}
-YAML
+s3_secret s3-tls "127.0.0.1:$tls_port" 1 >"$work/tls-credentials.yaml"
 secrets+=("$work/tls-credentials.yaml")
 sed 's#serviceAccountName: model-fetcher#serviceAccountName: fetcher-tls#' "$work/isvc.yaml" >"$work/isvc-tls.yaml"
 printf 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: fetcher-tls, namespace: models}\nsecrets: [{name: s3-tls}]\n' >>"$work/sa.yaml.tls"
@@ -277,11 +269,8 @@ stringData:
   localS3: '{"type": "s3", "access_key_id": "AKIAAEGISTEST", "secret_access_key": "aegis-test-secret", "endpoint_url": "http://127.0.0.1:$port", "bucket": "models", "region": "us-east-1"}'
 YAML
 secrets+=("$work/storage-config.yaml")
-"$python" -c 'import sys, yaml
-d = yaml.safe_load(open(sys.argv[1])); m = d["spec"]["predictor"]["model"]
-del m["storageUri"]; m["storage"] = {"key": "localS3", "path": "sklearn/iris/model.tar.gz"}
-d["spec"]["predictor"]["serviceAccountName"] = "default"
-print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-spec.yaml"
+edited "$work/isvc.yaml" "$work/isvc-spec.yaml" \
+  'del m["storageUri"]; m["storage"] = {"key": "localS3", "path": "sklearn/iris/model.tar.gz"}; p["serviceAccountName"] = "default"'
 expect_ok "A storage spec: KServe resolves s3://models/sklearn/iris/model.tar.gz and passes STORAGE_CONFIG" \
   inject "$work/isvc-spec.yaml" "$work/kserve-default.yaml" "$native/clusterstoragecontainer.yaml"
 cp "$work/out" "$work/pod-spec.json"
@@ -290,9 +279,7 @@ expect_ok "  … the KServe-native constraint admits the InferenceService (its s
 expect_ok "  … and the Pod" "$AEGIS_BIN" lint --policy "$policy" "$work/pod-spec.json"
 expect_ok "  … verify-and-fetch reads STORAGE_CONFIG and places the model" run_init "$work/pod-spec.json" "$work/mnt-spec"
 cmp -s "$work/mnt-spec/iris/model.joblib" "$work/model/iris/model.joblib" && pass "  … the signed file" || fail "  … the model is not in place"
-"$python" -c 'import sys, yaml
-d = yaml.safe_load(open(sys.argv[1])); del d["spec"]["predictor"]["model"]["storageContainerName"]
-print(yaml.safe_dump(d))' "$work/isvc-spec.yaml" >"$work/isvc-spec-unnamed.yaml"
+edited "$work/isvc-spec.yaml" "$work/isvc-spec-unnamed.yaml" 'del m["storageContainerName"]'
 inject "$work/isvc-spec-unnamed.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-spec-unnamed.json"
 [ "$(image_of "$work/pod-spec-unnamed.json")" = "kserve/storage-initializer:v0.21.0" ] &&
   pass "  … without storageContainerName KServe's own initializer runs, even with only the Aegis container" ||
@@ -332,20 +319,10 @@ for shape in shape-framework shape-storage-spec; do
 done
 
 # The serving.kserve.io/storageSecretName annotation: that secret's variables, not the service account's.
-cat >"$work/annotated.yaml" <<YAML
-apiVersion: v1
-kind: Secret
-metadata:
-  name: team-s3
-  namespace: models
-  annotations: {serving.kserve.io/s3-endpoint: "127.0.0.1:$port", serving.kserve.io/s3-usehttps: "0"}
-stringData: {AWS_ACCESS_KEY_ID: AKIAAEGISTEST, AWS_SECRET_ACCESS_KEY: aegis-test-secret}
-YAML
+s3_secret team-s3 "127.0.0.1:$port" 0 >"$work/annotated.yaml"
 secrets+=("$work/annotated.yaml")
-"$python" -c 'import sys, yaml
-d = yaml.safe_load(open(sys.argv[1])); d["metadata"]["annotations"] = {"serving.kserve.io/storageSecretName": "team-s3"}
-d["spec"]["predictor"]["serviceAccountName"] = "default"
-print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-annotated.yaml"
+edited "$work/isvc.yaml" "$work/isvc-annotated.yaml" \
+  'd["metadata"]["annotations"] = {"serving.kserve.io/storageSecretName": "team-s3"}; p["serviceAccountName"] = "default"'
 inject "$work/isvc-annotated.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-annotated.json"
 expect_ok "The storageSecretName annotation: verify-and-fetch uses that secret's S3 settings" \
   run_init "$work/pod-annotated.json" "$work/mnt-annotated"
@@ -367,9 +344,7 @@ expect_ok "HTTPS headers: KServe gives the initializer models.example.com-header
 expect_output "  … with the secret's headers" '"name": "models.example.com-headers", "value": "\{\\"Authorization\\": \\"Bearer header-token-value\\"\}"'
 
 # Istio CNI: KServe runs the initializer as the sidecar's uid (serving.kserve.io/storage-initializer-uid).
-"$python" -c 'import sys, yaml
-d = yaml.safe_load(open(sys.argv[1])); d["metadata"]["annotations"] = {"serving.kserve.io/storage-initializer-uid": "1337"}
-print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-uid.yaml"
+edited "$work/isvc.yaml" "$work/isvc-uid.yaml" 'd["metadata"]["annotations"] = {"serving.kserve.io/storage-initializer-uid": "1337"}'
 expect_ok "Istio CNI uid override on the Pod" inject "$work/isvc-uid.yaml" "$native/clusterstoragecontainer.yaml"
 cp "$work/out" "$work/pod-uid.json"
 expect_output "  … runAsUser 1337" '"runAsUser": 1337'
@@ -388,9 +363,7 @@ expect_ok "LocalModelCache: KServe mounts the cached copy" \
 cp "$work/out" "$work/pod-cached.json"
 expect_exit "  … the KServe-native constraint refuses that Pod" 1 "$AEGIS_BIN" lint --policy "$policy" "$work/pod-cached.json"
 expect_output "  … naming the cache and the way out" "served from KServe's LocalModelCache iris \(PVC iris-gpu\), a copy no verifier checks: annotate the InferenceService serving.kserve.io/disable-localmodel: \"true\""
-"$python" -c 'import sys, yaml
-d = yaml.safe_load(open(sys.argv[1])); d["metadata"]["annotations"] = {"serving.kserve.io/disable-localmodel": "true"}
-print(yaml.safe_dump(d))' "$work/isvc.yaml" >"$work/isvc-nocache.yaml"
+edited "$work/isvc.yaml" "$work/isvc-nocache.yaml" 'd["metadata"]["annotations"] = {"serving.kserve.io/disable-localmodel": "true"}'
 inject --local-model-cache "$work/cache.yaml" "$work/isvc-nocache.yaml" "$native/clusterstoragecontainer.yaml" >"$work/pod-nocache.json"
 expect_ok "  … with disable-localmodel the verifier runs again and the Pod is admitted" "$AEGIS_BIN" lint --policy "$policy" "$work/pod-nocache.json"
 
