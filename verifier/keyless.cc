@@ -1,5 +1,7 @@
 #include "verifier/keyless.h"
 
+#include <ctime>
+
 #include <openssl/ct.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -192,6 +194,15 @@ std::optional<std::string> InvalidPattern(const IdentityPolicy& policy) {
   return std::nullopt;
 }
 
+LoggedMaterial LoggedMaterialOf(const SignatureFile& sig, const std::string& logged_digest) {
+  LoggedMaterial m;
+  bool dsse = sig.format == SignatureFile::Format::kModelSigning && !sig.dsse_signatures.empty();
+  m.signature = dsse ? sig.dsse_signatures[0] : sig.signature;
+  m.digest_sha256 = logged_digest;
+  if (dsse) m.pae_sha256 = Sha256(Pae(sig.payload_type, sig.payload));
+  return m;
+}
+
 Expected<KeylessSigner> VerifyKeyless(const SignatureFile& sig, const SigstoreRoot& root, const IdentityPolicy& policy,
                                       const std::string& logged_digest) {
   if (!policy.complete()) {
@@ -203,11 +214,8 @@ Expected<KeylessSigner> VerifyKeyless(const SignatureFile& sig, const SigstoreRo
   if (sig.tlog_entries.empty()) return Failed("tlog-missing", "the bundle has no transparency-log entry");
   X509Ptr leaf = FromDer(sig.certificates[0]);
   if (!leaf) return Failed("keyless", "the signing certificate is not DER X.509");
-  LoggedMaterial logged{sig.certificates[0],
-                        sig.format == SignatureFile::Format::kModelSigning && !sig.dsse_signatures.empty()
-                            ? sig.dsse_signatures[0]
-                            : sig.signature,
-                        logged_digest};
+  LoggedMaterial logged = LoggedMaterialOf(sig, logged_digest);
+  logged.certificate_der = sig.certificates[0];
   // The signing times: what timestamp authorities attest (every timestamp must verify) and
   // each entry's integrated time. The certificate must have been valid at all of them.
   std::vector<int64_t> attested;
@@ -272,6 +280,25 @@ Expected<KeylessSigner> VerifyKeyless(const SignatureFile& sig, const SigstoreRo
   out.log_index = entry.log_index;
   out.signing_time = dated(entry) ? entry.integrated_time : attested.front();
   return out;
+}
+
+Status VerifyKeyLogEntries(const SignatureFile& sig, const SigstoreRoot& root, const std::vector<TrustedKey>& keys,
+                           const std::string& logged_digest) {
+  if (sig.tlog_entries.empty()) return Failed("tlog-missing", "the bundle has no transparency-log entry, and a trusted root was given");
+  LoggedMaterial logged = LoggedMaterialOf(sig, logged_digest);
+  for (const TrustedKey& k : keys) logged.key_fingerprints.push_back(k.fingerprint);
+  std::vector<int64_t> attested;
+  for (const std::string& ts : sig.rfc3161_timestamps) {
+    auto t = VerifyRfc3161Timestamp(ts, logged.signature, root);
+    if (!t) return t.error();
+    attested.push_back(*t);
+  }
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  for (const TlogEntry& e : sig.tlog_entries) {
+    int64_t at = e.integrated_time > 0 && !e.signed_entry_timestamp.empty() ? e.integrated_time : attested.empty() ? now : attested.front();
+    if (auto st = VerifyTlogEntry(e, root, logged, at); !st) return st.error();
+  }
+  return Ok{};
 }
 
 }  // namespace aegis::verifier

@@ -19,6 +19,7 @@
 #include "verifier/keys.h"
 #include "verifier/sigstore_root.h"
 #include "verifier/signature.h"
+#include "verifier/tlog.h"
 
 namespace aegis::verifier {
 
@@ -43,5 +44,18 @@ struct KeylessSigner {
 // dsse: the payload's). kSignature "<check>: …" when a check fails.
 Expected<KeylessSigner> VerifyKeyless(const SignatureFile& sig, const SigstoreRoot& root, const IdentityPolicy& policy,
                                       const std::string& logged_digest);
+
+// What a bundle's log entries must say of it: its signature and `logged_digest`, and for a
+// DSSE envelope the digest of its PAE (a hashedrekord entry logs that). The signer is the
+// caller's to set (the certificate, or the trusted keys' fingerprints).
+LoggedMaterial LoggedMaterialOf(const SignatureFile& sig, const std::string& logged_digest);
+
+// A key-signed bundle against a trusted root (cosign verify-blob --key with --trusted-root,
+// sigstore's "managed key"): it has a log entry ("tlog-missing" otherwise), and every entry
+// verifies against the root (tlog.h) and names one of `keys` as its signer. An entry is dated by
+// its signed entry timestamp, else the bundle's RFC 3161 timestamps (which must verify), else
+// now: a key has no validity window to check, the entry proves the signature was published.
+Status VerifyKeyLogEntries(const SignatureFile& sig, const SigstoreRoot& root, const std::vector<TrustedKey>& keys,
+                           const std::string& logged_digest);
 
 }  // namespace aegis::verifier

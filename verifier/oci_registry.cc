@@ -1,8 +1,10 @@
 #include "verifier/oci_registry.h"
 
+#include <arpa/inet.h>
 #include <sys/utsname.h>
 
 #include <cctype>
+#include <cstring>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -72,6 +74,40 @@ std::string ChallengeParam(std::string_view challenge, std::string_view key) {
     return std::string(challenge.substr(eq + 2, end - eq - 2));
   }
   return {};
+}
+
+// host[:port] of an https:// URL.
+std::string RealmHost(const std::string& url) {
+  std::string rest = url.substr(8);
+  return rest.substr(0, rest.find_first_of("/?#"));
+}
+
+// host[:port] or [v6][:port] → the host.
+std::string HostName(const std::string& host_port) {
+  if (!host_port.empty() && host_port[0] == '[') return host_port.substr(1, host_port.find(']') - 1);
+  if (host_port.find(':') != host_port.rfind(':')) return host_port;  // a bare IPv6 literal
+  return host_port.substr(0, host_port.find(':'));
+}
+
+// An IP literal in a loopback, private (RFC 1918, fc00::/7), link-local (169.254/16 — cloud
+// metadata —, fe80::/10) or unspecified range. A registry's token realm there is refused
+// unless it is on the registry's own host, as ORAS and go-containerregistry (cosign, crane;
+// validateRealmURL, which also wants the same port) refuse it: a registry must not send the
+// pod's credentials, or the pod, to an internal service. Names are not resolved for this.
+bool IsInternalAddress(const std::string& host_port) {
+  std::string host = HostName(host_port);
+  unsigned char a[16];
+  if (inet_pton(AF_INET, host.c_str(), a) == 1) {
+    return a[0] == 127 || a[0] == 10 || (a[0] == 172 && (a[1] & 0xF0) == 16) || (a[0] == 192 && a[1] == 168) ||
+           (a[0] == 169 && a[1] == 254) || (a[0] == 0);
+  }
+  if (inet_pton(AF_INET6, host.c_str(), a) == 1) {
+    static const unsigned char loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const unsigned char unspecified[16] = {};
+    return std::memcmp(a, loopback, 16) == 0 || std::memcmp(a, unspecified, 16) == 0 || (a[0] & 0xFE) == 0xFC ||
+           (a[0] == 0xFE && (a[1] & 0xC0) == 0x80);
+  }
+  return false;
 }
 
 std::string Arch() {
@@ -183,6 +219,9 @@ Status RegistryClient::Authorize(const std::string& challenge) {
   if (scheme != "bearer") return Error{NetError::kForbidden, shown, {}, "the registry asks for an unknown authentication scheme"};
   std::string realm = ChallengeParam(challenge, "realm"), service = ChallengeParam(challenge, "service");
   if (realm.rfind("https://", 0) != 0) return Error{NetError::kForbidden, shown, {}, "the registry's token realm is not https://"};
+  if (std::string host = RealmHost(realm); HostName(host) != HostName(ref_.registry) && IsInternalAddress(host)) {
+    return Error{NetError::kForbidden, shown, {}, fmt::format("the registry's token realm is at {}, a loopback, private or link-local address", host)};
+  }
   std::string scope = ChallengeParam(challenge, "scope");
   if (scope.empty()) scope = "repository:" + ref_.repository + ":pull";
   platform::HttpRequest request;
@@ -210,10 +249,12 @@ Status RegistryClient::Authorize(const std::string& challenge) {
   return Ok{};
 }
 
-Expected<std::string> RegistryClient::GetManifestBytes(const std::string& reference, std::string* media_type) {
+Expected<platform::HttpText> RegistryClient::Exchange(const Call& call) {
   const std::string shown = ref_.Display();
   platform::HttpRequest request;
-  request.url = Base() + "/manifests/" + reference;
+  request.method = call.method;
+  request.url = call.url.rfind("https://", 0) == 0 ? call.url : Base() + call.url;
+  request.body = call.body;
   request.tls.ca_file = options_.ca_bundle;
   request.tls.extra_ca_pem = options_.extra_ca_pem;
   request.tls.insecure_skip_verify = options_.insecure_skip_tls_verify;
@@ -225,8 +266,9 @@ Expected<std::string> RegistryClient::GetManifestBytes(const std::string& refere
   bool authorized = false;
   for (int attempt = 1;; ++attempt) {
     request.headers = {kAccept};
+    if (!call.content_type.empty()) request.headers.push_back("Content-Type: " + call.content_type);
     if (!authorization_.empty()) request.headers.push_back("Authorization: " + authorization_);
-    auto r = client.SendForText(request, kManifestLimit);
+    auto r = client.SendForText(request, call.limit);
     // Retried like a download: no answer, 5xx, 429.
     if ((!r || r->status >= 500 || r->status == 429) && attempt < options_.max_attempts) {
       auto wait = backoff + std::chrono::milliseconds(rng() % static_cast<uint64_t>(backoff.count() + 1));
@@ -235,36 +277,84 @@ Expected<std::string> RegistryClient::GetManifestBytes(const std::string& refere
       backoff = std::min(backoff * 2, options_.max_backoff);
       continue;
     }
-    if (!r) return Error{NetError::kNetwork, shown, {}, fmt::format("manifest: {} (after {} attempts)", r.error().message, attempt)};
+    if (!r) return Error{NetError::kNetwork, shown, {}, fmt::format("{}: {} (after {} attempts)", call.what, r.error().message, attempt)};
+    // A challenge is answered once per call (a push asks for a wider scope than the pull before).
     if (r->status == 401 && !authorized && !r->www_authenticate.empty()) {
       if (Status s = Authorize(r->www_authenticate); !s) return s.error();
       authorized = true;
       continue;
     }
-    if (r->status != 200) {
-      Error e = RegistryError(shown, "manifest", r->status, r->body);
+    if (r->status != call.expect) {
+      Error e = RegistryError(shown, call.what, r->status, r->body);
       if (r->status == 401 && !credential_) {
         e.message += fmt::format(" (refused anonymously: no credentials for {} in REGISTRY_AUTH_FILE, DOCKER_CONFIG or ~/.docker/config.json)",
                                  ref_.registry);
       }
       return e;
     }
-    *media_type = r->content_type.substr(0, r->content_type.find(';'));
-    return r->body;
+    return std::move(*r);
   }
+}
+
+Expected<std::string> RegistryClient::GetText(const std::string& path, const char* what, size_t limit, std::string* media_type) {
+  auto r = Exchange(Call{"GET", path, {}, {}, what, limit, 200});
+  if (!r) return r.error();
+  *media_type = r->content_type.substr(0, r->content_type.find(';'));
+  return std::move(r->body);
+}
+
+Expected<std::string> RegistryClient::PushBlob(const std::string& bytes) {
+  std::string digest = "sha256:" + Hex(Sha256(bytes));
+  auto started = Exchange(Call{"POST", "/blobs/uploads/", {}, {}, "blob upload", 1 << 16, 202});
+  if (!started) return started.error();
+  std::string location = started->location;
+  if (location.empty()) return Error{NetError::kNetwork, ref_.Display(), {}, "blob upload: the registry gave no upload location"};
+  if (location.front() == '/') location = "https://" + ref_.registry + location;  // relative to the registry
+  if (location.rfind("https://" + ref_.registry + "/", 0) != 0) {
+    return Error{NetError::kNetwork, ref_.Display(), {}, "blob upload: the upload location is not on the registry"};
+  }
+  location += (location.find('?') == std::string::npos ? "?" : "&") + std::string("digest=") + PercentEncode(digest);
+  auto put = Exchange(Call{"PUT", location, bytes, "application/octet-stream", "blob upload", 1 << 16, 201});
+  if (!put) return put.error();
+  return digest;
+}
+
+Expected<bool> RegistryClient::PushManifest(const std::string& reference, const std::string& bytes, const std::string& media_type) {
+  auto put = Exchange(Call{"PUT", "/manifests/" + reference, bytes, media_type, "manifest upload", 1 << 16, 201});
+  if (!put) return put.error();
+  return !put->oci_subject.empty();
+}
+
+Expected<RawManifest> RegistryClient::GetRawManifest(const std::string& reference) {
+  RawManifest m;
+  auto body = GetText("/manifests/" + reference, "manifest", kManifestLimit, &m.media_type);
+  if (!body) return body.error();
+  m.bytes = std::move(*body);
+  m.digest = "sha256:" + Hex(Sha256(m.bytes));
+  if (IsDigest(reference) && m.digest != reference) {
+    return Error{VerifyError::kSignature, ref_.Display(), {},
+                 fmt::format("the registry served a manifest whose digest is {}, not {}", m.digest, reference)};
+  }
+  return m;
+}
+
+Expected<std::optional<std::string>> RegistryClient::GetReferrers(const std::string& digest) {
+  std::string media_type;
+  auto body = GetText("/referrers/" + digest, "referrers", kManifestLimit, &media_type);
+  if (!body && body.error().kind == NetError::kNotFound) return std::optional<std::string>();
+  if (!body) return body.error();
+  return std::optional<std::string>(std::move(*body));
 }
 
 Expected<OciManifest> RegistryClient::GetManifest() {
   const std::string shown = ref_.Display();
   std::string reference = ref_.digest.empty() ? ref_.tag : ref_.digest;
   for (int depth = 0; depth < 2; ++depth) {
-    std::string media_type;
-    auto body = GetManifestBytes(reference, &media_type);
-    if (!body) return body.error();
-    std::string digest = "sha256:" + Hex(Sha256(*body));
-    if (IsDigest(reference) && digest != reference) {
-      return Error{VerifyError::kSignature, shown, {}, fmt::format("the registry served a manifest whose digest is {}, not {}", digest, reference)};
-    }
+    auto raw = GetRawManifest(reference);
+    if (!raw) return raw.error();
+    const std::string& digest = raw->digest;
+    const std::string& media_type = raw->media_type;
+    const std::string* body = &raw->bytes;
     auto j = ParseJsonBounded(*body, 32, kManifestLimit);
     if (!j || !j->is_object()) return Error{NetError::kNetwork, shown, {}, "manifest: not JSON"};
     std::string type = JsonStringOr(*j, {"mediaType"}, media_type);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "platform/env.h"
+#include "platform/http.h"
 #include "util/expected.h"
 #include "verifier/fetch.h"
 
@@ -51,6 +52,11 @@ struct OciLayer {
   bool unpack = false;  // io.deis.oras.content.unpack: a directory packed as tar(+gzip)
 };
 
+// A manifest as served: its bytes, the media type the registry gave, and the digest of the bytes.
+struct RawManifest {
+  std::string bytes, media_type, digest;
+};
+
 struct OciManifest {
   std::string digest;  // of the manifest the layers come from
   std::string media_type, artifact_type;
@@ -67,6 +73,23 @@ class RegistryClient {
   // refused, or no token for the scope), kNetwork.
   Expected<OciManifest> GetManifest();
 
+  // The manifest `reference` (a tag or a digest) names, unresolved (an index stays an index).
+  // A digest must match the bytes served (VerifyError::kSignature otherwise). Errors as GetManifest.
+  Expected<RawManifest> GetRawManifest(const std::string& reference);
+
+  // The OCI 1.1 referrers API (GET /v2/REPO/referrers/DIGEST): the index of the manifests
+  // whose `subject` is `digest`; nullopt when the registry has no such API (it answers 404, and
+  // clients fall back to the referrers tag, distribution-spec "Referrers Tag Schema").
+  Expected<std::optional<std::string>> GetReferrers(const std::string& digest);
+
+  // Pushing (aegis sign), with the credential's push access (the registry's 401 challenge asks
+  // for it, answered as for pulls). A blob by a monolithic upload (POST, then PUT to the
+  // registry's upload location with ?digest=); its digest.
+  Expected<std::string> PushBlob(const std::string& bytes);
+  // A manifest under `reference` (a tag, or its own digest). True when the registry indexed its
+  // subject (the OCI-Subject header: it serves the referrers API itself).
+  Expected<bool> PushManifest(const std::string& reference, const std::string& bytes, const std::string& media_type);
+
   // A blob into `out_path`; bounded by its `size`, and its SHA-256 must be `digest`
   // (VerifyError::kSignature otherwise: the registry served other bytes).
   Expected<FetchResult> GetBlob(const std::string& digest, uint64_t size, const std::string& out_path);
@@ -75,7 +98,18 @@ class RegistryClient {
   const std::string& AuthSummary() const { return auth_summary_; }
 
  private:
-  Expected<std::string> GetManifestBytes(const std::string& reference, std::string* media_type);
+  // One request with the registry's authorization, retried like a download; `url` is a path
+  // under Base() or a full https:// URL on the registry; `what` names it in errors; any status
+  // but `expect` is an error.
+  struct Call {
+    std::string method, url, body, content_type;
+    const char* what;
+    size_t limit;
+    long expect;
+  };
+  Expected<platform::HttpText> Exchange(const Call& call);
+  // GET Base()+path: the body, at most `limit` bytes; `media_type` gets the Content-Type.
+  Expected<std::string> GetText(const std::string& path, const char* what, size_t limit, std::string* media_type);
   Status Authorize(const std::string& challenge);
   std::string Base() const { return "https://" + ref_.registry + "/v2/" + ref_.repository; }
 

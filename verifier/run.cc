@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "util/file_io.h"
+#include "verifier/cosign_image.h"
 #include "verifier/extract.h"
 #include "verifier/extract_while_fetching.h"
 #include "verifier/keys.h"
@@ -183,9 +184,6 @@ Expected<Fetched> FetchArtifact(const Options& o, Sources& sources, DigestSet di
     if (!t) return t.error();
     out.tree = *t;
   } else {
-    if (auto ref = ParseOciReference(o.artifact); ref && ref->digest.empty()) {
-      log.Warn("oci reference not pinned by digest", {{"uri", o.artifact}, {"note", "a tag can move between pod starts: pin @sha256:…"}});
-    }
     auto t = sources.GetTree(o.artifact, tree, o.limits, Parallelism(o));
     if (!t) return t.error();
     out.tree = *t;
@@ -219,6 +217,45 @@ Expected<Trust> ResolveTrustFor(const Options& o, Logger& log) {
     for (const std::string& k : trust->unpinned) log.Warn("key not pinned by the trust policy: not trusted", {{"key", k}});
   }
   return trust;
+}
+
+// An OCI artifact's cosign signatures (cosign_image.h), looked for on the digest its reference
+// names before any layer is fetched: the first that verifies, or why each was refused.
+struct ImageSigned {
+  OciReference pinned;  // the reference at the manifest's digest: what is fetched and placed
+  std::optional<Verified> verified;
+  std::string where;
+  std::optional<Error> refused;  // the first refusal, when none verified
+};
+
+Expected<ImageSigned> CheckImageSignatures(const Options& o, Sources& sources, const Trust& trust, const Workspace& ws, Logger& log) {
+  auto ref = ParseOciReference(o.artifact);
+  if (!ref) return ref.error();
+  if (ref->digest.empty()) {
+    log.Warn("oci reference not pinned by digest", {{"uri", o.artifact}, {"note", "a tag can move between pod starts: pin @sha256:…"}});
+  }
+  auto client = sources.OciClient(o.artifact);
+  if (!client) return client.error();
+  auto manifest = client->GetRawManifest(ref->digest.empty() ? ref->tag : ref->digest);
+  if (!manifest) return manifest.error();
+  ImageSigned out{*ref, {}, {}, {}};
+  out.pinned.tag.clear();
+  out.pinned.digest = manifest->digest;
+  std::string scratch = ws.Path("image-signature");
+  auto found = FindImageSignatures(*client, manifest->digest, scratch);
+  if (!found) return found.error();
+  log.Info("image signatures", {{"manifest", manifest->digest}, {"found", found->size()}});
+  for (const ImageSignature& sig : *found) {
+    auto v = VerifyImageSignature(trust, sig, manifest->digest, scratch);
+    if (v) {
+      out.verified = std::move(*v);
+      out.where = sig.where;
+      return out;
+    }
+    log.Info("image signature not accepted", {{"signature", sig.where}, {"reason", v.error().message}});
+    if (!out.refused) out.refused = v.error();
+  }
+  return out;
 }
 
 Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws) {
@@ -259,6 +296,17 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   if (!sig) return sig.error();
   SourceLog source_log;
   source_log.Update(sources, log);
+  // An OCI artifact named without a signature: cosign's, on its manifest; what is fetched is
+  // then that manifest, by digest (the tag cannot move in between).
+  std::optional<ImageSigned> image;
+  Options fetch = o;
+  if (IsOciUri(o.artifact) && o.signature.empty()) {
+    auto checked = CheckImageSignatures(o, sources, *trust, ws, log);
+    source_log.Update(sources, log);
+    if (!checked) return checked.error();
+    image = std::move(*checked);
+    fetch.artifact = image->pinned.Display();
+  }
 
   // 2. The artifact, streamed to the work area while hashed; or a model directory.
   std::string artifact = ws.Path("artifact");
@@ -273,7 +321,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
       (!*sig || (*sig)->file.format == SignatureFile::Format::kModelSigning)) {
     extracting.emplace(DisplayUri(o.artifact), artifact, tree, o.limits);
   }
-  auto fetched = FetchArtifact(o, sources, NeededDigests(*trust), artifact, tree, extracting ? &*extracting : nullptr, log);
+  auto fetched = FetchArtifact(fetch, sources, NeededDigests(*trust), artifact, tree, extracting ? &*extracting : nullptr, log);
   progress->Finish();
   source_log.Update(sources, log);
   if (!fetched) return fetched.error();
@@ -317,6 +365,27 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     }
     log.Info("signature verified", f);
     if ((*sig)->file.format == SignatureFile::Format::kLegacy) log.Warn("legacy detached signature", {{"note", v->notes}});
+  } else if (image && image->verified) {
+    const Verified& v = *image->verified;
+    if (!o.expected_name.empty()) {
+      return Fail(VerifyError::kSignature, image->where, "--expected-name: a cosign image signature binds no model name (only model-signing bundles do)");
+    }
+    sha256 = image->pinned.digest.substr(7);  // what is placed is the signed manifest's content
+    if (!o.expected_sha256.empty() && sha256 != o.expected_sha256) {
+      return Fail(VerifyError::kSignature, image->pinned.Display(),
+                  fmt::format("pin mismatch: the signed manifest's digest is sha256:{}, --expected-sha256 is {}", sha256, o.expected_sha256));
+    }
+    key_used = v.key;
+    summary.notes = v.notes;
+    summary.signer = v.signer;
+    summary.format = "cosign-image";
+    summary.signature = image->where;
+    Fields f{{"format", "cosign-image"}, {"signature", image->where}, {"key", v.key}, {"manifest", image->pinned.digest}};
+    if (v.signer) {
+      f.emplace_back("identity", v.signer->identity);
+      f.emplace_back("issuer", v.signer->issuer);
+    }
+    log.Info("signature verified", f);
   } else {
     tree_signature = true;
   }
@@ -356,6 +425,9 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     } else {
       std::string inside = tree + "/model.sig";
       std::error_code ec;
+      if ((!single.empty() || !fs::is_regular_file(fs::symlink_status(inside, ec))) && image && image->refused) {
+        return *image->refused;  // a cosign signature that does not verify, and no model.sig
+      }
       if (!single.empty() || !fs::is_regular_file(fs::symlink_status(inside, ec))) {
         std::string tried;
         std::string base = WithoutTrailingSlash(o.artifact);
@@ -363,6 +435,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
           for (const char* suffix : kSignatureSuffixes) tried += (tried.empty() ? "" : ", ") + DisplayUri(WithSuffix(base, suffix));
           tried += " and ";
         }
+        if (image) tried = "cosign signatures of the manifest (referrers, " + image->pinned.digest.substr(0, 14) + "….sig) and ";
         return Fail(NetError::kNotFound, DisplayUri(o.artifact),
                     fmt::format("no signature: tried {}model.sig inside the {}", tried, fetched_tree ? "model directory" : "artifact"));
       }

@@ -82,11 +82,6 @@ Expected<std::vector<TlogEntry>> ParseTlogEntries(const json& list) {
   return out;
 }
 
-// DSSE pre-authentication encoding: the bytes that are actually signed.
-std::string Pae(std::string_view type, std::string_view payload) {
-  return fmt::format("DSSEv1 {} {} {} ", type.size(), type, payload.size()) + std::string(payload);
-}
-
 Expected<Verified> AnyKey(const std::vector<TrustedKey>& keys, std::string_view hint,
                           const std::function<bool(const TrustedKey&)>& check) {
   for (const TrustedKey* k : OrderByHint(keys, hint)) {
@@ -335,6 +330,10 @@ Expected<Verified> VerifyModelTree(const SignatureFile& sig, const std::string& 
   v->subject_sha256 = tree->subject_sha256;
   v->signed_files = std::move(tree->signed_files);
   return v;
+}
+
+std::string Pae(std::string_view type, std::string_view payload) {
+  return fmt::format("DSSEv1 {} {} {} ", type.size(), type, payload.size()) + std::string(payload);
 }
 
 }  // namespace aegis::verifier

@@ -77,6 +77,8 @@ Expected<Verified> VerifyStatementArtifact(const SignatureFile& sig, const Diges
 // beginning so could present an envelope's signature as its own (same key, same hash). Such
 // an artifact is never signed or verified as an artifact: kSignature names the file.
 inline constexpr std::string_view kPaePrefix = "DSSEv1 ";
+// DSSE pre-authentication encoding: the bytes a DSSE signature is over.
+std::string Pae(std::string_view type, std::string_view payload);
 Status RefusePaeArtifact(const std::string& path);
 
 // Format D against a model tree (a directory, or a single file whose resource is "."): the

@@ -244,7 +244,7 @@ Status Sources::ResolveHfToken() {
   return Ok{};
 }
 
-Expected<TreeResult> Sources::GetOciTree(const std::string& uri, const std::string& dir, const ExtractLimits& limits, int parallel) {
+Expected<RegistryClient> Sources::OciClient(const std::string& uri) {
   auto ref = ParseOciReference(uri);
   if (!ref) return ref.error();
   std::optional<RegistryCredential> credential;
@@ -255,7 +255,13 @@ Expected<TreeResult> Sources::GetOciTree(const std::string& uri, const std::stri
   }
   FetchOptions one_stream = options_;
   one_stream.parts = 1;  // blobs are fetched `parallel` at a time, each in one request
-  RegistryClient client(*ref, credential, one_stream);
+  return RegistryClient(*ref, credential, one_stream);
+}
+
+Expected<TreeResult> Sources::GetOciTree(const std::string& uri, const std::string& dir, const ExtractLimits& limits, int parallel) {
+  auto made = OciClient(uri);
+  if (!made) return made.error();
+  RegistryClient& client = *made;
   auto manifest = client.GetManifest();
   oci_summary_ = client.AuthSummary();
   if (!manifest) return manifest.error();

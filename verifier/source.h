@@ -75,6 +75,10 @@ class Sources {
   // that is also a directory) or a tree beyond `limits`; on error `dir` may hold part of it.
   Expected<TreeResult> GetTree(const std::string& prefix_uri, const std::string& dir, const ExtractLimits& limits, int parallel);
 
+  // A client of the registry an oci:// reference names, with the credential resolved for it
+  // (ResolveRegistryCredential; none when anonymous).
+  Expected<RegistryClient> OciClient(const std::string& uri);
+
   // Where the AWS credentials came from, once resolved ("" before or when anonymous).
   const std::string& CredentialSource() const { return credential_source_; }
   // Where the Google token came from, once resolved ("" before; "anonymous: …" without one).

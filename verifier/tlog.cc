@@ -2,6 +2,9 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <optional>
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -125,6 +128,43 @@ Status VerifySignedEntryTimestamp(const TlogEntry& e, const LogKey& log) {
   return Ok{};
 }
 
+namespace {
+
+// The logged verifier (DER: a certificate, or a public key's SPKI) is the bundle's signer.
+bool SignerMatches(const std::optional<std::string>& der, const LoggedMaterial& m) {
+  if (!der) return false;
+  if (!m.certificate_der.empty()) return *der == m.certificate_der;
+  std::string fingerprint = "sha256:" + Hex(Sha256(*der));
+  return std::find(m.key_fingerprints.begin(), m.key_fingerprints.end(), fingerprint) != m.key_fingerprints.end();
+}
+
+std::optional<std::string> PemDer(const std::string& b64_pem) {
+  auto pem = Base64Decode(b64_pem);
+  if (!pem) return std::nullopt;
+  return PemToDer(*pem);
+}
+
+// Rekor v2 verifiers: {"x509Certificate": {"rawBytes"}} or {"publicKey": {"rawBytes"}}.
+std::optional<std::string> V2Verifier(const json& verifier) {
+  std::string raw = Str(verifier, {"x509Certificate", "rawBytes"});
+  if (raw.empty()) raw = Str(verifier, {"publicKey", "rawBytes"});
+  auto der = Base64Decode(raw);
+  if (!der || der->empty()) return std::nullopt;
+  return *der;
+}
+
+const char* SignerName(const LoggedMaterial& m) { return m.certificate_der.empty() ? "the trusted key" : "the bundle's certificate"; }
+
+// A hashedrekord logs the digest of what was signed: the artifact's, or over a DSSE envelope
+// the PAE's (Sigstore client spec, "Bundle content vs. Rekor entry kind").
+Status LoggedDigestMatches(bool same, const LoggedMaterial& m) {
+  if (same) return Ok{};
+  return Failed("tlog-body", m.pae_sha256.empty() ? "the logged digest is not the artifact's"
+                                                  : "the logged digest is not the envelope's (SHA-256 of its PAE)");
+}
+
+}  // namespace
+
 Status VerifyLoggedBody(const TlogEntry& e, const LoggedMaterial& m) {
   json body = json::parse(e.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) return Failed("tlog-body", "the logged body is not JSON");
@@ -135,27 +175,27 @@ Status VerifyLoggedBody(const TlogEntry& e, const LoggedMaterial& m) {
   }
   if (kind == "hashedrekord" && version == "0.0.1") {
     auto sig = Base64Decode(Str(body, {"spec", "signature", "content"}));
-    auto pem = Base64Decode(Str(body, {"spec", "signature", "publicKey", "content"}));
     if (!sig || *sig != m.signature) return Failed("tlog-body", "the logged signature is not the bundle's");
-    if (!pem || PemToDer(*pem) != m.certificate_der) return Failed("tlog-body", "the logged certificate is not the bundle's");
-    if (Str(body, {"spec", "data", "hash", "algorithm"}) != "sha256" ||
-        Str(body, {"spec", "data", "hash", "value"}) != Hex(m.digest_sha256)) {
-      return Failed("tlog-body", "the logged digest is not the artifact's");
+    if (!SignerMatches(PemDer(Str(body, {"spec", "signature", "publicKey", "content"})), m)) {
+      return Failed("tlog-body", fmt::format("the logged signer is not {}", SignerName(m)));
     }
-    return Ok{};
+    const std::string& want = m.pae_sha256.empty() ? m.digest_sha256 : m.pae_sha256;
+    return LoggedDigestMatches(Str(body, {"spec", "data", "hash", "algorithm"}) == "sha256" &&
+                                   Str(body, {"spec", "data", "hash", "value"}) == Hex(want),
+                               m);
   }
   if (kind == "hashedrekord" && version == "0.0.2") {  // Rekor v2 (rekor-tiles HashedRekordLogEntryV002)
     const json* spec = JsonAt(body, {"spec", "hashedRekordV002"});
     if (spec == nullptr) return Failed("tlog-body", "the body has no spec.hashedRekordV002");
     auto sig = Base64Decode(Str(*spec, {"signature", "content"}));
-    auto der = Base64Decode(Str(*spec, {"signature", "verifier", "x509Certificate", "rawBytes"}));
     if (!sig || *sig != m.signature) return Failed("tlog-body", "the logged signature is not the bundle's");
-    if (!der || *der != m.certificate_der) return Failed("tlog-body", "the logged certificate is not the bundle's");
-    auto digest = Base64Decode(Str(*spec, {"data", "digest"}));
-    if (Str(*spec, {"data", "algorithm"}) != "SHA2_256" || !digest || *digest != m.digest_sha256) {
-      return Failed("tlog-body", "the logged digest is not the artifact's");
+    const json* verifier = JsonAt(*spec, {"signature", "verifier"});
+    if (verifier == nullptr || !SignerMatches(V2Verifier(*verifier), m)) {
+      return Failed("tlog-body", fmt::format("the logged signer is not {}", SignerName(m)));
     }
-    return Ok{};
+    auto digest = Base64Decode(Str(*spec, {"data", "digest"}));
+    const std::string& want = m.pae_sha256.empty() ? m.digest_sha256 : m.pae_sha256;
+    return LoggedDigestMatches(Str(*spec, {"data", "algorithm"}) == "SHA2_256" && digest && *digest == want, m);
   }
   if (kind == "dsse" && version == "0.0.1") {
     if (Str(body, {"spec", "payloadHash", "algorithm"}) != "sha256" ||
@@ -165,11 +205,10 @@ Status VerifyLoggedBody(const TlogEntry& e, const LoggedMaterial& m) {
     if (const json* sigs = JsonAt(body, {"spec", "signatures"}); sigs != nullptr && sigs->is_array()) {
       for (const json& s : *sigs) {
         auto sig = Base64Decode(Str(s, {"signature"}));
-        auto pem = Base64Decode(Str(s, {"verifier"}));
-        if (sig && pem && *sig == m.signature && PemToDer(*pem) == m.certificate_der) return Ok{};
+        if (sig && *sig == m.signature && SignerMatches(PemDer(Str(s, {"verifier"})), m)) return Ok{};
       }
     }
-    return Failed("tlog-body", "no logged signature is the envelope's, by the bundle's certificate");
+    return Failed("tlog-body", fmt::format("no logged signature is the envelope's, by {}", SignerName(m)));
   }
   if (kind == "dsse" && version == "0.0.2") {  // Rekor v2 (rekor-tiles DSSELogEntryV002)
     const json* spec = JsonAt(body, {"spec", "dsseV002"});
@@ -181,11 +220,30 @@ Status VerifyLoggedBody(const TlogEntry& e, const LoggedMaterial& m) {
     if (const json* sigs = JsonAt(*spec, {"signatures"}); sigs != nullptr && sigs->is_array()) {
       for (const json& s : *sigs) {
         auto sig = Base64Decode(Str(s, {"content"}));
-        auto der = Base64Decode(Str(s, {"verifier", "x509Certificate", "rawBytes"}));
-        if (sig && der && *sig == m.signature && *der == m.certificate_der) return Ok{};
+        const json* verifier = JsonAt(s, {"verifier"});
+        if (sig && *sig == m.signature && verifier != nullptr && SignerMatches(V2Verifier(*verifier), m)) return Ok{};
       }
     }
-    return Failed("tlog-body", "no logged signature is the envelope's, by the bundle's certificate");
+    return Failed("tlog-body", fmt::format("no logged signature is the envelope's, by {}", SignerName(m)));
+  }
+  if (kind == "intoto" && version == "0.0.2") {  // cosign attest (Rekor v1 intoto 0.0.2)
+    if (m.pae_sha256.empty()) return Failed("tlog-body", "an intoto entry logs a DSSE envelope, and this bundle has none");
+    if (Str(body, {"spec", "content", "payloadHash", "algorithm"}) != "sha256" ||
+        Str(body, {"spec", "content", "payloadHash", "value"}) != Hex(m.digest_sha256)) {
+      return Failed("tlog-body", "the logged payload hash is not the envelope's");
+    }
+    const json* sigs = JsonAt(body, {"spec", "content", "envelope", "signatures"});
+    if (sigs == nullptr || !sigs->is_array() || sigs->size() != 1) {
+      return Failed("tlog-body", "the logged envelope must carry exactly one signature");
+    }
+    // The logged signature is base64 twice over (the envelope's base64 text, encoded again).
+    auto text = Base64Decode(Str((*sigs)[0], {"sig"}));
+    auto sig = Base64Decode(text ? *text : std::string("!"));
+    if (!sig || *sig != m.signature) return Failed("tlog-body", "the logged signature is not the envelope's");
+    if (!SignerMatches(PemDer(Str((*sigs)[0], {"publicKey"})), m)) {
+      return Failed("tlog-body", fmt::format("the logged signer is not {}", SignerName(m)));
+    }
+    return Ok{};
   }
   return Failed("tlog-body", fmt::format("entries of kind {:?} version {:?} are not supported", kind, version));
 }

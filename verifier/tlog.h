@@ -29,15 +29,19 @@ struct TlogEntry {
 
 // What the logged body must say for the bundle in hand.
 struct LoggedMaterial {
-  std::string certificate_der;  // the leaf
+  std::string certificate_der;  // the leaf (keyless); empty when a key signed
+  std::vector<std::string> key_fingerprints;  // a key signed: "sha256:<hex of SPKI DER>" of each trusted key
   std::string signature;        // message signature, or one DSSE signature (raw)
-  std::string digest_sha256;    // hashedrekord: the artifact's; dsse: the payload's (raw)
+  std::string digest_sha256;    // hashedrekord: the artifact's; dsse, intoto: the payload's (raw)
+  std::string pae_sha256;       // a DSSE bundle: SHA-256 of its PAE, what a hashedrekord entry logs (raw); else empty
 };
 
 // The entry's log is in the root and was valid at `at` (the integrated time, or for a Rekor v2
 // entry, which has none, the RFC 3161 timestamp's); every proof the entry carries verifies
 // (inclusion proof and checkpoint, signed entry timestamp); at least one of them is present;
-// the body (hashedrekord or dsse, 0.0.1 or Rekor v2's 0.0.2) is this bundle's.
+// the body is this bundle's: hashedrekord (0.0.1, Rekor v2's 0.0.2; over a DSSE envelope it logs
+// the PAE's digest), dsse (0.0.1, 0.0.2) or intoto (0.0.2, what cosign attest logs), each naming
+// the bundle's signature and its signer (the certificate, or one of the trusted keys).
 // kSignature "<check>: …" otherwise.
 Status VerifyTlogEntry(const TlogEntry& e, const SigstoreRoot& root, const LoggedMaterial& m, int64_t at);
 

@@ -106,12 +106,21 @@ std::string Trust::Describe() const {
 Expected<Trust> ResolveTrust(const std::string& key_path, const VaultConfig& vault, const std::string& certificate_chain,
                              const KeylessOptions& keyless, const TrustPins* pins) {
   Trust trust;
+  trust.predicate_types = keyless.predicate_types;
   if (!certificate_chain.empty()) {
     auto roots = CertificateRoots::Load(certificate_chain, pins != nullptr ? &pins->certificate_authorities : nullptr);
     if (!roots) return roots.error();
     trust.roots = std::move(*roots);
   }
-  if (!keyless.trusted_root.empty()) {
+  const IdentityPolicy& asked = keyless.policy;
+  bool no_identity = asked.identity.empty() && asked.identity_regexp.empty() && asked.issuer.empty() && asked.issuer_regexp.empty();
+  // A root with usable keys and no identity: the keys' log entries are checked against it. With
+  // no usable key (the default directory empty) a missing identity stays a usage error.
+  if (!keyless.trusted_root.empty() && no_identity && keyless.pinned.empty() && !key_path.empty() && LoadTrustedKeys(key_path)) {
+    auto root = SigstoreRoot::Load(keyless.trusted_root);
+    if (!root) return root.error();
+    trust.transparency = std::move(*root);
+  } else if (!keyless.trusted_root.empty()) {
     std::vector<IdentityPolicy> policies = keyless.pinned.empty() ? std::vector<IdentityPolicy>{keyless.policy} : keyless.pinned;
     for (const IdentityPolicy& policy : policies) {
       if (auto st = CheckIdentityPolicy(policy, keyless.allow_any_identity); !st) return st.error();
@@ -206,7 +215,11 @@ Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& s
     if (Status s = RefusePaeArtifact(artifact_path); !s) return s.error();
   }
   if (!trust.vault) {
+    if (trust.transparency) {
+      if (Status st = VerifyKeyLogEntries(sig, *trust.transparency, trust.keys, artifact.sha256); !st) return st.error();
+    }
     auto v = VerifyArtifact(sig, artifact, trust.keys, artifact_path);
+    if (v && trust.transparency) v->notes = "transparency log entries verified against the trusted root";
     if (!v && !trust.keyless && !sig.certificates.empty()) {
       // A keyless bundle checked against keys: say what it needs instead.
       return Bad("this bundle is keyless (signed with a Fulcio certificate) and no trusted key verifies it: pass "
@@ -282,10 +295,51 @@ Expected<Verified> VerifyTreeWith(const Trust& trust, const SignatureFile& sig, 
   if (!trust.vault && trust.keys.empty()) {
     return Error{VerifyError::kTrust, {}, {}, "the bundle carries no certificate and no public key is trusted (--key)"};
   }
-  if (!trust.vault) return VerifyModelTree(sig, path, trust.keys, ignore);
-  auto keys = VaultKeys(*trust.vault);
-  if (!keys) return keys.error();
-  return VerifyModelTree(sig, path, *keys, ignore);
+  std::vector<TrustedKey> keys = trust.keys;
+  if (trust.vault) {
+    auto from_vault = VaultKeys(*trust.vault);
+    if (!from_vault) return from_vault.error();
+    keys = std::move(*from_vault);
+  } else if (trust.transparency) {
+    if (Status st = VerifyKeyLogEntries(sig, *trust.transparency, keys, Sha256(sig.payload)); !st) return st.error();
+  }
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && !IsModelSigningStatement(sig.payload)) {
+    auto digests = DigestFile(path, DigestSet{false, false});  // another statement over one file (cosign attest-blob, …)
+    if (!digests) return digests.error();
+    auto v = VerifyStatementArtifact(sig, *digests, keys, trust.predicate_types);
+    if (v && trust.transparency) v->notes = "transparency log entries verified against the trusted root";
+    return v;
+  }
+  auto v = VerifyModelTree(sig, path, keys, ignore);
+  if (v && trust.transparency) v->notes = "transparency log entries verified against the trusted root";
+  return v;
+}
+
+Expected<Verified> VerifyStatementWith(const Trust& trust, const SignatureFile& sig, const Digests& subject,
+                                       const std::vector<std::string>& predicate_types) {
+  if (sig.format != SignatureFile::Format::kModelSigning) return Error{VerifyError::kSignature, {}, {}, "not a DSSE envelope"};
+  if (!sig.certificates.empty()) {
+    if (!trust.keyless) {
+      return Error{VerifyError::kSignature, {}, {}, "this signature is keyless (a Fulcio certificate): pass --trusted-root and the signer's identity"};
+    }
+    if (sig.tlog_entries.empty()) return Error{VerifyError::kSignature, {}, {}, "tlog-missing: the bundle has no transparency-log entry"};
+    auto signer = VerifyKeylessAny(sig, *trust.keyless, Sha256(sig.payload));
+    if (!signer) return signer.error();
+    return WithSigner(signer, VerifyStatementArtifact(sig, subject, {signer->key}, predicate_types));
+  }
+  if (trust.vault) {
+    auto keys = VaultKeys(*trust.vault);
+    if (!keys) return keys.error();
+    return VerifyStatementArtifact(sig, subject, *keys, predicate_types);
+  }
+  if (trust.keys.empty()) {
+    return Error{VerifyError::kTrust, {}, {}, "this signature is signed by a key, not keyless (it carries no certificate): verify it with the public key (--key)"};
+  }
+  if (trust.transparency) {
+    if (Status st = VerifyKeyLogEntries(sig, *trust.transparency, trust.keys, Sha256(sig.payload)); !st) return st.error();
+  }
+  return VerifyStatementArtifact(sig, subject, trust.keys, predicate_types);
 }
 
 }  // namespace aegis::verifier

@@ -38,6 +38,11 @@ struct Trust {
   std::optional<Vault> vault;
   std::optional<CertificateRoots> roots;  // for bundles signed with a certificate (format D)
   std::optional<Keyless> keyless;         // for bundles signed keyless (Fulcio + Rekor)
+  // A trusted root given with keys and no identity: a key-signed bundle's log entries are
+  // verified against it (VerifyKeyLogEntries), as cosign verify-blob --key --trusted-root does.
+  std::optional<SigstoreRoot> transparency;
+  // In-toto statements a key-signed DSSE bundle may carry over one file (KeylessOptions's).
+  std::vector<std::string> predicate_types;
   std::vector<std::string> unpinned;      // keys a trust policy left out: "FILE (sha256:…)", for the log
 
   std::string Describe() const;  // for logs: key files, or "vault transit key K at ADDR"
@@ -64,6 +69,13 @@ DigestSet NeededDigests(const Trust& trust);
 // Formats A, B, C.
 Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& sig, const Digests& artifact,
                                       const std::string& artifact_path);
+
+// A DSSE in-toto statement over `subject` (a digest that is not a file's: an OCI manifest's, for
+// cosign's image signatures) whose predicate type is one of `predicate_types`: keyless (the
+// bundle's certificate and log entries against the trusted root and identities), or the keys
+// (Vault's public keys when Vault decides).
+Expected<Verified> VerifyStatementWith(const Trust& trust, const SignatureFile& sig, const Digests& subject,
+                                       const std::vector<std::string>& predicate_types);
 
 // Format D.
 Expected<Verified> VerifyTreeWith(const Trust& trust, const SignatureFile& sig, const std::string& path,

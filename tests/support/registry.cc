@@ -61,7 +61,7 @@ std::string SignEs256(const std::string& key_pem, const std::string& input) {
 
 }  // namespace
 
-Registry::Registry() {
+Registry::Registry(RegistryAuth auth) {
   std::string registry = PeerBinary("registry", "DISTRIBUTION", "registry");
   oras_ = PeerBinary("oras", "ORAS", "oras");
   if (registry.empty() || oras_.empty()) {
@@ -102,6 +102,26 @@ Registry::Registry() {
       TlsConfig{certs_.File("server.pem"), certs_.File("server.key"), ""});
   // A free port can be taken by another suite between FreePort() and the bind: up to three
   // ports are tried, and a failure says what the registry printed.
+  std::string auth_config = fmt::format(R"(auth:
+  token:
+    realm: {}
+    service: aegis-test-registry
+    issuer: aegis-test-issuer
+    rootcertbundle: {}
+)",
+                                         token_->Url("/token"), certs_.File("token.pem"));
+  if (auth == RegistryAuth::kBasic) {
+    // Distribution's htpasswd auth takes bcrypt hashes only: glibc's crypt makes them ($2b$), at
+    // the lowest cost (every request is checked against it).
+    auto hashed = RunShell("python3 -W ignore -c \"import crypt; print('pusher:' + crypt.crypt('push-secret', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16))); "
+                           "print('reader:' + crypt.crypt('read-secret', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))\"");
+    if (hashed.exit_code != 0 || hashed.out.find("$2b$") == std::string::npos) {
+      skip_ = "no bcrypt hash for the registry's htpasswd file: " + hashed.err;
+      return;
+    }
+    WriteFile(work_.File("htpasswd"), hashed.out);
+    auth_config = fmt::format("auth:\n  htpasswd:\n    realm: aegis-test-registry\n    path: {}\n", work_.File("htpasswd"));
+  }
   std::string said;
   for (int attempt = 0; attempt < 3; ++attempt) {
     int port = FreePort();
@@ -118,15 +138,8 @@ http:
   tls:
     certificate: {1}
     key: {2}
-auth:
-  token:
-    realm: {3}
-    service: aegis-test-registry
-    issuer: aegis-test-issuer
-    rootcertbundle: {4}
-)",
-                                                    host_, certs_.File("server.pem"), certs_.File("server.key"), token_->Url("/token"),
-                                                    certs_.File("token.pem")));
+{3})",
+                                                    host_, certs_.File("server.pem"), certs_.File("server.key"), auth_config));
     server_ = std::make_unique<ChildProcess>(std::vector<std::string>{
         "sh", "-c",
         "OTEL_TRACES_EXPORTER=none \"$0\" serve \"$1\" 2>&1 | tee \"$2\" | "
@@ -195,6 +208,28 @@ std::string Registry::PushImage(const std::vector<std::string>& layers, const st
             ref + " >/dev/null; buildah rmi " + name + " >/dev/null 2>&1 || true";
   auto run = RunShell(script + " 2>&1");
   return run.exit_code == 0 ? "" : "buildah could not build or push the image: " + run.out + run.err;
+}
+
+std::optional<std::string> Registry::Oras(const std::string& args) const {
+  std::string login = args.rfind("cp ", 0) == 0
+                          ? " --from-ca-file " + ca_file() + " --to-ca-file " + ca_file() +
+                                " --from-username pusher --from-password push-secret --to-username pusher --to-password push-secret"
+                          : " --ca-file " + ca_file() + " -u pusher -p push-secret";
+  auto r = RunShell("HOME=" + work_.path() + " " + oras_ + " " + args + login);
+  if (r.exit_code != 0) {
+    ADD_FAILURE() << "oras " << args << ": " << r.out << r.err;
+    return std::nullopt;
+  }
+  return r.out;
+}
+
+std::string Registry::Cosign(const std::string& cosign, const std::string& args, const std::string& dir) const {
+  std::filesystem::create_directories(work_.File("docker"));
+  WriteFile(work_.File("docker/config.json"), DockerConfig("pusher", "push-secret"));
+  auto r = RunShell("HOME=" + work_.path() + " DOCKER_CONFIG=" + work_.File("docker") + " SSL_CERT_FILE=" + ca_file() +
+                        " COSIGN_PASSWORD= COSIGN_YES=true " + cosign + " " + args + " 2>&1",
+                    dir);
+  return r.exit_code == 0 ? "" : "cosign " + args + ": " + r.out + r.err;
 }
 
 std::string Registry::DockerConfig(const std::string& user, const std::string& password) const {

@@ -5,11 +5,13 @@
 // and "Token Authentication Implementation" documents give the request and the JWT: ES256,
 // x5c chaining to the registry's rootcertbundle, iss/aud/exp/nbf, and the granted
 // "access": [{type, name, actions}]); the registry checks every token it is given. Users:
-// "pusher" may pull and push, "reader" may pull, anonymous requests get no access. Artifacts
+// "pusher" may pull and push, "reader" may pull, anonymous requests get no access (with
+// RegistryAuth::kBasic either may push). Artifacts
 // are pushed with the real ORAS CLI. `skip_reason()` is set when a peer is missing.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,9 +21,14 @@
 
 namespace aegis::testing {
 
+// kBasic: Distribution's htpasswd (Basic) auth instead of tokens, the same users. cosign
+// (go-containerregistry) and ORAS refuse a token realm at a loopback address other than the
+// registry's own host:port (SSRF hardening), which an in-test token server cannot be.
+enum class RegistryAuth { kToken, kBasic };
+
 class Registry {
  public:
-  Registry();
+  explicit Registry(RegistryAuth auth = RegistryAuth::kToken);
   const std::string& skip_reason() const { return skip_; }
   const std::string& host() const { return host_; }  // 127.0.0.1:PORT
   std::string ca_file() const { return certs_.File("ca.pem"); }
@@ -31,6 +38,12 @@ class Registry {
   // A container image built by buildah from scratch, one layer per directory of `layers` (each
   // copied to the image's root), pushed by buildah as "pusher"; "" or what went wrong.
   std::string PushImage(const std::vector<std::string>& layers, const std::string& ref) const;
+  // `oras ARGS` as "pusher" (trusting the registry's CA; `oras cp` on both sides); its output, or nullopt (the failure
+  // reported to gtest). E.g. Oras("resolve " + host() + "/models/a:v1") for a digest.
+  std::optional<std::string> Oras(const std::string& args) const;
+  // `COSIGN ARGS` (a cosign binary) as "pusher", trusting the registry's CA, the key password
+  // empty; "" or what went wrong.
+  std::string Cosign(const std::string& cosign, const std::string& args, const std::string& dir = "") const;
   // A docker config.json granting `user` (with `password`) on this registry.
   std::string DockerConfig(const std::string& user, const std::string& password) const;
   int token_requests() const { return token_->requests(); }

@@ -363,7 +363,10 @@ TEST(Keyless, RekorV2IsDatedByItsTimestamp) {
 // signatures [{content, verifier {x509Certificate {rawBytes}}}]; the vectors hold only a
 // hashedrekord one): it binds the payload hash, the signature and the certificate.
 TEST(Keyless, RekorV2DsseBodyBindsPayloadSignatureAndCertificate) {
-  LoggedMaterial m{"leaf DER", "signature bytes", Sha256("payload")};
+  LoggedMaterial m;
+  m.certificate_der = "leaf DER";
+  m.signature = "signature bytes";
+  m.digest_sha256 = Sha256("payload");
   auto entry = [&](const std::string& algorithm, const std::string& digest, const std::string& sig, const std::string& cert) {
     nlohmann::json signature = {{"content", Base64Encode(sig)}};
     signature["verifier"]["keyDetails"] = "PKIX_ECDSA_P256_SHA_256";

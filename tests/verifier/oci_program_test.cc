@@ -163,7 +163,10 @@ TEST_F(OciTest, ManifestFaultsAreRetriedAndCredentialsStayWithTheRegistry) {
           return c.Respond(401, R"({"errors":[{"code":"UNAUTHORIZED"}]})", {"WWW-Authenticate: Basic realm=\"test\""});
         }
         if (req.target == "/v2/m/manifests/v1" && ++manifests == 1) return c.Respond(503, "", {"Retry-After: 0"});
-        if (req.target == "/v2/m/manifests/v1") return c.Respond(200, manifest, {"Content-Type: application/vnd.oci.image.manifest.v1+json"});
+        // The tag, then the digest it resolved to (what is fetched once the signatures were looked for).
+        if (req.target == "/v2/m/manifests/v1" || req.target == "/v2/m/manifests/sha256:" + Hex(verifier::Sha256(manifest))) {
+          return c.Respond(200, manifest, {"Content-Type: application/vnd.oci.image.manifest.v1+json"});
+        }
         if (req.target == "/v2/m/blobs/" + blob_digest) return c.Respond(307, "", {"Location: " + storage.Url("/blob?sig=presigned")});
         c.Respond(404, R"({"errors":[{"code":"BLOB_UNKNOWN"}]})");
       },
@@ -189,6 +192,25 @@ TEST_F(OciTest, AegisVerifyChecksTheArtifact) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   r = RunShell(cmd + Ref("models/planted:v1"), dir_.path());
   EXPECT_EQ(r.exit_code, 5) << r.out << r.err;
+}
+
+// A registry whose token realm is an internal address (cloud metadata, a private network, this
+// node) is refused before anything is sent there, as ORAS and cosign refuse it; the registry's
+// own host may serve its tokens (the real registry above does, on another port).
+TEST_F(OciTest, ATokenRealmAtAnInternalAddressIsRefused) {
+  for (const std::string realm : {"https://169.254.169.254/latest/meta-data", "https://10.0.0.7/token", "https://[fd00:ec2::254]/token"}) {
+    SCOPED_TRACE(realm);
+    TempDir certs;
+    ASSERT_EQ(MakeTestServerCertificate(certs.path(), "realm-test-ca"), "");
+    HttpServer registry([&](const HttpRequest&, HttpConnection& c) {
+      c.Respond(401, R"({"errors":[{"code":"UNAUTHORIZED"}]})", {"WWW-Authenticate: Bearer realm=\"" + realm + "\",service=\"r\""});
+    }, TlsConfig{certs.File("server.pem"), certs.File("server.key"), ""});
+    std::string host = registry.Url("").substr(8);
+    while (!host.empty() && host.back() == '/') host.pop_back();
+    ExpectFailure(Run("--ca-bundle " + certs.File("ca.pem") + " --key " + PublicKey() + " oci://" + host + "/m:v1 model"), 4,
+                  "a loopback, private or link-local address");
+    EXPECT_EQ(registry.Log().size(), 1u) << "one challenge, nothing more";
+  }
 }
 
 }  // namespace

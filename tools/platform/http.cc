@@ -64,6 +64,8 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
     x->outcome->www_authenticate.clear();
     x->outcome->content_type.clear();
     x->outcome->content_range.clear();
+    x->outcome->location.clear();
+    x->outcome->oci_subject.clear();
   }
   auto value = [&h](size_t name_size) {
     std::string_view v = h.substr(name_size);
@@ -77,6 +79,8 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   if (has_name("www-authenticate:")) x->outcome->www_authenticate = std::string(value(17).substr(0, 2048));
   if (has_name("content-type:")) x->outcome->content_type = std::string(value(13).substr(0, 256));
   if (has_name("content-range:")) x->outcome->content_range = std::string(value(14).substr(0, 128));
+  if (has_name("location:")) x->outcome->location = std::string(value(9).substr(0, 4096));
+  if (has_name("oci-subject:")) x->outcome->oci_subject = std::string(value(12).substr(0, 128));
   constexpr std::string_view kLink = "link:";
   if (has_name(kLink) && x->outcome->link.size() < 8192) {
     std::string_view v = value(kLink.size());
@@ -243,6 +247,8 @@ Expected<HttpText> HttpClient::SendForText(const HttpRequest& request, size_t ma
   text.error_code = outcome.error_code;
   text.www_authenticate = outcome.www_authenticate;
   text.content_type = outcome.content_type;
+  text.location = outcome.location;
+  text.oci_subject = outcome.oci_subject;
   return text;
 }
 

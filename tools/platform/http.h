@@ -53,6 +53,8 @@ struct HttpOutcome {
   std::string www_authenticate;    // the challenge of a 401 (a registry's Bearer realm)
   std::string content_type;
   std::string content_range;       // of a 206: "bytes FIRST-LAST/TOTAL"
+  std::string location;            // Location (a registry's upload URL; redirects are not followed by it)
+  std::string oci_subject;         // OCI-Subject: the registry indexed a manifest's subject (referrers API)
   std::string failure;             // what went wrong on the way (connection, TLS, timeout, …)
   bool failure_is_permanent = false;  // retrying cannot help (the peer's certificate is refused)
   bool aborted_by_sink = false;       // the sink returned false
@@ -70,6 +72,8 @@ struct HttpText {
   std::string error_code;  // the server's error-code header, if any
   std::string www_authenticate;
   std::string content_type;
+  std::string location;
+  std::string oci_subject;
 };
 
 class HttpClient {

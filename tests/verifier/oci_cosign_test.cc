@@ -1,0 +1,248 @@
+// OCI artifacts and KServe modelcars signed the standard way, `cosign sign`, verified by
+// verify-and-fetch and `aegis verify` with no separate bundle (verifier/cosign_image.h). Real
+// everything: CNCF Distribution with Basic auth (tests/support/registry.h; it has no referrers
+// API, so cosign v3 falls back to the referrers tag, as it does on most registries), artifacts
+// pushed by the real ORAS, images by buildah, signatures made by the real cosign v2 and v3 in
+// each layout they write, and every verdict compared with `cosign verify` of both versions.
+// Each refusal is an attack: an unsigned artifact, a signature by an untrusted key, an SLSA
+// attestation made with the trusted key, a tag moved after signing, and a signature copied from
+// another manifest (legacy tag and referrer).
+#include <map>
+
+#include "support/peers.h"
+#include "support/registry.h"
+#include "verifier/program_fixture.h"
+
+namespace aegis::testing {
+namespace {
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+class OciCosignTest : public ProgramTest {
+ protected:
+  static void SetUpTestSuite() {
+    ProgramTest::SetUpTestSuite();
+    data_ = new TempDir();
+    registry_ = new Registry(RegistryAuth::kBasic);
+    cosign_v2_ = PeerBinary("cosign", "COSIGN_V2", "cosign");
+    cosign_v3_ = PeerBinary("cosign", "COSIGN_V3", "cosign");
+    if (!registry_->skip_reason().empty() || cosign_v2_.empty() || cosign_v3_.empty()) return;
+    // The fixture's keys, in cosign's own key format.
+    for (const char* name : {"key", "other"}) {
+      ASSERT_EQ(registry_->Cosign(cosign_v3_, std::string("import-key-pair --key ") + keys_->File(std::string(name) + ".pem") +
+                                                  " --output-key-prefix " + data_->File(name)),
+                "");
+    }
+    // A model's files (no model.sig: cosign's signature is on the manifest).
+    fs::create_directories(data_->File("model/1"));
+    WriteFile(data_->File("model/config.pbtxt"), "name: \"resnet\"\n");
+    WriteFile(data_->File("model/1/model.onnx"), Weights(120000));
+    WriteFile(data_->File("model/tokenizer.json"), "{\"v\": 1}\n");
+    fs::create_directories(data_->File("other/1"));
+    WriteFile(data_->File("other/config.pbtxt"), "name: \"backdoored\"\n");
+    WriteFile(data_->File("other/1/model.onnx"), Weights(1000));
+    WriteFile(data_->File("other/tokenizer.json"), "{\"v\": 666}\n");
+    const std::vector<std::string> files = {"config.pbtxt", "1/model.onnx", "tokenizer.json"};
+    auto push = [&](const std::string& dir, const std::string& ref) {
+      ASSERT_EQ(registry_->Push(data_->File(dir), ref, files), "");
+      digests_[ref] = DigestOf(ref);
+    };
+    push("model", "models/v3:v1");
+    push("model", "models/v2:v1");
+    push("model", "models/v3-legacy:v1");
+    push("model", "models/v2-bundle:v1");
+    push("model", "models/unsigned:v1");
+    push("model", "models/other-key:v1");
+    push("model", "models/attested:v1");
+    push("model", "models/moved:v1");
+    push("model", "models/copied:signed");
+    push("other", "models/copied:v1");
+    push("model", "models/copied-bundle:signed");
+    push("other", "models/copied-bundle:v1");
+    fs::create_directories(data_->File("base/bin"));
+    WriteFile(data_->File("base/bin/busybox"), "#!/bin/true\n");
+    fs::create_directories(data_->File("car/models"));
+    fs::copy(data_->File("model"), data_->File("car/models"), fs::copy_options::recursive);
+    ASSERT_EQ(registry_->PushImage({data_->File("base"), data_->File("car")}, "models/modelcar:v1"), "");
+    digests_["models/modelcar:v1"] = DigestOf("models/modelcar:v1");
+
+    const std::string v3_offline = "--use-signing-config=false --tlog-upload=false";
+    Sign(cosign_v3_, "key", "models/v3:v1", v3_offline);
+    Sign(cosign_v2_, "key", "models/v2:v1", "--tlog-upload=false");
+    Sign(cosign_v3_, "key", "models/v3-legacy:v1", v3_offline + " --new-bundle-format=false");
+    Sign(cosign_v2_, "key", "models/v2-bundle:v1", "--tlog-upload=false --new-bundle-format --registry-referrers-mode=oci-1-1");
+    Sign(cosign_v3_, "other", "models/other-key:v1", v3_offline);
+    Sign(cosign_v3_, "key", "models/modelcar:v1", v3_offline);
+    Sign(cosign_v3_, "key", "models/moved:v1", v3_offline);
+    // The trusted key attests SLSA provenance: how the model was built, not that it may be served.
+    WriteFile(data_->File("provenance.json"), R"({"buildDefinition": {"buildType": "https://example.com/train"}, "runDetails": {}})");
+    ASSERT_EQ(registry_->Cosign(cosign_v3_, "attest --key " + data_->File("key.key") + " " + v3_offline +
+                                                " --type slsaprovenance1 --predicate " + data_->File("provenance.json") + " " +
+                                                ByDigest("models/attested:v1")),
+              "");
+    // The tag moves to other content after signing.
+    ASSERT_EQ(registry_->Push(data_->File("other"), "models/moved:v1", files), "");
+    // A signature of the signed manifest copied to the other one's digest: the legacy tag, and
+    // the referrers tag (an index naming the signed manifest's referrer).
+    Sign(cosign_v2_, "key", "models/copied:signed", "--tlog-upload=false");
+    Sign(cosign_v3_, "key", "models/copied-bundle:signed", v3_offline);
+    CopySignatureTag("models/copied", ".sig");
+    CopySignatureTag("models/copied-bundle", "");
+  }
+  static void TearDownTestSuite() {
+    delete registry_;
+    delete data_;
+    ProgramTest::TearDownTestSuite();
+  }
+  void SetUp() override {
+    if (!registry_->skip_reason().empty()) AEGIS_SKIP_WITHOUT_PEER(registry_->skip_reason());
+    if (cosign_v2_.empty() || cosign_v3_.empty()) AEGIS_SKIP_WITHOUT_PEER("cosign v2 and v3 (ci/peers.sh)");
+    fs::create_directories(dir_.File("docker"));
+    WriteFile(dir_.File("docker/config.json"), registry_->DockerConfig("reader", "read-secret"));
+  }
+
+  static std::string DigestOf(const std::string& ref) {
+    auto out = registry_->Oras("resolve " + registry_->host() + "/" + ref);
+    return out ? Trim(*out) : std::string();
+  }
+  static std::string ByDigest(const std::string& ref) {
+    return registry_->host() + "/" + ref.substr(0, ref.find(':')) + "@" + digests_[ref];
+  }
+  static void Sign(const std::string& cosign, const std::string& key, const std::string& ref, const std::string& flags) {
+    std::string env = cosign == cosign_v2_ && flags.find("oci-1-1") != std::string::npos ? "COSIGN_EXPERIMENTAL=1 " : "";
+    ASSERT_EQ(registry_->Cosign(env.empty() ? cosign : "env " + env + cosign,
+                                "sign --key " + data_->File(key + ".key") + " " + flags + " " + ByDigest(ref)),
+              "");
+  }
+  // REPO:sha256-<signed>SUFFIX copied to REPO:sha256-<v1>SUFFIX.
+  static void CopySignatureTag(const std::string& repo, const std::string& suffix) {
+    auto tag = [&](const std::string& ref) {
+      std::string d = digests_[ref];
+      return registry_->host() + "/" + repo + ":sha256-" + d.substr(7) + suffix;
+    };
+    ASSERT_TRUE(registry_->Oras("cp " + tag(repo + ":signed") + " " + tag(repo + ":v1")).has_value());
+  }
+
+  std::string Ref(const std::string& name) { return "oci://" + registry_->host() + "/" + name; }
+  RunResult Fetch(const std::string& uri, const std::string& extra = "") {
+    return Run("--ca-bundle " + registry_->ca_file() + " --key " + PublicKey() + " " + extra + " " + Quote(uri) + " model",
+               "DOCKER_CONFIG=" + dir_.File("docker"));
+  }
+  // `cosign verify --key` of that version on the reference, offline: its exit code. cosign v2
+  // reads referrer bundles only when told (--new-bundle-format), and then wants a trusted root
+  // even for a key: an empty one (no log, no CA) is given.
+  int CosignVerify(const std::string& cosign, const std::string& ref, bool bundle = false) {
+    std::string flags = cosign == cosign_v3_ ? "--insecure-ignore-tlog=true --use-signed-timestamps=false" : "--insecure-ignore-tlog=true";
+    if (cosign == cosign_v2_ && bundle) {
+      WriteFile(dir_.File("empty-root.json"), R"({"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1"})");
+      flags += " --new-bundle-format --trusted-root " + dir_.File("empty-root.json");
+    }
+    auto r = RunShell("DOCKER_CONFIG=" + dir_.File("docker") + " SSL_CERT_FILE=" + registry_->ca_file() + " HOME=" + dir_.path() + " " +
+                      cosign + " verify --key " + PublicKey() + " " + flags + " " + registry_->host() + "/" + ref + " >/dev/null 2>&1");
+    return r.exit_code;
+  }
+
+  static inline TempDir* data_ = nullptr;
+  static inline Registry* registry_ = nullptr;
+  static inline std::string cosign_v2_, cosign_v3_;
+  static inline std::map<std::string, std::string> digests_;
+};
+
+const std::set<std::string> kModelFiles = {".aegis-verified.json", "config.pbtxt", "1/model.onnx", "tokenizer.json"};
+
+TEST_F(OciCosignTest, EveryLayoutCosignWritesVerifiesAndExactlyTheSignedManifestIsPlaced) {
+  struct Case {
+    std::string ref, where;
+  } cases[] = {{"models/v3:v1", "signature=\"referrer sha256:"},
+               {"models/v2:v1", "signature=\"tag sha256-"},
+               {"models/v3-legacy:v1", "signature=\"tag sha256-"},
+               {"models/v2-bundle:v1", "signature=\"referrer sha256:"}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.ref);
+    fs::remove_all(Dest());
+    auto r = Fetch(Ref(c.ref));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(Placed(Dest()), kModelFiles);
+    EXPECT_EQ(ReadFile(Dest() + "/1/model.onnx"), Weights(120000));
+    EXPECT_NE(r.err.find("format=cosign-image " + c.where), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("manifest=" + digests_[c.ref]), std::string::npos) << r.err;
+    // What is recorded as placed is the signed manifest's digest.
+    EXPECT_NE(ReadFile(Dest() + "/.aegis-verified.json").find(digests_[c.ref].substr(7)), std::string::npos);
+    EXPECT_EQ(CosignVerify(cosign_v3_, c.ref), 0) << "cosign v3 disagrees";
+    EXPECT_EQ(CosignVerify(cosign_v2_, c.ref, c.where.find("referrer") != std::string::npos), 0) << "cosign v2 disagrees";
+  }
+}
+
+TEST_F(OciCosignTest, ASignedModelcarIsVerifiedByItsImageSignature) {
+  auto r = Fetch(Ref("models/modelcar@" + digests_["models/modelcar:v1"]));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Placed(Dest()), kModelFiles) << "only /models, never the base system";
+  EXPECT_EQ(r.err.find("not pinned by digest"), std::string::npos) << r.err;
+  EXPECT_EQ(CosignVerify(cosign_v3_, "models/modelcar:v1"), 0);
+}
+
+TEST_F(OciCosignTest, AegisVerifyGivesTheSameVerdicts) {
+  std::string env = "DOCKER_CONFIG=" + dir_.File("docker") + " ";
+  std::string flags = " --ca-bundle " + registry_->ca_file() + " --key " + PublicKey();
+  auto ok = RunShell(env + "'" + AEGIS_BIN + "' verify" + flags + " " + Quote(Ref("models/v3:v1")));
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  auto bad = RunShell(env + "'" + AEGIS_BIN + "' verify" + flags + " " + Quote(Ref("models/copied:v1")));
+  EXPECT_EQ(bad.exit_code, 5) << bad.out << bad.err;
+  EXPECT_NE((bad.out + bad.err).find("manifest-digest"), std::string::npos) << bad.out << bad.err;
+}
+
+TEST_F(OciCosignTest, AnUnsignedArtifactIsRefused) {
+  ExpectFailure(Fetch(Ref("models/unsigned:v1")), 3, "no signature: tried cosign signatures of the manifest");
+  EXPECT_NE(CosignVerify(cosign_v3_, "models/unsigned:v1"), 0);
+}
+
+TEST_F(OciCosignTest, ASignatureByAnUntrustedKeyIsRefused) {
+  ExpectFailure(Fetch(Ref("models/other-key:v1")), 5, "dsse-signature");
+  EXPECT_NE(CosignVerify(cosign_v3_, "models/other-key:v1"), 0);
+  // Mutation: the same artifact with the signer's key trusted verifies.
+  auto r = Run("--ca-bundle " + registry_->ca_file() + " --key " + OtherPublicKey() + " " + Quote(Ref("models/other-key:v1")) + " model",
+               "DOCKER_CONFIG=" + dir_.File("docker"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(OciCosignTest, AnAttestationByTheTrustedKeyIsNotASignature) {
+  ExpectFailure(Fetch(Ref("models/attested:v1")), 5, "predicate-type");
+  EXPECT_NE(Reason().find("https://slsa.dev/provenance/v1"), std::string::npos) << Reason();
+  // The peers disagree here, by design on our side: cosign v3.1.3 `verify --key` accepts a
+  // referrer bundle of any predicate type as the image's signature (it prints the SLSA type as
+  // the claim's critical.type); docs/SIGNATURES.md says so. Recorded, so a change is noticed.
+  EXPECT_EQ(CosignVerify(cosign_v3_, "models/attested:v1"), 0) << "cosign v3 now refuses an attestation as a signature: update SIGNATURES.md";
+}
+
+TEST_F(OciCosignTest, ATagMovedAfterSigningServesNothing) {
+  ExpectFailure(Fetch(Ref("models/moved:v1")), 3, "no signature");
+  EXPECT_NE(CosignVerify(cosign_v3_, "models/moved:v1"), 0);
+  // The signed manifest, by digest, is still what it was.
+  fs::remove_all(Dest());
+  auto r = Fetch(Ref("models/moved@" + digests_["models/moved:v1"]));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(OciCosignTest, ASignatureCopiedFromAnotherManifestIsRefused) {
+  for (const std::string repo : {"models/copied", "models/copied-bundle"}) {
+    SCOPED_TRACE(repo);
+    auto r = Fetch(Ref(repo + ":v1"));
+    ExpectFailure(r, 5, "manifest-digest");
+    EXPECT_NE(CosignVerify(cosign_v3_, repo + ":v1"), 0) << "cosign accepts a copied signature";
+    // Mutation: the manifest the signature names verifies.
+    fs::remove_all(Dest());
+    EXPECT_EQ(Fetch(Ref(repo + ":signed")).exit_code, 0);
+    fs::remove_all(Dest());
+  }
+}
+
+TEST_F(OciCosignTest, ADigestPinMustBeTheSignedManifests) {
+  std::string other(64, 'a');
+  ExpectFailure(Fetch(Ref("models/v3:v1"), "--expected-sha256 " + other), 5, "pin mismatch: the signed manifest's digest");
+}
+
+}  // namespace
+}  // namespace aegis::testing
