@@ -244,5 +244,43 @@ TEST_F(OciCosignTest, ADigestPinMustBeTheSignedManifests) {
   ExpectFailure(Fetch(Ref("models/v3:v1"), "--expected-sha256 " + other), 5, "pin mismatch: the signed manifest's digest");
 }
 
+// `aegis sign oci://…` writes cosign v3's layout: the verifier and both cosigns accept it, a
+// second signature is added to the referrers tag (both listed), and another key's is refused.
+TEST_F(OciCosignTest, AegisSignWritesWhatCosignAndTheVerifierAccept) {
+  ASSERT_EQ(registry_->Push(data_->File("model"), "models/aegis-signed:v1", {"config.pbtxt", "1/model.onnx", "tokenizer.json"}), "");
+  fs::create_directories(dir_.File("pusher"));
+  WriteFile(dir_.File("pusher/config.json"), registry_->DockerConfig("pusher", "push-secret"));
+  auto sign = [&](const std::string& key) {
+    return RunShell("DOCKER_CONFIG=" + dir_.File("pusher") + " '" + AEGIS_BIN + "' sign " + Quote(Ref("models/aegis-signed:v1")) +
+                    " --key " + key + " --ca-bundle " + registry_->ca_file());
+  };
+  auto signed_once = sign(PrivateKey());
+  ASSERT_EQ(signed_once.exit_code, 0) << signed_once.err;
+  EXPECT_NE(signed_once.err.find("a referrer listed in the referrers tag"), std::string::npos) << signed_once.err;
+  EXPECT_EQ(signed_once.out.rfind("oci://" + registry_->host() + "/models/aegis-signed@sha256:", 0), 0u) << signed_once.out;
+  auto r = Fetch(Ref("models/aegis-signed:v1"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Placed(Dest()), kModelFiles);
+  EXPECT_EQ(CosignVerify(cosign_v3_, "models/aegis-signed:v1"), 0) << "cosign v3 refuses aegis's signature";
+  EXPECT_EQ(CosignVerify(cosign_v2_, "models/aegis-signed:v1", true), 0) << "cosign v2 refuses aegis's signature";
+  // Signed again by another key: the index lists both, and the trusted one still verifies.
+  auto other = sign(keys_->File("other.pem"));
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  std::string digest = DigestOf("models/aegis-signed:v1");
+  auto index = registry_->Oras("manifest fetch " + registry_->host() + "/models/aegis-signed:sha256-" + digest.substr(7));
+  ASSERT_TRUE(index.has_value());
+  EXPECT_EQ(json::parse(*index)["manifests"].size(), 2u) << *index;
+  fs::remove_all(Dest());
+  EXPECT_EQ(Fetch(Ref("models/aegis-signed:v1")).exit_code, 0);
+  fs::remove_all(Dest());
+  auto only_other = Run("--ca-bundle " + registry_->ca_file() + " --key " + OtherPublicKey() + " " + Quote(Ref("models/aegis-signed:v1")) +
+                        " model", "DOCKER_CONFIG=" + dir_.File("docker"));
+  EXPECT_EQ(only_other.exit_code, 0) << "the other key's signature is one of the two: " << only_other.err;
+  // Without push access (anonymous), nothing is written: exit 4.
+  auto anonymous = RunShell("HOME=" + dir_.path() + " '" + std::string(AEGIS_BIN) + "' sign " + Quote(Ref("models/aegis-signed:v1")) +
+                            " --key " + PrivateKey() + " --ca-bundle " + registry_->ca_file());
+  EXPECT_EQ(anonymous.exit_code, 4) << anonymous.err;
+}
+
 }  // namespace
 }  // namespace aegis::testing

@@ -1,6 +1,7 @@
 // `aegis sign`: the producer side. Writes a cosign-compatible bundle (format A) for an
-// artifact, or an OpenSSF model-signing bundle (format D) for a model directory, signed with
-// a PEM private key or a Vault transit key.
+// artifact, or an OpenSSF model-signing bundle (format D) for a model directory, or pushes
+// cosign's image signature (format E) for an oci:// reference, signed with a PEM private key
+// or a Vault transit key.
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -11,10 +12,13 @@
 
 #include "cli/commands.h"
 #include "cli/terminal_progress.h"
+#include "platform/env.h"
 #include "sign/bundle.h"
+#include "sign/image_signature.h"
 #include "sign/signer.h"
 #include "util/file_io.h"
 #include "util/strings.h"
+#include "verifier/oci_registry.h"
 #include "verifier/options.h"
 
 namespace aegis::cli {
@@ -30,6 +34,7 @@ struct SignFlags {
   std::vector<std::string> ignore_paths;
   bool no_ignore_git_paths = false;
   verifier::VaultConfig vault;
+  std::string ca_bundle;  // oci://: the registry's CA
 };
 
 int Fail(const Error& e) {
@@ -43,6 +48,25 @@ bool SameFile(const std::string& a, const std::string& b) {
   std::error_code ec;
   if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec);
   return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+}
+
+// oci://: the signature goes to the registry, next to what it signs (cosign's layout).
+int SignOci(const SignFlags& f, const sign::Signer& signer) {
+  if (f.oms || !f.output.empty()) return Fail(Error{ErrorKind::kUsage, f.artifact, {}, "an oci:// reference is signed in its registry: no --oms or --output"});
+  auto ref = verifier::ParseOciReference(f.artifact);
+  if (!ref) return Fail(ref.error());
+  auto credential = verifier::ResolveRegistryCredential(platform::ProcessEnv(), ref->registry);
+  if (!credential) return Fail(credential.error());
+  verifier::FetchOptions options;
+  options.ca_bundle = f.ca_bundle;
+  verifier::RegistryClient client(*ref, *credential, options);
+  auto signed_image = sign::SignImage(signer, client, ref->digest.empty() ? ref->tag : ref->digest);
+  if (!signed_image) return Fail(signed_image.error());
+  std::cerr << "aegis sign: signed " << ref->registry << "/" << ref->repository << "@" << signed_image->manifest << " with "
+            << signer.Describe() << " (cosign image signature, "
+            << (signed_image->referrers_api ? "a referrer the registry indexes" : "a referrer listed in the referrers tag") << ")\n";
+  std::cout << "oci://" << ref->registry << "/" << ref->repository << "@" << signed_image->referrer << "\n";
+  return kExitClean;
 }
 
 int RunSign(SignFlags f) {
@@ -68,6 +92,7 @@ int RunSign(SignFlags f) {
     signer = sign::ConnectVaultSigner(f.vault);
   }
   if (!signer) return Fail(signer.error());
+  if (verifier::IsOciUri(f.artifact)) return SignOci(f, **signer);
   std::error_code ec;
   auto st = fs::status(f.artifact, ec);
   if (!fs::exists(st)) return Fail(Error{ErrorKind::kIo, f.artifact, {}, "no such file or directory"});
@@ -106,7 +131,8 @@ int RunSign(SignFlags f) {
 
 void SetupSign(CLI::App& sub, int& exit_code) {
   auto f = std::make_shared<SignFlags>();
-  sub.add_option("artifact", f->artifact, "artifact file, or a model directory with --oms")->required();
+  sub.add_option("artifact", f->artifact, "artifact file, a model directory with --oms, or oci://REGISTRY/REPOSITORY[:TAG|@DIGEST]")->required();
+  sub.add_option("--ca-bundle", f->ca_bundle, "oci://: PEM file of the CAs the registry's certificate chains to");
   sub.add_option("--key", f->key, "PEM private key (PKCS#8, SEC1 or PKCS#1; EC, RSA or Ed25519)");
   sub.add_option("--password-file", f->password_file, "password of an encrypted key (else AEGIS_PASSWORD, then COSIGN_PASSWORD)");
   sub.add_option("-o,--output", f->output, "where to write (default <artifact>.sigstore.json, or <dir>/model.sig with --oms)");
