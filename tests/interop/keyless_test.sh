@@ -115,4 +115,16 @@ expect_output "  … refused only for the subject" 'artifact-signature: no subje
 v=$(verdict "$cosign_v3" verify-blob-attestation --bundle "$h" --trusted-root roots/prod.json "${beacon[@]}" \
   --type https://example.com/predicate/v1 --check-claims=false prod-v01/artifact)
 pass "cosign $COSIGN_V3 on dsse-with-hashedrekord-happy-path: $v (not asserted: it reads only dsse/intoto entries for an envelope)"
+# sigstore-python (the one model_signing ships) with the same root as a client trust config.
+sigstore_py="$(dirname "$ms")/sigstore"
+python3 - roots/prod.json "$work/prod_trust_config.json" <<'PY'
+import json, sys
+json.dump({"mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json", "trustedRoot": json.load(open(sys.argv[1])),
+           "signingConfig": {"mediaType": "application/vnd.dev.sigstore.signingconfig.v0.2+json", "caUrls": [], "oidcUrls": [],
+                             "rekorTlogUrls": [], "tsaUrls": [], "rekorTlogConfig": {"selector": "ANY"}, "tsaConfig": {"selector": "ANY"}}},
+          open(sys.argv[2], "w"))
+PY
+v=$(verdict "$sigstore_py" --trust-config "$work/prod_trust_config.json" verify identity --offline --bundle "$h" \
+  --cert-identity "${beacon[1]}" --cert-oidc-issuer "${beacon[3]}" prod-v01/artifact)
+pass "sigstore-python on dsse-with-hashedrekord-happy-path: $v (not asserted: \"Unsupported DSSE log entry type: hashedrekord/0.0.1\")"
 finish
