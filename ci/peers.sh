@@ -156,6 +156,9 @@ if [ ! -f "$cache/gatekeeper-$GATEKEEPER/deploy/gatekeeper.yaml" ]; then
 fi
 kube_tools "$KUBERNETES"
 test_go_tool knative-validate "$KNATIVE_SERVING" tests/knative
+grep -q "github.com/google/go-containerregistry $GO_CONTAINERREGISTRY" "$root/tests/referrers-registry/go.mod" ||
+  { echo "ci/peers.sh: tests/referrers-registry/go.mod does not pin go-containerregistry $GO_CONTAINERREGISTRY (peers.env)"; exit 1; }
+test_go_tool referrers-registry "$GO_CONTAINERREGISTRY" tests/referrers-registry
 py_status=0
 wait "$py_pid" || py_status=$?
 cat "$py_log"

@@ -236,4 +236,35 @@ std::string Registry::DockerConfig(const std::string& user, const std::string& p
   return json({{"auths", {{host_, {{"auth", Base64Encode(user + ":" + password)}}}}}}).dump();
 }
 
+ReferrersRegistry::ReferrersRegistry() {
+  std::string binary = PeerBinary("referrers-registry", "GO_CONTAINERREGISTRY", "referrers-registry");
+  oras_ = PeerBinary("oras", "ORAS", "oras");
+  if (binary.empty() || oras_.empty()) {
+    skip_ = "the referrers registry (go-containerregistry) or oras is not installed (ci/peers.sh)";
+    return;
+  }
+  skip_ = MakeTestServerCertificate(certs_.path(), "referrers-registry-test-ca");
+  if (!skip_.empty()) return;
+  std::string said;
+  for (int attempt = 0; attempt < 3; ++attempt) {  // a free port can be taken before the bind
+    host_ = "127.0.0.1:" + std::to_string(FreePort());
+    server_ = std::make_unique<ChildProcess>(std::vector<std::string>{
+        binary, "--address", host_, "--tls-cert", certs_.File("server.pem"), "--tls-key", certs_.File("server.key")});
+    auto line = server_->ReadLine(20000);
+    if (line && line->rfind("listening on", 0) == 0) return;
+    said = line ? *line : "(nothing)";
+    server_.reset();
+  }
+  skip_ = "the referrers registry did not start: " + said;
+}
+
+std::optional<std::string> ReferrersRegistry::Oras(const std::string& args) const {
+  auto r = RunShell("HOME=" + certs_.path() + " " + oras_ + " " + args + " --ca-file " + ca_file());
+  if (r.exit_code != 0) {
+    ADD_FAILURE() << "oras " << args << ": " << r.out << r.err;
+    return std::nullopt;
+  }
+  return r.out;
+}
+
 }  // namespace aegis::testing

@@ -56,4 +56,22 @@ class Registry {
   std::string host_, oras_, skip_;
 };
 
+// go-containerregistry's registry with the OCI 1.1 referrers API (tests/referrers-registry, built
+// by ci/peers.sh at the version peers.env pins), over https with a test CA, no authentication:
+// where clients use the referrers API instead of the referrers tag.
+class ReferrersRegistry {
+ public:
+  ReferrersRegistry();
+  const std::string& skip_reason() const { return skip_; }
+  const std::string& host() const { return host_; }
+  std::string ca_file() const { return certs_.File("ca.pem"); }
+  // `oras ARGS` trusting the registry's CA; its output, or nullopt (reported to gtest).
+  std::optional<std::string> Oras(const std::string& args) const;
+
+ private:
+  TempDir certs_;
+  std::unique_ptr<ChildProcess> server_;
+  std::string host_, oras_, skip_;
+};
+
 }  // namespace aegis::testing

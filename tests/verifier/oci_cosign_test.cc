@@ -282,5 +282,50 @@ TEST_F(OciCosignTest, AegisSignWritesWhatCosignAndTheVerifierAccept) {
   EXPECT_EQ(anonymous.exit_code, 4) << anonymous.err;
 }
 
+// A registry with the OCI 1.1 referrers API (go-containerregistry's): cosign v3 and aegis sign
+// attach their signatures through it (no referrers tag is written), and verify-and-fetch finds
+// them through it.
+TEST_F(OciCosignTest, TheReferrersApiIsUsedWhereTheRegistryHasIt) {
+  ReferrersRegistry api;
+  if (!api.skip_reason().empty()) AEGIS_SKIP_WITHOUT_PEER(api.skip_reason());
+  const std::vector<std::string> files = {"config.pbtxt", "1/model.onnx", "tokenizer.json"};
+  std::string push = "push " + api.host() + "/models/";
+  for (const char* name : {"cosigned:v1", "aegis-signed:v1", "unsigned:v1"}) {
+    std::string cmd = "cd " + data_->File("model") + " && HOME=" + dir_.path() + " " + PeerBinary("oras", "ORAS", "oras") + " " + push +
+                      name + " --ca-file " + api.ca_file();
+    for (const auto& f : files) cmd += " " + f;
+    ASSERT_EQ(RunShell(cmd).exit_code, 0) << name;
+  }
+  auto digest = api.Oras("resolve " + api.host() + "/models/cosigned:v1");
+  ASSERT_TRUE(digest.has_value());
+  std::string cosigned = api.host() + "/models/cosigned@" + Trim(*digest);
+  auto cosign = RunShell("HOME=" + dir_.path() + " SSL_CERT_FILE=" + api.ca_file() + " COSIGN_PASSWORD= " + cosign_v3_ + " sign -y --key " +
+                         data_->File("key.key") + " --use-signing-config=false --tlog-upload=false " + cosigned + " 2>&1");
+  ASSERT_EQ(cosign.exit_code, 0) << cosign.out;
+  auto aegis = RunShell("HOME=" + dir_.path() + " '" + std::string(AEGIS_BIN) + "' sign " + Quote("oci://" + api.host() + "/models/aegis-signed:v1") +
+                        " --key " + PrivateKey() + " --ca-bundle " + api.ca_file());
+  ASSERT_EQ(aegis.exit_code, 0) << aegis.err;
+  EXPECT_NE(aegis.err.find("a referrer the registry indexes"), std::string::npos) << aegis.err;
+  for (const char* repo : {"cosigned", "aegis-signed"}) {
+    SCOPED_TRACE(repo);
+    auto tags = api.Oras(std::string("repo tags ") + api.host() + "/models/" + repo);
+    ASSERT_TRUE(tags.has_value());
+    EXPECT_EQ(Trim(*tags), "v1") << "a referrers tag was written although the registry has the API";
+    fs::remove_all(Dest());
+    auto r = Run("--ca-bundle " + api.ca_file() + " --key " + PublicKey() + " " + Quote("oci://" + api.host() + "/models/" + repo + ":v1") +
+                 " model");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("format=cosign-image signature=\"referrer sha256:"), std::string::npos) << r.err;
+    EXPECT_EQ(Placed(Dest()), kModelFiles);
+  }
+  auto v3 = RunShell("HOME=" + dir_.path() + " SSL_CERT_FILE=" + api.ca_file() + " " + cosign_v3_ + " verify --key " + PublicKey() +
+                     " --insecure-ignore-tlog=true --use-signed-timestamps=false " + api.host() + "/models/aegis-signed:v1 >/dev/null 2>&1");
+  EXPECT_EQ(v3.exit_code, 0) << "cosign v3 refuses aegis's signature found through the referrers API";
+  fs::remove_all(Dest());
+  ExpectFailure(Run("--ca-bundle " + api.ca_file() + " --key " + PublicKey() + " " + Quote("oci://" + api.host() + "/models/unsigned:v1") +
+                    " model"),
+                3, "no signature: tried cosign signatures of the manifest");
+}
+
 }  // namespace
 }  // namespace aegis::testing

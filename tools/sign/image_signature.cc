@@ -75,6 +75,13 @@ Expected<ImageSigned> SignImage(const Signer& signer, verifier::RegistryClient& 
   ImageSigned out{subject->digest, "sha256:" + Hex(verifier::Sha256(bytes)), false};
   auto indexed = client.PushManifest(out.referrer, bytes, kManifestType);
   if (!indexed) return indexed.error();
+  // OCI-Subject says the registry indexed it; a registry that does not send it (go-containerregistry's)
+  // may still serve the referrers API, which is what cosign asks before writing the tag.
+  if (!*indexed) {
+    auto api = client.GetReferrers(subject->digest);
+    if (!api) return api.error();
+    *indexed = api->has_value();
+  }
   out.referrers_api = *indexed;
   if (out.referrers_api) return out;
   std::string tag = "sha256-" + subject->digest.substr(subject->digest.find(':') + 1);

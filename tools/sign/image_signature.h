@@ -3,9 +3,9 @@
 // https://sigstore.dev/cosign/sign/v1, subject = the manifest's digest) in a Sigstore bundle,
 // pushed as an OCI 1.1 referrer of the manifest (artifactType
 // application/vnd.dev.sigstore.bundle.v0.3+json, the empty config, the bundle as its one layer).
-// A registry that does not index referrers itself (no OCI-Subject answer) gets the referrer
-// added to the referrers tag sha256-<hex> (an index: read, appended to, written back), as cosign
-// and ORAS write it. No transparency log is written (cosign --tlog-upload=false).
+// A registry without the referrers API (no OCI-Subject answer, and GET /v2/NAME/referrers/DIGEST
+// is a 404) gets the referrer added to the referrers tag sha256-<hex> (an index: read, appended
+// to, written back), as cosign and ORAS write it. No transparency log is written (cosign --tlog-upload=false).
 #pragma once
 
 #include <string>
