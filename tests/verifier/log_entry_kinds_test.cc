@@ -201,5 +201,28 @@ TEST(LogEntryKinds, KeyMaterialInsideABundleIsNeverTrusted) {
   EXPECT_TRUE(VerifyArtifactWith(*attacker_trust, *old, *digests, dir.File("artifact")));
 }
 
+// Rekor v2 logs a DSSE envelope as hashedrekord 0.0.2 (rekor-tiles HashedRekordLogEntryV002:
+// data {algorithm, digest}, signature {content, verifier}) over SHA-256(PAE). No public vector of
+// this kind was found and no Rekor v2 runs here, so the body rule is checked on a constructed
+// body from the real happy-path envelope: the PAE digest binds, the payload digest does not.
+TEST(LogEntryKinds, RekorV2HashedrekordOverDsseBindsThePae) {
+  SignatureFile sig = Bundle(Conformance("dsse-with-hashedrekord-happy-path/bundle.sigstore.json"));
+  LoggedMaterial m = LoggedMaterialOf(sig, Sha256(sig.payload));
+  m.certificate_der = sig.certificates.front();
+  auto entry = [&](const std::string& digest) {
+    json body = {{"apiVersion", "0.0.2"}, {"kind", "hashedrekord"}};
+    body["spec"]["hashedRekordV002"]["data"] = {{"algorithm", "SHA2_256"}, {"digest", Base64Encode(digest)}};
+    body["spec"]["hashedRekordV002"]["signature"]["content"] = Base64Encode(m.signature);
+    body["spec"]["hashedRekordV002"]["signature"]["verifier"]["x509Certificate"]["rawBytes"] = Base64Encode(m.certificate_der);
+    TlogEntry e;
+    e.kind = "hashedrekord";
+    e.version = "0.0.2";
+    e.body = body.dump();
+    return e;
+  };
+  EXPECT_TRUE(VerifyLoggedBody(entry(Sha256(Pae(sig.payload_type, sig.payload))), m));
+  ExpectCheck(VerifyLoggedBody(entry(Sha256(sig.payload)), m), "tlog-body", "SHA-256 of its PAE");
+}
+
 }  // namespace
 }  // namespace aegis::verifier
