@@ -1,5 +1,6 @@
 #include "cli/exit_codes.h"
 
+#include "canary/canary.h"
 #include "platform/net_error.h"
 #include "verifier/exit_codes.h"
 

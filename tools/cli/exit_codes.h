@@ -4,7 +4,11 @@
 
 #include <system_error>
 
-#include "canary/canary.h"
+// Declared, not included: the fast `aegis` includes this header and must not see canary's (or
+// kube's) headers.
+namespace aegis::canary {
+struct CanaryResult;
+}  // namespace aegis::canary
 
 namespace aegis::cli {
 

@@ -8,7 +8,6 @@
 #include <fmt/ranges.h>
 
 #include "manifest/object.h"
-#include "util/file_io.h"
 #include "yaml/reader.h"
 #include "yaml/to_json.h"
 #include "policy/policy_error.h"
