@@ -258,18 +258,8 @@ Expected<ImageSigned> CheckImageSignatures(const Options& o, Sources& sources, c
   return out;
 }
 
-Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws) {
-  Logger& log = *ctx.log;
-  auto trust = ResolveTrustFor(o, log);
-  if (!trust) return trust.error();
-  if (trust->vault) {
-    log.AddSecret(trust->vault->token());
-    log.Info("trust", {{"vault", RedactUri(trust->vault->config().addr)}, {"key", trust->vault->config().key}});
-  }
-  for (const auto& k : trust->keys) log.Info("trusted key", {{"source", k.source}, {"hint", k.hint}});
-  RunSummary summary;
-  summary.artifact = DisplayUri(o.artifact);
-
+// The fetch options of every download: retries, timeouts, TLS, parts, and the progress sink.
+FetchOptions DownloadOptions(const Options& o, const std::shared_ptr<Progress>& progress) {
   FetchOptions fo;
   fo.max_attempts = o.retries;
   fo.connect_timeout = o.connect_timeout;
@@ -279,208 +269,263 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   fo.extra_ca_pem = o.extra_ca_pem;
   fo.insecure_skip_tls_verify = o.insecure_skip_tls_verify;
   fo.parts = Parallelism(o);  // one large artifact: that many ranged requests at once
+  fo.on_bytes = [progress](uint64_t n) { progress->Add(n); };
+  fo.on_size = [progress](uint64_t n) { progress->Expect(n); };
+  return fo;
+}
+
+std::shared_ptr<Progress> DownloadProgress(const Options& o, const RunContext& ctx) {
+  Logger& log = *ctx.log;
   Progress::Sink sink = ctx.progress ? ctx.progress : [&log](const ProgressReport& r) {
     Fields fields = {{"bytes", r.bytes}, {"progress", Describe(r)}};
     if (r.expected > 0) fields.insert(fields.begin() + 1, {"total", r.expected});
     log.Info(r.done ? "downloaded" : "downloading", fields);
   };
-  auto progress = std::make_shared<Progress>(sink, o.progress_interval);
-  fo.on_bytes = [progress](uint64_t n) { progress->Add(n); };
-  fo.on_size = [progress](uint64_t n) { progress->Expect(n); };
-  Sources sources(ctx.env, fo, o.allow_insecure_http, o.anonymous);
-  sources.AllowUnpinnedRevisions(o.allow_unpinned_revision);
+  return std::make_shared<Progress>(sink, o.progress_interval);
+}
 
-  // 1. The signature (small) first.
-  auto t0 = std::chrono::steady_clock::now();
-  auto sig = FetchSignature(o, sources, ws, log);
-  if (!sig) return sig.error();
-  SourceLog source_log;
-  source_log.Update(sources, log);
-  // An OCI artifact named without a signature: cosign's, on its manifest; what is fetched is
-  // then that manifest, by digest (the tag cannot move in between).
-  std::optional<ImageSigned> image;
-  Options fetch = o;
-  if (IsOciUri(o.artifact) && o.signature.empty()) {
-    auto checked = CheckImageSignatures(o, sources, *trust, ws, log);
-    source_log.Update(sources, log);
-    if (!checked) return checked.error();
-    image = std::move(*checked);
-    fetch.artifact = image->pinned.Display();
+void LogTrust(const Trust& trust, Logger& log) {
+  if (trust.vault) {
+    log.AddSecret(trust.vault->token());
+    log.Info("trust", {{"vault", RedactUri(trust.vault->config().addr)}, {"key", trust.vault->config().key}});
   }
+  for (const auto& k : trust.keys) log.Info("trusted key", {{"source", k.source}, {"hint", k.hint}});
+}
 
-  // 2. The artifact, streamed to the work area while hashed; or a model directory.
-  std::string artifact = ws.Path("artifact");
-  std::string tree = ws.Path("tree");
-  // A tar verified over its extracted tree (format D: model.sig inside, or a detached
-  // model-signing bundle) is extracted while it downloads; formats A–C are verified over
-  // the archive's bytes before it is parsed.
-  bool archive_named = o.artifact_type == ArtifactType::kArchive ||
-                       (o.artifact_type == ArtifactType::kAuto && LooksLikeArchive(BaseName(o.artifact)));
-  std::optional<ExtractWhileFetching> extracting;
-  if (archive_named && LooksLikeTar(BaseName(o.artifact)) && !IsTreeUri(o.artifact) && LocalPathOf(o.artifact).empty() &&
-      (!*sig || (*sig)->file.format == SignatureFile::Format::kModelSigning)) {
-    extracting.emplace(DisplayUri(o.artifact), artifact, tree, o.limits);
-  }
-  auto fetched = FetchArtifact(fetch, sources, NeededDigests(*trust), artifact, tree, extracting ? &*extracting : nullptr, log);
-  progress->Finish();
-  source_log.Update(sources, log);
-  if (!fetched) return fetched.error();
-  const std::optional<TreeResult>& fetched_tree = fetched->tree;
-  const std::optional<FetchResult>& got = fetched->file;
-  std::string sha256 = fetched_tree ? std::string() : Hex(got->digests.sha256);
-  if (!fetched_tree && !o.expected_sha256.empty() && sha256 != o.expected_sha256) {
-    return Fail(VerifyError::kSignature, DisplayUri(o.artifact),
-                fmt::format("pin mismatch: the artifact's SHA-256 is {}, --expected-sha256 is {}", sha256, o.expected_sha256));
-  }
-  if (fetched_tree && *sig && (*sig)->file.format != SignatureFile::Format::kModelSigning) {
-    return Fail(VerifyError::kSignature, DisplayUri((*sig)->uri),
-                "a model directory needs a model-signing signature (model.sig), not a signature over one file");
-  }
-
-  // 3. Formats A and B: verified before any archive parsing.
+// What a run has learned so far, step by step (the work area's paths, what was fetched, which
+// signature decides).
+struct RunState {
+  std::string artifact, tree;  // the work area's download file and model directory
+  std::optional<FoundSignature> signature;  // step 1: next to the artifact or --signature
+  std::optional<ImageSigned> image;          // step 1: an oci:// artifact's cosign signatures
+  Fetched fetched;                           // step 2
+  std::string sha256;                        // of the file, or the signed identity of a tree
   std::string key_used;
-  bool tree_signature = false;
-  if (*sig && (*sig)->file.format != SignatureFile::Format::kModelSigning) {
-    auto v = VerifyArtifactWith(*trust, (*sig)->file, got->digests, artifact);
-    if (!v) {
-      Error e = v.error();
-      if (e.kind == VerifyError::kSignature) e.file = DisplayUri(o.artifact);
-      return e;
-    }
-    if (!o.expected_name.empty()) {
-      return Fail(VerifyError::kSignature, DisplayUri((*sig)->uri),
-                  "--expected-name: this signature format binds no model name (only model-signing bundles do)");
-    }
-    key_used = v->key;
-    summary.notes = v->notes;
-    summary.signer = v->signer;
-    summary.format = FormatName((*sig)->file.format);
-    summary.signature = DisplayUri((*sig)->uri);
-    Fields f{{"format", FormatName((*sig)->file.format)}, {"key", v->key}, {"sha256", sha256}};
-    if (!v->notes.empty()) f.emplace_back("note", v->notes);
-    if (v->signer) {
-      f.emplace_back("identity", v->signer->identity);
-      f.emplace_back("issuer", v->signer->issuer);
-      f.emplace_back("log_index", v->signer->log_index);
-    }
-    log.Info("signature verified", f);
-    if ((*sig)->file.format == SignatureFile::Format::kLegacy) log.Warn("legacy detached signature", {{"note", v->notes}});
-  } else if (image && image->verified) {
-    const Verified& v = *image->verified;
-    if (!o.expected_name.empty()) {
-      return Fail(VerifyError::kSignature, image->where, "--expected-name: a cosign image signature binds no model name (only model-signing bundles do)");
-    }
-    sha256 = image->pinned.digest.substr(7);  // what is placed is the signed manifest's content
-    if (!o.expected_sha256.empty() && sha256 != o.expected_sha256) {
-      return Fail(VerifyError::kSignature, image->pinned.Display(),
-                  fmt::format("pin mismatch: the signed manifest's digest is sha256:{}, --expected-sha256 is {}", sha256, o.expected_sha256));
-    }
-    key_used = v.key;
-    summary.notes = v.notes;
-    summary.signer = v.signer;
-    summary.format = "cosign-image";
-    summary.signature = image->where;
-    Fields f{{"format", "cosign-image"}, {"signature", image->where}, {"key", v.key}, {"manifest", image->pinned.digest}};
-    if (v.signer) {
-      f.emplace_back("identity", v.signer->identity);
-      f.emplace_back("issuer", v.signer->issuer);
-    }
-    log.Info("signature verified", f);
-  } else {
-    tree_signature = true;
-  }
+  bool tree_signature = false;  // format D decides (step 5), not a signature over one file
+  std::string single;           // the staged single file, when not an archive
+};
 
-  // 4. Extract (or place the single file) into staging; a model directory is there already.
-  bool archive = !fetched_tree && archive_named;
-  std::string single;  // the single file's path, when not an archive
-  auto t2 = std::chrono::steady_clock::now();
-  if (archive) {
-    auto x = extracting ? extracting->Finish(got->bytes) : ExtractArchive(artifact, tree, o.limits);
+bool ArchiveNamed(const Options& o) {
+  return o.artifact_type == ArtifactType::kArchive ||
+         (o.artifact_type == ArtifactType::kAuto && LooksLikeArchive(BaseName(o.artifact)));
+}
+
+// 2. The artifact, streamed to the work area while hashed; or a model directory. A tar verified
+// over its extracted tree (format D: model.sig inside, or a detached model-signing bundle) is
+// extracted while it downloads; formats A–C are verified over the archive's bytes first.
+Status FetchStep(const Options& o, Sources& sources, const Trust& trust, std::optional<ExtractWhileFetching>& extracting,
+                 RunState& st, Logger& log) {
+  if (ArchiveNamed(o) && LooksLikeTar(BaseName(o.artifact)) && !IsTreeUri(o.artifact) && LocalPathOf(o.artifact).empty() &&
+      (!st.signature || st.signature->file.format == SignatureFile::Format::kModelSigning)) {
+    extracting.emplace(DisplayUri(o.artifact), st.artifact, st.tree, o.limits);
+  }
+  Options fetch = o;
+  if (st.image) fetch.artifact = st.image->pinned.Display();
+  auto fetched = FetchArtifact(fetch, sources, NeededDigests(trust), st.artifact, st.tree, extracting ? &*extracting : nullptr, log);
+  if (!fetched) return fetched.error();
+  st.fetched = std::move(*fetched);
+  if (st.fetched.tree) return Ok{};
+  st.sha256 = Hex(st.fetched.file->digests.sha256);
+  if (!o.expected_sha256.empty() && st.sha256 != o.expected_sha256) {
+    return Fail(VerifyError::kSignature, DisplayUri(o.artifact),
+                fmt::format("pin mismatch: the artifact's SHA-256 is {}, --expected-sha256 is {}", st.sha256, o.expected_sha256));
+  }
+  return Ok{};
+}
+
+// 3. Formats A, B and C over the file: verified before any archive parsing.
+Status VerifyFileStep(const Options& o, const Trust& trust, RunState& st, RunSummary& summary, Logger& log) {
+  const FoundSignature& found = *st.signature;
+  auto v = VerifyArtifactWith(trust, found.file, st.fetched.file->digests, st.artifact);
+  if (!v) {
+    Error e = v.error();
+    if (e.kind == VerifyError::kSignature) e.file = DisplayUri(o.artifact);
+    return e;
+  }
+  if (!o.expected_name.empty()) {
+    return Fail(VerifyError::kSignature, DisplayUri(found.uri),
+                "--expected-name: this signature format binds no model name (only model-signing bundles do)");
+  }
+  st.key_used = v->key;
+  summary.notes = v->notes;
+  summary.signer = v->signer;
+  summary.format = FormatName(found.file.format);
+  summary.signature = DisplayUri(found.uri);
+  Fields f{{"format", FormatName(found.file.format)}, {"key", v->key}, {"sha256", st.sha256}};
+  if (!v->notes.empty()) f.emplace_back("note", v->notes);
+  if (v->signer) {
+    f.emplace_back("identity", v->signer->identity);
+    f.emplace_back("issuer", v->signer->issuer);
+    f.emplace_back("log_index", v->signer->log_index);
+  }
+  log.Info("signature verified", f);
+  if (found.file.format == SignatureFile::Format::kLegacy) log.Warn("legacy detached signature", {{"note", v->notes}});
+  return Ok{};
+}
+
+// 3. Format E: cosign's signature of the OCI manifest decides; what is placed is its content.
+Status AcceptImageStep(const Options& o, RunState& st, RunSummary& summary, Logger& log) {
+  const Verified& v = *st.image->verified;
+  if (!o.expected_name.empty()) {
+    return Fail(VerifyError::kSignature, st.image->where, "--expected-name: a cosign image signature binds no model name (only model-signing bundles do)");
+  }
+  st.sha256 = st.image->pinned.digest.substr(7);  // the signed manifest's digest
+  if (!o.expected_sha256.empty() && st.sha256 != o.expected_sha256) {
+    return Fail(VerifyError::kSignature, st.image->pinned.Display(),
+                fmt::format("pin mismatch: the signed manifest's digest is sha256:{}, --expected-sha256 is {}", st.sha256, o.expected_sha256));
+  }
+  st.key_used = v.key;
+  summary.notes = v.notes;
+  summary.signer = v.signer;
+  summary.format = "cosign-image";
+  summary.signature = st.image->where;
+  Fields f{{"format", "cosign-image"}, {"signature", st.image->where}, {"key", v.key}, {"manifest", st.image->pinned.digest}};
+  if (v.signer) {
+    f.emplace_back("identity", v.signer->identity);
+    f.emplace_back("issuer", v.signer->issuer);
+  }
+  log.Info("signature verified", f);
+  return Ok{};
+}
+
+// 4. Extract an archive (or stage the single file) into the model directory of the work area;
+// a fetched model directory is there already.
+Status StageStep(const Options& o, std::optional<ExtractWhileFetching>& extracting, RunState& st, Logger& log) {
+  if (st.fetched.tree) return Ok{};
+  auto t0 = std::chrono::steady_clock::now();
+  if (ArchiveNamed(o)) {
+    auto x = extracting ? extracting->Finish(st.fetched.file->bytes) : ExtractArchive(st.artifact, st.tree, o.limits);
     if (!x) {
       Error e = x.error();
       e.file = DisplayUri(o.artifact);
       return e;
     }
     std::error_code ec;
-    fs::remove(artifact, ec);
+    fs::remove(st.artifact, ec);
     log.Info("extracted", {{"entries", x->entries}, {"bytes", x->bytes}, {"while_fetching", extracting.has_value()},
-                           {"seconds", Seconds(std::chrono::steady_clock::now() - t2)}});
-  } else if (!fetched_tree) {
-    std::error_code ec;
-    fs::create_directory(tree, ec);
-    single = tree + "/" + BaseName(o.artifact);
-    if (!ec) fs::rename(artifact, single, ec);
-    // The download was private to this run; the placed file is read by the server's user.
-    if (!ec) fs::permissions(single, fs::perms(0644), fs::perm_options::replace, ec);
-    if (ec) return Fail(ErrorKind::kIo, tree, "cannot stage the artifact: " + ec.message());
+                           {"seconds", Seconds(std::chrono::steady_clock::now() - t0)}});
+    return Ok{};
   }
+  std::error_code ec;
+  fs::create_directory(st.tree, ec);
+  st.single = st.tree + "/" + BaseName(o.artifact);
+  if (!ec) fs::rename(st.artifact, st.single, ec);
+  // The download was private to this run; the placed file is read by the server's user.
+  if (!ec) fs::permissions(st.single, fs::perms(0644), fs::perm_options::replace, ec);
+  if (ec) return Fail(ErrorKind::kIo, st.tree, "cannot stage the artifact: " + ec.message());
+  return Ok{};
+}
 
-  // 5. Format D: the tree (or the single file) against the model-signing statement.
-  if (tree_signature) {
-    SignatureFile tree_sig;
-    std::string where;
-    if (*sig) {
-      tree_sig = (*sig)->file;
-      where = DisplayUri((*sig)->uri);
-    } else {
-      std::string inside = tree + "/model.sig";
-      std::error_code ec;
-      if ((!single.empty() || !fs::is_regular_file(fs::symlink_status(inside, ec))) && image && image->refused) {
-        return *image->refused;  // a cosign signature that does not verify, and no model.sig
-      }
-      if (!single.empty() || !fs::is_regular_file(fs::symlink_status(inside, ec))) {
-        std::string tried;
-        std::string base = WithoutTrailingSlash(o.artifact);
-        if (!IsHfUri(o.artifact) && !IsOciUri(o.artifact)) {
-          for (const char* suffix : kSignatureSuffixes) tried += (tried.empty() ? "" : ", ") + DisplayUri(WithSuffix(base, suffix));
-          tried += " and ";
-        }
-        if (image) tried = "cosign signatures of the manifest (referrers, " + image->pinned.digest.substr(0, 14) + "….sig) and ";
-        return Fail(NetError::kNotFound, DisplayUri(o.artifact),
-                    fmt::format("no signature: tried {}model.sig inside the {}", tried, fetched_tree ? "model directory" : "artifact"));
-      }
-      auto text = ReadInput(inside);
-      if (!text) return text.error();
-      auto parsed = ParseSignatureFile(*text);
-      if (!parsed) return Fail(VerifyError::kSignature, "model.sig", parsed.error().message);
-      if (parsed->format != SignatureFile::Format::kModelSigning) {
-        return Fail(VerifyError::kSignature, "model.sig", "model.sig is not a model-signing bundle");
-      }
-      tree_sig = std::move(*parsed);
-      where = "model.sig";
+// 5a. The model-signing bundle format D reads: the fetched one, or model.sig inside the tree.
+Expected<std::pair<SignatureFile, std::string>> TreeSignature(const Options& o, const RunState& st) {
+  if (st.signature) return std::make_pair(st.signature->file, DisplayUri(st.signature->uri));
+  std::string inside = st.tree + "/model.sig";
+  std::error_code ec;
+  if (!st.single.empty() || !fs::is_regular_file(fs::symlink_status(inside, ec))) {
+    if (st.image && st.image->refused) return *st.image->refused;  // a cosign signature that does not verify, and no model.sig
+    std::string tried;
+    if (!IsHfUri(o.artifact) && !IsOciUri(o.artifact)) {
+      std::string base = WithoutTrailingSlash(o.artifact);
+      for (const char* suffix : kSignatureSuffixes) tried += (tried.empty() ? "" : ", ") + DisplayUri(WithSuffix(base, suffix));
+      tried += " and ";
     }
-    auto v = VerifyTreeWith(*trust, tree_sig, single.empty() ? tree : single, o.ignore_paths);
-    if (!v) {
-      Error e = v.error();
-      if (e.kind == VerifyError::kSignature) e.file = where;
-      return e;
-    }
-    summary.format = IsModelSigningStatement(tree_sig.payload) ? "model-signing" : "dsse-statement";
-    summary.signature = where;
-    summary.notes = v->notes;
-    summary.signer = v->signer;
-    if (single.empty()) {  // unverified content (ignored paths, model.sig, empty dirs) is never placed
-      if (Status s = PruneToSigned(tree, v->signed_files); !s) return s.error();
-    }
-    if (Status s = CheckName(o, *v); !s) return s.error();
-    if (fetched_tree) {  // a directory's identity is its signed subject digest
-      sha256 = v->subject_sha256;
-      if (!o.expected_sha256.empty() && sha256 != o.expected_sha256) {
-        return Fail(VerifyError::kSignature, DisplayUri(o.artifact),
-                    fmt::format("pin mismatch: the model directory's signed digest is {}, --expected-sha256 is {}", sha256, o.expected_sha256));
-      }
-    }
-    key_used = v->key;
-    log.Info("model signature verified", {{"format", "model-signing"}, {"signature", where}, {"key", v->key}, {"name", v->subject}});
+    if (st.image) tried = "cosign signatures of the manifest (referrers, " + st.image->pinned.digest.substr(0, 14) + "….sig) and ";
+    return Fail(NetError::kNotFound, DisplayUri(o.artifact),
+                fmt::format("no signature: tried {}model.sig inside the {}", tried, st.fetched.tree ? "model directory" : "artifact"));
   }
+  auto text = ReadInput(inside);
+  if (!text) return text.error();
+  auto parsed = ParseSignatureFile(*text);
+  if (!parsed) return Fail(VerifyError::kSignature, "model.sig", parsed.error().message);
+  if (parsed->format != SignatureFile::Format::kModelSigning) return Fail(VerifyError::kSignature, "model.sig", "model.sig is not a model-signing bundle");
+  return std::make_pair(std::move(*parsed), std::string("model.sig"));
+}
 
+// 5. Format D: the tree (or the single file) against the model-signing statement; only the
+// signed files stay.
+Status VerifyTreeStep(const Options& o, const Trust& trust, RunState& st, RunSummary& summary, Logger& log) {
+  auto found = TreeSignature(o, st);
+  if (!found) return found.error();
+  const auto& [tree_sig, where] = *found;
+  auto v = VerifyTreeWith(trust, tree_sig, st.single.empty() ? st.tree : st.single, o.ignore_paths);
+  if (!v) {
+    Error e = v.error();
+    if (e.kind == VerifyError::kSignature) e.file = where;
+    return e;
+  }
+  summary.format = IsModelSigningStatement(tree_sig.payload) ? "model-signing" : "dsse-statement";
+  summary.signature = where;
+  summary.notes = v->notes;
+  summary.signer = v->signer;
+  if (st.single.empty()) {  // unverified content (ignored paths, model.sig, empty dirs) is never placed
+    if (Status s = PruneToSigned(st.tree, v->signed_files); !s) return s.error();
+  }
+  if (Status s = CheckName(o, *v); !s) return s.error();
+  if (st.fetched.tree) {  // a directory's identity is its signed subject digest
+    st.sha256 = v->subject_sha256;
+    if (!o.expected_sha256.empty() && st.sha256 != o.expected_sha256) {
+      return Fail(VerifyError::kSignature, DisplayUri(o.artifact),
+                  fmt::format("pin mismatch: the model directory's signed digest is {}, --expected-sha256 is {}", st.sha256, o.expected_sha256));
+    }
+  }
+  st.key_used = v->key;
+  log.Info("model signature verified", {{"format", "model-signing"}, {"signature", where}, {"key", v->key}, {"name", v->subject}});
+  return Ok{};
+}
+
+Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws) {
+  Logger& log = *ctx.log;
+  auto trust = ResolveTrustFor(o, log);
+  if (!trust) return trust.error();
+  LogTrust(*trust, log);
+  RunSummary summary;
+  summary.artifact = DisplayUri(o.artifact);
+  auto progress = DownloadProgress(o, ctx);
+  Sources sources(ctx.env, DownloadOptions(o, progress), o.allow_insecure_http, o.anonymous);
+  sources.AllowUnpinnedRevisions(o.allow_unpinned_revision);
+  SourceLog source_log;
+  RunState st{ws.Path("artifact"), ws.Path("tree"), {}, {}, {}, {}, {}, false, {}};
+  auto t0 = std::chrono::steady_clock::now();
+
+  // 1. The signature (small) first; for an oci:// artifact, cosign's on its manifest.
+  auto sig = FetchSignature(o, sources, ws, log);
+  source_log.Update(sources, log);
+  if (!sig) return sig.error();
+  st.signature = std::move(*sig);
+  if (IsOciUri(o.artifact) && o.signature.empty()) {
+    auto checked = CheckImageSignatures(o, sources, *trust, ws, log);
+    source_log.Update(sources, log);
+    if (!checked) return checked.error();
+    st.image = std::move(*checked);
+  }
+  // 2. The artifact or model directory.
+  std::optional<ExtractWhileFetching> extracting;
+  Status fetched = FetchStep(o, sources, *trust, extracting, st, log);
+  progress->Finish();
+  source_log.Update(sources, log);
+  if (!fetched) return fetched.error();
+  if (st.fetched.tree && st.signature && st.signature->file.format != SignatureFile::Format::kModelSigning) {
+    return Fail(VerifyError::kSignature, DisplayUri(st.signature->uri),
+                "a model directory needs a model-signing signature (model.sig), not a signature over one file");
+  }
+  // 3. A signature over one file, or an image signature; else format D decides in step 5.
+  Status verified = Ok{};
+  if (st.signature && st.signature->file.format != SignatureFile::Format::kModelSigning) verified = VerifyFileStep(o, *trust, st, summary, log);
+  else if (st.image && st.image->verified) verified = AcceptImageStep(o, st, summary, log);
+  else st.tree_signature = true;
+  if (!verified) return verified.error();
+  // 4. Stage; 5. format D.
+  if (Status s = StageStep(o, extracting, st, log); !s) return s.error();
+  if (st.tree_signature) {
+    if (Status s = VerifyTreeStep(o, *trust, st, summary, log); !s) return s.error();
+  }
   // 6. Place.
-  if (Status s = ws.Place(tree, DisplayUri(o.artifact), sha256, key_used); !s) return s.error();
-  log.Info("placed", {{"dest", o.dest}, {"entries", ws.placed().size()}, {"sha256", sha256},
+  if (Status s = ws.Place(st.tree, DisplayUri(o.artifact), st.sha256, st.key_used); !s) return s.error();
+  log.Info("placed", {{"dest", o.dest}, {"entries", ws.placed().size()}, {"sha256", st.sha256},
                       {"seconds", Seconds(std::chrono::steady_clock::now() - t0)}});
-  summary.sha256 = sha256;
-  summary.bytes = fetched_tree ? fetched_tree->bytes : got->bytes;
-  summary.key = key_used;
+  summary.sha256 = st.sha256;
+  summary.bytes = st.fetched.tree ? st.fetched.tree->bytes : st.fetched.file->bytes;
+  summary.key = st.key_used;
   summary.placed = ws.placed();
   return summary;
 }
