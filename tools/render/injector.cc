@@ -173,8 +173,9 @@ Expected<std::string> Injector::PvcVolume(const PodSpecRef& ps, const std::vecto
   return std::string(kPvcVolume);
 }
 
-Status Injector::InjectPodSpec(const PodSpecRef& ps) {
-  std::string where = ps.component.empty() ? subject_ : fmt::format("{} ({})", subject_, ps.component);
+// The pod spec can be edited in place: it exists, is not shared through an anchor (nor is any
+// object above it), and its lists are lists. Detects the file's style for the edits.
+Status Injector::CheckEditable(const PodSpecRef& ps) {
   if (ps.spec == nullptr) {
     if (obj_.root->Path({"spec", "default"}) != nullptr) {
       return Fail(obj_.root->Path({"spec", "default"}),
@@ -191,9 +192,8 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
   }
   const Node* parent = obj_.root;
   if (parent->anchored()) return Fail(parent, "the object has an anchor (aliases share it): edit it by hand");
-  const Node* parent_key = nullptr;
   size_t dot = 0, start = 0;
-  std::string path = ps.path;
+  const std::string& path = ps.path;
   while ((dot = path.find('.', start)) != std::string::npos) {
     parent = parent->Get(path.substr(start, dot - start));
     start = dot + 1;
@@ -203,20 +203,19 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
       return Fail(parent, fmt::format("{} has an anchor (aliases share it): edit it by hand", path.substr(0, dot)));
     }
   }
-  parent_key = parent != nullptr ? parent->KeyNode(path.substr(start)) : nullptr;
-  editor_.DetectStyle(ps.spec, parent_key);
+  editor_.DetectStyle(ps.spec, parent != nullptr ? parent->KeyNode(path.substr(start)) : nullptr);
+  return Ok{};
+}
 
-  if (auto st = RefuseOtherDownloads(ps); !st) return st;
-  std::vector<const Node*> serving = ServingContainers(ps);
-  // KServe's model directory for its components and LLM workloads; else the server's own.
+// KServe's model directory for its components and LLM workloads, else the server's own; a
+// serving container mounting something else under it would read that, not the verified copy.
+Expected<std::string> Injector::ServingModelDir(const PodSpecRef& ps, const std::vector<const Node*>& serving) const {
   std::string model_dir = "/mnt/models";
   if (ps.shape == SpecShape::kPodSpec && obj_.kind != "LLMInferenceService") {
     auto dir = ModelDir(serving);
     if (!dir) return dir.error();
     model_dir = *dir;
   }
-  // A serving container that mounts something else under the model directory reads that,
-  // not the verified copy.
   for (const Node* c : serving) {
     const Node* mounts = c->Get("volumeMounts");
     for (const Node* m : mounts != nullptr && mounts->IsSequence() ? mounts->items() : std::vector<const Node*>{}) {
@@ -228,233 +227,249 @@ Status Injector::InjectPodSpec(const PodSpecRef& ps) {
       }
     }
   }
+  return model_dir;
+}
 
-  // The key volume: reuse any volume sourcing the secret.
-  const Node* vols = ps.spec->Get("volumes");
-  if (vols != nullptr && !vols->IsSequence() && !vols->IsNull()) return Fail(vols, "volumes is not a list");
-  std::vector<const Node*> volume_items = vols != nullptr && vols->IsSequence() ? vols->items() : std::vector<const Node*>{};
-  auto volume_named = [&](std::string_view name) -> const Node* {
-    for (const Node* v : volume_items)
-      if (StringAt(v, "name") == std::optional<std::string_view>(name)) return v;
-    return nullptr;
-  };
-  // The trust volume: the key Secret, or (keyless) the trusted root's ConfigMap; any volume
-  // sourcing it is reused.
-  const bool keyless = !s_.keyless.config_map.empty();
-  const char* source_key = keyless ? "configMap" : "secret";
-  const std::string& source = keyless ? s_.keyless.config_map : s_.secret_name;
-  std::string key_volume;
+const Node* PodPlan::VolumeNamed(std::string_view name) const {
   for (const Node* v : volume_items) {
-    bool direct = StringAt(v->IsMapping() ? v->Get(source_key) : nullptr, keyless ? "name" : "secretName") ==
-                  std::optional<std::string_view>(source);
+    if (StringAt(v, "name") == std::optional<std::string_view>(name)) return v;
+  }
+  return nullptr;
+}
+
+// The trust volume: the key Secret, or (keyless) the trusted root's ConfigMap. Any volume
+// sourcing it (directly or projected) is reused; else one is added.
+Status Injector::PlanTrustVolume(PodPlan& p) {
+  p.keyless = !s_.keyless.config_map.empty();
+  const char* source_key = p.keyless ? "configMap" : "secret";
+  const std::string& source = p.keyless ? s_.keyless.config_map : s_.secret_name;
+  auto sources_it = [&](const Node* e, const char* name_key) {
+    return StringAt(e != nullptr && e->IsMapping() ? e->Get(source_key) : nullptr, name_key) == std::optional<std::string_view>(source);
+  };
+  for (const Node* v : p.volume_items) {
+    bool direct = v->IsMapping() && sources_it(v, p.keyless ? "name" : "secretName");
     bool projected = false;
     if (const Node* src = v->IsMapping() ? v->Path({"projected", "sources"}) : nullptr; src && src->IsSequence()) {
-      for (const Node* e : src->items())
-        projected = projected || StringAt(e->IsMapping() ? e->Get(source_key) : nullptr, "name") ==
-                                     std::optional<std::string_view>(source);
+      for (const Node* e : src->items()) projected = projected || sources_it(e, "name");
     }
     if ((direct || projected) && StringAt(v, "name")) {
-      key_volume = std::string(*StringAt(v, "name"));
+      p.key_volume = std::string(*StringAt(v, "name"));
       break;
     }
   }
-  std::vector<YNode> new_volumes;
-  if (key_volume.empty()) {
-    key_volume = keyless ? "sigstore-trusted-root" : s_.secret_name;
-    if (const Node* taken = volume_named(key_volume)) {
-      return Fail(taken, fmt::format("volume {} already exists with another source (render would make it {} {})", key_volume,
-                                     keyless ? "ConfigMap" : "secret", source));
-    }
-    new_volumes.push_back(
-        keyless ? Map({{"name", Str(key_volume)}, {"configMap", Map({{"name", Str(source)}})}})
-                : Map({{"name", Str(key_volume)},
-                       {"secret", Map({{"secretName", Str(s_.secret_name)}, {"defaultMode", Octal(0444)}})}}));
+  p.key_dir = p.keyless ? std::string(kTrustedRootDir) : s_.key_dir;
+  if (!p.key_volume.empty()) return Ok{};
+  p.key_volume = p.keyless ? "sigstore-trusted-root" : s_.secret_name;
+  if (const Node* taken = p.VolumeNamed(p.key_volume)) {
+    return Fail(taken, fmt::format("volume {} already exists with another source (render would make it {} {})", p.key_volume,
+                                   p.keyless ? "ConfigMap" : "secret", source));
   }
-  const std::string key_dir = keyless ? std::string(kTrustedRootDir) : s_.key_dir;
+  p.new_volumes.push_back(p.keyless ? Map({{"name", Str(p.key_volume)}, {"configMap", Map({{"name", Str(source)}})}})
+                                    : Map({{"name", Str(p.key_volume)},
+                                           {"secret", Map({{"secretName", Str(s_.secret_name)}, {"defaultMode", Octal(0444)}})}}));
+  return Ok{};
+}
 
-  // The verifier: an existing one is kept and completed; else a new one goes first. Among
-  // several named like the verifier, the one running render's image, else one already
-  // mounting the key, else the first (never an impostor when the real one is there).
-  const Node* verifier = nullptr;
+// The verifier: an existing one is kept and completed; else a new one goes first. Among several
+// named like the verifier, the one running render's image, else one already mounting the key,
+// else the first (never an impostor when the real one is there). The model volume is the one
+// it mounts at the model directory, else render's (an emptyDir bounded by sizeLimit: the node's
+// ephemeral storage, a pod past it is evicted).
+void Injector::PlanVerifier(const PodSpecRef& ps, PodPlan& p) {
   int best = -1;
   const Node* inits = ps.spec->Get("initContainers");
-  if (inits != nullptr && inits->IsSequence()) {
-    for (const Node* c : inits->items()) {
-      auto name = StringAt(c, "name");
-      if (!name || !re2::RE2::PartialMatch(*name, pattern_)) continue;
-      int rank = StringAt(c, "image") == std::optional<std::string_view>(s_.image) ? 2 : MountsVolume(c, key_volume) ? 1 : 0;
-      if (rank > best) {
-        best = rank;
-        verifier = c;
+  for (const Node* c : inits != nullptr && inits->IsSequence() ? inits->items() : std::vector<const Node*>{}) {
+    auto name = StringAt(c, "name");
+    if (!name || !re2::RE2::PartialMatch(*name, pattern_)) continue;
+    int rank = StringAt(c, "image") == std::optional<std::string_view>(s_.image) ? 2 : MountsVolume(c, p.key_volume) ? 1 : 0;
+    if (rank > best) {
+      best = rank;
+      p.verifier = c;
+    }
+  }
+  p.model_volume = s_.model_volume;
+  if (const Node* mounts = p.verifier != nullptr ? p.verifier->Get("volumeMounts") : nullptr; mounts != nullptr && mounts->IsSequence()) {
+    for (const Node* m : mounts->items()) {
+      if (StringAt(m, "mountPath") == std::optional<std::string_view>(p.model_dir) && StringAt(m, "name")) {
+        p.model_volume = std::string(*StringAt(m, "name"));
       }
     }
   }
-  std::string model_volume = s_.model_volume;
-  if (verifier != nullptr) {
-    if (const Node* mounts = verifier->Get("volumeMounts"); mounts != nullptr && mounts->IsSequence()) {
-      for (const Node* m : mounts->items()) {
-        if (StringAt(m, "mountPath") == std::optional<std::string_view>(model_dir) && StringAt(m, "name")) {
-          model_volume = std::string(*StringAt(m, "name"));
-        }
-      }
-    }
-  }
-  if (volume_named(model_volume) == nullptr) {
-    // Bounded: the model volume is the node's ephemeral storage (a pod past it is evicted).
+  if (p.VolumeNamed(p.model_volume) == nullptr) {
     YNode empty_dir = s_.model_volume_size_limit.empty() ? Map({}) : Map({{"sizeLimit", Str(s_.model_volume_size_limit)}});
-    new_volumes.push_back(Map({{"name", Str(model_volume)}, {"emptyDir", std::move(empty_dir)}}));
+    p.new_volumes.push_back(Map({{"name", Str(p.model_volume)}, {"emptyDir", std::move(empty_dir)}}));
   }
+}
 
-  Mount key_mount{key_volume, key_dir, true, true};
-  Mount model_mount{model_volume, model_dir, false, false};
-  if (verifier != nullptr) {
-    auto st = EnsureMounts(verifier, {model_mount, key_mount}, "the verify initContainer");
-    if (!st) return st;
-    if (verifier->Get("image") == nullptr) {
-      // A container without image is invalid, and no policy can tell it from `busybox true`.
-      auto image = ImageToWrite(verifier);
-      if (!image) return image.error();
-      st = editor_.InsertKey(verifier, "image", Quoted(*image));
-    } else {
-      st = ReconcileImage(verifier, where);
-    }
-    if (!st) return st;
-    // The image's entrypoint is verify-and-fetch: a command is another program (AEGIS008).
-    bool command_dropped = false;
-    if (const Node* command = verifier->Get("command"); command != nullptr) {
-      out_.notes.push_back({command->mark(), fmt::format("{}: verifier command removed (the image's own runs: a locked "
-                                                         "verifier takes only its arguments)",
-                                                         where)});
-      st = editor_.DeleteKeyLine(verifier, "command");
-      if (!st) return st;
-      command_dropped = true;
-    }
-    if (verifier->Get("args") == nullptr && (verifier->Get("command") == nullptr || command_dropped)) {
-      // A verifier told nothing would fetch nothing: give it the artifact and model directory.
-      auto artifact = Artifact(ps);
-      if (!artifact) return artifact.error();
-      std::vector<YNode> args;
-      if (HfRevisionPinned(*artifact) == std::optional<bool>(false)) args.push_back(Quoted("--allow-unpinned-revision"));
-      args.push_back(Quoted(*artifact));
-      args.push_back(Quoted(model_dir));
-      st = editor_.InsertKey(verifier, "args", Seq(std::move(args), true));
-      if (!st) return st;
-    } else {
-      st = ReconcileVerifier(ps, verifier, where);
-      if (!st) return st;
-    }
-    auto pvc_volume = PvcVolume(ps, volume_items, new_volumes);
-    if (!pvc_volume) return pvc_volume.error();
-    if (!pvc_volume->empty()) {
-      st = EnsureMounts(verifier, {Mount{*pvc_volume, std::string(kPvcMountDir), true, false}}, "the verify initContainer");
-      if (!st) return st;
-    }
-    auto image = StringAt(verifier, "image");
-    bool replaced = s_.image_given || !image || (s_.image_refusal && s_.image_refusal(*image));
-    out_.verifier_images.push_back(replaced ? s_.image : std::string(*image));
-  } else {
-    auto image = ImageToWrite(ps.spec);
+// An existing verifier: its mounts, image, arguments (a command is dropped: the image's
+// entrypoint is verify-and-fetch, AEGIS008) and a mounted claim are brought to what render asks.
+Status Injector::CompleteVerifier(const PodSpecRef& ps, PodPlan& p) {
+  const Node* verifier = p.verifier;
+  AEGIS_TRY(EnsureMounts(verifier, {Mount{p.model_volume, p.model_dir, false, false}, Mount{p.key_volume, p.key_dir, true, true}},
+                         "the verify initContainer"));
+  if (verifier->Get("image") == nullptr) {
+    // A container without image is invalid, and no policy can tell it from `busybox true`.
+    auto image = ImageToWrite(verifier);
     if (!image) return image.error();
-    out_.verifier_images.push_back(*image);
+    AEGIS_TRY(editor_.InsertKey(verifier, "image", Quoted(*image)));
+  } else {
+    AEGIS_TRY(ReconcileImage(verifier, p.where));
+  }
+  bool command_dropped = false;
+  if (const Node* command = verifier->Get("command"); command != nullptr) {
+    out_.notes.push_back({command->mark(), fmt::format("{}: verifier command removed (the image's own runs: a locked "
+                                                       "verifier takes only its arguments)",
+                                                       p.where)});
+    AEGIS_TRY(editor_.DeleteKeyLine(verifier, "command"));
+    command_dropped = true;
+  }
+  if (verifier->Get("args") == nullptr && (verifier->Get("command") == nullptr || command_dropped)) {
+    // A verifier told nothing would fetch nothing: give it the artifact and model directory.
     auto artifact = Artifact(ps);
     if (!artifact) return artifact.error();
-    std::vector<YNode> verifier_mounts = {
-        Map({{"name", Str(model_volume)}, {"mountPath", Str(model_dir)}}),
-        Map({{"name", Str(key_volume)}, {"mountPath", Str(key_dir)}, {"readOnly", Raw("true")}})};
-    auto pvc_volume = PvcVolume(ps, volume_items, new_volumes);
-    if (!pvc_volume) return pvc_volume.error();
-    if (!pvc_volume->empty()) {
-      verifier_mounts.push_back(
-          Map({{"name", Str(*pvc_volume)}, {"mountPath", Str(std::string(kPvcMountDir))}, {"readOnly", Raw("true")}}));
-    }
     std::vector<YNode> args;
-    if (!keyless && s_.key_dir != "/etc/cosign") args.push_back(Quoted("--key=" + s_.key_dir));
     if (HfRevisionPinned(*artifact) == std::optional<bool>(false)) args.push_back(Quoted("--allow-unpinned-revision"));
     args.push_back(Quoted(*artifact));
-    args.push_back(Quoted(model_dir));
-    std::vector<std::pair<std::string, YNode>> security = {{"runAsNonRoot", Raw("true")}};
-    if (s_.fixed_uid) security.push_back({"runAsUser", Raw("65532")});
-    for (auto& entry : std::vector<std::pair<std::string, YNode>>{
-             {"allowPrivilegeEscalation", Raw("false")},
-             {"readOnlyRootFilesystem", Raw("true")},
-             {"capabilities", Map({{"drop", Seq({Quoted("ALL")}, true)}})},
-             {"seccompProfile", Map({{"type", Str("RuntimeDefault")}}, true)}}) {
-      security.push_back(std::move(entry));
-    }
-    std::vector<std::pair<std::string, YNode>> fields = {
-        {"name", Str(s_.init_name)},
-        {"image", Str(s_.image)},
-        {"args", Seq(args, true)},
-        {"terminationMessagePolicy", Str("FallbackToLogsOnError")},
-        {"volumeMounts", Seq(std::move(verifier_mounts))},
-        {"securityContext", Map(std::move(security))},
-        {"resources", Map({{"requests", Map({{"cpu", Str("100m")}, {"memory", Str("64Mi")}}, true)},
-                           {"limits", Map({{"cpu", Quoted("1")}, {"memory", Str("256Mi")}}, true)}})},
-    };
-    std::vector<YNode> keyless_env;
-    for (const EnvVar& e : TrustEnv()) keyless_env.push_back(EnvEntry(e));
-    if (auto kserve = KServeStorageEnv(ps)) {
-      std::vector<YNode> env = std::move(keyless_env);
-      for (const EnvVar& e : kserve->env) env.push_back(EnvEntry(e));
-      fields.emplace_back("env", Seq(std::move(env)));
-      out_.notes.push_back({ps.spec->mark(), fmt::format("{}: verifier env: the S3 settings of secret {} (service account "
-                                                         "{}), as KServe gives them to its storage-initializer",
-                                                         where, fmt::join(kserve->secrets, ", "),
-                                                         kserve->service_account)});
-    } else if (!keyless_env.empty()) {
-      fields.emplace_back("env", Seq(std::move(keyless_env)));
-    }
-    if (!s_.env_from_secret.empty()) {
-      fields.emplace_back("envFrom", Seq({Map({{"secretRef", Map({{"name", Str(s_.env_from_secret)}}, true)}})}));
-    }
-    YNode init = Map(std::move(fields));
-    auto st = editor_.AddToList(ps.spec, "initContainers", {init});
-    if (!st) return st;
-    if (obj_.group == "serving.knative.dev") {
-      out_.notes.push_back({ps.spec->mark(), fmt::format("{}: Knative Serving accepts initContainers only with the "
-                                                         "feature flag kubernetes.podspec-init-containers: enabled "
-                                                         "(ConfigMap config-features in knative-serving)",
-                                                         where)});
-    } else if (obj_.kind == "InferenceService") {
-      // KServe's default (Serverless) mode makes a Knative Service of the component first.
-      out_.notes.push_back({ps.spec->mark(), fmt::format("{}: in KServe's Serverless mode Knative accepts the verifier "
-                                                         "only with kubernetes.podspec-init-containers: enabled "
-                                                         "(config-features); KServe-native delivery needs no flag",
-                                                         where)});
-    }
+    args.push_back(Quoted(p.model_dir));
+    AEGIS_TRY(editor_.InsertKey(verifier, "args", Seq(std::move(args), true)));
+  } else {
+    AEGIS_TRY(ReconcileVerifier(ps, verifier, p.where));
   }
-  if (!new_volumes.empty()) {
-    auto st = editor_.AddToList(ps.spec, "volumes", new_volumes);
-    if (!st) return st;
+  auto pvc_volume = PvcVolume(ps, p.volume_items, p.new_volumes);
+  if (!pvc_volume) return pvc_volume.error();
+  if (!pvc_volume->empty()) {
+    AEGIS_TRY(EnsureMounts(verifier, {Mount{*pvc_volume, std::string(kPvcMountDir), true, false}}, "the verify initContainer"));
   }
-  if (auto st = StorageSettings(ps, verifier, where); !st) return st;
-  if (serving.empty()) out_.notes.push_back({ps.spec->mark(), fmt::format("{}: no serving container to mount the model into", where)});
-  for (const Node* c : serving) {
+  auto image = StringAt(verifier, "image");
+  bool replaced = s_.image_given || !image || (s_.image_refusal && s_.image_refusal(*image));
+  out_.verifier_images.push_back(replaced ? s_.image : std::string(*image));
+  return Ok{};
+}
+
+// A new verifier's hardened securityContext.
+YNode Injector::VerifierSecurityContext() const {
+  std::vector<std::pair<std::string, YNode>> security = {{"runAsNonRoot", Raw("true")}};
+  if (s_.fixed_uid) security.push_back({"runAsUser", Raw("65532")});
+  security.push_back({"allowPrivilegeEscalation", Raw("false")});
+  security.push_back({"readOnlyRootFilesystem", Raw("true")});
+  security.push_back({"capabilities", Map({{"drop", Seq({Quoted("ALL")}, true)}})});
+  security.push_back({"seccompProfile", Map({{"type", Str("RuntimeDefault")}}, true)});
+  return Map(std::move(security));
+}
+
+// A new verifier's environment: the trust policy and keyless settings, KServe's S3 settings of
+// the service account (noted), --env-from-secret.
+void Injector::AddVerifierEnv(const PodSpecRef& ps, const PodPlan& p, std::vector<std::pair<std::string, YNode>>& fields) {
+  std::vector<YNode> env;
+  for (const EnvVar& e : TrustEnv()) env.push_back(EnvEntry(e));
+  if (auto kserve = KServeStorageEnv(ps)) {
+    for (const EnvVar& e : kserve->env) env.push_back(EnvEntry(e));
+    out_.notes.push_back({ps.spec->mark(), fmt::format("{}: verifier env: the S3 settings of secret {} (service account "
+                                                       "{}), as KServe gives them to its storage-initializer",
+                                                       p.where, fmt::join(kserve->secrets, ", "), kserve->service_account)});
+  }
+  if (!env.empty()) fields.emplace_back("env", Seq(std::move(env)));
+  if (!s_.env_from_secret.empty()) {
+    fields.emplace_back("envFrom", Seq({Map({{"secretRef", Map({{"name", Str(s_.env_from_secret)}}, true)}})}));
+  }
+}
+
+// No verifier yet: a new one, first among the initContainers.
+Status Injector::AddVerifier(const PodSpecRef& ps, PodPlan& p) {
+  auto image = ImageToWrite(ps.spec);
+  if (!image) return image.error();
+  out_.verifier_images.push_back(*image);
+  auto artifact = Artifact(ps);
+  if (!artifact) return artifact.error();
+  std::vector<YNode> mounts = {Map({{"name", Str(p.model_volume)}, {"mountPath", Str(p.model_dir)}}),
+                               Map({{"name", Str(p.key_volume)}, {"mountPath", Str(p.key_dir)}, {"readOnly", Raw("true")}})};
+  auto pvc_volume = PvcVolume(ps, p.volume_items, p.new_volumes);
+  if (!pvc_volume) return pvc_volume.error();
+  if (!pvc_volume->empty()) {
+    mounts.push_back(Map({{"name", Str(*pvc_volume)}, {"mountPath", Str(std::string(kPvcMountDir))}, {"readOnly", Raw("true")}}));
+  }
+  std::vector<YNode> args;
+  if (!p.keyless && s_.key_dir != "/etc/cosign") args.push_back(Quoted("--key=" + s_.key_dir));
+  if (HfRevisionPinned(*artifact) == std::optional<bool>(false)) args.push_back(Quoted("--allow-unpinned-revision"));
+  args.push_back(Quoted(*artifact));
+  args.push_back(Quoted(p.model_dir));
+  std::vector<std::pair<std::string, YNode>> fields = {
+      {"name", Str(s_.init_name)},
+      {"image", Str(s_.image)},
+      {"args", Seq(args, true)},
+      {"terminationMessagePolicy", Str("FallbackToLogsOnError")},
+      {"volumeMounts", Seq(std::move(mounts))},
+      {"securityContext", VerifierSecurityContext()},
+      {"resources", Map({{"requests", Map({{"cpu", Str("100m")}, {"memory", Str("64Mi")}}, true)},
+                         {"limits", Map({{"cpu", Quoted("1")}, {"memory", Str("256Mi")}}, true)}})},
+  };
+  AddVerifierEnv(ps, p, fields);
+  AEGIS_TRY(editor_.AddToList(ps.spec, "initContainers", {Map(std::move(fields))}));
+  if (obj_.group == "serving.knative.dev") {
+    out_.notes.push_back({ps.spec->mark(), fmt::format("{}: Knative Serving accepts initContainers only with the "
+                                                       "feature flag kubernetes.podspec-init-containers: enabled "
+                                                       "(ConfigMap config-features in knative-serving)",
+                                                       p.where)});
+  } else if (obj_.kind == "InferenceService") {
+    // KServe's default (Serverless) mode makes a Knative Service of the component first.
+    out_.notes.push_back({ps.spec->mark(), fmt::format("{}: in KServe's Serverless mode Knative accepts the verifier "
+                                                       "only with kubernetes.podspec-init-containers: enabled "
+                                                       "(config-features); KServe-native delivery needs no flag",
+                                                       p.where)});
+  }
+  return Ok{};
+}
+
+// Every serving container reads the verified copy, read-only (or its claim's mount is taken over).
+Status Injector::MountModel(const PodSpecRef& ps, const PodPlan& p) {
+  if (p.serving.empty()) out_.notes.push_back({ps.spec->mark(), fmt::format("{}: no serving container to mount the model into", p.where)});
+  for (const Node* c : p.serving) {
     auto name = StringAt(c, "name");
     std::string what = fmt::format("container {}", name ? std::string(*name) : "model");
-    auto taken_over = TakeOverPvcMount(ps, c, volume_items, model_dir, model_volume, what);
+    auto taken_over = TakeOverPvcMount(ps, c, p.volume_items, p.model_dir, p.model_volume, what);
     if (!taken_over) return taken_over.error();
     if (*taken_over) continue;
-    auto st = EnsureMounts(c, {Mount{model_volume, model_dir, true, false}}, what);
-    if (!st) return st;
+    AEGIS_TRY(EnsureMounts(c, {Mount{p.model_volume, p.model_dir, true, false}}, what));
   }
-  if (ps.shape == SpecShape::kKServeComponent) {
-    // KServe's storage-initializer must not download the model a second time.
-    for (const Node* p : ModelPlaces(ps.spec)) {
-      if (p->Get("storageUri") == nullptr) continue;
-      auto st = editor_.DeleteKeyLine(p, "storageUri");
-      if (!st) return st;
-      out_.notes.push_back(
-          {p->Get("storageUri")->mark(),
-           KServeStorageEnv(ps) || pvc_claims_.count(ps.component) != 0
-               ? fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer", where)
-               : fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer (the S3 "
-                             "settings KServe takes from the service account's secret annotations do not reach it: "
-                             "put the ServiceAccount and its Secret in render's input to have them translated, or "
-                             "--env-from-secret, or workload identity)",
-                             where)});
-    }
+  return Ok{};
+}
+
+// KServe's storage-initializer must not download the model a second time.
+Status Injector::DropStorageUri(const PodSpecRef& ps, const std::string& where) {
+  for (const Node* place : ModelPlaces(ps.spec)) {
+    if (place->Get("storageUri") == nullptr) continue;
+    AEGIS_TRY(editor_.DeleteKeyLine(place, "storageUri"));
+    out_.notes.push_back(
+        {place->Get("storageUri")->mark(),
+         KServeStorageEnv(ps) || pvc_claims_.count(ps.component) != 0
+             ? fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer", where)
+             : fmt::format("{}: storageUri removed: the verifier replaces KServe's storage-initializer (the S3 "
+                           "settings KServe takes from the service account's secret annotations do not reach it: "
+                           "put the ServiceAccount and its Secret in render's input to have them translated, or "
+                           "--env-from-secret, or workload identity)",
+                           where)});
   }
+  return Ok{};
+}
+
+Status Injector::InjectPodSpec(const PodSpecRef& ps) {
+  AEGIS_TRY(CheckEditable(ps));
+  AEGIS_TRY(RefuseOtherDownloads(ps));
+  PodPlan p;
+  p.where = ps.component.empty() ? subject_ : fmt::format("{} ({})", subject_, ps.component);
+  p.serving = ServingContainers(ps);
+  auto model_dir = ServingModelDir(ps, p.serving);
+  if (!model_dir) return model_dir.error();
+  p.model_dir = *model_dir;
+  const Node* vols = ps.spec->Get("volumes");
+  if (vols != nullptr && vols->IsSequence()) p.volume_items = vols->items();
+  AEGIS_TRY(PlanTrustVolume(p));
+  PlanVerifier(ps, p);
+  AEGIS_TRY(p.verifier != nullptr ? CompleteVerifier(ps, p) : AddVerifier(ps, p));
+  if (!p.new_volumes.empty()) AEGIS_TRY(editor_.AddToList(ps.spec, "volumes", p.new_volumes));
+  AEGIS_TRY(StorageSettings(ps, p.verifier, p.where));
+  AEGIS_TRY(MountModel(ps, p));
+  if (ps.shape == SpecShape::kKServeComponent) AEGIS_TRY(DropStorageUri(ps, p.where));
   return Ok{};
 }
 

@@ -34,6 +34,20 @@ struct Mount {
   bool any_path;  // an existing mount of the volume at any path will do
 };
 
+// What one pod spec's edit is made of, decided step by step (Injector::InjectPodSpec).
+struct PodPlan {
+  std::string where;                       // the object (and component) for notes
+  std::vector<const Node*> serving;        // the serving containers
+  std::string model_dir;                   // where they read the model
+  std::vector<const Node*> volume_items;   // the spec's volumes
+  std::vector<YNode> new_volumes;          // volumes render adds
+  bool keyless = false;
+  std::string key_volume, key_dir;         // the trust material's volume and mount path
+  const Node* verifier = nullptr;          // an existing verifier, or null (one is added)
+  std::string model_volume;
+  const Node* VolumeNamed(std::string_view name) const;
+};
+
 class Injector {
  public:
   Injector(const ObjectRef& obj, const std::string& file, std::string_view text, const yaml::TextIndex& index,
@@ -47,6 +61,17 @@ class Injector {
 
   Status EnsureMounts(const Node* container, const std::vector<Mount>& mounts, std::string_view what);
   Status InjectPodSpec(const PodSpecRef& ps);
+  // InjectPodSpec's steps (injector.cc).
+  Status CheckEditable(const PodSpecRef& ps);
+  Expected<std::string> ServingModelDir(const PodSpecRef& ps, const std::vector<const Node*>& serving) const;
+  Status PlanTrustVolume(PodPlan& p);
+  void PlanVerifier(const PodSpecRef& ps, PodPlan& p);
+  Status CompleteVerifier(const PodSpecRef& ps, PodPlan& p);
+  Status AddVerifier(const PodSpecRef& ps, PodPlan& p);
+  YNode VerifierSecurityContext() const;
+  void AddVerifierEnv(const PodSpecRef& ps, const PodPlan& p, std::vector<std::pair<std::string, YNode>>& fields);
+  Status MountModel(const PodSpecRef& ps, const PodPlan& p);
+  Status DropStorageUri(const PodSpecRef& ps, const std::string& where);
   // KServe-native (injector_native.cc): true for an InferenceService component whose every
   // model source the Aegis ClusterStorageContainer serves; it keeps its storageUri, names the
   // container, and gets the key volume mounted read-only in its server.

@@ -35,4 +35,12 @@ class [[nodiscard]] Expected {
 struct Ok {};
 using Status = Expected<Ok>;
 
+// The error of a step, returned as is (as ccache's TRY): `AEGIS_TRY(Step());` stands for
+// `if (auto s = Step(); !s) return s.error();` — a function of several fallible steps reads as
+// the steps. Works on any Expected; its value, if any, is dropped.
+#define AEGIS_TRY(expr)                                   \
+  do {                                                     \
+    if (auto aegis_try_ = (expr); !aegis_try_) return aegis_try_.error(); \
+  } while (0)
+
 }  // namespace aegis
