@@ -107,44 +107,44 @@ Status CheckImage(RenderFlags& f, const std::vector<Constraint>& constraints) {
                fmt::format("--image {}: {}{}", f.settings.image_given ? f.settings.image : f.settings.image + " (" + f.settings.image_source + ")", *why, hint)};
 }
 
-int RunRender(RenderFlags f) {
-  auto project = LoadProjectConfig(f.config);
-  if (!project) return Fail(project.error());
-  if (*project) ApplyProject(**project, f);
-  auto loaded = f.policy.empty() ? BuiltinConstraints() : LoadConstraints(f.policy);
-  if (!loaded) return Fail(loaded.error());
-  const auto& constraints = loaded->constraints;
-  if (f.keyless) {
-    auto& k = f.settings.keyless;
-    if ((k.identity.empty() == k.identity_regexp.empty()) || (k.issuer.empty() == k.issuer_regexp.empty())) {
-      return Fail(Error{ErrorKind::kUsage, {}, {}, "--keyless needs one of --certificate-identity and "
-                                                   "--certificate-identity-regexp, and one of --certificate-oidc-issuer and "
-                                                   "--certificate-oidc-issuer-regexp"});
-    }
-    // Every constraint must admit the keyless verifier, or the result would not conform.
-    for (const Constraint& c : constraints) {
-      if (!c.parameters.allow_keyless_verification) {
-        return Fail(Error{ErrorKind::kUsage, {}, {},
-                          fmt::format("--keyless: constraint {} does not allow keyless verification "
-                                      "(allowKeylessVerification): pass --policy with one that does (aegis policy export "
-                                      "--allow-keyless)",
-                                      c.name)});
-      }
-    }
-    if (k.config_map.empty()) k.config_map = constraints.front().parameters.trusted_root_config_map;
+// --keyless: a complete identity policy, and every constraint admits the keyless verifier (else
+// the result would not conform); the trusted root's ConfigMap from the policy unless given.
+Status CheckKeyless(RenderFlags& f, const std::vector<Constraint>& constraints) {
+  auto& k = f.settings.keyless;
+  if ((k.identity.empty() == k.identity_regexp.empty()) || (k.issuer.empty() == k.issuer_regexp.empty())) {
+    return Error{ErrorKind::kUsage, {}, {}, "--keyless needs one of --certificate-identity and "
+                                            "--certificate-identity-regexp, and one of --certificate-oidc-issuer and "
+                                            "--certificate-oidc-issuer-regexp"};
   }
-  // Names follow the policy: the secret of the (first) constraint unless given.
+  for (const Constraint& c : constraints) {
+    if (!c.parameters.allow_keyless_verification) {
+      return Error{ErrorKind::kUsage, {}, {},
+                   fmt::format("--keyless: constraint {} does not allow keyless verification "
+                               "(allowKeylessVerification): pass --policy with one that does (aegis policy export "
+                               "--allow-keyless)",
+                               c.name)};
+    }
+  }
+  if (k.config_map.empty()) k.config_map = constraints.front().parameters.trusted_root_config_map;
+  return Ok{};
+}
+
+// Render's settings from the flags and the policy: names follow the (first) constraint, the
+// verifier's name must match every constraint's pattern, the image must be allowed, the pins
+// and the KServe-native delivery come from the constraints.
+Status SettingsFromPolicy(RenderFlags& f, const std::vector<Constraint>& constraints) {
+  if (f.keyless) AEGIS_TRY(CheckKeyless(f, constraints));
   f.settings.secret_name = f.secret_name.empty() ? constraints.front().parameters.secret_name : f.secret_name;
   for (const Constraint& c : constraints) {
     if (!re2::RE2::PartialMatch(f.settings.init_name, *c.parameters.pattern)) {
-      return Fail(Error{ErrorKind::kUsage, {}, {},
-                        fmt::format("--init-name {} does not match /{}/ of constraint {}: the result would not conform",
-                                    f.settings.init_name, c.parameters.init_container_pattern, c.name)});
+      return Error{ErrorKind::kUsage, {}, {},
+                   fmt::format("--init-name {} does not match /{}/ of constraint {}: the result would not conform",
+                               f.settings.init_name, c.parameters.init_container_pattern, c.name)};
     }
   }
-  if (Status st = CheckImage(f, constraints); !st) return Fail(st.error());
+  AEGIS_TRY(CheckImage(f, constraints));
   auto trust = render::PinnedTrust(constraints);
-  if (!trust) return Fail(trust.error());
+  if (!trust) return trust.error();
   f.settings.trust_policy = *trust;
   // KServe-native: a policy with verifiedStorageUriPrefixes accepts storageUri kept for the Aegis
   // ClusterStorageContainer; render keeps it there (the first such constraint says how).
@@ -153,48 +153,112 @@ int RunRender(RenderFlags f) {
     f.settings.kserve_native = {c.parameters.verified_storage_uri_prefixes, c.parameters.storage_container_name};
     break;
   }
-  if (!f.tmpl.kind.empty()) {
-    WarnUnpinned({f.settings.image}, f.allow_unpinned);
-    if (!f.paths.empty() || f.in_place || f.diff) {
-      return Fail(Error{ErrorKind::kUsage, {}, {}, "--template takes no input files, --in-place or --diff"});
-    }
-    auto out = render::RenderTemplate(f.tmpl, f.settings, constraints);
-    if (!out) return Fail(out.error());
-    std::fwrite(out->data(), 1, out->size(), stdout);
-    return kExitClean;
-  }
-  if (f.paths.empty()) return Fail(Error{ErrorKind::kUsage, {}, {}, "give input files, directories or -, or --template"});
-  if (f.in_place && f.diff) return Fail(Error{ErrorKind::kUsage, {}, {}, "--in-place and --diff exclude each other"});
+  return Ok{};
+}
 
+// Every input read before any is rendered (--in-place: each file's stamp first); errors printed.
+struct ReadInputs {
+  std::vector<std::pair<std::string, std::string>> texts;  // display name, text
+  std::vector<FileStamp> stamps;
+  bool failed = false;
+};
+
+Expected<ReadInputs> ReadAll(const RenderFlags& f) {
+  ReadInputs in;
   ExpandedInputs inputs = ExpandInputs(f.paths);
-  bool failed = !inputs.errors.empty();
+  in.failed = !inputs.errors.empty();
   for (const auto& e : inputs.errors) Print({Diagnostic::Level::kError, e});
-  std::vector<render::RenderedFile> results;
-  std::vector<FileStamp> stamps;  // --in-place: each file as it was before it was read
-  std::vector<std::pair<std::string, std::string>> texts;  // every input is read before any is rendered
   for (const auto& path : inputs.files) {
-    if (path == "-" && f.in_place) return Fail(Error{ErrorKind::kUsage, {}, {}, "--in-place cannot rewrite standard input"});
+    if (path == "-" && f.in_place) return Error{ErrorKind::kUsage, {}, {}, "--in-place cannot rewrite standard input"};
     if (f.in_place) {
       auto stamp = StampOf(path);
       if (!stamp) {
         Print({Diagnostic::Level::kError, stamp.error()});
-        failed = true;
+        in.failed = true;
         continue;
       }
-      stamps.push_back(*stamp);
+      in.stamps.push_back(*stamp);
     }
     auto text = ReadInput(path, f.max_input_mb << 20);
     if (!text) {
       Print({Diagnostic::Level::kError, text.error()});
-      failed = true;
+      in.failed = true;
       continue;
     }
-    texts.emplace_back(path == "-" ? "<stdin>" : path, std::move(*text));
+    in.texts.emplace_back(path == "-" ? "<stdin>" : path, std::move(*text));
   }
+  return in;
+}
+
+// --diff: a unified diff per file (exit 1 when anything would change).
+int WriteDiff(const std::vector<render::RenderedFile>& results) {
+  bool changed = false;
+  for (const auto& r : results) {
+    std::string name = r.file;
+    while (name.starts_with("./")) name.erase(0, 2);  // a/deploy.yaml, as git writes it
+    std::string d = render::DiffOfEdits(r.original, r.edits, "a/" + name, "b/" + name);
+    std::fwrite(d.data(), 1, d.size(), stdout);
+    changed = changed || !d.empty();
+  }
+  return changed ? kExitFindings : kExitClean;
+}
+
+// --in-place: the changed files replaced, all or nothing, each only if unchanged since read.
+int WriteInPlace(const std::vector<render::RenderedFile>& results, const std::vector<FileStamp>& stamps) {
+  std::vector<Replacement> changes;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].rendered != results[i].original) changes.push_back({results[i].file, results[i].rendered, stamps[i]});
+  }
+  if (auto st = ReplaceFiles(changes); !st) {
+    Print({Diagnostic::Level::kError, st.error()});
+    return kExitUsage;
+  }
+  for (const auto& c : changes) std::cerr << "aegis render: rewrote " << Printable(c.path) << "\n";
+  return kExitClean;
+}
+
+// Standard output: the rendered files as one stream of documents.
+int WriteStream(const std::vector<render::RenderedFile>& results) {
+  std::string out;
+  for (const auto& r : results) {
+    if (!out.empty() && out.back() != '\n') out += '\n';
+    if (!out.empty() && !r.rendered.starts_with("---")) out += "---\n";
+    out += r.rendered;
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitClean;
+}
+
+int RunTemplate(const RenderFlags& f, const std::vector<Constraint>& constraints) {
+  WarnUnpinned({f.settings.image}, f.allow_unpinned);
+  if (!f.paths.empty() || f.in_place || f.diff) {
+    return Fail(Error{ErrorKind::kUsage, {}, {}, "--template takes no input files, --in-place or --diff"});
+  }
+  auto out = render::RenderTemplate(f.tmpl, f.settings, constraints);
+  if (!out) return Fail(out.error());
+  std::fwrite(out->data(), 1, out->size(), stdout);
+  return kExitClean;
+}
+
+int RunRender(RenderFlags f) {
+  auto project = LoadProjectConfig(f.config);
+  if (!project) return Fail(project.error());
+  if (*project) ApplyProject(**project, f);
+  auto loaded = f.policy.empty() ? BuiltinConstraints() : LoadConstraints(f.policy);
+  if (!loaded) return Fail(loaded.error());
+  const auto& constraints = loaded->constraints;
+  if (Status st = SettingsFromPolicy(f, constraints); !st) return Fail(st.error());
+  if (!f.tmpl.kind.empty()) return RunTemplate(f, constraints);
+  if (f.paths.empty()) return Fail(Error{ErrorKind::kUsage, {}, {}, "give input files, directories or -, or --template"});
+  if (f.in_place && f.diff) return Fail(Error{ErrorKind::kUsage, {}, {}, "--in-place and --diff exclude each other"});
+  auto inputs = ReadAll(f);
+  if (!inputs) return Fail(inputs.error());
   // KServe's S3 settings live on the ServiceAccount's Secrets, possibly in another file.
-  auto storage = std::make_shared<render::KServeStorage>(render::CollectKServeStorage(texts));
+  auto storage = std::make_shared<render::KServeStorage>(render::CollectKServeStorage(inputs->texts));
   if (!storage->empty()) f.settings.kserve_storage = storage;
-  for (auto& [name, text] : texts) {
+  std::vector<render::RenderedFile> results;
+  bool failed = inputs->failed;
+  for (auto& [name, text] : inputs->texts) {
     results.push_back(render::RenderText(name, std::move(text), f.settings, constraints, f.jobs));
     PrintAll(results.back().diagnostics);
     failed = failed || results.back().failed;
@@ -206,37 +270,9 @@ int RunRender(RenderFlags f) {
   std::vector<std::string> images;
   for (const auto& r : results) images.insert(images.end(), r.verifier_images.begin(), r.verifier_images.end());
   WarnUnpinned(images, f.allow_unpinned);
-  if (f.diff) {
-    bool changed = false;
-    for (const auto& r : results) {
-      std::string name = r.file;
-      while (name.starts_with("./")) name.erase(0, 2);  // a/deploy.yaml, as git writes it
-      std::string d = render::DiffOfEdits(r.original, r.edits, "a/" + name, "b/" + name);
-      std::fwrite(d.data(), 1, d.size(), stdout);
-      changed = changed || !d.empty();
-    }
-    return changed ? kExitFindings : kExitClean;
-  }
-  if (f.in_place) {
-    std::vector<Replacement> changes;
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (results[i].rendered != results[i].original) changes.push_back({results[i].file, results[i].rendered, stamps[i]});
-    }
-    if (auto st = ReplaceFiles(changes); !st) {  // all or nothing
-      Print({Diagnostic::Level::kError, st.error()});
-      return kExitUsage;
-    }
-    for (const auto& c : changes) std::cerr << "aegis render: rewrote " << Printable(c.path) << "\n";
-    return kExitClean;
-  }
-  std::string out;
-  for (const auto& r : results) {
-    if (!out.empty() && out.back() != '\n') out += '\n';
-    if (!out.empty() && !r.rendered.starts_with("---")) out += "---\n";
-    out += r.rendered;
-  }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  return kExitClean;
+  if (f.diff) return WriteDiff(results);
+  if (f.in_place) return WriteInPlace(results, inputs->stamps);
+  return WriteStream(results);
 }
 
 }  // namespace
