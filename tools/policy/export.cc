@@ -213,6 +213,96 @@ struct Doc {
 
 }  // namespace
 
+namespace {
+
+std::string YamlList(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + Q(items[i]);
+  return fmt::format("[{}]", out);
+}
+
+// The parameters block every document of the export shares.
+std::string ParametersYaml(const ExportOptions& o) {
+  std::string params = fmt::format("    initContainerPattern: {}\n    secretName: {}\n    requireMount: {}\n"
+                                   "    allowVaultVerification: {}\n",
+                                   Q(o.pattern), Q(o.secret_name), o.require_mount, o.allow_vault);
+  if (o.allow_keyless) {
+    params += fmt::format("    allowKeylessVerification: true\n    trustedRootConfigMap: {}\n", Q(o.trusted_root_config_map));
+  }
+  if (o.verifier_images) params += fmt::format("    verifierImages: {}\n", YamlList(*o.verifier_images));
+  params += fmt::format("    requireDigest: {}\n    requireVerifiedModel: {}\n    requireModelMount: {}\n",
+                        o.require_digest, o.require_verified_model, o.require_model_mount);
+  const bool native = !o.verified_storage_uri_prefixes.empty();
+  if (native) params += fmt::format("    verifiedStorageUriPrefixes: {}\n", YamlList(o.verified_storage_uri_prefixes));
+  if (native && !o.storage_container_name.empty()) {
+    params += fmt::format("    storageContainerName: {}\n", Q(o.storage_container_name));
+  }
+  params += fmt::format("    lockVerifier: {}\n    sealModelVolume: {}\n", o.lock_verifier, o.seal_model_volume);
+  // JSON is YAML: the pins read back as the same value AEGIS_TRUST_POLICY must hold.
+  if (o.trust) params += fmt::format("    trust: {}\n", o.trust->ToJson().dump());
+  return params;
+}
+
+// The scope by labels: KServe's objects everywhere (and in KServe-native mode the Pods KServe
+// makes), other workloads by their namespace's label or their own.
+void LabelScopedDocs(const ExportOptions& o, const std::string& suffix, std::vector<Doc>& docs) {
+  const Scope& sc = o.scope;
+  const bool native = !o.verified_storage_uri_prefixes.empty();
+  const std::string tail = native ? "-kserve-native" : "";
+  const bool by_ns = sc.kind == Scope::Kind::kNamespaceLabel;
+  std::string label = fmt::format("{}: {}", Q(sc.label_key), Q(sc.label_value));
+  docs.push_back({fmt::format("aegis-kserve-{}{}", suffix, tail),
+                  "# Scope: KServe's objects, in every namespace (they serve models by definition).", std::string(kKServeKinds), ""});
+  if (native) {
+    // In KServe-native mode the verifier is injected into the Pod, so the Pods KServe makes are
+    // checked wherever they run; the workloads constraint leaves them to this one.
+    docs.push_back({fmt::format("aegis-kserve-pods-{}{}", suffix, tail),
+                    "# Scope: the Pods KServe creates for an InferenceService, in every namespace.",
+                    "      - apiGroups: [\"\"]\n        kinds: [\"Pod\"]\n",
+                    fmt::format("    labelSelector:\n      matchExpressions:\n        - key: {}\n"
+                                "          operator: Exists\n",
+                                Q(kKServePodLabel))});
+  }
+  std::string not_kserve =
+      native ? fmt::format("      matchExpressions:\n        - key: {}\n          operator: DoesNotExist\n", Q(kKServePodLabel)) : "";
+  std::string selectors;
+  if (by_ns) {
+    selectors = fmt::format("    namespaceSelector:\n      matchLabels:\n        {}\n", label);
+    if (native) selectors += "    labelSelector:\n" + not_kserve;
+  } else {
+    selectors = fmt::format("    labelSelector:\n      matchLabels:\n        {}\n{}", label, not_kserve);
+  }
+  docs.push_back({fmt::format("aegis-signed-pod-{}{}", suffix, tail),
+                  by_ns ? fmt::format("# Scope: other workloads, in namespaces labelled {}={}.", sc.label_key, sc.label_value)
+                        : fmt::format("# Scope: other workloads labelled {}={}, in every namespace.", sc.label_key, sc.label_value),
+                  std::string(kWorkloadKinds), selectors});
+}
+
+// One constraint per document of the scope.
+std::vector<Doc> ScopeDocs(const ExportOptions& o, const std::string& suffix) {
+  const Scope& sc = o.scope;
+  const std::string tail = o.verified_storage_uri_prefixes.empty() ? "" : "-kserve-native";
+  const std::string workloads_name = fmt::format("aegis-signed-pod-{}{}", suffix, tail);
+  std::vector<Doc> docs;
+  switch (sc.kind) {
+    case Scope::Kind::kNamespaces:
+      docs.push_back({workloads_name, "# Scope: every kind, in the namespaces listed.",
+                      std::string(kWorkloadKinds) + std::string(kKServeKinds), fmt::format("    namespaces: {}\n", YamlList(sc.namespaces))});
+      break;
+    case Scope::Kind::kEverywhere:
+      docs.push_back({workloads_name, "# Scope: every kind, in every namespace but the system ones.",
+                      std::string(kWorkloadKinds) + std::string(kKServeKinds), ""});
+      break;
+    case Scope::Kind::kNamespaceLabel:
+    case Scope::Kind::kWorkloadLabel:
+      LabelScopedDocs(o, suffix, docs);
+      break;
+  }
+  return docs;
+}
+
+}  // namespace
+
 std::string ConstraintYaml(const ExportOptions& o) {
   std::string_view header, suffix;
   switch (o.action) {
@@ -229,96 +319,19 @@ std::string ConstraintYaml(const ExportOptions& o) {
       suffix = "audit";
       break;
   }
-  auto list = [](const std::vector<std::string>& items) {
-    std::string out;
-    for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + Q(items[i]);
-    return fmt::format("[{}]", out);
-  };
-  std::string params;
-  params += fmt::format("    initContainerPattern: {}\n    secretName: {}\n    requireMount: {}\n"
-                        "    allowVaultVerification: {}\n",
-                        Q(o.pattern), Q(o.secret_name), o.require_mount, o.allow_vault);
-  if (o.allow_keyless) {
-    params += fmt::format("    allowKeylessVerification: true\n    trustedRootConfigMap: {}\n", Q(o.trusted_root_config_map));
-  }
-  if (o.verifier_images) params += fmt::format("    verifierImages: {}\n", list(*o.verifier_images));
-  params += fmt::format("    requireDigest: {}\n    requireVerifiedModel: {}\n    requireModelMount: {}\n",
-                        o.require_digest, o.require_verified_model, o.require_model_mount);
-  const bool native = !o.verified_storage_uri_prefixes.empty();
-  if (native) params += fmt::format("    verifiedStorageUriPrefixes: {}\n", list(o.verified_storage_uri_prefixes));
-  if (native && !o.storage_container_name.empty()) {
-    params += fmt::format("    storageContainerName: {}\n", Q(o.storage_container_name));
-  }
-  params += fmt::format("    lockVerifier: {}\n    sealModelVolume: {}\n", o.lock_verifier, o.seal_model_volume);
-  // JSON is YAML: the pins read back as the same value AEGIS_TRUST_POLICY must hold.
-  if (o.trust) params += fmt::format("    trust: {}\n", o.trust->ToJson().dump());
-
   std::string about = "# Generated by `aegis policy export`. constraint-enforce.yaml is also `aegis lint`'s built-in policy.";
-  std::string tail = native ? "-kserve-native" : "";
-  if (native) {
+  if (!o.verified_storage_uri_prefixes.empty()) {
     about =
         "# KServe-native mode (docs/POLICY.md): apply it instead of, not next to, the constraints without\n"
         "# verifiedStorageUriPrefixes, with the ClusterStorageContainer of `aegis render --template\n"
         "# clusterstoragecontainer`. Generated by `aegis policy export --kserve-native`.";
   }
-  const Scope& sc = o.scope;
-  std::string label = fmt::format("{}: {}", Q(sc.label_key), Q(sc.label_value));
-  std::vector<Doc> docs;
-  std::string workloads_name = fmt::format("aegis-signed-pod-{}{}", suffix, tail);
-  switch (sc.kind) {
-    case Scope::Kind::kNamespaces:
-      docs.push_back({workloads_name, "# Scope: every kind, in the namespaces listed.",
-                      std::string(kWorkloadKinds) + std::string(kKServeKinds),
-                      fmt::format("    namespaces: {}\n", list(sc.namespaces))});
-      break;
-    case Scope::Kind::kEverywhere:
-      docs.push_back({workloads_name, "# Scope: every kind, in every namespace but the system ones.",
-                      std::string(kWorkloadKinds) + std::string(kKServeKinds), ""});
-      break;
-    case Scope::Kind::kNamespaceLabel:
-    case Scope::Kind::kWorkloadLabel: {
-      bool by_ns = sc.kind == Scope::Kind::kNamespaceLabel;
-      docs.push_back({fmt::format("aegis-kserve-{}{}", suffix, tail),
-                      "# Scope: KServe's objects, in every namespace (they serve models by definition).",
-                      std::string(kKServeKinds), ""});
-      if (native) {
-        // In KServe-native mode the verifier is injected into the Pod, so the Pods KServe makes
-        // are checked wherever they run; the workloads constraint leaves them to this one.
-        docs.push_back({fmt::format("aegis-kserve-pods-{}{}", suffix, tail),
-                        "# Scope: the Pods KServe creates for an InferenceService, in every namespace.",
-                        "      - apiGroups: [\"\"]\n        kinds: [\"Pod\"]\n",
-                        fmt::format("    labelSelector:\n      matchExpressions:\n        - key: {}\n"
-                                    "          operator: Exists\n",
-                                    Q(kKServePodLabel))});
-      }
-      std::string selectors;
-      std::string not_kserve =
-          native ? fmt::format("      matchExpressions:\n        - key: {}\n          operator: DoesNotExist\n",
-                               Q(kKServePodLabel))
-                 : "";
-      if (by_ns) {
-        selectors = fmt::format("    namespaceSelector:\n      matchLabels:\n        {}\n", label);
-        if (native) selectors += "    labelSelector:\n" + not_kserve;
-      } else {
-        selectors = fmt::format("    labelSelector:\n      matchLabels:\n        {}\n{}", label, not_kserve);
-      }
-      docs.push_back({workloads_name,
-                      by_ns ? fmt::format("# Scope: other workloads, in namespaces labelled {}={}.", sc.label_key,
-                                          sc.label_value)
-                            : fmt::format("# Scope: other workloads labelled {}={}, in every namespace.", sc.label_key,
-                                          sc.label_value),
-                      std::string(kWorkloadKinds), selectors});
-      break;
-    }
-  }
+  const std::string params = ParametersYaml(o);
+  std::vector<Doc> docs = ScopeDocs(o, std::string(suffix));
   std::string out;
   for (size_t i = 0; i < docs.size(); ++i) {
     const Doc& d = docs[i];
-    if (i == 0) {
-      out += fmt::format("# The Aegis signed-model policy, {}.\n{}\n", header, about);
-    } else {
-      out += "---\n";
-    }
+    out += i == 0 ? fmt::format("# The Aegis signed-model policy, {}.\n{}\n", header, about) : std::string("---\n");
     out += fmt::format(R"({0}
 apiVersion: constraints.gatekeeper.sh/v1beta1
 kind: AegisSignedPod
