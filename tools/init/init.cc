@@ -109,7 +109,9 @@ InitFile::~InitFile() {
   if (private_key && !content.empty()) OPENSSL_cleanse(content.data(), content.size());
 }
 
-Expected<InitPlan> PlanInit(const InitOptions& o) {
+namespace {
+
+Status CheckInitOptions(const InitOptions& o) {
   if (o.namespaces.empty()) return Error{ErrorKind::kUsage, {}, {}, "--namespaces: name at least one namespace that serves models"};
   for (const std::string& ns : o.namespaces) {
     if (!IsNamespaceName(ns)) {
@@ -121,50 +123,46 @@ Expected<InitPlan> PlanInit(const InitOptions& o) {
   if (keyless && (o.keyless.issuer.empty() == o.keyless.issuer_regexp.empty())) {
     return Error{ErrorKind::kUsage, {}, {}, "--keyless needs one of --certificate-oidc-issuer and --certificate-oidc-issuer-regexp"};
   }
-  InitPlan plan;
-  std::string public_pem, key_file, key_name = std::string(kPublicKey);
-  const fs::path dir(o.dir);
-  if (keyless) {
-    // No key: the verifier trusts a Sigstore identity (docs/SIGNATURES.md, "Keyless").
-  } else if (o.public_key.empty()) {
+  return Ok{};
+}
+
+// The key the verifier trusts: a new pair (both files planned), or the given public key (its
+// name kept as the Secret's key when the verifier would read it); none when keyless.
+struct InitKey {
+  std::string public_pem, file, name = std::string(kPublicKey);
+};
+
+Expected<InitKey> PlanKey(const InitOptions& o, InitPlan& plan) {
+  InitKey key;
+  if (o.keyless.set()) return key;  // no key: the verifier trusts a Sigstore identity (docs/SIGNATURES.md, "Keyless")
+  if (o.public_key.empty()) {
     auto pair = sign::GenerateKeyPair();
     if (!pair) return pair.error();
-    public_pem = pair->public_pem;
+    key.public_pem = pair->public_pem;
     plan.files.emplace_back(std::string(kPrivateKey), std::move(pair->private_pem), true);
-    plan.files.emplace_back(std::string(kPublicKey), public_pem);
-    key_file = (dir / kPublicKey).string();
-  } else {
-    auto text = ReadInput(o.public_key, 1 << 20);
-    if (!text) return Error{ErrorKind::kUsage, o.public_key, {}, "cannot read the public key: " + text.error().message};
-    if (auto key = verifier::ParsePublicKey(*text, o.public_key); !key) {
-      return Error{ErrorKind::kUsage, o.public_key, {}, "not a public key the verifier can use: " + key.error().message};
-    }
-    public_pem = *text;
-    key_file = o.public_key;
-    key_name = fs::path(o.public_key).filename().string();
-    // A Secret's keys are [-._a-zA-Z0-9]+, and the verifier trusts *.pub and *.pem.
-    bool valid = key_name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") ==
-                 std::string::npos;
-    if (!valid || (!key_name.ends_with(".pub") && !key_name.ends_with(".pem"))) key_name = std::string(kPublicKey);
+    plan.files.emplace_back(std::string(kPublicKey), key.public_pem);
+    key.file = (fs::path(o.dir) / kPublicKey).string();
+    return key;
   }
-  ExportOptions policy = o.policy;
-  auto pins = InitPins(o, keyless, public_pem, key_file);
-  if (!pins) return pins.error();
-  policy.trust = std::move(*pins);
-  policy.scope = o.scope;
-  policy.allow_keyless = policy.allow_keyless || keyless;
-  if (policy.scope.kind == Scope::Kind::kNamespaces) policy.scope.namespaces = o.namespaces;
-  plan.files.emplace_back("constrainttemplate.yaml", TemplateYaml());
-  plan.files.emplace_back("constraint.yaml", ConstraintYaml(policy));
-  if (o.secret_manifests && !keyless) {
-    for (const std::string& ns : o.namespaces) {
-      plan.files.emplace_back(fmt::format("secret-{}.yaml", ns), SecretYaml(ns, policy.secret_name, key_name, public_pem));
-    }
+  auto text = ReadInput(o.public_key, 1 << 20);
+  if (!text) return Error{ErrorKind::kUsage, o.public_key, {}, "cannot read the public key: " + text.error().message};
+  if (auto parsed = verifier::ParsePublicKey(*text, o.public_key); !parsed) {
+    return Error{ErrorKind::kUsage, o.public_key, {}, "not a public key the verifier can use: " + parsed.error().message};
   }
+  key.public_pem = *text;
+  key.file = o.public_key;
+  key.name = fs::path(o.public_key).filename().string();
+  // A Secret's keys are [-._a-zA-Z0-9]+, and the verifier trusts *.pub and *.pem.
+  bool valid = key.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") == std::string::npos;
+  if (!valid || (!key.name.ends_with(".pub") && !key.name.ends_with(".pem"))) key.name = std::string(kPublicKey);
+  return key;
+}
 
-  std::string s;
+// Steps 1 and 2 of the printed plan: the scope's labels, and the trust material per namespace.
+void ScopeAndTrustSteps(const InitOptions& o, const ExportOptions& policy, const InitKey& key, std::string& s,
+                        std::string& lint_labels) {
   auto line = [&](const std::string& text) { s += "  " + text + "\n"; };
-  std::string lint_labels;
+  const bool keyless = o.keyless.set();
   switch (o.scope.kind) {
     case Scope::Kind::kNamespaceLabel:
       line(fmt::format("# 1. The namespaces that serve models, into the policy's scope ({}):", LabelSpec(o.scope)));
@@ -188,24 +186,29 @@ Expected<InitPlan> PlanInit(const InitOptions& o) {
   } else {
     line("# 2. The public key, where the verifier mounts it, in every namespace that serves models:");
   }
+  const fs::path dir(o.dir);
   for (const std::string& ns : o.namespaces) {
     if (keyless) {
-      line(fmt::format("kubectl -n {} create configmap {} --from-file=trusted_root.json={}", ns,
-                       Sh(policy.trusted_root_config_map),
+      line(fmt::format("kubectl -n {} create configmap {} --from-file=trusted_root.json={}", ns, Sh(policy.trusted_root_config_map),
                        Sh(o.keyless.trusted_root.empty() ? std::string("trusted_root.json") : o.keyless.trusted_root)));
     } else if (o.secret_manifests) {
       line(fmt::format("kubectl apply -f {}", Sh((dir / fmt::format("secret-{}.yaml", ns)).string())));
     } else {
-      line(fmt::format("kubectl -n {} create secret generic {} --from-file={}", ns, Sh(policy.secret_name),
-                       Sh(key_name + "=" + key_file)));
+      line(fmt::format("kubectl -n {} create secret generic {} --from-file={}", ns, Sh(policy.secret_name), Sh(key.name + "=" + key.file)));
     }
   }
+}
+
+// Steps 3 and 4: Gatekeeper's objects, then signing, rendering and linting as CI would.
+void ApplyAndUseSteps(const InitOptions& o, const ExportOptions& policy, const std::string& lint_labels, std::string& s) {
+  auto line = [&](const std::string& text) { s += "  " + text + "\n"; };
+  const fs::path dir(o.dir);
   line("# 3. Gatekeeper: the template, then its CRD, then the constraint (audit first when dryrun):");
   line(fmt::format("kubectl apply -f {}", Sh((dir / "constrainttemplate.yaml").string())));
   line("kubectl wait --for=condition=established --timeout=60s crd/aegissignedpod.constraints.gatekeeper.sh");
   line(fmt::format("kubectl apply -f {}", Sh((dir / "constraint.yaml").string())));
   line("# 4. Sign a model; make a workload conform; check it as CI would:");
-  if (keyless) {
+  if (o.keyless.set()) {
     line("cosign sign-blob --bundle model.tar.gz.sigstore.json model.tar.gz   # in CI, as the identity above");
   } else if (o.public_key.empty()) {
     line(fmt::format("aegis sign model.tar.gz --key {}", Sh((dir / kPrivateKey).string())));
@@ -226,8 +229,35 @@ Expected<InitPlan> PlanInit(const InitOptions& o) {
   // While the cluster only audits, CI should still stop a non-conforming change.
   std::string fail_on_warn = policy.action == EnforcementAction::kDeny ? "" : " --fail-on-warn";
   line(fmt::format("aegis lint{}{}{} deploy/", policy_flag, o.project_file ? "" : lint_labels, fail_on_warn));
-  if (o.project_file) plan.files.emplace_back(ProjectFilePath(dir), ProjectConfigText(ProjectFor(o, policy, key_file, dir)));
-  plan.next_steps = std::move(s);
+}
+
+}  // namespace
+
+Expected<InitPlan> PlanInit(const InitOptions& o) {
+  AEGIS_TRY(CheckInitOptions(o));
+  const bool keyless = o.keyless.set();
+  InitPlan plan;
+  auto key = PlanKey(o, plan);
+  if (!key) return key.error();
+  ExportOptions policy = o.policy;
+  auto pins = InitPins(o, keyless, key->public_pem, key->file);
+  if (!pins) return pins.error();
+  policy.trust = std::move(*pins);
+  policy.scope = o.scope;
+  policy.allow_keyless = policy.allow_keyless || keyless;
+  if (policy.scope.kind == Scope::Kind::kNamespaces) policy.scope.namespaces = o.namespaces;
+  plan.files.emplace_back("constrainttemplate.yaml", TemplateYaml());
+  plan.files.emplace_back("constraint.yaml", ConstraintYaml(policy));
+  if (o.secret_manifests && !keyless) {
+    for (const std::string& ns : o.namespaces) {
+      plan.files.emplace_back(fmt::format("secret-{}.yaml", ns), SecretYaml(ns, policy.secret_name, key->name, key->public_pem));
+    }
+  }
+  std::string steps, lint_labels;
+  ScopeAndTrustSteps(o, policy, *key, steps, lint_labels);
+  ApplyAndUseSteps(o, policy, lint_labels, steps);
+  if (o.project_file) plan.files.emplace_back(ProjectFilePath(fs::path(o.dir)), ProjectConfigText(ProjectFor(o, policy, key->file, fs::path(o.dir))));
+  plan.next_steps = std::move(steps);
   return plan;
 }
 
