@@ -118,8 +118,17 @@ Expected<Serialization> ParseSerialization(const json& s, const std::vector<std:
 
 }  // namespace
 
-Expected<TreeCheck> CheckModelTree(const std::string& payload, const std::string& path,
-                                   const std::vector<std::string>& ignore) {
+namespace {
+
+// What the statement signs: its serialization, each resource's digest, the subject.
+struct Signed {
+  Serialization ser;
+  std::map<std::string, std::string> want;  // resource name -> hex digest
+  std::set<std::string> names;              // the files some resource covers
+  TreeCheck out;
+};
+
+Expected<Signed> ParseStatement(const std::string& payload, const std::vector<std::string>& ignore) {
   json st = json::parse(payload, nullptr, false);
   if (st.is_discarded() || Str(st, "_type") != "https://in-toto.io/Statement/v1" ||
       Str(st, "predicateType") != "https://model_signing/signature/v1.0" || !st["predicate"].is_object()) {
@@ -131,38 +140,72 @@ Expected<TreeCheck> CheckModelTree(const std::string& payload, const std::string
   if (!predicate.contains("resources") || !predicate["resources"].is_array() || predicate["resources"].empty()) {
     return Bad("the statement lists no resources");
   }
-  std::map<std::string, std::string> want;  // resource name -> hex digest
+  Signed out{std::move(*ser), {}, {}, {}};
   std::string concat;  // raw digests in the statement's order, as model_signing verifies it
   for (const json& r : predicate["resources"]) {
     std::string name = Str(r, "name"), digest = Str(r, "digest");
-    if (Str(r, "algorithm") != ser->algorithm || name.empty() || digest.size() != ser->hex_size ||
+    if (Str(r, "algorithm") != out.ser.algorithm || name.empty() || digest.size() != out.ser.hex_size ||
         digest.find_first_not_of("0123456789abcdef") != std::string::npos) {
       return Bad("malformed resource entry");
     }
-    if (!want.emplace(name, digest).second) return Bad(fmt::format("resource {} listed twice", name));
+    if (!out.want.emplace(name, digest).second) return Bad(fmt::format("resource {} listed twice", name));
     concat += Unhex(digest);
   }
   const json* subject = st.contains("subject") && st["subject"].is_array() && !st["subject"].empty() ? &st["subject"][0] : nullptr;
   if (subject == nullptr || !(*subject).contains("digest") || Hex(Sha256(concat)) != Str((*subject)["digest"], "sha256")) {
     return Bad("the subject digest does not match the resources");
   }
-  TreeCheck out;
-  out.subject = Str(*subject, "name");
-  out.subject_sha256 = Hex(Sha256(concat));
-
+  out.out.subject = Str(*subject, "name");
+  out.out.subject_sha256 = Hex(Sha256(concat));
   // A file's resource names: the file itself, or its shards "name:start:end".
-  std::set<std::string> signed_names;  // files covered by some resource
-  for (const auto& [name, _] : want) {
-    if (!ser->shards) {
-      signed_names.insert(name);
+  for (const auto& [name, _] : out.want) {
+    if (!out.ser.shards) {
+      out.names.insert(name);
       continue;
     }
     size_t c2 = name.rfind(':'), c1 = c2 == std::string::npos || c2 == 0 ? std::string::npos : name.rfind(':', c2 - 1);
     if (c1 == std::string::npos) return Bad(fmt::format("shard resource {} is not path:start:end", name));
-    signed_names.insert(name.substr(0, c1));
+    out.names.insert(name.substr(0, c1));
   }
-  // The tree: every file, exactly the signed ones.
-  std::map<std::string, std::string> have;  // relative name -> file to hash
+  return out;
+}
+
+// One entry of the tree: skipped (directories, ignored paths, an unsigned empty file under shard
+// serialization, which model_signing accepts unattested), or the file to hash (a symlink's
+// target, when the signature allows links that stay inside the model).
+Expected<std::optional<std::string>> TreeEntry(const fs::directory_entry& entry, const std::string& rel, const Signed& sig,
+                                               const fs::path& real_root) {
+  auto ignored = [&](const std::string& r) {
+    for (fs::path p = r; !p.empty(); p = p.parent_path()) {
+      if (sig.ser.ignore.count(p.generic_string())) return true;
+    }
+    return false;
+  };
+  // The entry's own type, never its target's (a link loop must not throw).
+  std::error_code sec;
+  const fs::file_type type = entry.symlink_status(sec).type();
+  if (sec) return Error{ErrorKind::kIo, entry.path().string(), {}, "cannot stat: " + sec.message()};
+  if (type == fs::file_type::directory) return std::optional<std::string>();
+  if (!sig.names.count(rel) && ignored(rel)) return std::optional<std::string>();
+  if (type == fs::file_type::symlink) {
+    if (!sig.ser.allow_symlinks) return Bad(fmt::format("{} is a symlink (the signature does not allow symlinks)", rel));
+    std::error_code lec;
+    fs::path target = fs::canonical(entry.path(), lec);
+    auto [end, _] = std::mismatch(real_root.begin(), real_root.end(), target.begin(), target.end());
+    if (lec || end != real_root.end() || !fs::is_regular_file(fs::symlink_status(target, lec))) {
+      return Bad(fmt::format("{} is a symlink that does not lead to a file inside the model", rel));
+    }
+    return std::optional<std::string>(target.string());
+  }
+  if (type != fs::file_type::regular) return Bad(fmt::format("{} is not a regular file", rel));
+  std::error_code zec;
+  if (sig.ser.shards && !sig.names.count(rel) && fs::file_size(entry.path(), zec) == 0 && !zec) return std::optional<std::string>();
+  return std::optional<std::string>(entry.path().string());
+}
+
+// The tree's files (relative name -> file to hash); it must hold exactly the signed ones.
+Expected<std::map<std::string, std::string>> ListTree(const std::string& path, const Signed& sig) {
+  std::map<std::string, std::string> have;
   std::error_code ec;
   if (fs::is_regular_file(fs::symlink_status(path, ec))) {
     have["."] = path;
@@ -170,91 +213,92 @@ Expected<TreeCheck> CheckModelTree(const std::string& payload, const std::string
     fs::path root = fs::path(path).lexically_normal();
     if (!root.has_filename()) root = root.parent_path();
     const fs::path real_root = fs::weakly_canonical(root, ec);
-    auto ignored = [&](const std::string& rel) {
-      for (fs::path p = rel; !p.empty(); p = p.parent_path()) {
-        if (ser->ignore.count(p.generic_string())) return true;
-      }
-      return false;
-    };
     for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       std::string rel = it->path().lexically_relative(root).generic_string();  // fs::relative would resolve symlinks
-      // The entry's own type, never its target's (a link loop must not throw).
-      std::error_code sec;
-      const fs::file_type type = it->symlink_status(sec).type();
-      if (sec) return Error{ErrorKind::kIo, it->path().string(), {}, "cannot stat: " + sec.message()};
-      if (type == fs::file_type::directory) continue;
-      if (!signed_names.count(rel) && ignored(rel)) continue;
-      if (type == fs::file_type::symlink) {
-        if (!ser->allow_symlinks) return Bad(fmt::format("{} is a symlink (the signature does not allow symlinks)", rel));
-        std::error_code lec;
-        fs::path target = fs::canonical(it->path(), lec);
-        auto [end, _] = std::mismatch(real_root.begin(), real_root.end(), target.begin(), target.end());
-        if (lec || end != real_root.end() || !fs::is_regular_file(fs::symlink_status(target, lec))) {
-          return Bad(fmt::format("{} is a symlink that does not lead to a file inside the model", rel));
-        }
-        have[rel] = target.string();
-        continue;
-      }
-      if (type != fs::file_type::regular) return Bad(fmt::format("{} is not a regular file", rel));
-      // Shard serialization gives an empty file no resource at all (model_signing accepts it
-      // unsigned): its existence is not attested, so it is left out, never placed.
-      std::error_code zec;
-      if (ser->shards && !signed_names.count(rel) && fs::file_size(it->path(), zec) == 0 && !zec) continue;
-      have[rel] = it->path().string();
+      auto file = TreeEntry(*it, rel, sig, real_root);
+      if (!file) return file.error();
+      if (*file) have[rel] = **file;
     }
     if (ec) return Error{ErrorKind::kIo, path, {}, "cannot list the model tree: " + ec.message()};
   }
   for (const auto& [name, file] : have) {
-    if (!signed_names.count(name)) return Bad(fmt::format("{} is in the tree but not signed", name));
+    if (!sig.names.count(name)) return Bad(fmt::format("{} is in the tree but not signed", name));
   }
-  for (const std::string& name : signed_names) {
+  for (const std::string& name : sig.names) {
     if (!have.count(name)) return Bad(fmt::format("{} is signed but missing from the tree", name));
   }
-  // Every resource's digest; with shards, a file's shards must tile it exactly. The
-  // resources are listed first, then hashed on every core (hashing is CPU-bound: a model's
-  // shards are many large files).
-  struct Resource {
-    std::string name;
-    std::string file;
-    uint64_t start, end;  // end = UINT64_MAX: the whole file
-    const std::string* want;
-  };
+  return have;
+}
+
+struct Resource {
+  std::string name;
+  std::string file;
+  uint64_t start, end;  // end = UINT64_MAX: the whole file
+  const std::string* want;
+};
+
+// Every resource to hash; with shards, a file's shards must tile it exactly.
+Expected<std::vector<Resource>> ListResources(const std::map<std::string, std::string>& have, const Signed& sig) {
   std::vector<Resource> resources;
   for (const auto& [name, file] : have) {
-    if (!ser->shards) {
-      resources.push_back({name, file, 0, UINT64_MAX, &want.at(name)});
-    } else {
-      const uint64_t size = fs::file_size(file, ec);
-      if (ec) return Error{ErrorKind::kIo, file, {}, "cannot size the file: " + ec.message()};
-      uint64_t start = 0;
-      do {
-        const uint64_t end = std::min(size, start + ser->shard_size);
-        auto it = want.find(fmt::format("{}:{}:{}", name, start, end));
-        if (it == want.end()) return Bad(fmt::format("{} bytes {}..{} are not signed", name, start, end));
-        resources.push_back({name, file, start, end, &it->second});
-        start = end;
-      } while (start < size);
+    if (!sig.ser.shards) {
+      resources.push_back({name, file, 0, UINT64_MAX, &sig.want.at(name)});
+      continue;
     }
-    out.signed_files.push_back(name);
+    std::error_code ec;
+    const uint64_t size = fs::file_size(file, ec);
+    if (ec) return Error{ErrorKind::kIo, file, {}, "cannot size the file: " + ec.message()};
+    uint64_t start = 0;
+    do {
+      const uint64_t end = std::min(size, start + sig.ser.shard_size);
+      auto it = sig.want.find(fmt::format("{}:{}:{}", name, start, end));
+      if (it == sig.want.end()) return Bad(fmt::format("{} bytes {}..{} are not signed", name, start, end));
+      resources.push_back({name, file, start, end, &it->second});
+      start = end;
+    } while (start < size);
   }
+  return resources;
+}
+
+// The digests, on every core (hashing is CPU-bound: a model's shards are many large files).
+Status HashResources(const std::vector<Resource>& resources, const EVP_MD* md) {
   const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  Status hashed = ParallelFor(resources.size(), cores, [&](size_t i) -> Status {
+  return ParallelFor(resources.size(), cores, [&](size_t i) -> Status {
     const Resource& r = resources[i];
-    auto d = DigestRange(r.file, ser->md, r.start, r.end);
+    auto d = DigestRange(r.file, md, r.start, r.end);
     if (!d) return d.error();
     if (*d == *r.want) return Ok{};
     if (r.end == UINT64_MAX) return Bad(fmt::format("{} does not match its signed digest", r.name));
     return Bad(fmt::format("{} bytes {}..{} do not match their signed digest", r.name, r.start, r.end));
   });
-  if (!hashed) return hashed.error();
-  if (ser->shards) {  // no shard may be left over (e.g. one beyond a truncated file)
-    size_t expected = 0;
-    for (const auto& [name, file] : have) {
-      const uint64_t size = fs::file_size(file, ec);
-      expected += size == 0 ? 1 : static_cast<size_t>((size + ser->shard_size - 1) / ser->shard_size);  // a signed empty file: "name:0:0"
-    }
-    if (expected != want.size()) return Bad("the statement signs shards the tree does not have");
+}
+
+// No shard may be left over (e.g. one beyond a truncated file).
+Status NoShardLeftOver(const std::map<std::string, std::string>& have, const Signed& sig) {
+  size_t expected = 0;
+  for (const auto& [name, file] : have) {
+    std::error_code ec;
+    const uint64_t size = fs::file_size(file, ec);
+    expected += size == 0 ? 1 : static_cast<size_t>((size + sig.ser.shard_size - 1) / sig.ser.shard_size);  // a signed empty file: "name:0:0"
   }
+  if (expected != sig.want.size()) return Bad("the statement signs shards the tree does not have");
+  return Ok{};
+}
+
+}  // namespace
+
+Expected<TreeCheck> CheckModelTree(const std::string& payload, const std::string& path,
+                                   const std::vector<std::string>& ignore) {
+  auto sig = ParseStatement(payload, ignore);
+  if (!sig) return sig.error();
+  auto have = ListTree(path, *sig);
+  if (!have) return have.error();
+  auto resources = ListResources(*have, *sig);
+  if (!resources) return resources.error();
+  AEGIS_TRY(HashResources(*resources, sig->ser.md));
+  if (sig->ser.shards) AEGIS_TRY(NoShardLeftOver(*have, *sig));
+  TreeCheck out = std::move(sig->out);
+  for (const auto& [name, file] : *have) out.signed_files.push_back(name);
   return out;
 }
 
