@@ -113,138 +113,169 @@ std::string Suffix() {
 
 }  // namespace
 
-CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::function<void(std::chrono::milliseconds)>& sleep,
-                       const std::atomic<bool>& stop) {
+namespace {
+
+// A run's shared state: the result, what was observed, and every pod a create was sent for (a
+// request cut short — Ctrl-C, a dropped connection — may still have created it, so each is
+// deleted; a 404 means it never existed).
+struct CanaryRun {
+  const CanaryOptions& o;
+  kube::KubeApi& api;
+  const std::atomic<bool>& stop;
   CanaryResult result;
   Observed observed;
-  // Every pod a create was sent for: a request cut short (Ctrl-C, a dropped connection) may
-  // still have created it, so each is deleted (a 404 means it never existed).
   std::vector<std::string> attempted;
-  auto cleanup = [&] {
+
+  void Cleanup() {
     for (const auto& name : attempted) {
       auto r = api.Request("DELETE", PodsPath(o.namespace_) + "/" + PercentEncode(name));
       if (r && r->status < 300) result.deleted.push_back(name);
     }
-  };
-  if (o.apply) {
-    if (o.artifact.empty() || o.tampered_artifact.empty()) {
-      result.error = Error{ErrorKind::kUsage, {}, {}, "--apply needs --artifact and --tampered-artifact"};
-      return result;
-    }
-    // The canaries are rendered for the cluster's own constraints (pattern, secret name).
-    auto cons = ListConstraints(api, o);
-    if (!cons) {
-      result.error = cons.error();
-      return result;
-    }
-    Policy policy = ReadPolicy(*cons);
-    if (!policy.problems.empty()) {
-      result.error = Error{PolicyError::kInvalid, {}, {}, "cannot read the cluster's constraint: " + policy.problems.front()};
-      return result;
-    }
-    std::string suffix = Suffix();
-    // Before anything is created: a violating canary no constraint selects can only time out.
-    bool violating = std::find(o.roles.begin(), o.roles.end(), Role::kViolating) != o.roles.end();
-    if (violating && !cons->empty()) {
-      auto pod = CanaryPod(o, Role::kViolating, "aegis-canary-violating-" + suffix, policy.constraints);
-      auto labels = NamespaceLabels(api, o.namespace_);
-      if (pod && labels) {
-        if (auto problem = CoverageProblem(policy.constraints, *pod, *labels)) {
-          result.error = Error{ErrorKind::kUsage, {}, {}, *problem};
-          return result;
-        }
-      }
-    }
-    for (Role role : o.roles) {
-      std::string name = fmt::format("aegis-canary-{}-{}", RoleLabel(role), suffix);
-      auto pod = CanaryPod(o, role, name, policy.constraints);
-      if (!pod) {
-        result.error = pod.error();
-        cleanup();
-        return result;
-      }
+  }
+  // An error, or an interruption when Ctrl-C cut the request short (not the cluster's error).
+  void Failed(const Error& e) {
+    if (stop.load()) result.interrupted = true;
+    else result.error = e;
+  }
+};
 
-      attempted.push_back(name);
-      auto r = api.Request("POST", PodsPath(o.namespace_), &*pod);
-      if (r && (r->status < 200 || r->status >= 300)) attempted.pop_back();  // answered: it was not created
-      if (r && r->status == 403 && role == Role::kViolating && r->body.is_object() &&
-          JsonStringOr(r->body, {"message"}).find("admission webhook") != std::string::npos) {
-        observed.denied.emplace_back(name, JsonStringOr(r->body, {"message"}));  // Gatekeeper in deny mode
-        continue;
-      }
-      auto created = kube::Expect2xx(r, "create pod " + name);
-      if (!created) {
-        if (stop.load()) {
-          result.interrupted = true;  // Ctrl-C cut the request short: not an error of the cluster's
-        } else {
-          result.error = created.error();
-        }
-        cleanup();
-        return result;
-      }
-      result.created.push_back(name);
+// Before anything is created: a violating canary no constraint selects can only time out.
+Status CheckCoverage(CanaryRun& run, const Policy& policy, const std::string& suffix, bool any_constraint) {
+  const CanaryOptions& o = run.o;
+  bool violating = std::find(o.roles.begin(), o.roles.end(), Role::kViolating) != o.roles.end();
+  if (!violating || !any_constraint) return Ok{};
+  auto pod = CanaryPod(o, Role::kViolating, "aegis-canary-violating-" + suffix, policy.constraints);
+  auto labels = NamespaceLabels(run.api, o.namespace_);
+  if (pod && labels) {
+    if (auto problem = CoverageProblem(policy.constraints, *pod, *labels)) return Error{ErrorKind::kUsage, {}, {}, *problem};
+  }
+  return Ok{};
+}
+
+// One canary created; a violating one refused by Gatekeeper's webhook is observed as denied.
+Status CreateCanary(CanaryRun& run, Role role, const std::string& name, const json& pod) {
+  run.attempted.push_back(name);
+  auto r = run.api.Request("POST", PodsPath(run.o.namespace_), &pod);
+  if (r && (r->status < 200 || r->status >= 300)) run.attempted.pop_back();  // answered: it was not created
+  if (r && r->status == 403 && role == Role::kViolating && r->body.is_object() &&
+      JsonStringOr(r->body, {"message"}).find("admission webhook") != std::string::npos) {
+    run.observed.denied.emplace_back(name, JsonStringOr(r->body, {"message"}));  // Gatekeeper in deny mode
+    return Ok{};
+  }
+  auto created = kube::Expect2xx(r, "create pod " + name);
+  if (!created) return created.error();
+  run.result.created.push_back(name);
+  return Ok{};
+}
+
+// --apply: the canaries, rendered for the cluster's own constraints (pattern, secret name).
+// False when the run ends here (the result says why).
+bool ApplyCanaries(CanaryRun& run) {
+  const CanaryOptions& o = run.o;
+  if (o.artifact.empty() || o.tampered_artifact.empty()) {
+    run.result.error = Error{ErrorKind::kUsage, {}, {}, "--apply needs --artifact and --tampered-artifact"};
+    return false;
+  }
+  auto cons = ListConstraints(run.api, o);
+  if (!cons) {
+    run.result.error = cons.error();
+    return false;
+  }
+  Policy policy = ReadPolicy(*cons);
+  if (!policy.problems.empty()) {
+    run.result.error = Error{PolicyError::kInvalid, {}, {}, "cannot read the cluster's constraint: " + policy.problems.front()};
+    return false;
+  }
+  std::string suffix = Suffix();
+  if (Status st = CheckCoverage(run, policy, suffix, !cons->empty()); !st) {
+    run.result.error = st.error();
+    return false;
+  }
+  for (Role role : o.roles) {
+    std::string name = fmt::format("aegis-canary-{}-{}", RoleLabel(role), suffix);
+    auto pod = CanaryPod(o, role, name, policy.constraints);
+    if (!pod) run.result.error = pod.error();
+    Status created = pod ? CreateCanary(run, role, name, *pod) : Status(Ok{});
+    if (!created) run.Failed(created.error());
+    if (!pod || !created) {
+      run.Cleanup();
+      return false;
     }
   }
+  return true;
+}
+
+// One round: the pods, the constraints (every criterion judges through the policy), the
+// positive canaries' probes. False when the round could not be observed.
+bool Observe(CanaryRun& run) {
+  const CanaryOptions& o = run.o;
+  auto pods = ListPods(run.api, o, o.apply ? run.result.created : std::vector<std::string>{});
+  if (!pods) {
+    run.Failed(pods.error());
+    return false;
+  }
+  run.observed.pods = *pods;
+  auto cons = ListConstraints(run.api, o);
+  if (!cons) {
+    run.Failed(cons.error());
+    return false;
+  }
+  run.observed.constraints = *cons;
+  run.observed.probes.clear();
+  if (o.probe_path.empty()) return true;
+  for (const auto& p : run.observed.pods) {
+    if (JsonStringOr(p, {"metadata", "labels", "aegis/canary"}) != "positive") continue;
+    std::string name = JsonStringOr(p, {"metadata", "name"});
+    auto r = run.api.Request("GET", fmt::format("{}/{}:{}/proxy{}", PodsPath(o.namespace_), PercentEncode(name), o.probe_port, o.probe_path));
+    run.observed.probes.emplace_back(name, r && r->status >= 200 && r->status < 300);
+  }
+  return true;
+}
+
+// Every criterion judged; true while one is still pending.
+bool JudgeRound(CanaryRun& run) {
+  run.result.criteria.clear();
+  bool pending = false;
+  for (Role role : run.o.roles) {
+    run.result.criteria.push_back(Judge(role, run.observed));
+    pending = pending || run.result.criteria.back().verdict == Verdict::kPending;
+  }
+  return pending;
+}
+
+void TimeOut(CanaryRun& run) {
+  for (auto& c : run.result.criteria) {
+    if (c.verdict != Verdict::kPending) continue;
+    c.verdict = Verdict::kFail;
+    c.timed_out = true;
+    c.reason = fmt::format("timed out after {}s: {}", static_cast<double>(run.o.timeout.count()) / 1000.0, c.reason);
+  }
+}
+
+}  // namespace
+
+CanaryResult RunCanary(const CanaryOptions& o, kube::KubeApi& api, const std::function<void(std::chrono::milliseconds)>& sleep,
+                       const std::atomic<bool>& stop) {
+  CanaryRun run{o, api, stop, {}, {}, {}};
+  if (o.apply && !ApplyCanaries(run)) return run.result;
   auto deadline = Clock::now() + o.timeout;
-  for (;;) {
-    auto pods = ListPods(api, o, o.apply ? result.created : std::vector<std::string>{});
-    if (!pods) {
-      if (stop.load()) {
-        result.interrupted = true;
-      } else {
-        result.error = pods.error();
-      }
-      break;
-    }
-    observed.pods = *pods;
-    // Every criterion judges through the policy, so the constraints are read every round.
-    auto cons = ListConstraints(api, o);
-    if (!cons) {
-      if (stop.load()) {
-        result.interrupted = true;
-      } else {
-        result.error = cons.error();
-      }
-      break;
-    }
-    observed.constraints = *cons;
-    observed.probes.clear();
-    if (!o.probe_path.empty()) {
-      for (const auto& p : observed.pods) {
-        if (JsonStringOr(p, {"metadata", "labels", "aegis/canary"}) != "positive") continue;
-        std::string name = JsonStringOr(p, {"metadata", "name"});
-        auto r = api.Request("GET", fmt::format("{}/{}:{}/proxy{}", PodsPath(o.namespace_), PercentEncode(name), o.probe_port, o.probe_path));
-        observed.probes.emplace_back(name, r && r->status >= 200 && r->status < 300);
-      }
-    }
-    result.criteria.clear();
-    bool pending = false;
-    for (Role role : o.roles) {
-      result.criteria.push_back(Judge(role, observed));
-      pending = pending || result.criteria.back().verdict == Verdict::kPending;
-    }
-    if (!pending) break;
+  while (Observe(run) && JudgeRound(run)) {
     if (stop.load()) {
-      result.interrupted = true;
+      run.result.interrupted = true;
       break;
     }
     if (Clock::now() >= deadline) {
-      for (auto& c : result.criteria) {
-        if (c.verdict != Verdict::kPending) continue;
-        c.verdict = Verdict::kFail;
-        c.timed_out = true;
-        c.reason = fmt::format("timed out after {}s: {}", static_cast<double>(o.timeout.count()) / 1000.0, c.reason);
-      }
+      TimeOut(run);
       break;
     }
     sleep(o.poll);
     if (stop.load()) {
-      result.interrupted = true;
+      run.result.interrupted = true;
       break;
     }
   }
-  cleanup();
-  return result;
+  run.Cleanup();
+  return run.result;
 }
 
 }  // namespace aegis::canary
