@@ -377,67 +377,70 @@ std::optional<std::string> BadTreePath(const std::string& rel, size_t max_bytes)
 }
 
 
-Expected<TreeResult> Sources::GetTree(const std::string& prefix_uri, const std::string& dir, const ExtractLimits& limits, int parallel) {
-  if (!IsTreeUri(prefix_uri)) {
-    return Error{ErrorKind::kUsage, DisplayUri(prefix_uri), {}, "not a model directory URI (s3://, gs:// or Azure Blob, ending in '/'; hf://OWNER/MODEL)"};
+Expected<Sources::TreeListing> Sources::ListHfTree(const std::string& uri, const ExtractLimits& limits) {
+  auto loc = ResolveHf(uri, env_);
+  if (!loc) return loc.error();
+  if (!loc->pinned && !allow_unpinned_) {
+    return Error{ErrorKind::kUsage, uri, {},
+                 fmt::format("revision {:?} is not a commit (40 hex digits): a branch or tag can move between pod starts; pin the "
+                             "commit, or pass --allow-unpinned-revision",
+                             loc->revision.empty() ? "main" : loc->revision)};
   }
-  const std::string shown = DisplayUri(prefix_uri);
-  if (IsOciUri(prefix_uri)) return GetOciTree(prefix_uri, dir, limits, parallel);
-  std::string prefix;
-  std::function<std::string(const std::string&)> uri_of;  // a listed name's own URI
-  Expected<std::vector<ListedObject>> listed = Error{};
-  if (IsHfUri(prefix_uri)) {
-    auto loc = ResolveHf(prefix_uri, env_);
-    if (!loc) return loc.error();
-    if (!loc->pinned && !allow_unpinned_) {
-      return Error{ErrorKind::kUsage, prefix_uri, {},
-                   fmt::format("revision {:?} is not a commit (40 hex digits): a branch or tag can move between pod starts; pin the "
-                               "commit, or pass --allow-unpinned-revision",
-                               loc->revision.empty() ? "main" : loc->revision)};
-    }
-    if (Status s = EndpointAllowed(loc->endpoint, prefix_uri, "HF_ENDPOINT"); !s) return s.error();
-    if (Status s = ResolveHfToken(); !s) return s.error();
-    std::string commit = loc->revision;
-    if (!loc->pinned) {
-      auto c = HfCommit(*loc, hf_token_, options_);
-      if (!c) return c.error();
-      commit = *c;
-      hf_summary_ += fmt::format("; revision {} resolved to {} (unpinned)", loc->revision.empty() ? "main" : loc->revision, commit);
-    }
-    uri_of = [repo = loc->repo, commit](const std::string& key) { return HfFileUri(repo, commit, key); };
-    listed = ListHf(*loc, commit, hf_token_, options_, limits.max_entries);
-  } else if (IsAzureBlobUri(prefix_uri)) {
-    auto loc = ResolveAzureBlob(prefix_uri, env_);
-    if (!loc) return loc.error();
-    if (Status s = EndpointAllowed(loc->endpoint, prefix_uri, "the connection string's BlobEndpoint"); !s) return s.error();
-    auto cred = AzureCredentialFor(*loc);
-    if (!cred) return cred.error();
-    prefix = loc->blob;
-    uri_of = [loc = *loc](const std::string& key) { return AzureBlobUri(loc, key); };
-    listed = ListAzureBlobs(prefix_uri, *loc, *cred, options_, limits.max_entries);
+  AEGIS_TRY(EndpointAllowed(loc->endpoint, uri, "HF_ENDPOINT"));
+  AEGIS_TRY(ResolveHfToken());
+  std::string commit = loc->revision;
+  if (!loc->pinned) {
+    auto c = HfCommit(*loc, hf_token_, options_);
+    if (!c) return c.error();
+    commit = *c;
+    hf_summary_ += fmt::format("; revision {} resolved to {} (unpinned)", loc->revision.empty() ? "main" : loc->revision, commit);
+  }
+  auto objects = ListHf(*loc, commit, hf_token_, options_, limits.max_entries);
+  if (!objects) return objects.error();
+  return TreeListing{"", [repo = loc->repo, commit](const std::string& key) { return HfFileUri(repo, commit, key); }, std::move(*objects)};
+}
+
+Expected<Sources::TreeListing> Sources::ListAzureTree(const std::string& uri, const ExtractLimits& limits) {
+  auto loc = ResolveAzureBlob(uri, env_);
+  if (!loc) return loc.error();
+  AEGIS_TRY(EndpointAllowed(loc->endpoint, uri, "the connection string's BlobEndpoint"));
+  auto cred = AzureCredentialFor(*loc);
+  if (!cred) return cred.error();
+  auto objects = ListAzureBlobs(uri, *loc, *cred, options_, limits.max_entries);
+  if (!objects) return objects.error();
+  return TreeListing{loc->blob, [loc = *loc](const std::string& key) { return AzureBlobUri(loc, key); }, std::move(*objects)};
+}
+
+Expected<Sources::TreeListing> Sources::ListBucketTree(const std::string& uri, const ExtractLimits& limits) {
+  auto split = SplitBucketUri(uri);
+  const std::string scheme = uri.substr(0, 5), bucket = split->first;
+  Expected<std::vector<ListedObject>> objects = Error{};
+  if (scheme == "s3://") {
+    AEGIS_TRY(ResolveAws());
+    objects = ListS3(uri, env_, anonymous_ ? std::nullopt : credentials_, options_, anonymous_, limits.max_entries);
   } else {
-    auto split = SplitBucketUri(prefix_uri);
-    const std::string scheme = prefix_uri.substr(0, 5), bucket = split->first;
-    prefix = split->second;
-    uri_of = [scheme, bucket](const std::string& key) { return scheme + bucket + "/" + key; };
-    if (scheme == "s3://") {
-      if (Status s = ResolveAws(); !s) return s.error();
-      listed = ListS3(prefix_uri, env_, anonymous_ ? std::nullopt : credentials_, options_, anonymous_, limits.max_entries);
-    } else {
-      if (Status s = ResolveGoogle(); !s) return s.error();
-      listed = ListGcs(prefix_uri, env_, google_token_, options_, limits.max_entries);
-    }
+    AEGIS_TRY(ResolveGoogle());
+    objects = ListGcs(uri, env_, google_token_, options_, limits.max_entries);
   }
-  if (!listed) return listed.error();
-  struct Item {
-    std::string rel, uri;
-    uint64_t size;
-  };
-  std::vector<Item> items;
-  TreeResult result;
-  for (const ListedObject& o : *listed) {
-    if (o.key.rfind(prefix, 0) != 0) continue;  // not under the prefix (a server that ignores it)
-    std::string rel = o.key.substr(prefix.size());
+  if (!objects) return objects.error();
+  return TreeListing{split->second, [scheme, bucket](const std::string& key) { return scheme + bucket + "/" + key; }, std::move(*objects)};
+}
+
+namespace {
+
+struct TreeItem {
+  std::string rel, uri;
+  uint64_t size;
+};
+
+// The listed objects under the prefix as the tree's files, each a path the tree can hold and
+// within the limits; a name that is both a file and a directory refuses the tree.
+Expected<std::vector<TreeItem>> TreeItems(const Sources::TreeListing& listing, const ExtractLimits& limits, const std::string& shown,
+                                          TreeResult& result) {
+  std::vector<TreeItem> items;
+  for (const ListedObject& o : listing.objects) {
+    if (o.key.rfind(listing.prefix, 0) != 0) continue;  // not under the prefix (a server that ignores it)
+    std::string rel = o.key.substr(listing.prefix.size());
     if (rel.empty() || rel.back() == '/') continue;  // the prefix itself, or a folder marker
     if (auto bad = BadTreePath(rel, limits.max_path_bytes)) {
       return Error{VerifyError::kArchive, shown, {}, fmt::format("object {:?} cannot be a file of the model: {}", o.key, *bad)};
@@ -449,25 +452,47 @@ Expected<TreeResult> Sources::GetTree(const std::string& prefix_uri, const std::
     if (result.bytes > limits.max_total_bytes) {
       return Error{ErrorKind::kLimit, shown, {}, fmt::format("the objects under the prefix exceed {} bytes", limits.max_total_bytes)};
     }
-    items.push_back({rel, uri_of(o.key), o.size});
+    items.push_back({rel, listing.uri_of(o.key), o.size});
   }
   if (items.empty()) return Error{NetError::kNotFound, shown, {}, "no object under the prefix"};
-  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.rel < b.rel; });
+  std::sort(items.begin(), items.end(), [](const TreeItem& a, const TreeItem& b) { return a.rel < b.rel; });
   for (size_t i = 0; i + 1 < items.size(); ++i) {
     if (items[i + 1].rel.rfind(items[i].rel + "/", 0) == 0 || items[i + 1].rel == items[i].rel) {
       return Error{VerifyError::kArchive, shown, {}, fmt::format("{:?} is both a file and a directory", items[i].rel)};
     }
   }
+  return items;
+}
+
+Status MakeTreeDirectories(const std::string& dir, const std::vector<TreeItem>& items) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  for (const Item& item : items) {
+  for (const TreeItem& item : items) {
     size_t slash = item.rel.rfind('/');
     if (slash != std::string::npos) fs::create_directories(dir + "/" + item.rel.substr(0, slash), ec);
     if (ec) return Error{ErrorKind::kIo, dir, {}, "cannot create the model directory: " + ec.message()};
   }
+  return Ok{};
+}
+
+}  // namespace
+
+Expected<TreeResult> Sources::GetTree(const std::string& prefix_uri, const std::string& dir, const ExtractLimits& limits, int parallel) {
+  if (!IsTreeUri(prefix_uri)) {
+    return Error{ErrorKind::kUsage, DisplayUri(prefix_uri), {}, "not a model directory URI (s3://, gs:// or Azure Blob, ending in '/'; hf://OWNER/MODEL)"};
+  }
+  if (IsOciUri(prefix_uri)) return GetOciTree(prefix_uri, dir, limits, parallel);
+  auto listing = IsHfUri(prefix_uri) ? ListHfTree(prefix_uri, limits)
+                 : IsAzureBlobUri(prefix_uri) ? ListAzureTree(prefix_uri, limits)
+                                              : ListBucketTree(prefix_uri, limits);
+  if (!listing) return listing.error();
+  TreeResult result;
+  auto items = TreeItems(*listing, limits, DisplayUri(prefix_uri), result);
+  if (!items) return items.error();
+  AEGIS_TRY(MakeTreeDirectories(dir, *items));
   // Downloads `parallel` at a time; the first failure stops the rest.
-  Status done = ParallelFor(items.size(), parallel, [&](size_t i) -> Status {
-    const Item& item = items[i];
+  AEGIS_TRY(ParallelFor(items->size(), parallel, [&](size_t i) -> Status {
+    const TreeItem& item = (*items)[i];
     std::string path = dir + "/" + item.rel;
     // The listed size bounds the download: an object replaced by a larger one is refused.
     auto got = Get(item.uri, path, DigestSet{false, false}, item.size == 0 ? 1 : item.size);
@@ -477,9 +502,8 @@ Expected<TreeResult> Sources::GetTree(const std::string& prefix_uri, const std::
     if (pec) return Error{ErrorKind::kIo, path, {}, "cannot set permissions: " + pec.message()};
     StartWriteback(path);  // placed as-is: on disk before placement (Workspace::Place's syncfs)
     return Ok{};
-  });
-  if (!done) return done.error();
-  result.files = items.size();
+  }));
+  result.files = items->size();
   return result;
 }
 

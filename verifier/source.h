@@ -16,6 +16,7 @@
 #include "verifier/fetch.h"
 #include "verifier/google_auth.h"
 #include "verifier/hf_hub.h"
+#include "verifier/listing.h"
 #include "verifier/oci_registry.h"
 #include "verifier/s3.h"
 
@@ -79,6 +80,13 @@ class Sources {
   // (ResolveRegistryCredential; none when anonymous).
   Expected<RegistryClient> OciClient(const std::string& uri);
 
+  // A model directory's listing: the objects, the prefix their keys start with, and each one's URI.
+  struct TreeListing {
+    std::string prefix;
+    std::function<std::string(const std::string&)> uri_of;
+    std::vector<ListedObject> objects;
+  };
+
   // Where the AWS credentials came from, once resolved ("" before or when anonymous).
   const std::string& CredentialSource() const { return credential_source_; }
   // Where the Google token came from, once resolved ("" before; "anonymous: …" without one).
@@ -98,6 +106,10 @@ class Sources {
   Expected<FetchResult> GetAzure(const std::string& uri, const std::string& out_path, const FetchOptions& o);
   Status ResolveHfToken();
   Expected<TreeResult> GetOciTree(const std::string& uri, const std::string& dir, const ExtractLimits& limits, int parallel);
+  // GetTree's listing, per scheme (each resolves its credentials once).
+  Expected<TreeListing> ListHfTree(const std::string& uri, const ExtractLimits& limits);
+  Expected<TreeListing> ListAzureTree(const std::string& uri, const ExtractLimits& limits);
+  Expected<TreeListing> ListBucketTree(const std::string& uri, const ExtractLimits& limits);
   Status ResolveAws();
   Status ResolveGoogle();
   // Resolved once per account (a SAS in the URI is its own); GetTree resolves before its
