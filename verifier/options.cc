@@ -110,6 +110,66 @@ void VaultFromEnvironment(VaultConfig& vault) {
   from_env(vault.ca_cert, "VAULT_CACERT");
 }
 
+namespace {
+
+struct DurationFlags {
+  double connect = 10, stall = 30, total = 3600, progress = 10;  // seconds
+};
+
+// Downloads: plain http, TLS, anonymous access, unpinned revisions, retries, parallelism, and
+// the timeouts (durations as kubectl takes them: 300ms, 30s, 5m, 1h; a bare number is seconds).
+void AddTransportOptions(CLI::App& app, Options& o, DurationFlags& d) {
+  app.add_flag("--allow-insecure-http", o.allow_insecure_http, "allow http:// artifact and signature URIs")
+      ->envname("AEGIS_ALLOW_INSECURE_HTTP");
+  app.add_flag("--insecure-skip-tls-verify", o.insecure_skip_tls_verify, "do not verify TLS certificates (warns)")
+      ->envname("AEGIS_INSECURE_SKIP_TLS_VERIFY");
+  app.add_option("--ca-bundle", o.ca_bundle, "PEM bundle of CAs for https:// and S3 endpoints")
+      ->envname("AEGIS_CA_BUNDLE");
+  app.add_flag("--anonymous", o.anonymous, "S3, Cloud Storage and Azure without credentials (public buckets)")->envname("AEGIS_ANONYMOUS");
+  app.add_flag("--allow-unpinned-revision", o.allow_unpinned_revision,
+               "hf:// at a branch or tag (default: a commit is required; a branch moves between pod starts)")
+      ->envname("AEGIS_ALLOW_UNPINNED_REVISION");
+  app.add_option("--retries", o.retries, "attempts per download (5; 1-100)")->check(Within(1, 100))->type_name("N")->envname("AEGIS_RETRIES");
+  app.add_option("--parallel", o.parallel, "concurrent downloads: a model directory's objects, or one large artifact's 8 MiB parts (default: 4 per core, 4-16)")
+      ->check(Within(1, 64))
+      ->type_name("N")
+      ->envname("AEGIS_PARALLEL");
+  const CLI::Validator duration(DurationToSeconds, "");
+  app.add_option("--connect-timeout", d.connect, "time to connect (10s)")->transform(duration)
+      ->check(DurationWithin(0.001, 3600, "from 1ms to 1h"))->type_name("DURATION")->envname("AEGIS_CONNECT_TIMEOUT");
+  app.add_option("--stall-timeout", d.stall, "time without data before a retry (30s)")->transform(duration)
+      ->check(DurationWithin(0.001, 3600, "from 1ms to 1h"))->type_name("DURATION")->envname("AEGIS_STALL_TIMEOUT");
+  app.add_option("--timeout", d.total, "time per download attempt (1h)")->transform(duration)
+      ->check(DurationWithin(0.001, 86400, "from 1ms to 24h"))->type_name("DURATION")->envname("AEGIS_TIMEOUT");
+  app.add_option("--progress-interval", d.progress, "time between progress lines while downloading (10s; 0: none)")
+      ->transform(duration)->check(DurationWithin(0, 86400, "from 0 to 24h"))->type_name("DURATION")
+      ->envname("AEGIS_PROGRESS_INTERVAL");
+}
+
+// The bounds of what is fetched and placed.
+void AddLimitOptions(CLI::App& app, Options& o) {
+  // Sizes and counts as Kubernetes quantities (64Gi, 500M, 1e6): k is 1000, Ki 1024. Zero
+  // and negative numbers are refused: a limit of 0 must not read as "no limit".
+  const CLI::Validator quantity(QuantityToInteger, "");
+  const CLI::Validator positive(
+      [](const std::string& v) { return v != "0" ? std::string() : "must be at least 1"; }, "", "");
+  auto limit = [&](const char* name, uint64_t& field, const char* help, const char* env) {
+    app.add_option(name, field, help)->transform(quantity)->check(positive)->type_name("QUANTITY")->envname(env);
+  };
+  limit("--max-total-bytes", o.limits.max_total_bytes, "uncompressed bytes of all files (64Gi)", "AEGIS_MAX_TOTAL_BYTES");
+  limit("--max-artifact-bytes", o.max_artifact_bytes,
+        "bytes of the downloaded artifact itself, an archive before extraction (default: --max-total-bytes)",
+        "AEGIS_MAX_ARTIFACT_BYTES");
+  limit("--max-file-bytes", o.limits.max_file_bytes, "bytes of one file (32Gi)", "AEGIS_MAX_FILE_BYTES");
+  limit("--max-entries", o.limits.max_entries, "archive entries (200k)", "AEGIS_MAX_ENTRIES");
+  limit("--max-ratio", o.limits.max_ratio, "uncompressed/compressed ratio (decompression bombs; 200)", "AEGIS_MAX_RATIO");
+  app.add_option("--max-path-bytes", o.limits.max_path_bytes, "bytes of one entry's path (1024)")
+      ->transform(quantity)->check(Within(1, 65536))->type_name("QUANTITY")->envname("AEGIS_MAX_PATH_BYTES");
+
+}
+
+}  // namespace
+
 ParsedCommandLine ParseCommandLine(int argc, char** argv) {
   Options o;
   CLI::App app{"verify-and-fetch: fetch a signed model, verify it, and place it in <dest-dir> — or place nothing", "verify-and-fetch"};
@@ -117,7 +177,6 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
   app.footer(kFooter);
   app.get_formatter()->column_width(36);
   std::string log_format = "text", artifact_type = "auto";
-  double connect = 10, stall = 30, total = 3600, progress = 10;  // seconds
   app.add_option("artifact", o.artifact,
                  "s3://BUCKET/KEY, gs://BUCKET/OBJECT, Azure Blob https://ACCOUNT.blob.core.windows.net/C/BLOB, "
                  "hf://OWNER/MODEL@COMMIT, oci://REGISTRY/REPO@DIGEST, https://…, http://… (needs "
@@ -149,49 +208,9 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       ->envname("AEGIS_TERMINATION_LOG");
   app.add_option("--log-format", log_format, "text or json (one object per line)")->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}))->envname("AEGIS_LOG_FORMAT");
-  app.add_flag("--allow-insecure-http", o.allow_insecure_http, "allow http:// artifact and signature URIs")
-      ->envname("AEGIS_ALLOW_INSECURE_HTTP");
-  app.add_flag("--insecure-skip-tls-verify", o.insecure_skip_tls_verify, "do not verify TLS certificates (warns)")
-      ->envname("AEGIS_INSECURE_SKIP_TLS_VERIFY");
-  app.add_option("--ca-bundle", o.ca_bundle, "PEM bundle of CAs for https:// and S3 endpoints")
-      ->envname("AEGIS_CA_BUNDLE");
-  app.add_flag("--anonymous", o.anonymous, "S3, Cloud Storage and Azure without credentials (public buckets)")->envname("AEGIS_ANONYMOUS");
-  app.add_flag("--allow-unpinned-revision", o.allow_unpinned_revision,
-               "hf:// at a branch or tag (default: a commit is required; a branch moves between pod starts)")
-      ->envname("AEGIS_ALLOW_UNPINNED_REVISION");
-  app.add_option("--retries", o.retries, "attempts per download (5; 1-100)")->check(Within(1, 100))->type_name("N")->envname("AEGIS_RETRIES");
-  app.add_option("--parallel", o.parallel, "concurrent downloads: a model directory's objects, or one large artifact's 8 MiB parts (default: 4 per core, 4-16)")
-      ->check(Within(1, 64))
-      ->type_name("N")
-      ->envname("AEGIS_PARALLEL");
-  // Durations as kubectl takes them (300ms, 30s, 5m, 1h); a bare number is seconds.
-  const CLI::Validator duration(DurationToSeconds, "");
-  app.add_option("--connect-timeout", connect, "time to connect (10s)")->transform(duration)
-      ->check(DurationWithin(0.001, 3600, "from 1ms to 1h"))->type_name("DURATION")->envname("AEGIS_CONNECT_TIMEOUT");
-  app.add_option("--stall-timeout", stall, "time without data before a retry (30s)")->transform(duration)
-      ->check(DurationWithin(0.001, 3600, "from 1ms to 1h"))->type_name("DURATION")->envname("AEGIS_STALL_TIMEOUT");
-  app.add_option("--timeout", total, "time per download attempt (1h)")->transform(duration)
-      ->check(DurationWithin(0.001, 86400, "from 1ms to 24h"))->type_name("DURATION")->envname("AEGIS_TIMEOUT");
-  app.add_option("--progress-interval", progress, "time between progress lines while downloading (10s; 0: none)")
-      ->transform(duration)->check(DurationWithin(0, 86400, "from 0 to 24h"))->type_name("DURATION")
-      ->envname("AEGIS_PROGRESS_INTERVAL");
-  // Sizes and counts as Kubernetes quantities (64Gi, 500M, 1e6): k is 1000, Ki 1024. Zero
-  // and negative numbers are refused: a limit of 0 must not read as "no limit".
-  const CLI::Validator quantity(QuantityToInteger, "");
-  const CLI::Validator positive(
-      [](const std::string& v) { return v != "0" ? std::string() : "must be at least 1"; }, "", "");
-  auto limit = [&](const char* name, uint64_t& field, const char* help, const char* env) {
-    app.add_option(name, field, help)->transform(quantity)->check(positive)->type_name("QUANTITY")->envname(env);
-  };
-  limit("--max-total-bytes", o.limits.max_total_bytes, "uncompressed bytes of all files (64Gi)", "AEGIS_MAX_TOTAL_BYTES");
-  limit("--max-artifact-bytes", o.max_artifact_bytes,
-        "bytes of the downloaded artifact itself, an archive before extraction (default: --max-total-bytes)",
-        "AEGIS_MAX_ARTIFACT_BYTES");
-  limit("--max-file-bytes", o.limits.max_file_bytes, "bytes of one file (32Gi)", "AEGIS_MAX_FILE_BYTES");
-  limit("--max-entries", o.limits.max_entries, "archive entries (200k)", "AEGIS_MAX_ENTRIES");
-  limit("--max-ratio", o.limits.max_ratio, "uncompressed/compressed ratio (decompression bombs; 200)", "AEGIS_MAX_RATIO");
-  app.add_option("--max-path-bytes", o.limits.max_path_bytes, "bytes of one entry's path (1024)")
-      ->transform(quantity)->check(Within(1, 65536))->type_name("QUANTITY")->envname("AEGIS_MAX_PATH_BYTES");
+  DurationFlags durations;
+  AddTransportOptions(app, o, durations);
+  AddLimitOptions(app, o);
 
   ParsedCommandLine parsed;
   try {
@@ -207,10 +226,10 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
                     : artifact_type == "file"  ? ArtifactType::kFile
                                                : ArtifactType::kAuto;
   auto ms = [](double seconds) { return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000))); };
-  o.connect_timeout = ms(connect);
-  o.stall_timeout = std::chrono::seconds(static_cast<long long>(std::ceil(stall)));
-  o.timeout = ms(total);
-  o.progress_interval = ms(progress);
+  o.connect_timeout = ms(durations.connect);
+  o.stall_timeout = std::chrono::seconds(static_cast<long long>(std::ceil(durations.stall)));
+  o.timeout = ms(durations.total);
+  o.progress_interval = ms(durations.progress);
   parsed.options = std::move(o);
   parsed.exit_code = kExitPlaced;
   return parsed;
