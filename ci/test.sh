@@ -5,55 +5,99 @@
 # with AddressSanitizer + UndefinedBehaviorSanitizer), gives the libFuzzer targets a short run,
 # and builds, installs and exercises the Debian package. The interop tests run the real peers
 # (tests/interop/peers.env): here a missing peer fails them instead of skipping them.
+#
+#   bash ci/test.sh [STAGE…]   stages, in this order when none is named: gcc, asan, tsan, fuzz,
+#                              package, release; and cluster (the cluster tier alone, ctest -L
+#                              cluster, on the gcc build; gcc runs it too). tests/README.md maps
+#                              every test to its stage.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(gcc asan tsan fuzz package release)
+for s in "${stages[@]}"; do
+  case "$s" in gcc | asan | tsan | fuzz | package | release | cluster) ;;
+    *) echo "ci/test.sh: unknown stage $s (gcc, asan, tsan, fuzz, package, release, cluster)" >&2; exit 2 ;;
+  esac
+done
 
 started=$SECONDS
 bash ci/setup.sh --peers
 export AEGIS_REQUIRE_PEERS=1
 
-echo "== build (warnings are errors)"
-bash ci/build.sh main   # build/, shared with ci/demo.sh
-echo "== tests (including the real single-node cluster of tests/cluster, label cluster)"
-ctest --test-dir build --output-on-failure -j2
-echo "== the canary's reports from the real cluster (build/cluster-reports)"
-ls -l build/cluster-reports
-cat build/cluster-reports/canary-apply.junit.xml
+stage_gcc() {
+  echo "== build (warnings are errors)"
+  bash ci/build.sh main   # build/, shared with ci/demo.sh
+  echo "== tests (including the real single-node cluster of tests/cluster, label cluster)"
+  ctest --test-dir build --output-on-failure -j2
+  echo "== the canary's reports from the real cluster (build/cluster-reports)"
+  ls -l build/cluster-reports
+  cat build/cluster-reports/canary-apply.junit.xml
+}
 
-echo "== build with clang, ASan + UBSan and libFuzzer instrumentation (one build: the tests and the fuzzers)"
-bash ci/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
-  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DAEGIS_SANITIZE=ON -DAEGIS_FUZZ=ON
-echo "== tests under ASan + UBSan"
-ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j2
+stage_cluster() {
+  bash ci/build.sh main
+  ctest --test-dir build --output-on-failure -L cluster
+}
 
-echo "== ThreadSanitizer: lint and render's chunk threads (unit tests, and a 40,000-object lint, 112 MB, split over 4"
-echo "   threads); the verifier's threads (ranged parts, extraction while fetching, tree hashing, model directories)"
-TARGETS="aegis aegis_unit_tests aegis_gen_corpus aegis_verifier_tests" bash ci/build.sh build-tsan -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DAEGIS_TSAN=ON
-TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build-tsan/tests/aegis_unit_tests --gtest_brief=1
-TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build-tsan/tests/aegis_verifier_tests --gtest_brief=1 \
-  --gtest_filter='FetchTest.*:ExtractStreamTest.*:S3ServerTest.*:S3TreeTest.*:GcsTreeTest.*:ProgramModelSigningTest.*'
+asan_build() {
+  bash ci/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
+    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DAEGIS_SANITIZE=ON -DAEGIS_FUZZ=ON
+}
 
-tsan_work=$(mktemp -d)
-./build-tsan/tests/aegis_gen_corpus 40000 "$tsan_work/big.yaml" >/dev/null
-status=0
-TSAN_OPTIONS="halt_on_error=1" ./build-tsan/tools/aegis lint -j 4 -q --max-input-mb 256 -o json --output-file "$tsan_work/report.json" "$tsan_work/big.yaml" || status=$?
-rm -rf "$tsan_work"
-[ "$status" -le 1 ] || { echo "lint under ThreadSanitizer exited $status"; exit 1; }
+stage_asan() {
+  echo "== build with clang, ASan + UBSan and libFuzzer instrumentation (one build: the tests and the fuzzers)"
+  asan_build
+  echo "== tests under ASan + UBSan"
+  ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j2
+}
 
-echo "== libFuzzer smoke runs (manifest reader + render 20 s, signature files 10 s, archives 10 s, verify-then-place 15 s)"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-for pair in manifest:20 signature:10 archive:10 place:15; do
-  name=${pair%%:*}
-  mkdir -p "$work/$name"
-  cp tests/fuzz/corpus/"$name"/* "$work/$name/"
-  ./build-asan/tests/aegis_"$name"_fuzzer -max_total_time="${pair##*:}" -rss_limit_mb=1024 -timeout=10 \
-    "$work/$name" 2>&1 | tail -1
+stage_tsan() {
+  echo "== ThreadSanitizer: lint and render's chunk threads (unit tests, and a 40,000-object lint, 112 MB, split over 4"
+  echo "   threads); the verifier's threads (ranged parts, extraction while fetching, tree hashing, model directories)"
+  TARGETS="aegis aegis_unit_tests aegis_gen_corpus aegis_verifier_tests" bash ci/build.sh build-tsan -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DAEGIS_TSAN=ON
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build-tsan/tests/aegis_unit_tests --gtest_brief=1
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build-tsan/tests/aegis_verifier_tests --gtest_brief=1 \
+    --gtest_filter='FetchTest.*:ExtractStreamTest.*:S3ServerTest.*:S3TreeTest.*:GcsTreeTest.*:ProgramModelSigningTest.*'
+  local work status=0
+  work=$(mktemp -d)
+  ./build-tsan/tests/aegis_gen_corpus 40000 "$work/big.yaml" >/dev/null
+  TSAN_OPTIONS="halt_on_error=1" ./build-tsan/tools/aegis lint -j 4 -q --max-input-mb 256 -o json --output-file "$work/report.json" "$work/big.yaml" || status=$?
+  rm -rf "$work"
+  [ "$status" -le 1 ] || { echo "lint under ThreadSanitizer exited $status"; exit 1; }
+}
+
+stage_fuzz() {
+  echo "== libFuzzer smoke runs (manifest reader + render 20 s, signature files 10 s, archives 10 s, verify-then-place 15 s)"
+  [ -x build-asan/tests/aegis_manifest_fuzzer ] || asan_build
+  local work pair name
+  work=$(mktemp -d)
+  for pair in manifest:20 signature:10 archive:10 place:15; do
+    name=${pair%%:*}
+    mkdir -p "$work/$name"
+    cp tests/fuzz/corpus/"$name"/* "$work/$name/"
+    ./build-asan/tests/aegis_"$name"_fuzzer -max_total_time="${pair##*:}" -rss_limit_mb=1024 -timeout=10 \
+      "$work/$name" 2>&1 | tail -1
+  done
+  rm -rf "$work"
+}
+
+stage_package() {
+  echo "== Debian package: build, install with apt, lint the installed examples from /usr/share/aegis"
+  [ -x build/tools/aegis ] || bash ci/build.sh main   # run alone: the gcc build first
+  bash ci/package.sh build   # the warnings-as-errors build above, stripped
+}
+
+stage_release() {
+  echo "== release recipe, dry run (the assets of v<project version>: .deb, image archive, digest, SHA256SUMS)"
+  [ -x build/tools/aegis ] || bash ci/build.sh main
+  bash ci/release.sh --dry-run --build-dir build
+}
+
+for s in "${stages[@]}"; do
+  stage_start=$SECONDS
+  "stage_$s"
+  echo "== stage $s: $((SECONDS - stage_start)) s"
 done
-echo "== Debian package: build, install with apt, lint the installed examples from /usr/share/aegis"
-bash ci/package.sh build   # the warnings-as-errors build above, stripped
-echo "== release recipe, dry run (the assets of v<project version>: .deb, image archive, digest, SHA256SUMS)"
-bash ci/release.sh --dry-run --build-dir build
 echo "== all tests passed ($((SECONDS - started)) s)"
