@@ -14,8 +14,8 @@
 #include <fmt/format.h>
 
 #include "util/file_io.h"
-#include "verifier/cosign_image.h"
 #include "verifier/extract.h"
+#include "verifier/signature_discovery.h"
 #include "verifier/extract_while_fetching.h"
 #include "verifier/keys.h"
 #include "verifier/kserve_contract.h"
@@ -31,9 +31,6 @@
 namespace aegis::verifier {
 namespace {
 namespace fs = std::filesystem;
-
-constexpr uint64_t kMaxSignatureBytes = 1 << 20;
-constexpr std::array<const char*, 3> kSignatureSuffixes = {".sigstore.json", ".sig.json", ".sig"};
 
 Error Fail(std::error_code kind, std::string file, std::string message) { return Error{kind, std::move(file), {}, std::move(message)}; }
 
@@ -62,57 +59,6 @@ int Parallelism(const Options& o) {
 // Seconds, to the millisecond (a JSON number in the log).
 double Seconds(std::chrono::steady_clock::duration d) {
   return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) / 1000.0;
-}
-
-const char* FormatName(SignatureFile::Format f) {
-  switch (f) {
-    case SignatureFile::Format::kBundleMessage: return "sigstore-bundle";
-    case SignatureFile::Format::kLegacy: return "legacy-sig";
-    case SignatureFile::Format::kVault: return "vault";
-    case SignatureFile::Format::kModelSigning: return "model-signing";
-  }
-  return "?";
-}
-
-struct FoundSignature {
-  std::string uri;
-  SignatureFile file;
-};
-
-// The explicit signature, or the first of the discovery order that exists. nullopt when
-// none exists (an OMS model.sig may still be inside the tree).
-Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources& sources, const Workspace& ws, Logger& log) {
-  std::vector<std::string> candidates;
-  // A model directory's detached signature sits next to it (gs://b/m.sig for gs://b/m/).
-  std::string base = WithoutTrailingSlash(o.artifact);
-  if (!o.signature.empty()) candidates.push_back(o.signature);
-  else if (IsHfUri(o.artifact) || IsOciUri(o.artifact)) {
-    // A repository or an artifact has nothing next to it: model.sig inside, or --signature.
-  } else
-    for (const char* suffix : kSignatureSuffixes) candidates.push_back(WithSuffix(base, suffix));
-  std::string path = ws.Path("signature");
-  for (const auto& uri : candidates) {
-    auto got = sources.Get(uri, path, DigestSet{false, false}, kMaxSignatureBytes);
-    if (!got) {
-      if (got.error().kind == NetError::kNotFound && o.signature.empty()) continue;
-      // Real S3 answers 403, not 404, for a missing key when the identity lacks s3:ListBucket;
-      // discovery goes on (the artifact's own fetch tells whether access is really denied).
-      if (got.error().kind == NetError::kForbidden && o.signature.empty()) {
-        log.Info("signature candidate refused", {{"uri", DisplayUri(uri)}, {"note", "HTTP 403 (S3 answers so for a missing key without s3:ListBucket)"}});
-        continue;
-      }
-      Error e = got.error();
-      if (e.kind == ErrorKind::kLimit) e.kind = VerifyError::kSignature;
-      return e;
-    }
-    auto text = ReadInput(path);
-    if (!text) return text.error();
-    auto parsed = ParseSignatureFile(*text);
-    if (!parsed) return Fail(VerifyError::kSignature, DisplayUri(uri), parsed.error().message);
-    log.Info("signature fetched", {{"uri", DisplayUri(uri)}, {"format", FormatName(parsed->format)}, {"bytes", got->bytes}});
-    return std::optional<FoundSignature>(FoundSignature{uri, std::move(*parsed)});
-  }
-  return std::optional<FoundSignature>();
 }
 
 // Where credentials came from (and what an hf:// revision resolved to), each said once, as
@@ -217,45 +163,6 @@ Expected<Trust> ResolveTrustFor(const Options& o, Logger& log) {
     for (const std::string& k : trust->unpinned) log.Warn("key not pinned by the trust policy: not trusted", {{"key", k}});
   }
   return trust;
-}
-
-// An OCI artifact's cosign signatures (cosign_image.h), looked for on the digest its reference
-// names before any layer is fetched: the first that verifies, or why each was refused.
-struct ImageSigned {
-  OciReference pinned;  // the reference at the manifest's digest: what is fetched and placed
-  std::optional<Verified> verified;
-  std::string where;
-  std::optional<Error> refused;  // the first refusal, when none verified
-};
-
-Expected<ImageSigned> CheckImageSignatures(const Options& o, Sources& sources, const Trust& trust, const Workspace& ws, Logger& log) {
-  auto ref = ParseOciReference(o.artifact);
-  if (!ref) return ref.error();
-  if (ref->digest.empty()) {
-    log.Warn("oci reference not pinned by digest", {{"uri", o.artifact}, {"note", "a tag can move between pod starts: pin @sha256:…"}});
-  }
-  auto client = sources.OciClient(o.artifact);
-  if (!client) return client.error();
-  auto manifest = client->GetRawManifest(ref->digest.empty() ? ref->tag : ref->digest);
-  if (!manifest) return manifest.error();
-  ImageSigned out{*ref, {}, {}, {}};
-  out.pinned.tag.clear();
-  out.pinned.digest = manifest->digest;
-  std::string scratch = ws.Path("image-signature");
-  auto found = FindImageSignatures(*client, manifest->digest, scratch);
-  if (!found) return found.error();
-  log.Info("image signatures", {{"manifest", manifest->digest}, {"found", found->size()}});
-  for (const ImageSignature& sig : *found) {
-    auto v = VerifyImageSignature(trust, sig, manifest->digest, scratch);
-    if (v) {
-      out.verified = std::move(*v);
-      out.where = sig.where;
-      return out;
-    }
-    log.Info("image signature not accepted", {{"signature", sig.where}, {"reason", v.error().message}});
-    if (!out.refused) out.refused = v.error();
-  }
-  return out;
 }
 
 // The fetch options of every download: retries, timeouts, TLS, parts, and the progress sink.
