@@ -215,7 +215,7 @@ Expected<Verified> VerifyArtifactWith(const Trust& trust, const SignatureFile& s
     if (Status s = RefusePaeArtifact(artifact_path); !s) return s.error();
   }
   if (!trust.vault) {
-    if (trust.transparency) {
+    if (trust.transparency && sig.certificates.empty()) {  // a keyless bundle is refused below, saying so
       if (Status st = VerifyKeyLogEntries(sig, *trust.transparency, trust.keys, artifact.sha256); !st) return st.error();
     }
     auto v = VerifyArtifact(sig, artifact, trust.keys, artifact_path);

@@ -106,8 +106,14 @@ TEST(LogEntryKinds, KeyAndTrustedRootThroughTrust) {
   auto v = VerifyTreeWith(*trust, Bundle(Conformance(dir + "bundle.sigstore.json")), Conformance(dir + "artifact"), {});
   ASSERT_TRUE(v) << v.error().message;
   EXPECT_EQ(v->notes, "transparency log entries verified against the trusted root");
-  // Without the root the entry is not looked at (and said so in the notes of format A); with a
-  // half identity it is still a usage error.
+  // A keyless bundle given to a key and a root is named as keyless, not as a log-body mismatch.
+  auto keyless_bundle = Bundle(Sigstore("prod-v03/bundle.sigstore.json"));
+  auto digests = DigestFile(Sigstore("prod-v03/artifact"));
+  ASSERT_TRUE(digests);
+  auto named = VerifyArtifactWith(*trust, keyless_bundle, *digests, Sigstore("prod-v03/artifact"));
+  ASSERT_FALSE(named);
+  EXPECT_NE(named.error().message.find("this bundle is keyless"), std::string::npos) << named.error().message;
+  // With a half identity it is still a usage error.
   keyless.policy.identity = "someone@example.com";
   auto half = ResolveTrust(Conformance(dir + "key.pub"), {}, {}, keyless);
   ASSERT_FALSE(half);
