@@ -1,5 +1,17 @@
-# Shared by the benchmark scripts (sourced): a work directory removed on exit, a signed model
-# directory, and the measurement. Numbers, not tests.
+# Shared by the benchmark scripts (sourced): their arguments, a work directory removed on exit,
+# a signed model directory, and the measurement. Numbers, not tests.
+
+# bench_args NAME [BUILD_DIR] [SIZE_MB]: $build (default build), $size_mb (default 1024), and the
+# built $vaf and $aegis (a missing one ends the script, naming NAME).
+bench_args() {
+  local name=$1
+  build=${2:-build}
+  size_mb=${3:-1024}
+  vaf="$build/verifier/verify-and-fetch"
+  aegis="$build/tools/aegis"
+  [ -x "$vaf" ] && [ -x "$aegis" ] || { echo "$name: build $build first" >&2; exit 2; }
+}
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/aegis-bench-XXXXXX")
 servers=()
 trap 'for p in "${servers[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT

@@ -11,16 +11,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-build=${1:-build}
-size_mb=${2:-1024}
-vaf="$build/verifier/verify-and-fetch"
-aegis="$build/tools/aegis"
-[ -x "$vaf" ] && [ -x "$aegis" ] || { echo "bench_oci.sh: build $build first" >&2; exit 2; }
+. "$root/ci/bench_lib.sh"
+bench_args bench_oci.sh "$@"
 . "$root/tests/interop/peers.env"
 cache=${AEGIS_PEERS_CACHE:-$HOME/.cache/aegis-peers}
 registry="$cache/registry-$DISTRIBUTION/bin/registry" oras="$cache/oras-$ORAS/bin/oras"
 [ -x "$registry" ] && [ -x "$oras" ] || { echo "bench_oci.sh: run ci/peers.sh first (registry, oras)" >&2; exit 2; }
-. "$root/ci/bench_lib.sh"
 make_model "$work/dir" "$size_mb" "$aegis"
 
 (cd "$work" && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout k.pem -out c.pem -days 1 \

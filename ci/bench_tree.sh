@@ -11,12 +11,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-build=${1:-build}
-size_mb=${2:-1024}
-vaf="$build/verifier/verify-and-fetch"
-aegis="$build/tools/aegis"
-[ -x "$vaf" ] && [ -x "$aegis" ] || { echo "bench_tree.sh: build $build first" >&2; exit 2; }
 . "$root/ci/bench_lib.sh"
+bench_args bench_tree.sh "$@"
 make_model "$work/dir" "$size_mb" "$aegis"
 
 mkdir -p "$work/s3"

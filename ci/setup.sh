@@ -10,6 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libyaml-dev libre2-dev libfmt-dev nlohmann-json3-dev libcli11-dev libgtest-dev libarchive-dev libssl-dev openssl libcurl4-openssl-dev libsodium-dev
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes for the fuzz build
+  clang-format               # ci/format.sh: the lines a change touches, in .clang-format's style
   time                       # /usr/bin/time for the benchmark's peak RSS
   curl                       # seeds the test S3 server with its own SigV4 signer
   ca-certificates            # the CA bundle shipped in the verifier image

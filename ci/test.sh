@@ -6,28 +6,58 @@
 # and builds, installs and exercises the Debian package. The interop tests run the real peers
 # (tests/interop/peers.env): here a missing peer fails them instead of skipping them.
 #
-#   bash ci/test.sh [STAGE…]   stages, in this order when none is named: gcc, asan, tsan, fuzz,
-#                              package, release; and cluster (the cluster tier alone, ctest -L
+#   bash ci/test.sh [STAGE…]   stages, in this order when none is named: format, gcc, asan, tsan,
+#                              fuzz, package, release; and cluster (the cluster tier alone, ctest -L
 #                              cluster, on the gcc build; gcc runs it too). tests/README.md maps
 #                              every test to its stage.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(gcc asan tsan fuzz package release)
+[ ${#stages[@]} -gt 0 ] || stages=(format gcc asan tsan fuzz package release)
 for s in "${stages[@]}"; do
-  case "$s" in gcc | asan | tsan | fuzz | package | release | cluster) ;;
-    *) echo "ci/test.sh: unknown stage $s (gcc, asan, tsan, fuzz, package, release, cluster)" >&2; exit 2 ;;
+  case "$s" in format | gcc | asan | tsan | fuzz | package | release | cluster) ;;
+    *) echo "ci/test.sh: unknown stage $s (format, gcc, asan, tsan, fuzz, package, release, cluster)" >&2; exit 2 ;;
   esac
 done
 
 started=$SECONDS
-bash ci/setup.sh --peers
+bash ci/setup.sh
 export AEGIS_REQUIRE_PEERS=1
+
+# The real peers (ci/peers.sh: Go, pip and npm builds, cached per version) are built in the
+# background while the C++ builds run: a cold run pays for the longer of the two, not their sum.
+# Every stage that runs tests waits for them first (need_peers).
+peers_log=$(mktemp)
+peers_pid=
+peers_started=$SECONDS
+case " ${stages[*]} " in
+  *" gcc "* | *" asan "* | *" tsan "* | *" cluster "*)
+    setsid bash ci/peers.sh >"$peers_log" 2>&1 &
+    peers_pid=$!
+    trap '[ -z "$peers_pid" ] || kill -- "-$peers_pid" 2>/dev/null || true' EXIT ;;
+esac
+need_peers() {
+  [ -n "$peers_pid" ] || return 0
+  local status=0
+  wait "$peers_pid" || status=$?
+  peers_pid=
+  grep -v '^go: downloading' "$peers_log" || true
+  [ "$status" = 0 ] || { echo "ci/peers.sh failed (exit $status)"; exit 1; }
+  echo "== peers ready ($((SECONDS - peers_started)) s after they started, in the background)"
+}
+
+stage_format() {
+  echo "== clang-format: the C++ lines the last commit changed (ci/format.sh)"
+  bash ci/format.sh
+}
+
+gcc_build() { bash ci/build.sh main; }   # build/, shared with ci/demo.sh
 
 stage_gcc() {
   echo "== build (warnings are errors)"
-  bash ci/build.sh main   # build/, shared with ci/demo.sh
+  gcc_build
+  need_peers
   echo "== tests (including the real single-node cluster of tests/cluster, label cluster)"
   ctest --test-dir build --output-on-failure -j2
   echo "== the canary's reports from the real cluster (build/cluster-reports)"
@@ -36,7 +66,8 @@ stage_gcc() {
 }
 
 stage_cluster() {
-  bash ci/build.sh main
+  gcc_build
+  need_peers
   ctest --test-dir build --output-on-failure -L cluster
 }
 
@@ -48,18 +79,22 @@ asan_build() {
 stage_asan() {
   echo "== build with clang, ASan + UBSan and libFuzzer instrumentation (one build: the tests and the fuzzers)"
   asan_build
+  need_peers
   echo "== tests under ASan + UBSan"
   ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j2
 }
 
+tsan_build() {
+  TARGETS="aegis aegis-full verify-and-fetch aegis_unit_tests aegis_thread_tests aegis_gen_corpus" bash ci/build.sh build-tsan \
+    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DAEGIS_TSAN=ON
+}
+
 stage_tsan() {
-  echo "== ThreadSanitizer: lint and render's chunk threads (unit tests, and a 40,000-object lint, 112 MB, split over 4"
-  echo "   threads); the verifier's threads (ranged parts, extraction while fetching, tree hashing, model directories)"
-  TARGETS="aegis aegis_unit_tests aegis_gen_corpus aegis_verifier_tests" bash ci/build.sh build-tsan -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DAEGIS_TSAN=ON
-  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build-tsan/tests/aegis_unit_tests --gtest_brief=1
-  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build-tsan/tests/aegis_verifier_tests --gtest_brief=1 \
-    --gtest_filter='FetchTest.*:ExtractStreamTest.*:S3ServerTest.*:S3TreeTest.*:GcsTreeTest.*:ProgramModelSigningTest.*'
+  echo "== ThreadSanitizer: the tests labelled tsan (lint and render's chunk threads; the verifier's threads: ranged"
+  echo "   parts, extraction while fetching, tree hashing, model directories), and a 40,000-object lint (112 MB, 4 threads)"
+  tsan_build
+  need_peers
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --test-dir build-tsan --output-on-failure -j2 -L tsan
   local work status=0
   work=$(mktemp -d)
   ./build-tsan/tests/aegis_gen_corpus 40000 "$work/big.yaml" >/dev/null
@@ -94,6 +129,19 @@ stage_release() {
   [ -x build/tools/aegis ] || bash ci/build.sh main
   bash ci/release.sh --dry-run --build-dir build
 }
+
+# While the peers build: every build the chosen stages need, so their tests start as soon as
+# the peers are ready.
+if [ -n "$peers_pid" ]; then
+  for s in "${stages[@]}"; do
+    case "$s" in
+      gcc | cluster | package | release) gcc_build ;;
+      asan | fuzz) asan_build ;;
+      tsan) tsan_build ;;
+    esac
+  done
+  echo "== builds done ($((SECONDS - started)) s)"
+fi
 
 for s in "${stages[@]}"; do
   stage_start=$SECONDS

@@ -11,12 +11,16 @@ set(AEGIS_LAYERS
   "lint:util,yaml,manifest,policy"
   "report:util,yaml,manifest,policy,lint"
   "render:util,yaml,manifest,policy,lint"
-  "verifier:util,platform"
-  "sign:util,platform,verifier"
+  "verifier/common:util,platform"
+  "verifier/place:util,platform,verifier/common"
+  "verifier/sources:util,platform,verifier/common,verifier/place"
+  "verifier/trust:util,platform,verifier/common"
+  "verifier:util,platform,verifier/common,verifier/place,verifier/sources,verifier/trust"
+  "sign:util,platform,verifier/common,verifier/trust,verifier/sources"
   "kube:util,platform,yaml"
-  "init:util,platform,yaml,manifest,policy,inputs,verifier,sign"
+  "init:util,platform,yaml,manifest,policy,inputs,verifier/common,verifier/trust,sign"
   "canary:util,platform,yaml,manifest,policy,lint,report,render,kube"
-  "cli:util,platform,yaml,manifest,policy,inputs,lint,report,render,verifier,sign,kube,canary,init")
+  "cli:util,platform,yaml,manifest,policy,inputs,lint,report,render,verifier,verifier/common,verifier/place,verifier/sources,verifier/trust,sign,kube,canary,init")
 
 if(CMAKE_SCRIPT_MODE_FILE)
   cmake_minimum_required(VERSION 3.20)
@@ -32,16 +36,17 @@ if(CMAKE_SCRIPT_MODE_FILE)
       string(REPLACE "," ";" deps "${deps}")
       list(APPEND allowed ${deps})
     endif()
-    if(layer STREQUAL "verifier")
-      set(dir "${SOURCE_DIR}/verifier")
+    if(layer MATCHES "^verifier")
+      set(dir "${SOURCE_DIR}/${layer}")
     else()
       set(dir "${SOURCE_DIR}/tools/${layer}")
     endif()
     file(GLOB sources "${dir}/*.h" "${dir}/*.cc")
     foreach(src IN LISTS sources)
-      file(STRINGS "${src}" includes REGEX "^#include \"[a-z_]+/")
+      file(STRINGS "${src}" includes REGEX "^#include \"[a-z_/]+/")
       foreach(line IN LISTS includes)
-        string(REGEX REPLACE "^#include \"([a-z_]+)/.*" "\\1" target "${line}")
+        # The layer of an included header is its folder: "lint/x.h" lint, "verifier/trust/x.h" verifier/trust.
+        string(REGEX REPLACE "^#include \"([a-z_/]+)/[^/]*\".*" "\\1" target "${line}")
         if(NOT target IN_LIST allowed)
           file(RELATIVE_PATH rel "${SOURCE_DIR}" "${src}")
           string(APPEND problems "  ${rel}: ${line} — layer ${layer} may include only: ${allowed}\n")

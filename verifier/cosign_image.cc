@@ -6,13 +6,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "platform/net_error.h"
 #include "util/base64.h"
 #include "util/file_io.h"
 #include "util/json_access.h"
 #include "util/strings.h"
-#include "platform/net_error.h"
-#include "verifier/crypto.h"
-#include "verifier/verify_error.h"
+#include "verifier/common/crypto.h"
+#include "verifier/common/verify_error.h"
 
 namespace aegis::verifier {
 namespace {

@@ -19,13 +19,11 @@
 #include <vector>
 
 #include "util/expected.h"
-#include "verifier/oci_registry.h"
-#include "verifier/signature.h"
-#include "verifier/trust.h"
+#include "verifier/sources/oci_registry.h"
+#include "verifier/trust/signature.h"
+#include "verifier/trust/trust.h"
 
 namespace aegis::verifier {
-
-inline constexpr const char* kCosignSignPredicate = "https://sigstore.dev/cosign/sign/v1";
 
 struct ImageSignature {
   enum class Layout { kBundle, kSimpleSigning };

@@ -2,7 +2,7 @@
 
 #include "platform/net_error.h"
 #include "util/error.h"
-#include "verifier/verify_error.h"
+#include "verifier/common/verify_error.h"
 
 namespace aegis::verifier {
 

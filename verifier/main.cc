@@ -2,7 +2,7 @@
 #include <exception>
 #include <iostream>
 
-#include "verifier/log.h"
+#include "verifier/common/log.h"
 #include "verifier/options.h"
 #include "verifier/run.h"
 

@@ -10,9 +10,9 @@
 
 #include "util/expected.h"
 #include "verifier/exit_codes.h"
-#include "verifier/extract.h"
-#include "verifier/keyless.h"
-#include "verifier/vault.h"
+#include "verifier/place/extract.h"
+#include "verifier/trust/keyless.h"
+#include "verifier/trust/vault.h"
 
 namespace CLI {
 class App;

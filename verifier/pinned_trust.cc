@@ -8,8 +8,8 @@
 #include "util/base64.h"
 #include "util/file_io.h"
 #include "util/strings.h"
-#include "verifier/crypto.h"
-#include "verifier/verify_error.h"
+#include "verifier/common/crypto.h"
+#include "verifier/common/verify_error.h"
 
 namespace aegis::verifier {
 namespace {

@@ -11,7 +11,7 @@
 #include "util/expected.h"
 #include "util/trust_pins.h"
 #include "verifier/options.h"
-#include "verifier/trust.h"
+#include "verifier/trust/trust.h"
 
 namespace aegis::verifier {
 

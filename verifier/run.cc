@@ -13,20 +13,20 @@
 
 #include <fmt/format.h>
 
-#include "util/file_io.h"
-#include "verifier/extract.h"
-#include "verifier/signature_discovery.h"
-#include "verifier/extract_while_fetching.h"
-#include "verifier/keys.h"
-#include "verifier/kserve_contract.h"
-#include "verifier/listing.h"
-#include "verifier/trust.h"
-#include "verifier/signature.h"
-#include "verifier/source.h"
-#include "verifier/workspace.h"
-#include "util/strings.h"
 #include "platform/net_error.h"
-#include "verifier/verify_error.h"
+#include "util/file_io.h"
+#include "util/strings.h"
+#include "verifier/common/verify_error.h"
+#include "verifier/place/extract.h"
+#include "verifier/place/extract_while_fetching.h"
+#include "verifier/place/workspace.h"
+#include "verifier/signature_discovery.h"
+#include "verifier/sources/kserve_contract.h"
+#include "verifier/sources/listing.h"
+#include "verifier/sources/source.h"
+#include "verifier/trust/keys.h"
+#include "verifier/trust/signature.h"
+#include "verifier/trust/trust.h"
 
 namespace aegis::verifier {
 namespace {
@@ -66,19 +66,14 @@ double Seconds(std::chrono::steady_clock::duration d) {
 class SourceLog {
  public:
   void Update(const Sources& sources, Logger& log) {
-    Say(log, "aws credentials", sources.CredentialSource());
-    Say(log, "google credentials", sources.GoogleCredentialSource());
-    Say(log, "azure credentials", sources.AzureCredentialSources());
-    Say(log, "hugging face", sources.HfSummary());
-    Say(log, "oci registry", sources.OciSummary());
+    for (const SourceSummary& s : sources.Summaries()) {
+      if (said_[s.event] == s.text) continue;
+      said_[s.event] = s.text;
+      log.Info(s.event, {{"source", s.text}});
+    }
   }
 
  private:
-  void Say(Logger& log, const char* event, const std::string& source) {
-    if (source.empty() || said_[event] == source) return;
-    said_[event] = source;
-    log.Info(event, {{"source", source}});
-  }
   std::map<std::string, std::string> said_;
 };
 
@@ -92,12 +87,13 @@ struct Fetched {
 // pvc://, copied), a prefix (s3://b/p/, gs://b/p/), or — as KServe reads a storageUri — an
 // s3:// or gs:// name with no object of its own but objects under it.
 // `extracting`: a tar extracted while it downloads (into `tree`), or null.
-Expected<Fetched> FetchArtifact(const Options& o, Sources& sources, DigestSet digests, const std::string& artifact,
-                                const std::string& tree, ExtractWhileFetching* extracting, Logger& log) {
+Expected<Fetched> FetchArtifact(const Options& o, const Location& at, Sources& sources, DigestSet digests,
+                                const std::string& artifact, const std::string& tree, ExtractWhileFetching* extracting,
+                                Logger& log) {
   auto t0 = std::chrono::steady_clock::now();
   Fetched out;
   std::error_code ec;
-  const std::string local = LocalPathOf(o.artifact);
+  const std::string local = at.LocalPath();
   if (!local.empty() && fs::is_directory(local, ec)) {
     // The copy goes into the model directory's work area: neither may contain the other.
     std::string a = fs::weakly_canonical(local, ec).string() + "/", b = fs::weakly_canonical(o.dest, ec).string() + "/";
@@ -111,31 +107,37 @@ Expected<Fetched> FetchArtifact(const Options& o, Sources& sources, DigestSet di
     out.tree = *t;
     return out;
   }
-  if (!IsTreeUri(o.artifact)) {
+  if (!at.IsTree()) {
     // Bounded before its signature is checked: a hostile host's endless body stops at the limit.
     uint64_t limit = o.max_artifact_bytes > 0 ? o.max_artifact_bytes : o.limits.max_total_bytes;
-    auto got = sources.Get(o.artifact, artifact, digests, limit, extracting ? extracting->Progress() : nullptr, true);
+    auto got = sources.Get(at, artifact, digests, limit, extracting ? extracting->Progress() : nullptr, true);
     if (!got && extracting) extracting->Abandon();  // before `tree` may become a directory's
     if (got) {
-      log.Info("artifact fetched", {{"uri", DisplayUri(o.artifact)}, {"bytes", got->bytes}, {"sha256", Hex(got->digests.sha256)},
-                                    {"attempts", got->attempts}, {"resumed", got->resumed}, {"parts", got->parts},
+      log.Info("artifact fetched", {{"uri", at.Display()},
+                                    {"bytes", got->bytes},
+                                    {"sha256", Hex(got->digests.sha256)},
+                                    {"attempts", got->attempts},
+                                    {"resumed", got->resumed},
+                                    {"parts", got->parts},
                                     {"seconds", Seconds(std::chrono::steady_clock::now() - t0)}});
       out.file = *got;
       return out;
     }
-    if (got.error().kind != NetError::kNotFound || !HasDirectoryForm(o.artifact)) return got.error();
+    if (got.error().kind != NetError::kNotFound || !at.HasDirectoryForm()) return got.error();
     // No such object: a directory of that name, or the object's own 404.
-    auto t = sources.GetTree(AsTreeUri(o.artifact), tree, o.limits, Parallelism(o));
+    auto t = sources.GetTree(at.AsTree(), tree, o.limits, Parallelism(o));
     if (!t && t.error().kind == NetError::kNotFound) return got.error();
     if (!t) return t.error();
     out.tree = *t;
   } else {
-    auto t = sources.GetTree(o.artifact, tree, o.limits, Parallelism(o));
+    auto t = sources.GetTree(at, tree, o.limits, Parallelism(o));
     if (!t) return t.error();
     out.tree = *t;
   }
-  log.Info("model directory fetched", {{"uri", DisplayUri(AsTreeUri(o.artifact))},
-                                       {"files", out.tree->files}, {"bytes", out.tree->bytes}, {"parallel", Parallelism(o)},
+  log.Info("model directory fetched", {{"uri", at.AsTree().Display()},
+                                       {"files", out.tree->files},
+                                       {"bytes", out.tree->bytes},
+                                       {"parallel", Parallelism(o)},
                                        {"seconds", Seconds(std::chrono::steady_clock::now() - t0)}});
   return out;
 }
@@ -202,6 +204,7 @@ void LogTrust(const Trust& trust, Logger& log) {
 // What a run has learned so far, step by step (the work area's paths, what was fetched, which
 // signature decides).
 struct RunState {
+  Locations at;                // the artifact and --signature, as read once
   std::string artifact, tree;  // the work area's download file and model directory
   std::optional<FoundSignature> signature;  // step 1: next to the artifact or --signature
   std::optional<ImageSigned> image;          // step 1: an oci:// artifact's cosign signatures
@@ -212,9 +215,9 @@ struct RunState {
   std::string single;           // the staged single file, when not an archive
 };
 
-bool ArchiveNamed(const Options& o) {
+bool ArchiveNamed(const Options& o, const Location& artifact) {
   return o.artifact_type == ArtifactType::kArchive ||
-         (o.artifact_type == ArtifactType::kAuto && LooksLikeArchive(BaseName(o.artifact)));
+         (o.artifact_type == ArtifactType::kAuto && LooksLikeArchive(artifact.BaseName()));
 }
 
 // 2. The artifact, streamed to the work area while hashed; or a model directory. A tar verified
@@ -222,20 +225,27 @@ bool ArchiveNamed(const Options& o) {
 // extracted while it downloads; formats A–C are verified over the archive's bytes first.
 Status FetchStep(const Options& o, Sources& sources, const Trust& trust, std::optional<ExtractWhileFetching>& extracting,
                  RunState& st, Logger& log) {
-  if (ArchiveNamed(o) && LooksLikeTar(BaseName(o.artifact)) && !IsTreeUri(o.artifact) && LocalPathOf(o.artifact).empty() &&
+  const Location& at = st.at.artifact;
+  if (ArchiveNamed(o, at) && LooksLikeTar(at.BaseName()) && !at.IsTree() && at.LocalPath().empty() &&
       (!st.signature || st.signature->file.format == SignatureFile::Format::kModelSigning)) {
-    extracting.emplace(DisplayUri(o.artifact), st.artifact, st.tree, o.limits);
+    extracting.emplace(at.Display(), st.artifact, st.tree, o.limits);
   }
-  Options fetch = o;
-  if (st.image) fetch.artifact = st.image->pinned.Display();
-  auto fetched = FetchArtifact(fetch, sources, NeededDigests(trust), st.artifact, st.tree, extracting ? &*extracting : nullptr, log);
+  std::optional<Location> pinned;  // an image is fetched at the digest its signature names
+  if (st.image) {
+    auto parsed = Location::Parse(st.image->pinned.Display(), false);
+    if (!parsed) return parsed.error();
+    pinned = *parsed;
+  }
+  auto fetched = FetchArtifact(o, pinned ? *pinned : at, sources, NeededDigests(trust), st.artifact, st.tree,
+                               extracting ? &*extracting : nullptr, log);
   if (!fetched) return fetched.error();
   st.fetched = std::move(*fetched);
   if (st.fetched.tree) return Ok{};
   st.sha256 = Hex(st.fetched.file->digests.sha256);
   if (!o.expected_sha256.empty() && st.sha256 != o.expected_sha256) {
-    return Fail(VerifyError::kSignature, DisplayUri(o.artifact),
-                fmt::format("pin mismatch: the artifact's SHA-256 is {}, --expected-sha256 is {}", st.sha256, o.expected_sha256));
+    return Fail(VerifyError::kSignature, at.Display(),
+                fmt::format("pin mismatch: the artifact's SHA-256 is {}, --expected-sha256 is {}", st.sha256,
+                            o.expected_sha256));
   }
   return Ok{};
 }
@@ -246,18 +256,18 @@ Status VerifyFileStep(const Options& o, const Trust& trust, RunState& st, RunSum
   auto v = VerifyArtifactWith(trust, found.file, st.fetched.file->digests, st.artifact);
   if (!v) {
     Error e = v.error();
-    if (e.kind == VerifyError::kSignature) e.file = DisplayUri(o.artifact);
+    if (e.kind == VerifyError::kSignature) e.file = st.at.artifact.Display();
     return e;
   }
   if (!o.expected_name.empty()) {
-    return Fail(VerifyError::kSignature, DisplayUri(found.uri),
+    return Fail(VerifyError::kSignature, found.at.Display(),
                 "--expected-name: this signature format binds no model name (only model-signing bundles do)");
   }
   st.key_used = v->key;
   summary.notes = v->notes;
   summary.signer = v->signer;
   summary.format = FormatName(found.file.format);
-  summary.signature = DisplayUri(found.uri);
+  summary.signature = found.at.Display();
   Fields f{{"format", FormatName(found.file.format)}, {"key", v->key}, {"sha256", st.sha256}};
   if (!v->notes.empty()) f.emplace_back("note", v->notes);
   if (v->signer) {
@@ -300,11 +310,11 @@ Status AcceptImageStep(const Options& o, RunState& st, RunSummary& summary, Logg
 Status StageStep(const Options& o, std::optional<ExtractWhileFetching>& extracting, RunState& st, Logger& log) {
   if (st.fetched.tree) return Ok{};
   auto t0 = std::chrono::steady_clock::now();
-  if (ArchiveNamed(o)) {
+  if (ArchiveNamed(o, st.at.artifact)) {
     auto x = extracting ? extracting->Finish(st.fetched.file->bytes) : ExtractArchive(st.artifact, st.tree, o.limits);
     if (!x) {
       Error e = x.error();
-      e.file = DisplayUri(o.artifact);
+      e.file = st.at.artifact.Display();
       return e;
     }
     std::error_code ec;
@@ -315,7 +325,7 @@ Status StageStep(const Options& o, std::optional<ExtractWhileFetching>& extracti
   }
   std::error_code ec;
   fs::create_directory(st.tree, ec);
-  st.single = st.tree + "/" + BaseName(o.artifact);
+  st.single = st.tree + "/" + st.at.artifact.BaseName();
   if (!ec) fs::rename(st.artifact, st.single, ec);
   // The download was private to this run; the placed file is read by the server's user.
   if (!ec) fs::permissions(st.single, fs::perms(0644), fs::perm_options::replace, ec);
@@ -324,21 +334,23 @@ Status StageStep(const Options& o, std::optional<ExtractWhileFetching>& extracti
 }
 
 // 5a. The model-signing bundle format D reads: the fetched one, or model.sig inside the tree.
-Expected<std::pair<SignatureFile, std::string>> TreeSignature(const Options& o, const RunState& st) {
-  if (st.signature) return std::make_pair(st.signature->file, DisplayUri(st.signature->uri));
+Expected<std::pair<SignatureFile, std::string>> TreeSignature(const RunState& st) {
+  if (st.signature) return std::make_pair(st.signature->file, st.signature->at.Display());
   std::string inside = st.tree + "/model.sig";
   std::error_code ec;
   if (!st.single.empty() || !fs::is_regular_file(fs::symlink_status(inside, ec))) {
     if (st.image && st.image->refused) return *st.image->refused;  // a cosign signature that does not verify, and no model.sig
     std::string tried;
-    if (!IsHfUri(o.artifact) && !IsOciUri(o.artifact)) {
-      std::string base = WithoutTrailingSlash(o.artifact);
-      for (const char* suffix : kSignatureSuffixes) tried += (tried.empty() ? "" : ", ") + DisplayUri(WithSuffix(base, suffix));
+    if (st.at.artifact.HasSiblings()) {
+      Location base = st.at.artifact.WithoutTrailingSlash();
+      for (const char* suffix : kSignatureSuffixes)
+        tried += (tried.empty() ? "" : ", ") + base.WithSuffix(suffix).Display();
       tried += " and ";
     }
     if (st.image) tried = "cosign signatures of the manifest (referrers, " + st.image->pinned.digest.substr(0, 14) + "….sig) and ";
-    return Fail(NetError::kNotFound, DisplayUri(o.artifact),
-                fmt::format("no signature: tried {}model.sig inside the {}", tried, st.fetched.tree ? "model directory" : "artifact"));
+    return Fail(NetError::kNotFound, st.at.artifact.Display(),
+                fmt::format("no signature: tried {}model.sig inside the {}", tried,
+                            st.fetched.tree ? "model directory" : "artifact"));
   }
   auto text = ReadInput(inside);
   if (!text) return text.error();
@@ -351,7 +363,7 @@ Expected<std::pair<SignatureFile, std::string>> TreeSignature(const Options& o, 
 // 5. Format D: the tree (or the single file) against the model-signing statement; only the
 // signed files stay.
 Status VerifyTreeStep(const Options& o, const Trust& trust, RunState& st, RunSummary& summary, Logger& log) {
-  auto found = TreeSignature(o, st);
+  auto found = TreeSignature(st);
   if (!found) return found.error();
   const auto& [tree_sig, where] = *found;
   auto v = VerifyTreeWith(trust, tree_sig, st.single.empty() ? st.tree : st.single, o.ignore_paths);
@@ -371,8 +383,9 @@ Status VerifyTreeStep(const Options& o, const Trust& trust, RunState& st, RunSum
   if (st.fetched.tree) {  // a directory's identity is its signed subject digest
     st.sha256 = v->subject_sha256;
     if (!o.expected_sha256.empty() && st.sha256 != o.expected_sha256) {
-      return Fail(VerifyError::kSignature, DisplayUri(o.artifact),
-                  fmt::format("pin mismatch: the model directory's signed digest is {}, --expected-sha256 is {}", st.sha256, o.expected_sha256));
+      return Fail(VerifyError::kSignature, st.at.artifact.Display(),
+                  fmt::format("pin mismatch: the model directory's signed digest is {}, --expected-sha256 is {}",
+                              st.sha256, o.expected_sha256));
     }
   }
   st.key_used = v->key;
@@ -380,27 +393,27 @@ Status VerifyTreeStep(const Options& o, const Trust& trust, RunState& st, RunSum
   return Ok{};
 }
 
-Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws) {
+Expected<RunSummary> Run(const Options& o, const Locations& at, const RunContext& ctx, Workspace& ws) {
   Logger& log = *ctx.log;
   auto trust = ResolveTrustFor(o, log);
   if (!trust) return trust.error();
   LogTrust(*trust, log);
   RunSummary summary;
-  summary.artifact = DisplayUri(o.artifact);
+  summary.artifact = at.artifact.Display();
   auto progress = DownloadProgress(o, ctx);
-  Sources sources(ctx.env, DownloadOptions(o, progress), o.allow_insecure_http, o.anonymous);
-  sources.AllowUnpinnedRevisions(o.allow_unpinned_revision);
+  Sources sources(SourceSettings{ctx.env, DownloadOptions(o, progress), o.allow_insecure_http, o.anonymous,
+                                 o.allow_unpinned_revision});
   SourceLog source_log;
-  RunState st{ws.Path("artifact"), ws.Path("tree"), {}, {}, {}, {}, {}, false, {}};
+  RunState st{at, ws.Path("artifact"), ws.Path("tree"), {}, {}, {}, {}, {}, false, {}};
   auto t0 = std::chrono::steady_clock::now();
 
   // 1. The signature (small) first; for an oci:// artifact, cosign's on its manifest.
-  auto sig = FetchSignature(o, sources, ws, log);
+  auto sig = FetchSignature(at, sources, ws, log);
   source_log.Update(sources, log);
   if (!sig) return sig.error();
   st.signature = std::move(*sig);
-  if (IsOciUri(o.artifact) && o.signature.empty()) {
-    auto checked = CheckImageSignatures(o, sources, *trust, ws, log);
+  if (at.artifact.scheme() == Scheme::kOci && !at.signature) {
+    auto checked = CheckImageSignatures(at.artifact, sources, *trust, ws, log);
     source_log.Update(sources, log);
     if (!checked) return checked.error();
     st.image = std::move(*checked);
@@ -412,7 +425,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
   source_log.Update(sources, log);
   if (!fetched) return fetched.error();
   if (st.fetched.tree && st.signature && st.signature->file.format != SignatureFile::Format::kModelSigning) {
-    return Fail(VerifyError::kSignature, DisplayUri(st.signature->uri),
+    return Fail(VerifyError::kSignature, st.signature->at.Display(),
                 "a model directory needs a model-signing signature (model.sig), not a signature over one file");
   }
   // 3. A signature over one file, or an image signature; else format D decides in step 5.
@@ -427,7 +440,7 @@ Expected<RunSummary> Run(const Options& o, const RunContext& ctx, Workspace& ws)
     if (Status s = VerifyTreeStep(o, *trust, st, summary, log); !s) return s.error();
   }
   // 6. Place.
-  if (Status s = ws.Place(st.tree, DisplayUri(o.artifact), st.sha256, st.key_used); !s) return s.error();
+  if (Status s = ws.Place(st.tree, at.artifact.Display(), st.sha256, st.key_used); !s) return s.error();
   log.Info("placed", {{"dest", o.dest}, {"entries", ws.placed().size()}, {"sha256", st.sha256},
                       {"seconds", Seconds(std::chrono::steady_clock::now() - t0)}});
   summary.sha256 = st.sha256;
@@ -486,18 +499,16 @@ Expected<RunSummary> Checked(Options& o, const RunContext& in, Workspace& ws) {
   if (!o.expected_sha256.empty() && !IsHex64(o.expected_sha256)) {
     return Fail(ErrorKind::kUsage, {}, "--expected-sha256 must be 64 hex digits, optionally after sha256:");
   }
-  for (const std::string* uri : {&o.artifact, &o.signature}) {
-    if (uri->empty()) continue;
-    if (auto s = SchemeOf(*uri, o.allow_insecure_http); !s) return s.error();
-  }
+  auto at = Locate(o);  // the URIs are read here, once
+  if (!at) return at.error();
   if (o.insecure_skip_tls_verify) log.Warn("TLS certificate verification is OFF (--insecure-skip-tls-verify)");
-  if (S3TlsVerificationDisabled(ctx.env) && SchemeOf(o.artifact, true).ok() && *SchemeOf(o.artifact, true) == Scheme::kS3) {
+  if (S3TlsVerificationDisabled(ctx.env) && at->artifact.scheme() == Scheme::kS3) {
     log.Warn("TLS certificate verification is OFF for S3 (S3_VERIFY_SSL=0)");
   }
-  if (o.allow_insecure_http && (o.artifact.rfind("http://", 0) == 0 || o.signature.rfind("http://", 0) == 0)) {
+  if (at->artifact.scheme() == Scheme::kHttp || (at->signature && at->signature->scheme() == Scheme::kHttp)) {
     log.Warn("fetching over unencrypted http:// (--allow-insecure-http)");
   }
-  return Run(o, ctx, ws);
+  return Run(o, *at, ctx, ws);
 }
 
 }  // namespace

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "util/expected.h"
-#include "verifier/log.h"
-#include "verifier/progress.h"
+#include "verifier/common/log.h"
+#include "verifier/common/progress.h"
 #include "verifier/options.h"
-#include "verifier/s3.h"
+#include "verifier/sources/s3.h"
 
 namespace aegis::verifier {
 

@@ -4,8 +4,8 @@
 
 #include "platform/net_error.h"
 #include "util/file_io.h"
+#include "verifier/common/verify_error.h"
 #include "verifier/cosign_image.h"
-#include "verifier/verify_error.h"
 
 namespace aegis::verifier {
 namespace {
@@ -26,24 +26,41 @@ const char* FormatName(SignatureFile::Format f) {
   return "?";
 }
 
-Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources& sources, const Workspace& ws, Logger& log) {
-  std::vector<std::string> candidates;
-  // A model directory's detached signature sits next to it (gs://b/m.sig for gs://b/m/).
-  std::string base = WithoutTrailingSlash(o.artifact);
-  if (!o.signature.empty()) candidates.push_back(o.signature);
-  else if (IsHfUri(o.artifact) || IsOciUri(o.artifact)) {
-    // A repository or an artifact has nothing next to it: model.sig inside, or --signature.
-  } else
-    for (const char* suffix : kSignatureSuffixes) candidates.push_back(WithSuffix(base, suffix));
+Expected<Locations> Locate(const Options& o) {
+  auto artifact = Location::Parse(o.artifact, o.allow_insecure_http);
+  if (!artifact) return artifact.error();
+  Locations at{*artifact, std::nullopt};
+  if (!o.signature.empty()) {
+    auto signature = Location::Parse(o.signature, o.allow_insecure_http);
+    if (!signature) return signature.error();
+    at.signature = *signature;
+  }
+  return at;
+}
+
+Expected<std::optional<FoundSignature>> FetchSignature(const Locations& at, Sources& sources, const Workspace& ws,
+                                                       Logger& log) {
+  std::vector<Location> candidates;
+  if (at.signature) {
+    candidates.push_back(*at.signature);
+  } else if (at.artifact.HasSiblings()) {
+    // A model directory's detached signature sits next to it (gs://b/m.sig for gs://b/m/); an
+    // hf:// repository or an oci:// artifact has nothing next to it: model.sig inside, or --signature.
+    Location base = at.artifact.WithoutTrailingSlash();
+    for (const char* suffix : kSignatureSuffixes) candidates.push_back(base.WithSuffix(suffix));
+  }
+  const bool discovering = !at.signature;
   std::string path = ws.Path("signature");
-  for (const auto& uri : candidates) {
-    auto got = sources.Get(uri, path, DigestSet{false, false}, kMaxSignatureBytes);
+  for (const Location& candidate : candidates) {
+    auto got = sources.Get(candidate, path, DigestSet{false, false}, kMaxSignatureBytes);
     if (!got) {
-      if (got.error().kind == NetError::kNotFound && o.signature.empty()) continue;
+      if (got.error().kind == NetError::kNotFound && discovering) continue;
       // Real S3 answers 403, not 404, for a missing key when the identity lacks s3:ListBucket;
       // discovery goes on (the artifact's own fetch tells whether access is really denied).
-      if (got.error().kind == NetError::kForbidden && o.signature.empty()) {
-        log.Info("signature candidate refused", {{"uri", DisplayUri(uri)}, {"note", "HTTP 403 (S3 answers so for a missing key without s3:ListBucket)"}});
+      if (got.error().kind == NetError::kForbidden && discovering) {
+        log.Info("signature candidate refused",
+                 {{"uri", candidate.Display()},
+                  {"note", "HTTP 403 (S3 answers so for a missing key without s3:ListBucket)"}});
         continue;
       }
       Error e = got.error();
@@ -53,20 +70,23 @@ Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources
     auto text = ReadInput(path);
     if (!text) return text.error();
     auto parsed = ParseSignatureFile(*text);
-    if (!parsed) return Fail(VerifyError::kSignature, DisplayUri(uri), parsed.error().message);
-    log.Info("signature fetched", {{"uri", DisplayUri(uri)}, {"format", FormatName(parsed->format)}, {"bytes", got->bytes}});
-    return std::optional<FoundSignature>(FoundSignature{uri, std::move(*parsed)});
+    if (!parsed) return Fail(VerifyError::kSignature, candidate.Display(), parsed.error().message);
+    log.Info("signature fetched",
+             {{"uri", candidate.Display()}, {"format", FormatName(parsed->format)}, {"bytes", got->bytes}});
+    return std::optional<FoundSignature>(FoundSignature{candidate, std::move(*parsed)});
   }
   return std::optional<FoundSignature>();
 }
 
-Expected<ImageSigned> CheckImageSignatures(const Options& o, Sources& sources, const Trust& trust, const Workspace& ws, Logger& log) {
-  auto ref = ParseOciReference(o.artifact);
+Expected<ImageSigned> CheckImageSignatures(const Location& artifact, Sources& sources, const Trust& trust,
+                                           const Workspace& ws, Logger& log) {
+  auto ref = ParseOciReference(artifact.uri());
   if (!ref) return ref.error();
   if (ref->digest.empty()) {
-    log.Warn("oci reference not pinned by digest", {{"uri", o.artifact}, {"note", "a tag can move between pod starts: pin @sha256:…"}});
+    log.Warn("oci reference not pinned by digest",
+             {{"uri", artifact.uri()}, {"note", "a tag can move between pod starts: pin @sha256:…"}});
   }
-  auto client = sources.OciClient(o.artifact);
+  auto client = sources.OciClient(artifact);
   if (!client) return client.error();
   auto manifest = client->GetRawManifest(ref->digest.empty() ? ref->tag : ref->digest);
   if (!manifest) return manifest.error();

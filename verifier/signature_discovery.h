@@ -10,13 +10,14 @@
 #include <string>
 
 #include "util/expected.h"
-#include "verifier/log.h"
-#include "verifier/oci_registry.h"
+#include "verifier/common/log.h"
 #include "verifier/options.h"
-#include "verifier/signature.h"
-#include "verifier/source.h"
-#include "verifier/trust.h"
-#include "verifier/workspace.h"
+#include "verifier/place/workspace.h"
+#include "verifier/sources/location.h"
+#include "verifier/sources/oci_registry.h"
+#include "verifier/sources/source.h"
+#include "verifier/trust/signature.h"
+#include "verifier/trust/trust.h"
 
 namespace aegis::verifier {
 
@@ -25,14 +26,24 @@ inline constexpr std::array<const char*, 3> kSignatureSuffixes = {".sigstore.jso
 // "sigstore-bundle", "legacy-sig", "vault", "model-signing" (logs and reports).
 const char* FormatName(SignatureFile::Format f);
 
+// The run's URIs, read once when the options are checked (Location::Parse).
+struct Locations {
+  Location artifact;
+  std::optional<Location> signature;  // --signature
+};
+
+// kUsage for a URI no source serves (Location::Parse).
+Expected<Locations> Locate(const Options& o);
+
 struct FoundSignature {
-  std::string uri;
+  Location at;
   SignatureFile file;
 };
 
 // The explicit signature, or the first of the discovery order that exists (at most 1 MiB). nullopt
 // when none exists (an OMS model.sig may still be inside the tree).
-Expected<std::optional<FoundSignature>> FetchSignature(const Options& o, Sources& sources, const Workspace& ws, Logger& log);
+Expected<std::optional<FoundSignature>> FetchSignature(const Locations& at, Sources& sources, const Workspace& ws,
+                                                       Logger& log);
 
 // An OCI artifact's cosign signatures: the first that verifies with `trust`, or why each was refused.
 struct ImageSigned {
@@ -42,6 +53,7 @@ struct ImageSigned {
   std::optional<Error> refused;  // the first refusal, when none verified
 };
 
-Expected<ImageSigned> CheckImageSignatures(const Options& o, Sources& sources, const Trust& trust, const Workspace& ws, Logger& log);
+Expected<ImageSigned> CheckImageSignatures(const Location& artifact, Sources& sources, const Trust& trust,
+                                           const Workspace& ws, Logger& log);
 
 }  // namespace aegis::verifier

@@ -1,6 +1,7 @@
 // Writes a multi-document stream of realistic Deployments for the lint benchmark:
 // labels, annotations, init containers, env lists, probes, resources, volumes.
-// Usage: aegis_gen_corpus COUNT OUT.yaml   (every 4th object violates the policy)
+// Usage: aegis_gen_corpus COUNT OUT.yaml [all-findings]   (every 4th object violates the policy;
+// with all-findings every object does: a report as large as a corpus can make it)
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -9,8 +10,8 @@
 
 namespace {
 
-std::string Deployment(int i) {
-  bool conforming = i % 4 != 0;
+std::string Deployment(int i, bool all_findings) {
+  bool conforming = !all_findings && i % 4 != 0;
   std::string init = conforming ? R"(      initContainers:
         - name: verify-and-fetch
           image: registry.example.com/aegis/verify-and-fetch@sha256:4f1c2b8e9d7a6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b
@@ -118,8 +119,9 @@ spec:
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s COUNT OUT.yaml\n", argv[0]);
+  bool all_findings = argc == 4 && std::string(argv[3]) == "all-findings";
+  if (argc != 3 && !all_findings) {
+    std::fprintf(stderr, "usage: %s COUNT OUT.yaml [all-findings]\n", argv[0]);
     return 2;
   }
   int count = std::atoi(argv[1]);
@@ -128,8 +130,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cannot write %s\n", argv[2]);
     return 2;
   }
+  // With all-findings, the teams' namespaces are in the policy's scope (the built-in
+  // constraint selects namespaces labelled aegis.dev/model-serving=true): every finding is reported.
+  for (int team = 0; all_findings && team < 17; ++team) {
+    std::string ns = fmt::format(
+        "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-{}\n  labels:\n    aegis.dev/model-serving: "
+        "\"true\"\n",
+        team);
+    std::fwrite(ns.data(), 1, ns.size(), out);
+  }
   for (int i = 0; i < count; ++i) {
-    std::string doc = Deployment(i);
+    std::string doc = Deployment(i, all_findings);
     std::fwrite(doc.data(), 1, doc.size(), out);
   }
   return std::fclose(out) == 0 ? 0 : 2;

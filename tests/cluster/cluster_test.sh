@@ -13,12 +13,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 proof=${1:?usage: cluster_test.sh admission|canary|observe|lint-audit|pins}
 aegis=${AEGIS_BIN:?AEGIS_BIN: the aegis binary}
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "PASS: $*"; }
-[ -f "$cluster_dir/cluster.env" ] || skip "no cluster at $cluster_dir (bash tests/cluster/up.sh)"
+[ -f "$cluster_dir/cluster.env" ] || skip_or_fail "no cluster at $cluster_dir (bash tests/cluster/up.sh)"
 # shellcheck disable=SC1091
 . "$cluster_dir/cluster.env"
-"$here/status.sh" >/dev/null || fail "the cluster at $cluster_dir is not healthy: $("$here/status.sh")"
+"$here/status.sh" >/dev/null || die "the cluster at $cluster_dir is not healthy: $("$here/status.sh")"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/aegis-cluster-$proof-XXXXXX")
 namespaces=()
@@ -29,17 +28,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-# eventually SECONDS WHAT COMMAND…: polls COMMAND (every 0.5 s) until it succeeds or fails the test.
-eventually() {
-  local limit=$1 what=$2
-  shift 2
-  local deadline=$((SECONDS + limit))
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || fail "$what: not within ${limit} s"
-    sleep 0.5
-  done
-}
 
 # namespace NAME [LABEL=VALUE]: a fresh namespace for this proof, with the model-fetcher
 # service account the rendered pods run as.
@@ -60,7 +48,7 @@ apply_template() {
     kubectl apply -f "$1" >"$work/apply.out" 2>&1 && return 0
     grep -q AlreadyExists "$work/apply.out" || break
   done
-  fail "kubectl apply -f $1: $(cat "$work/apply.out")"
+  die "kubectl apply -f $1: $(cat "$work/apply.out")"
 }
 
 # The project's ConstraintTemplate (the one `aegis policy export` prints and policies/ ships),
@@ -68,13 +56,13 @@ apply_template() {
 template() {
   "$aegis" policy export --only template >"$work/template.yaml"
   cmp -s "$work/template.yaml" "$AEGIS_SOURCE_DIR/policies/constrainttemplate.yaml" ||
-    fail "aegis policy export --only template differs from policies/constrainttemplate.yaml"
+    die "aegis policy export --only template differs from policies/constrainttemplate.yaml"
   apply_template "$work/template.yaml"
   eventually 60 "the AegisSignedPod CRD" kubectl wait --for=condition=established --timeout=1s crd/aegissignedpod.constraints.gatekeeper.sh
   eventually 60 "the template's status.created" test "$(kubectl get constrainttemplate aegissignedpod -o 'jsonpath={.status.created}')" = true
   local errors
   errors=$(kubectl get constrainttemplate aegissignedpod -o 'jsonpath={.status.byPod[*].errors}')
-  [ -z "$errors" ] || fail "Gatekeeper reports errors for the template: $errors"
+  [ -z "$errors" ] || die "Gatekeeper reports errors for the template: $errors"
 }
 
 # constraint NAME ENFORCEMENT EXPORT_ARGS…: an AegisSignedPod constraint from `aegis policy
@@ -83,7 +71,7 @@ constraint() {
   local name=$1 enforcement=$2
   shift 2
   "$aegis" policy export --only constraint --enforcement "$enforcement" "$@" >"$work/$name.yaml"
-  grep -c '^kind: AegisSignedPod' "$work/$name.yaml" | grep -qx 1 || fail "aegis policy export $*: not one constraint"
+  grep -c '^kind: AegisSignedPod' "$work/$name.yaml" | grep -qx 1 || die "aegis policy export $*: not one constraint"
   constraints+=("$name")
   sed "s/^  name: aegis-.*/  name: $name/" "$work/$name.yaml" | kubectl apply -f - >/dev/null
   eventually 60 "Gatekeeper's webhook and audit enforcing constraint $name" enforced "$name"
@@ -114,7 +102,7 @@ models() {
   head -c 262144 /dev/urandom >"$work/model/resnet/1/model.onnx"
   printf 'name: "resnet"\nplatform: "onnxruntime_onnx"\n' >"$work/model/resnet/config.pbtxt"
   tar -C "$work/model" -czf "$work/model.tar.gz" .
-  "$aegis" sign "$work/model.tar.gz" --key "$init_dir/signing-key.pem" >/dev/null 2>&1 || fail "aegis sign failed"
+  "$aegis" sign "$work/model.tar.gz" --key "$init_dir/signing-key.pem" >/dev/null 2>&1 || die "aegis sign failed"
   cp "$work/model.tar.gz" "$work/tampered.tar.gz"
   printf 'tampered' | dd of="$work/tampered.tar.gz" bs=1 seek=4000 conv=notrunc 2>/dev/null
   s3_put "$work/model.tar.gz" "$prefix/model.tar.gz"
@@ -171,31 +159,31 @@ admission)
   deny_ns=$(namespace aegis-deny)
   constraint aegis-proof-deny deny --namespaces "$deny_ns"
   if violating_pod "$deny_ns" | kubectl apply -f - >"$work/deny.out" 2>&1; then
-    fail "deny mode: the violating pod was admitted: $(cat "$work/deny.out")"
+    die "deny mode: the violating pod was admitted: $(cat "$work/deny.out")"
   fi
   grep -q 'admission webhook "validation.gatekeeper.sh" denied the request' "$work/deny.out" ||
-    fail "deny mode: not refused by Gatekeeper's webhook: $(cat "$work/deny.out")"
+    die "deny mode: not refused by Gatekeeper's webhook: $(cat "$work/deny.out")"
   grep -qF "[aegis-proof-deny] Pod $deny_ns/violating-canary: no initContainer whose name matches /verify/" "$work/deny.out" ||
-    fail "deny mode: the policy's message is missing: $(cat "$work/deny.out")"
-  kubectl -n "$deny_ns" get pod violating-canary >/dev/null 2>&1 && fail "deny mode: the pod exists"
+    die "deny mode: the policy's message is missing: $(cat "$work/deny.out")"
+  kubectl -n "$deny_ns" get pod violating-canary >/dev/null 2>&1 && die "deny mode: the pod exists"
   pass "deny mode: $(grep -o 'admission webhook.*' "$work/deny.out" | head -1)"
   # The same constraint admits a pod that carries the verifier (the deny is the policy's, not blanket).
   "$aegis" render --template pod --namespace "$deny_ns" --name conforming --artifact s3://models/any/model.tar.gz \
     --allow-unpinned >"$work/conforming.yaml"
   kubectl create --dry-run=server -f "$work/conforming.yaml" >"$work/conforming.out" 2>&1 ||
-    fail "deny mode: a conforming pod was refused: $(cat "$work/conforming.out")"
+    die "deny mode: a conforming pod was refused: $(cat "$work/conforming.out")"
   pass "deny mode: the rendered canary pod is admitted (server-side dry run)"
 
   audit_ns=$(namespace aegis-audit)
   constraint aegis-proof-audit dryrun --namespaces "$audit_ns"
   created=$(date +%s)
-  violating_pod "$audit_ns" | kubectl apply -f - >/dev/null || fail "dryrun mode: the violating pod was refused"
+  violating_pod "$audit_ns" | kubectl apply -f - >/dev/null || die "dryrun mode: the violating pod was refused"
   eventually 120 "an audit run after the pod was created" audited_after aegis-proof-audit "$created"
   violations aegis-proof-audit >"$work/violations"
   grep -qF "Pod $audit_ns/violating-canary: Pod $audit_ns/violating-canary: no initContainer whose name matches /verify/" "$work/violations" ||
-    fail "dryrun mode: the audit did not record the pod: $(cat "$work/violations")"
+    die "dryrun mode: the audit did not record the pod: $(cat "$work/violations")"
   grep -qF "Pod $audit_ns/violating-canary: Pod $audit_ns/violating-canary: no volume from secret cosign-public-key" "$work/violations" ||
-    fail "dryrun mode: the audit did not record the missing key: $(cat "$work/violations")"
+    die "dryrun mode: the audit did not record the missing key: $(cat "$work/violations")"
   pass "dryrun mode: admitted; audit status.violations: $(tr '\n' ';' <"$work/violations")"
   ;;
 canary)
@@ -217,8 +205,8 @@ canary)
     2>"$work/canary.err" || status=$?
   cat "$work/canary.err"
   keep "$work/canary-apply.junit.xml"
-  [ "$status" -eq 0 ] || fail "aegis canary --apply exited $status"
-  python3 - "$work/canary-apply.junit.xml" <<'PY' || fail "the JUnit report does not hold three passed criteria"
+  [ "$status" -eq 0 ] || die "aegis canary --apply exited $status"
+  python3 - "$work/canary-apply.junit.xml" <<'PY' || die "the JUnit report does not hold three passed criteria"
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 cases = root.findall(".//testcase")
@@ -227,14 +215,14 @@ print(f"JUnit: {len(cases)} testcases, not passed: {bad}")
 sys.exit(0 if len(cases) == 3 and not bad else 1)
 PY
   grep -q "verify initContainer exited 5 (Error): $tampered: the bundle's messageDigest does not match" "$work/canary.err" ||
-    fail "the tampered canary's evidence lacks exit 5 and the reason"
+    die "the tampered canary's evidence lacks exit 5 and the reason"
   grep -q "verify initContainer exit 0, Ready, readiness endpoint answered through the pod proxy" "$work/canary.err" ||
-    fail "the positive canary's evidence lacks the init exit 0, Ready or the server's answer"
+    die "the positive canary's evidence lacks the init exit 0, Ready or the server's answer"
   grep -q 'denied at admission: admission webhook "validation.gatekeeper.sh" denied the request' "$work/canary.err" ||
-    fail "the violating canary was not denied by Gatekeeper"
-  grep -q "aegis-test-secret" "$work/canary.err" "$work/canary-apply.junit.xml" && fail "a secret reached the report"
+    die "the violating canary was not denied by Gatekeeper"
+  grep -q "aegis-test-secret" "$work/canary.err" "$work/canary-apply.junit.xml" && die "a secret reached the report"
   kubectl -n "$ns" wait --for=delete pod -l aegis/canary --timeout=60s >/dev/null ||
-    fail "canary pods left behind: $(kubectl -n "$ns" get pods -l aegis/canary -o name)"
+    die "canary pods left behind: $(kubectl -n "$ns" get pods -l aegis/canary -o name)"
   pass "aegis canary --apply: 3 criteria PASS on Kubernetes $KUBERNETES with Gatekeeper $GATEKEEPER; nothing left"
   ;;
 observe)
@@ -256,7 +244,7 @@ observe)
   done
   created=$(date +%s)
   kubectl -n "$ns" wait --for=condition=Ready pod/canary-positive --timeout=120s >/dev/null ||
-    fail "the positive canary did not become Ready: $(kubectl -n "$ns" describe pod canary-positive | tail -20)"
+    die "the positive canary did not become Ready: $(kubectl -n "$ns" describe pod canary-positive | tail -20)"
   tampered_exited() {
     kubectl -n "$ns" get pod canary-tampered -o json | grep -q '"exitCode": 5'
   }
@@ -267,17 +255,17 @@ observe)
     --timeout 1m --poll-interval 1s -o json --output-file "$work/observe.json" 2>"$work/observe.err" || status=$?
   cat "$work/observe.err"
   keep "$work/observe.json"
-  [ "$status" -eq 0 ] || fail "aegis canary (observe) exited $status"
+  [ "$status" -eq 0 ] || die "aegis canary (observe) exited $status"
   # The same facts from kubectl: statuses, the audit's violations, describe's termination message.
   kubectl -n "$ns" get pods -o json >"$work/pods.json"
   kubectl get aegissignedpod aegis-proof-observe -o json >"$work/constraint.json"
   kubectl -n "$ns" describe pod canary-tampered >"$work/describe.txt"
   python3 "$here/agree.py" "$work/observe.json" "$work/pods.json" "$work/constraint.json" "$work/describe.txt" ||
-    fail "aegis canary and kubectl disagree"
+    die "aegis canary and kubectl disagree"
   # The server read the verified model: its index lists the signed model's file and digest.
   kubectl get --raw "/api/v1/namespaces/$ns/pods/canary-positive:8000/proxy/v2/models/index" >"$work/index"
   grep -q "$(sha256sum "$work/model/resnet/1/model.onnx" | cut -d' ' -f1)  /models/resnet/1/model.onnx" "$work/index" ||
-    fail "the server does not serve the signed model: $(cat "$work/index")"
+    die "the server does not serve the signed model: $(cat "$work/index")"
   pass "observe mode agrees with kubectl (statuses, audit violations, describe's termination message); the server serves the signed model"
 
   # RBAC: a kubeconfig for a service account, as a CI job would hold one.
@@ -292,9 +280,9 @@ observe)
   kubectl -n "$ns" create serviceaccount no-list >/dev/null
   status=0
   "$aegis" canary --kubeconfig "$(sa_kubeconfig no-list)" -n "$ns" --timeout 10s >"$work/rbac.out" 2>&1 || status=$?
-  [ "$status" -eq 4 ] || fail "a service account without list permission: exit $status, expected 4: $(cat "$work/rbac.out")"
-  grep -qi "forbidden" "$work/rbac.out" || fail "exit 4 without saying forbidden: $(cat "$work/rbac.out")"
-  grep -q "eyJ" "$work/rbac.out" && fail "the token reached the output"
+  [ "$status" -eq 4 ] || die "a service account without list permission: exit $status, expected 4: $(cat "$work/rbac.out")"
+  grep -qi "forbidden" "$work/rbac.out" || die "exit 4 without saying forbidden: $(cat "$work/rbac.out")"
+  grep -q "eyJ" "$work/rbac.out" && die "the token reached the output"
   # The shipped least-privilege role (manifests/rbac), for this namespace, as README.md says.
   kubectl -n "$ns" create serviceaccount "$ns-observer" >/dev/null
   sed "s/aegis-canary/$ns/g" "$AEGIS_SOURCE_DIR/manifests/rbac/canary-observer.yaml" | kubectl apply -f - >/dev/null
@@ -302,7 +290,7 @@ observe)
   "$aegis" canary --kubeconfig "$(sa_kubeconfig "$ns-observer")" -n "$ns" --constraint aegis-proof-observe \
     --probe-path /v2/health/ready --probe-port 8000 --timeout 1m >"$work/rbac-ok.out" 2>&1 || status=$?
   sed "s/aegis-canary/$ns/g" "$AEGIS_SOURCE_DIR/manifests/rbac/canary-observer.yaml" | kubectl delete -f - >/dev/null 2>&1
-  [ "$status" -eq 0 ] || fail "the observer role: exit $status: $(cat "$work/rbac-ok.out")"
+  [ "$status" -eq 0 ] || die "the observer role: exit $status: $(cat "$work/rbac-ok.out")"
   pass "RBAC: no list permission -> exit 4 ($(grep -m1 -io 'forbidden.*' "$work/rbac.out" | head -c 160)); the observer role -> exit 0"
   ;;
 lint-audit)
@@ -319,7 +307,7 @@ lint-audit)
   for f in "$AEGIS_SOURCE_DIR"/manifests/known-bad/*.yaml "$AEGIS_SOURCE_DIR/manifests/triton/deployment-canary.yaml" \
     "$AEGIS_SOURCE_DIR/manifests/pod/pod-canary.yaml"; do
     grep -q '^kind: InferenceService' "$f" && continue
-    sed "s/namespace: aegis-canary/namespace: $ns/" "$f" | kubectl apply -f - >/dev/null || fail "kubectl apply $f"
+    sed "s/namespace: aegis-canary/namespace: $ns/" "$f" | kubectl apply -f - >/dev/null || die "kubectl apply $f"
   done
   # Every Deployment has its ReplicaSet and pod before the audit that is compared.
   deployments_expanded() {
@@ -338,8 +326,8 @@ lint-audit)
   kubectl get aegissignedpod aegis-kserve-audit aegis-signed-pod-audit -o json >"$work/audit.json"
   status=0
   "$aegis" lint --policy "$AEGIS_SOURCE_DIR/policies/constraint-audit.yaml" -o json --output-file "$work/lint.json" "$work/stored.yaml" || status=$?
-  [ "$status" -le 1 ] || fail "aegis lint exited $status on the stored objects"
-  python3 - "$work/lint.json" "$work/audit.json" "$ns" <<'PY' || fail "aegis lint and Gatekeeper's audit disagree"
+  [ "$status" -le 1 ] || die "aegis lint exited $status on the stored objects"
+  python3 - "$work/lint.json" "$work/audit.json" "$ns" <<'PY' || die "aegis lint and Gatekeeper's audit disagree"
 import json, sys
 lint, audit, ns = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
 found = {(f["kind"], f["namespace"], f["name"], f["message"]) for f in lint["findings"]}
@@ -366,7 +354,7 @@ pins)
   models "$ns"
   apply_template "$init_dir/constrainttemplate.yaml"
   eventually 60 "the AegisSignedPod CRD" kubectl wait --for=condition=established --timeout=1s crd/aegissignedpod.constraints.gatekeeper.sh
-  grep -q '    trust: {"keys":\["sha256:' "$init_dir/constraint.yaml" || fail "aegis init wrote no pinned key: $(grep trust "$init_dir/constraint.yaml")"
+  grep -q '    trust: {"keys":\["sha256:' "$init_dir/constraint.yaml" || die "aegis init wrote no pinned key: $(grep trust "$init_dir/constraint.yaml")"
   constraints+=(aegis-proof-pins)
   sed "s/^  name: aegis-.*/  name: aegis-proof-pins/" "$init_dir/constraint.yaml" | kubectl apply -f - >/dev/null
   eventually 60 "Gatekeeper's webhook and audit enforcing aegis-proof-pins" enforced aegis-proof-pins
@@ -374,17 +362,17 @@ pins)
   pod() {
     "$aegis" render --template pod --policy "$init_dir/constraint.yaml" --namespace "$ns" --name "$1" --artifact "$2" \
       --image "$AEGIS_CLUSTER_VERIFIER_IMAGE" --server-image "$AEGIS_CLUSTER_SERVER_IMAGE" --env-from-secret s3-credentials \
-      --gpus 0 >"$work/$1.yaml" || fail "aegis render --template pod $1"
-    grep -q 'AEGIS_TRUST_POLICY' "$work/$1.yaml" || fail "render wrote no pins into $1"
+      --gpus 0 >"$work/$1.yaml" || die "aegis render --template pod $1"
+    grep -q 'AEGIS_TRUST_POLICY' "$work/$1.yaml" || die "render wrote no pins into $1"
   }
   # (a) The legitimate signed model still serves.
   pod legit "$artifact"
-  kubectl apply -f "$work/legit.yaml" >/dev/null || fail "the legitimate pod was refused"
+  kubectl apply -f "$work/legit.yaml" >/dev/null || die "the legitimate pod was refused"
   kubectl -n "$ns" wait --for=condition=Ready pod/legit --timeout=120s >/dev/null ||
-    fail "the legitimate pod did not become Ready: $(kubectl -n "$ns" describe pod legit | tail -20)"
+    die "the legitimate pod did not become Ready: $(kubectl -n "$ns" describe pod legit | tail -20)"
   kubectl get --raw "/api/v1/namespaces/$ns/pods/legit:8000/proxy/v2/models/index" >"$work/index"
   grep -q "$(sha256sum "$work/model/resnet/1/model.onnx" | cut -d' ' -f1)  /models/resnet/1/model.onnx" "$work/index" ||
-    fail "the legitimate pod does not serve the signed model: $(cat "$work/index")"
+    die "the legitimate pod does not serve the signed model: $(cat "$work/index")"
   pass "pins: the signed model serves under the pinned, locked, sealed policy"
   # (b) The namespace editor replaces the key Secret with their own key and signs a model with it.
   openssl ecparam -name prime256v1 -genkey -noout -out "$work/evil.pem" 2>/dev/null
@@ -392,14 +380,14 @@ pins)
   evil_fp=sha256:$(openssl pkey -pubin -in "$work/evil.pub" -outform DER | sha256sum | cut -d' ' -f1)
   cp "$work/model.tar.gz" "$work/evil.tar.gz"
   printf 'evil' | dd of="$work/evil.tar.gz" bs=1 seek=5000 conv=notrunc 2>/dev/null
-  "$aegis" sign "$work/evil.tar.gz" --key "$work/evil.pem" >/dev/null 2>&1 || fail "aegis sign with the attacker's key"
+  "$aegis" sign "$work/evil.tar.gz" --key "$work/evil.pem" >/dev/null 2>&1 || die "aegis sign with the attacker's key"
   evil_prefix="pins-evil-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   s3_put "$work/evil.tar.gz" "$evil_prefix/model.tar.gz"
   s3_put "$work/evil.tar.gz.sigstore.json" "$evil_prefix/model.tar.gz.sigstore.json"
   kubectl -n "$ns" create secret generic cosign-public-key --from-file=cosign.pub="$work/evil.pub" --dry-run=client -o yaml |
-    kubectl apply -f - >/dev/null 2>&1 || fail "the namespace editor could not replace the key Secret"
+    kubectl apply -f - >/dev/null 2>&1 || die "the namespace editor could not replace the key Secret"
   pod swapped "s3://models/$evil_prefix/model.tar.gz"
-  kubectl apply -f "$work/swapped.yaml" >/dev/null || fail "the swapped-key pod was refused at admission (it declares the pins)"
+  kubectl apply -f "$work/swapped.yaml" >/dev/null || die "the swapped-key pod was refused at admission (it declares the pins)"
   swapped_exited() {
     kubectl -n "$ns" get pod swapped -o json | python3 -c '
 import json, sys
@@ -413,12 +401,12 @@ sys.exit(1)'
   }
   eventually 120 "the swapped-key pod's verifier exiting 7" swapped_exited
   reason=$(swapped_exited)
-  grep -qF "no key here is pinned by the trust policy: found" <<<"$reason" || fail "exit 7 without the pinning reason: $reason"
-  grep -qF "$evil_fp" <<<"$reason" || fail "the reason does not name the fingerprint it saw ($evil_fp): $reason"
+  grep -qF "no key here is pinned by the trust policy: found" <<<"$reason" || die "exit 7 without the pinning reason: $reason"
+  grep -qF "$evil_fp" <<<"$reason" || die "the reason does not name the fingerprint it saw ($evil_fp): $reason"
   [ "$(kubectl -n "$ns" get pod swapped -o 'jsonpath={.status.containerStatuses[0].ready}')" != true ] ||
-    fail "the swapped-key pod became Ready"
+    die "the swapped-key pod became Ready"
   [ -z "$(kubectl -n "$ns" get pod swapped -o 'jsonpath={.status.containerStatuses[0].state.running}')" ] ||
-    fail "the server of the swapped-key pod started"
+    die "the server of the swapped-key pod started"
   pass "pins: a swapped key Secret never serves; the pod status says: $(head -c 200 <<<"$reason")"
   # (c) A pod declaring identity .* (any Sigstore signer) is denied at admission.
   python3 - "$work/legit.yaml" "$work/anyone.yaml" <<'PY'
@@ -432,9 +420,9 @@ v.setdefault("env", []).extend([
     {"name": "AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP", "value": ".*"}])
 yaml.safe_dump(pod, open(sys.argv[2], "w"))
 PY
-  if kubectl apply -f "$work/anyone.yaml" >"$work/anyone.out" 2>&1; then fail "the .* identity pod was admitted"; fi
+  if kubectl apply -f "$work/anyone.yaml" >"$work/anyone.out" 2>&1; then die "the .* identity pod was admitted"; fi
   grep -qF "env AEGIS_CERTIFICATE_IDENTITY_REGEXP is not a keyless identity the constraint pins" "$work/anyone.out" ||
-    fail "the .* identity pod was not refused for its identity: $(cat "$work/anyone.out")"
+    die "the .* identity pod was not refused for its identity: $(cat "$work/anyone.out")"
   pass "pins: identity .* denied by Gatekeeper: $(grep -o 'admission webhook.*' "$work/anyone.out" | head -c 240)"
   # (d) A second initContainer writing the model volume after the verifier is denied.
   python3 - "$work/legit.yaml" "$work/tamper.yaml" <<'PY'
@@ -448,12 +436,12 @@ spec["initContainers"].append({"name": "tamper", "image": spec["containers"][0][
                                "volumeMounts": [{"name": model["name"], "mountPath": model["mountPath"]}]})
 yaml.safe_dump(pod, open(sys.argv[2], "w"))
 PY
-  if kubectl apply -f "$work/tamper.yaml" >"$work/tamper.out" 2>&1; then fail "the tampering initContainer was admitted"; fi
+  if kubectl apply -f "$work/tamper.yaml" >"$work/tamper.out" 2>&1; then die "the tampering initContainer was admitted"; fi
   grep -qF "initContainer tamper mounts the model volume" "$work/tamper.out" ||
-    fail "the tampering pod was not refused for writing the model volume: $(cat "$work/tamper.out")"
+    die "the tampering pod was not refused for writing the model volume: $(cat "$work/tamper.out")"
   pass "pins: a second initContainer writing the model volume denied: $(grep -o 'admission webhook.*' "$work/tamper.out" | head -c 240)"
   ;;
 *)
-  fail "unknown proof $proof"
+  die "unknown proof $proof"
   ;;
 esac

@@ -24,6 +24,6 @@ kubeconfig=$cluster_dir/admin.kubeconfig
 containerd_sock=$cluster_dir/containerd/containerd.sock
 kubectl() { "$kube_bin/kubectl" --kubeconfig "$kubeconfig" "$@"; }
 ctr_k8s() { ctr --address "$containerd_sock" --namespace k8s.io "$@"; }
-# skip REASON: a missing part of the cluster is SKIPPED (exit 77) in a developer build and a
-# failure with AEGIS_REQUIRE_PEERS=1 (CI).
-skip() { if [ "${AEGIS_REQUIRE_PEERS:-0}" = 1 ]; then echo "FAIL: $*"; exit 1; fi; echo "SKIPPED: $*"; exit 77; }
+# skip_or_fail, die, eventually (a missing part of the cluster is SKIPPED in a developer build).
+# shellcheck source=../support/lib.sh
+. "$root/tests/support/lib.sh"

@@ -14,10 +14,10 @@ build=${2:?usage: fixture.sh up|down BUILD_DIR}
 marker="$build/cluster-started-by-ctest"
 case "$action" in
 up)
-  [ "$(id -u)" = 0 ] || skip "the cluster needs root (containerd, kubelet)"
-  for tool in kube-apiserver kubelet kubectl; do [ -x "$kube_bin/$tool" ] || skip "$kube_bin/$tool missing (bash ci/peers.sh)"; done
-  [ -x "$gatekeeper_bin" ] && [ -f "$gatekeeper_manifest" ] || skip "$gatekeeper_bin or its manifest missing (bash ci/peers.sh)"
-  for tool in etcd containerd runc buildah; do command -v "$tool" >/dev/null || skip "$tool missing (bash ci/setup.sh)"; done
+  [ "$(id -u)" = 0 ] || skip_or_fail "the cluster needs root (containerd, kubelet)"
+  for tool in kube-apiserver kubelet kubectl; do [ -x "$kube_bin/$tool" ] || skip_or_fail "$kube_bin/$tool missing (bash ci/peers.sh)"; done
+  [ -x "$gatekeeper_bin" ] && [ -f "$gatekeeper_manifest" ] || skip_or_fail "$gatekeeper_bin or its manifest missing (bash ci/peers.sh)"
+  for tool in etcd containerd runc buildah; do command -v "$tool" >/dev/null || skip_or_fail "$tool missing (bash ci/setup.sh)"; done
   if [ -f "$cluster_dir/cluster.env" ] && "$here/status.sh" >/dev/null 2>&1; then
     echo "a cluster is already up at $cluster_dir: used as it is, left running"
     rm -f "$marker"

@@ -24,10 +24,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
 started=$SECONDS
 log() { echo "cluster up: $* ($((SECONDS - started)) s)"; }
-fail() {
-  echo "cluster up: $*" >&2
-  exit 1
-}
 
 if [ -f "$cluster_dir/cluster.env" ] && "$here/status.sh" >/dev/null 2>&1; then
   log "already up ($cluster_dir)"
@@ -36,21 +32,21 @@ fi
 [ -d "$cluster_dir" ] && "$here/down.sh"
 
 for tool in kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl; do
-  [ -x "$kube_bin/$tool" ] || fail "$kube_bin/$tool missing (bash ci/peers.sh builds Kubernetes $KUBERNETES)"
+  [ -x "$kube_bin/$tool" ] || die "$kube_bin/$tool missing (bash ci/peers.sh builds Kubernetes $KUBERNETES)"
 done
 [ -x "$gatekeeper_bin" ] && [ -f "$gatekeeper_manifest" ] ||
-  fail "$gatekeeper_bin or $gatekeeper_manifest missing (bash ci/peers.sh builds Gatekeeper $GATEKEEPER)"
+  die "$gatekeeper_bin or $gatekeeper_manifest missing (bash ci/peers.sh builds Gatekeeper $GATEKEEPER)"
 for tool in etcd containerd ctr runc buildah openssl node curl; do
-  command -v "$tool" >/dev/null || fail "$tool missing (bash ci/setup.sh installs it)"
+  command -v "$tool" >/dev/null || die "$tool missing (bash ci/setup.sh installs it)"
 done
-[ -x /usr/lib/cni/bridge ] || fail "/usr/lib/cni/bridge missing (apt-get install containernetworking-plugins)"
-[ -x "$build/verifier/verify-and-fetch" ] || fail "$build/verifier/verify-and-fetch missing (build it first)"
+[ -x /usr/lib/cni/bridge ] || die "/usr/lib/cni/bridge missing (apt-get install containernetworking-plugins)"
+[ -x "$build/verifier/verify-and-fetch" ] || die "$build/verifier/verify-and-fetch missing (build it first)"
 
 mkdir -p "$cluster_dir"/{pki,logs,run,images,cni,etcd,kubelet,containerd,gatekeeper,s3}
 cd "$cluster_dir"
 host_ip=$(ip -4 route get 192.0.2.255 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p')
 # The node's address: the kubelet registers with it and host-network pods (Gatekeeper) have it.
-[ -n "$host_ip" ] || fail "no non-loopback IPv4 address with a route (the node and Gatekeeper's pods need one)"
+[ -n "$host_ip" ] || die "no non-loopback IPv4 address with a route (the node and Gatekeeper's pods need one)"
 
 # start NAME COMMAND…: a daemon in its own session, its output in logs/NAME.log.
 start() {
@@ -59,20 +55,11 @@ start() {
   setsid "$@" >"logs/$name.log" 2>&1 </dev/null &
   echo $! >"run/$name.pid"
 }
-# wait_for WHAT SECONDS COMMAND…: polls COMMAND until it succeeds; on timeout shows the logs.
-wait_for() {
-  local what=$1 limit=$2
-  shift 2
-  local deadline=$((SECONDS + limit))
-  until "$@" >/dev/null 2>&1; do
-    if ((SECONDS >= deadline)); then
-      for f in logs/*.log; do
-        echo "--- $f (last 15 lines)" >&2
-        tail -n 15 "$f" >&2
-      done
-      fail "$what not ready after ${limit} s"
-    fi
-    sleep 0.2
+# eventually's timeout (tests/support/lib.sh) shows the daemons' logs.
+on_timeout() {
+  for f in logs/*.log; do
+    echo "--- $f (last 15 lines)" >&2
+    tail -n 15 "$f" >&2
   done
 }
 
@@ -140,7 +127,7 @@ start etcd etcd --name aegis --data-dir "$cluster_dir/etcd" \
   --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
   --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
   --initial-cluster "aegis=http://127.0.0.1:$etcd_peer_port"
-wait_for etcd 30 curl -fsS "http://127.0.0.1:$etcd_port/health"
+eventually 30 etcd curl -fsS "http://127.0.0.1:$etcd_port/health"
 
 log "kube-apiserver $KUBERNETES"
 start kube-apiserver "$kube_bin/kube-apiserver" \
@@ -155,7 +142,7 @@ start kube-apiserver "$kube_bin/kube-apiserver" \
   --service-cluster-ip-range="$service_cidr" \
   --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction \
   --allow-privileged=true --profiling=false
-wait_for kube-apiserver 90 curl -fsS --cacert pki/ca.crt "https://127.0.0.1:$apiserver_port/readyz"
+eventually 90 kube-apiserver curl -fsS --cacert pki/ca.crt "https://127.0.0.1:$apiserver_port/readyz"
 
 log "kube-controller-manager, kube-scheduler"
 start kube-controller-manager "$kube_bin/kube-controller-manager" \
@@ -209,17 +196,17 @@ cat >cni/10-aegis.conflist <<EOF
 }
 EOF
 start containerd containerd --config containerd/config.toml
-wait_for containerd 30 ctr --address "$containerd_sock" version
+eventually 30 containerd ctr --address "$containerd_sock" version
 
-wait "$images_pid" || { cat logs/images.log >&2; fail "building the images failed"; }
+wait "$images_pid" || { cat logs/images.log >&2; die "building the images failed"; }
 for archive in images/*.oci.tar; do
-  ctr_k8s images import "$archive" >>logs/images.log 2>&1 || fail "importing $archive failed (logs/images.log)"
+  ctr_k8s images import "$archive" >>logs/images.log 2>&1 || die "importing $archive failed (logs/images.log)"
 done
 # The verifier by digest, as a pull by digest from a registry records it: the canaries and the
 # constraint's requireDigest use it pinned, as README.md asks of every cluster.
 verifier_ref=$(sed -n 's/^image: *//p' logs/images.log | head -1)
 verifier_image="${verifier_ref%:*}@$(sed -n 's/^digest: *//p' logs/images.log | head -1)"
-ctr_k8s images tag "$verifier_ref" "$verifier_image" >/dev/null || fail "cannot tag $verifier_ref as $verifier_image"
+ctr_k8s images tag "$verifier_ref" "$verifier_image" >/dev/null || die "cannot tag $verifier_ref as $verifier_image"
 log "images imported: $(ctr_k8s images ls -q | grep -c localhost/aegis/) ($verifier_image)"
 
 log "kubelet $KUBERNETES"
@@ -250,9 +237,9 @@ EOF
 start kubelet "$kube_bin/kubelet" --config=kubelet/config.yaml --kubeconfig=kubelet.kubeconfig \
   --root-dir="$cluster_dir/kubelet/root" --hostname-override="$node_name" --node-ip="$host_ip" \
   --pod-infra-container-image=localhost/aegis/pause:1
-wait_for "node $node_name" 90 kubectl get node "$node_name"
+eventually 90 "node $node_name" kubectl get node "$node_name"
 kubectl wait --for=condition=Ready "node/$node_name" --timeout=90s >/dev/null ||
-  { tail -n 30 logs/kubelet.log >&2; fail "node $node_name not Ready"; }
+  { tail -n 30 logs/kubelet.log >&2; die "node $node_name not Ready"; }
 
 # --- Gatekeeper: the release manifest of the module, run in the cluster from the local image
 # (gatekeeper_objects.py says what is changed and why: host network, URL webhook, no registry).
@@ -264,14 +251,14 @@ python3 "$here/gatekeeper_objects.py" gatekeeper/release.json gatekeeper/objects
   --webhook-port "$gatekeeper_port" --health-port "$gatekeeper_health_port" --metrics-port "$gatekeeper_metrics_port"
 kubectl apply --server-side -f gatekeeper/objects.json >/dev/null
 kubectl -n gatekeeper-system rollout status deployment/gatekeeper-controller-manager deployment/gatekeeper-audit --timeout=120s >/dev/null ||
-  { kubectl -n gatekeeper-system get pods -o wide >&2; fail "Gatekeeper's pods did not become ready"; }
+  { kubectl -n gatekeeper-system get pods -o wide >&2; die "Gatekeeper's pods did not become ready"; }
 kubectl apply --server-side -f gatekeeper/webhooks.json >/dev/null
 
 # --- the S3 server the pods fetch from (bucket "models"), on the pod network's gateway
 log "s3 server"
 : >logs/s3.log
 AEGIS_S3_ADDRESS=0.0.0.0 start s3 node "$root/tests/s3/serve.js" "$cluster_dir/s3"
-wait_for "s3 server" 30 grep -q '^READY ' logs/s3.log
+eventually 30 "s3 server" grep -q '^READY ' logs/s3.log
 s3_port=$(sed -n 's/^READY //p' logs/s3.log)
 
 cat >cluster.env <<EOF

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "verifier/extract.h"
+#include "verifier/place/extract.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace fs = std::filesystem;

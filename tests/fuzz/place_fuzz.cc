@@ -30,8 +30,8 @@
 #include "sign/bundle.h"
 #include "sign/signer.h"
 #include "support/archives.h"
+#include "verifier/place/workspace.h"
 #include "verifier/run.h"
-#include "verifier/workspace.h"
 
 // Archive entries below list only the fields that matter; the rest take their defaults.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "verifier/signature.h"
+#include "verifier/trust/signature.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const auto* keys = [] {

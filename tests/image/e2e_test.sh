@@ -12,11 +12,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$1
 # A missing container tool skips (77) in a developer build, fails in CI (AEGIS_REQUIRE_PEERS=1).
-skip() { if [ "${AEGIS_REQUIRE_PEERS:-0}" = 1 ]; then echo "FAIL: $*"; exit 1; fi; echo "SKIPPED: $*"; exit 77; }
-for tool in podman buildah skopeo node curl openssl; do command -v "$tool" >/dev/null || skip "$tool is not installed"; done
-[ -x /bin/busybox ] || skip "busybox-static is not installed (the test's model server)"
-[ -d "$root/tests/s3/node_modules/@20minutes/s3rver" ] || skip "tests/s3/node_modules missing (npm ci --prefix tests/s3)"
-podman info >/dev/null 2>&1 || skip "podman cannot run here: $(podman info 2>&1 | tail -1)"
+# shellcheck source=../support/lib.sh
+. "$root/tests/support/lib.sh"
+for tool in podman buildah skopeo node curl openssl; do command -v "$tool" >/dev/null || skip_or_fail "$tool is not installed"; done
+[ -x /bin/busybox ] || skip_or_fail "busybox-static is not installed (the test's model server)"
+[ -d "$root/tests/s3/node_modules/@20minutes/s3rver" ] || skip_or_fail "tests/s3/node_modules missing (npm ci --prefix tests/s3)"
+podman info >/dev/null 2>&1 || skip_or_fail "podman cannot run here: $(podman info 2>&1 | tail -1)"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/aegis-e2e-XXXXXX")
 server=
@@ -26,7 +27,6 @@ cleanup() {
 }
 trap cleanup EXIT
 run=(podman run --rm --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 --network host)
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # The images: the verifier (ci/image/build.sh) and a scratch busybox as the model server.
 image_out=$(bash "$root/ci/image/build.sh" "$build" "$work/image")
@@ -43,7 +43,7 @@ mkdir -p "$work/s3" "$work/src" "$work/keys"
 exec 3< <(node "$root/tests/s3/serve.js" "$work/s3")
 server=$!
 read -r ready port <&3
-[ "$ready" = READY ] || fail "s3rver did not start"
+[ "$ready" = READY ] || die "s3rver did not start"
 export AWS_ACCESS_KEY_ID=AKIAAEGISTEST AWS_SECRET_ACCESS_KEY=aegis-test-secret
 endpoint="http://127.0.0.1:$port"
 head -c 1048576 /dev/urandom >"$work/src/model.bin"
@@ -81,18 +81,18 @@ init() {  # NAME → exit code
 }
 
 rc=0; init good || rc=$?
-[ $rc -eq 0 ] || fail "valid artifact: init exited $rc"
+[ $rc -eq 0 ] || die "valid artifact: init exited $rc"
 served=$("${run[@]}" --read-only -v "$work/vol-good:/models:ro" localhost/aegis/e2e-model-server:latest sha256sum /models/model.bin | cut -d' ' -f1)
-[ "$served" = "$(sha256sum "$work/src/model.bin" | cut -d' ' -f1)" ] || fail "the server step read another model: $served"
+[ "$served" = "$(sha256sum "$work/src/model.bin" | cut -d' ' -f1)" ] || die "the server step read another model: $served"
 "${run[@]}" -v "$work/vol-good:/models:ro" localhost/aegis/e2e-model-server:latest cat /models/config.pbtxt | grep -q e2e ||
-  fail "config.pbtxt not served"
+  die "config.pbtxt not served"
 echo "PASS: valid artifact placed by uid 65532 on a read-only root filesystem and served"
 
 rc=0; init bad || rc=$?
-[ $rc -eq 5 ] || fail "tampered artifact: expected exit 5, got $rc"
-[ -z "$(ls -A "$work/vol-bad")" ] || fail "tampered artifact: the model volume is not empty: $(ls -A "$work/vol-bad")"
-grep -q "does not verify" "$work/termination-log-bad" || fail "termination log: $(cat "$work/termination-log-bad")"
-grep -q "aegis-test-secret" "$work/termination-log-bad" "$work/init-bad.log" && fail "a secret reached the output"
+[ $rc -eq 5 ] || die "tampered artifact: expected exit 5, got $rc"
+[ -z "$(ls -A "$work/vol-bad")" ] || die "tampered artifact: the model volume is not empty: $(ls -A "$work/vol-bad")"
+grep -q "does not verify" "$work/termination-log-bad" || die "termination log: $(cat "$work/termination-log-bad")"
+grep -q "aegis-test-secret" "$work/termination-log-bad" "$work/init-bad.log" && die "a secret reached the output"
 echo "PASS: tampered artifact refused (exit $rc), empty volume, reason: $(cat "$work/termination-log-bad")"
 
 # Keyless with the root shipped in the image (/usr/share/aegis/sigstore): a real production
@@ -106,9 +106,9 @@ keyless() {  # IDENTITY NAME → exit code
     --signature file:///data/bundle.sigstore.json file:///data/artifact /models >"$work/keyless-$2.log" 2>&1
 }
 beacon=https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main
-keyless "$beacon" keyless-ok || { cat "$work/keyless-keyless-ok.log"; fail "keyless bundle with the image's root: refused"; }
-[ -n "$(ls -A "$work/vol-keyless-ok")" ] || fail "keyless: nothing placed"
+keyless "$beacon" keyless-ok || { cat "$work/keyless-keyless-ok.log"; die "keyless bundle with the image's root: refused"; }
+[ -n "$(ls -A "$work/vol-keyless-ok")" ] || die "keyless: nothing placed"
 rc=0; keyless https://example.com/someone-else keyless-other || rc=$?
-[ $rc -eq 5 ] || fail "keyless, another identity: expected exit 5, got $rc"
-[ -z "$(ls -A "$work/vol-keyless-other")" ] || fail "keyless, another identity: the volume is not empty"
+[ $rc -eq 5 ] || die "keyless, another identity: expected exit 5, got $rc"
+[ -z "$(ls -A "$work/vol-keyless-other")" ] || die "keyless, another identity: the volume is not empty"
 echo "PASS: keyless bundle verified with the image's shipped trusted root; another identity refused (exit $rc)"

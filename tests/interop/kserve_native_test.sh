@@ -48,7 +48,7 @@ mkdir -p "$work/s3" "$work/model/iris" "$work/etc-cosign"
 (cd "$AEGIS_SOURCE_DIR/tests/s3" && exec node serve.js "$work/s3") >"$work/s3.out" 2>&1 &
 s3_pid=$!
 kill_on_exit "$s3_pid"
-for _ in $(seq 100); do grep -q READY "$work/s3.out" && break; sleep 0.1; done
+eventually 10 "the S3 server (s3)" grep -q READY "$work/s3.out"
 port=$(sed -n 's/^READY //p' "$work/s3.out")
 [ -n "$port" ] || { echo "FAIL the S3 server did not start"; cat "$work/s3.out"; exit 1; }
 openssl ecparam -name prime256v1 -genkey -noout -out "$work/key.sec1" 2>/dev/null
@@ -237,7 +237,7 @@ cp "$work/tls/ca.pem" "$work/custom-certs/cabundle.crt"  # the ConfigMap's cabun
 (cd "$AEGIS_SOURCE_DIR/tests/s3" && AEGIS_S3_TLS_CERT="$work/tls/server.pem" AEGIS_S3_TLS_KEY="$work/tls/server.key" \
   exec node serve.js "$work/s3-tls") >"$work/s3-tls.out" 2>&1 &
 kill_on_exit $!
-for _ in $(seq 100); do grep -q READY "$work/s3-tls.out" && break; sleep 0.1; done
+eventually 10 "the S3 server (s3-tls)" grep -q READY "$work/s3-tls.out"
 tls_port=$(sed -n 's/^READY //p' "$work/s3-tls.out")
 for f in model.tar.gz model.tar.gz.sigstore.json; do
   curl -sf --cacert "$work/tls/ca.pem" --aws-sigv4 "aws:amz:us-east-1:s3" --user AKIAAEGISTEST:aegis-test-secret \

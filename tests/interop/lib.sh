@@ -7,22 +7,15 @@ set -euo pipefail
 : "${AEGIS_SOURCE_DIR:?}" "${AEGIS_BIN:?}"
 # shellcheck source=peers.env
 . "$AEGIS_SOURCE_DIR/tests/interop/peers.env"
+# shellcheck source=../support/lib.sh
+. "$AEGIS_SOURCE_DIR/tests/support/lib.sh"
 PEERS=${AEGIS_PEERS_CACHE:-$HOME/.cache/aegis-peers}
 failures=0
 
 # peer TOOL VERSION BINARY: the path of a peer's binary; skips (exit 77) or fails when absent.
 peer() {
-  local path
-  if [ -x "$PEERS/$1-$2/bin/$3" ]; then path="$PEERS/$1-$2/bin/$3"; else path=""; fi
-  if [ -z "$path" ]; then
-    if [ "${AEGIS_REQUIRE_PEERS:-0}" = 1 ]; then
-      echo "FAIL: peer $1 $2 is not installed in $PEERS (run ci/peers.sh)" >&2
-      exit 1
-    fi
-    echo "SKIPPED: peer $1 $2 is not installed in $PEERS (run ci/peers.sh)" >&2
-    exit 77
-  fi
-  echo "$path"
+  [ -x "$PEERS/$1-$2/bin/$3" ] || skip_or_fail "peer $1 $2 is not installed in $PEERS (run ci/peers.sh)"
+  echo "$PEERS/$1-$2/bin/$3"
 }
 
 work=$(mktemp -d)
@@ -62,15 +55,8 @@ expect_output_lacks() {
 }
 
 # test_server_certificate DIR CA_NAME: in DIR a test CA (ca.pem, ca.key) and a certificate it
-# issued for 127.0.0.1 (server.pem, server.key), both valid two days — the bash twin of the C++
-# tests' MakeTestServerCertificate (tests/support/test_support.h).
-test_server_certificate() {
-  (cd "$1" &&
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=$2" 2>/dev/null &&
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null &&
-    printf 'subjectAltName=IP:127.0.0.1\n' >san &&
-    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san 2>/dev/null)
-}
+# issued for 127.0.0.1 (server.pem, server.key): tests/support/test_ca.sh, the C++ tests' recipe too.
+test_server_certificate() { bash "$AEGIS_SOURCE_DIR/tests/support/test_ca.sh" "$1" "$2"; }
 
 finish() {
   if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed"; exit 1; fi

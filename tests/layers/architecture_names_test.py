@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """ARCHITECTURE.md's folder map names every source file where it lives: each folder of the map
-exists, and each .h/.cc stem in tools/<layer>/ and verifier/ is named (as a whole word) in that
+exists, and each .h/.cc stem in tools/<layer>/, verifier/ and verifier/<layer>/ is named (as a whole word) in that
 folder's paragraph — a file added, moved or renamed without the map fails here.
 
     architecture_names_test.py SOURCE_DIR
@@ -34,7 +34,9 @@ for folder in paragraphs:
         failures.append(f"ARCHITECTURE.md names {folder}/, which does not exist")
 
 code_folders = [os.path.join("tools", d) for d in sorted(os.listdir(os.path.join(root, "tools")))
-                if os.path.isdir(os.path.join(root, "tools", d))] + ["verifier"]
+                if os.path.isdir(os.path.join(root, "tools", d))] + ["verifier"] + \
+               [os.path.join("verifier", d) for d in sorted(os.listdir(os.path.join(root, "verifier")))
+                if os.path.isdir(os.path.join(root, "verifier", d)) and d != "sigstore-roots"]
 for folder in code_folders:
     stems = sorted({os.path.splitext(f)[0] for f in os.listdir(os.path.join(root, folder)) if f.endswith((".h", ".cc"))})
     if folder not in paragraphs:

@@ -8,8 +8,8 @@
 #include "platform/http.h"
 #include "util/base64.h"
 #include "util/strings.h"
-#include "verifier/azure_auth.h"
-#include "verifier/azure_blob.h"
+#include "verifier/sources/azure_auth.h"
+#include "verifier/sources/azure_blob.h"
 
 namespace aegis::testing {
 

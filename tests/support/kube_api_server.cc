@@ -81,13 +81,12 @@ json PodWithStatus(const std::string& name, const std::string& role, bool with_v
 }
 
 KubeApiServer::KubeApiServer() {
+  if (auto bad = MakeTestServerCertificate(pki_.path(), "kube-test-ca", "kube-apiserver", "canary-user");
+      !bad.empty()) {
+    throw std::runtime_error("kube test PKI: " + bad);
+  }
+  // A client certificate no CA of the server issued, with the trusted user's name.
   auto r = RunShell(
-      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=kube-test-ca && "
-      "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj /CN=kube-apiserver && "
-      "printf 'subjectAltName=IP:127.0.0.1\\n' > san && "
-      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san && "
-      "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout client.key -out client.csr -subj /CN=canary-user && "
-      "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2 && "
       "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout rogue.key -out rogue.pem -days 2 -subj /CN=canary-user",
       pki_.path());
   if (r.exit_code != 0) throw std::runtime_error("kube test PKI: " + r.err);

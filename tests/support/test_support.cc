@@ -100,14 +100,11 @@ bool PeersRequired() {
   return v != nullptr && std::string_view(v) == "1";
 }
 
-std::string MakeTestServerCertificate(const std::string& dir, const std::string& ca_name) {
-  auto made = RunShell(
-      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 "
-      "-subj /CN=" + ca_name + " 2>/dev/null && "
-      "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 "
-      "2>/dev/null && printf 'subjectAltName=IP:127.0.0.1\\n' > san && "
-      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san 2>/dev/null",
-      dir);
+std::string MakeTestServerCertificate(const std::string& dir, const std::string& ca_name, const std::string& server_cn,
+                                      const std::string& client_cn) {
+  auto made = RunShell("bash '" AEGIS_SOURCE_DIR "/tests/support/test_ca.sh' . '" + ca_name + "' '" + server_cn +
+                           "' '" + client_cn + "'",
+                       dir);
   return made.exit_code == 0 ? "" : "openssl could not make the test certificate: " + made.err;
 }
 

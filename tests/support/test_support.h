@@ -40,10 +40,12 @@ RunResult RunAegis(const std::string& args, const std::string& dir = "", const s
 
 bool HaveCommand(const std::string& name);
 
-// The test PKI of every TLS server in the tests: in `dir`, a CA (ca.pem, ca.key, CN `ca_name`)
-// and a certificate it issued for 127.0.0.1 (server.pem, server.key), both valid two days,
-// made by the openssl CLI. "" or what went wrong.
-std::string MakeTestServerCertificate(const std::string& dir, const std::string& ca_name);
+// The test PKI of every TLS server in the tests (tests/support/test_ca.sh, the shell tests' recipe
+// too): in `dir`, a CA (ca.pem, ca.key, CN `ca_name`) and a certificate it issued for 127.0.0.1
+// (server.pem, server.key, CN `server_cn`), with `client_cn` also a client certificate
+// (client.pem, client.key); valid two days. "" or what went wrong.
+std::string MakeTestServerCertificate(const std::string& dir, const std::string& ca_name,
+                                      const std::string& server_cn = "127.0.0.1", const std::string& client_cn = "");
 
 // The `aegis` lines of the first sh block after `heading` in README.md, continuations joined,
 // trailing comments dropped: what a reader following that section types.

@@ -9,14 +9,14 @@
 // ID can run here.
 #include <ctime>
 
+#include "platform/http.h"
 #include "support/azurite.h"
 #include "support/http_server.h"
-#include "platform/http.h"
 #include "util/base64.h"
 #include "util/strings.h"
-#include "verifier/azure_blob.h"
-#include "verifier/fetch.h"
+#include "verifier/common/fetch.h"
 #include "verifier/program_fixture.h"
+#include "verifier/sources/azure_blob.h"
 
 namespace aegis::testing {
 namespace {
@@ -25,15 +25,14 @@ std::string Uri(const std::string& container, const std::string& blob) {
   return "https://devstoreaccount1.blob.core.windows.net/" + container + "/" + blob;
 }
 
-class AzureTest : public ProgramTest {
+class AzureTest : public ServerProgramTest<AzureTest, Azurite> {
  protected:
   static void SetUpTestSuite() {
-    ProgramTest::SetUpTestSuite();
-    data_ = new TempDir();
-    azurite_ = new Azurite();
-    if (!azurite_->skip_reason().empty()) return;
-    ASSERT_EQ(azurite_->CreateContainer("models"), "");
-    ASSERT_EQ(azurite_->CreateContainer("public", /*public_access=*/true), "");
+    MakeData();
+    StartServer();
+    if (!ServerUp()) return;
+    ASSERT_EQ(server_->CreateContainer("models"), "");
+    ASSERT_EQ(server_->CreateContainer("public", /*public_access=*/true), "");
     std::string archive = data_->File("m.tar.gz");
     WriteArchive(archive, ArchiveFormat::kTarGz, {{"model.bin", AE_IFREG, 0644, Weights(300000)}});
     auto sig = RunShell("openssl dgst -sha256 -sign " + PrivateKey() + " m.tar.gz | base64 -w0 > m.tar.gz.sig", data_->path());
@@ -42,29 +41,23 @@ class AzureTest : public ProgramTest {
     bad[bad.size() / 2] ^= 1;
     WriteFile(data_->File("bad.tar.gz"), bad);
     for (const std::string container : {"models", "public"}) {
-      ASSERT_EQ(azurite_->Put(archive, container, "resnet/m.tar.gz"), "");
-      ASSERT_EQ(azurite_->Put(archive + ".sig", container, "resnet/m.tar.gz.sig"), "");
+      ASSERT_EQ(server_->Put(archive, container, "resnet/m.tar.gz"), "");
+      ASSERT_EQ(server_->Put(archive + ".sig", container, "resnet/m.tar.gz.sig"), "");
     }
-    ASSERT_EQ(azurite_->Put(data_->File("bad.tar.gz"), "models", "tampered/m.tar.gz"), "");
-    ASSERT_EQ(azurite_->Put(archive + ".sig", "models", "tampered/m.tar.gz.sig"), "");
+    ASSERT_EQ(server_->Put(data_->File("bad.tar.gz"), "models", "tampered/m.tar.gz"), "");
+    ASSERT_EQ(server_->Put(archive + ".sig", "models", "tampered/m.tar.gz.sig"), "");
     // Model directories: signed; and signed, then one more object added.
     for (const std::string name : {"tree/v1", "planted/v1"}) {
       SignedModel(data_->path(), name, PrivateKey());
       for (const auto& e : fs::recursive_directory_iterator(data_->File(name))) {
         if (!e.is_regular_file()) continue;
-        ASSERT_EQ(azurite_->Put(e.path().string(), "models", name + "/" + fs::relative(e.path(), data_->File(name)).string()), "");
+        ASSERT_EQ(
+            server_->Put(e.path().string(), "models", name + "/" + fs::relative(e.path(), data_->File(name)).string()),
+            "");
       }
     }
     WriteFile(data_->File("planted.py"), "import os\n");
-    ASSERT_EQ(azurite_->Put(data_->File("planted.py"), "models", "planted/v1/planted.py"), "");
-  }
-  static void TearDownTestSuite() {
-    delete azurite_;
-    delete data_;
-    ProgramTest::TearDownTestSuite();
-  }
-  void SetUp() override {
-    if (!azurite_->skip_reason().empty()) AEGIS_SKIP_WITHOUT_PEER(azurite_->skip_reason());
+    ASSERT_EQ(server_->Put(data_->File("planted.py"), "models", "planted/v1/planted.py"), "");
   }
   // Routed to Azurite by the connection string; no IMDS (a closed port).
   static std::string Routed(const std::string& connection_string) {
@@ -72,24 +65,22 @@ class AzureTest : public ProgramTest {
   }
   // The account and its endpoint without a credential.
   static std::string EndpointOnly() {
-    return std::string("AccountName=devstoreaccount1;BlobEndpoint=") + azurite_->endpoint();
+    return std::string("AccountName=devstoreaccount1;BlobEndpoint=") + server_->endpoint();
   }
   RunResult Fetch(const std::string& uri, const std::string& env, const std::string& extra = "") {
     return Run("--allow-insecure-http --key " + PublicKey() + " " + extra + " " + Quote(uri) + " model", env);
   }
-  static inline TempDir* data_ = nullptr;
   // The location of a blob of container "models", reached through Azurite's connection string.
   static Expected<verifier::AzureBlobLocation> InAzurite(const std::string& blob) {
     return verifier::ResolveAzureBlob(Uri("models", blob), [](const std::string& name) -> std::optional<std::string> {
-      if (name == "AZURE_STORAGE_CONNECTION_STRING") return azurite_->ConnectionString();
+      if (name == "AZURE_STORAGE_CONNECTION_STRING") return server_->ConnectionString();
       return std::nullopt;
     });
   }
-  static inline Azurite* azurite_ = nullptr;
 };
 
 TEST_F(AzureTest, ConnectionStringKeySignsAndTheModelIsVerifiedAndPlaced) {
-  auto r = Fetch(Uri("models", "resnet/m.tar.gz"), Routed(azurite_->ConnectionString()));
+  auto r = Fetch(Uri("models", "resnet/m.tar.gz"), Routed(server_->ConnectionString()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ReadFile(Dest() + "/model.bin"), Weights(300000));
   EXPECT_NE(r.err.find("signature fetched uri=" + Uri("models", "resnet/m.tar.gz.sig")), std::string::npos) << r.err;
@@ -99,7 +90,8 @@ TEST_F(AzureTest, ConnectionStringKeySignsAndTheModelIsVerifiedAndPlaced) {
 }
 
 TEST_F(AzureTest, AnHttpEndpointNeedsTheInsecureFlag) {
-  auto r = Run("--key " + PublicKey() + " " + Uri("models", "resnet/m.tar.gz") + " model", Routed(azurite_->ConnectionString()));
+  auto r = Run("--key " + PublicKey() + " " + Uri("models", "resnet/m.tar.gz") + " model",
+               Routed(server_->ConnectionString()));
   ExpectFailure(r, 2, "BlobEndpoint is http://");
 }
 
@@ -118,15 +110,16 @@ TEST_F(AzureTest, KserveAccountKeyVariableAndItsRefusal) {
 }
 
 TEST_F(AzureTest, MissingBlobIsExit3AndTamperedIsExit5) {
-  ExpectFailure(Fetch(Uri("models", "resnet/none.tar.gz"), Routed(azurite_->ConnectionString())), 3, Uri("models", "resnet/none.tar.gz"));
-  ExpectFailure(Fetch(Uri("models", "tampered/m.tar.gz"), Routed(azurite_->ConnectionString())), 5, "does not verify");
-  ExpectFailure(Fetch(Uri("nocontainer", "resnet/m.tar.gz"), Routed(azurite_->ConnectionString())), 3, "nocontainer");
+  ExpectFailure(Fetch(Uri("models", "resnet/none.tar.gz"), Routed(server_->ConnectionString())), 3,
+                Uri("models", "resnet/none.tar.gz"));
+  ExpectFailure(Fetch(Uri("models", "tampered/m.tar.gz"), Routed(server_->ConnectionString())), 5, "does not verify");
+  ExpectFailure(Fetch(Uri("nocontainer", "resnet/m.tar.gz"), Routed(server_->ConnectionString())), 3, "nocontainer");
 }
 
 // A SAS in the URI (as a storageUri may carry it), or in AZURE_STORAGE_SAS_TOKEN; Azurite
 // checks its signature. The signature never appears in any output.
 TEST_F(AzureTest, SharedAccessSignaturesAreUsedAndNeverShown) {
-  std::string sas = azurite_->AccountSas("rl", "2099-01-01T00:00:00Z");
+  std::string sas = server_->AccountSas("rl", "2099-01-01T00:00:00Z");
   std::string sig = sas.substr(sas.find("&sig=") + 5);
   auto r = Fetch(Uri("models", "resnet/m.tar.gz") + "?" + sas, Routed(EndpointOnly()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -142,8 +135,9 @@ TEST_F(AzureTest, SharedAccessSignaturesAreUsedAndNeverShown) {
   // A SAS whose signature was made with another key, and one without list permission.
   std::string forged = sas.substr(0, sas.find("&sig=") + 5) + PercentEncode(Base64Encode(std::string(32, 'x')));
   ExpectFailure(Fetch(Uri("models", "resnet/m.tar.gz") + "?" + forged, Routed(EndpointOnly())), 4, "access denied");
-  ExpectFailure(Fetch(Uri("models", "tree/v1/") + "?" + azurite_->AccountSas("r", "2099-01-01T00:00:00Z"), Routed(EndpointOnly())), 4,
-                "listing refused");
+  ExpectFailure(
+      Fetch(Uri("models", "tree/v1/") + "?" + server_->AccountSas("r", "2099-01-01T00:00:00Z"), Routed(EndpointOnly())),
+      4, "listing refused");
   ExpectFailure(Fetch(Uri("models", "resnet/m.tar.gz") + "?sv=2021-08-06&sp=r", Routed(EndpointOnly())), 2, "not a shared access signature");
 }
 
@@ -157,27 +151,27 @@ TEST_F(AzureTest, AnonymousReadsPublicContainersOnly) {
 }
 
 TEST_F(AzureTest, ModelDirectoryIsListedFetchedVerifiedAndPlaced) {
-  auto r = Fetch(Uri("models", "tree/v1/"), Routed(azurite_->ConnectionString()), "--parallel 3");
+  auto r = Fetch(Uri("models", "tree/v1/"), Routed(server_->ConnectionString()), "--parallel 3");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Placed(Dest()), kSigned);
   EXPECT_EQ(ReadFile(Dest() + "/1/model.onnx"), Weights(150000));
   EXPECT_NE(r.err.find("model directory fetched uri=" + Uri("models", "tree/v1/") + " files=4"), std::string::npos) << r.err;
   fs::remove_all(Dest());
   // KServe's form, without the slash.
-  r = Fetch(Uri("models", "tree/v1"), Routed(azurite_->ConnectionString()));
+  r = Fetch(Uri("models", "tree/v1"), Routed(server_->ConnectionString()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Placed(Dest()), kSigned);
   fs::remove_all(Dest());
-  ExpectFailure(Fetch(Uri("models", "planted/v1/"), Routed(azurite_->ConnectionString())), 5, "planted.py");
-  ExpectFailure(Fetch(Uri("models", "none/"), Routed(azurite_->ConnectionString())), 3, "no object under the prefix");
+  ExpectFailure(Fetch(Uri("models", "planted/v1/"), Routed(server_->ConnectionString())), 5, "planted.py");
+  ExpectFailure(Fetch(Uri("models", "none/"), Routed(server_->ConnectionString())), 3, "no object under the prefix");
 }
 
 TEST_F(AzureTest, AegisVerifyChecksTheDirectoryWithoutPlacingIt) {
-  std::string cmd = "env -i PATH=/usr/bin:/bin HOME=" + dir_.path() + " " + Routed(azurite_->ConnectionString()) + " " + AEGIS_BIN +
-                    " verify --allow-insecure-http --key " + PublicKey() + " " + Uri("models", "tree/v1/");
+  std::string cmd = "env -i PATH=/usr/bin:/bin HOME=" + dir_.path() + " " + Routed(server_->ConnectionString()) + " " +
+                    AEGIS_BIN + " verify --allow-insecure-http --key " + PublicKey() + " " + Uri("models", "tree/v1/");
   auto r = RunShell(cmd, dir_.path());
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  cmd = "env -i PATH=/usr/bin:/bin HOME=" + dir_.path() + " " + Routed(azurite_->ConnectionString()) + " " + AEGIS_BIN +
+  cmd = "env -i PATH=/usr/bin:/bin HOME=" + dir_.path() + " " + Routed(server_->ConnectionString()) + " " + AEGIS_BIN +
         " verify --allow-insecure-http --key " + PublicKey() + " " + Uri("models", "planted/v1/");
   r = RunShell(cmd, dir_.path());
   EXPECT_EQ(r.exit_code, 5) << r.out << r.err;
@@ -229,28 +223,19 @@ TEST_F(AzureTest, ABlobInPartsIsSignedPartByPart) {
 
 // Azurite over https with its OAuth check: Entra ID tokens (service principal, workload
 // identity) and managed identity (IMDS).
-class AzureOAuthTest : public ProgramTest {
+class AzureOAuthTest : public ServerProgramTest<AzureOAuthTest, Azurite> {
  protected:
   static void SetUpTestSuite() {
-    ProgramTest::SetUpTestSuite();
-    data_ = new TempDir();
-    azurite_ = new Azurite(/*https_with_oauth=*/true);
-    if (!azurite_->skip_reason().empty()) return;
-    ASSERT_EQ(azurite_->CreateContainer("models"), "");
+    MakeData();
+    StartServer(/*https_with_oauth=*/true);
+    if (!ServerUp()) return;
+    ASSERT_EQ(server_->CreateContainer("models"), "");
     std::string archive = data_->File("m.tar.gz");
     WriteArchive(archive, ArchiveFormat::kTarGz, {{"model.bin", AE_IFREG, 0644, Weights(100000)}});
     auto sig = RunShell("openssl dgst -sha256 -sign " + PrivateKey() + " m.tar.gz | base64 -w0 > m.tar.gz.sig", data_->path());
     ASSERT_EQ(sig.exit_code, 0) << sig.err;
-    ASSERT_EQ(azurite_->Put(archive, "models", "resnet/m.tar.gz"), "");
-    ASSERT_EQ(azurite_->Put(archive + ".sig", "models", "resnet/m.tar.gz.sig"), "");
-  }
-  static void TearDownTestSuite() {
-    delete azurite_;
-    delete data_;
-    ProgramTest::TearDownTestSuite();
-  }
-  void SetUp() override {
-    if (!azurite_->skip_reason().empty()) AEGIS_SKIP_WITHOUT_PEER(azurite_->skip_reason());
+    ASSERT_EQ(server_->Put(archive, "models", "resnet/m.tar.gz"), "");
+    ASSERT_EQ(server_->Put(archive + ".sig", "models", "resnet/m.tar.gz.sig"), "");
   }
   // An access token as Entra ID issues it for Azure Storage (claims Azurite checks; the
   // signature part is not checked by Azurite, so it is not a real one).
@@ -277,11 +262,11 @@ class AzureOAuthTest : public ProgramTest {
     return {};
   }
   RunResult Fetch(const std::string& env) {
-    return Run("--ca-bundle " + azurite_->ca_file() + " --key " + PublicKey() + " " + Uri("models", "resnet/m.tar.gz") + " model",
-               "AZURE_STORAGE_CONNECTION_STRING=" + Quote("AccountName=devstoreaccount1;BlobEndpoint=" + azurite_->endpoint()) + " " + env);
+    return Run("--ca-bundle " + server_->ca_file() + " --key " + PublicKey() + " " + Uri("models", "resnet/m.tar.gz") +
+                   " model",
+               "AZURE_STORAGE_CONNECTION_STRING=" +
+                   Quote("AccountName=devstoreaccount1;BlobEndpoint=" + server_->endpoint()) + " " + env);
   }
-  static inline TempDir* data_ = nullptr;
-  static inline Azurite* azurite_ = nullptr;
 };
 
 // The client-credentials grant at {authority}/{tenant}/oauth2/v2.0/token for
@@ -377,11 +362,11 @@ TEST_F(AzureOAuthTest, ManagedIdentityTokenComesFromImds) {
 // cabundle.crt), read as kserve_storage 0.21.0 reads them. Without either, the same download fails.
 TEST_F(AzureOAuthTest, KserveHostHeadersAndCaBundleReachAPrivateHttpsServer) {
   std::string token = AccessToken();
-  std::string url = azurite_->endpoint() + "/models/resnet/m.tar.gz";
+  std::string url = server_->endpoint() + "/models/resnet/m.tar.gz";
   std::string args = "--key " + PublicKey() + " --retries 1 " + url + " model";
   std::string bundle_dir = dir_.File("custom-certs");
   fs::create_directories(bundle_dir);
-  fs::copy_file(azurite_->ca_file(), bundle_dir + "/cabundle.crt");
+  fs::copy_file(server_->ca_file(), bundle_dir + "/cabundle.crt");
   std::string ca = "CA_BUNDLE_CONFIGMAP_NAME=cabundle CA_BUNDLE_VOLUME_MOUNT_POINT=" + bundle_dir + " ";
   std::string headers = Quote("127.0.0.1-headers=" + json({{"Authorization", "Bearer " + token}, {"x-ms-version", "2021-08-06"}}).dump());
   auto r = Run(args, ca + headers);

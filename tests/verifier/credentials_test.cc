@@ -6,11 +6,11 @@
 
 #include <map>
 
+#include "platform/net_error.h"
 #include "support/env_of.h"
 #include "support/http_server.h"
 #include "support/test_support.h"
-#include "verifier/s3.h"
-#include "platform/net_error.h"
+#include "verifier/sources/s3.h"
 
 namespace aegis::verifier {
 namespace {

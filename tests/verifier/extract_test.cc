@@ -14,8 +14,8 @@
 
 #include "support/archives.h"
 #include "support/test_support.h"
-#include "verifier/extract.h"
-#include "verifier/verify_error.h"
+#include "verifier/common/verify_error.h"
+#include "verifier/place/extract.h"
 
 // Archive entries below list only the fields that matter; the rest take their defaults.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"

@@ -12,9 +12,9 @@
 #include "platform/net_error.h"
 #include "support/archives.h"
 #include "support/test_support.h"
-#include "verifier/extract.h"
-#include "verifier/extract_while_fetching.h"
-#include "verifier/verify_error.h"
+#include "verifier/common/verify_error.h"
+#include "verifier/place/extract.h"
+#include "verifier/place/extract_while_fetching.h"
 
 // Archive entries below list only the fields that matter; the rest take their defaults.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"

@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <set>
 
+#include "platform/net_error.h"
 #include "support/http_server.h"
 #include "support/test_support.h"
-#include "verifier/fetch.h"
-#include "platform/net_error.h"
+#include "verifier/common/fetch.h"
 
 namespace aegis::verifier {
 namespace {

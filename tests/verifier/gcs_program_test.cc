@@ -9,11 +9,10 @@
 namespace aegis::testing {
 namespace {
 
-class ProgramGcsTest : public ProgramTest {
+class ProgramGcsTest : public GcsProgramTest<ProgramGcsTest> {
  protected:
   static void SetUpTestSuite() {
-    ProgramTest::SetUpTestSuite();
-    data_ = new TempDir();
+    MakeData();
     std::string dir = data_->File("models/resnet");
     fs::create_directories(dir);
     fs::create_directories(data_->File("models/tampered"));
@@ -24,19 +23,8 @@ class ProgramGcsTest : public ProgramTest {
     bad[bad.size() / 2] ^= 1;
     WriteFile(data_->File("models/tampered/m.tar.gz"), bad);
     fs::copy_file(dir + "/m.tar.gz.sig", data_->File("models/tampered/m.tar.gz.sig"));
-    gcs_ = new FakeGcs(data_->path());
+    StartServer(data_->path());
   }
-  static void TearDownTestSuite() {
-    delete gcs_;
-    delete data_;
-    ProgramTest::TearDownTestSuite();
-  }
-  void SetUp() override {
-    if (!gcs_->skip_reason().empty()) AEGIS_SKIP_WITHOUT_PEER(gcs_->skip_reason());
-  }
-  std::string Emulator() const { return "STORAGE_EMULATOR_HOST=" + gcs_->host() + " NO_GCE_CHECK=true"; }
-  static inline TempDir* data_ = nullptr;
-  static inline FakeGcs* gcs_ = nullptr;
 };
 
 TEST_F(ProgramGcsTest, PublicObjectIsFetchedAnonymouslyVerifiedAndPlaced) {
@@ -81,7 +69,7 @@ TEST_F(ProgramGcsTest, MetadataServerTokenIsUsedAndNeverShown) {
   std::string host = metadata.Url("").substr(7);
   while (!host.empty() && host.back() == '/') host.pop_back();
   auto r = Run("--key " + PublicKey() + " gs://models/resnet/m.tar.gz model",
-               "STORAGE_EMULATOR_HOST=" + gcs_->host() + " GCE_METADATA_HOST=" + host);
+               "STORAGE_EMULATOR_HOST=" + server_->host() + " GCE_METADATA_HOST=" + host);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("google credentials source=\"metadata server (" + host + ")\""), std::string::npos) << r.err;
   for (const std::string& out : {r.out, r.err, ReadFile(Dest() + "/.aegis-verified.json")}) {

@@ -25,8 +25,8 @@
 #include "support/http_server.h"
 #include "support/test_support.h"
 #include "util/base64.h"
-#include "verifier/gcs.h"
-#include "verifier/google_auth.h"
+#include "verifier/sources/gcs.h"
+#include "verifier/sources/google_auth.h"
 
 namespace aegis::verifier {
 namespace {

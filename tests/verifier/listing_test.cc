@@ -11,7 +11,7 @@
 #include "platform/net_error.h"
 #include "support/env_of.h"
 #include "support/http_server.h"
-#include "verifier/listing.h"
+#include "verifier/sources/listing.h"
 
 namespace aegis::verifier {
 namespace {

@@ -18,10 +18,10 @@
 #include "support/test_support.h"
 #include "util/base64.h"
 #include "util/file_io.h"
-#include "verifier/keyless.h"
-#include "verifier/signature.h"
-#include "verifier/trust.h"
-#include "verifier/verify_error.h"
+#include "verifier/common/verify_error.h"
+#include "verifier/trust/keyless.h"
+#include "verifier/trust/signature.h"
+#include "verifier/trust/trust.h"
 
 namespace aegis::verifier {
 namespace {

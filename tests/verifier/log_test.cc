@@ -5,12 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "verifier/log.h"
+#include "platform/net_error.h"
+#include "verifier/common/log.h"
+#include "verifier/common/verify_error.h"
 #include "verifier/options.h"
 #include "verifier/run.h"
-#include "verifier/source.h"
-#include "platform/net_error.h"
-#include "verifier/verify_error.h"
+#include "verifier/sources/source.h"
 
 namespace aegis::verifier {
 namespace {
@@ -53,32 +53,67 @@ TEST(ExitCodes, EveryErrorKindMapsToADocumentedCode) {
   EXPECT_EQ(ExitCodeFor(ErrorKind::kIo), 8);
 }
 
-TEST(Sources, UrisAreClassifiedSuffixedAndRedacted) {
-  EXPECT_EQ(*SchemeOf("s3://b/k", false), Scheme::kS3);
-  EXPECT_EQ(*SchemeOf("/models/m.tar.gz", false), Scheme::kFile);
-  EXPECT_EQ(*SchemeOf("file:///m", false), Scheme::kFile);
-  EXPECT_EQ(SchemeOf("http://h/m", false).error().kind, ErrorKind::kUsage);
-  EXPECT_EQ(*SchemeOf("http://h/m", true), Scheme::kHttp);
-  EXPECT_EQ(*SchemeOf("gs://b/k", false), Scheme::kGs);
-  EXPECT_EQ(*SchemeOf("hf://org/repo", true), Scheme::kHf);
-  EXPECT_EQ(*SchemeOf("https://acct.blob.core.windows.net/c/m", false), Scheme::kAzureBlob);
-  EXPECT_EQ(*SchemeOf("https://example.com/c/m", false), Scheme::kHttps);
-  EXPECT_EQ(*SchemeOf("oci://registry/repo", true), Scheme::kOci);
-  EXPECT_EQ(SchemeOf("hdfs://nn/repo", true).error().kind, ErrorKind::kUsage);
-  EXPECT_TRUE(IsTreeUri("oci://registry/repo:v1"));
-  EXPECT_TRUE(IsTreeUri("hf://org/repo@main"));
-  EXPECT_FALSE(IsTreeUri("hf://org/repo@main/config.json"));
-  EXPECT_TRUE(IsTreeUri("https://acct.blob.core.windows.net/c/m/?sv=1&sig=x"));
-  EXPECT_FALSE(IsTreeUri("https://acct.blob.core.windows.net/c/m?sv=1&sig=x"));
-  EXPECT_EQ(AsTreeUri("https://acct.blob.core.windows.net/c/m?sv=1&sig=x"), "https://acct.blob.core.windows.net/c/m/?sv=1&sig=x");
-  EXPECT_EQ(WithoutTrailingSlash("https://acct.blob.core.windows.net/c/m/?sv=1"), "https://acct.blob.core.windows.net/c/m?sv=1");
-  EXPECT_EQ(AsTreeUri("gs://b/m"), "gs://b/m/");
-  EXPECT_FALSE(IsTreeUri("https://example.com/m/"));
-  EXPECT_EQ(WithSuffix("https://h/m.tgz?X-Amz-Signature=s", ".sig"), "https://h/m.tgz.sig?X-Amz-Signature=s");
-  EXPECT_EQ(WithSuffix("s3://b/m.tgz", ".sigstore.json"), "s3://b/m.tgz.sigstore.json");
-  EXPECT_EQ(BaseName("https://h/a/model.onnx?x=1"), "model.onnx");
-  EXPECT_EQ(BaseName("s3://bucket/"), "model");
-  EXPECT_EQ(DisplayUri("https://user:pw@h/m?X-Amz-Signature=abc"), "https://<redacted>@h/m?<redacted>");
+Location At(const std::string& uri, bool allow_http = true) { return *Location::Parse(uri, allow_http); }
+
+TEST(Location, UrisAreClassifiedSuffixedAndRedacted) {
+  EXPECT_EQ(At("s3://b/k").scheme(), Scheme::kS3);
+  EXPECT_EQ(At("/models/m.tar.gz").scheme(), Scheme::kFile);
+  EXPECT_EQ(At("file:///m").scheme(), Scheme::kFile);
+  EXPECT_EQ(Location::Parse("http://h/m", false).error().kind, ErrorKind::kUsage);
+  EXPECT_EQ(At("http://h/m").scheme(), Scheme::kHttp);
+  EXPECT_EQ(At("gs://b/k").scheme(), Scheme::kGs);
+  EXPECT_EQ(At("hf://org/repo").scheme(), Scheme::kHf);
+  EXPECT_EQ(At("https://acct.blob.core.windows.net/c/m", false).scheme(), Scheme::kAzureBlob);
+  EXPECT_EQ(At("https://example.com/c/m", false).scheme(), Scheme::kHttps);
+  EXPECT_EQ(At("oci://registry/repo").scheme(), Scheme::kOci);
+  EXPECT_EQ(Location::Parse("hdfs://nn/repo", true).error().kind, ErrorKind::kUsage);
+  EXPECT_EQ(Location::Parse("file://host/m", true).error().kind, ErrorKind::kUsage);
+  EXPECT_EQ(Location::Parse("", true).error().kind, ErrorKind::kUsage);
+  EXPECT_TRUE(At("oci://registry/repo:v1").IsTree());
+  EXPECT_TRUE(At("hf://org/repo@main").IsTree());
+  EXPECT_FALSE(At("hf://org/repo@main/config.json").IsTree());
+  EXPECT_FALSE(At("hf://org/repo/").IsTree());
+  EXPECT_TRUE(At("https://acct.blob.core.windows.net/c/m/?sv=1&sig=x").IsTree());
+  EXPECT_FALSE(At("https://acct.blob.core.windows.net/c/m?sv=1&sig=x").IsTree());
+  EXPECT_EQ(At("https://acct.blob.core.windows.net/c/m?sv=1&sig=x").AsTree().uri(),
+            "https://acct.blob.core.windows.net/c/m/?sv=1&sig=x");
+  EXPECT_EQ(At("https://acct.blob.core.windows.net/c/m/?sv=1").WithoutTrailingSlash().uri(),
+            "https://acct.blob.core.windows.net/c/m?sv=1");
+  EXPECT_EQ(At("gs://b/m").AsTree().uri(), "gs://b/m/");
+  EXPECT_TRUE(At("gs://b/m").AsTree().IsTree());
+  EXPECT_FALSE(At("https://example.com/m/").IsTree());
+  EXPECT_FALSE(At("s3:///k").HasDirectoryForm()) << "no bucket";
+  EXPECT_TRUE(At("s3://b/m").HasDirectoryForm());
+  EXPECT_FALSE(At("https://example.com/m").HasDirectoryForm());
+  EXPECT_EQ(At("https://h/m.tgz?X-Amz-Signature=s").WithSuffix(".sig").uri(), "https://h/m.tgz.sig?X-Amz-Signature=s");
+  EXPECT_EQ(At("s3://b/m.tgz").WithSuffix(".sigstore.json").uri(), "s3://b/m.tgz.sigstore.json");
+  EXPECT_EQ(At("https://h/a/model.onnx?x=1").BaseName(), "model.onnx");
+  EXPECT_EQ(At("s3://bucket/").BaseName(), "model");
+  EXPECT_EQ(At("https://user:pw@h/m?X-Amz-Signature=abc").Display(), "https://<redacted>@h/m?<redacted>");
+  EXPECT_EQ(At("file:///mnt/models/m").LocalPath(), "/mnt/models/m");
+  EXPECT_EQ(At("relative/m").LocalPath(), "relative/m");
+  EXPECT_EQ(At("s3://b/m").LocalPath(), "");
+  EXPECT_FALSE(At("hf://org/repo").HasSiblings());
+  EXPECT_FALSE(At("oci://r/repo@sha256:00").HasSiblings());
+  EXPECT_TRUE(At("gs://b/m/").HasSiblings());
+}
+
+// What each store's URI names, split once where it enters.
+TEST(Location, NamesTheContainerPathAndRevision) {
+  EXPECT_EQ(At("s3://bucket/models/m.tgz").container(), "bucket");
+  EXPECT_EQ(At("s3://bucket/models/m.tgz").path(), "models/m.tgz");
+  EXPECT_EQ(At("gs://b/dir/").path(), "dir/");
+  EXPECT_EQ(At("https://acct.blob.core.windows.net/c/m/x.bin?sv=1").container(), "acct/c");
+  EXPECT_EQ(At("https://acct.blob.core.windows.net/c/m/x.bin?sv=1").path(), "m/x.bin");
+  EXPECT_EQ(At("hf://org/repo@0123/config.json").container(), "org/repo");
+  EXPECT_EQ(At("hf://org/repo@0123/config.json").revision(), "0123");
+  EXPECT_EQ(At("hf://org/repo@0123/config.json").path(), "config.json");
+  EXPECT_EQ(At("oci://localhost:5000/ns/repo:v1").container(), "localhost:5000/ns/repo");
+  EXPECT_EQ(At("oci://localhost:5000/ns/repo:v1").revision(), "v1");
+  EXPECT_EQ(At("oci://localhost:5000/ns/repo@sha256:ab").revision(), "sha256:ab");
+  EXPECT_EQ(At("oci://localhost:5000/ns/repo").revision(), "");
+  EXPECT_EQ(At("https://h.example/a/b?x").container(), "h.example");
+  EXPECT_EQ(At("https://h.example/a/b?x").path(), "a/b");
 }
 
 }  // namespace

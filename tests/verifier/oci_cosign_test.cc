@@ -21,20 +21,20 @@ std::string Trim(std::string s) {
   return s;
 }
 
-class OciCosignTest : public ProgramTest {
+class OciCosignTest : public ServerProgramTest<OciCosignTest, Registry> {
  protected:
   static void SetUpTestSuite() {
-    ProgramTest::SetUpTestSuite();
-    data_ = new TempDir();
-    registry_ = new Registry(RegistryAuth::kBasic);
+    MakeData();
+    StartServer(RegistryAuth::kBasic);
     cosign_v2_ = PeerBinary("cosign", "COSIGN_V2", "cosign");
     cosign_v3_ = PeerBinary("cosign", "COSIGN_V3", "cosign");
-    if (!registry_->skip_reason().empty() || cosign_v2_.empty() || cosign_v3_.empty()) return;
+    if (!ServerUp() || cosign_v2_.empty() || cosign_v3_.empty()) return;
     // The fixture's keys, in cosign's own key format.
     for (const char* name : {"key", "other"}) {
-      ASSERT_EQ(registry_->Cosign(cosign_v3_, std::string("import-key-pair --key ") + keys_->File(std::string(name) + ".pem") +
-                                                  " --output-key-prefix " + data_->File(name)),
-                "");
+      ASSERT_EQ(
+          server_->Cosign(cosign_v3_, std::string("import-key-pair --key ") + keys_->File(std::string(name) + ".pem") +
+                                          " --output-key-prefix " + data_->File(name)),
+          "");
     }
     // A model's files (no model.sig: cosign's signature is on the manifest).
     fs::create_directories(data_->File("model/1"));
@@ -47,7 +47,7 @@ class OciCosignTest : public ProgramTest {
     WriteFile(data_->File("other/tokenizer.json"), "{\"v\": 666}\n");
     const std::vector<std::string> files = {"config.pbtxt", "1/model.onnx", "tokenizer.json"};
     auto push = [&](const std::string& dir, const std::string& ref) {
-      ASSERT_EQ(registry_->Push(data_->File(dir), ref, files), "");
+      ASSERT_EQ(server_->Push(data_->File(dir), ref, files), "");
       digests_[ref] = DigestOf(ref);
     };
     push("model", "models/v3:v1");
@@ -66,7 +66,7 @@ class OciCosignTest : public ProgramTest {
     WriteFile(data_->File("base/bin/busybox"), "#!/bin/true\n");
     fs::create_directories(data_->File("car/models"));
     fs::copy(data_->File("model"), data_->File("car/models"), fs::copy_options::recursive);
-    ASSERT_EQ(registry_->PushImage({data_->File("base"), data_->File("car")}, "models/modelcar:v1"), "");
+    ASSERT_EQ(server_->PushImage({data_->File("base"), data_->File("car")}, "models/modelcar:v1"), "");
     digests_["models/modelcar:v1"] = DigestOf("models/modelcar:v1");
 
     const std::string v3_offline = "--use-signing-config=false --tlog-upload=false";
@@ -79,12 +79,12 @@ class OciCosignTest : public ProgramTest {
     Sign(cosign_v3_, "key", "models/moved:v1", v3_offline);
     // The trusted key attests SLSA provenance: how the model was built, not that it may be served.
     WriteFile(data_->File("provenance.json"), R"({"buildDefinition": {"buildType": "https://example.com/train"}, "runDetails": {}})");
-    ASSERT_EQ(registry_->Cosign(cosign_v3_, "attest --key " + data_->File("key.key") + " " + v3_offline +
-                                                " --type slsaprovenance1 --predicate " + data_->File("provenance.json") + " " +
-                                                ByDigest("models/attested:v1")),
+    ASSERT_EQ(server_->Cosign(cosign_v3_, "attest --key " + data_->File("key.key") + " " + v3_offline +
+                                              " --type slsaprovenance1 --predicate " + data_->File("provenance.json") +
+                                              " " + ByDigest("models/attested:v1")),
               "");
     // The tag moves to other content after signing.
-    ASSERT_EQ(registry_->Push(data_->File("other"), "models/moved:v1", files), "");
+    ASSERT_EQ(server_->Push(data_->File("other"), "models/moved:v1", files), "");
     // A signature of the signed manifest copied to the other one's digest: the legacy tag, and
     // the referrers tag (an index naming the signed manifest's referrer).
     Sign(cosign_v2_, "key", "models/copied:signed", "--tlog-upload=false");
@@ -92,44 +92,41 @@ class OciCosignTest : public ProgramTest {
     CopySignatureTag("models/copied", ".sig");
     CopySignatureTag("models/copied-bundle", "");
   }
-  static void TearDownTestSuite() {
-    delete registry_;
-    delete data_;
-    ProgramTest::TearDownTestSuite();
-  }
   void SetUp() override {
-    if (!registry_->skip_reason().empty()) AEGIS_SKIP_WITHOUT_PEER(registry_->skip_reason());
+    ServerProgramTest::SetUp();
+    if (IsSkipped()) return;
     if (cosign_v2_.empty() || cosign_v3_.empty()) AEGIS_SKIP_WITHOUT_PEER("cosign v2 and v3 (ci/peers.sh)");
     fs::create_directories(dir_.File("docker"));
-    WriteFile(dir_.File("docker/config.json"), registry_->DockerConfig("reader", "read-secret"));
+    WriteFile(dir_.File("docker/config.json"), server_->DockerConfig("reader", "read-secret"));
   }
 
   static std::string DigestOf(const std::string& ref) {
-    auto out = registry_->Oras("resolve " + registry_->host() + "/" + ref);
+    auto out = server_->Oras("resolve " + server_->host() + "/" + ref);
     return out ? Trim(*out) : std::string();
   }
   static std::string ByDigest(const std::string& ref) {
-    return registry_->host() + "/" + ref.substr(0, ref.find(':')) + "@" + digests_[ref];
+    return server_->host() + "/" + ref.substr(0, ref.find(':')) + "@" + digests_[ref];
   }
   static void Sign(const std::string& cosign, const std::string& key, const std::string& ref, const std::string& flags) {
     std::string env = cosign == cosign_v2_ && flags.find("oci-1-1") != std::string::npos ? "COSIGN_EXPERIMENTAL=1 " : "";
-    ASSERT_EQ(registry_->Cosign(env.empty() ? cosign : "env " + env + cosign,
-                                "sign --key " + data_->File(key + ".key") + " " + flags + " " + ByDigest(ref)),
+    ASSERT_EQ(server_->Cosign(env.empty() ? cosign : "env " + env + cosign,
+                              "sign --key " + data_->File(key + ".key") + " " + flags + " " + ByDigest(ref)),
               "");
   }
   // REPO:sha256-<signed>SUFFIX copied to REPO:sha256-<v1>SUFFIX.
   static void CopySignatureTag(const std::string& repo, const std::string& suffix) {
     auto tag = [&](const std::string& ref) {
       std::string d = digests_[ref];
-      return registry_->host() + "/" + repo + ":sha256-" + d.substr(7) + suffix;
+      return server_->host() + "/" + repo + ":sha256-" + d.substr(7) + suffix;
     };
-    ASSERT_TRUE(registry_->Oras("cp " + tag(repo + ":signed") + " " + tag(repo + ":v1")).has_value());
+    ASSERT_TRUE(server_->Oras("cp " + tag(repo + ":signed") + " " + tag(repo + ":v1")).has_value());
   }
 
-  std::string Ref(const std::string& name) { return "oci://" + registry_->host() + "/" + name; }
+  std::string Ref(const std::string& name) { return "oci://" + server_->host() + "/" + name; }
   RunResult Fetch(const std::string& uri, const std::string& extra = "") {
-    return Run("--ca-bundle " + registry_->ca_file() + " --key " + PublicKey() + " " + extra + " " + Quote(uri) + " model",
-               "DOCKER_CONFIG=" + dir_.File("docker"));
+    return Run(
+        "--ca-bundle " + server_->ca_file() + " --key " + PublicKey() + " " + extra + " " + Quote(uri) + " model",
+        "DOCKER_CONFIG=" + dir_.File("docker"));
   }
   // `cosign verify --key` of that version on the reference, offline: its exit code. cosign v2
   // reads referrer bundles only when told (--new-bundle-format), and then wants a trusted root
@@ -140,13 +137,12 @@ class OciCosignTest : public ProgramTest {
       WriteFile(dir_.File("empty-root.json"), R"({"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1"})");
       flags += " --new-bundle-format --trusted-root " + dir_.File("empty-root.json");
     }
-    auto r = RunShell("DOCKER_CONFIG=" + dir_.File("docker") + " SSL_CERT_FILE=" + registry_->ca_file() + " HOME=" + dir_.path() + " " +
-                      cosign + " verify --key " + PublicKey() + " " + flags + " " + registry_->host() + "/" + ref + " >/dev/null 2>&1");
+    auto r = RunShell("DOCKER_CONFIG=" + dir_.File("docker") + " SSL_CERT_FILE=" + server_->ca_file() +
+                      " HOME=" + dir_.path() + " " + cosign + " verify --key " + PublicKey() + " " + flags + " " +
+                      server_->host() + "/" + ref + " >/dev/null 2>&1");
     return r.exit_code;
   }
 
-  static inline TempDir* data_ = nullptr;
-  static inline Registry* registry_ = nullptr;
   static inline std::string cosign_v2_, cosign_v3_;
   static inline std::map<std::string, std::string> digests_;
 };
@@ -186,7 +182,7 @@ TEST_F(OciCosignTest, ASignedModelcarIsVerifiedByItsImageSignature) {
 
 TEST_F(OciCosignTest, AegisVerifyGivesTheSameVerdicts) {
   std::string env = "DOCKER_CONFIG=" + dir_.File("docker") + " ";
-  std::string flags = " --ca-bundle " + registry_->ca_file() + " --key " + PublicKey();
+  std::string flags = " --ca-bundle " + server_->ca_file() + " --key " + PublicKey();
   auto ok = RunShell(env + "'" + AEGIS_BIN + "' verify" + flags + " " + Quote(Ref("models/v3:v1")));
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
   auto bad = RunShell(env + "'" + AEGIS_BIN + "' verify" + flags + " " + Quote(Ref("models/copied:v1")));
@@ -203,7 +199,8 @@ TEST_F(OciCosignTest, ASignatureByAnUntrustedKeyIsRefused) {
   ExpectFailure(Fetch(Ref("models/other-key:v1")), 5, "dsse-signature");
   EXPECT_NE(CosignVerify(cosign_v3_, "models/other-key:v1"), 0);
   // Mutation: the same artifact with the signer's key trusted verifies.
-  auto r = Run("--ca-bundle " + registry_->ca_file() + " --key " + OtherPublicKey() + " " + Quote(Ref("models/other-key:v1")) + " model",
+  auto r = Run("--ca-bundle " + server_->ca_file() + " --key " + OtherPublicKey() + " " +
+                   Quote(Ref("models/other-key:v1")) + " model",
                "DOCKER_CONFIG=" + dir_.File("docker"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
@@ -247,17 +244,20 @@ TEST_F(OciCosignTest, ADigestPinMustBeTheSignedManifests) {
 // `aegis sign oci://…` writes cosign v3's layout: the verifier and both cosigns accept it, a
 // second signature is added to the referrers tag (both listed), and another key's is refused.
 TEST_F(OciCosignTest, AegisSignWritesWhatCosignAndTheVerifierAccept) {
-  ASSERT_EQ(registry_->Push(data_->File("model"), "models/aegis-signed:v1", {"config.pbtxt", "1/model.onnx", "tokenizer.json"}), "");
+  ASSERT_EQ(
+      server_->Push(data_->File("model"), "models/aegis-signed:v1", {"config.pbtxt", "1/model.onnx", "tokenizer.json"}),
+      "");
   fs::create_directories(dir_.File("pusher"));
-  WriteFile(dir_.File("pusher/config.json"), registry_->DockerConfig("pusher", "push-secret"));
+  WriteFile(dir_.File("pusher/config.json"), server_->DockerConfig("pusher", "push-secret"));
   auto sign = [&](const std::string& key) {
-    return RunShell("DOCKER_CONFIG=" + dir_.File("pusher") + " '" + AEGIS_BIN + "' sign " + Quote(Ref("models/aegis-signed:v1")) +
-                    " --key " + key + " --ca-bundle " + registry_->ca_file());
+    return RunShell("DOCKER_CONFIG=" + dir_.File("pusher") + " '" + AEGIS_BIN + "' sign " +
+                    Quote(Ref("models/aegis-signed:v1")) + " --key " + key + " --ca-bundle " + server_->ca_file());
   };
   auto signed_once = sign(PrivateKey());
   ASSERT_EQ(signed_once.exit_code, 0) << signed_once.err;
   EXPECT_NE(signed_once.err.find("a referrer listed in the referrers tag"), std::string::npos) << signed_once.err;
-  EXPECT_EQ(signed_once.out.rfind("oci://" + registry_->host() + "/models/aegis-signed@sha256:", 0), 0u) << signed_once.out;
+  EXPECT_EQ(signed_once.out.rfind("oci://" + server_->host() + "/models/aegis-signed@sha256:", 0), 0u)
+      << signed_once.out;
   auto r = Fetch(Ref("models/aegis-signed:v1"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Placed(Dest()), kModelFiles);
@@ -267,18 +267,20 @@ TEST_F(OciCosignTest, AegisSignWritesWhatCosignAndTheVerifierAccept) {
   auto other = sign(keys_->File("other.pem"));
   ASSERT_EQ(other.exit_code, 0) << other.err;
   std::string digest = DigestOf("models/aegis-signed:v1");
-  auto index = registry_->Oras("manifest fetch " + registry_->host() + "/models/aegis-signed:sha256-" + digest.substr(7));
+  auto index = server_->Oras("manifest fetch " + server_->host() + "/models/aegis-signed:sha256-" + digest.substr(7));
   ASSERT_TRUE(index.has_value());
   EXPECT_EQ(json::parse(*index)["manifests"].size(), 2u) << *index;
   fs::remove_all(Dest());
   EXPECT_EQ(Fetch(Ref("models/aegis-signed:v1")).exit_code, 0);
   fs::remove_all(Dest());
-  auto only_other = Run("--ca-bundle " + registry_->ca_file() + " --key " + OtherPublicKey() + " " + Quote(Ref("models/aegis-signed:v1")) +
-                        " model", "DOCKER_CONFIG=" + dir_.File("docker"));
+  auto only_other = Run("--ca-bundle " + server_->ca_file() + " --key " + OtherPublicKey() + " " +
+                            Quote(Ref("models/aegis-signed:v1")) + " model",
+                        "DOCKER_CONFIG=" + dir_.File("docker"));
   EXPECT_EQ(only_other.exit_code, 0) << "the other key's signature is one of the two: " << only_other.err;
   // Without push access (anonymous), nothing is written: exit 4.
-  auto anonymous = RunShell("HOME=" + dir_.path() + " '" + std::string(AEGIS_BIN) + "' sign " + Quote(Ref("models/aegis-signed:v1")) +
-                            " --key " + PrivateKey() + " --ca-bundle " + registry_->ca_file());
+  auto anonymous =
+      RunShell("HOME=" + dir_.path() + " '" + std::string(AEGIS_BIN) + "' sign " +
+               Quote(Ref("models/aegis-signed:v1")) + " --key " + PrivateKey() + " --ca-bundle " + server_->ca_file());
   EXPECT_EQ(anonymous.exit_code, 4) << anonymous.err;
 }
 

@@ -9,8 +9,8 @@
 
 #include "support/archives.h"
 #include "support/test_support.h"
-#include "verifier/oci_image.h"
-#include "verifier/verify_error.h"
+#include "verifier/common/verify_error.h"
+#include "verifier/place/oci_image.h"
 
 namespace aegis::verifier {
 namespace {

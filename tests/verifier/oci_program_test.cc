@@ -5,28 +5,29 @@
 
 #include "support/http_server.h"
 #include "support/registry.h"
-#include "verifier/crypto.h"
+#include "verifier/common/crypto.h"
 #include "verifier/program_fixture.h"
 
 namespace aegis::testing {
 namespace {
 
-class OciTest : public ProgramTest {
+class OciTest : public ServerProgramTest<OciTest, Registry> {
  protected:
   static void SetUpTestSuite() {
-    ProgramTest::SetUpTestSuite();
-    data_ = new TempDir();
-    registry_ = new Registry();
-    if (!registry_->skip_reason().empty()) return;
+    MakeData();
+    StartServer();
+    if (!ServerUp()) return;
     SignedModel(data_->path(), "resnet", PrivateKey());
     // The model's files, one layer each (their relative paths as titles).
-    ASSERT_EQ(registry_->Push(data_->File("resnet"), "models/resnet:v1", {"model.sig", "config.pbtxt", "1/model.onnx", "tokenizer.json"}), "");
+    ASSERT_EQ(server_->Push(data_->File("resnet"), "models/resnet:v1",
+                            {"model.sig", "config.pbtxt", "1/model.onnx", "tokenizer.json"}),
+              "");
     // The model directory as one packed layer (oras push REF ./resnet).
-    ASSERT_EQ(registry_->Push(data_->path(), "models/resnet-dir:v1", {"resnet"}), "");
+    ASSERT_EQ(server_->Push(data_->path(), "models/resnet-dir:v1", {"resnet"}), "");
     // Signed, then a file added.
     WriteFile(data_->File("resnet/planted.py"), "import os\n");
-    ASSERT_EQ(registry_->Push(data_->File("resnet"), "models/planted:v1",
-                              {"model.sig", "config.pbtxt", "1/model.onnx", "tokenizer.json", "planted.py"}),
+    ASSERT_EQ(server_->Push(data_->File("resnet"), "models/planted:v1",
+                            {"model.sig", "config.pbtxt", "1/model.onnx", "tokenizer.json", "planted.py"}),
               "");
     fs::remove(data_->File("resnet/planted.py"));
     // KServe modelcars: a base layer (a system with what the model extraction would refuse:
@@ -40,26 +41,23 @@ class OciTest : public ProgramTest {
     fs::copy(data_->File("resnet"), data_->File("car/models"), fs::copy_options::recursive);
     fs::create_directories(data_->File("tamper/models"));
     WriteFile(data_->File("tamper/models/tokenizer.json"), "{\"v\": 2}\n");
-    ASSERT_EQ(registry_->PushImage({data_->File("base"), data_->File("car")}, "models/modelcar:v1"), "");
-    ASSERT_EQ(registry_->PushImage({data_->File("base"), data_->File("car"), data_->File("tamper")}, "models/modelcar-tampered:v1"), "");
-  }
-  static void TearDownTestSuite() {
-    delete registry_;
-    delete data_;
-    ProgramTest::TearDownTestSuite();
+    ASSERT_EQ(server_->PushImage({data_->File("base"), data_->File("car")}, "models/modelcar:v1"), "");
+    ASSERT_EQ(server_->PushImage({data_->File("base"), data_->File("car"), data_->File("tamper")},
+                                 "models/modelcar-tampered:v1"),
+              "");
   }
   void SetUp() override {
-    if (!registry_->skip_reason().empty()) AEGIS_SKIP_WITHOUT_PEER(registry_->skip_reason());
+    ServerProgramTest::SetUp();
+    if (IsSkipped()) return;
     fs::create_directories(dir_.File("docker"));
-    WriteFile(dir_.File("docker/config.json"), registry_->DockerConfig("reader", "read-secret"));
+    WriteFile(dir_.File("docker/config.json"), server_->DockerConfig("reader", "read-secret"));
   }
-  std::string Ref(const std::string& name) { return "oci://" + registry_->host() + "/" + name; }
+  std::string Ref(const std::string& name) { return "oci://" + server_->host() + "/" + name; }
   RunResult Fetch(const std::string& uri, const std::string& env = "", const std::string& extra = "") {
-    return Run("--ca-bundle " + registry_->ca_file() + " --key " + PublicKey() + " " + extra + " " + Quote(uri) + " model",
-               env.empty() ? "DOCKER_CONFIG=" + dir_.File("docker") : env);
+    return Run(
+        "--ca-bundle " + server_->ca_file() + " --key " + PublicKey() + " " + extra + " " + Quote(uri) + " model",
+        env.empty() ? "DOCKER_CONFIG=" + dir_.File("docker") : env);
   }
-  static inline TempDir* data_ = nullptr;
-  static inline Registry* registry_ = nullptr;
 };
 
 TEST_F(OciTest, ArtifactFilesAreFetchedVerifiedAndPlaced) {
@@ -98,9 +96,10 @@ TEST_F(OciTest, PackedDirectoryLayerIsTheModelDirectory) {
 
 TEST_F(OciTest, PlantedFilesTamperingAndMissingArtifactsAreRefused) {
   ExpectFailure(Fetch(Ref("models/planted:v1")), 5, "planted.py");
-  ExpectFailure(Run("--ca-bundle " + registry_->ca_file() + " --key " + OtherPublicKey() + " " + Ref("models/resnet:v1") + " model",
-                    "DOCKER_CONFIG=" + dir_.File("docker")),
-                5, "does not verify");
+  ExpectFailure(
+      Run("--ca-bundle " + server_->ca_file() + " --key " + OtherPublicKey() + " " + Ref("models/resnet:v1") + " model",
+          "DOCKER_CONFIG=" + dir_.File("docker")),
+      5, "does not verify");
   ExpectFailure(Fetch(Ref("models/none:v1")), 3, "manifest: HTTP 404");
 }
 
@@ -108,17 +107,17 @@ TEST_F(OciTest, PlantedFilesTamperingAndMissingArtifactsAreRefused) {
 // service (exit 4); a mounted pull secret (.dockerconfigjson) works through REGISTRY_AUTH_FILE.
 TEST_F(OciTest, RegistryAccessFollowsTheTokenProtocol) {
   ExpectFailure(Fetch(Ref("models/resnet:v1"), "HOME=" + dir_.path()), 4, "HTTP 401 UNAUTHORIZED (refused anonymously");
-  WriteFile(dir_.File("bad.json"), registry_->DockerConfig("reader", "wrong"));
+  WriteFile(dir_.File("bad.json"), server_->DockerConfig("reader", "wrong"));
   auto r = Fetch(Ref("models/resnet:v1"), "REGISTRY_AUTH_FILE=" + dir_.File("bad.json"));
   ExpectFailure(r, 4, "token service refused the credentials");
   for (const std::string& out : {r.out, r.err, Reason()}) EXPECT_EQ(out.find("wrong"), std::string::npos);
   fs::create_directories(dir_.File("pull-secret"));
-  WriteFile(dir_.File("pull-secret/.dockerconfigjson"), registry_->DockerConfig("reader", "read-secret"));
+  WriteFile(dir_.File("pull-secret/.dockerconfigjson"), server_->DockerConfig("reader", "read-secret"));
   auto ok = Fetch(Ref("models/resnet:v1"), "REGISTRY_AUTH_FILE=" + dir_.File("pull-secret/.dockerconfigjson"));
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   fs::remove_all(Dest());
   ExpectFailure(Fetch(Ref("models/resnet:v1"), "REGISTRY_AUTH_FILE=/none/config.json"), 2, "/none/config.json");
-  ExpectFailure(Fetch("oci://" + registry_->host() + "/Models/X:v1"), 2, "is not a repository name");
+  ExpectFailure(Fetch("oci://" + server_->host() + "/Models/X:v1"), 2, "is not a repository name");
 }
 
 // A KServe modelcar: the model is the image's /models; the base system is never written.
@@ -186,8 +185,8 @@ TEST_F(OciTest, ManifestFaultsAreRetriedAndCredentialsStayWithTheRegistry) {
 }
 
 TEST_F(OciTest, AegisVerifyChecksTheArtifact) {
-  std::string cmd = "env -i PATH=/usr/bin:/bin DOCKER_CONFIG=" + dir_.File("docker") + " " + AEGIS_BIN + " verify --ca-bundle " +
-                    registry_->ca_file() + " --key " + PublicKey() + " ";
+  std::string cmd = "env -i PATH=/usr/bin:/bin DOCKER_CONFIG=" + dir_.File("docker") + " " + AEGIS_BIN +
+                    " verify --ca-bundle " + server_->ca_file() + " --key " + PublicKey() + " ";
   auto r = RunShell(cmd + Ref("models/resnet:v1"), dir_.path());
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   r = RunShell(cmd + Ref("models/planted:v1"), dir_.path());

@@ -3,7 +3,7 @@
 
 #include "support/env_of.h"
 #include "support/test_support.h"
-#include "verifier/oci_registry.h"
+#include "verifier/sources/oci_registry.h"
 
 namespace aegis::verifier {
 namespace {

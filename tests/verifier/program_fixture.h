@@ -10,10 +10,15 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "support/archives.h"
+#include "support/azurite.h"
+#include "support/fake_gcs.h"
+#include "support/registry.h"
+#include "support/s3rver.h"
 #include "support/test_support.h"
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -142,6 +147,81 @@ class ProgramTest : public ::testing::Test {
 
   static inline TempDir* keys_ = nullptr;
   TempDir dir_;
+};
+
+// A ProgramTest suite with an S3 server of its own (the SigV4-checking s3rver), once per suite.
+// `Suite` (the derived fixture, CRTP) gives each suite its own server. Its SetUpTestSuite calls
+// StartS3() and then Put()s its objects; the first failure skips every test (a failure with
+// AEGIS_REQUIRE_PEERS=1).
+template <class Suite>
+class S3ProgramTest : public ProgramTest {
+ protected:
+  static bool StartS3() {
+    ProgramTest::SetUpTestSuite();
+    s3_ = new S3rver();
+    skip_ = s3_->skip_reason();
+    return skip_.empty();
+  }
+  static void Put(const std::string& file, const std::string& key) {
+    if (skip_.empty()) skip_ = s3_->Put(file, key);
+  }
+  static void TearDownTestSuite() {
+    delete s3_;
+    s3_ = nullptr;
+    ProgramTest::TearDownTestSuite();
+  }
+  void SetUp() override {
+    if (!skip_.empty()) AEGIS_SKIP_WITHOUT_PEER(skip_);
+  }
+  // The environment of a pod with the server's credentials (`secret`: another secret key).
+  static std::string Creds(const std::string& secret = kS3SecretKey) {
+    return "AWS_ACCESS_KEY_ID=" + kS3AccessKey + " AWS_SECRET_ACCESS_KEY=" + secret +
+           " AWS_ENDPOINT_URL_S3=" + s3_->endpoint();
+  }
+  static inline S3rver* s3_ = nullptr;
+  static inline std::string skip_;
+};
+
+// A ProgramTest suite with a server of its own (`Server`: FakeGcs, Azurite, Registry…, with a
+// skip_reason()), once per suite. `Suite` (the derived fixture, CRTP) gives each suite its own.
+// Its SetUpTestSuite calls MakeData(), StartServer(arguments…) and fills the server; a server
+// that cannot start skips every test (a failure with AEGIS_REQUIRE_PEERS=1). A fixture's own
+// SetUp calls this one first and returns when IsSkipped().
+template <class Suite, class Server>
+class ServerProgramTest : public ProgramTest {
+ protected:
+  static void MakeData() {
+    ProgramTest::SetUpTestSuite();
+    data_ = new TempDir();
+  }
+  template <class... Args>
+  static void StartServer(Args&&... args) {
+    server_ = new Server(std::forward<Args>(args)...);
+  }
+  static bool ServerUp() { return server_->skip_reason().empty(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete data_;
+    server_ = nullptr;
+    data_ = nullptr;
+    ProgramTest::TearDownTestSuite();
+  }
+  void SetUp() override {
+    if (!ServerUp()) AEGIS_SKIP_WITHOUT_PEER(server_->skip_reason());
+  }
+  static inline TempDir* data_ = nullptr;
+  static inline Server* server_ = nullptr;
+};
+
+// The GCS server (fake-gcs-server over data_'s folders, each top-level folder a bucket): write the
+// objects under data_ first, then StartServer(data_->path()).
+template <class Suite>
+class GcsProgramTest : public ServerProgramTest<Suite, FakeGcs> {
+ protected:
+  // The environment of a pod that reaches the server as Google's client libraries do.
+  static std::string Emulator() {
+    return "STORAGE_EMULATOR_HOST=" + ServerProgramTest<Suite, FakeGcs>::server_->host() + " NO_GCE_CHECK=true";
+  }
 };
 
 }  // namespace aegis::testing

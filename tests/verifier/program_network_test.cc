@@ -264,30 +264,17 @@ TEST_F(ProgramTest, HttpsNeedsTheCaBundleOrAnExplicitWarnedOptOut) {
 
 // ---- S3: the real signature-checking server ----
 
-class ProgramS3Test : public ProgramTest {
+class ProgramS3Test : public S3ProgramTest<ProgramS3Test> {
  protected:
   static void SetUpTestSuite() {
-    ProgramTest::SetUpTestSuite();
-    s3_ = new S3rver();
-    skip_ = s3_->skip_reason();
-    if (!skip_.empty()) return;
+    if (!StartS3()) return;
     TempDir d;
     WriteArchive(d.File("m.tar.gz"), ArchiveFormat::kTarGz, {{"model.bin", AE_IFREG, 0644, std::string(100000, 'm')}});
     auto sig = RunShell("openssl dgst -sha256 -sign " + PrivateKey() + " m.tar.gz | base64 -w0 > m.tar.gz.sig", d.path());
     if (sig.exit_code != 0) skip_ = sig.err;
     for (const char* f : {"m.tar.gz", "m.tar.gz.sig"}) {
-      if (skip_.empty()) skip_ = s3_->Put(d.File(f), std::string("resnet/") + f);
+      Put(d.File(f), std::string("resnet/") + f);
     }
-  }
-  static void TearDownTestSuite() {
-    delete s3_;
-    ProgramTest::TearDownTestSuite();
-  }
-  void SetUp() override {
-    if (!skip_.empty()) AEGIS_SKIP_WITHOUT_PEER(skip_);
-  }
-  std::string Creds(const std::string& secret = kS3SecretKey) {
-    return "AWS_ACCESS_KEY_ID=" + kS3AccessKey + " AWS_SECRET_ACCESS_KEY=" + secret + " AWS_ENDPOINT_URL_S3=" + s3_->endpoint();
   }
   void ExpectNoSecret(const RunResult& r, const std::vector<std::string>& secrets) {
     for (const auto& s : secrets) {
@@ -299,8 +286,6 @@ class ProgramS3Test : public ProgramTest {
       }
     }
   }
-  static inline S3rver* s3_ = nullptr;
-  static inline std::string skip_;
 };
 
 TEST_F(ProgramS3Test, SignedGetPlacesTheModel) {

@@ -1,5 +1,5 @@
-// verifier/progress.h: lines at a steady interval, with the size and an ETA once known.
-#include "verifier/progress.h"
+// verifier/common/progress.h: lines at a steady interval, with the size and an ETA once known.
+#include "verifier/common/progress.h"
 
 #include <gtest/gtest.h>
 

@@ -4,11 +4,11 @@
 #include <atomic>
 #include <map>
 
+#include "platform/net_error.h"
 #include "support/http_server.h"
 #include "support/test_support.h"
-#include "verifier/s3.h"
-#include "verifier/storage_error.h"
-#include "platform/net_error.h"
+#include "verifier/common/storage_error.h"
+#include "verifier/sources/s3.h"
 
 namespace aegis::verifier {
 namespace {

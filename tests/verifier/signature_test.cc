@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
-#include "verifier/signature.h"
-#include "verifier/verify_error.h"
+#include "verifier/common/verify_error.h"
+#include "verifier/trust/signature.h"
 
 namespace aegis::verifier {
 namespace {

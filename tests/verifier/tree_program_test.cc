@@ -10,31 +10,20 @@
 namespace aegis::testing {
 namespace {
 
-class GcsTreeTest : public ProgramTest {
+class GcsTreeTest : public GcsProgramTest<GcsTreeTest> {
  protected:
   static void SetUpTestSuite() {
-    ProgramTest::SetUpTestSuite();
-    data_ = new TempDir();
+    MakeData();
     SignedModel(data_->File("models"), "resnet/v1", PrivateKey());
     SignedModel(data_->File("models"), "extra/v1", PrivateKey());
     WriteFile(data_->File("models/extra/v1/planted.py"), "import os\n");  // added after signing
     SignedModel(data_->File("models"), "tampered/v1", PrivateKey());
     WriteFile(data_->File("models/tampered/v1/tokenizer.json"), "{\"v\": 2}\n");
-    gcs_ = new FakeGcs(data_->path());
-  }
-  static void TearDownTestSuite() {
-    delete gcs_;
-    delete data_;
-    ProgramTest::TearDownTestSuite();
-  }
-  void SetUp() override {
-    if (!gcs_->skip_reason().empty()) AEGIS_SKIP_WITHOUT_PEER(gcs_->skip_reason());
+    StartServer(data_->path());
   }
   RunResult Fetch(const std::string& uri, const std::string& extra = "") {
-    return Run("--key " + PublicKey() + " " + extra + " " + uri + " model", "STORAGE_EMULATOR_HOST=" + gcs_->host() + " NO_GCE_CHECK=true");
+    return Run("--key " + PublicKey() + " " + extra + " " + uri + " model", Emulator());
   }
-  static inline TempDir* data_ = nullptr;
-  static inline FakeGcs* gcs_ = nullptr;
 };
 
 TEST_F(GcsTreeTest, PrefixIsListedFetchedVerifiedAndOnlySignedFilesPlaced) {
@@ -64,8 +53,7 @@ TEST_F(GcsTreeTest, KserveStorageUriWithoutTrailingSlashIsADirectory) {
 TEST_F(GcsTreeTest, AddedOrChangedObjectsRefuseTheWholeDirectory) {
   ExpectFailure(Fetch("gs://models/extra/v1/"), 5, "planted.py");
   ExpectFailure(Fetch("gs://models/tampered/v1/"), 5, "tokenizer.json");
-  ExpectFailure(Run("--key " + OtherPublicKey() + " gs://models/resnet/v1/ model", "STORAGE_EMULATOR_HOST=" + gcs_->host() + " NO_GCE_CHECK=true"),
-                5, "does not verify");
+  ExpectFailure(Run("--key " + OtherPublicKey() + " gs://models/resnet/v1/ model", Emulator()), 5, "does not verify");
 }
 
 TEST_F(GcsTreeTest, EmptyPrefixIsNotFound) {
@@ -101,19 +89,16 @@ TEST_F(GcsTreeTest, ASignatureOverOneFileDoesNotSignADirectory) {
   ExpectFailure(Fetch("gs://models/resnet/v1/", "--signature " + dir_.File("bundle.json")), 5, "needs a model-signing signature");
 }
 
-class S3TreeTest : public ProgramTest {
+class S3TreeTest : public S3ProgramTest<S3TreeTest> {
  protected:
   static void SetUpTestSuite() {
-    ProgramTest::SetUpTestSuite();
-    s3_ = new S3rver();
-    skip_ = s3_->skip_reason();
-    if (!skip_.empty()) return;
+    if (!StartS3()) return;
     TempDir d;
     SignedModel(d.path(), "sklearn/1.0/model", PrivateKey());
     for (const char* f : {"model.sig", "config.pbtxt", "1/model.onnx", "tokenizer.json"}) {
-      if (skip_.empty()) skip_ = s3_->Put(d.File(std::string("sklearn/1.0/model/") + f), std::string("sklearn/1.0/model/") + f);
+      Put(d.File(std::string("sklearn/1.0/model/") + f), std::string("sklearn/1.0/model/") + f);
     }
-    if (skip_.empty()) skip_ = s3_->Put(d.File("sklearn/1.0/model/config.pbtxt"), "sklearn/1.0/model-other/config.pbtxt");
+    Put(d.File("sklearn/1.0/model/config.pbtxt"), "sklearn/1.0/model-other/config.pbtxt");
     // A signed directory (model.sig inside) as one 20 MiB tar: three 8 MiB parts. And the
     // same with one byte of its weights changed after signing.
     fs::create_directories(d.File("big/1"));
@@ -125,21 +110,9 @@ class S3TreeTest : public ProgramTest {
                          "2>/dev/null && tar cf tampered.tar -C big .",
                          d.path());
     if (signed_dir.exit_code != 0 || tars.exit_code != 0) skip_ = "cannot make the tars: " + signed_dir.err + tars.err;
-    if (skip_.empty()) skip_ = s3_->Put(d.File("big.tar"), "big/model.tar");
-    if (skip_.empty()) skip_ = s3_->Put(d.File("tampered.tar"), "big/tampered.tar");
+    Put(d.File("big.tar"), "big/model.tar");
+    Put(d.File("tampered.tar"), "big/tampered.tar");
   }
-  static void TearDownTestSuite() {
-    delete s3_;
-    ProgramTest::TearDownTestSuite();
-  }
-  void SetUp() override {
-    if (!skip_.empty()) AEGIS_SKIP_WITHOUT_PEER(skip_);
-  }
-  std::string Creds(const std::string& secret = kS3SecretKey) {
-    return "AWS_ACCESS_KEY_ID=" + kS3AccessKey + " AWS_SECRET_ACCESS_KEY=" + secret + " AWS_ENDPOINT_URL_S3=" + s3_->endpoint();
-  }
-  static inline S3rver* s3_ = nullptr;
-  static inline std::string skip_;
 };
 
 // ListObjectsV2 signed with SigV4 (s3rver checks the signature), then each object; the

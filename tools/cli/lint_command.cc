@@ -71,6 +71,28 @@ void SplitFilenames(LintFlags& f, std::vector<std::string>& warnings) {
   }
 }
 
+// The report written as it is produced: to stdout, or to FILE (replaced only once complete).
+Status WriteReportTo(const std::string& file, Format format, const LintResult& result, const ReportOptions& opts) {
+  if (file == "-") {
+    ReportStream out([](std::string_view piece) -> Status {
+      if (std::fwrite(piece.data(), 1, piece.size(), stdout) != piece.size()) {
+        return Error{ErrorKind::kIo, "<stdout>", {}, "cannot write the report"};
+      }
+      return Ok{};
+    });
+    WriteReport(out, format, result, opts);
+    AEGIS_TRY(out.Finish());
+    std::fflush(stdout);
+    return Ok{};
+  }
+  auto output = OutputFile::Open(file);
+  if (!output) return output.error();
+  ReportStream out([&output](std::string_view piece) { return output->Write(piece); });
+  WriteReport(out, format, result, opts);
+  AEGIS_TRY(out.Finish());
+  return output->Commit();
+}
+
 int RunLint(LintFlags f) {
   std::vector<std::string> warnings;
   SplitFilenames(f, warnings);
@@ -140,11 +162,7 @@ int RunLint(LintFlags f) {
     bool to_stdout = o.file == "-";
     Format format = *ParseFormat(o.format);
     ReportOptions opts{format == Format::kText && to_stdout && UseColor(f.color), f.quiet, f.fail_on_warn};
-    std::string report = RenderReport(format, result, opts);
-    if (to_stdout) {
-      std::fwrite(report.data(), 1, report.size(), stdout);
-      std::fflush(stdout);
-    } else if (auto st = WriteFileAtomically(o.file, report); !st) {
+    if (auto st = WriteReportTo(o.file, format, result, opts); !st) {
       PrintError(st.error());
       code = kExitUsage;
     }

@@ -10,9 +10,9 @@
 #include "cli/commands.h"
 #include "cli/terminal_progress.h"
 #include "sign/pack.h"
-#include "verifier/crypto.h"
-#include "verifier/options.h"
 #include "util/strings.h"
+#include "verifier/common/crypto.h"
+#include "verifier/options.h"
 
 namespace aegis::cli {
 namespace {

@@ -18,8 +18,8 @@
 #include "sign/signer.h"
 #include "util/file_io.h"
 #include "util/strings.h"
-#include "verifier/oci_registry.h"
 #include "verifier/options.h"
+#include "verifier/sources/oci_registry.h"
 
 namespace aegis::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "verifier/progress.h"
+#include "verifier/common/progress.h"
 
 namespace aegis::cli {
 

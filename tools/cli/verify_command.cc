@@ -15,18 +15,18 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/terminal_progress.h"
 #include "cli/project.h"
-#include "util/file_io.h"
-#include "verifier/options.h"
-#include "verifier/run.h"
-#include "verifier/signature.h"
-#include "verifier/trust.h"
+#include "cli/terminal_progress.h"
 #include "platform/env.h"
 #include "platform/net_error.h"
 #include "platform/temp_dir.h"
-#include "verifier/verify_error.h"
+#include "util/file_io.h"
 #include "util/strings.h"
+#include "verifier/common/verify_error.h"
+#include "verifier/options.h"
+#include "verifier/run.h"
+#include "verifier/trust/signature.h"
+#include "verifier/trust/trust.h"
 
 namespace aegis::cli {
 namespace {

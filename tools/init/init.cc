@@ -15,8 +15,8 @@
 #include "sign/keygen.h"
 #include "util/base64.h"
 #include "util/file_io.h"
-#include "verifier/crypto.h"
-#include "verifier/keys.h"
+#include "verifier/common/crypto.h"
+#include "verifier/trust/keys.h"
 
 namespace aegis::init {
 namespace {

@@ -16,7 +16,7 @@
 
 namespace aegis {
 
-// The strangers verify-and-fetch tries (verifier/trust.cc): a pattern matching the empty
+// The strangers verify-and-fetch tries (verifier/trust/trust.cc): a pattern matching the empty
 // string, or an unrelated workflow and an unrelated e-mail alike, admits everyone.
 bool MatchesEveryone(const std::string& pattern, bool issuer) {
   re2::RE2 re(pattern, re2::RE2::Quiet);

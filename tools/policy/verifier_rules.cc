@@ -113,7 +113,7 @@ constexpr std::string_view kKeylessInputs[] = {"AEGIS_TRUSTED_ROOT", "AEGIS_CERT
                                                "AEGIS_CERTIFICATE_OIDC_ISSUER_REGEXP"};
 
 // A keyless pattern matching the empty string, or both strangers verify-and-fetch tries
-// (verifier/trust.cc), admits every signer.
+// (verifier/trust/trust.cc), admits every signer.
 bool AdmitsAnyone(std::string_view env, std::string_view pattern) {
   std::array<std::string_view, 2> strangers;
   if (env == "AEGIS_CERTIFICATE_IDENTITY_REGEXP") {

@@ -42,18 +42,16 @@ std::string Command(std::string_view level, const std::string& file, const Mark&
 
 }  // namespace
 
-std::string RenderGithub(const LintResult& r) {
-  std::string out;
+void WriteGithub(ReportStream& out, const LintResult& r) {
   for (const Finding& f : r.findings) {
     std::string title = fmt::format("{} {}", f.rule_id, Rule(f.rule_id).name);
     std::string message = fmt::format("{}\nfix: {}", f.message, f.hint);
-    out += Command(SeverityName(f), f.file, f.mark, title, message);
+    out << Command(SeverityName(f), f.file, f.mark, title, message);
   }
   for (const Diagnostic& d : r.diagnostics) {
     std::string_view level = d.level == Diagnostic::Level::kNote ? "notice" : ToString(d.level);
-    out += Command(level, d.where.file, d.where.mark, "aegis lint", d.where.message);
+    out << Command(level, d.where.file, d.where.mark, "aegis lint", d.where.message);
   }
-  return out;
 }
 
 }  // namespace aegis

@@ -18,15 +18,46 @@ Expected<Format> ParseFormat(std::string_view name) {
                fmt::format("unknown format {} (text, json, sarif, junit or github)", Quote(name))};
 }
 
-std::string RenderReport(Format format, const LintResult& result, const ReportOptions& options) {
+void WriteReport(ReportStream& out, Format format, const LintResult& result, const ReportOptions& options) {
   switch (format) {
-    case Format::kText: return RenderText(result, options);
-    case Format::kJson: return RenderJson(result);
-    case Format::kSarif: return RenderSarif(result);
-    case Format::kJunit: return RenderJunit(result, options);
-    case Format::kGithub: return RenderGithub(result);
+    case Format::kText: return WriteText(out, result, options);
+    case Format::kJson: return WriteJson(out, result);
+    case Format::kSarif: return WriteSarif(out, result);
+    case Format::kJunit: return WriteJunit(out, result, options);
+    case Format::kGithub: return WriteGithub(out, result);
   }
-  return {};
+}
+
+namespace {
+
+template <typename Write>
+std::string ToText(Write write) {
+  std::string text;
+  ReportStream out(StringSink(text));
+  write(out);
+  (void)out.Finish();  // a string sink does not fail
+  return text;
+}
+
+}  // namespace
+
+std::string RenderReport(Format format, const LintResult& result, const ReportOptions& options) {
+  return ToText([&](ReportStream& out) { WriteReport(out, format, result, options); });
+}
+std::string RenderText(const LintResult& r, const ReportOptions& o) {
+  return ToText([&](ReportStream& out) { WriteText(out, r, o); });
+}
+std::string RenderJson(const LintResult& r) {
+  return ToText([&](ReportStream& out) { WriteJson(out, r); });
+}
+std::string RenderSarif(const LintResult& r) {
+  return ToText([&](ReportStream& out) { WriteSarif(out, r); });
+}
+std::string RenderJunit(const LintResult& r, const ReportOptions& o) {
+  return ToText([&](ReportStream& out) { WriteJunit(out, r, o); });
+}
+std::string RenderGithub(const LintResult& r) {
+  return ToText([&](ReportStream& out) { WriteGithub(out, r); });
 }
 
 std::string_view ToString(ObjectStatus s) {

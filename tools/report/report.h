@@ -1,10 +1,11 @@
-// Renders a LintResult in one of the output formats `aegis lint --format` offers.
+// Writes a LintResult in one of the output formats `aegis lint -o` offers.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 #include "lint/lint_result.h"
+#include "report/report_stream.h"
 #include "util/expected.h"
 
 namespace aegis {
@@ -19,9 +20,19 @@ struct ReportOptions {
   bool fail_on_warn = false;  // junit: warnings fail their testcase
 };
 
-std::string RenderReport(Format format, const LintResult& result, const ReportOptions& options);
+// Writes the report to `out` as it goes (no document is built: memory stays that of the
+// LintResult, whatever the format); `out.Finish()` is the caller's.
+void WriteReport(ReportStream& out, Format format, const LintResult& result, const ReportOptions& options);
 
-// One renderer per format (report/<format>_report.cc).
+// One writer per format (report/<format>_report.cc).
+void WriteText(ReportStream& out, const LintResult& result, const ReportOptions& options);
+void WriteJson(ReportStream& out, const LintResult& result);
+void WriteSarif(ReportStream& out, const LintResult& result);
+void WriteJunit(ReportStream& out, const LintResult& result, const ReportOptions& options);
+void WriteGithub(ReportStream& out, const LintResult& result);
+
+// The same, as one string (tests, fuzzing, small reports).
+std::string RenderReport(Format format, const LintResult& result, const ReportOptions& options);
 std::string RenderText(const LintResult& result, const ReportOptions& options);
 std::string RenderJson(const LintResult& result);
 std::string RenderSarif(const LintResult& result);

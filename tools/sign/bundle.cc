@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "util/strings.h"
-#include "verifier/signature.h"
-#include "verifier/verify_error.h"
+#include "verifier/common/verify_error.h"
+#include "verifier/trust/signature.h"
 
 namespace aegis::sign {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "verifier/crypto.h"
+#include "verifier/common/crypto.h"
 
 namespace aegis::sign {
 namespace {

@@ -2,12 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/net_error.h"
 #include "util/base64.h"
 #include "util/json_access.h"
-#include "platform/net_error.h"
-#include "verifier/cosign_image.h"
-#include "verifier/crypto.h"
-#include "verifier/signature.h"
+#include "verifier/common/crypto.h"
+#include "verifier/trust/signature.h"
 
 namespace aegis::sign {
 namespace {

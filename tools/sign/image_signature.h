@@ -12,7 +12,7 @@
 
 #include "sign/signer.h"
 #include "util/expected.h"
-#include "verifier/oci_registry.h"
+#include "verifier/sources/oci_registry.h"
 
 namespace aegis::sign {
 

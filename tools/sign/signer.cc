@@ -15,7 +15,7 @@
 
 #include "util/file_io.h"
 #include "util/strings.h"
-#include "verifier/verify_error.h"
+#include "verifier/common/verify_error.h"
 
 namespace aegis::sign {
 namespace {

@@ -7,9 +7,9 @@
 #include <string>
 
 #include "util/expected.h"
-#include "verifier/crypto.h"
-#include "verifier/keys.h"
-#include "verifier/vault.h"
+#include "verifier/common/crypto.h"
+#include "verifier/trust/keys.h"
+#include "verifier/trust/vault.h"
 
 namespace aegis::sign {
 

@@ -2,7 +2,7 @@
 //
 // Kinds belong to domains, the way std::error_code does it: the generic kinds below are
 // shared by every layer; the network (platform/net_error.h), policy (policy/policy_error.h)
-// and verification (verifier/verify_error.h) domains define their own. A library never
+// and verification (verifier/common/verify_error.h) domains define their own. A library never
 // decides a process's exit code: each program maps kinds to exit codes once, at its edge.
 #pragma once
 
