@@ -24,7 +24,10 @@ int main(int argc, char** argv) {
     // destructor), so nothing is placed; say why instead of dying without a message.
     s = aegis::Error{aegis::ErrorKind::kIo, {}, {}, std::string("internal error: ") + e.what()};
   }
-  if (s) return kExitPlaced;
+  if (s) {
+    WriteTerminationLog(o.termination_log, log.Mask(ProvenanceRecord(*s)), log);
+    return kExitPlaced;
+  }
   std::string reason = log.Mask(TerminationMessage(s.error()));
   int code = ExitCodeFor(s.error().kind);
   log.Error("failed", {{"reason", reason}, {"exit", code}});

@@ -204,7 +204,9 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       ->delimiter(',')->envname("AEGIS_IGNORE_PATHS");
   app.add_option("--artifact-type", artifact_type, "auto (by file name), archive, or file (placed as-is)")->capture_default_str()
       ->check(CLI::IsMember({"auto", "archive", "file"}))->envname("AEGIS_ARTIFACT_TYPE");
-  app.add_option("--termination-log", o.termination_log, "where the failure reason goes (≤ 4096 bytes)")->capture_default_str()
+  app.add_option("--termination-log", o.termination_log,
+                 "where the success record or the failure reason goes (≤ 4096 bytes)")
+      ->capture_default_str()
       ->envname("AEGIS_TERMINATION_LOG");
   app.add_option("--log-format", log_format, "text or json (one object per line)")->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}))->envname("AEGIS_LOG_FORMAT");

@@ -2,16 +2,18 @@
 #include "verifier/pinned_trust.h"
 
 #include <algorithm>
-#include <cctype>
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "platform/net_error.h"
 #include "util/file_io.h"
@@ -26,6 +28,7 @@
 #include "verifier/sources/source.h"
 #include "verifier/trust/keys.h"
 #include "verifier/trust/signature.h"
+#include "verifier/trust/sigstore_root.h"
 #include "verifier/trust/trust.h"
 
 namespace aegis::verifier {
@@ -266,6 +269,7 @@ Status VerifyFileStep(const Options& o, const Trust& trust, RunState& st, RunSum
   st.key_used = v->key;
   summary.notes = v->notes;
   summary.signer = v->signer;
+  summary.key_fingerprint = v->key_fingerprint;
   summary.format = FormatName(found.file.format);
   summary.signature = found.at.Display();
   Fields f{{"format", FormatName(found.file.format)}, {"key", v->key}, {"sha256", st.sha256}};
@@ -294,6 +298,7 @@ Status AcceptImageStep(const Options& o, RunState& st, RunSummary& summary, Logg
   st.key_used = v.key;
   summary.notes = v.notes;
   summary.signer = v.signer;
+  summary.key_fingerprint = v.key_fingerprint;
   summary.format = "cosign-image";
   summary.signature = st.image->where;
   Fields f{{"format", "cosign-image"}, {"signature", st.image->where}, {"key", v.key}, {"manifest", st.image->pinned.digest}};
@@ -376,6 +381,7 @@ Status VerifyTreeStep(const Options& o, const Trust& trust, RunState& st, RunSum
   summary.signature = where;
   summary.notes = v->notes;
   summary.signer = v->signer;
+  summary.key_fingerprint = v->key_fingerprint;
   if (st.single.empty()) {  // unverified content (ignored paths, model.sig, empty dirs) is never placed
     if (Status s = PruneToSigned(st.tree, v->signed_files); !s) return s.error();
   }
@@ -447,6 +453,7 @@ Expected<RunSummary> Run(const Options& o, const Locations& at, const RunContext
   summary.bytes = st.fetched.tree ? st.fetched.tree->bytes : st.fetched.file->bytes;
   summary.key = st.key_used;
   summary.placed = ws.placed();
+  summary.verified_at = static_cast<int64_t>(std::time(nullptr));
   return summary;
 }
 
@@ -512,6 +519,53 @@ Expected<RunSummary> Checked(Options& o, const RunContext& in, Workspace& ws) {
 }
 
 }  // namespace
+
+namespace {
+
+// `s` cut to at most `max` bytes at a UTF-8 boundary.
+std::string CutUtf8(const std::string& s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut);
+}
+
+}  // namespace
+
+std::string ProvenanceRecord(const RunSummary& s) {
+  nlohmann::json signer = {{"key", s.key}};
+  if (!s.key_fingerprint.empty()) signer["keyFingerprint"] = s.key_fingerprint;
+  if (s.signer) {
+    signer["identity"] = s.signer->identity;
+    signer["issuer"] = s.signer->issuer;
+    signer["logIndex"] = s.signer->log_index;
+  }
+  nlohmann::json record = {{"verified", true},
+                           {"artifact", s.artifact},
+                           {"digest", "sha256:" + s.sha256},
+                           {"format", s.format},
+                           {"signature", s.signature},
+                           {"signer", signer},
+                           {"verifiedAt", FormatUtc(s.verified_at)},
+                           {"version", 1}};
+  // Within the kubelet's 4096 bytes: the longest text is halved until it fits (URIs and
+  // identities are the only long ones; the digest and the time never are).
+  for (;;) {
+    std::string text = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (text.size() <= 4096) return text;
+    nlohmann::json* longest = nullptr;
+    for (nlohmann::json* o : {&record, &record["signer"]}) {
+      for (auto& [k, v] : o->items()) {
+        if (v.is_string() && (longest == nullptr ||
+                              v.get_ref<const std::string&>().size() > longest->get_ref<const std::string&>().size())) {
+          longest = &v;
+        }
+      }
+    }
+    const std::string& text_of = longest->get_ref<const std::string&>();
+    *longest = CutUtf8(text_of, text_of.size() / 2) + "...";
+  }
+}
 
 std::string TerminationMessage(const Error& error) {
   std::string m = error.Describe();

@@ -34,10 +34,19 @@ struct RunSummary {
   std::string notes;
   std::optional<Verified::Signer> signer;  // keyless
   std::vector<std::string> placed;  // top-level entries in <dest-dir>
+  std::string key_fingerprint;      // "sha256:…" of the verifying key's SPKI ("" for Vault)
+  int64_t verified_at = 0;          // when the model was placed (Unix seconds)
 };
 
 // Verifies and places the model, or leaves <dest-dir> without model content.
 Expected<RunSummary> VerifyAndFetch(const Options& options, const RunContext& context);
+
+// What the termination log says on success (docs/VERIFIER.md, "Termination message"): one line
+// of JSON, keys sorted, at most 4096 bytes — the artifact (as displayed), the digest placed
+// (sha256:…: the file's, a signed directory's subject, or an image's manifest), the signature
+// format and where it came from, the signer (key source and fingerprint, or keyless identity,
+// issuer and Rekor log index), verifiedAt (RFC 3339 UTC), version 1.
+std::string ProvenanceRecord(const RunSummary& summary);
 
 // The reason for the termination log: at most 4096 bytes, cut at a UTF-8 boundary.
 std::string TerminationMessage(const Error& error);

@@ -266,7 +266,21 @@ observe)
   kubectl get --raw "/api/v1/namespaces/$ns/pods/canary-positive:8000/proxy/v2/models/index" >"$work/index"
   grep -q "$(sha256sum "$work/model/resnet/1/model.onnx" | cut -d' ' -f1)  /models/resnet/1/model.onnx" "$work/index" ||
     die "the server does not serve the signed model: $(cat "$work/index")"
-  pass "observe mode agrees with kubectl (statuses, audit violations, describe's termination message); the server serves the signed model"
+  # The verifier's success record, as the kubelet keeps it in the pod's status: the placed
+  # digest and the key that signed it.
+  record=$(python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+pod = next(i for i in p["items"] if i["metadata"]["name"] == "canary-positive")
+for s in pod["status"].get("initContainerStatuses", []):
+    t = s.get("state", {}).get("terminated") or {}
+    if t.get("exitCode") == 0 and t.get("message", "").startswith("{"):
+        print(t["message"])' "$work/pods.json")
+  grep -qF "\"digest\":\"sha256:$(sha256sum "$work/model.tar.gz" | cut -d' ' -f1)\"" <<<"$record" ||
+    die "the positive canary's termination message does not record the placed digest: $record"
+  grep -qF "\"keyFingerprint\":\"sha256:$(openssl pkey -in "$init_dir/signing-key.pem" -pubout -outform DER | sha256sum | cut -d' ' -f1)\"" <<<"$record" ||
+    die "the success record does not name the signing key's fingerprint: $record"
+  pass "observe mode agrees with kubectl (statuses, audit violations, describe's termination message); the server serves the signed model; the pod's status records its digest and signer"
 
   # RBAC: a kubeconfig for a service account, as a CI job would hold one.
   sa_kubeconfig() {

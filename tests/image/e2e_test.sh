@@ -86,7 +86,11 @@ served=$("${run[@]}" --read-only -v "$work/vol-good:/models:ro" localhost/aegis/
 [ "$served" = "$(sha256sum "$work/src/model.bin" | cut -d' ' -f1)" ] || die "the server step read another model: $served"
 "${run[@]}" -v "$work/vol-good:/models:ro" localhost/aegis/e2e-model-server:latest cat /models/config.pbtxt | grep -q e2e ||
   die "config.pbtxt not served"
-echo "PASS: valid artifact placed by uid 65532 on a read-only root filesystem and served"
+record=$(cat "$work/termination-log-good")
+grep -qF "\"digest\":\"sha256:$(sha256sum "$work/good.tar.gz" | cut -d' ' -f1)\"" <<<"$record" ||
+  die "the termination message does not record the placed digest: $record"
+grep -qF '"verified":true' <<<"$record" || die "the termination message is not the success record: $record"
+echo "PASS: valid artifact placed by uid 65532 on a read-only root filesystem and served; termination message: $record"
 
 rc=0; init bad || rc=$?
 [ $rc -eq 5 ] || die "tampered artifact: expected exit 5, got $rc"

@@ -60,6 +60,14 @@ TEST(KeylessProgram, VerifyAndFetchGivesEveryVectorsResult) {
       EXPECT_EQ(run.exit_code, 0) << r.name << "\n" << run.err;
       EXPECT_FALSE(fs::is_empty(d.File("dest"))) << r.name;
       EXPECT_NE(run.err.find("Fulcio certificate for " + r.identity), std::string::npos) << r.name << run.err;
+      // The success record names who signed, as the certificate and the log say.
+      if (run.exit_code == 0) {
+        auto record = nlohmann::json::parse(ReadFile(d.File("reason")));
+        EXPECT_EQ(record["signer"]["identity"], r.identity) << r.name;
+        EXPECT_EQ(record["signer"]["issuer"], r.issuer) << r.name;
+        EXPECT_GT(record["signer"]["logIndex"].get<int64_t>(), 0) << r.name;
+        EXPECT_EQ(record["verified"], true) << r.name;
+      }
       placed += run.exit_code == 0;
     } else {
       EXPECT_EQ(run.exit_code, 5) << r.name << "\n" << run.err;

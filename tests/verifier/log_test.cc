@@ -55,6 +55,34 @@ TEST(ExitCodes, EveryErrorKindMapsToADocumentedCode) {
 
 Location At(const std::string& uri, bool allow_http = true) { return *Location::Parse(uri, allow_http); }
 
+// The success record fits the kubelet's 4096 bytes whatever the URIs and identity are: the
+// longest text is shortened (at a UTF-8 boundary), the digest and the time are kept whole.
+TEST(ProvenanceRecord, StaysWithinTheTerminationMessageLimit) {
+  RunSummary s;
+  s.artifact = "s3://models/" + std::string(5000, 'a');
+  s.signature = "s3://models/" + std::string(3000, 's') + ".sig";
+  s.sha256 = std::string(64, 'f');
+  s.format = "sigstore-bundle";
+  s.key = "/etc/cosign/cosign.pub";
+  std::string identity = "https://github.com/org/";
+  for (int i = 0; i < 1500; ++i) identity += "\xc3\xa9";  // é: a cut must not split it
+  s.signer = Verified::Signer{identity, "https://token.actions.githubusercontent.com", 7, 0};
+  s.verified_at = 1796688000;
+  std::string text = ProvenanceRecord(s);
+  ASSERT_LE(text.size(), 4096u);
+  auto record = nlohmann::json::parse(text);  // still valid JSON, valid UTF-8
+  EXPECT_EQ(record["digest"], "sha256:" + std::string(64, 'f'));
+  EXPECT_EQ(record["verifiedAt"], "2026-12-08T00:00:00Z");
+  EXPECT_EQ(record["signer"]["issuer"], "https://token.actions.githubusercontent.com");
+  EXPECT_TRUE(record["artifact"].get<std::string>().starts_with("s3://models/aaa"));
+  EXPECT_TRUE(record["artifact"].get<std::string>().ends_with("..."));
+  s.artifact = "s3://models/m.tgz";
+  s.signature = "s3://models/m.tgz.sig";
+  s.signer.reset();
+  EXPECT_EQ(nlohmann::json::parse(ProvenanceRecord(s))["artifact"], "s3://models/m.tgz")
+      << "short texts are kept whole";
+}
+
 TEST(Location, UrisAreClassifiedSuffixedAndRedacted) {
   EXPECT_EQ(At("s3://b/k").scheme(), Scheme::kS3);
   EXPECT_EQ(At("/models/m.tar.gz").scheme(), Scheme::kFile);

@@ -39,7 +39,40 @@ TEST_F(ProgramTest, PlacesAVerifiedArchiveAndRecordsWhatWasVerified) {
   }
   EXPECT_NE(r.err.find("signature verified"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(OpensslHex(model)), std::string::npos) << "the digest is logged";
-  EXPECT_FALSE(fs::exists(TerminationLog()));
+  EXPECT_EQ(json::parse(Reason())["verified"], true) << "the termination message is the success record";
+}
+
+// On success the termination message records what was placed and who signed it: the kubelet
+// keeps it in the pod's status (state.terminated.message), where kubectl and `aegis canary` read it.
+TEST_F(ProgramTest, SuccessRecordsTheDigestAndTheSignerInTheTerminationLog) {
+  std::string model = Model();
+  auto r = Run("--key " + PublicKey() + " model.tar.gz model");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string text = Reason();
+  ASSERT_FALSE(text.empty()) << "no termination message on success";
+  json record = json::parse(text);
+  EXPECT_EQ(record["verified"], true);
+  EXPECT_EQ(record["version"], 1);
+  EXPECT_EQ(record["digest"], "sha256:" + OpensslHex(model));
+  EXPECT_EQ(record["artifact"], "model.tar.gz");
+  EXPECT_EQ(record["format"], "sigstore-bundle");
+  EXPECT_EQ(record["signature"], "model.tar.gz.sigstore.json");
+  EXPECT_EQ(record["signer"]["key"], PublicKey());
+  auto spki =
+      RunShell("openssl pkey -pubin -in " + PublicKey() + " -outform DER | openssl dgst -sha256 -r | cut -c1-64");
+  ASSERT_EQ(spki.exit_code, 0);
+  EXPECT_EQ(record["signer"]["keyFingerprint"], "sha256:" + spki.out.substr(0, 64))
+      << "the fingerprint a trust policy pins";
+  EXPECT_FALSE(record["signer"].contains("identity")) << "a key signed it, not an identity";
+  std::string at = record["verifiedAt"];
+  EXPECT_EQ(at.size(), 20u) << at;
+  EXPECT_EQ(at.substr(0, 2), "20") << at;
+  EXPECT_EQ(at.back(), 'Z') << "UTC: " << at;
+  EXPECT_EQ(text, record.dump()) << "one line of JSON with sorted keys: stable for tools that compare it";
+  // A later failure replaces it: the message is always about the last run.
+  fs::remove_all(Dest());
+  ExpectFailure(Run("--key " + OtherPublicKey() + " model.tar.gz model"), 5, "does not verify");
+  EXPECT_EQ(Reason().find("\"verified\""), std::string::npos);
 }
 
 TEST_F(ProgramTest, ConfiguredThroughEnvironmentWithJsonLogLines) {

@@ -88,6 +88,7 @@ Expected<Verified> AnyKey(const std::vector<TrustedKey>& keys, std::string_view 
     if (check(*k)) {
       Verified v;
       v.key = k->source;
+      v.key_fingerprint = k->fingerprint;
       return v;
     }
   }

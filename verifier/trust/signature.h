@@ -53,6 +53,9 @@ struct Verified {
     int64_t log_index = 0, signed_at = 0;
   };
   std::optional<Signer> signer = std::nullopt;
+  // The verifying key's "sha256:" + hex SHA-256 of its SPKI DER (what a trust policy pins); for
+  // keyless, the certificate's key; "" for Vault (its key stays in Vault).
+  std::string key_fingerprint = {};
 };
 
 // Formats A, B and C against the artifact's digests (computed while it was downloaded).

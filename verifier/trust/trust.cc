@@ -176,6 +176,7 @@ Expected<Verified> WithSigner(const Expected<KeylessSigner>& signer, Expected<Ve
   if (!signer) return signer.error();
   if (v) {
     v->key = signer->key.source;
+    v->key_fingerprint = signer->key.fingerprint;
     v->notes = fmt::format("keyless: identity {}, issuer {}, Rekor log index {}, signed at {}", signer->identity,
                            signer->issuer, signer->log_index, FormatUtc(signer->signing_time));
     v->signer = Verified::Signer{signer->identity, signer->issuer, signer->log_index, signer->signing_time};
