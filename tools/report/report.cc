@@ -41,9 +41,6 @@ std::string ToText(Write write) {
 
 }  // namespace
 
-std::string RenderReport(Format format, const LintResult& result, const ReportOptions& options) {
-  return ToText([&](ReportStream& out) { WriteReport(out, format, result, options); });
-}
 std::string RenderText(const LintResult& r, const ReportOptions& o) {
   return ToText([&](ReportStream& out) { WriteText(out, r, o); });
 }

@@ -32,7 +32,6 @@ void WriteJunit(ReportStream& out, const LintResult& result, const ReportOptions
 void WriteGithub(ReportStream& out, const LintResult& result);
 
 // The same, as one string (tests, fuzzing, small reports).
-std::string RenderReport(Format format, const LintResult& result, const ReportOptions& options);
 std::string RenderText(const LintResult& result, const ReportOptions& options);
 std::string RenderJson(const LintResult& result);
 std::string RenderSarif(const LintResult& result);
