@@ -133,6 +133,7 @@ py_tools() {
   py_tool kubernetes-validate "$KUBERNETES_VALIDATE" "kubernetes-validate==$KUBERNETES_VALIDATE"
   py_tool azure-storage-blob "$AZURE_STORAGE_BLOB" "azure-storage-blob==$AZURE_STORAGE_BLOB"
   py_tool huggingface-hub "$HUGGINGFACE_HUB" "huggingface-hub==$HUGGINGFACE_HUB"
+  py_tool prometheus-client "$PROMETHEUS_CLIENT" "prometheus-client==$PROMETHEUS_CLIENT"
 }
 py_log=$(mktemp)
 trap 'rm -f "$py_log"' EXIT

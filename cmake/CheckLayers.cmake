@@ -19,8 +19,10 @@ set(AEGIS_LAYERS
   "sign:util,platform,verifier/common,verifier/trust,verifier/sources"
   "kube:util,platform,yaml"
   "init:util,platform,yaml,manifest,policy,inputs,verifier/common,verifier/trust,sign"
-  "canary:util,platform,yaml,manifest,policy,lint,report,render,kube"
-  "cli:util,platform,yaml,manifest,policy,inputs,lint,report,render,verifier,verifier/common,verifier/place,verifier/sources,verifier/trust,sign,kube,canary,init")
+  "cluster:util,platform,yaml,manifest,policy,kube"
+  "canary:util,platform,yaml,manifest,policy,lint,report,render,kube,cluster"
+  "status:util,platform,yaml,manifest,policy,kube,cluster"
+  "cli:util,platform,yaml,manifest,policy,inputs,lint,report,render,verifier,verifier/common,verifier/place,verifier/sources,verifier/trust,sign,kube,cluster,canary,status,init")
 
 if(CMAKE_SCRIPT_MODE_FILE)
   cmake_minimum_required(VERSION 3.20)

@@ -282,6 +282,38 @@ for s in pod["status"].get("initContainerStatuses", []):
     die "the success record does not name the signing key's fingerprint: $record"
   pass "observe mode agrees with kubectl (statuses, audit violations, describe's termination message); the server serves the signed model; the pod's status records its digest and signer"
 
+  # aegis status, from the real API server: the constraint's pods, each verifier's digest and
+  # signer or its reason; the Prometheus text as the Prometheus client's own parser reads it.
+  digest=sha256:$(sha256sum "$work/model.tar.gz" | cut -d' ' -f1)
+  fingerprint=sha256:$(openssl pkey -in "$init_dir/signing-key.pem" -pubout -outform DER | sha256sum | cut -d' ' -f1)
+  "$aegis" status -n "$ns" --constraint aegis-proof-observe -o json >"$work/status.json" 2>"$work/status.err" ||
+    die "aegis status -o json: $(cat "$work/status.err")"
+  "$aegis" status -n "$ns" --constraint aegis-proof-observe >"$work/status.txt" 2>&1 || die "aegis status: $(cat "$work/status.txt")"
+  cat "$work/status.txt"
+  keep "$work/status.json"
+  python3 - "$work/status.json" "$digest" "$fingerprint" "$artifact" <<'PY' || die "aegis status: $(cat "$work/status.json")"
+import json, sys
+items = {i["pod"]: i for i in json.load(open(sys.argv[1]))["items"]}
+p, t = items.pop("canary-positive"), items.pop("canary-tampered")
+assert (p["state"], p["digest"], p["signer"]["keyFingerprint"], p["model"], p["ready"]) == ("Verified", sys.argv[2], sys.argv[3], sys.argv[4], True), p
+assert t["state"] == "Failed" and t["exitCode"] == 5 and t["reason"] and "digest" not in t, t
+assert [i["state"] for i in items.values()] == ["NoVerifier"], items  # the violating pod: no verifier at all
+PY
+  grep -q "Verified .*${digest:0:19} .*key ${fingerprint:0:19}" "$work/status.txt" || die "the table lacks the positive canary's digest and signer"
+  prom_python=$peers_cache/prometheus-client-$PROMETHEUS_CLIENT/bin/python
+  [ -x "$prom_python" ] || skip_or_fail "peer prometheus-client $PROMETHEUS_CLIENT is not installed (ci/peers.sh)"
+  "$aegis" status -n "$ns" --constraint aegis-proof-observe -o prometheus >"$work/status.prom" || die "aegis status -o prometheus"
+  "$prom_python" - "$work/status.prom" <<'PY' || die "the Prometheus client cannot read aegis status -o prometheus: $(cat "$work/status.prom")"
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+samples = {(s.name, s.labels["pod"]): s for f in text_string_to_metric_families(open(sys.argv[1]).read()) for s in f.samples}
+assert samples[("aegis_model_verified", "canary-positive")].value == 1, samples
+assert samples[("aegis_model_verified", "canary-tampered")].value == 0, samples
+assert samples[("aegis_model_verifier_exit_code", "canary-tampered")].value == 5, samples
+assert samples[("aegis_model_verified_timestamp_seconds", "canary-positive")].value > 1.7e9, samples
+PY
+  pass "aegis status agrees with the pods' statuses: the verified digest $digest and signer key ${fingerprint:0:19}..., the tampered pod's exit 5, the pod without a verifier; the Prometheus client reads its metrics"
+
   # RBAC: a kubeconfig for a service account, as a CI job would hold one.
   sa_kubeconfig() {
     local file="$work/$1.kubeconfig"
@@ -306,6 +338,20 @@ for s in pod["status"].get("initContainerStatuses", []):
   sed "s/aegis-canary/$ns/g" "$AEGIS_SOURCE_DIR/manifests/rbac/canary-observer.yaml" | kubectl delete -f - >/dev/null 2>&1
   [ "$status" -eq 0 ] || die "the observer role: exit $status: $(cat "$work/rbac-ok.out")"
   pass "RBAC: no list permission -> exit 4 ($(grep -m1 -io 'forbidden.*' "$work/rbac.out" | head -c 160)); the observer role -> exit 0"
+
+  # aegis status --watch: the table, then a line for each change (the tampered pod deleted).
+  "$aegis" status -n "$ns" --constraint aegis-proof-observe --watch -o json --poll-interval 500ms >"$work/watch.out" 2>"$work/watch.err" &
+  watch_pid=$!
+  first_round() { [ "$(wc -l <"$work/watch.out")" -ge 3 ]; }
+  eventually 30 "aegis status --watch printing the first round" first_round
+  kubectl -n "$ns" delete pod canary-tampered --wait=false >/dev/null
+  deleted_seen() { grep -q "$ns/canary-tampered: pod deleted" "$work/watch.err"; }
+  eventually 60 "aegis status --watch reporting the deleted pod" deleted_seen
+  kill -INT "$watch_pid"
+  status=0
+  wait "$watch_pid" || status=$?
+  [ "$status" -eq 0 ] || die "aegis status --watch interrupted: exit $status: $(cat "$work/watch.err")"
+  pass "aegis status --watch: the first round, then the deletion; exit 0 on interrupt"
   ;;
 lint-audit)
   # 4. `aegis lint` on what the API server stored (kubectl get -o yaml, including the pods and

@@ -174,14 +174,15 @@ TEST(FrontDoor, HelpAndTyposAreAnswered) {
   EXPECT_NE(typo.err.find("unknown command \"lnt\"; did you mean \"lint\"?"), std::string::npos) << typo.err;
   auto help = RunAegis("help");
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* name : {"init", "lint", "render", "policy", "sign", "verify", "pack", "canary"}) {
+  for (const char* name : {"init", "lint", "render", "policy", "sign", "verify", "pack", "canary", "status"}) {
     EXPECT_NE(help.out.find(std::string("  ") + name + " "), std::string::npos) << name << "\n" << help.out;
     auto sub = RunAegis(std::string("help ") + name);
     EXPECT_EQ(sub.exit_code, 0) << name << sub.err;
     EXPECT_NE(sub.out.find(std::string("Usage: aegis ") + name), std::string::npos) << sub.out;
   }
   // Every command's help names its exit codes and where it is documented.
-  for (const char* command : {"init", "lint", "render", "sign", "verify", "pack", "canary", "policy export", "policy check"}) {
+  for (const char* command :
+       {"init", "lint", "render", "sign", "verify", "pack", "canary", "status", "policy export", "policy check"}) {
     auto h = RunAegis(std::string(command) + " --help");
     EXPECT_NE(h.out.find("Exit codes"), std::string::npos) << command;
     EXPECT_TRUE(h.out.find("docs/") != std::string::npos || h.out.find("README") != std::string::npos) << command << h.out;

@@ -18,6 +18,18 @@ expect_ok "opa $OPA_NEW test rego/ (the same files also parse as Rego v1)" "$opa
 expect_ok "opa $OPA_OLD check --strict rego/aegis_signed.rego" "$opa_old" check --strict rego/aegis_signed.rego
 expect_ok "gator $GATOR_OLD verify tests/gator/" "$gator_old" verify tests/gator/
 expect_ok "gator $GATOR_NEW verify tests/gator/" "$gator_new" verify tests/gator/
+# The gatekeeper-library layout (policies/library): its suite under both gators, and aegis lint
+# on the same samples: every example_allowed_* clean, every example_disallowed_* reported.
+library=policies/library/aegissignedpod
+expect_ok "gator $GATOR_OLD verify $library" "$gator_old" verify "$library"
+expect_ok "gator $GATOR_NEW verify $library" "$gator_new" verify "$library"
+for sample in "$library"/samples/*; do
+  expect_exit "aegis lint: ${sample#"$library"/}/example_allowed_* clean" 0 \
+    "$AEGIS_BIN" lint -q --no-config --policy "$sample/constraint.yaml" "$sample"/example_allowed_*.yaml
+  for f in "$sample"/example_disallowed_*.yaml; do
+    expect_exit "aegis lint: ${f#"$library"/} reported" 1 "$AEGIS_BIN" lint -q --no-config --policy "$sample/constraint.yaml" "$f"
+  done
+done
 
 # The template Gatekeeper would receive: every shipped constraint against one bad pod, in a
 # namespace labelled as serving models (the shipped scope for workloads other than KServe's).

@@ -219,9 +219,77 @@ void GatorSuite(const std::vector<Suite>& suites, std::vector<GeneratedFile>& fi
   files.push_back({"tests/gator/suite.yaml", suite});
 }
 
+// The corpus suites published as samples in the gatekeeper-library layout: the shipped
+// constraint's parameters against issue 33's attacks, and pinned trust (version 3).
+constexpr const char* kLibrary = "policies/library/aegissignedpod";
+const std::vector<std::string>& LibrarySamples() {
+  static const std::vector<std::string> kSamples = {"shipped-v3", "params-v3"};
+  return kSamples;
+}
+
+// A corpus object as a sample: the test annotations (aegis.dev/*) removed, in the namespace
+// `kubectl apply -n default` would put it.
+nlohmann::json SampleObject(const CorpusObject& o) {
+  nlohmann::json obj = o.json;
+  nlohmann::json& meta = obj["metadata"];
+  if (!o.ref.namespace_.empty()) meta["namespace"] = o.ref.namespace_;
+  if (meta.contains("annotations") && meta["annotations"].is_object()) {
+    for (auto it = meta["annotations"].begin(); it != meta["annotations"].end();) {
+      it = it.key().rfind("aegis.dev/", 0) == 0 ? meta["annotations"].erase(it) : std::next(it);
+    }
+    if (meta["annotations"].empty()) meta.erase("annotations");
+  }
+  return obj;
+}
+
+// policies/library/aegissignedpod: the layout of open-policy-agent/gatekeeper-library (template,
+// kustomization, samples/<name>/{constraint,example_allowed_*,example_disallowed_*}.yaml,
+// suite.yaml for `gator verify`), for those who vendor policies that way.
+void Library(const std::vector<Suite>& suites, const std::string& repo_root, std::vector<GeneratedFile>& files) {
+  const std::string dir = kLibrary;
+  files.push_back({dir + "/template.yaml", Read(repo_root + "/policies/constrainttemplate.yaml")});
+  files.push_back({dir + "/kustomization.yaml", "resources:\n  - template.yaml\n"});
+  std::string suite =
+      "# Generated from tests/corpus by tests/policygen (aegis_gen_policy_tests). Do not edit.\n"
+      "# Run: gator verify policies/library/aegissignedpod (docs/POLICY.md, \"The gatekeeper-library layout\").\n"
+      "kind: Suite\napiVersion: test.gatekeeper.sh/v1alpha1\nmetadata:\n  name: aegissignedpod\ntests:\n";
+  for (const Suite& s : suites) {
+    if (std::find(LibrarySamples().begin(), LibrarySamples().end(), s.name) == LibrarySamples().end()) continue;
+    if (s.constraints.size() != 1 || s.constraints[0].match.namespace_selector) {
+      throw std::runtime_error("library sample " + s.name +
+                               ": one constraint without namespaceSelector (gator verify)");
+    }
+    const Constraint& c = s.constraints[0];
+    std::string sample = "samples/" + s.name;
+    files.push_back({dir + "/" + sample + "/constraint.yaml", s.constraint_json[0].dump(2) + "\n"});
+    suite += fmt::format("  - name: {}\n    template: template.yaml\n    constraint: {}/constraint.yaml\n    cases:\n",
+                         s.name, sample);
+    for (const CorpusObject& o : s.objects) {
+      auto expected = MatchFor(s, c, o.ref) != Applies::kNo ? Expected(s, c, o) : decltype(Expected(s, c, o)){};
+      std::string file =
+          fmt::format("{}/example_{}_{}.yaml", sample, expected.empty() ? "allowed" : "disallowed", o.name);
+      files.push_back({dir + "/" + file, SampleObject(o).dump(2) + "\n"});
+      suite += fmt::format("      - name: {}\n        object: {}\n        assertions:\n", o.name, file);
+      if (expected.empty()) {
+        suite += "          - violations: no\n";
+        continue;
+      }
+      suite += fmt::format("          - violations: {}\n", expected.size());
+      for (const auto& [rule, pattern] : MessagePatterns()) {
+        auto n =
+            std::count_if(expected.begin(), expected.end(), [&, r = rule](const auto& e) { return e.second == r; });
+        if (n > 0)
+          suite +=
+              fmt::format("          - message: {}\n            violations: {}\n", nlohmann::json(pattern).dump(), n);
+      }
+    }
+  }
+  files.push_back({dir + "/suite.yaml", suite});
+}
+
 }  // namespace
 
-std::vector<std::string> GeneratedDirectories() { return {"tests/gator"}; }
+std::vector<std::string> GeneratedDirectories() { return {"tests/gator", kLibrary}; }
 
 std::vector<GeneratedFile> Generate(const std::string& repo_root) {
   std::vector<Suite> suites;
@@ -234,6 +302,7 @@ std::vector<GeneratedFile> Generate(const std::string& repo_root) {
   std::vector<GeneratedFile> files;
   files.push_back({"rego/corpus_test.rego", RegoTests(suites)});
   GatorSuite(suites, files);
+  Library(suites, repo_root, files);
   return files;
 }
 

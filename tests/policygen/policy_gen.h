@@ -1,5 +1,6 @@
 // Generates, from the policy corpus (tests/corpus), the Rego corpus tests
-// (rego/corpus_test.rego) and the gator verify suite (tests/gator/suite.yaml, tests/gator/).
+// (rego/corpus_test.rego), the gator verify suite (tests/gator/suite.yaml, tests/gator/) and the
+// gatekeeper-library layout (policies/library/aegissignedpod: template, samples, suite).
 // A test regenerates them and fails when the committed files drift from the corpus.
 #pragma once
 

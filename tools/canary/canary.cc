@@ -7,65 +7,35 @@
 #include <fmt/format.h>
 
 #include "canary/coverage.h"
+#include "cluster/cluster_policy.h"
+#include "cluster/pod_list.h"
+#include "platform/net_error.h"
 #include "policy/constraint.h"
+#include "policy/policy_error.h"
 #include "render/renderer.h"
+#include "render/templates.h"
 #include "util/json_access.h"
 #include "util/strings.h"
-#include "render/templates.h"
 #include "yaml/reader.h"
 #include "yaml/to_json.h"
-#include "platform/net_error.h"
-#include "policy/policy_error.h"
 
 namespace aegis::canary {
 namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kConstraints = "/apis/constraints.gatekeeper.sh/v1beta1/aegissignedpod";
-
-std::string PodsPath(const std::string& ns) { return "/api/v1/namespaces/" + PercentEncode(ns) + "/pods"; }
-
-// The canary pods of the namespace (label aegis/canary, plus the user's selector).
+// The canary pods of the namespace (label aegis/canary, plus the user's selector); with
+// --apply only those this run created.
 Expected<std::vector<json>> ListPods(kube::KubeApi& api, const CanaryOptions& o, const std::vector<std::string>& only) {
   std::string selector = "aegis/canary";
   if (!o.selector.empty()) selector += "," + o.selector;
-  auto body = kube::Expect2xx(api.Request("GET", PodsPath(o.namespace_) + "?labelSelector=" + PercentEncode(selector)), "list pods");
-  if (!body) return body.error();
-  std::vector<json> pods;
-  const json* items = body->is_object() && body->contains("items") ? &(*body)["items"] : nullptr;
-  if (items == nullptr || !items->is_array()) {
-    return Error{NetError::kNetwork, {}, {}, "the API server's PodList has no items array"};
-  }
-  for (const auto& p : *items) {
-    if (!p.is_object()) return Error{NetError::kNetwork, {}, {}, "the API server's PodList holds an item that is not an object"};
-    std::string name = JsonStringOr(p, {"metadata", "name"});
-    if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
-    // The items of a PodList carry no kind or apiVersion (the API server leaves them to the
-    // list); the policy's checks select by kind, so each pod gets them back, as kubectl does.
-    json pod = p;
-    pod["kind"] = "Pod";
-    pod["apiVersion"] = "v1";
-    pods.push_back(std::move(pod));
-  }
-  return pods;
-}
-
-// AegisSignedPod constraints; an empty list when the kind does not exist (no Gatekeeper).
-Expected<std::vector<json>> ListConstraints(kube::KubeApi& api, const CanaryOptions& o) {
-  if (!o.constraint.empty()) {
-    auto c = kube::Expect2xx(api.Request("GET", std::string(kConstraints) + "/" + PercentEncode(o.constraint)), "read constraint " + o.constraint);
-    if (!c && c.error().kind == NetError::kNotFound) return std::vector<json>{};
-    if (!c) return c.error();
-    return std::vector<json>{*c};
-  }
-  auto list = kube::Expect2xx(api.Request("GET", kConstraints), "list AegisSignedPod constraints");
-  if (!list && list.error().kind == NetError::kNotFound) return std::vector<json>{};
-  if (!list) return list.error();
+  auto pods = cluster::ListPods(api, o.namespace_, selector);
+  if (!pods || only.empty()) return pods;
   std::vector<json> out;
-  const json* items = list->is_object() && list->contains("items") ? &(*list)["items"] : nullptr;
-  if (items == nullptr || !items->is_array()) return Error{NetError::kNetwork, {}, {}, "the API server's constraint list has no items array"};
-  for (const auto& c : *items) out.push_back(c);
+  for (auto& p : *pods) {
+    if (std::find(only.begin(), only.end(), JsonStringOr(p, {"metadata", "name"})) != only.end())
+      out.push_back(std::move(p));
+  }
   return out;
 }
 
@@ -92,20 +62,6 @@ Expected<json> CanaryPod(const CanaryOptions& o, Role role, const std::string& n
   return yaml::ToJson(docs->front().root());
 }
 
-// The namespace's labels, for namespaceSelectors; nullopt when they cannot be read (no RBAC to
-// get namespaces: the check is then left to the audit's timeout).
-std::optional<Labels> NamespaceLabels(kube::KubeApi& api, const std::string& ns) {
-  auto r = kube::Expect2xx(api.Request("GET", "/api/v1/namespaces/" + PercentEncode(ns)), "read namespace " + ns);
-  if (!r) return std::nullopt;
-  Labels out;
-  if (const json* labels = JsonAt(*r, {"metadata", "labels"}); labels != nullptr && labels->is_object()) {
-    for (const auto& [k, v] : labels->items()) {
-      if (v.is_string()) out[k] = v.get<std::string>();
-    }
-  }
-  return out;
-}
-
 std::string Suffix() {
   std::random_device rd;
   return fmt::format("{:05x}", rd() & 0xfffff);
@@ -128,7 +84,7 @@ struct CanaryRun {
 
   void Cleanup() {
     for (const auto& name : attempted) {
-      auto r = api.Request("DELETE", PodsPath(o.namespace_) + "/" + PercentEncode(name));
+      auto r = api.Request("DELETE", cluster::PodsPath(o.namespace_) + "/" + PercentEncode(name));
       if (r && r->status < 300) result.deleted.push_back(name);
     }
   }
@@ -140,12 +96,12 @@ struct CanaryRun {
 };
 
 // Before anything is created: a violating canary no constraint selects can only time out.
-Status CheckCoverage(CanaryRun& run, const Policy& policy, const std::string& suffix, bool any_constraint) {
+Status CheckCoverage(CanaryRun& run, const cluster::Policy& policy, const std::string& suffix, bool any_constraint) {
   const CanaryOptions& o = run.o;
   bool violating = std::find(o.roles.begin(), o.roles.end(), Role::kViolating) != o.roles.end();
   if (!violating || !any_constraint) return Ok{};
   auto pod = CanaryPod(o, Role::kViolating, "aegis-canary-violating-" + suffix, policy.constraints);
-  auto labels = NamespaceLabels(run.api, o.namespace_);
+  auto labels = cluster::NamespaceLabels(run.api, o.namespace_);
   if (pod && labels) {
     if (auto problem = CoverageProblem(policy.constraints, *pod, *labels)) return Error{ErrorKind::kUsage, {}, {}, *problem};
   }
@@ -155,7 +111,7 @@ Status CheckCoverage(CanaryRun& run, const Policy& policy, const std::string& su
 // One canary created; a violating one refused by Gatekeeper's webhook is observed as denied.
 Status CreateCanary(CanaryRun& run, Role role, const std::string& name, const json& pod) {
   run.attempted.push_back(name);
-  auto r = run.api.Request("POST", PodsPath(run.o.namespace_), &pod);
+  auto r = run.api.Request("POST", cluster::PodsPath(run.o.namespace_), &pod);
   if (r && (r->status < 200 || r->status >= 300)) run.attempted.pop_back();  // answered: it was not created
   if (r && r->status == 403 && role == Role::kViolating && r->body.is_object() &&
       JsonStringOr(r->body, {"message"}).find("admission webhook") != std::string::npos) {
@@ -176,12 +132,12 @@ bool ApplyCanaries(CanaryRun& run) {
     run.result.error = Error{ErrorKind::kUsage, {}, {}, "--apply needs --artifact and --tampered-artifact"};
     return false;
   }
-  auto cons = ListConstraints(run.api, o);
+  auto cons = cluster::ListConstraints(run.api, o.constraint);
   if (!cons) {
     run.result.error = cons.error();
     return false;
   }
-  Policy policy = ReadPolicy(*cons);
+  cluster::Policy policy = cluster::ReadPolicy(*cons);
   if (!policy.problems.empty()) {
     run.result.error = Error{PolicyError::kInvalid, {}, {}, "cannot read the cluster's constraint: " + policy.problems.front()};
     return false;
@@ -215,7 +171,7 @@ bool Observe(CanaryRun& run) {
     return false;
   }
   run.observed.pods = *pods;
-  auto cons = ListConstraints(run.api, o);
+  auto cons = cluster::ListConstraints(run.api, o.constraint);
   if (!cons) {
     run.Failed(cons.error());
     return false;
@@ -226,7 +182,8 @@ bool Observe(CanaryRun& run) {
   for (const auto& p : run.observed.pods) {
     if (JsonStringOr(p, {"metadata", "labels", "aegis/canary"}) != "positive") continue;
     std::string name = JsonStringOr(p, {"metadata", "name"});
-    auto r = run.api.Request("GET", fmt::format("{}/{}:{}/proxy{}", PodsPath(o.namespace_), PercentEncode(name), o.probe_port, o.probe_path));
+    auto r = run.api.Request("GET", fmt::format("{}/{}:{}/proxy{}", cluster::PodsPath(o.namespace_),
+                                                PercentEncode(name), o.probe_port, o.probe_path));
     run.observed.probes.emplace_back(name, r && r->status >= 200 && r->status < 300);
   }
   return true;

@@ -239,23 +239,6 @@ const char* RoleLabel(Role r) {
   return "";
 }
 
-Policy ReadPolicy(const std::vector<json>& constraints) {
-  Policy p;
-  for (const auto& c : constraints) {
-    std::string name = Str(c, {"metadata", "name"});
-    auto loaded = ParseConstraints("AegisSignedPod/" + name, JsonDump(c));
-    if (!loaded) {
-      p.problems.push_back(loaded.error().Describe());
-      continue;
-    }
-    for (auto& con : loaded->constraints) p.constraints.push_back(std::move(con));
-  }
-  if (p.constraints.empty() && p.problems.empty()) {
-    if (auto builtin = BuiltinConstraints()) p.constraints = std::move(builtin->constraints);
-  }
-  return p;
-}
-
 int CriterionNumber(Role r) { return r == Role::kPositive ? 1 : r == Role::kViolating ? 2 : 3; }
 
 

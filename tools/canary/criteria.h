@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cluster/cluster_policy.h"
 #include "policy/constraint.h"
 
 namespace aegis::canary {
@@ -44,13 +45,9 @@ struct Observed {
 
 Criterion Judge(Role role, const Observed& observed);
 
-// The policy the pods are judged by: the cluster's AegisSignedPod constraints as the linter
-// reads them, or the built-in constraint when the cluster has none.
-struct Policy {
-  std::vector<Constraint> constraints;
-  std::vector<std::string> problems;  // constraints that could not be read (file: message)
-};
-Policy ReadPolicy(const std::vector<nlohmann::json>& constraints);
+// The policy the pods are judged by: the cluster's constraints (cluster/cluster_policy.h).
+using cluster::Policy;
+using cluster::ReadPolicy;
 
 // The pods are judged through the policy itself (lint's checks, with the parameters and match
 // of the AegisSignedPod constraints read from the cluster; the built-in constraint when there

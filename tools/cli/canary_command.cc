@@ -1,6 +1,4 @@
 // `aegis canary`: the seed's canary acceptance criteria, checked against a live cluster.
-#include <algorithm>
-#include <cctype>
 #include <signal.h>
 
 #include <cstdlib>
@@ -14,13 +12,12 @@
 
 #include "canary/canary.h"
 #include "canary/report.h"
-#include "platform/env.h"
-#include "util/file_io.h"
 #include "cli/commands.h"
+#include "cli/kube_flags.h"
 #include "cli/output_flags.h"
 #include "cli/project.h"
 #include "util/duration.h"
-#include "kube/access.h"
+#include "util/file_io.h"
 #include "util/strings.h"
 
 namespace aegis::cli {
@@ -61,19 +58,6 @@ int RunCanaryCommand(CanaryFlags& f) {
                  "whose signature does not verify; docs: README, aegis canary)\n";
     return kCanaryUsage;
   }
-  platform::Env getenv = platform::ProcessEnv();
-  if (auto dir = getenv("AEGIS_SERVICE_ACCOUNT_DIR")) f.access.service_account_dir = *dir;
-  auto access = kube::ResolveAccess(f.access, getenv);
-  if (!access) {
-    std::cerr << "aegis canary: error: " << Printable(access.error().Describe()) << "\n";
-    return kCanaryUsage;
-  }
-  if (access->insecure) std::cerr << "aegis canary: warning: TLS verification of the API server is OFF (insecure-skip-tls-verify)\n";
-  if (bool has_token = !access->token.empty() || !access->token_file.empty() || access->exec.has_value();
-      has_token && access->server.size() >= 7 && std::equal(access->server.begin(), access->server.begin() + 7, "http://",
-                                                            [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; })) {
-    std::cerr << "aegis canary: warning: the API server is plain http://: the bearer token travels unencrypted\n";
-  }
   if (!f.roles.empty()) {
     f.o.roles.clear();
     for (const auto& r : f.roles) {
@@ -83,7 +67,12 @@ int RunCanaryCommand(CanaryFlags& f) {
   f.o.timeout = std::chrono::milliseconds(static_cast<long long>(std::ceil(f.timeout * 1000)));
   f.o.poll = std::chrono::milliseconds(static_cast<long>(f.poll * 1000));
   // No request outlives --timeout (plus a moment for the last poll to be judged).
-  auto api = kube::ConnectHttp(*access, &g_stop, std::chrono::steady_clock::now() + f.o.timeout + std::chrono::seconds(2));
+  auto api = ConnectCluster(f.access, "canary", &g_stop,
+                            std::chrono::steady_clock::now() + f.o.timeout + std::chrono::seconds(2));
+  if (!api) {
+    std::cerr << "aegis canary: error: " << Printable(api.error().Describe()) << "\n";
+    return kCanaryUsage;
+  }
   struct sigaction sa {};
   sa.sa_handler = OnSignal;
   sigaction(SIGINT, &sa, nullptr);
@@ -92,7 +81,7 @@ int RunCanaryCommand(CanaryFlags& f) {
     auto until = std::chrono::steady_clock::now() + d;
     while (!g_stop && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   };
-  canary::CanaryResult r = canary::RunCanary(f.o, *api, sleep, g_stop);
+  canary::CanaryResult r = canary::RunCanary(f.o, **api, sleep, g_stop);
   std::string text = format == "json" ? canary::JsonReport(r, f.o, CanaryExitCode(r)) : format == "junit" ? canary::JunitReport(r, f.o) : canary::TextReport(r, f.o);
   if (output == "-") {
     std::cout << text;
@@ -138,8 +127,7 @@ void SetupCanary(CLI::App& sub, int& exit_code) {
       ->capture_default_str();
   sub.add_option("--env-from-secret", f->o.settings.env_from_secret,
                  "--apply: a Secret whose keys become the verifier's environment (S3 endpoint and keys)");
-  sub.add_option("--kubeconfig", f->access.kubeconfig, "kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)");
-  sub.add_option("--context", f->access.context, "kubeconfig context");
+  AddKubeFlags(sub, f->access);
   AddOutputFlags(sub, f->output, {"text", "json", "junit"}, false);  // a file gets the report, stderr the text summary
   sub.footer("Exit codes: 0 every selected criterion passed, 1 a criterion failed, 2 usage/configuration,\n"
              "3 cannot reach the cluster, 4 forbidden (401/403), 5 timed out waiting, 130 interrupted (canaries cleaned up).\n"

@@ -30,7 +30,8 @@ size_t Distance(std::string_view a, std::string_view b) {
 }  // namespace
 
 const std::vector<std::string_view>& AllCommandNames() {
-  static const std::vector<std::string_view> kNames = {"init", "lint", "render", "policy", "sign", "verify", "pack", "canary"};
+  static const std::vector<std::string_view> kNames = {"init",   "lint", "render", "policy", "sign",
+                                                       "verify", "pack", "canary", "status"};
   return kNames;
 }
 

@@ -37,5 +37,6 @@ void SetupSign(CLI::App& sub, int& exit_code);
 void SetupVerify(CLI::App& sub, int& exit_code);
 void SetupPack(CLI::App& sub, int& exit_code);
 void SetupCanary(CLI::App& sub, int& exit_code);
+void SetupStatus(CLI::App& sub, int& exit_code);
 
 }  // namespace aegis::cli

@@ -24,6 +24,12 @@ int CanaryExitCode(const canary::CanaryResult& r) {
   return timed_out ? kCanaryTimeout : kCanaryPass;
 }
 
+int StatusExitCode(const std::error_code& kind) {
+  if (kind == NetError::kNetwork || kind == NetError::kTimeout) return kCanaryUnreachable;
+  if (kind == NetError::kForbidden) return kCanaryForbidden;
+  return kExitUsage;
+}
+
 int VerifierExitCode(const std::error_code& kind) { return verifier::ExitCodeFor(kind); }
 
 }  // namespace aegis::cli

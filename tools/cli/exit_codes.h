@@ -27,6 +27,9 @@ enum CanaryExit : int {
 };
 int CanaryExitCode(const canary::CanaryResult& r);
 
+// status: 0 listed, 2 usage, 3 unreachable (or timed out), 4 forbidden (401/403).
+int StatusExitCode(const std::error_code& kind);
+
 // verify, sign, pack: verify-and-fetch's codes.
 int VerifierExitCode(const std::error_code& kind);
 
