@@ -149,6 +149,7 @@ go_tool fake-gcs-server "$FAKE_GCS_SERVER" github.com/fsouza/fake-gcs-server
 go_tool registry "$DISTRIBUTION" github.com/distribution/distribution/v3/cmd/registry github.com/distribution/distribution/v3
 go_tool oras "$ORAS" oras.land/oras/cmd/oras oras.land/oras
 go_tool gatekeeper "$GATEKEEPER" github.com/open-policy-agent/gatekeeper/v3
+go_tool helm "$HELM" helm.sh/helm/v4/cmd/helm helm.sh/helm/v4
 # Gatekeeper's release manifest from the same module, next to its manager (tests/cluster applies it).
 if [ ! -f "$cache/gatekeeper-$GATEKEEPER/deploy/gatekeeper.yaml" ]; then
   gk_dir=$(go mod download -json "github.com/open-policy-agent/gatekeeper/v3@$GATEKEEPER" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The seed's acceptance criteria on the real cluster of up.sh (issue 17): each PROOF runs in a
 # namespace and with constraints of its own, so the proofs run side by side.
-#   tests/cluster/cluster_test.sh admission|canary|observe|lint-audit|pins
+#   tests/cluster/cluster_test.sh admission|canary|observe|lint-audit|pins|helm
 #   env: AEGIS_BIN (aegis), AEGIS_SOURCE_DIR, AEGIS_CLUSTER_DIR (default /tmp/aegis-cluster),
 #        AEGIS_CLUSTER_REPORTS (where the canary's JUnit/JSON reports are kept, optional)
 # A cluster that is not up is SKIPPED (exit 77) in a developer build and a failure with
@@ -10,7 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=env.sh
 . "$here/env.sh"
-proof=${1:?usage: cluster_test.sh admission|canary|observe|lint-audit|pins}
+proof=${1:?usage: cluster_test.sh admission|canary|observe|lint-audit|pins|helm}
 aegis=${AEGIS_BIN:?AEGIS_BIN: the aegis binary}
 
 pass() { echo "PASS: $*"; }
@@ -500,6 +500,56 @@ PY
   grep -qF "initContainer tamper mounts the model volume" "$work/tamper.out" ||
     die "the tampering pod was not refused for writing the model volume: $(cat "$work/tamper.out")"
   pass "pins: a second initContainer writing the model volume denied: $(grep -o 'admission webhook.*' "$work/tamper.out" | head -c 240)"
+  ;;
+helm)
+  # 6. The one-command install: `helm install` of manifests/helm/aegis (real Helm) owns the template
+  #    and, through its Job, the constraints; deny works; an upgrade changes the scope (the Job
+  #    prunes what it no longer has); `helm uninstall` takes it all away. Runs after the other
+  #    proofs (ctest DEPENDS): the chart owns the template they share.
+  helm_bin=$peers_cache/helm-$HELM/bin/helm
+  [ -x "$helm_bin" ] || skip_or_fail "peer helm $HELM is not installed (ci/peers.sh)"
+  export HELM_CACHE_HOME=$work/helm/cache HELM_CONFIG_HOME=$work/helm/config HELM_DATA_HOME=$work/helm/data
+  helm() { "$helm_bin" --kubeconfig "$kubeconfig" "$@"; }
+  kubectl delete constrainttemplate aegissignedpod --ignore-not-found --wait >/dev/null  # applied by the proofs before
+  crd_gone() { ! kubectl get crd aegissignedpod.constraints.gatekeeper.sh >/dev/null 2>&1; }
+  eventually 60 "the previous template's kind removed" crd_gone
+  ns=$(namespace aegis-helm aegis.dev/model-serving=true)
+  other=$(namespace aegis-helm-other)
+  release_ns=$(namespace aegis-helm-system)
+  # The Job's pod reaches the API server at the pod network's gateway (no kube-proxy for the
+  # service IP here: tests/cluster/README.md).
+  job_env="[{\"name\":\"KUBERNETES_SERVICE_HOST\",\"value\":\"$AEGIS_CLUSTER_API_POD_HOST\"},{\"name\":\"KUBERNETES_SERVICE_PORT\",\"value\":\"$AEGIS_CLUSTER_API_POD_PORT\"}]"
+  install_args=(--set constraintsJob.image="$AEGIS_CLUSTER_KUBECTL_IMAGE" --set-json "constraintsJob.extraEnv=$job_env" --wait --timeout 5m)
+  helm install aegis-proof "$AEGIS_SOURCE_DIR/manifests/helm/aegis" -n "$release_ns" "${install_args[@]}" \
+    >"$work/install.out" 2>&1 ||
+    die "helm install: $(cat "$work/install.out"); the Job: $(kubectl -n "$release_ns" logs -l job-name=aegis-proof-constraints --all-containers --tail=10 2>&1)"
+  kubectl get aegissignedpod -l app.kubernetes.io/instance=aegis-proof -o name | sort >"$work/constraints"
+  [ "$(tr '\n' ' ' <"$work/constraints")" = "aegissignedpod.constraints.gatekeeper.sh/aegis-kserve-enforce aegissignedpod.constraints.gatekeeper.sh/aegis-signed-pod-enforce " ] ||
+    die "helm install: the constraints are not the shipped pair: $(cat "$work/constraints")"
+  eventually 60 "Gatekeeper enforcing the chart's constraints" enforced aegis-signed-pod-enforce
+  if violating_pod "$ns" | kubectl apply -f - >"$work/deny.out" 2>&1; then die "after helm install a violating pod was admitted"; fi
+  grep -qF "[aegis-signed-pod-enforce] Pod $ns/violating-canary: no initContainer whose name matches /verify/" "$work/deny.out" ||
+    die "after helm install: not the policy's denial: $(cat "$work/deny.out")"
+  violating_pod "$other" | kubectl apply --dry-run=server -f - >/dev/null 2>&1 ||
+    die "after helm install: a namespace without aegis.dev/model-serving=true is out of scope, yet the pod was refused"
+  pass "helm install (one command): template + constraints via the Job; a violating pod in a labelled namespace denied, elsewhere admitted"
+
+  helm upgrade aegis-proof "$AEGIS_SOURCE_DIR/manifests/helm/aegis" -n "$release_ns" --set scope=namespaces \
+    --set "namespaces={$other}" "${install_args[@]}" >"$work/upgrade.out" 2>&1 || die "helm upgrade: $(cat "$work/upgrade.out")"
+  kubectl get aegissignedpod -l app.kubernetes.io/instance=aegis-proof -o name >"$work/constraints"
+  [ "$(cat "$work/constraints")" = "aegissignedpod.constraints.gatekeeper.sh/aegis-signed-pod-enforce" ] ||
+    die "helm upgrade to scope namespaces: the kserve constraint was not pruned: $(cat "$work/constraints")"
+  scoped_to_other() { [ "$(kubectl get aegissignedpod aegis-signed-pod-enforce -o 'jsonpath={.spec.match.namespaces[0]}')" = "$other" ]; }
+  eventually 30 "the upgraded constraint's scope" scoped_to_other
+  eventually 60 "Gatekeeper enforcing the upgraded constraint" enforced aegis-signed-pod-enforce
+  refused_in_other() { ! violating_pod "$other" | kubectl apply --dry-run=server -f - >/dev/null 2>&1; }
+  eventually 60 "the violating pod refused in $other after the upgrade" refused_in_other
+  pass "helm upgrade --set scope=namespaces: the Job pruned aegis-kserve-enforce; the constraint now selects $other"
+
+  helm uninstall aegis-proof -n "$release_ns" --wait >"$work/uninstall.out" 2>&1 || die "helm uninstall: $(cat "$work/uninstall.out")"
+  eventually 60 "the kind removed with the template" crd_gone
+  violating_pod "$other" | kubectl apply --dry-run=server -f - >/dev/null 2>&1 || die "after helm uninstall a pod is still refused"
+  pass "helm uninstall: template, kind and constraints gone; nothing refused"
   ;;
 *)
   die "unknown proof $proof"

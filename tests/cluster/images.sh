@@ -4,13 +4,17 @@
 #   localhost/aegis/model-server:1      the canaries' model server (busybox-static + images/serve.sh)
 #   localhost/aegis/gatekeeper:VERSION  Gatekeeper's manager (the static binary ci/peers.sh built),
 #                                       as /manager like the release image
+#   localhost/aegis/kubectl:VERSION     kubectl (the static binary ci/peers.sh built) as the
+#                                       entrypoint, like registry.k8s.io/kubectl: the Helm chart's Job
 # and writes each as an oci-archive into OUT_DIR (NAME.oci.tar).
-#   tests/cluster/images.sh OUT_DIR GATEKEEPER_BIN GATEKEEPER_VERSION
+#   tests/cluster/images.sh OUT_DIR GATEKEEPER_BIN GATEKEEPER_VERSION KUBECTL_BIN KUBERNETES_VERSION
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: images.sh OUT_DIR GATEKEEPER_BIN GATEKEEPER_VERSION}
 gatekeeper=${2:?usage: images.sh OUT_DIR GATEKEEPER_BIN GATEKEEPER_VERSION}
-gatekeeper_version=${3:?usage: images.sh OUT_DIR GATEKEEPER_BIN GATEKEEPER_VERSION}
+gatekeeper_version=${3:?usage: images.sh OUT_DIR GATEKEEPER_BIN GATEKEEPER_VERSION KUBECTL_BIN KUBERNETES_VERSION}
+kubectl_bin=${4:?usage: images.sh OUT_DIR GATEKEEPER_BIN GATEKEEPER_VERSION KUBECTL_BIN KUBERNETES_VERSION}
+kubernetes_version=${5:?usage: images.sh OUT_DIR GATEKEEPER_BIN GATEKEEPER_VERSION KUBECTL_BIN KUBERNETES_VERSION}
 mkdir -p "$out"
 work=$(mktemp -d)
 containers=()
@@ -51,3 +55,8 @@ image localhost/aegis/model-server:1 model-server.oci.tar "$rootfs" '["/bin/sh",
 mkdir -p "$work/gatekeeper"
 cp "$gatekeeper" "$work/gatekeeper/manager"
 image "localhost/aegis/gatekeeper:$gatekeeper_version" gatekeeper.oci.tar "$work/gatekeeper" '["/manager"]' 65532:65532
+
+mkdir -p "$work/kubectl/tmp"
+chmod 1777 "$work/kubectl/tmp"
+cp "$kubectl_bin" "$work/kubectl/kubectl"
+image "localhost/aegis/kubectl:$kubernetes_version" kubectl.oci.tar "$work/kubectl" '["/kubectl"]' 65532:65532

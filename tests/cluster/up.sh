@@ -83,8 +83,9 @@ cert() {
     -days 30 -extfile "pki/$name.ext" -out "pki/$name.crt"
   rm -f "pki/$name.csr" "pki/$name.ext"
 }
+# Pods on the bridge reach the API server at the gateway (no kube-proxy for the service IP).
 cert apiserver "/CN=kube-apiserver" \
-  "IP:127.0.0.1,IP:$host_ip,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
+  "IP:127.0.0.1,IP:$host_ip,IP:$pod_gateway,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
 cert admin "/O=system:masters/CN=aegis-admin"
 cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client"
 cert controller-manager "/CN=system:kube-controller-manager"
@@ -114,10 +115,10 @@ make_kubeconfig scheduler.kubeconfig system:kube-scheduler scheduler
 make_kubeconfig kubelet.kubeconfig "system:node:$node_name" node
 
 # --- images: built while the control plane starts
-log "images (verifier, pause, model-server, gatekeeper)"
+log "images (verifier, pause, model-server, gatekeeper, kubectl)"
 (
   bash "$root/ci/image/build.sh" "$build" "$cluster_dir/images" >logs/images.log 2>&1 &&
-    bash "$here/images.sh" "$cluster_dir/images" "$gatekeeper_bin" "$GATEKEEPER" >>logs/images.log 2>&1
+    bash "$here/images.sh" "$cluster_dir/images" "$gatekeeper_bin" "$GATEKEEPER" "$kube_bin/kubectl" "$KUBERNETES" >>logs/images.log 2>&1
 ) &
 images_pid=$!
 
@@ -267,6 +268,9 @@ export KUBECONFIG=$cluster_dir/admin.kubeconfig
 export AEGIS_CLUSTER_KUBECTL=$kube_bin/kubectl
 export AEGIS_CLUSTER_VERIFIER_IMAGE=$verifier_image
 export AEGIS_CLUSTER_SERVER_IMAGE=localhost/aegis/model-server:1
+export AEGIS_CLUSTER_KUBECTL_IMAGE=localhost/aegis/kubectl:$KUBERNETES
+export AEGIS_CLUSTER_API_POD_HOST=$pod_gateway
+export AEGIS_CLUSTER_API_POD_PORT=$apiserver_port
 export AEGIS_CLUSTER_S3_HOST_ENDPOINT=http://127.0.0.1:$s3_port
 export AEGIS_CLUSTER_S3_POD_ENDPOINT=http://$pod_gateway:$s3_port
 EOF

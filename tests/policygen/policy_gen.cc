@@ -248,6 +248,9 @@ nlohmann::json SampleObject(const CorpusObject& o) {
 void Library(const std::vector<Suite>& suites, const std::string& repo_root, std::vector<GeneratedFile>& files) {
   const std::string dir = kLibrary;
   files.push_back({dir + "/template.yaml", Read(repo_root + "/policies/constrainttemplate.yaml")});
+  // The Helm chart reads its template from files/ (Helm's templating would mangle the Rego).
+  files.push_back(
+      {"manifests/helm/aegis/files/constrainttemplate.yaml", Read(repo_root + "/policies/constrainttemplate.yaml")});
   files.push_back({dir + "/kustomization.yaml", "resources:\n  - template.yaml\n"});
   std::string suite =
       "# Generated from tests/corpus by tests/policygen (aegis_gen_policy_tests). Do not edit.\n"

@@ -1,6 +1,7 @@
 // Generates, from the policy corpus (tests/corpus), the Rego corpus tests
 // (rego/corpus_test.rego), the gator verify suite (tests/gator/suite.yaml, tests/gator/) and the
-// gatekeeper-library layout (policies/library/aegissignedpod: template, samples, suite).
+// gatekeeper-library layout (policies/library/aegissignedpod: template, samples, suite), and the
+// Helm chart's copy of the template (manifests/helm/aegis/files/constrainttemplate.yaml).
 // A test regenerates them and fails when the committed files drift from the corpus.
 #pragma once
 
