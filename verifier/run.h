@@ -41,6 +41,16 @@ struct RunSummary {
 // Verifies and places the model, or leaves <dest-dir> without model content.
 Expected<RunSummary> VerifyAndFetch(const Options& options, const RunContext& context);
 
+// What can be known without the model, for admission (`aegis verify --signature-only`): the
+// signature found as VerifyAndFetch finds it, verified with the same trust over the digest it
+// signs — a bundle's messageDigest, a model-signing statement's subject, an OCI manifest's
+// digest (cosign), or --expected-sha256 for the formats that carry none (legacy .sig, Vault).
+// The model is never fetched: whether its bytes are that digest is the verifier's check when the
+// pod starts. <dest-dir> holds only a work area while it runs. Errors as VerifyAndFetch's;
+// kSignature for an Ed25519 key (it signs the bytes, not a digest) or a digest-less format
+// without a pin; kNotFound when no signature is outside the model.
+Expected<RunSummary> CheckSignature(const Options& options, const RunContext& context);
+
 // What the termination log says on success (docs/VERIFIER.md, "Termination message"): one line
 // of JSON, keys sorted, at most 4096 bytes — the artifact (as displayed), the digest placed
 // (sha256:…: the file's, a signed directory's subject, or an image's manifest), the signature

@@ -190,6 +190,21 @@ TEST_F(OciCosignTest, AegisVerifyGivesTheSameVerdicts) {
   EXPECT_NE((bad.out + bad.err).find("manifest-digest"), std::string::npos) << bad.out << bad.err;
 }
 
+// Without the model (what admission can know): cosign's signature of the manifest, never a
+// layer; the digest answered is the signed manifest's.
+TEST_F(OciCosignTest, SignatureOnlyChecksTheManifestSignature) {
+  std::string run = "DOCKER_CONFIG=" + dir_.File("docker") + " '" + AEGIS_BIN +
+                    "' verify --signature-only -o json --ca-bundle " + server_->ca_file() + " --key " + PublicKey() +
+                    " ";
+  auto ok = RunShell(run + Quote(Ref("models/v3:v1")));
+  ASSERT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_EQ("sha256:" + json::parse(ok.out)["sha256"].get<std::string>(), digests_["models/v3:v1"]) << ok.out;
+  EXPECT_EQ(RunShell(run + Quote(Ref("models/unsigned:v1"))).exit_code, 3);
+  auto copied = RunShell(run + Quote(Ref("models/copied:v1")));
+  EXPECT_EQ(copied.exit_code, 5) << copied.out;
+  EXPECT_NE(copied.out.find("manifest-digest"), std::string::npos) << copied.out;
+}
+
 TEST_F(OciCosignTest, AnUnsignedArtifactIsRefused) {
   ExpectFailure(Fetch(Ref("models/unsigned:v1")), 3, "no signature: tried cosign signatures of the manifest");
   EXPECT_NE(CosignVerify(cosign_v3_, "models/unsigned:v1"), 0);

@@ -93,23 +93,23 @@ class ProgramTest : public ::testing::Test {
   }
 
   // The DER signature over `file` made by openssl, base64.
-  std::string OpensslSignature(const std::string& file, const std::string& key) {
+  static std::string OpensslSignature(const std::string& file, const std::string& key) {
     auto r = RunShell("openssl dgst -sha256 -sign " + key + " " + Quote(file) + " | base64 -w0");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out;
   }
-  std::string OpensslDigest(const std::string& file) {
+  static std::string OpensslDigest(const std::string& file) {
     auto r = RunShell("openssl dgst -sha256 -binary " + Quote(file) + " | base64 -w0");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out;
   }
-  std::string OpensslHex(const std::string& file) {
+  static std::string OpensslHex(const std::string& file) {
     auto r = RunShell("openssl dgst -sha256 -r " + Quote(file) + " | cut -d' ' -f1");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out.substr(0, 64);
   }
   // Format A, as cosign sign-blob --bundle writes it.
-  std::string Bundle(const std::string& file, const std::string& key = PrivateKey()) {
+  static std::string Bundle(const std::string& file, const std::string& key = PrivateKey()) {
     json b = {{"mediaType", "application/vnd.dev.sigstore.bundle.v0.3+json"},
               {"verificationMaterial", {{"publicKey", {{"hint", "not-checked"}}}}},
               {"messageSignature",

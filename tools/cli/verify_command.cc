@@ -37,6 +37,7 @@ struct VerifyFlags {
   verifier::Options o;
   std::string format = "text";
   bool verbose = false;
+  bool signature_only = false;
   ConfigFlags config;
 };
 
@@ -98,7 +99,7 @@ Expected<RunSummary> VerifyTree(const verifier::Options& o) {
   return s;
 }
 
-Expected<RunSummary> VerifyArtifact(verifier::Options o, bool verbose) {
+Expected<RunSummary> VerifyArtifact(verifier::Options o, bool verbose, bool signature_only) {
   auto tmp = platform::TempDir::Create("", "aegis-verify-");  // removed on return
   if (!tmp) return tmp.error();
   o.dest = tmp->path() + "/model";
@@ -107,13 +108,15 @@ Expected<RunSummary> VerifyArtifact(verifier::Options o, bool verbose) {
   verifier::Logger log(verbose ? std::cerr : null_stream, o.log_format == verifier::LogFormat::kJson);
   verifier::Progress::Sink bar = verbose ? verifier::Progress::Sink() : TerminalSink("aegis verify");
   o.progress_interval = bar ? TerminalInterval() : verbose ? o.progress_interval : std::chrono::milliseconds(0);
-  return verifier::VerifyAndFetch(o, verifier::RunContext{platform::ProcessEnv(), &log, bar});
+  verifier::RunContext ctx{platform::ProcessEnv(), &log, bar};
+  return signature_only ? verifier::CheckSignature(o, ctx) : verifier::VerifyAndFetch(o, ctx);
 }
 
 int Report(const VerifyFlags& f, const Expected<RunSummary>& r) {
   int code = r ? kExitClean : VerifierExitCode(r.error().kind);
   if (f.format == "json") {
     nlohmann::json j = {{"verified", r.ok()}, {"artifact", f.o.artifact}, {"exitCode", code}};
+    if (f.signature_only) j["signatureOnly"] = true;  // the signature and the digest it signs, not the bytes
     if (r) {
       j.update({{"format", r->format}, {"signature", r->signature}, {"key", r->key}});
       if (!r->sha256.empty()) j["sha256"] = r->sha256;
@@ -134,8 +137,8 @@ int Report(const VerifyFlags& f, const Expected<RunSummary>& r) {
     std::cerr << "aegis verify: FAILED: " << Printable(r.error().Describe()) << "\n";
     return code;
   }
-  std::cout << "verified: " << f.o.artifact << "\n  format: " << r->format << "\n  signature: " << r->signature
-            << "\n  key: " << r->key << "\n";
+  std::cout << (f.signature_only ? "signature verified (the model was not fetched): " : "verified: ") << f.o.artifact
+            << "\n  format: " << r->format << "\n  signature: " << r->signature << "\n  key: " << r->key << "\n";
   if (!r->sha256.empty()) std::cout << "  sha256: " << r->sha256 << "\n";
   if (!r->notes.empty()) std::cout << "  note: " << r->notes << "\n";
   return code;
@@ -164,6 +167,10 @@ void SetupVerify(CLI::App& sub, int& exit_code) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   sub.add_flag("-v,--verbose", f->verbose, "show the verifier's log on stderr");
+  sub.add_flag("--signature-only", f->signature_only,
+               "check what admission can without the model: the signature, with the same trust, over the digest it "
+               "signs (a bundle's, a statement's subject, an OCI manifest's, or --expected-sha256); the model is not "
+               "fetched");
   sub.footer("Exit codes are verify-and-fetch's: 0 verified, 2 usage, 3 not found, 4 network, 5 signature invalid,\n"
              "6 archive rejected, 7 no trust material, 8 local I/O.\n"
              "Signature formats: docs/SIGNATURES.md; the verifier: docs/VERIFIER.md (in /usr/share/doc/aegis/).");
@@ -177,7 +184,13 @@ void SetupVerify(CLI::App& sub, int& exit_code) {
     }
     std::error_code ec;
     bool dir = fs::is_directory(f->o.artifact, ec);
-    exit_code = Report(*f, dir ? VerifyTree(f->o) : VerifyArtifact(f->o, f->verbose));
+    if (dir && f->signature_only) {
+      std::cerr << "aegis verify: error: --signature-only checks a remote artifact's signature; a local directory is "
+                   "verified whole\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    exit_code = Report(*f, dir ? VerifyTree(f->o) : VerifyArtifact(f->o, f->verbose, f->signature_only));
   });
 }
 
