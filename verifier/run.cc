@@ -225,6 +225,24 @@ bool ArchiveNamed(const Options& o, const Location& artifact) {
          (o.artifact_type == ArtifactType::kAuto && LooksLikeArchive(artifact.BaseName()));
 }
 
+// 1. The signature: --signature or the first found next to the artifact; for an oci:// artifact
+// without --signature, cosign's signatures of its manifest.
+Status SignatureStep(Sources& sources, const Trust& trust, const Workspace& ws, SourceLog& source_log, RunState& st,
+                     Logger& log) {
+  const Locations& at = st.at;
+  auto sig = FetchSignature(at, sources, ws, log);
+  source_log.Update(sources, log);
+  if (!sig) return sig.error();
+  st.signature = std::move(*sig);
+  if (at.artifact.scheme() == Scheme::kOci && !at.signature) {
+    auto checked = CheckImageSignatures(at.artifact, sources, trust, ws, log);
+    source_log.Update(sources, log);
+    if (!checked) return checked.error();
+    st.image = std::move(*checked);
+  }
+  return Ok{};
+}
+
 // 2. The artifact, streamed to the work area while hashed; or a model directory. A tar verified
 // over its extracted tree (format D: model.sig inside, or a detached model-signing bundle) is
 // extracted while it downloads; formats A–C are verified over the archive's bytes first.
@@ -416,16 +434,7 @@ Expected<RunSummary> Run(const Options& o, const Locations& at, const RunContext
   auto t0 = std::chrono::steady_clock::now();
 
   // 1. The signature (small) first; for an oci:// artifact, cosign's on its manifest.
-  auto sig = FetchSignature(at, sources, ws, log);
-  source_log.Update(sources, log);
-  if (!sig) return sig.error();
-  st.signature = std::move(*sig);
-  if (at.artifact.scheme() == Scheme::kOci && !at.signature) {
-    auto checked = CheckImageSignatures(at.artifact, sources, *trust, ws, log);
-    source_log.Update(sources, log);
-    if (!checked) return checked.error();
-    st.image = std::move(*checked);
-  }
+  if (Status s = SignatureStep(sources, *trust, ws, source_log, st, log); !s) return s.error();
   // 2. The artifact or model directory.
   std::optional<ExtractWhileFetching> extracting;
   Status fetched = FetchStep(o, sources, *trust, extracting, st, log);
@@ -623,16 +632,7 @@ Expected<RunSummary> SignatureOnly(Options& o, const RunContext& in, Workspace& 
                                  o.anonymous, o.allow_unpinned_revision});
   SourceLog source_log;
   RunState st{at, {}, {}, {}, {}, {}, {}, {}, false, {}};
-  auto sig = FetchSignature(at, sources, ws, log);
-  source_log.Update(sources, log);
-  if (!sig) return sig.error();
-  st.signature = std::move(*sig);
-  if (at.artifact.scheme() == Scheme::kOci && !at.signature) {
-    auto checked = CheckImageSignatures(at.artifact, sources, *trust, ws, log);
-    source_log.Update(sources, log);
-    if (!checked) return checked.error();
-    st.image = std::move(*checked);
-  }
+  if (Status s = SignatureStep(sources, *trust, ws, source_log, st, log); !s) return s.error();
   Status verified = Ok{};
   if (st.signature) {
     verified = VerifySignedDigest(o, *trust, st, summary, log);
