@@ -104,6 +104,11 @@ TEST(StatusDescribe, AFailedVerifierShowsItsExitCodeAndReason) {
   EXPECT_EQ(m->exit_code, 5);
   EXPECT_EQ(m->reason, "s3://models/resnet/model.tar.gz: signature does not verify with key /etc/cosign/cosign.pub");
   EXPECT_EQ(m->model, "s3://models/resnet/model.tar.gz") << "from the verifier's first positional argument";
+  json pod = Pod(Terminated(3, "not found"));
+  pod["spec"]["initContainers"][0]["args"] =
+      json::array({"--key=/etc/cosign/cosign.pub", "--", "-odd-name.tgz", "/models"});
+  EXPECT_EQ(Describe(pod, kModelServing, Builtin())->model, "-odd-name.tgz")
+      << "after --, every argument is positional";
   EXPECT_TRUE(m->digest.empty());
 }
 
@@ -139,6 +144,21 @@ TEST(StatusDescribe, ASuccessRecordFromAnotherContainerIsNotTrusted) {
   EXPECT_TRUE(m->digest.empty());
   // Mutation: the same container under the verifier's name and image is believed.
   EXPECT_EQ(Describe(Pod(Terminated(0, Record("s3://m/a.tgz"))), kModelServing, Builtin())->state, State::kVerified);
+}
+
+// Bad input is absent, never a crash: a record whose fields have other types, an owner whose
+// controller is not a boolean, a message that is not JSON.
+TEST(StatusDescribe, MalformedStatusesAreReadAsAbsent) {
+  for (const std::string& message : {std::string(R"({"verified":"yes","digest":7,"signer":[1]})"),
+                                     std::string("{not json"), std::string(R"([1,2])")}) {
+    json pod = Pod(Terminated(0, message));
+    pod["metadata"]["ownerReferences"][0]["controller"] = "true";
+    auto m = Describe(pod, kModelServing, Builtin());
+    ASSERT_TRUE(m.has_value()) << message;
+    EXPECT_EQ(m->state, State::kVerified) << "the verifier exited 0";
+    EXPECT_TRUE(m->digest.empty()) << message;
+    EXPECT_EQ(m->workload, "Pod/resnet-5d8f7c6b9-x2x4q") << "no controller: the pod itself";
+  }
 }
 
 TEST(StatusDescribe, OnlyPodsThePolicySelectsAreListed) {

@@ -55,6 +55,12 @@ ReadObject Read(const json& j, const std::string& ns) {
   return r;
 }
 
+// `key` holds the boolean true (a value of another type is absent, never an exception).
+bool IsTrue(const json& object, const char* key) {
+  const json* v = JsonAt(object, {key});
+  return v != nullptr && v->is_boolean() && v->get<bool>();
+}
+
 // Deployment/NAME for a pod of a ReplicaSet that a Deployment made (its name is the
 // Deployment's plus the pod-template-hash); the controlling owner otherwise; the pod itself last.
 std::string WorkloadOf(const json& pod) {
@@ -62,7 +68,7 @@ std::string WorkloadOf(const json& pod) {
   if (!isvc.empty()) return "InferenceService/" + isvc;
   if (const json* owners = JsonAt(pod, {"metadata", "ownerReferences"}); owners != nullptr && owners->is_array()) {
     for (const auto& o : *owners) {
-      if (!o.is_object() || !o.value("controller", false)) continue;
+      if (!IsTrue(o, "controller")) continue;
       std::string kind = JsonStringOr(o, {"kind"}), name = JsonStringOr(o, {"name"});
       std::string hash = JsonStringOr(pod, {"metadata", "labels", "pod-template-hash"});
       if (kind == "ReplicaSet" && !hash.empty() && name.size() > hash.size() + 1 &&
@@ -106,15 +112,15 @@ std::string ArtifactOf(const json& container) {
   }
   const json* args = JsonAt(container, {"args"});
   if (args == nullptr || !args->is_array()) return {};
-  bool value_next = false;
+  bool value_next = false, positional = false;  // positional: after "--"
   for (const auto& a : *args) {
     if (!a.is_string()) return {};
     const std::string& s = a.get_ref<const std::string&>();
     if (value_next) {
       value_next = false;
-    } else if (s == "--") {
-      value_next = false;
-    } else if (s.size() > 1 && s[0] == '-') {
+    } else if (!positional && s == "--") {
+      positional = true;
+    } else if (!positional && s.size() > 1 && s[0] == '-') {
       value_next = s.find('=') == std::string::npos && !IsBooleanFlag(s);
     } else {
       return s;
@@ -164,8 +170,8 @@ void ReadVerifierStatus(const json& status, ServedModel& m) {
     return;
   }
   m.state = State::kVerified;
-  json record = json::parse(message, nullptr, false);
-  if (!record.is_object() || record.value("verified", false) != true) return;  // no record: an older verifier
+  json record = json::parse(message, nullptr, false);  // a record of other shapes is no record
+  if (!IsTrue(record, "verified")) return;             // no record (an older verifier), or not one
   m.digest = JsonStringOr(record, {"digest"});
   m.verified_at = JsonStringOr(record, {"verifiedAt"});
   if (std::string artifact = JsonStringOr(record, {"artifact"}); !artifact.empty()) m.model = artifact;
