@@ -155,12 +155,7 @@ Status VerifyFileStep(const Options& o, const Trust& trust, RunState& st, RunSum
     return Fail(VerifyError::kSignature, found.at.Display(),
                 "--expected-name: this signature format binds no model name (only model-signing bundles do)");
   }
-  st.key_used = v->key;
-  summary.notes = v->notes;
-  summary.signer = v->signer;
-  summary.key_fingerprint = v->key_fingerprint;
-  summary.format = FormatName(found.file.format);
-  summary.signature = found.at.Display();
+  RecordSignature(*v, found, st, summary);
   Fields f{{"format", FormatName(found.file.format)}, {"key", v->key}, {"sha256", st.sha256}};
   if (!v->notes.empty()) f.emplace_back("note", v->notes);
   if (v->signer) {

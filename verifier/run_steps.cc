@@ -191,4 +191,13 @@ Expected<Prepared> Prepare(Options& o, const RunContext& in) {
   return Prepared{ctx, std::move(*at)};
 }
 
+void RecordSignature(const Verified& v, const FoundSignature& found, RunState& st, RunSummary& summary) {
+  st.key_used = v.key;
+  summary.notes = v.notes;
+  summary.signer = v.signer;
+  summary.key_fingerprint = v.key_fingerprint;
+  summary.format = FormatName(found.file.format);
+  summary.signature = found.at.Display();
+}
+
 }  // namespace aegis::verifier

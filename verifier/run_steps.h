@@ -98,6 +98,10 @@ void LogTrust(const Trust& trust, Logger& log);
 Status SignatureStep(Sources& sources, const Trust& trust, const Workspace& ws, SourceLog& source_log, RunState& st,
                      Logger& log);
 
+// What the summary says of a signature that verified: its key, notes, signer, fingerprint, format and
+// where it was found (and the run's key_used).
+void RecordSignature(const Verified& v, const FoundSignature& found, RunState& st, RunSummary& summary);
+
 // 3. Format E: cosign's signature of the OCI manifest decides; what is placed is its content.
 Status AcceptImageStep(const Options& o, RunState& st, RunSummary& summary, Logger& log);
 

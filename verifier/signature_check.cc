@@ -79,12 +79,7 @@ Status VerifySignedDigest(const Options& o, const Trust& trust, RunState& st, Ru
   if (!v) return v.error();
   if (Status s = CheckName(o, *v); !s) return s.error();
   st.sha256 = Hex(digests->sha256);
-  st.key_used = v->key;
-  summary.notes = v->notes;
-  summary.signer = v->signer;
-  summary.key_fingerprint = v->key_fingerprint;
-  summary.format = FormatName(found.file.format);
-  summary.signature = found.at.Display();
+  RecordSignature(*v, found, st, summary);
   log.Info("signature verified (without the artifact)",
            {{"format", summary.format}, {"key", v->key}, {"sha256", st.sha256}});
   return Ok{};
